@@ -1,0 +1,248 @@
+// Types of the REST API v1, written by hand from docs/API.md until they can be generated from the
+// server's OpenAPI schema (/api/schema/). Keep field names exactly as the server spells them.
+
+export type RunStatus = 'queued' | 'running' | 'succeeded' | 'failed' | 'cancelled';
+
+export const RUN_STATUSES: readonly RunStatus[] = ['queued', 'running', 'succeeded', 'failed', 'cancelled'];
+
+/** DRF pagination envelope used by list endpoints such as /runs/. */
+export interface Paginated<T> {
+  count: number;
+  next: string | null;
+  previous: string | null;
+  results: T[];
+}
+
+/** Endpoints whose pagination API.md does not pin down are read as either shape. */
+export type ListResponse<T> = T[] | Paginated<T>;
+
+/** Body of every error response; `errors` keys are dotted field paths such as "config.kd.temperature". */
+export interface ApiErrorBody {
+  detail?: string;
+  errors?: Record<string, string[] | string>;
+}
+
+// --- accounts and workspaces -------------------------------------------------------------------
+
+export interface User {
+  id: number;
+  username: string;
+  email: string;
+}
+
+export interface LoginRequest {
+  username: string;
+  password: string;
+}
+
+export interface ApiToken {
+  id: number;
+  name: string;
+  /** Present only in the response that creates the token. */
+  token?: string;
+  created_at?: string;
+}
+
+export type WorkspaceRole = 'owner' | 'admin' | 'member' | 'viewer';
+
+export interface Workspace {
+  name: string;
+  slug: string;
+  /** The caller's role in this workspace. */
+  role: WorkspaceRole;
+}
+
+export interface WorkspaceMember {
+  username: string;
+  role: WorkspaceRole;
+}
+
+export interface WorkspaceDetail extends Workspace {
+  members: WorkspaceMember[];
+}
+
+// --- methods, models, datasets -----------------------------------------------------------------
+
+export type MethodFamily = 'distillation' | 'alignment' | 'continual';
+
+export interface MethodRequires {
+  teacher: boolean;
+  reference: boolean;
+  /** Dataset kinds the method can train on, compared with Dataset.kind. */
+  dataset_kinds: string[];
+}
+
+/** A JSON Schema document as produced by pydantic (draft 2020-12 style, with $defs and $ref). */
+export type JsonSchema = Record<string, unknown>;
+
+export interface Method {
+  name: string;
+  family: MethodFamily | (string & {});
+  description: string;
+  /** Paper title and arXiv link, as one string. */
+  paper: string;
+  requires: MethodRequires;
+  /** JSON Schema of the method's config (the run's `config` object). */
+  schema: JsonSchema;
+}
+
+export type ModelSource = 'config' | 'path' | 'run';
+
+export interface Model {
+  id: number;
+  workspace: string;
+  name: string;
+  source: ModelSource;
+  config?: Record<string, unknown> | null;
+  path?: string | null;
+  run?: number | null;
+  created_at?: string;
+}
+
+export interface Dataset {
+  id: number;
+  workspace: string;
+  name: string;
+  kind: string;
+  /** First rows; only in GET /datasets/{id}/. */
+  preview?: unknown[];
+  created_at?: string;
+}
+
+// --- runs ---------------------------------------------------------------------------------------
+
+export interface RunProgress {
+  step: number;
+  total: number | null;
+  eta_s: number | null;
+  tokens_per_s: number | null;
+}
+
+export interface RunResources {
+  /** 0 means CPU. */
+  gpus: number;
+}
+
+export interface Run {
+  id: number;
+  workspace: string;
+  name: string;
+  method: string;
+  status: RunStatus;
+  config: Record<string, unknown>;
+  student: number | null;
+  teacher: number | null;
+  train_dataset: number | null;
+  validation_dataset: number | null;
+  seed: number;
+  resources: RunResources;
+  tags: string[];
+  notes: string;
+  creator: string | number | null;
+  parent: number | null;
+  worker: string | null;
+  error_message: string | null;
+  progress: RunProgress | null;
+  metric_names: string[];
+  /**
+   * Latest value of each metric. Not in API.md yet: the runs table shows train/loss from it when
+   * the server sends it, and a dash otherwise.
+   */
+  last_metrics?: Record<string, number | null>;
+  created_at: string;
+  queued_at: string | null;
+  started_at: string | null;
+  finished_at: string | null;
+}
+
+export interface RunCreateRequest {
+  workspace: string;
+  name: string;
+  method: string;
+  student: number;
+  teacher?: number | null;
+  train_dataset: number;
+  validation_dataset?: number | null;
+  config: Record<string, unknown>;
+  seed: number;
+  resources: RunResources;
+  tags: string[];
+  notes: string;
+}
+
+export interface RunListParams {
+  workspace: string;
+  status?: RunStatus;
+  /** Any other query parameter the server's pagination links carry (page, cursor, offset...). */
+  [param: string]: string | undefined;
+}
+
+// --- metrics, logs, artifacts, events ------------------------------------------------------------
+
+export interface MetricSeries {
+  name: string;
+  steps: number[];
+  values: (number | null)[];
+  walls: number[];
+}
+
+export interface MetricSeriesResponse {
+  series: MetricSeries[];
+}
+
+export interface MetricPoint {
+  name: string;
+  step: number;
+  value: number | null;
+  wall?: number;
+}
+
+export type LogLevel = 'info' | 'warning' | 'error';
+
+export interface LogLine {
+  seq: number;
+  /** Unix seconds or an ISO 8601 string. */
+  time: number | string;
+  level: LogLevel | (string & {});
+  message: string;
+}
+
+export interface LogsResponse {
+  results: LogLine[];
+  next?: string | null;
+}
+
+export type ArtifactType = 'checkpoint' | 'model' | 'table' | 'samples';
+
+export interface Artifact {
+  id?: number;
+  name?: string;
+  type: ArtifactType | (string & {});
+  path: string;
+  step: number | null;
+  size_bytes: number | null;
+  created_at?: string;
+}
+
+/** `event: metrics` on /runs/{id}/events/. */
+export interface MetricsEventData {
+  points: MetricPoint[];
+}
+
+/** `event: log` on /runs/{id}/events/. */
+export interface LogEventData {
+  lines: LogLine[];
+}
+
+/** `event: status` on /runs/{id}/events/ carries the whole run object. */
+export type StatusEventData = Run;
+
+// --- workers -------------------------------------------------------------------------------------
+
+export interface Worker {
+  name: string;
+  queues: string[];
+  gpus: number;
+  current_run: number | null;
+  last_heartbeat: string | null;
+}
