@@ -1,0 +1,81 @@
+// Small formatters for what the UI shows: ETAs, times, metric values, sizes, paper links.
+
+/** "45s", "12m 05s", "2h 03m", "3d 4h"; a dash when the ETA is unknown. */
+export function formatEta(seconds: number | null | undefined): string {
+  if (seconds === null || seconds === undefined || !Number.isFinite(seconds) || seconds < 0) return '—';
+  const s = Math.round(seconds);
+  if (s < 60) return `${s}s`;
+  const minutes = Math.floor(s / 60);
+  if (minutes < 60) return `${minutes}m ${pad2(s % 60)}s`;
+  const hours = Math.floor(minutes / 60);
+  if (hours < 24) return `${hours}h ${pad2(minutes % 60)}m`;
+  return `${Math.floor(hours / 24)}d ${hours % 24}h`;
+}
+
+/** Fraction done in [0, 1], or null when the total is unknown. */
+export function progressFraction(step: number | null | undefined, total: number | null | undefined): number | null {
+  if (step === null || step === undefined || !total || total <= 0) return null;
+  return Math.min(1, Math.max(0, step / total));
+}
+
+/** A metric value with 4 significant digits; exponent form for very small or large numbers. */
+export function formatMetricValue(value: number | null | undefined): string {
+  if (value === null || value === undefined) return '—';
+  if (!Number.isFinite(value)) return String(value);
+  if (value === 0) return '0';
+  const abs = Math.abs(value);
+  if (abs < 1e-3 || abs >= 1e6) return value.toExponential(3);
+  return String(Number(value.toPrecision(4)));
+}
+
+export function formatBytes(bytes: number | null | undefined): string {
+  if (bytes === null || bytes === undefined || !Number.isFinite(bytes)) return '—';
+  const units = ['B', 'KB', 'MB', 'GB', 'TB'];
+  let value = bytes;
+  let unit = 0;
+  while (value >= 1024 && unit < units.length - 1) {
+    value /= 1024;
+    unit += 1;
+  }
+  return unit === 0 ? `${value} B` : `${value.toFixed(1)} ${units[unit]}`;
+}
+
+/** Accepts unix seconds or an ISO string (the API uses both). */
+export function toDate(time: number | string | null | undefined): Date | null {
+  if (time === null || time === undefined || time === '') return null;
+  const date = typeof time === 'number' ? new Date(time * 1000) : new Date(time);
+  return Number.isNaN(date.getTime()) ? null : date;
+}
+
+export function formatDateTime(time: number | string | null | undefined, locale?: string): string {
+  const date = toDate(time);
+  if (!date) return '—';
+  return new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeStyle: 'short' }).format(date);
+}
+
+/** HH:MM:SS in local time, for log lines. */
+export function formatClock(time: number | string | null | undefined): string {
+  const date = toDate(time);
+  if (!date) return '';
+  return `${pad2(date.getHours())}:${pad2(date.getMinutes())}:${pad2(date.getSeconds())}`;
+}
+
+export interface PaperRef {
+  title: string;
+  url: string | null;
+}
+
+/** Splits the registry's "Title (https://arxiv.org/abs/...)" string into a title and a link. */
+export function parsePaper(paper: string): PaperRef {
+  const match = /https?:\/\/[^\s)\]>]+/.exec(paper);
+  if (!match) return { title: paper.trim(), url: null };
+  const title = (paper.slice(0, match.index) + paper.slice(match.index + match[0].length))
+    .replace(/[(<[]\s*[)>\]]/g, '')
+    .replace(/[\s,:;—–-]+$/u, '')
+    .trim();
+  return { title: title || match[0], url: match[0] };
+}
+
+function pad2(n: number): string {
+  return String(n).padStart(2, '0');
+}

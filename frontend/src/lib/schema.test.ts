@@ -1,0 +1,44 @@
+import { describe, expect, it } from 'vitest';
+import kdSchema from '../test/fixtures/kd_forward_kl.schema.json';
+import { prepareSchema } from './schema';
+
+describe('prepareSchema', () => {
+  it('folds Optional[int] into a nullable integer, keeping bounds, default and description', () => {
+    const out = prepareSchema(kdSchema) as any;
+    expect(out.$defs.TrainingConfig.properties.eval_every).toEqual({
+      type: ['integer', 'null'],
+      minimum: 1,
+      default: null,
+      description: 'Evaluate every N steps; empty disables evaluation.',
+      title: 'Eval Every',
+    });
+  });
+
+  it('leaves $defs, $ref and other fields alone', () => {
+    const out = prepareSchema(kdSchema) as any;
+    expect(out.properties.training).toEqual({ $ref: '#/$defs/TrainingConfig' });
+    expect(out.$defs.TrainingConfig.properties.optimizer.$ref).toBe('#/$defs/OptimizerConfig');
+    expect(out.properties.alpha).toEqual(kdSchema.properties.alpha);
+  });
+
+  it('keeps anyOf that is not a simple nullable', () => {
+    const schema = {
+      properties: {
+        teacher: { anyOf: [{ $ref: '#/$defs/Model' }, { type: 'null' }] },
+        mixed: { anyOf: [{ type: 'integer' }, { type: 'string' }] },
+      },
+    };
+    expect(prepareSchema(schema)).toEqual(schema);
+  });
+
+  it('adds null to a nullable enum', () => {
+    const out = prepareSchema({ anyOf: [{ type: 'string', enum: ['a', 'b'] }, { type: 'null' }], default: null }) as any;
+    expect(out).toEqual({ type: ['string', 'null'], enum: ['a', 'b', null], default: null });
+  });
+
+  it('does not mutate its input', () => {
+    const before = JSON.stringify(kdSchema);
+    prepareSchema(kdSchema);
+    expect(JSON.stringify(kdSchema)).toBe(before);
+  });
+});
