@@ -1,13 +1,34 @@
 // Vite builds the SPA that Django serves: Django renders the index HTML itself and reads
 // dist/.vite/manifest.json (entry "src/main.tsx") to find the hashed JS and CSS under /static/.
 import react from '@vitejs/plugin-react';
+import type { Plugin } from 'vite';
 import { defineConfig } from 'vitest/config';
 
-export default defineConfig(({ command }) => ({
-  plugins: [react()],
-  // The built bundle lives under Django's /static/. The dev server keeps '/', so that
-  // http://localhost:5173/runs/42 serves index.html and the router sees the same paths as in production.
-  base: command === 'build' ? '/static/' : '/',
+const BASE = '/static/';
+
+/**
+ * In development the app can also be opened on the Vite server itself (http://localhost:5173/runs).
+ * Its assets live under /static/ as in production, so page routes outside /static/ and /api/ are
+ * answered with index.html, which is what Django does for every UI route.
+ */
+function serveAppRoutes(): Plugin {
+  return {
+    name: 'distillery:serve-app-routes',
+    apply: 'serve',
+    configureServer(server) {
+      server.middlewares.use((req, _res, next) => {
+        const url = req.url ?? '/';
+        const wantsPage = req.method === 'GET' && (req.headers.accept ?? '').includes('text/html');
+        if (wantsPage && !url.startsWith(BASE) && !url.startsWith('/api/')) req.url = BASE;
+        next();
+      });
+    },
+  };
+}
+
+export default defineConfig({
+  plugins: [react(), serveAppRoutes()],
+  base: BASE,
   build: {
     outDir: 'dist',
     emptyOutDir: true,
@@ -27,4 +48,4 @@ export default defineConfig(({ command }) => ({
     include: ['src/**/*.test.{ts,tsx}'],
     environment: 'node',
   },
-}));
+});

@@ -1,5 +1,7 @@
 // Types of the REST API v1, written by hand from docs/API.md until they can be generated from the
 // server's OpenAPI schema (/api/schema/). Keep field names exactly as the server spells them.
+// Fields marked "not in API.md" are what the server under webapp/ answers today; the UI reads
+// them when present and falls back to the documented ones.
 
 export type RunStatus = 'queued' | 'running' | 'succeeded' | 'failed' | 'cancelled';
 
@@ -40,12 +42,17 @@ export interface ApiToken {
   name: string;
   /** Present only in the response that creates the token. */
   token?: string;
+  /** Not in API.md. */
+  prefix?: string;
   created_at?: string;
+  last_used_at?: string | null;
 }
 
 export type WorkspaceRole = 'owner' | 'admin' | 'member' | 'viewer';
 
 export interface Workspace {
+  /** Not in API.md. */
+  id?: number;
   name: string;
   slug: string;
   /** The caller's role in this workspace. */
@@ -75,12 +82,17 @@ export interface MethodRequires {
 /** A JSON Schema document as produced by pydantic (draft 2020-12 style, with $defs and $ref). */
 export type JsonSchema = Record<string, unknown>;
 
+export interface MethodPaper {
+  title: string;
+  url: string;
+}
+
 export interface Method {
   name: string;
   family: MethodFamily | (string & {});
   description: string;
-  /** Paper title and arXiv link, as one string. */
-  paper: string;
+  /** API.md: title + arXiv link as one string; the engine's registry sends `{title, url}`. */
+  paper: string | MethodPaper;
   requires: MethodRequires;
   /** JSON Schema of the method's config (the run's `config` object). */
   schema: JsonSchema;
@@ -123,6 +135,17 @@ export interface RunResources {
   gpus: number;
 }
 
+/** Not in API.md: per-metric summary the server attaches to each run. */
+export interface MetricSummary {
+  last: number | null;
+  last_step: number | null;
+  min: number | null;
+  min_step: number | null;
+  max: number | null;
+  max_step: number | null;
+  count: number;
+}
+
 export interface Run {
   id: number;
   workspace: string;
@@ -143,12 +166,12 @@ export interface Run {
   worker: string | null;
   error_message: string | null;
   progress: RunProgress | null;
-  metric_names: string[];
-  /**
-   * Latest value of each metric. Not in API.md yet: the runs table shows train/loss from it when
-   * the server sends it, and a dash otherwise.
-   */
-  last_metrics?: Record<string, number | null>;
+  /** In API.md; the server may send `summaries` instead, whose keys are the same names. */
+  metric_names?: string[];
+  /** Not in API.md: last/min/max per metric name; the runs table reads train/loss's `last` here. */
+  summaries?: Record<string, MetricSummary>;
+  /** Not in API.md: 1 for the first try, more after a resume. */
+  attempt?: number;
   created_at: string;
   queued_at: string | null;
   started_at: string | null;
@@ -184,6 +207,10 @@ export interface MetricSeries {
   steps: number[];
   values: (number | null)[];
   walls: number[];
+  /** Not in API.md: per-bucket extremes and whether the series was downsampled. */
+  mins?: (number | null)[];
+  maxs?: (number | null)[];
+  downsampled?: boolean;
 }
 
 export interface MetricSeriesResponse {
@@ -217,7 +244,10 @@ export type ArtifactType = 'checkpoint' | 'model' | 'table' | 'samples';
 export interface Artifact {
   id?: number;
   name?: string;
-  type: ArtifactType | (string & {});
+  /** The engine's word; the server currently calls it `kind`. */
+  type?: ArtifactType | (string & {});
+  /** Not in API.md: same meaning as `type`. */
+  kind?: ArtifactType | (string & {});
   path: string;
   step: number | null;
   size_bytes: number | null;
@@ -240,9 +270,10 @@ export type StatusEventData = Run;
 // --- workers -------------------------------------------------------------------------------------
 
 export interface Worker {
-  name: string;
+  hostname: string;
   queues: string[];
-  gpus: number;
+  gpus: unknown;
   current_run: number | null;
   last_heartbeat: string | null;
+  stopped_at?: string | null;
 }

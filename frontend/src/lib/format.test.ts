@@ -91,6 +91,14 @@ describe('parsePaper', () => {
     });
   });
 
+  it('reads the registry\'s {title, url} object', () => {
+    expect(parsePaper({ title: 'Distilling the Knowledge in a Neural Network', url: 'https://arxiv.org/abs/1503.02531' })).toEqual({
+      title: 'Distilling the Knowledge in a Neural Network',
+      url: 'https://arxiv.org/abs/1503.02531',
+    });
+    expect(parsePaper(null)).toEqual({ title: '', url: null });
+  });
+
   it('keeps a plain title or a bare link', () => {
     expect(parsePaper('Some paper')).toEqual({ title: 'Some paper', url: null });
     expect(parsePaper('https://arxiv.org/abs/1')).toEqual({ title: 'https://arxiv.org/abs/1', url: 'https://arxiv.org/abs/1' });

@@ -65,8 +65,13 @@ export interface PaperRef {
   url: string | null;
 }
 
-/** Splits the registry's "Title (https://arxiv.org/abs/...)" string into a title and a link. */
-export function parsePaper(paper: string): PaperRef {
+/**
+ * A method's paper as a title and a link. The engine's registry gives `{title, url}`; API.md
+ * describes one "title + arXiv link" string, which is split here.
+ */
+export function parsePaper(paper: string | Partial<PaperRef> | null | undefined): PaperRef {
+  if (!paper) return { title: '', url: null };
+  if (typeof paper !== 'string') return { title: paper.title ?? paper.url ?? '', url: paper.url ?? null };
   const match = /https?:\/\/[^\s)\]>]+/.exec(paper);
   if (!match) return { title: paper.trim(), url: null };
   const title = (paper.slice(0, match.index) + paper.slice(match.index + match[0].length))

@@ -1,10 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import kdSchema from '../test/fixtures/kd_forward_kl.schema.json';
+// pydantic_example.schema.json is what pydantic 2 emits for a config with nested models ($defs/$ref),
+// an Optional[int], a Literal and bounds; the engine's own schemas use the same constructs.
+import exampleSchema from '../test/fixtures/pydantic_example.schema.json';
 import { prepareSchema } from './schema';
 
 describe('prepareSchema', () => {
   it('folds Optional[int] into a nullable integer, keeping bounds, default and description', () => {
-    const out = prepareSchema(kdSchema) as any;
+    const out = prepareSchema(exampleSchema) as any;
     expect(out.$defs.TrainingConfig.properties.eval_every).toEqual({
       type: ['integer', 'null'],
       minimum: 1,
@@ -15,10 +17,10 @@ describe('prepareSchema', () => {
   });
 
   it('leaves $defs, $ref and other fields alone', () => {
-    const out = prepareSchema(kdSchema) as any;
+    const out = prepareSchema(exampleSchema) as any;
     expect(out.properties.training).toEqual({ $ref: '#/$defs/TrainingConfig' });
     expect(out.$defs.TrainingConfig.properties.optimizer.$ref).toBe('#/$defs/OptimizerConfig');
-    expect(out.properties.alpha).toEqual(kdSchema.properties.alpha);
+    expect(out.properties.alpha).toEqual(exampleSchema.properties.alpha);
   });
 
   it('keeps anyOf that is not a simple nullable', () => {
@@ -37,8 +39,8 @@ describe('prepareSchema', () => {
   });
 
   it('does not mutate its input', () => {
-    const before = JSON.stringify(kdSchema);
-    prepareSchema(kdSchema);
-    expect(JSON.stringify(kdSchema)).toBe(before);
+    const before = JSON.stringify(exampleSchema);
+    prepareSchema(exampleSchema);
+    expect(JSON.stringify(exampleSchema)).toBe(before);
   });
 });
