@@ -1,0 +1,83 @@
+"""Signing in, API tokens and workspace membership, with the 400/401/403/404 cases."""
+from __future__ import annotations
+
+import pytest
+from rest_framework.test import APIClient
+
+from webapp.accounts.models import ApiToken
+
+
+def test_a_session_login_sets_the_session_and_me_answers(cast):
+    client = APIClient(enforce_csrf_checks=True)
+    response = client.post("/api/v1/auth/login/", {"username": "member", "password": "member-password"}, format="json")
+    assert response.status_code == 200
+    assert client.get("/api/v1/auth/me/").json()["username"] == "member"
+
+
+def test_a_wrong_password_is_refused_with_a_message(cast):
+    response = APIClient().post("/api/v1/auth/login/", {"username": "member", "password": "nope"}, format="json")
+    assert response.status_code == 400
+    assert "Wrong username or password" in response.json()["detail"]
+
+
+def test_anonymous_requests_get_401_with_how_to_authenticate(db):
+    response = APIClient().get("/api/v1/runs/")
+    assert response.status_code == 401
+    assert "Authorization: Token" in response.json()["detail"]
+
+
+def test_a_wrong_token_gets_401_naming_the_problem(db):
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION="Token dst_not-a-real-token")
+    response = client.get("/api/v1/runs/")
+    assert response.status_code == 401
+    assert "Invalid or revoked API token" in response.json()["detail"]
+
+
+def test_a_token_is_shown_once_stored_hashed_and_stops_working_when_revoked(api, cast):
+    client = api("member")
+    created = client.post("/api/v1/tokens/", {"name": "ci"}, format="json").json()
+    plain = created["token"]
+    stored = ApiToken.objects.get(pk=created["id"])
+    assert plain not in stored.token_hash and len(stored.token_hash) == 64
+    assert "token" not in client.get("/api/v1/tokens/").json()[0]
+
+    other = APIClient()
+    other.credentials(HTTP_AUTHORIZATION=f"Token {plain}")
+    assert other.get("/api/v1/workspaces/").status_code == 200
+    stored.refresh_from_db()
+    assert stored.last_used_at is not None
+    assert client.delete(f"/api/v1/tokens/{created['id']}/").status_code == 204
+    assert other.get("/api/v1/workspaces/").status_code == 401
+
+
+def test_workspaces_list_only_mine_with_my_role(api):
+    body = api("viewer").get("/api/v1/workspaces/").json()
+    assert [(w["slug"], w["role"]) for w in body] == [("lab", "viewer")]
+
+
+def test_an_outsider_gets_404_for_a_workspace_it_does_not_belong_to(api):
+    assert api("outsider").get("/api/v1/workspaces/lab/").status_code == 404
+
+
+def test_creating_a_workspace_makes_me_its_owner_and_a_taken_slug_is_a_conflict(api):
+    client = api("member")
+    response = client.post("/api/v1/workspaces/", {"name": "New team", "slug": "new-team"}, format="json")
+    assert response.status_code == 201 and response.json()["role"] == "owner"
+    assert client.post("/api/v1/workspaces/", {"name": "Again", "slug": "new-team"}, format="json").status_code == 409
+
+
+@pytest.mark.parametrize("actor,expected", [("owner", 201), ("member", 403), ("viewer", 403)])
+def test_only_owners_and_admins_add_members(api, cast, actor, expected):
+    from webapp.accounts.models import User
+
+    User.objects.create_user(username="newcomer", password="x" * 12)
+    response = api(actor).post("/api/v1/workspaces/lab/members/", {"username": "newcomer", "role": "member"},
+                               format="json")
+    assert response.status_code == expected
+
+
+def test_unknown_fields_are_rejected_not_dropped(api):
+    response = api("member").post("/api/v1/workspaces/", {"name": "x", "colour": "red"}, format="json")
+    assert response.status_code == 400
+    assert "colour" in response.json()["errors"]

@@ -1,0 +1,140 @@
+"""Models and datasets: registration, uploads with row-level validation, versions, scoping."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import TINY_LLAMA, upload
+from webapp.registry.models import Dataset, ModelAsset
+
+
+def post_dataset(client, name="corpus", kind="text", rows=None, workspace="lab"):
+    rows = rows if rows is not None else [{"text": "hello"}, {"text": "world"}]
+    return client.post("/api/v1/datasets/", {"workspace": workspace, "name": name, "kind": kind,
+                                             "file": upload("d.jsonl", rows)}, format="multipart")
+
+
+def test_a_member_uploads_a_text_dataset_with_its_row_count_and_hash(api):
+    response = post_dataset(api("member"))
+    assert response.status_code == 201
+    body = response.json()
+    assert body["row_count"] == 2 and body["version"] == 1 and len(body["sha256"]) == 64
+    detail = api("member").get(f"/api/v1/datasets/{body['id']}/").json()
+    assert detail["preview"] == [{"text": "hello"}, {"text": "world"}]
+
+
+def test_bad_rows_are_reported_by_row_number_and_nothing_is_stored(api, data_dir):
+    rows = [{"text": "ok"}, {"txt": "typo"}, "not an object", {"text": ""}]
+    response = post_dataset(api("member"), rows=rows)
+    assert response.status_code == 400
+    body = response.json()
+    assert "3 bad row(s)" in body["detail"] and "Row 2: field 'text' is missing" in body["detail"]
+    assert set(body["errors"]) == {"file.row.2", "file.row.3", "file.row.4"}
+    assert Dataset.objects.count() == 0
+    stored = list((data_dir / "artifacts" / "datasets" / "lab").glob("*"))
+    assert stored == []
+
+
+def test_invalid_json_lines_are_reported(api):
+    client = api("member")
+    handle = upload("d.jsonl", [])
+    handle.write(b'{"text": "fine"}\n{"text": \n')
+    handle.seek(0)
+    response = client.post("/api/v1/datasets/", {"workspace": "lab", "name": "broken", "kind": "text",
+                                                 "file": handle}, format="multipart")
+    assert response.status_code == 400
+    assert "row.2" in "".join(response.json()["errors"]) and "not valid JSON" in response.json()["detail"]
+
+
+def test_preference_rows_need_prompt_chosen_and_rejected(api):
+    response = post_dataset(api("member"), kind="preference", rows=[{"prompt": "p", "chosen": "a"}])
+    assert response.status_code == 400
+    assert "field 'rejected' is missing" in response.json()["detail"]
+
+
+def test_an_oversized_upload_is_refused_with_the_limit(api, settings):
+    settings.DATASET_MAX_UPLOAD_BYTES = 100
+    response = post_dataset(api("member"), rows=[{"text": "x" * 200}])
+    assert response.status_code == 413
+    assert "upload limit" in response.json()["detail"]
+    assert Dataset.objects.count() == 0
+
+
+def test_new_content_under_the_same_name_is_a_new_version_and_identical_content_is_not_stored_twice(api):
+    client = api("member")
+    first = post_dataset(client, rows=[{"text": "a"}]).json()
+    again = post_dataset(client, rows=[{"text": "a"}])
+    second = post_dataset(client, rows=[{"text": "b"}]).json()
+    assert again.status_code == 200 and again.json()["id"] == first["id"]
+    assert second["version"] == 2
+    assert Dataset.objects.count() == 2
+
+
+def test_a_viewer_gets_403_on_upload_and_an_outsider_404_on_read(api, registry_objects):
+    assert post_dataset(api("viewer")).status_code == 403
+    dataset = registry_objects["train"]
+    assert api("outsider").get(f"/api/v1/datasets/{dataset.id}/").status_code == 404
+    assert api("outsider").get(f"/api/v1/models/{registry_objects['student'].id}/").status_code == 404
+    assert api("outsider").get("/api/v1/datasets/?workspace=lab").json()["results"] == []
+
+
+def test_uploading_into_a_workspace_i_am_not_in_is_404(api):
+    assert post_dataset(api("outsider"), workspace="lab").status_code == 404
+
+
+def test_a_model_from_a_config_records_its_architecture_and_vocabulary(api, tokenizer_dir):
+    response = api("member").post("/api/v1/models/", {
+        "workspace": "lab", "name": "tiny", "source": "config", "config": TINY_LLAMA,
+        "tokenizer_path": str(tokenizer_dir)}, format="json")
+    assert response.status_code == 201
+    assert response.json()["architecture"] == "LlamaForCausalLM" and response.json()["vocab_size"] == 64
+
+
+def test_a_model_directory_is_inspected_for_parameters_without_loading_it(api, data_dir):
+    import torch
+    from safetensors.torch import save_file
+
+    directory = data_dir / "models" / "saved"
+    directory.mkdir()
+    (directory / "config.json").write_text(json.dumps(TINY_LLAMA))
+    save_file({"a": torch.zeros(3, 4), "b": torch.zeros(5)}, directory / "model.safetensors")
+    response = api("member").post("/api/v1/models/", {"workspace": "lab", "name": "saved", "source": "path",
+                                                      "path": str(directory)}, format="json")
+    assert response.status_code == 201, response.json()
+    assert response.json()["parameter_count"] == 17
+
+
+@pytest.mark.parametrize("path_for", [
+    lambda root: "/etc",
+    lambda root: str(root / "models" / ".." / ".." ),
+    lambda root: "relative/dir",
+])
+def test_model_paths_outside_the_allowed_roots_are_refused(api, data_dir, path_for):
+    response = api("member").post("/api/v1/models/", {"workspace": "lab", "name": "x", "source": "path",
+                                                      "path": path_for(data_dir)}, format="json")
+    assert response.status_code == 400
+    assert "path" in response.json()["errors"]
+    assert ModelAsset.objects.count() == 0
+
+
+def test_a_symlink_out_of_the_allowed_roots_is_refused(api, data_dir):
+    link = data_dir / "models" / "escape"
+    link.symlink_to("/etc")
+    response = api("member").post("/api/v1/models/", {"workspace": "lab", "name": "x", "source": "path",
+                                                      "path": str(link)}, format="json")
+    assert response.status_code == 400 and "outside the directories" in response.json()["detail"]
+
+
+def test_a_missing_model_directory_is_a_clear_error(api, data_dir):
+    response = api("member").post("/api/v1/models/", {"workspace": "lab", "name": "x", "source": "path",
+                                                      "path": str(data_dir / "models" / "nope")}, format="json")
+    assert response.status_code == 400 and "There is no model directory" in response.json()["detail"]
+
+
+def test_a_duplicate_model_name_is_a_conflict(api, registry_objects, tokenizer_dir):
+    response = api("member").post("/api/v1/models/", {"workspace": "lab", "name": "student", "source": "config",
+                                                      "config": TINY_LLAMA, "tokenizer_path": str(tokenizer_dir)},
+                                  format="json")
+    assert response.status_code == 409

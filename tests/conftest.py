@@ -1,0 +1,89 @@
+"""Shared fixtures: one cast of users (owner, member, viewer, outsider) in one workspace, API
+clients authenticated with real API tokens, and tiny files to upload."""
+from __future__ import annotations
+
+import io
+import json
+import os
+from pathlib import Path
+
+import pytest
+
+TINY_LLAMA = {
+    "model_type": "llama", "architectures": ["LlamaForCausalLM"], "vocab_size": 64, "hidden_size": 16,
+    "intermediate_size": 32, "num_hidden_layers": 1, "num_attention_heads": 2, "num_key_value_heads": 2,
+    "max_position_embeddings": 64,
+}
+
+
+def jsonl(rows: list) -> bytes:
+    return "".join(json.dumps(r) + "\n" for r in rows).encode()
+
+
+def upload(name: str, rows: list) -> io.BytesIO:
+    handle = io.BytesIO(jsonl(rows))
+    handle.name = name
+    return handle
+
+
+@pytest.fixture
+def data_dir(settings, tmp_path):
+    settings.ARTIFACT_ROOT = tmp_path / "artifacts"
+    settings.MODEL_PATH_ALLOWED_ROOTS = [(tmp_path / "models").resolve()]
+    (tmp_path / "models").mkdir()
+    return tmp_path
+
+
+@pytest.fixture
+def cast(db, data_dir):
+    """owner / member / viewer of workspace 'lab', and an outsider with a workspace of their own."""
+    from webapp.accounts.models import Membership, Role, User
+    from webapp.accounts.services import workspace_create
+
+    users = {name: User.objects.create_user(username=name, password=f"{name}-password") for name in
+             ("owner", "member", "viewer", "outsider")}
+    lab = workspace_create(user=users["owner"], name="Lab", slug="lab")
+    Membership.objects.create(user=users["member"], workspace=lab, role=Role.MEMBER)
+    Membership.objects.create(user=users["viewer"], workspace=lab, role=Role.VIEWER)
+    workspace_create(user=users["outsider"], name="Elsewhere", slug="elsewhere")
+    return {"workspace": lab, **users}
+
+
+@pytest.fixture
+def api(cast):
+    """api("member") -> a DRF client sending that user's real API token."""
+    from rest_framework.test import APIClient
+
+    from webapp.accounts.services import api_token_create
+
+    def client_for(username: str) -> APIClient:
+        _, plain = api_token_create(user=cast[username], name="tests")
+        client = APIClient()
+        client.credentials(HTTP_AUTHORIZATION=f"Token {plain}")
+        return client
+
+    return client_for
+
+
+@pytest.fixture
+def tokenizer_dir(data_dir):
+    directory = data_dir / "models" / "tokenizer"
+    directory.mkdir()
+    return directory
+
+
+@pytest.fixture
+def registry_objects(cast, tokenizer_dir):
+    """A student, a teacher (same vocabulary) and train/validation text datasets in 'lab'."""
+    from webapp.registry.services import dataset_upload, model_register_from_config
+
+    owner, lab = cast["owner"], cast["workspace"]
+    student = model_register_from_config(workspace=lab, user=owner, name="student", config=TINY_LLAMA,
+                                         tokenizer_path=str(tokenizer_dir))
+    teacher = model_register_from_config(workspace=lab, user=owner, name="teacher", config=TINY_LLAMA,
+                                         tokenizer_path=str(tokenizer_dir))
+    rows = [{"text": f"def f{i}(): return {i}"} for i in range(10)]
+    train, _ = dataset_upload(workspace=lab, user=owner, name="train", kind="text", upload=upload("t.jsonl", rows))
+    validation, _ = dataset_upload(workspace=lab, user=owner, name="val", kind="text",
+                                   upload=upload("v.jsonl", rows[:3]))
+    return {"student": student, "teacher": teacher, "train": train, "validation": validation}

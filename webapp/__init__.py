@@ -1,0 +1,1 @@
+"""Distillery's Django project: settings, URLs and the apps (accounts, registry, runs)."""

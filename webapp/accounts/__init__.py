@@ -1,0 +1,1 @@
+"""Users, workspaces (teams), memberships with roles, and personal API tokens."""

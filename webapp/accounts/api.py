@@ -1,0 +1,163 @@
+"""API for signing in, tokens and workspaces."""
+from __future__ import annotations
+
+from django.contrib.auth import authenticate, login, logout
+from django.middleware.csrf import get_token
+from django.shortcuts import get_object_or_404
+from drf_spectacular.utils import extend_schema
+from rest_framework import serializers, status
+from rest_framework.permissions import AllowAny
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from webapp.accounts import selectors, services
+from webapp.accounts.models import Membership, Role, User
+from webapp.common.api import StrictSerializer
+from webapp.common.errors import Invalid
+
+
+class UserOutput(serializers.Serializer):
+    id = serializers.IntegerField()
+    username = serializers.CharField()
+    email = serializers.CharField()
+
+
+class LoginApi(APIView):
+    permission_classes = [AllowAny]
+    authentication_classes = []
+
+    class Input(StrictSerializer):
+        username = serializers.CharField()
+        password = serializers.CharField()
+
+    @extend_schema(request=Input, responses=UserOutput)
+    def post(self, request):
+        data = self.Input(data=request.data)
+        data.is_valid(raise_exception=True)
+        user = authenticate(request, **data.validated_data)
+        if user is None:
+            return Response(
+                {"detail": "Wrong username or password."}, status=status.HTTP_400_BAD_REQUEST
+            )
+        login(request, user)
+        get_token(request)  # sets the csrftoken cookie the SPA sends back on writes
+        return Response(UserOutput(user).data)
+
+
+class LogoutApi(APIView):
+    @extend_schema(request=None, responses={204: None})
+    def post(self, request):
+        logout(request)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class MeApi(APIView):
+    @extend_schema(responses=UserOutput)
+    def get(self, request):
+        get_token(request)
+        return Response(UserOutput(request.user).data)
+
+
+class TokenOutput(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+    prefix = serializers.CharField()
+    created_at = serializers.DateTimeField()
+    last_used_at = serializers.DateTimeField(allow_null=True)
+
+
+class TokenListApi(APIView):
+    class Input(StrictSerializer):
+        name = serializers.CharField(max_length=100)
+
+    class CreatedOutput(TokenOutput):
+        token = serializers.CharField(help_text="The token itself: shown only in this response.")
+
+    @extend_schema(responses=TokenOutput(many=True))
+    def get(self, request):
+        return Response(TokenOutput(selectors.api_tokens_for(user=request.user), many=True).data)
+
+    @extend_schema(request=Input, responses={201: CreatedOutput})
+    def post(self, request):
+        data = self.Input(data=request.data)
+        data.is_valid(raise_exception=True)
+        token, plain = services.api_token_create(user=request.user, **data.validated_data)
+        return Response({**TokenOutput(token).data, "token": plain}, status=status.HTTP_201_CREATED)
+
+
+class TokenDetailApi(APIView):
+    @extend_schema(responses={204: None})
+    def delete(self, request, pk: int):
+        token = get_object_or_404(selectors.api_tokens_for(user=request.user), pk=pk)
+        services.api_token_revoke(token=token)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class WorkspaceOutput(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+    slug = serializers.CharField()
+    role = serializers.CharField(help_text="Your role in the workspace.")
+
+
+class WorkspaceListApi(APIView):
+    class Input(StrictSerializer):
+        name = serializers.CharField(max_length=100)
+        slug = serializers.SlugField(max_length=60, required=False, default="")
+
+    @extend_schema(responses=WorkspaceOutput(many=True))
+    def get(self, request):
+        roles = dict(Membership.objects.filter(user=request.user).values_list("workspace_id", "role"))
+        workspaces = selectors.workspaces_for(user=request.user)
+        return Response(
+            [{"id": w.id, "name": w.name, "slug": w.slug, "role": roles[w.id]} for w in workspaces]
+        )
+
+    @extend_schema(request=Input, responses={201: WorkspaceOutput})
+    def post(self, request):
+        data = self.Input(data=request.data)
+        data.is_valid(raise_exception=True)
+        workspace = services.workspace_create(user=request.user, **data.validated_data)
+        return Response(
+            {"id": workspace.id, "name": workspace.name, "slug": workspace.slug, "role": Role.OWNER},
+            status=status.HTTP_201_CREATED,
+        )
+
+
+class MemberOutput(serializers.Serializer):
+    username = serializers.CharField(source="user.username")
+    role = serializers.CharField()
+
+
+class WorkspaceDetailApi(APIView):
+    class Output(WorkspaceOutput):
+        members = MemberOutput(many=True)
+
+    @extend_schema(responses=Output)
+    def get(self, request, slug: str):
+        workspace = selectors.workspace_get(user=request.user, slug=slug)
+        members = list(workspace.memberships.select_related("user").order_by("user__username"))
+        role = next(m.role for m in members if m.user_id == request.user.id)
+        return Response(
+            {"id": workspace.id, "name": workspace.name, "slug": workspace.slug, "role": role,
+             "members": MemberOutput(members, many=True).data}
+        )
+
+
+class WorkspaceMembersApi(APIView):
+    class Input(StrictSerializer):
+        username = serializers.CharField()
+        role = serializers.ChoiceField(choices=Role.choices)
+
+    @extend_schema(request=Input, responses={201: MemberOutput})
+    def post(self, request, slug: str):
+        workspace = selectors.workspace_get(user=request.user, slug=slug)
+        data = self.Input(data=request.data)
+        data.is_valid(raise_exception=True)
+        user = User.objects.filter(username=data.validated_data["username"]).first()
+        if user is None:
+            raise Invalid(f"There is no user '{data.validated_data['username']}'.", field="username")
+        membership = services.membership_add(
+            workspace=workspace, actor=request.user, user=user, role=data.validated_data["role"]
+        )
+        return Response(MemberOutput(membership).data, status=status.HTTP_201_CREATED)

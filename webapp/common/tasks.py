@@ -1,0 +1,14 @@
+"""The one way web code queues background work: by task name, after the transaction commits.
+
+Sending by name keeps the web tier free of worker code and torch; sending on commit means a
+worker never sees a run id whose row is not yet visible, and a rolled-back request queues nothing.
+"""
+from __future__ import annotations
+
+from django.db import transaction
+
+
+def enqueue(task_name: str, *args, queue: str) -> None:
+    from webapp.celery_app import app
+
+    transaction.on_commit(lambda: app.send_task(task_name, args=args, queue=queue))

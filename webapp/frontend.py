@@ -1,0 +1,43 @@
+"""Serves the built single-page app: one HTML page whose script tags come from Vite's manifest.
+
+Every UI route (/, /runs/12, ...) falls through to this page and the SPA's router takes over.
+With FRONTEND_DEV_SERVER set, the page loads the scripts from `npm run dev` instead.
+"""
+from __future__ import annotations
+
+import json
+from functools import lru_cache
+
+from django.conf import settings
+from django.db import connection
+from django.http import HttpResponse, JsonResponse
+from django.shortcuts import render
+
+ENTRY = "src/main.tsx"
+
+
+@lru_cache(maxsize=1)
+def _manifest_assets() -> dict:
+    manifest_file = settings.FRONTEND_DIST / ".vite" / "manifest.json"
+    if not manifest_file.exists():
+        return {}
+    entry = json.loads(manifest_file.read_text())[ENTRY]
+    return {"script": entry["file"], "styles": entry.get("css", [])}
+
+
+def index(request):
+    if settings.FRONTEND_DEV_SERVER:
+        return render(request, "index.html", {"dev_server": settings.FRONTEND_DEV_SERVER.rstrip("/")})
+    assets = _manifest_assets()
+    if not assets:
+        return HttpResponse(
+            "The frontend is not built yet: run `make frontend` (or `make run`, which builds it).",
+            status=503, content_type="text/plain",
+        )
+    return render(request, "index.html", {"assets": assets})
+
+
+def healthz(request):
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+    return JsonResponse({"status": "ok"})

@@ -1,0 +1,1 @@
+"""The registry: the models and datasets a workspace keeps."""

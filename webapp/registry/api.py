@@ -1,0 +1,139 @@
+"""API for models and datasets."""
+from __future__ import annotations
+
+import json
+from itertools import islice
+
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import serializers, status
+from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from webapp.accounts.selectors import workspace_get
+from webapp.common.api import Pagination, StrictSerializer
+from webapp.common.errors import Invalid
+from webapp.registry import selectors, services
+from webapp.registry.models import DatasetKind, ModelSource
+
+WORKSPACE_PARAM = OpenApiParameter("workspace", str, description="Workspace slug to list from.")
+PREVIEW_ROWS = 20
+
+
+class ModelOutput(serializers.Serializer):
+    id = serializers.IntegerField()
+    workspace = serializers.CharField(source="workspace.slug")
+    name = serializers.CharField()
+    source = serializers.CharField()
+    path = serializers.CharField()
+    config = serializers.JSONField()
+    tokenizer_path = serializers.CharField()
+    architecture = serializers.CharField()
+    parameter_count = serializers.IntegerField(allow_null=True)
+    vocab_size = serializers.IntegerField(allow_null=True)
+    produced_by_run = serializers.IntegerField(source="produced_by_run_id", allow_null=True)
+    created_at = serializers.DateTimeField()
+
+
+class ModelListApi(APIView):
+    class Input(StrictSerializer):
+        workspace = serializers.SlugField()
+        name = serializers.CharField(max_length=100)
+        source = serializers.ChoiceField(choices=[ModelSource.CONFIG, ModelSource.PATH, ModelSource.RUN])
+        config = serializers.JSONField(required=False, help_text="transformers config dict (source=config)")
+        tokenizer_path = serializers.CharField(required=False, default="", help_text="(source=config)")
+        path = serializers.CharField(required=False, help_text="Server-local model directory (source=path)")
+        run = serializers.IntegerField(required=False, help_text="A succeeded run whose final model to register (source=run)")
+
+    @extend_schema(parameters=[WORKSPACE_PARAM], responses=ModelOutput(many=True))
+    def get(self, request):
+        qs = selectors.models_for(user=request.user, workspace_slug=request.query_params.get("workspace"))
+        paginator = Pagination()
+        page = paginator.paginate_queryset(qs, request, view=self)
+        return paginator.get_paginated_response(ModelOutput(page, many=True).data)
+
+    @extend_schema(request=Input, responses={201: ModelOutput})
+    def post(self, request):
+        from webapp.runs.selectors import run_get
+
+        data = self.Input(data=request.data)
+        data.is_valid(raise_exception=True)
+        d = data.validated_data
+        workspace = workspace_get(user=request.user, slug=d["workspace"])
+        source = d["source"]
+        if source == ModelSource.CONFIG:
+            if "config" not in d:
+                raise Invalid("source=config needs 'config', a transformers config dict.", field="config")
+            model = services.model_register_from_config(
+                workspace=workspace, user=request.user, name=d["name"], config=d["config"],
+                tokenizer_path=d["tokenizer_path"],
+            )
+        elif source == ModelSource.PATH:
+            if not d.get("path"):
+                raise Invalid("source=path needs 'path', a model directory on the server.", field="path")
+            model = services.model_register_from_path(workspace=workspace, user=request.user, name=d["name"], path=d["path"])
+        else:
+            if "run" not in d:
+                raise Invalid("source=run needs 'run', the id of a succeeded run.", field="run")
+            run = run_get(user=request.user, pk=d["run"])
+            model = services.model_register_from_run(workspace=workspace, user=request.user, name=d["name"], run=run)
+        return Response(ModelOutput(model).data, status=status.HTTP_201_CREATED)
+
+
+class ModelDetailApi(APIView):
+    @extend_schema(responses=ModelOutput)
+    def get(self, request, pk: int):
+        return Response(ModelOutput(selectors.model_get(user=request.user, pk=pk)).data)
+
+
+class DatasetOutput(serializers.Serializer):
+    id = serializers.IntegerField()
+    workspace = serializers.CharField(source="workspace.slug")
+    name = serializers.CharField()
+    version = serializers.IntegerField()
+    kind = serializers.CharField()
+    format = serializers.CharField()
+    sha256 = serializers.CharField()
+    row_count = serializers.IntegerField()
+    size_bytes = serializers.IntegerField()
+    created_at = serializers.DateTimeField()
+
+
+class DatasetListApi(APIView):
+    parser_classes = [MultiPartParser, FormParser, JSONParser]
+
+    class Input(StrictSerializer):
+        workspace = serializers.SlugField()
+        name = serializers.CharField(max_length=100)
+        kind = serializers.ChoiceField(choices=DatasetKind.choices)
+        file = serializers.FileField(help_text="JSONL: one JSON object per line.")
+
+    @extend_schema(parameters=[WORKSPACE_PARAM], responses=DatasetOutput(many=True))
+    def get(self, request):
+        qs = selectors.datasets_for(user=request.user, workspace_slug=request.query_params.get("workspace"))
+        paginator = Pagination()
+        page = paginator.paginate_queryset(qs, request, view=self)
+        return paginator.get_paginated_response(DatasetOutput(page, many=True).data)
+
+    @extend_schema(request={"multipart/form-data": Input}, responses={201: DatasetOutput, 200: DatasetOutput})
+    def post(self, request):
+        data = self.Input(data=request.data)
+        data.is_valid(raise_exception=True)
+        d = data.validated_data
+        workspace = workspace_get(user=request.user, slug=d["workspace"])
+        dataset, created = services.dataset_upload(
+            workspace=workspace, user=request.user, name=d["name"], kind=d["kind"], upload=d["file"]
+        )
+        return Response(DatasetOutput(dataset).data, status=status.HTTP_201_CREATED if created else status.HTTP_200_OK)
+
+
+class DatasetDetailApi(APIView):
+    class Output(DatasetOutput):
+        preview = serializers.ListField(child=serializers.JSONField())
+
+    @extend_schema(responses=Output)
+    def get(self, request, pk: int):
+        dataset = selectors.dataset_get(user=request.user, pk=pk)
+        with open(dataset.file, "rb") as handle:
+            preview = [json.loads(line) for line in islice((l for l in handle if l.strip()), PREVIEW_ROWS)]
+        return Response({**DatasetOutput(dataset).data, "preview": preview})

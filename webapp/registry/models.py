@@ -1,0 +1,71 @@
+"""Models (weights a run can load) and datasets (files a run trains or evaluates on)."""
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+
+from webapp.accounts.models import Workspace
+
+
+class ModelSource(models.TextChoices):
+    CONFIG = "config", "Built from a config"
+    PATH = "path", "Server-local directory"
+    UPLOAD = "upload", "Uploaded"
+    RUN = "run", "Produced by a run"
+
+
+class ModelAsset(models.Model):
+    workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="models")
+    name = models.CharField(max_length=100)
+    source = models.CharField(max_length=10, choices=ModelSource.choices)
+    # A Hugging Face model directory (path, upload, run), or empty for config-built models.
+    path = models.CharField(max_length=500, blank=True)
+    # The transformers config dict of a config-built model.
+    config = models.JSONField(null=True, blank=True)
+    tokenizer_path = models.CharField(max_length=500, blank=True)
+    architecture = models.CharField(max_length=100, blank=True)
+    parameter_count = models.BigIntegerField(null=True, blank=True)
+    vocab_size = models.IntegerField(null=True, blank=True)
+    produced_by_run = models.ForeignKey(
+        "runs.Run", null=True, blank=True, on_delete=models.SET_NULL, related_name="produced_models"
+    )
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [models.UniqueConstraint(fields=["workspace", "name"], name="unique_model_name_per_workspace")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class DatasetKind(models.TextChoices):
+    TEXT = "text", "Text"
+    PROMPT_COMPLETION = "prompt-completion", "Prompt / completion"
+    CHAT = "chat", "Chat"
+    PREFERENCE = "preference", "Preference"
+    CLASSIFICATION = "classification", "Classification"
+
+
+class Dataset(models.Model):
+    workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="datasets")
+    name = models.CharField(max_length=100)
+    version = models.PositiveIntegerField(default=1)
+    kind = models.CharField(max_length=20, choices=DatasetKind.choices)
+    format = models.CharField(max_length=10, default="jsonl")
+    file = models.CharField(max_length=500, help_text="Path of the stored file under ARTIFACT_ROOT.")
+    sha256 = models.CharField(max_length=64)
+    row_count = models.PositiveIntegerField()
+    size_bytes = models.BigIntegerField()
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name", "-version"]
+        constraints = [
+            models.UniqueConstraint(fields=["workspace", "name", "version"], name="unique_dataset_version"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} v{self.version}"

@@ -1,0 +1,173 @@
+"""Writes for the registry: dataset uploads and model registration."""
+from __future__ import annotations
+
+import hashlib
+import os
+import tempfile
+import uuid
+from pathlib import Path
+from typing import IO
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.db.models import Max
+
+from webapp.accounts.models import User, Workspace
+from webapp.accounts.selectors import require_write
+from webapp.common.errors import Conflict, Invalid, TooLarge
+from webapp.registry.inspect import inspect_model_config, inspect_model_dir
+from webapp.registry.models import Dataset, DatasetKind, ModelAsset, ModelSource
+from webapp.registry.validation import MAX_REPORTED_ERRORS, iter_jsonl_problems
+
+CHUNK = 1024 * 1024
+
+
+def _datasets_dir(workspace: Workspace) -> Path:
+    path = Path(settings.ARTIFACT_ROOT) / "datasets" / workspace.slug
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def dataset_upload(*, workspace: Workspace, user: User, name: str, kind: str, upload: IO[bytes]) -> tuple[Dataset, bool]:
+    """Validates and stores a JSONL upload. Returns (dataset, created).
+
+    Same name and content as an existing version -> that version, nothing stored twice.
+    Same name, new content -> the next version. Any bad row -> nothing is stored, and the error
+    lists the first 20 bad rows with their row numbers.
+    """
+    require_write(user=user, workspace=workspace)
+    if kind not in DatasetKind.values:
+        raise Invalid(f"Unknown dataset kind '{kind}': use one of {', '.join(DatasetKind.values)}.", field="kind")
+    if not name.strip():
+        raise Invalid("A dataset needs a name.", field="name")
+
+    target_dir = _datasets_dir(workspace)
+    fd, tmp_name = tempfile.mkstemp(dir=target_dir, prefix=".upload-", suffix=".jsonl")
+    tmp_path = Path(tmp_name)
+    try:
+        digest = hashlib.sha256()
+        size = 0
+        with os.fdopen(fd, "wb") as out:
+            for chunk in iter(lambda: upload.read(CHUNK), b""):
+                size += len(chunk)
+                if size > settings.DATASET_MAX_UPLOAD_BYTES:
+                    raise TooLarge(
+                        f"The file is larger than the {settings.DATASET_MAX_UPLOAD_BYTES // (1024 * 1024)} MiB "
+                        "upload limit: split it, or ask the operator to raise DATASET_MAX_UPLOAD_BYTES."
+                    )
+                digest.update(chunk)
+                out.write(chunk)
+        if size == 0:
+            raise Invalid("The uploaded file is empty.", field="file")
+
+        rows, bad_rows, reported = 0, 0, []
+        with tmp_path.open("rb") as stream:
+            for number, problem in iter_jsonl_problems(stream, kind):
+                rows += 1
+                if problem:
+                    bad_rows += 1
+                    if len(reported) < MAX_REPORTED_ERRORS:
+                        reported.append((number, problem))
+        if bad_rows:
+            first_row, first_problem = reported[0]
+            raise Invalid(
+                f"{bad_rows} bad row(s); nothing was stored. Row {first_row}: {first_problem}. "
+                f"Fix the rows listed in 'errors' (the first {MAX_REPORTED_ERRORS} are shown) and upload again.",
+                errors={f"file.row.{number}": [problem] for number, problem in reported},
+            )
+        if rows == 0:
+            raise Invalid("The file has no rows: a JSONL dataset needs one JSON object per line.", field="file")
+
+        sha = digest.hexdigest()
+        existing = Dataset.objects.filter(workspace=workspace, name=name, sha256=sha).first()
+        if existing:
+            return existing, False
+        final_path = target_dir / f"{uuid.uuid4().hex}.jsonl"
+        with transaction.atomic():
+            version = (Dataset.objects.filter(workspace=workspace, name=name).aggregate(v=Max("version"))["v"] or 0) + 1
+            try:
+                dataset = Dataset.objects.create(
+                    workspace=workspace, name=name, version=version, kind=kind, format="jsonl",
+                    file=str(final_path), sha256=sha, row_count=rows, size_bytes=size, created_by=user,
+                )
+            except IntegrityError:
+                raise Conflict(f"Another upload of '{name}' finished at the same moment: try again.") from None
+            # Move the file into place only once the row exists; if the rename fails the
+            # transaction rolls back and the temporary file is removed below.
+            os.replace(tmp_path, final_path)
+        return dataset, True
+    finally:
+        tmp_path.unlink(missing_ok=True)
+
+
+def _check_unique_model_name(workspace: Workspace, name: str) -> None:
+    if not name.strip():
+        raise Invalid("A model needs a name.", field="name")
+    if ModelAsset.objects.filter(workspace=workspace, name=name).exists():
+        raise Conflict(f"A model named '{name}' already exists in '{workspace.slug}': choose another name.")
+
+
+def model_register_from_config(*, workspace: Workspace, user: User, name: str, config: dict, tokenizer_path: str) -> ModelAsset:
+    """A model built from scratch by the engine from a transformers config dict."""
+    require_write(user=user, workspace=workspace)
+    _check_unique_model_name(workspace, name)
+    facts = inspect_model_config(config)
+    tokenizer = _allowed_path(tokenizer_path, field="tokenizer_path", what="tokenizer directory") if tokenizer_path else ""
+    if not tokenizer:
+        raise Invalid(
+            "A model built from a config needs a tokenizer: set tokenizer_path to a tokenizer directory on the server.",
+            field="tokenizer_path",
+        )
+    return ModelAsset.objects.create(
+        workspace=workspace, name=name, source=ModelSource.CONFIG, config=config, tokenizer_path=str(tokenizer),
+        created_by=user, **facts,
+    )
+
+
+def _allowed_path(raw: str, *, field: str, what: str) -> Path:
+    """Resolves a server-local path and refuses anything outside the operator's allowed roots."""
+    path = Path(raw)
+    if not path.is_absolute():
+        raise Invalid(f"The {what} must be an absolute path on the server, got '{raw}'.", field=field)
+    resolved = path.resolve()
+    roots = settings.MODEL_PATH_ALLOWED_ROOTS
+    if not any(resolved == root or root in resolved.parents for root in roots):
+        raise Invalid(
+            f"'{raw}' is outside the directories this server allows models to be loaded from "
+            f"({', '.join(str(r) for r in roots)}). Ask the operator to add it to MODEL_PATH_ALLOWED_ROOTS.",
+            field=field,
+        )
+    if not resolved.is_dir():
+        raise Invalid(f"There is no {what} at '{raw}' on the server.", field=field)
+    return resolved
+
+
+def model_register_from_path(*, workspace: Workspace, user: User, name: str, path: str) -> ModelAsset:
+    require_write(user=user, workspace=workspace)
+    _check_unique_model_name(workspace, name)
+    directory = _allowed_path(path, field="path", what="model directory")
+    facts = inspect_model_dir(directory, field="path")
+    return ModelAsset.objects.create(
+        workspace=workspace, name=name, source=ModelSource.PATH, path=str(directory), tokenizer_path=str(directory),
+        created_by=user, **facts,
+    )
+
+
+def model_register_from_run(*, workspace: Workspace, user: User, name: str, run) -> ModelAsset:
+    """Registers the final model a finished run produced (lineage: the model points at the run)."""
+    require_write(user=user, workspace=workspace)
+    _check_unique_model_name(workspace, name)
+    if run.workspace_id != workspace.id:
+        raise Invalid("That run belongs to another workspace.", field="run")
+    artifact = run.artifacts.filter(kind="model").order_by("-created_at").first()
+    if run.status != "succeeded" or artifact is None:
+        raise Invalid(
+            f"Run {run.id} is {run.status} and has no final model: only a succeeded run's model can be registered.",
+            field="run",
+        )
+    directory = Path(artifact.path)
+    facts = inspect_model_dir(directory, field="run")
+    return ModelAsset.objects.create(
+        workspace=workspace, name=name, source=ModelSource.RUN, path=str(directory), tokenizer_path=str(directory),
+        produced_by_run=run, created_by=user, **facts,
+    )

@@ -1,0 +1,1 @@
+"""Runs: their lifecycle, metrics, logs, artifacts, and the workers that execute them."""

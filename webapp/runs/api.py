@@ -1,0 +1,250 @@
+"""API for methods, runs (launch, list, cancel, metrics, logs, artifacts, live events) and workers."""
+from __future__ import annotations
+
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import serializers, status
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from webapp.accounts.selectors import workspace_get
+from webapp.common.api import Pagination, StrictSerializer
+from webapp.common.errors import Invalid, NotFound
+from webapp.registry.models import Dataset, ModelAsset
+from webapp.runs import selectors, services
+from webapp.runs.models import Run, RunStatus
+
+
+# --- methods --------------------------------------------------------------------------------
+
+
+def _method_payload(info, *, with_schema: bool = True) -> dict:
+    from engine import registry
+
+    payload = info.to_json()
+    if with_schema:
+        payload["schema"] = registry.method_schema(info.name)
+    return payload
+
+
+class MethodOutput(serializers.Serializer):
+    name = serializers.CharField()
+    family = serializers.CharField()
+    description = serializers.CharField()
+    paper = serializers.JSONField(help_text='{"title": ..., "url": ...}')
+    requires = serializers.JSONField()
+    schema = serializers.JSONField(help_text="JSON Schema of the method's config.")
+
+
+class MethodListApi(APIView):
+    @extend_schema(responses=MethodOutput(many=True))
+    def get(self, request):
+        from engine import registry
+
+        return Response([_method_payload(info) for info in registry.list_methods()])
+
+
+class MethodDetailApi(APIView):
+    @extend_schema(responses=MethodOutput)
+    def get(self, request, name: str):
+        from engine import registry
+
+        if name not in registry.METHODS:
+            raise NotFound(f"Unknown method '{name}'. Known methods: {', '.join(sorted(registry.METHODS))}.")
+        return Response(_method_payload(registry.get_method(name)))
+
+
+# --- runs -----------------------------------------------------------------------------------
+
+
+class RunOutput(serializers.Serializer):
+    id = serializers.IntegerField()
+    workspace = serializers.CharField(source="workspace.slug")
+    name = serializers.CharField()
+    method = serializers.CharField()
+    status = serializers.CharField()
+    config = serializers.JSONField()
+    student = serializers.IntegerField(source="student_id")
+    teacher = serializers.IntegerField(source="teacher_id", allow_null=True)
+    train_dataset = serializers.IntegerField(source="train_dataset_id")
+    validation_dataset = serializers.IntegerField(source="validation_dataset_id", allow_null=True)
+    seed = serializers.IntegerField()
+    resources = serializers.JSONField()
+    tags = serializers.JSONField()
+    notes = serializers.CharField()
+    creator = serializers.CharField(source="creator.username", allow_null=True, default=None)
+    parent = serializers.IntegerField(source="parent_id", allow_null=True)
+    worker = serializers.CharField()
+    attempt = serializers.IntegerField()
+    error_message = serializers.CharField()
+    progress = serializers.SerializerMethodField()
+    summaries = serializers.SerializerMethodField(help_text="Per metric: last, min, max, count.")
+    created_at = serializers.DateTimeField()
+    queued_at = serializers.DateTimeField(allow_null=True)
+    started_at = serializers.DateTimeField(allow_null=True)
+    finished_at = serializers.DateTimeField(allow_null=True)
+
+    def get_progress(self, run: Run) -> dict:
+        return {"step": run.progress_step, "total": run.progress_total, "eta_s": run.eta_s,
+                "tokens_per_s": run.tokens_per_s}
+
+    def get_summaries(self, run: Run) -> dict:
+        summaries = self.context.get("summaries", {}).get(run.id)
+        if summaries is None:
+            summaries = {s.name: s for s in run.metric_summaries.all()}
+        return {
+            name: {"last": s.last, "last_step": s.last_step, "min": s.min, "min_step": s.min_step,
+                   "max": s.max, "max_step": s.max_step, "count": s.count}
+            for name, s in sorted(summaries.items())
+        }
+
+
+def serialize_runs(runs: list[Run]) -> list[dict]:
+    """Serializes a page of runs with their metric summaries loaded in one query."""
+    summaries = selectors.metric_summaries_by_run(run_ids=[r.id for r in runs])
+    return RunOutput(runs, many=True, context={"summaries": summaries}).data
+
+
+def _in_workspace(model, pk, workspace, field):
+    if pk is None:
+        return None
+    obj = model.objects.filter(pk=pk, workspace=workspace).first()
+    if obj is None:
+        raise Invalid(f"There is no {field.replace('_', ' ')} with id {pk} in '{workspace.slug}'.", field=field)
+    return obj
+
+
+class RunListApi(APIView):
+    class Input(StrictSerializer):
+        workspace = serializers.SlugField()
+        name = serializers.CharField(max_length=200, required=False, default="")
+        method = serializers.CharField()
+        config = serializers.DictField(required=False, default=dict)
+        student = serializers.IntegerField()
+        teacher = serializers.IntegerField(required=False, allow_null=True, default=None)
+        train_dataset = serializers.IntegerField()
+        validation_dataset = serializers.IntegerField(required=False, allow_null=True, default=None)
+        seed = serializers.IntegerField(required=False, default=0)
+        resources = serializers.DictField(required=False, default=dict)
+        tags = serializers.ListField(child=serializers.CharField(max_length=60), required=False, default=list)
+        notes = serializers.CharField(required=False, allow_blank=True, default="")
+
+    @extend_schema(
+        parameters=[OpenApiParameter("workspace", str), OpenApiParameter("status", str, description="Comma-separated statuses.")],
+        responses=RunOutput(many=True),
+    )
+    def get(self, request):
+        qs = selectors.runs_for(
+            user=request.user, workspace_slug=request.query_params.get("workspace"),
+            status=request.query_params.get("status"),
+        )
+        paginator = Pagination()
+        page = paginator.paginate_queryset(qs, request, view=self)
+        return paginator.get_paginated_response(serialize_runs(page))
+
+    @extend_schema(request=Input, responses={201: RunOutput})
+    def post(self, request):
+        data = self.Input(data=request.data)
+        data.is_valid(raise_exception=True)
+        d = data.validated_data
+        workspace = workspace_get(user=request.user, slug=d["workspace"])
+        run = services.run_create(
+            workspace=workspace, user=request.user, name=d["name"], method=d["method"], config=d["config"],
+            student=_in_workspace(ModelAsset, d["student"], workspace, "student"),
+            teacher=_in_workspace(ModelAsset, d["teacher"], workspace, "teacher"),
+            train_dataset=_in_workspace(Dataset, d["train_dataset"], workspace, "train_dataset"),
+            validation_dataset=_in_workspace(Dataset, d["validation_dataset"], workspace, "validation_dataset"),
+            seed=d["seed"], resources=d["resources"], tags=d["tags"], notes=d["notes"],
+        )
+        return Response(RunOutput(run).data, status=status.HTTP_201_CREATED)
+
+
+class RunDetailApi(APIView):
+    @extend_schema(responses=RunOutput)
+    def get(self, request, pk: int):
+        return Response(RunOutput(selectors.run_get(user=request.user, pk=pk)).data)
+
+
+class RunCancelApi(APIView):
+    @extend_schema(request=None, responses=RunOutput)
+    def post(self, request, pk: int):
+        run = services.run_cancel(run=selectors.run_get(user=request.user, pk=pk), user=request.user)
+        return Response(RunOutput(run).data)
+
+
+class SeriesOutput(serializers.Serializer):
+    name = serializers.CharField()
+    steps = serializers.ListField(child=serializers.IntegerField())
+    values = serializers.ListField(child=serializers.FloatField())
+    walls = serializers.ListField(child=serializers.FloatField())
+    mins = serializers.ListField(child=serializers.FloatField())
+    maxs = serializers.ListField(child=serializers.FloatField())
+    downsampled = serializers.BooleanField()
+
+
+class RunMetricsApi(APIView):
+    @extend_schema(
+        parameters=[OpenApiParameter("names", str, description="Comma-separated metric names (default: all)."),
+                    OpenApiParameter("max_points", int, description="At most this many points per series (default 1000).")],
+        responses=SeriesOutput(many=True),
+    )
+    def get(self, request, pk: int):
+        run = selectors.run_get(user=request.user, pk=pk)
+        names = [n for n in request.query_params.get("names", "").split(",") if n]
+        try:
+            max_points = int(request.query_params.get("max_points", 1000))
+        except ValueError:
+            raise Invalid("max_points must be an integer.", field="max_points") from None
+        if not 10 <= max_points <= 100_000:
+            raise Invalid("max_points must be between 10 and 100000.", field="max_points")
+        return Response({"series": selectors.metric_series(run=run, names=names, max_points=max_points)})
+
+
+class LogLineOutput(serializers.Serializer):
+    seq = serializers.IntegerField()
+    time = serializers.FloatField()
+    level = serializers.CharField()
+    message = serializers.CharField()
+
+
+class RunLogsApi(APIView):
+    @extend_schema(parameters=[OpenApiParameter("after", int)], responses=LogLineOutput(many=True))
+    def get(self, request, pk: int):
+        run = selectors.run_get(user=request.user, pk=pk)
+        try:
+            after = int(request.query_params.get("after", 0))
+        except ValueError:
+            raise Invalid("after must be an integer sequence number.", field="after") from None
+        lines = selectors.log_lines_after(run=run, after_seq=after)
+        return Response({"results": LogLineOutput(lines, many=True).data})
+
+
+class ArtifactOutput(serializers.Serializer):
+    id = serializers.IntegerField()
+    kind = serializers.CharField()
+    name = serializers.CharField()
+    path = serializers.CharField()
+    step = serializers.IntegerField(allow_null=True)
+    size_bytes = serializers.IntegerField()
+    created_at = serializers.DateTimeField()
+
+
+class RunArtifactsApi(APIView):
+    @extend_schema(responses=ArtifactOutput(many=True))
+    def get(self, request, pk: int):
+        run = selectors.run_get(user=request.user, pk=pk)
+        return Response(ArtifactOutput(selectors.artifacts_of(run=run), many=True).data)
+
+
+class WorkerOutput(serializers.Serializer):
+    hostname = serializers.CharField()
+    queues = serializers.JSONField()
+    gpus = serializers.JSONField()
+    current_run = serializers.IntegerField(source="current_run_id", allow_null=True)
+    last_heartbeat = serializers.DateTimeField()
+    stopped_at = serializers.DateTimeField(allow_null=True)
+
+
+class WorkerListApi(APIView):
+    @extend_schema(responses=WorkerOutput(many=True))
+    def get(self, request):
+        return Response(WorkerOutput(selectors.workers_all(), many=True).data)

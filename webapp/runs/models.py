@@ -1,0 +1,143 @@
+"""A run is one training job; its metrics, log lines and artifacts hang off it."""
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+
+from webapp.accounts.models import Workspace
+
+
+class RunStatus(models.TextChoices):
+    QUEUED = "queued", "Queued"
+    RUNNING = "running", "Running"
+    SUCCEEDED = "succeeded", "Succeeded"
+    FAILED = "failed", "Failed"
+    CANCELLED = "cancelled", "Cancelled"
+
+
+FINAL_STATUSES = frozenset({RunStatus.SUCCEEDED, RunStatus.FAILED, RunStatus.CANCELLED})
+
+
+class Run(models.Model):
+    workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="runs")
+    creator = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="runs")
+    name = models.CharField(max_length=200)
+    method = models.CharField(max_length=60)
+    config = models.JSONField(default=dict, help_text="The method's hyperparameters, as validated by the engine.")
+    student = models.ForeignKey("registry.ModelAsset", on_delete=models.PROTECT, related_name="runs_as_student")
+    teacher = models.ForeignKey(
+        "registry.ModelAsset", null=True, blank=True, on_delete=models.PROTECT, related_name="runs_as_teacher"
+    )
+    reference_model = models.ForeignKey(
+        "registry.ModelAsset", null=True, blank=True, on_delete=models.PROTECT, related_name="runs_as_reference"
+    )
+    train_dataset = models.ForeignKey("registry.Dataset", on_delete=models.PROTECT, related_name="runs_training")
+    validation_dataset = models.ForeignKey(
+        "registry.Dataset", null=True, blank=True, on_delete=models.PROTECT, related_name="runs_validating"
+    )
+    resources = models.JSONField(default=dict, help_text='{"gpus": N}; 0 GPUs runs on a CPU worker.')
+    seed = models.IntegerField(default=0)
+    status = models.CharField(max_length=10, choices=RunStatus.choices, default=RunStatus.QUEUED, db_index=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    queued_at = models.DateTimeField(null=True, blank=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    worker = models.CharField(max_length=200, blank=True, help_text="Hostname of the worker holding the run.")
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
+    cancel_requested = models.BooleanField(default=False)
+    attempt = models.PositiveIntegerField(default=0)
+    parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL, related_name="children")
+    tags = models.JSONField(default=list, blank=True)
+    notes = models.TextField(blank=True)
+    error_message = models.TextField(blank=True)
+    progress_step = models.IntegerField(default=0)
+    progress_total = models.IntegerField(default=0)
+    eta_s = models.FloatField(null=True, blank=True)
+    tokens_per_s = models.FloatField(null=True, blank=True)
+    output_dir = models.CharField(max_length=500, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["workspace", "-created_at"], name="run_workspace_recent")]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.method}, {self.status})"
+
+
+class MetricPoint(models.Model):
+    """One value of one metric at one step. (run, name, step) is unique, so a resent batch is a no-op."""
+
+    run = models.ForeignKey(Run, on_delete=models.CASCADE, related_name="metric_points")
+    name = models.CharField(max_length=120)
+    step = models.IntegerField()
+    value = models.FloatField()
+    wall = models.FloatField(help_text="Unix time the engine measured the value.")
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["run", "name", "step"], name="one_point_per_step")]
+
+
+class MetricSummary(models.Model):
+    """Per run and metric: updated on ingestion so lists and tables never scan raw points."""
+
+    run = models.ForeignKey(Run, on_delete=models.CASCADE, related_name="metric_summaries")
+    name = models.CharField(max_length=120)
+    last = models.FloatField()
+    last_step = models.IntegerField()
+    min = models.FloatField()
+    min_step = models.IntegerField()
+    max = models.FloatField()
+    max_step = models.IntegerField()
+    count = models.IntegerField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["run", "name"], name="one_summary_per_metric")]
+
+
+class RunLogLine(models.Model):
+    run = models.ForeignKey(Run, on_delete=models.CASCADE, related_name="log_lines")
+    seq = models.IntegerField()
+    time = models.FloatField()
+    level = models.CharField(max_length=10, default="info")
+    message = models.TextField()
+
+    class Meta:
+        ordering = ["seq"]
+        constraints = [models.UniqueConstraint(fields=["run", "seq"], name="one_log_line_per_seq")]
+
+
+class ArtifactKind(models.TextChoices):
+    CHECKPOINT = "checkpoint", "Checkpoint"
+    MODEL = "model", "Final model"
+    TABLE = "table", "Table"
+    SAMPLES = "samples", "Samples"
+
+
+class Artifact(models.Model):
+    run = models.ForeignKey(Run, on_delete=models.CASCADE, related_name="artifacts")
+    kind = models.CharField(max_length=12, choices=ArtifactKind.choices)
+    name = models.CharField(max_length=200)
+    path = models.CharField(max_length=500)
+    step = models.IntegerField(null=True, blank=True)
+    size_bytes = models.BigIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        constraints = [models.UniqueConstraint(fields=["run", "path"], name="one_artifact_per_path")]
+
+
+class Worker(models.Model):
+    """A Celery worker process, as its heartbeats describe it."""
+
+    hostname = models.CharField(max_length=200, unique=True)
+    queues = models.JSONField(default=list)
+    gpus = models.JSONField(default=list, help_text='[{"index": 0, "name": "...", "memory_mb": 81920}]')
+    pid = models.IntegerField(null=True)
+    current_run = models.ForeignKey(Run, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    started_at = models.DateTimeField(auto_now_add=True)
+    last_heartbeat = models.DateTimeField()
+    stopped_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["hostname"]

@@ -1,0 +1,257 @@
+"""Writes for runs: launching and cancelling (web), and recording what a worker reports (worker)."""
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Iterable
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from webapp.accounts.models import User, Workspace
+from webapp.accounts.selectors import require_write
+from webapp.common.errors import Conflict, Invalid
+from webapp.common.tasks import enqueue
+from webapp.registry.models import Dataset, ModelAsset
+from webapp.runs.models import (
+    FINAL_STATUSES,
+    Artifact,
+    MetricPoint,
+    MetricSummary,
+    Run,
+    RunLogLine,
+    RunStatus,
+    Worker,
+)
+from webapp.runs.state import transition
+
+RUN_TASK = "worker.tasks.run_execute"
+
+
+def _validate_method_config(method: str, config: dict):
+    """Validates with the engine's own pydantic classes (no torch import); returns the method info."""
+    from pydantic import ValidationError
+
+    from engine import registry
+
+    try:
+        info = registry.get_method(method)
+    except registry.UnknownMethodError:
+        known = ", ".join(sorted(registry.METHODS))
+        raise Invalid(f"Unknown method '{method}'. Known methods: {known}.", field="method") from None
+    try:
+        validated = registry.validate_config(method, config)
+    except ValidationError as exc:
+        errors: dict[str, list[str]] = {}
+        for error in exc.errors():
+            path = ".".join(["config", *(str(part) for part in error["loc"])])
+            errors.setdefault(path, []).append(error["msg"].removeprefix("Value error, "))
+        first_path, first_messages = next(iter(errors.items()))
+        raise Invalid(f"Invalid run config: {first_path}: {first_messages[0]}", errors=errors) from None
+    return info, validated.model_dump(mode="json")
+
+
+def _queue_for(resources: dict) -> str:
+    gpus = int(resources.get("gpus", 0) or 0)
+    if gpus < 0:
+        raise Invalid("resources.gpus must be 0 (CPU) or a positive number of GPUs.", field="resources.gpus")
+    if gpus == 0:
+        return "cpu"
+    cutoff = timezone.now() - timedelta(seconds=settings.RUN_HEARTBEAT_TIMEOUT_S)
+    most = max(
+        (len(w.gpus) for w in Worker.objects.filter(stopped_at__isnull=True, last_heartbeat__gte=cutoff)), default=0
+    )
+    if gpus > most:
+        raise Invalid(
+            f"The run asks for {gpus} GPU(s) but the largest live worker has {most}: ask for fewer, "
+            "or start a GPU worker (see the README's 'Adding GPU machines').",
+            field="resources.gpus",
+        )
+    return "gpu"
+
+
+@transaction.atomic
+def run_create(
+    *,
+    workspace: Workspace,
+    user: User,
+    name: str,
+    method: str,
+    config: dict,
+    student: ModelAsset,
+    train_dataset: Dataset,
+    teacher: ModelAsset | None = None,
+    validation_dataset: Dataset | None = None,
+    seed: int = 0,
+    resources: dict | None = None,
+    tags: Iterable[str] = (),
+    notes: str = "",
+    parent: Run | None = None,
+) -> Run:
+    require_write(user=user, workspace=workspace)
+    info, clean_config = _validate_method_config(method, config)
+    for role, asset in (("student", student), ("teacher", teacher), ("train_dataset", train_dataset),
+                        ("validation_dataset", validation_dataset)):
+        if asset is not None and asset.workspace_id != workspace.id:
+            raise Invalid(f"The {role.replace('_', ' ')} belongs to another workspace.", field=role)
+    if info.requires.teacher and teacher is None:
+        raise Invalid(f"Method '{method}' distils from a teacher: choose a teacher model.", field="teacher")
+    if teacher is not None and not info.requires.teacher:
+        raise Invalid(f"Method '{method}' does not use a teacher: leave it empty.", field="teacher")
+    kinds = list(info.requires.dataset_kinds)
+    for role, dataset in (("train_dataset", train_dataset), ("validation_dataset", validation_dataset)):
+        if dataset is not None and kinds and dataset.kind not in kinds:
+            raise Invalid(
+                f"Method '{method}' needs {' or '.join(kinds)} data, but '{dataset}' is a {dataset.kind} dataset.",
+                field=role,
+            )
+    if teacher is not None and teacher.vocab_size and student.vocab_size and teacher.vocab_size != student.vocab_size:
+        raise Invalid(
+            f"Teacher '{teacher.name}' has a vocabulary of {teacher.vocab_size} tokens and student '{student.name}' "
+            f"of {student.vocab_size}: logit distillation needs a shared vocabulary (use sequence-level KD instead).",
+            field="teacher",
+        )
+    resources = dict(resources or {"gpus": 0})
+    queue = _queue_for(resources)
+    run = Run.objects.create(
+        workspace=workspace, creator=user, name=name or method, method=method, config=clean_config,
+        student=student, teacher=teacher, train_dataset=train_dataset, validation_dataset=validation_dataset,
+        seed=seed, resources=resources, tags=list(tags), notes=notes, parent=parent,
+        status=RunStatus.QUEUED, queued_at=timezone.now(),
+    )
+    enqueue(RUN_TASK, run.id, queue=queue)
+    return run
+
+
+def run_cancel(*, run: Run, user: User) -> Run:
+    """A queued run is cancelled at once (its task finds it cancelled and does nothing); a running
+    run is flagged, and its worker sends the engine SIGTERM, then SIGKILL after a grace period."""
+    require_write(user=user, workspace=run.workspace)
+    if run.status in FINAL_STATUSES:
+        raise Conflict(f"Run {run.id} already {run.status}: there is nothing to cancel.")
+    if run.status == RunStatus.QUEUED and transition(run, RunStatus.CANCELLED, error_message="Cancelled before it started."):
+        return run
+    # The worker may have claimed it in between: then it is running and gets the flag.
+    Run.objects.filter(pk=run.pk, status=RunStatus.RUNNING).update(cancel_requested=True)
+    run.refresh_from_db()
+    return run
+
+
+# --- what workers report ----------------------------------------------------------------------
+
+
+def metrics_ingest(*, run: Run, points: list[tuple[str, int, float, float]]) -> int:
+    """Stores (name, step, value, wall) points; a point already stored for (run, name, step) is
+    skipped, so a resent batch changes nothing. Updates the per-metric summaries. Returns the
+    number of new points."""
+    if not points:
+        return 0
+    unique = {(name, step): (value, wall) for name, step, value, wall in points}
+    existing = set(
+        MetricPoint.objects.filter(run=run, name__in={n for n, _ in unique}, step__in={s for _, s in unique})
+        .values_list("name", "step")
+    )
+    fresh = [(name, step, value, wall) for (name, step), (value, wall) in unique.items() if (name, step) not in existing]
+    if not fresh:
+        return 0
+    with transaction.atomic():
+        MetricPoint.objects.bulk_create(
+            [MetricPoint(run=run, name=n, step=s, value=v, wall=w) for n, s, v, w in fresh], ignore_conflicts=True
+        )
+        by_name: dict[str, list[tuple[int, float]]] = {}
+        for name, step, value, _ in fresh:
+            by_name.setdefault(name, []).append((step, value))
+        summaries = {s.name: s for s in MetricSummary.objects.select_for_update().filter(run=run, name__in=by_name)}
+        for name, values in by_name.items():
+            values.sort()
+            summary = summaries.get(name)
+            if summary is None:
+                first_step, first_value = values[0]
+                summary = MetricSummary(
+                    run=run, name=name, last=first_value, last_step=first_step, min=first_value, min_step=first_step,
+                    max=first_value, max_step=first_step, count=0,
+                )
+            for step, value in values:
+                if step >= summary.last_step:
+                    summary.last, summary.last_step = value, step
+                if value < summary.min:
+                    summary.min, summary.min_step = value, step
+                if value > summary.max:
+                    summary.max, summary.max_step = value, step
+            summary.count += len(values)
+            summary.save()
+    return len(fresh)
+
+
+def logs_append(*, run: Run, lines: list[tuple[float, str, str]]) -> None:
+    """Appends (time, level, message) lines after the run's last sequence number."""
+    if not lines:
+        return
+    with transaction.atomic():
+        last = RunLogLine.objects.filter(run=run).order_by("-seq").values_list("seq", flat=True).first() or 0
+        RunLogLine.objects.bulk_create(
+            [RunLogLine(run=run, seq=last + i, time=t, level=level, message=message[:10000])
+             for i, (t, level, message) in enumerate(lines, start=1)]
+        )
+
+
+def artifact_record(*, run: Run, kind: str, name: str, path: str, step: int | None, size_bytes: int) -> Artifact:
+    artifact, _ = Artifact.objects.update_or_create(
+        run=run, path=path, defaults={"kind": kind, "name": name, "step": step, "size_bytes": size_bytes}
+    )
+    return artifact
+
+
+def artifacts_prune_missing(*, run: Run) -> None:
+    """Drops checkpoint rows whose directories the engine deleted (it keeps only the last K)."""
+    from pathlib import Path
+
+    gone = [a.pk for a in run.artifacts.filter(kind="checkpoint") if not Path(a.path).exists()]
+    Artifact.objects.filter(pk__in=gone).delete()
+
+
+def run_progress(*, run: Run, step: int, total: int, eta_s: float | None, tokens_per_s: float | None) -> None:
+    Run.objects.filter(pk=run.pk).update(
+        progress_step=step, progress_total=total, eta_s=eta_s, tokens_per_s=tokens_per_s, heartbeat_at=timezone.now()
+    )
+
+
+def run_heartbeat(*, run: Run) -> bool:
+    """Records that the run is alive; returns whether a cancel was requested."""
+    Run.objects.filter(pk=run.pk).update(heartbeat_at=timezone.now())
+    return Run.objects.filter(pk=run.pk, cancel_requested=True).exists()
+
+
+def run_claim(*, run: Run, worker: str, output_dir: str) -> bool:
+    """The worker takes the run: queued -> running (or a redelivered running run changes hands)."""
+    return transition(
+        run, RunStatus.RUNNING, worker=worker, heartbeat_at=timezone.now(), output_dir=output_dir,
+        attempt=F("attempt") + 1, error_message="",
+    )
+
+
+def run_requeue(*, run: Run, message: str) -> bool:
+    """Puts a running run back in the queue (its worker is shutting down); it resumes from its
+    last checkpoint wherever it is picked up next."""
+    moved = transition(run, RunStatus.QUEUED, error_message=message, worker="")
+    if moved:
+        queue = "gpu" if int(run.resources.get("gpus", 0) or 0) else "cpu"
+        enqueue(RUN_TASK, run.id, queue=queue)
+    return moved
+
+
+def run_finish(*, run: Run, status: str, message: str = "") -> bool:
+    return transition(run, status, error_message=message)
+
+
+def worker_heartbeat(*, hostname: str, queues: list[str], gpus: list[dict], pid: int, current_run: Run | None) -> None:
+    Worker.objects.update_or_create(
+        hostname=hostname,
+        defaults={"queues": queues, "gpus": gpus, "pid": pid, "current_run": current_run,
+                  "last_heartbeat": timezone.now(), "stopped_at": None},
+    )
+
+
+def worker_stopped(*, hostname: str) -> None:
+    Worker.objects.filter(hostname=hostname).update(stopped_at=timezone.now(), current_run=None)

@@ -1,0 +1,42 @@
+"""The run state machine: the only place a run's status changes.
+
+Each move is a compare-and-set UPDATE (`WHERE status IN allowed_from`), so a worker finishing a
+run and a user cancelling it at the same moment cannot both win.
+"""
+from __future__ import annotations
+
+from django.utils import timezone
+
+from webapp.runs.models import Run, RunStatus
+
+ALLOWED_FROM: dict[str, frozenset[str]] = {
+    RunStatus.QUEUED: frozenset({RunStatus.RUNNING}),  # a lost run goes back to the queue
+    RunStatus.RUNNING: frozenset({RunStatus.QUEUED, RunStatus.RUNNING}),  # RUNNING->RUNNING: redelivered to a new worker
+    RunStatus.SUCCEEDED: frozenset({RunStatus.RUNNING}),
+    RunStatus.FAILED: frozenset({RunStatus.QUEUED, RunStatus.RUNNING}),
+    RunStatus.CANCELLED: frozenset({RunStatus.QUEUED, RunStatus.RUNNING}),
+}
+
+
+class IllegalTransition(Exception):
+    pass
+
+
+def transition(run: Run, to: str, **fields) -> bool:
+    """Moves `run` to status `to` if its current status allows it; returns whether it moved.
+
+    Timestamps that belong to the move are set here; `fields` are written in the same UPDATE.
+    The in-memory `run` is refreshed either way.
+    """
+    if to not in ALLOWED_FROM:
+        raise IllegalTransition(f"unknown status {to!r}")
+    now = timezone.now()
+    if to == RunStatus.RUNNING:
+        fields.setdefault("started_at", now)
+    if to in (RunStatus.SUCCEEDED, RunStatus.FAILED, RunStatus.CANCELLED):
+        fields.setdefault("finished_at", now)
+    if to == RunStatus.QUEUED:
+        fields.setdefault("queued_at", now)
+    moved = Run.objects.filter(pk=run.pk, status__in=ALLOWED_FROM[to]).update(status=to, **fields)
+    run.refresh_from_db()
+    return bool(moved)

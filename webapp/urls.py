@@ -1,0 +1,42 @@
+"""URL map: the REST API under /api/v1/, its schema and docs, and the SPA for every other route."""
+from django.urls import include, path, re_path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+from webapp.accounts import api as accounts_api
+from webapp.frontend import index, healthz
+from webapp.registry import api as registry_api
+from webapp.runs import api as runs_api
+from webapp.runs.events import RunEventsApi
+
+api_v1 = [
+    path("auth/login/", accounts_api.LoginApi.as_view()),
+    path("auth/logout/", accounts_api.LogoutApi.as_view()),
+    path("auth/me/", accounts_api.MeApi.as_view()),
+    path("tokens/", accounts_api.TokenListApi.as_view()),
+    path("tokens/<int:pk>/", accounts_api.TokenDetailApi.as_view()),
+    path("workspaces/", accounts_api.WorkspaceListApi.as_view()),
+    path("workspaces/<slug:slug>/", accounts_api.WorkspaceDetailApi.as_view()),
+    path("workspaces/<slug:slug>/members/", accounts_api.WorkspaceMembersApi.as_view()),
+    path("methods/", runs_api.MethodListApi.as_view()),
+    path("methods/<str:name>/", runs_api.MethodDetailApi.as_view()),
+    path("models/", registry_api.ModelListApi.as_view()),
+    path("models/<int:pk>/", registry_api.ModelDetailApi.as_view()),
+    path("datasets/", registry_api.DatasetListApi.as_view()),
+    path("datasets/<int:pk>/", registry_api.DatasetDetailApi.as_view()),
+    path("runs/", runs_api.RunListApi.as_view()),
+    path("runs/<int:pk>/", runs_api.RunDetailApi.as_view()),
+    path("runs/<int:pk>/cancel/", runs_api.RunCancelApi.as_view()),
+    path("runs/<int:pk>/metrics/", runs_api.RunMetricsApi.as_view()),
+    path("runs/<int:pk>/logs/", runs_api.RunLogsApi.as_view()),
+    path("runs/<int:pk>/artifacts/", runs_api.RunArtifactsApi.as_view()),
+    path("runs/<int:pk>/events/", RunEventsApi.as_view()),
+    path("workers/", runs_api.WorkerListApi.as_view()),
+]
+
+urlpatterns = [
+    path("api/v1/", include(api_v1)),
+    path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="docs"),
+    path("healthz", healthz),
+    re_path(r"^(?!api/|static/).*$", index),
+]

@@ -1,0 +1,7 @@
+"""WSGI entry point, for servers that do not speak ASGI (live streams then poll-buffer)."""
+import os
+
+from django.core.wsgi import get_wsgi_application
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "webapp.settings")
+application = get_wsgi_application()

@@ -1,0 +1,221 @@
+"""Runs one run: writes the engine's run spec, starts `python -m engine run` as a child process,
+turns its event stream into rows, keeps the heartbeat, and honours cancellation.
+
+The engine runs in its own process so an out-of-memory kill or a CUDA error fails the run with a
+message and leaves the worker alive.
+"""
+from __future__ import annotations
+
+import ctypes
+import json
+import logging
+import os
+import queue
+import signal
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+from django.conf import settings
+from django.db import close_old_connections
+
+from webapp.runs import services
+from webapp.runs.models import Run, RunStatus
+from worker import lifecycle
+
+log = logging.getLogger("worker")
+
+FLUSH_INTERVAL_S = 0.25
+HEARTBEAT_INTERVAL_S = 2.0
+ENGINE_EXIT = {0: RunStatus.SUCCEEDED, 3: RunStatus.CANCELLED}
+
+
+def _model_spec(asset) -> dict:
+    if asset.source == "config":
+        return {"config": asset.config, "tokenizer": asset.tokenizer_path}
+    return {"path": asset.path}
+
+
+def build_spec(run: Run, output_dir: Path) -> dict:
+    spec = {
+        "method": run.method,
+        "seed": run.seed,
+        "output_dir": str(output_dir),
+        "config": run.config,
+        "student": _model_spec(run.student),
+        "train_data": {"path": run.train_dataset.file, "format": run.train_dataset.format},
+    }
+    if run.teacher_id:
+        spec["teacher"] = _model_spec(run.teacher)
+    if run.validation_dataset_id:
+        spec["validation_data"] = {"path": run.validation_dataset.file, "format": run.validation_dataset.format}
+    last_checkpoint = run.artifacts.filter(kind="checkpoint").order_by("-step").first()
+    if last_checkpoint and Path(last_checkpoint.path).exists():
+        spec["resume_from"] = last_checkpoint.path
+    return spec
+
+
+def _die_with_parent() -> None:
+    """Runs in the engine child before exec: if the worker dies, the kernel sends the engine
+    SIGTERM, and the engine checkpoints and exits instead of training on as an orphan."""
+    PR_SET_PDEATHSIG = 1
+    try:
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
+    except OSError:
+        pass
+
+
+def _pump(stream, sink: queue.Queue, tag: str) -> None:
+    for line in iter(stream.readline, b""):
+        sink.put((tag, line.decode("utf-8", "replace").rstrip("\n")))
+    sink.put((tag, None))
+
+
+class EventRecorder:
+    """Buffers the engine's events and writes them in batches."""
+
+    def __init__(self, run: Run):
+        self.run = run
+        self.metrics: list[tuple[str, int, float, float]] = []
+        self.logs: list[tuple[float, str, str]] = []
+        self.final_status: str | None = None
+        self.final_message = ""
+
+    def handle(self, tag: str, line: str) -> None:
+        if tag == "stderr":
+            if line.strip():
+                self.logs.append((time.time(), "info", line))
+            return
+        try:
+            event = json.loads(line)
+        except json.JSONDecodeError:
+            self.logs.append((time.time(), "info", line))
+            return
+        kind = event.get("kind")
+        if kind == "metric":
+            for name, value in event["values"].items():
+                if value is not None:
+                    self.metrics.append((name, int(event["step"]), float(value), float(event.get("wall", time.time()))))
+        elif kind == "log":
+            self.logs.append((event.get("time", time.time()), event.get("level", "info"), event["message"]))
+        elif kind == "progress":
+            self.flush()
+            services.run_progress(
+                run=self.run, step=event["step"], total=event["total"], eta_s=event.get("eta_s"),
+                tokens_per_s=event.get("tokens_per_s"),
+            )
+        elif kind in ("checkpoint", "artifact"):
+            self.flush()
+            artifact_kind = "checkpoint" if kind == "checkpoint" else event.get("type", "model")
+            services.artifact_record(
+                run=self.run, kind=artifact_kind, name=event.get("name") or Path(event["path"]).name,
+                path=event["path"], step=event.get("step"), size_bytes=event.get("size_bytes", 0),
+            )
+            if kind == "checkpoint":
+                services.artifacts_prune_missing(run=self.run)
+        elif kind == "status" and event.get("status") in ("finished", "failed", "cancelled"):
+            self.final_status = {"finished": RunStatus.SUCCEEDED, "failed": RunStatus.FAILED,
+                                 "cancelled": RunStatus.CANCELLED}[event["status"]]
+            self.final_message = event.get("message", "")
+
+    def flush(self) -> None:
+        if self.metrics:
+            services.metrics_ingest(run=self.run, points=self.metrics)
+            self.metrics = []
+        if self.logs:
+            services.logs_append(run=self.run, lines=self.logs)
+            self.logs = []
+
+
+def execute(run: Run) -> str:
+    if run.status not in (RunStatus.QUEUED, RunStatus.RUNNING):
+        return f"skipped: run is {run.status}"
+    output_dir = Path(settings.ARTIFACT_ROOT) / "runs" / str(run.id)
+    output_dir.mkdir(parents=True, exist_ok=True)
+    hostname = lifecycle.identity()["hostname"]
+    if not services.run_claim(run=run, worker=hostname, output_dir=str(output_dir)):
+        return f"skipped: could not claim run in status {run.status}"
+    lifecycle.current_run_id = run.id
+    try:
+        return _supervise(run, output_dir)
+    finally:
+        lifecycle.current_run_id = None
+        close_old_connections()
+
+
+def _supervise(run: Run, output_dir: Path) -> str:
+    spec_file = output_dir / f"spec-attempt-{run.attempt}.json"
+    spec_file.write_text(json.dumps(build_spec(run, output_dir), indent=2))
+    read_fd, write_fd = os.pipe()
+    env = {**os.environ, "PYTHONUNBUFFERED": "1", "HF_HUB_OFFLINE": "1", "TOKENIZERS_PARALLELISM": "false"}
+    gpus = int(run.resources.get("gpus", 0) or 0)
+    if gpus == 0:
+        env["CUDA_VISIBLE_DEVICES"] = ""
+    python = settings.ENGINE_PYTHON or sys.executable
+    process = subprocess.Popen(
+        [python, "-m", "engine", "run", str(spec_file), "--events-fd", str(write_fd)],
+        cwd=settings.BASE_DIR, env=env, pass_fds=(write_fd,), stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True, preexec_fn=_die_with_parent,
+    )
+    os.close(write_fd)
+    lines: queue.Queue = queue.Queue()
+    threading.Thread(target=_pump, args=(os.fdopen(read_fd, "rb"), lines, "events"), daemon=True).start()
+    threading.Thread(target=_pump, args=(process.stdout, lines, "stderr"), daemon=True).start()
+    recorder = EventRecorder(run)
+    recorder.logs.append((time.time(), "info", f"attempt {run.attempt} on {run.worker}: {' '.join(process.args[1:4])}"))
+
+    open_streams, last_flush, last_beat = 2, 0.0, 0.0
+    term_sent_at: float | None = None
+    reason = ""
+    while open_streams:
+        try:
+            tag, line = lines.get(timeout=FLUSH_INTERVAL_S)
+            if line is None:
+                open_streams -= 1
+            else:
+                recorder.handle(tag, line)
+        except queue.Empty:
+            pass
+        now = time.monotonic()
+        if now - last_flush >= FLUSH_INTERVAL_S:
+            recorder.flush()
+            last_flush = now
+        if now - last_beat >= HEARTBEAT_INTERVAL_S:
+            last_beat = now
+            cancel = services.run_heartbeat(run=run)
+            if term_sent_at is None and (cancel or lifecycle.shutting_down.is_set()):
+                reason = "cancel" if cancel else "shutdown"
+                recorder.logs.append((time.time(), "warning", f"stopping the engine ({reason}): SIGTERM"))
+                process.send_signal(signal.SIGTERM)
+                term_sent_at = now
+            elif term_sent_at is not None and now - term_sent_at > settings.RUN_CANCEL_GRACE_S and process.poll() is None:
+                recorder.logs.append((time.time(), "warning", "the engine did not stop in time: SIGKILL"))
+                process.kill()
+    code = process.wait()
+    recorder.flush()
+    return _finish(run, recorder, code, reason)
+
+
+def _finish(run: Run, recorder: EventRecorder, code: int, reason: str) -> str:
+    if reason == "shutdown" and code in (0, 3, -signal.SIGKILL):
+        if code == 0:
+            services.run_finish(run=run, status=RunStatus.SUCCEEDED)
+            return "succeeded"
+        # Back in the queue: the next worker resumes from the checkpoint the engine just wrote.
+        services.run_requeue(run=run, message="The worker shut down; the run resumes from its last checkpoint.")
+        return "requeued"
+    if reason == "cancel":
+        services.run_finish(run=run, status=RunStatus.CANCELLED, message="Cancelled by a user.")
+        return "cancelled"
+    status = recorder.final_status or ENGINE_EXIT.get(code, RunStatus.FAILED)
+    message = recorder.final_message
+    if status == RunStatus.FAILED and not message:
+        if code < 0:
+            message = f"The engine process was killed by signal {-code} ({signal.Signals(-code).name}); " \
+                      "an out-of-memory kill is the usual cause: try a smaller batch or model."
+        else:
+            message = f"The engine exited with code {code} without reporting why; see the run's log."
+    services.run_finish(run=run, status=status, message=message)
+    return str(status)
