@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { EMPTY_SERIES, mergePoints, mergeSeries } from './series';
+import { EMPTY_SERIES, mergePoints, mergeSeries, mergeSeriesList } from './series';
 
 describe('mergeSeries', () => {
   it('appends points that come after the last step', () => {
@@ -58,5 +58,20 @@ describe('mergePoints', () => {
   it('returns the same state for no points', () => {
     const state = {};
     expect(mergePoints(state, [])).toBe(state);
+  });
+});
+
+describe('mergeSeriesList', () => {
+  it('merges a downsampled fetch with live points already received, without duplicates', () => {
+    const live = mergePoints({}, [
+      { name: 'train/loss', step: 100, value: 1.0 },
+      { name: 'train/loss', step: 110, value: 0.9 },
+    ]);
+    const next = mergeSeriesList(live, [
+      { name: 'train/loss', steps: [10, 50, 100], values: [3, 2, 1.0] },
+      { name: 'eval/loss', steps: [50], values: [2.5] },
+    ]);
+    expect(next['train/loss']).toEqual({ steps: [10, 50, 100, 110], values: [3, 2, 1.0, 0.9] });
+    expect(next['eval/loss']).toEqual({ steps: [50], values: [2.5] });
   });
 });

@@ -54,3 +54,14 @@ function isStrictlyIncreasing(steps: readonly number[]): boolean {
   }
   return true;
 }
+
+/** Merges whole series from GET /runs/{id}/metrics/ into the per-name state. */
+export function mergeSeriesList(
+  state: SeriesByName,
+  series: readonly { name: string; steps: readonly number[]; values: readonly (number | null)[] }[],
+): SeriesByName {
+  if (series.length === 0) return state;
+  const next: Record<string, Series> = { ...state };
+  for (const s of series) next[s.name] = mergeSeries(next[s.name] ?? EMPTY_SERIES, s.steps, s.values);
+  return next;
+}

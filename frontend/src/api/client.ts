@@ -1,0 +1,95 @@
+// fetch wrapper for the REST API: same-origin session cookie, Django's CSRF header on unsafe
+// requests, JSON in and out, and one error type carrying the server's `detail` and `errors`.
+
+import { readCookie } from '../lib/cookies';
+import type { ApiErrorBody, ListResponse } from './types';
+
+export const API_BASE = '/api/v1';
+
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+export class ApiError extends Error {
+  readonly status: number;
+  readonly detail: string;
+  readonly errors: Record<string, string[] | string> | undefined;
+
+  constructor(status: number, body: ApiErrorBody | null, fallback: string) {
+    const detail = body?.detail || fallback;
+    super(detail);
+    this.name = 'ApiError';
+    this.status = status;
+    this.detail = detail;
+    this.errors = body?.errors;
+  }
+
+  /** Signed out (401), or refused before authentication by DRF's session auth (403). */
+  get isAuthError(): boolean {
+    return this.status === 401 || this.status === 403;
+  }
+}
+
+export interface RequestOptions {
+  method?: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+  body?: unknown;
+  query?: Record<string, string | number | undefined | null>;
+  signal?: AbortSignal;
+}
+
+/** `path` is relative to /api/v1 ("/runs/") or a full link the server handed out (pagination). */
+export function apiUrl(path: string, query?: RequestOptions['query']): string {
+  const url = new URL(/^https?:\/\//.test(path) ? path : `${API_BASE}${path}`, window.location.origin);
+  for (const [key, value] of Object.entries(query ?? {})) {
+    if (value !== undefined && value !== null && value !== '') url.searchParams.set(key, String(value));
+  }
+  return url.origin === window.location.origin ? `${url.pathname}${url.search}` : url.toString();
+}
+
+export async function apiRequest<T>(path: string, options: RequestOptions = {}): Promise<T> {
+  const method = options.method ?? 'GET';
+  const headers: Record<string, string> = { Accept: 'application/json' };
+  if (options.body !== undefined) headers['Content-Type'] = 'application/json';
+  if (!SAFE_METHODS.has(method)) {
+    const token = readCookie('csrftoken', document.cookie);
+    if (token) headers['X-CSRFToken'] = token;
+  }
+  let response: Response;
+  try {
+    response = await fetch(apiUrl(path, options.query), {
+      method,
+      headers,
+      body: options.body === undefined ? undefined : JSON.stringify(options.body),
+      credentials: 'same-origin',
+      signal: options.signal,
+    });
+  } catch (error) {
+    if (error instanceof DOMException && error.name === 'AbortError') throw error;
+    throw new ApiError(0, null, 'Cannot reach the server. Check that it is running, then try again.');
+  }
+  if (response.status === 204) return undefined as T;
+  const text = await response.text();
+  let body: unknown = null;
+  if (text) {
+    try {
+      body = JSON.parse(text);
+    } catch {
+      body = null;
+    }
+  }
+  if (!response.ok) {
+    throw new ApiError(
+      response.status,
+      isErrorBody(body) ? body : null,
+      `The server answered ${response.status} ${response.statusText || ''}`.trim() + '.',
+    );
+  }
+  return body as T;
+}
+
+/** Lists whose pagination API.md leaves open come back as a plain array or a DRF page. */
+export function listItems<T>(response: ListResponse<T>): T[] {
+  return Array.isArray(response) ? response : response.results;
+}
+
+function isErrorBody(body: unknown): body is ApiErrorBody {
+  return typeof body === 'object' && body !== null && !Array.isArray(body);
+}

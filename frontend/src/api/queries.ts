@@ -1,0 +1,86 @@
+// TanStack Query hooks and their cache keys, one place for what the screens read.
+
+import { keepPreviousData, useQuery } from '@tanstack/react-query';
+import { isActiveStatus } from '../lib/runStatus';
+import { ApiError } from './client';
+import * as api from './endpoints';
+import type { RunListParams } from './types';
+
+export const queryKeys = {
+  me: ['me'] as const,
+  workspaces: ['workspaces'] as const,
+  methods: ['methods'] as const,
+  models: (workspace: string) => ['models', workspace] as const,
+  datasets: (workspace: string) => ['datasets', workspace] as const,
+  runs: (params: RunListParams) => ['runs', params] as const,
+  run: (id: number) => ['run', id] as const,
+  artifacts: (id: number) => ['artifacts', id] as const,
+};
+
+/** How often lists and runs are polled while something is queued or running. */
+export const LIVE_REFRESH_MS = 2000;
+
+export function useMe() {
+  return useQuery({
+    queryKey: queryKeys.me,
+    queryFn: api.getMe,
+    staleTime: 5 * 60_000,
+    retry: (count, error) => !(error instanceof ApiError && error.isAuthError) && count < 2,
+  });
+}
+
+export function useWorkspaces() {
+  return useQuery({ queryKey: queryKeys.workspaces, queryFn: api.listWorkspaces, staleTime: 60_000 });
+}
+
+export function useMethods() {
+  return useQuery({ queryKey: queryKeys.methods, queryFn: api.listMethods, staleTime: 10 * 60_000 });
+}
+
+export function useModels(workspace: string | undefined) {
+  return useQuery({
+    queryKey: queryKeys.models(workspace ?? ''),
+    queryFn: () => api.listModels(workspace!),
+    enabled: Boolean(workspace),
+  });
+}
+
+export function useDatasets(workspace: string | undefined) {
+  return useQuery({
+    queryKey: queryKeys.datasets(workspace ?? ''),
+    queryFn: () => api.listDatasets(workspace!),
+    enabled: Boolean(workspace),
+  });
+}
+
+export function useRuns(params: RunListParams | null) {
+  return useQuery({
+    queryKey: queryKeys.runs(params ?? { workspace: '' }),
+    queryFn: ({ signal }) => api.listRuns(params!, signal),
+    enabled: params !== null,
+    placeholderData: keepPreviousData,
+    refetchInterval: (query) =>
+      query.state.data?.results.some((run) => isActiveStatus(run.status)) ? LIVE_REFRESH_MS : false,
+  });
+}
+
+/**
+ * One run. While it is active the live stream keeps it fresh; the slower poll here covers a
+ * stream that cannot connect.
+ */
+export function useRun(id: number) {
+  return useQuery({
+    queryKey: queryKeys.run(id),
+    queryFn: ({ signal }) => api.getRun(id, signal),
+    enabled: Number.isInteger(id) && id > 0,
+    refetchInterval: (query) => (query.state.data && isActiveStatus(query.state.data.status) ? 5000 : false),
+  });
+}
+
+export function useArtifacts(id: number, active: boolean) {
+  return useQuery({
+    queryKey: queryKeys.artifacts(id),
+    queryFn: () => api.listArtifacts(id),
+    refetchInterval: active ? 10_000 : false,
+  });
+}

@@ -1,0 +1,20 @@
+// Which run statuses are still moving; everything else is final.
+
+import type { Run, RunStatus } from '../api/types';
+
+export function isActiveStatus(status: RunStatus | string | undefined): boolean {
+  return status === 'queued' || status === 'running';
+}
+
+/** Metric names of a run: API.md's `metric_names`, or the keys of the server's `summaries`. */
+export function runMetricNames(run: Pick<Run, 'metric_names' | 'summaries'> | undefined): string[] {
+  if (!run) return [];
+  const names = new Set(run.metric_names ?? []);
+  for (const name of Object.keys(run.summaries ?? {})) names.add(name);
+  return [...names];
+}
+
+/** Latest value of a metric from the run's summaries, if the server sent them. */
+export function lastMetricValue(run: Pick<Run, 'summaries'>, name: string): number | null {
+  return run.summaries?.[name]?.last ?? null;
+}
