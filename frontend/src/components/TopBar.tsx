@@ -1,0 +1,63 @@
+// Top bar: app name, workspace switcher, main navigation, the signed-in user and sign out.
+
+import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { Link, NavLink, useLocation, useNavigate } from 'react-router';
+import * as api from '../api/endpoints';
+import { useMe } from '../api/queries';
+import { useWorkspace } from '../app/workspace';
+
+export function TopBar() {
+  const me = useMe();
+  const { workspaces, current, select } = useWorkspace();
+  const location = useLocation();
+  const navigate = useNavigate();
+  const queryClient = useQueryClient();
+  const signOut = useMutation({
+    mutationFn: api.logout,
+    onSuccess: () => {
+      queryClient.clear();
+      void navigate('/login', { replace: true });
+    },
+  });
+
+  const onWorkspaceChange = (slug: string) => {
+    select(slug);
+    // A run page belongs to one workspace; after switching, show the new workspace's runs.
+    if (/^\/runs\/\d+/.test(location.pathname)) void navigate('/runs');
+  };
+
+  const onRunsPage = location.pathname === '/runs' || /^\/runs\/\d+/.test(location.pathname);
+
+  return (
+    <header className="topbar">
+      <Link to="/runs" className="topbar-brand">Distillery</Link>
+      <div className="topbar-workspace">
+        <label htmlFor="workspace-switcher">Workspace</label>
+        <select
+          id="workspace-switcher"
+          value={current?.slug ?? ''}
+          onChange={(event) => onWorkspaceChange(event.target.value)}
+          disabled={workspaces.length === 0}
+        >
+          {workspaces.length === 0 && <option value="">No workspace</option>}
+          {workspaces.map((workspace) => (
+            <option key={workspace.slug} value={workspace.slug}>
+              {workspace.name} ({workspace.role})
+            </option>
+          ))}
+        </select>
+      </div>
+      <nav aria-label="Main" className="topbar-nav">
+        <NavLink to="/runs" end className={() => (onRunsPage ? 'active' : undefined)}>Runs</NavLink>
+        <NavLink to="/runs/new">New run</NavLink>
+      </nav>
+      <div className="topbar-user">
+        {me.data && <span className="topbar-username" aria-label="Signed in as">{me.data.username}</span>}
+        <button type="button" className="button-quiet" onClick={() => signOut.mutate()} disabled={signOut.isPending}>
+          Sign out
+        </button>
+        {signOut.isError && <span role="alert" className="topbar-error">Sign out failed: {signOut.error.message}</span>}
+      </div>
+    </header>
+  );
+}

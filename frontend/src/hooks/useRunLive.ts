@@ -1,0 +1,184 @@
+// Live data of one run page: metric series and the log tail, loaded once over REST and then kept
+// current by the run's Server-Sent Events stream (metrics, log, status). EventSource reconnects by
+// itself and sends Last-Event-ID, and every merge is keyed by step or seq, so overlaps between
+// the initial fetch, the stream and a replay after reconnecting never duplicate anything. If the
+// stream cannot be opened at all, the page falls back to polling.
+
+import { useQueryClient } from '@tanstack/react-query';
+import { useEffect, useReducer, useRef, useState } from 'react';
+import { ApiError } from '../api/client';
+import * as api from '../api/endpoints';
+import { queryKeys } from '../api/queries';
+import type { LogEventData, LogLine, MetricsEventData, Run, StatusEventData } from '../api/types';
+import { appendLogLines } from '../lib/logTail';
+import { isActiveStatus, runMetricNames } from '../lib/runStatus';
+import { mergePoints, mergeSeriesList, type SeriesByName } from '../lib/series';
+
+export type StreamState = 'off' | 'connecting' | 'live' | 'reconnecting' | 'ended' | 'unavailable';
+
+const MAX_POINTS = 1000;
+const POLL_MS = 3000;
+/** The logs endpoint answers in pages of ascending seq; this bounds the catch-up on a long log. */
+const MAX_LOG_PAGES = 50;
+
+type SeriesAction =
+  | { type: 'series'; series: Parameters<typeof mergeSeriesList>[1] }
+  | { type: 'points'; points: MetricsEventData['points'] };
+
+function seriesReducer(state: SeriesByName, action: SeriesAction): SeriesByName {
+  return action.type === 'series' ? mergeSeriesList(state, action.series) : mergePoints(state, action.points);
+}
+
+export interface RunLive {
+  series: SeriesByName;
+  logs: LogLine[];
+  stream: StreamState;
+  /** A REST load that failed (metrics or logs), shown but not fatal. */
+  loadError: unknown;
+}
+
+/** Render with `key={run.id}` so that switching runs starts from empty state. */
+export function useRunLive(run: Run): RunLive {
+  const runId = run.id;
+  const queryClient = useQueryClient();
+  const [series, dispatchSeries] = useReducer(seriesReducer, {});
+  const [logs, setLogs] = useState<LogLine[]>([]);
+  const [stream, setStream] = useState<StreamState>('off');
+  const [loadError, setLoadError] = useState<unknown>(null);
+  const active = isActiveStatus(run.status);
+  const activeRef = useRef(active);
+  activeRef.current = active;
+  const lastLogSeq = useRef(0);
+  lastLogSeq.current = logs.length > 0 ? logs[logs.length - 1]!.seq : 0;
+
+  const addLogs = (lines: LogLine[]) => setLogs((previous) => appendLogLines(previous, lines));
+
+  // Log tail: everything the server has so far (paged by `after`), keeping the last lines.
+  useEffect(() => {
+    const controller = new AbortController();
+    (async () => {
+      let after = 0;
+      for (let page = 0; page < MAX_LOG_PAGES; page++) {
+        const { results } = await api.getLogs(runId, after || undefined, controller.signal);
+        if (results.length === 0) break;
+        addLogs(results);
+        after = results[results.length - 1]!.seq;
+      }
+    })().catch((error) => reportUnlessAborted(error, setLoadError));
+    return () => controller.abort();
+  }, [runId]);
+
+  // Series for every metric name the run reports that has not been fetched yet: all of them on
+  // first load, then names that appear later (when the live stream is not carrying them).
+  const fetchedNames = useRef(new Set<string>());
+  const names = runMetricNames(run).sort();
+  const namesKey = names.join('\n');
+  useEffect(() => {
+    const missing = names.filter((name) => !fetchedNames.current.has(name));
+    if (missing.length === 0) return;
+    missing.forEach((name) => fetchedNames.current.add(name));
+    const controller = new AbortController();
+    let settled = false;
+    const forget = () => missing.forEach((name) => fetchedNames.current.delete(name));
+    api
+      .getMetrics(runId, missing, MAX_POINTS, controller.signal)
+      .then((response) => dispatchSeries({ type: 'series', series: response.series }))
+      .catch((error) => {
+        forget();
+        reportUnlessAborted(error, setLoadError);
+      })
+      .finally(() => {
+        settled = true;
+      });
+    return () => {
+      // An interrupted request must be made again by the next run of this effect.
+      if (!settled) {
+        controller.abort();
+        forget();
+      }
+    };
+  }, [runId, namesKey]); // `namesKey` stands for `names`.
+
+  // The stream is opened once the run is seen queued or running, and left open after the run
+  // finishes: the server sends the last points and then ends the stream itself.
+  const [wantStream, setWantStream] = useState(active);
+  if (active && !wantStream) setWantStream(true);
+
+  useEffect(() => {
+    if (!wantStream) return;
+    const source = new EventSource(api.runEventsUrl(runId));
+    setStream('connecting');
+    source.onopen = () => setStream('live');
+    source.addEventListener('metrics', (event) => {
+      const data = parseEvent<MetricsEventData>(event);
+      if (data?.points) dispatchSeries({ type: 'points', points: data.points });
+    });
+    source.addEventListener('log', (event) => {
+      const data = parseEvent<LogEventData>(event);
+      if (data?.lines) addLogs(data.lines);
+    });
+    source.addEventListener('status', (event) => {
+      const data = parseEvent<StatusEventData>(event);
+      if (!data || data.id !== runId) return;
+      activeRef.current = isActiveStatus(data.status);
+      queryClient.setQueryData(queryKeys.run(runId), data);
+    });
+    source.onerror = () => {
+      if (!activeRef.current) {
+        // The run is over and the server closed the stream: do not let EventSource reconnect.
+        source.close();
+        setStream('ended');
+      } else {
+        setStream(source.readyState === EventSource.CLOSED ? 'unavailable' : 'reconnecting');
+      }
+    };
+    return () => source.close();
+  }, [runId, wantStream, queryClient]);
+
+  // Without a stream, poll while the run is active, and once more when it finishes.
+  const pollOnce = useRef<() => void>(() => undefined);
+  pollOnce.current = () => {
+    api.getMetrics(runId, [], MAX_POINTS).then(
+      (response) => dispatchSeries({ type: 'series', series: response.series }),
+      (error) => reportUnlessAborted(error, setLoadError),
+    );
+    api.getLogs(runId, lastLogSeq.current || undefined).then(
+      (response) => addLogs(response.results),
+      (error) => reportUnlessAborted(error, setLoadError),
+    );
+  };
+  useEffect(() => {
+    if (stream !== 'unavailable' || !active) return;
+    const timer = window.setInterval(() => pollOnce.current(), POLL_MS);
+    return () => window.clearInterval(timer);
+  }, [stream, active]);
+
+  // When the run finishes, or its stream ends, load once more whatever the page may have missed
+  // (merging is idempotent, so overlapping with the stream costs nothing but a request).
+  const wasActive = useRef(active);
+  useEffect(() => {
+    if (wasActive.current && !active) {
+      pollOnce.current();
+      void queryClient.invalidateQueries({ queryKey: queryKeys.artifacts(runId) });
+    }
+    wasActive.current = active;
+  }, [active, runId, queryClient]);
+  useEffect(() => {
+    if (stream === 'ended') pollOnce.current();
+  }, [stream]);
+
+  return { series, logs, stream, loadError };
+}
+
+function parseEvent<T>(event: Event): T | null {
+  try {
+    return JSON.parse((event as MessageEvent<string>).data) as T;
+  } catch {
+    return null;
+  }
+}
+
+function reportUnlessAborted(error: unknown, report: (error: unknown) => void) {
+  if (error instanceof DOMException && error.name === 'AbortError') return;
+  report(error instanceof ApiError || error instanceof Error ? error : new Error(String(error)));
+}

@@ -1,0 +1,73 @@
+// Sign-in: POST /auth/login/ sets the session cookie; the server's message is shown on failure.
+
+import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { useState, type FormEvent } from 'react';
+import { Navigate, useNavigate, useSearchParams } from 'react-router';
+import * as api from '../api/endpoints';
+import { queryKeys, useMe } from '../api/queries';
+import { ErrorAlert } from '../components/ErrorAlert';
+import { useDocumentTitle } from '../hooks/useDocumentTitle';
+import { safeNextPath } from '../lib/navigation';
+
+export function LoginPage() {
+  useDocumentTitle('Sign in');
+  const [searchParams] = useSearchParams();
+  const next = safeNextPath(searchParams.get('next'));
+  const navigate = useNavigate();
+  const queryClient = useQueryClient();
+  const me = useMe();
+  const [username, setUsername] = useState('');
+  const [password, setPassword] = useState('');
+
+  const signIn = useMutation({
+    mutationFn: api.login,
+    onSuccess: (user) => {
+      queryClient.removeQueries();
+      queryClient.setQueryData(queryKeys.me, user);
+      void navigate(next, { replace: true });
+    },
+  });
+
+  if (me.isSuccess && !signIn.isPending) return <Navigate to={next} replace />;
+
+  const onSubmit = (event: FormEvent<HTMLFormElement>) => {
+    event.preventDefault();
+    signIn.mutate({ username, password });
+  };
+
+  return (
+    <main className="login" id="main">
+      <form className="login-card" onSubmit={onSubmit} aria-labelledby="login-title">
+        <h1 id="login-title">Sign in to Distillery</h1>
+        {signIn.isError && <ErrorAlert error={signIn.error} />}
+        <div className="field">
+          <label htmlFor="login-username">Username</label>
+          <input
+            id="login-username"
+            name="username"
+            autoComplete="username"
+            required
+            autoFocus
+            value={username}
+            onChange={(event) => setUsername(event.target.value)}
+          />
+        </div>
+        <div className="field">
+          <label htmlFor="login-password">Password</label>
+          <input
+            id="login-password"
+            name="password"
+            type="password"
+            autoComplete="current-password"
+            required
+            value={password}
+            onChange={(event) => setPassword(event.target.value)}
+          />
+        </div>
+        <button type="submit" className="button-primary" disabled={signIn.isPending}>
+          {signIn.isPending ? 'Signing in…' : 'Sign in'}
+        </button>
+      </form>
+    </main>
+  );
+}

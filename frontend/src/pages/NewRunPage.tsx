@@ -1,0 +1,365 @@
+// Launch a run: pick a method (grouped by family), the models and datasets it needs, a name, seed
+// and resources, and the method's hyperparameters (a form generated from its JSON Schema). The
+// server's validation errors come back by dotted path and are shown next to their fields.
+
+import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { useRef, useState, type FormEvent } from 'react';
+import { Link, useNavigate, useSearchParams } from 'react-router';
+import { ApiError } from '../api/client';
+import * as api from '../api/endpoints';
+import { queryKeys, useDatasets, useMethods, useModels } from '../api/queries';
+import type { Dataset, Method, Model, RunCreateRequest } from '../api/types';
+import { useWorkspace } from '../app/workspace';
+import { ErrorAlert } from '../components/ErrorAlert';
+import { FormField } from '../components/FormField';
+import {
+  defaultConfig, HyperparameterForm, type Config, type HyperparameterFormHandle,
+} from '../components/HyperparameterForm';
+import { NoWorkspace } from '../components/NoWorkspace';
+import { useDocumentTitle } from '../hooks/useDocumentTitle';
+import { parsePaper } from '../lib/format';
+import { errorSummary, errorsForField, splitServerErrors, type ErrorTree } from '../lib/formErrors';
+import { datasetsForMethod, familyLabel, groupMethodsByFamily } from '../lib/methods';
+import { canWrite } from '../lib/workspace';
+
+type Device = 'cpu' | 'gpu';
+
+interface SubmitErrors {
+  error: unknown;
+  summary: string[];
+  fields: Record<string, string[]>;
+  config: ErrorTree | null;
+}
+
+export function NewRunPage() {
+  useDocumentTitle('New run');
+  const { current } = useWorkspace();
+  const [searchParams] = useSearchParams();
+  const navigate = useNavigate();
+  const queryClient = useQueryClient();
+  const methods = useMethods();
+  const models = useModels(current?.slug);
+  const datasets = useDatasets(current?.slug);
+
+  const [methodName, setMethodName] = useState(searchParams.get('method') ?? '');
+  const [config, setConfig] = useState<Config>({});
+  const [name, setName] = useState('');
+  const [student, setStudent] = useState('');
+  const [teacher, setTeacher] = useState('');
+  const [trainDataset, setTrainDataset] = useState('');
+  const [validationDataset, setValidationDataset] = useState('');
+  const [seed, setSeed] = useState('0');
+  const [device, setDevice] = useState<Device>('cpu');
+  const [gpus, setGpus] = useState('1');
+  const [tags, setTags] = useState('');
+  const [notes, setNotes] = useState('');
+  const [errors, setErrors] = useState<SubmitErrors | null>(null);
+  const [configInvalid, setConfigInvalid] = useState(false);
+  const hyperparameters = useRef<HyperparameterFormHandle>(null);
+  const alertRef = useRef<HTMLDivElement>(null);
+
+  const method = methods.data?.find((m) => m.name === methodName);
+  // The config starts from the schema's defaults whenever the method changes.
+  const [configFor, setConfigFor] = useState<string | null>(null);
+  if (method && configFor !== method.name) {
+    setConfigFor(method.name);
+    setConfig(defaultConfig(method.schema));
+  }
+
+  const create = useMutation({
+    mutationFn: api.createRun,
+    onSuccess: (run) => {
+      queryClient.setQueryData(queryKeys.run(run.id), run);
+      void queryClient.invalidateQueries({ queryKey: ['runs'] });
+      void navigate(`/runs/${run.id}`);
+    },
+    onError: (error) => {
+      const split = error instanceof ApiError ? splitServerErrors(error.errors) : { configErrors: null, fieldErrors: {} };
+      setErrors({
+        error,
+        summary: error instanceof ApiError ? errorSummary(error.errors) : [],
+        fields: split.fieldErrors,
+        config: split.configErrors,
+      });
+      requestAnimationFrame(() => alertRef.current?.focus());
+    },
+  });
+
+  if (!current) return <NoWorkspace />;
+  const writable = canWrite(current);
+
+  const onSubmit = (event: FormEvent<HTMLFormElement>) => {
+    event.preventDefault();
+    if (!method) return;
+    const configValid = hyperparameters.current?.validate() ?? true;
+    setConfigInvalid(!configValid);
+    if (!configValid) {
+      requestAnimationFrame(() => alertRef.current?.focus());
+      return;
+    }
+    setErrors(null);
+    const body: RunCreateRequest = {
+      workspace: current.slug,
+      name: name.trim(),
+      method: method.name,
+      student: Number(student),
+      teacher: method.requires.teacher && teacher ? Number(teacher) : null,
+      train_dataset: Number(trainDataset),
+      validation_dataset: validationDataset ? Number(validationDataset) : null,
+      config,
+      seed: Number(seed),
+      resources: { gpus: device === 'cpu' ? 0 : Number(gpus) },
+      tags: tags.split(',').map((t) => t.trim()).filter(Boolean),
+      notes,
+    };
+    create.mutate(body);
+  };
+
+  const onMethodChange = (next: Method) => {
+    setMethodName(next.name);
+    setErrors(null);
+    setConfigInvalid(false);
+    if (!next.requires.teacher) setTeacher('');
+    const allowed = datasetsForMethod(datasets.data ?? [], next).map((d) => String(d.id));
+    if (trainDataset && !allowed.includes(trainDataset)) setTrainDataset('');
+    if (validationDataset && !allowed.includes(validationDataset)) setValidationDataset('');
+  };
+
+  const fieldErrors = (field: string) => (errors ? errorsForField(errors.fields, field) : []);
+  const usableDatasets = datasetsForMethod(datasets.data ?? [], method);
+  const kinds = method?.requires.dataset_kinds ?? [];
+
+  return (
+    <>
+      <div className="page-header">
+        <h1>New run</h1>
+        <span className="muted">in {current.name}</span>
+      </div>
+      {!writable && (
+        <p className="alert alert-info">You are a viewer in {current.name}: viewers can look at runs but not launch them.</p>
+      )}
+      <form className="run-form" onSubmit={onSubmit} aria-label="New run">
+        {(errors || configInvalid) && (
+          <div ref={alertRef} tabIndex={-1} role="alert" className="alert alert-error" data-testid="run-form-errors">
+            {errors ? (
+              <>
+                <strong>The run was not launched: </strong>
+                {errors.error instanceof ApiError ? errors.error.detail : String((errors.error as Error)?.message ?? errors.error)}
+                {errors.summary.length > 1 && (
+                  <ul>{errors.summary.map((line) => <li key={line}>{line}</li>)}</ul>
+                )}
+              </>
+            ) : (
+              'Some hyperparameters are not valid: see the messages next to them.'
+            )}
+          </div>
+        )}
+
+        <section className="form-section" aria-labelledby="section-method">
+          <h2 id="section-method">Method</h2>
+          {methods.isPending && <p role="status">Loading methods…</p>}
+          {methods.isError && <ErrorAlert error={methods.error} title="Cannot load the methods" />}
+          {methods.data && (
+            <MethodPicker methods={methods.data} value={methodName} onChange={onMethodChange} errors={fieldErrors('method')} />
+          )}
+        </section>
+
+        <section className="form-section" aria-labelledby="section-inputs">
+          <h2 id="section-inputs">Models and data</h2>
+          {(models.isError || datasets.isError) && (
+            <ErrorAlert error={models.error ?? datasets.error} title="Cannot load the models and datasets" />
+          )}
+          <div className="form-grid">
+            <FormField id="run-student" label="Student model" errors={fieldErrors('student')}
+              hint={models.data?.length === 0 ? 'No models in this workspace yet: register one with POST /api/v1/models/.' : undefined}>
+              {(control) => (
+                <ModelSelect {...control} models={models.data} value={student} onChange={setStudent} required />
+              )}
+            </FormField>
+            {method?.requires.teacher && (
+              <FormField id="run-teacher" label="Teacher model" errors={fieldErrors('teacher')}
+                hint="The frozen model the student learns from.">
+                {(control) => (
+                  <ModelSelect {...control} models={models.data} value={teacher} onChange={setTeacher} required />
+                )}
+              </FormField>
+            )}
+            <FormField id="run-train-dataset" label="Training dataset" errors={fieldErrors('train_dataset')}
+              hint={datasetHint(method, kinds, usableDatasets, datasets.data)}>
+              {(control) => (
+                <DatasetSelect {...control} datasets={datasets.data && usableDatasets} value={trainDataset}
+                  onChange={setTrainDataset} required />
+              )}
+            </FormField>
+            <FormField id="run-validation-dataset" label="Validation dataset (optional)"
+              errors={fieldErrors('validation_dataset')}>
+              {(control) => (
+                <DatasetSelect {...control} datasets={datasets.data && usableDatasets} value={validationDataset}
+                  onChange={setValidationDataset} emptyLabel="None" />
+              )}
+            </FormField>
+          </div>
+        </section>
+
+        <section className="form-section" aria-labelledby="section-run">
+          <h2 id="section-run">Run</h2>
+          <div className="form-grid">
+            <FormField id="run-name" label="Run name" errors={fieldErrors('name')}>
+              {(control) => (
+                <input {...control} value={name} onChange={(e) => setName(e.target.value)} required maxLength={200}
+                  autoComplete="off" placeholder={method ? `${method.name}-1` : ''} />
+              )}
+            </FormField>
+            <FormField id="run-seed" label="Seed" errors={fieldErrors('seed')} hint="Same seed, same data order and initialisation.">
+              {(control) => (
+                <input {...control} type="number" inputMode="numeric" step={1} min={0} value={seed}
+                  onChange={(e) => setSeed(e.target.value)} required />
+              )}
+            </FormField>
+            <FormField id="run-tags" label="Tags (optional)" errors={fieldErrors('tags')} hint="Separated by commas.">
+              {(control) => <input {...control} value={tags} onChange={(e) => setTags(e.target.value)} autoComplete="off" />}
+            </FormField>
+            <FormField id="run-notes" label="Notes (optional)" errors={fieldErrors('notes')}>
+              {(control) => <textarea {...control} rows={2} value={notes} onChange={(e) => setNotes(e.target.value)} />}
+            </FormField>
+          </div>
+        </section>
+
+        <section className="form-section" aria-labelledby="section-resources">
+          <h2 id="section-resources">Resources</h2>
+          <fieldset className="resources" aria-describedby={fieldErrors('resources').length ? 'run-resources-error' : undefined}>
+            <legend>Run on</legend>
+            <label className="radio">
+              <input type="radio" name="device" value="cpu" checked={device === 'cpu'} onChange={() => setDevice('cpu')} />
+              CPU
+            </label>
+            <label className="radio">
+              <input type="radio" name="device" value="gpu" checked={device === 'gpu'} onChange={() => setDevice('gpu')} />
+              GPUs
+            </label>
+            <span className="field field-inline">
+              <label htmlFor="run-gpus">Number of GPUs</label>
+              <input id="run-gpus" type="number" min={1} max={64} step={1} value={gpus}
+                onChange={(e) => setGpus(e.target.value)} disabled={device === 'cpu'} required={device === 'gpu'} />
+            </span>
+            {fieldErrors('resources').length > 0 && (
+              <ul id="run-resources-error" className="field-errors" data-testid="run-resources-errors">
+                {fieldErrors('resources').map((m) => <li key={m}>{m}</li>)}
+              </ul>
+            )}
+          </fieldset>
+        </section>
+
+        <section className="form-section" aria-labelledby="section-hyperparameters">
+          <h2 id="section-hyperparameters">Hyperparameters</h2>
+          {method ? (
+            <HyperparameterForm
+              key={method.name}
+              ref={hyperparameters}
+              schema={method.schema}
+              formData={config}
+              onChange={setConfig}
+              extraErrors={errors?.config ?? null}
+              disabled={create.isPending}
+            />
+          ) : (
+            <p className="muted">Pick a method to see its settings.</p>
+          )}
+        </section>
+
+        <div className="form-actions">
+          <button type="submit" className="button-primary" disabled={!writable || !method || create.isPending}>
+            {create.isPending ? 'Launching…' : 'Launch run'}
+          </button>
+          <Link to="/runs">Cancel</Link>
+        </div>
+      </form>
+    </>
+  );
+}
+
+function MethodPicker({ methods, value, onChange, errors }: {
+  methods: Method[];
+  value: string;
+  onChange: (method: Method) => void;
+  errors: string[];
+}) {
+  if (methods.length === 0) return <p>The server offers no methods.</p>;
+  return (
+    <fieldset className="method-picker" aria-describedby={errors.length ? 'run-method-error' : undefined}>
+      <legend className="visually-hidden">Method</legend>
+      {groupMethodsByFamily(methods).map((group) => (
+        <div key={group.family} role="group" aria-labelledby={`family-${group.family}`} className="method-family">
+          <h3 id={`family-${group.family}`}>{familyLabel(group.family)}</h3>
+          {group.methods.map((method) => {
+            const paper = parsePaper(method.paper);
+            const id = `method-${method.name}`;
+            return (
+              <div key={method.name} className={value === method.name ? 'method-option selected' : 'method-option'}>
+                <input type="radio" id={id} name="method" value={method.name} checked={value === method.name}
+                  onChange={() => onChange(method)} required aria-describedby={`${id}-description`} />
+                <div>
+                  <label htmlFor={id} className="method-name">{method.name}</label>
+                  {method.requires.teacher && <span className="tag">needs a teacher</span>}
+                  <p id={`${id}-description`} className="method-description">{method.description}</p>
+                  {paper.title && (
+                    <p className="method-paper">
+                      Paper:{' '}
+                      {paper.url ? <a href={paper.url} target="_blank" rel="noreferrer">{paper.title}</a> : paper.title}
+                    </p>
+                  )}
+                </div>
+              </div>
+            );
+          })}
+        </div>
+      ))}
+      {errors.length > 0 && (
+        <ul id="run-method-error" className="field-errors">{errors.map((m) => <li key={m}>{m}</li>)}</ul>
+      )}
+    </fieldset>
+  );
+}
+
+interface SelectProps<T> {
+  id: string;
+  'aria-describedby'?: string;
+  'aria-invalid'?: true;
+  value: string;
+  onChange: (value: string) => void;
+  required?: boolean;
+  emptyLabel?: string;
+  models?: T[];
+  datasets?: T[];
+}
+
+function ModelSelect({ models, value, onChange, emptyLabel, ...rest }: SelectProps<Model>) {
+  return (
+    <select {...rest} value={value} onChange={(e) => onChange(e.target.value)} disabled={!models}>
+      <option value="">{models ? (emptyLabel ?? 'Choose a model…') : 'Loading…'}</option>
+      {models?.map((model) => (
+        <option key={model.id} value={model.id}>{model.name} (#{model.id}, {model.source})</option>
+      ))}
+    </select>
+  );
+}
+
+function DatasetSelect({ datasets, value, onChange, emptyLabel, ...rest }: SelectProps<Dataset>) {
+  return (
+    <select {...rest} value={value} onChange={(e) => onChange(e.target.value)} disabled={!datasets}>
+      <option value="">{datasets ? (emptyLabel ?? 'Choose a dataset…') : 'Loading…'}</option>
+      {datasets?.map((dataset) => (
+        <option key={dataset.id} value={dataset.id}>{dataset.name} (#{dataset.id}, {dataset.kind})</option>
+      ))}
+    </select>
+  );
+}
+
+function datasetHint(method: Method | undefined, kinds: string[], usable: Dataset[], all: Dataset[] | undefined) {
+  if (!method || !all) return undefined;
+  const kindText = kinds.length ? kinds.join(' or ') : 'any';
+  if (usable.length === 0) {
+    return `No ${kindText} datasets in this workspace: upload one with POST /api/v1/datasets/.`;
+  }
+  return kinds.length ? `${method.name} trains on ${kindText} datasets.` : undefined;
+}

@@ -1,0 +1,243 @@
+// One run: its state and progress, a cancel button while it is queued or running, live charts
+// grouped by metric prefix, the live log tail, its artifacts and its configuration.
+
+import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { useState } from 'react';
+import { Link, useParams } from 'react-router';
+import { ApiError } from '../api/client';
+import * as api from '../api/endpoints';
+import { queryKeys, useArtifacts, useDatasets, useModels, useRun } from '../api/queries';
+import type { Artifact, Run } from '../api/types';
+import { useWorkspace } from '../app/workspace';
+import { ErrorAlert } from '../components/ErrorAlert';
+import { LogTail } from '../components/LogTail';
+import { MetricChart } from '../components/MetricChart';
+import { ProgressBar } from '../components/ProgressBar';
+import { StatusBadge } from '../components/StatusBadge';
+import { useDocumentTitle } from '../hooks/useDocumentTitle';
+import { useRunLive, type StreamState } from '../hooks/useRunLive';
+import { formatBytes, formatDateTime, formatMetricValue } from '../lib/format';
+import { groupMetricNames } from '../lib/metricGroups';
+import { isActiveStatus, runMetricNames } from '../lib/runStatus';
+import { EMPTY_SERIES, type SeriesByName } from '../lib/series';
+import { canWrite } from '../lib/workspace';
+import { NotFoundPage } from './NotFoundPage';
+
+export function RunDetailPage() {
+  const { runId } = useParams();
+  const id = Number(runId);
+  const run = useRun(id);
+  if (!Number.isInteger(id) || id <= 0) return <NotFoundPage />;
+  if (run.isPending) return <p role="status">Loading run…</p>;
+  if (run.isError) {
+    if (run.error instanceof ApiError && run.error.status === 404) {
+      return (
+        <div className="empty">
+          <h1>Run not found</h1>
+          <p>{run.error.detail} <Link to="/runs">Back to the runs</Link>.</p>
+        </div>
+      );
+    }
+    return <ErrorAlert error={run.error} title="Cannot load the run" />;
+  }
+  return <RunView key={run.data.id} run={run.data} />;
+}
+
+function RunView({ run }: { run: Run }) {
+  useDocumentTitle(run.name || `Run ${run.id}`);
+  const live = useRunLive(run);
+  const active = isActiveStatus(run.status);
+  const { workspaces } = useWorkspace();
+  const workspace = workspaces.find((w) => w.slug === run.workspace);
+  const queryClient = useQueryClient();
+  const cancel = useMutation({
+    mutationFn: () => api.cancelRun(run.id),
+    onSuccess: (updated) => {
+      if (updated && typeof updated === 'object' && 'status' in updated) queryClient.setQueryData(queryKeys.run(run.id), updated);
+      void queryClient.invalidateQueries({ queryKey: queryKeys.run(run.id) });
+      void queryClient.invalidateQueries({ queryKey: ['runs'] });
+    },
+  });
+
+  return (
+    <>
+      <p className="breadcrumb"><Link to="/runs">Runs</Link> <span aria-hidden="true">/</span> #{run.id}</p>
+      <div className="page-header run-header">
+        <div>
+          <h1>{run.name || `Run ${run.id}`}</h1>
+          <p className="run-meta">
+            <code>{run.method}</code>
+            {' · '}created <time dateTime={run.created_at}>{formatDateTime(run.created_at)}</time>
+            {run.creator !== null && run.creator !== undefined && <> by {String(run.creator)}</>}
+            {run.worker && <> · worker {run.worker}</>}
+          </p>
+        </div>
+        <div className="run-actions">
+          <StatusBadge status={run.status} />
+          {active && (workspace === undefined || canWrite(workspace)) && (
+            <button type="button" className="button-danger" onClick={() => cancel.mutate()} disabled={cancel.isPending}>
+              {cancel.isPending ? 'Cancelling…' : 'Cancel run'}
+            </button>
+          )}
+        </div>
+      </div>
+      {cancel.isError && <ErrorAlert error={cancel.error} title="The run was not cancelled" />}
+      <div className="run-progress">
+        <ProgressBar progress={run.progress} status={run.status} />
+        {run.status === 'running' && run.progress?.tokens_per_s ? (
+          <span className="muted">{formatMetricValue(run.progress.tokens_per_s)} tokens/s</span>
+        ) : null}
+        <StreamIndicator state={live.stream} />
+      </div>
+      {run.error_message && (run.status === 'failed' || run.status === 'cancelled') && (
+        <div role="alert" className={run.status === 'failed' ? 'alert alert-error' : 'alert alert-info'} data-testid="run-error">
+          <strong>{run.status === 'failed' ? 'The run failed: ' : 'Cancelled: '}</strong>
+          <span className="pre-wrap">{run.error_message}</span>
+        </div>
+      )}
+      {live.loadError !== null && <ErrorAlert error={live.loadError} title="Some live data could not be loaded" />}
+
+      <MetricsSection run={run} series={live.series} />
+
+      <section className="run-section" aria-labelledby="log-heading">
+        <h2 id="log-heading">Log</h2>
+        <LogTail lines={live.logs} />
+      </section>
+
+      <section className="run-section" aria-labelledby="artifacts-heading">
+        <h2 id="artifacts-heading">Artifacts</h2>
+        <ArtifactsList runId={run.id} active={active} />
+      </section>
+
+      <section className="run-section" aria-labelledby="details-heading">
+        <h2 id="details-heading">Details</h2>
+        <RunInputs run={run} />
+        <h3>Config</h3>
+        <pre className="code-block" data-testid="run-config">{JSON.stringify(run.config, null, 2)}</pre>
+      </section>
+    </>
+  );
+}
+
+function MetricsSection({ run, series }: { run: Run; series: SeriesByName }) {
+  const [smoothing, setSmoothing] = useState(0);
+  const groups = groupMetricNames([...runMetricNames(run), ...Object.keys(series)]);
+  return (
+    <section className="run-section" aria-labelledby="metrics-heading">
+      <div className="section-header">
+        <h2 id="metrics-heading">Metrics</h2>
+        <div className="field field-inline">
+          <label htmlFor="chart-smoothing">Smoothing</label>
+          <input id="chart-smoothing" type="range" min={0} max={0.99} step={0.01} value={smoothing}
+            onChange={(e) => setSmoothing(Number(e.target.value))} aria-valuetext={smoothing.toFixed(2)} />
+          <output htmlFor="chart-smoothing">{smoothing.toFixed(2)}</output>
+        </div>
+      </div>
+      {groups.length === 0 && (
+        <p className="muted">{isActiveStatus(run.status) ? 'Waiting for the first metrics…' : 'This run reported no metrics.'}</p>
+      )}
+      {groups.map((group) => (
+        <section key={group.prefix} className="metric-group" aria-labelledby={`metrics-${group.prefix}`} data-testid={`metric-group-${group.prefix}`}>
+          <h3 id={`metrics-${group.prefix}`}>{group.prefix}</h3>
+          <div className="chart-grid">
+            {group.names.map((name) => (
+              <MetricChart key={name} name={name} series={series[name] ?? EMPTY_SERIES} smoothing={smoothing} />
+            ))}
+          </div>
+        </section>
+      ))}
+    </section>
+  );
+}
+
+const STREAM_TEXT: Record<StreamState, string> = {
+  off: '',
+  connecting: 'Connecting to live updates…',
+  live: 'Live',
+  reconnecting: 'Reconnecting…',
+  ended: 'Final',
+  unavailable: 'Live updates unavailable: refreshing every few seconds',
+};
+
+function StreamIndicator({ state }: { state: StreamState }) {
+  if (state === 'off') return null;
+  return (
+    <span className={`stream stream-${state}`} role="status" data-testid="stream-state" data-state={state}>
+      {STREAM_TEXT[state]}
+    </span>
+  );
+}
+
+function RunInputs({ run }: { run: Run }) {
+  const models = useModels(run.workspace);
+  const datasets = useDatasets(run.workspace);
+  const modelName = (id: number | null) => describe(id, models.data?.find((m) => m.id === id)?.name);
+  const datasetName = (id: number | null) => describe(id, datasets.data?.find((d) => d.id === id)?.name);
+  return (
+    <dl className="details">
+      <dt>Student</dt><dd>{modelName(run.student)}</dd>
+      {run.teacher !== null && <><dt>Teacher</dt><dd>{modelName(run.teacher)}</dd></>}
+      <dt>Training dataset</dt><dd>{datasetName(run.train_dataset)}</dd>
+      <dt>Validation dataset</dt><dd>{datasetName(run.validation_dataset)}</dd>
+      <dt>Seed</dt><dd>{run.seed}</dd>
+      <dt>Resources</dt><dd>{run.resources?.gpus ? `${run.resources.gpus} GPU${run.resources.gpus > 1 ? 's' : ''}` : 'CPU'}</dd>
+      {run.tags?.length > 0 && <><dt>Tags</dt><dd>{run.tags.map((t) => <span key={t} className="tag">{t}</span>)}</dd></>}
+      {run.notes && <><dt>Notes</dt><dd className="pre-wrap">{run.notes}</dd></>}
+      {run.parent !== null && run.parent !== undefined && (
+        <><dt>Parent run</dt><dd><Link to={`/runs/${run.parent}`}>#{run.parent}</Link></dd></>
+      )}
+      <dt>Started</dt><dd>{formatDateTime(run.started_at)}</dd>
+      <dt>Finished</dt><dd>{formatDateTime(run.finished_at)}</dd>
+    </dl>
+  );
+}
+
+function describe(id: number | null, name: string | undefined): string {
+  if (id === null || id === undefined) return '—';
+  return name ? `${name} (#${id})` : `#${id}`;
+}
+
+function ArtifactsList({ runId, active }: { runId: number; active: boolean }) {
+  const artifacts = useArtifacts(runId, active);
+  if (artifacts.isPending) return <p role="status">Loading artifacts…</p>;
+  if (artifacts.isError) return <ErrorAlert error={artifacts.error} title="Cannot load the artifacts" />;
+  if (artifacts.data.length === 0) {
+    return <p className="muted">{active ? 'Checkpoints and the final model will appear here.' : 'This run saved no artifacts.'}</p>;
+  }
+  return (
+    <div className="table-wrap">
+      <table className="table" data-testid="artifacts-table">
+        <caption className="visually-hidden">Artifacts</caption>
+        <thead>
+          <tr>
+            <th scope="col">Name</th>
+            <th scope="col">Kind</th>
+            <th scope="col" className="numeric">Step</th>
+            <th scope="col" className="numeric">Size</th>
+            <th scope="col">Path</th>
+          </tr>
+        </thead>
+        <tbody>
+          {artifacts.data.map((artifact, index) => (
+            <tr key={artifact.id ?? `${artifact.path}-${index}`}>
+              <th scope="row">{artifact.name || basename(artifact.path)}</th>
+              <td>{artifactKind(artifact)}</td>
+              <td className="numeric">{artifact.step ?? '—'}</td>
+              <td className="numeric">{formatBytes(artifact.size_bytes)}</td>
+              <td><code className="path">{artifact.path}</code></td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}
+
+function artifactKind(artifact: Artifact): string {
+  return artifact.kind ?? artifact.type ?? '—';
+}
+
+function basename(path: string): string {
+  const parts = path.split(/[\\/]/).filter(Boolean);
+  return parts[parts.length - 1] ?? path;
+}
