@@ -30,6 +30,8 @@ api_v1 = [
     path("runs/<int:pk>/logs/", runs_api.RunLogsApi.as_view()),
     path("runs/<int:pk>/artifacts/", runs_api.RunArtifactsApi.as_view()),
     path("runs/<int:pk>/events/", RunEventsApi.as_view()),
+    path("templates/", runs_api.TemplateListApi.as_view()),
+    path("templates/<int:pk>/launch/", runs_api.TemplateLaunchApi.as_view()),
     path("workers/", runs_api.WorkerListApi.as_view()),
 ]
 

@@ -201,8 +201,7 @@ def _supervise(run: Run, output_dir: Path) -> str:
 def _finish(run: Run, recorder: EventRecorder, code: int, reason: str) -> str:
     if reason == "shutdown" and code in (0, 3, -signal.SIGKILL):
         if code == 0:
-            services.run_finish(run=run, status=RunStatus.SUCCEEDED)
-            return "succeeded"
+            return _finish(run, recorder, code, reason="")
         # Back in the queue: the next worker resumes from the checkpoint the engine just wrote.
         services.run_requeue(run=run, message="The worker shut down; the run resumes from its last checkpoint.")
         return "requeued"
@@ -218,4 +217,9 @@ def _finish(run: Run, recorder: EventRecorder, code: int, reason: str) -> str:
         else:
             message = f"The engine exited with code {code} without reporting why; see the run's log."
     services.run_finish(run=run, status=status, message=message)
+    if status == RunStatus.SUCCEEDED:
+        try:
+            services.run_register_produced_model(run=run)
+        except Exception as exc:  # the run succeeded; a failed registration is reported, not fatal
+            services.logs_append(run=run, lines=[(time.time(), "error", f"could not register the model: {exc}")])
     return str(status)

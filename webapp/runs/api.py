@@ -76,6 +76,7 @@ class RunOutput(serializers.Serializer):
     worker = serializers.CharField()
     attempt = serializers.IntegerField()
     error_message = serializers.CharField()
+    register_model_as = serializers.CharField()
     progress = serializers.SerializerMethodField()
     summaries = serializers.SerializerMethodField(help_text="Per metric: last, min, max, count.")
     created_at = serializers.DateTimeField()
@@ -248,3 +249,36 @@ class WorkerListApi(APIView):
     @extend_schema(responses=WorkerOutput(many=True))
     def get(self, request):
         return Response(WorkerOutput(selectors.workers_all(), many=True).data)
+
+
+# --- templates ------------------------------------------------------------------------------
+
+
+class TemplateOutput(serializers.Serializer):
+    id = serializers.IntegerField()
+    workspace = serializers.CharField(source="workspace.slug")
+    name = serializers.CharField()
+    description = serializers.CharField()
+    method = serializers.CharField()
+    config = serializers.JSONField()
+    student = serializers.CharField()
+    teacher = serializers.CharField()
+    train_dataset = serializers.CharField()
+    validation_dataset = serializers.CharField()
+    seed = serializers.IntegerField()
+    register_model_as = serializers.CharField()
+
+
+class TemplateListApi(APIView):
+    @extend_schema(parameters=[OpenApiParameter("workspace", str)], responses=TemplateOutput(many=True))
+    def get(self, request):
+        qs = selectors.templates_for(user=request.user, workspace_slug=request.query_params.get("workspace"))
+        return Response(TemplateOutput(qs, many=True).data)
+
+
+class TemplateLaunchApi(APIView):
+    @extend_schema(request=None, responses={201: RunOutput})
+    def post(self, request, pk: int):
+        template = selectors.template_get(user=request.user, pk=pk)
+        run = services.template_launch(template=template, user=request.user)
+        return Response(RunOutput(run).data, status=status.HTTP_201_CREATED)

@@ -55,6 +55,9 @@ class Run(models.Model):
     eta_s = models.FloatField(null=True, blank=True)
     tokens_per_s = models.FloatField(null=True, blank=True)
     output_dir = models.CharField(max_length=500, blank=True)
+    register_model_as = models.CharField(
+        max_length=100, blank=True, help_text="When the run succeeds, register its final model under this name."
+    )
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -141,3 +144,26 @@ class Worker(models.Model):
 
     class Meta:
         ordering = ["hostname"]
+
+
+class RunTemplate(models.Model):
+    """A saved run recipe. Models and datasets are named, not pinned, so a template can refer to a
+    model a previous run will produce (the demo's "distill" template uses the teacher that the
+    "train the teacher" template registers) and always takes a dataset's newest version."""
+
+    workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="run_templates")
+    name = models.CharField(max_length=200)
+    description = models.TextField(blank=True)
+    method = models.CharField(max_length=60)
+    config = models.JSONField(default=dict)
+    student = models.CharField(max_length=100)
+    teacher = models.CharField(max_length=100, blank=True)
+    train_dataset = models.CharField(max_length=100)
+    validation_dataset = models.CharField(max_length=100, blank=True)
+    seed = models.IntegerField(default=0)
+    register_model_as = models.CharField(max_length=100, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        constraints = [models.UniqueConstraint(fields=["workspace", "name"], name="unique_template_name")]

@@ -5,7 +5,7 @@ from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 
 from webapp.accounts.models import User
-from webapp.runs.models import Artifact, MetricPoint, MetricSummary, Run, RunLogLine, Worker
+from webapp.runs.models import Artifact, MetricPoint, MetricSummary, Run, RunLogLine, RunTemplate, Worker
 
 
 def runs_for(*, user: User, workspace_slug: str | None = None, status: str | None = None) -> QuerySet[Run]:
@@ -84,3 +84,14 @@ def artifacts_of(*, run: Run) -> QuerySet[Artifact]:
 
 def workers_all() -> QuerySet[Worker]:
     return Worker.objects.select_related("current_run")
+
+
+def templates_for(*, user: User, workspace_slug: str | None = None) -> QuerySet[RunTemplate]:
+    qs = RunTemplate.objects.filter(workspace__memberships__user=user).select_related("workspace")
+    if workspace_slug:
+        qs = qs.filter(workspace__slug=workspace_slug)
+    return qs
+
+
+def template_get(*, user: User, pk: int) -> RunTemplate:
+    return get_object_or_404(templates_for(user=user), pk=pk)

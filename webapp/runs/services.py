@@ -21,6 +21,7 @@ from webapp.runs.models import (
     MetricSummary,
     Run,
     RunLogLine,
+    RunTemplate,
     RunStatus,
     Worker,
 )
@@ -88,6 +89,7 @@ def run_create(
     tags: Iterable[str] = (),
     notes: str = "",
     parent: Run | None = None,
+    register_model_as: str = "",
 ) -> Run:
     require_write(user=user, workspace=workspace)
     info, clean_config = _validate_method_config(method, config)
@@ -118,10 +120,51 @@ def run_create(
         workspace=workspace, creator=user, name=name or method, method=method, config=clean_config,
         student=student, teacher=teacher, train_dataset=train_dataset, validation_dataset=validation_dataset,
         seed=seed, resources=resources, tags=list(tags), notes=notes, parent=parent,
-        status=RunStatus.QUEUED, queued_at=timezone.now(),
+        register_model_as=register_model_as, status=RunStatus.QUEUED, queued_at=timezone.now(),
     )
     enqueue(RUN_TASK, run.id, queue=queue)
     return run
+
+
+def template_launch(*, template: RunTemplate, user: User) -> Run:
+    """Launches a run from a template, resolving its model and dataset names now."""
+    workspace = template.workspace
+
+    def model(name: str, role: str) -> ModelAsset | None:
+        if not name:
+            return None
+        found = ModelAsset.objects.filter(workspace=workspace, name=name).first()
+        if found is None:
+            raise Invalid(
+                f"Template '{template.name}' needs the {role} model '{name}', which is not registered yet: "
+                "register it (or run the template that produces it) first.",
+                field=role,
+            )
+        return found
+
+    def dataset(name: str, role: str) -> Dataset | None:
+        if not name:
+            return None
+        found = Dataset.objects.filter(workspace=workspace, name=name).order_by("-version").first()
+        if found is None:
+            raise Invalid(f"Template '{template.name}' needs the dataset '{name}', which does not exist.", field=role)
+        return found
+
+    return run_create(
+        workspace=workspace, user=user, name=template.name, method=template.method, config=template.config,
+        student=model(template.student, "student"), teacher=model(template.teacher, "teacher"),
+        train_dataset=dataset(template.train_dataset, "train_dataset"),
+        validation_dataset=dataset(template.validation_dataset, "validation_dataset"),
+        seed=template.seed, register_model_as=template.register_model_as,
+    )
+
+
+def run_register_produced_model(*, run: Run) -> None:
+    """Registers a succeeded run's final model under the name the run asked for, if any."""
+    from webapp.registry.services import model_register_from_run
+
+    if run.register_model_as and not ModelAsset.objects.filter(workspace=run.workspace, name=run.register_model_as).exists():
+        model_register_from_run(workspace=run.workspace, user=run.creator, name=run.register_model_as, run=run)
 
 
 def run_cancel(*, run: Run, user: User) -> Run:

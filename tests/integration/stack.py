@@ -1,0 +1,153 @@
+"""A real Distillery stack for tests: fresh database and broker, migrations, a web server (uvicorn,
+the same command docker-compose's `web` service runs) and a worker (`python -m worker`, as in
+`worker-cpu`), each its own process. Nothing is mocked."""
+from __future__ import annotations
+
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import uuid
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import requests
+
+ROOT = Path(__file__).resolve().parents[2]
+TINY_TRAINING = {"max_steps": 12, "batch_size": 4, "block_size": 32, "warmup_steps": 2, "eval_every": 6,
+                 "eval_batches": 2, "checkpoint_every": 6, "log_every": 2, "learning_rate": 3e-3}
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def fresh_postgres_url() -> str:
+    import dj_database_url
+    import psycopg
+
+    base = os.environ["DATABASE_URL"]
+    cfg = dj_database_url.parse(base)
+    name = f"distillery_it_{uuid.uuid4().hex[:10]}"
+    with psycopg.connect(host=cfg["HOST"], port=cfg["PORT"] or 5432, user=cfg["USER"], password=cfg["PASSWORD"] or None,
+                         dbname="postgres", autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+    return base.rsplit("/", 1)[0] + "/" + name
+
+
+def drop_postgres(url: str) -> None:
+    import dj_database_url
+    import psycopg
+
+    cfg = dj_database_url.parse(url)
+    with psycopg.connect(host=cfg["HOST"], port=cfg["PORT"] or 5432, user=cfg["USER"], password=cfg["PASSWORD"] or None,
+                         dbname="postgres", autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{cfg["NAME"]}" WITH (FORCE)')
+
+
+@dataclass
+class Stack:
+    flavour: str  # "team" (PostgreSQL + Redis) or "embedded" (SQLite + filesystem broker)
+    workdir: Path
+    env: dict = field(default_factory=dict)
+    processes: dict = field(default_factory=dict)
+    base_url: str = ""
+    token: str = ""
+
+    def start(self) -> "Stack":
+        data_dir = self.workdir / "data"
+        (data_dir / "models").mkdir(parents=True)
+        env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "CELERY_BROKER_URL")}
+        env.update({"DISTILLERY_DATA_DIR": str(data_dir), "MODEL_PATH_ALLOWED_ROOTS": str(data_dir / "models"),
+                    "RUN_CANCEL_GRACE_S": "15", "PYTHONUNBUFFERED": "1"})
+        if self.flavour == "team":
+            env["DATABASE_URL"] = fresh_postgres_url()
+            redis_db = 13
+            env["CELERY_BROKER_URL"] = f"redis://127.0.0.1:6379/{redis_db}"
+            import redis
+
+            redis.Redis.from_url(env["CELERY_BROKER_URL"]).flushdb()
+        self.env = env
+        self.manage("migrate", "--no-input", "-v", "0")
+        self.token = self.manage("create_api_token", "alice", "--password", "alice-password-1").strip()
+        port = free_port()
+        self.base_url = f"http://127.0.0.1:{port}"
+        self.spawn("web", [sys.executable, "-m", "uvicorn", "webapp.asgi:application", "--host", "127.0.0.1",
+                           "--port", str(port), "--log-level", "warning"])
+        self.spawn("worker", [sys.executable, "-m", "worker", "--hostname", f"it-{self.flavour}@%h"])
+        self.wait_until(lambda: self._healthy(), 60, "the web server to answer /healthz")
+        return self
+
+    def _healthy(self) -> bool:
+        try:
+            return requests.get(self.base_url + "/healthz", timeout=2).ok
+        except requests.ConnectionError:
+            return False
+
+    def manage(self, *args: str) -> str:
+        return subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env=self.env, check=True,
+                              capture_output=True, text=True).stdout
+
+    def spawn(self, name: str, command: list[str]) -> None:
+        log = open(self.workdir / f"{name}.log", "wb")
+        self.processes[name] = subprocess.Popen(command, cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT)
+
+    def log_of(self, name: str) -> str:
+        return (self.workdir / f"{name}.log").read_text(errors="replace")
+
+    def stop(self) -> None:
+        for process in self.processes.values():
+            if process.poll() is None:
+                process.send_signal(signal.SIGTERM)
+        for process in self.processes.values():
+            try:
+                process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                process.kill()
+        if self.flavour == "team":
+            drop_postgres(self.env["DATABASE_URL"])
+
+    # --- HTTP helpers -----------------------------------------------------------------------
+    def request(self, method: str, path: str, **kwargs) -> requests.Response:
+        headers = {"Authorization": f"Token {self.token}", **kwargs.pop("headers", {})}
+        return requests.request(method, self.base_url + path, headers=headers, timeout=30, **kwargs)
+
+    def ok(self, method: str, path: str, expect: int = 200, **kwargs) -> dict:
+        response = self.request(method, path, **kwargs)
+        assert response.status_code == expect, f"{method} {path}: {response.status_code} {response.text[:2000]}"
+        return response.json() if response.content else {}
+
+    def wait_until(self, predicate, timeout: float, what: str, interval: float = 0.2):
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            value = predicate()
+            if value:
+                return value
+            time.sleep(interval)
+        logs = "\n".join(f"--- {n}.log ---\n{self.log_of(n)[-4000:]}" for n in self.processes)
+        raise AssertionError(f"timed out after {timeout}s waiting for {what}\n{logs}")
+
+    def wait_for_status(self, run_id: int, statuses: set[str], timeout: float = 240) -> dict:
+        def current():
+            run = self.ok("GET", f"/api/v1/runs/{run_id}/")
+            return run if run["status"] in statuses else None
+
+        return self.wait_until(current, timeout, f"run {run_id} to reach {statuses}", interval=0.5)
+
+
+def demo_kit(directory: Path) -> dict:
+    """A small stdlib corpus + tokenizer + model configs, built by the engine's own demo command."""
+    out = subprocess.run([sys.executable, "-m", "engine", "demo-data", str(directory), "--train-bytes", "150000"],
+                         cwd=ROOT, check=True, capture_output=True, text=True).stdout
+    summary = json.loads(out)
+    for role in ("teacher", "student"):
+        config = json.loads(Path(summary[f"{role}_config"]).read_text())
+        config.update({"hidden_size": 32, "intermediate_size": 64, "num_hidden_layers": 1, "num_attention_heads": 2,
+                       "num_key_value_heads": 2})
+        summary[f"{role}_model_config"] = config
+    return summary

@@ -1,0 +1,116 @@
+"""The whole product through its REST API with a token, against real processes: a teacher is
+trained by lm_train, registered from its run, distilled into a student by kd_forward_kl; runs
+are cancelled; the worker survives and takes the next run.
+
+Runs on the embedded default (SQLite + filesystem broker) always, and on the team services
+(PostgreSQL + Redis) when `make test` found them (CI requires them)."""
+from __future__ import annotations
+
+import os
+import time
+from pathlib import Path
+
+import pytest
+
+from tests.integration.stack import TINY_TRAINING, Stack, demo_kit
+
+pytestmark = pytest.mark.integration
+
+FLAVOURS = ["embedded"] + (["team"] if os.environ.get("DISTILLERY_TEAM_SERVICES") == "1" else [])
+
+
+@pytest.fixture(scope="module", params=FLAVOURS)
+def stack(request, tmp_path_factory):
+    stack = Stack(request.param, tmp_path_factory.mktemp(request.param))
+    try:
+        yield stack.start()
+    finally:
+        stack.stop()
+
+
+@pytest.fixture(scope="module")
+def kit(stack):
+    """Workspace, datasets and models registered through the API."""
+    kit = demo_kit(stack.workdir / "data" / "models" / "kit")
+    stack.ok("POST", "/api/v1/workspaces/", 201, json={"name": "Lab", "slug": "lab"})
+    ids = {}
+    for name, key in (("train", "train"), ("validation", "validation")):
+        with open(kit[key]["path"], "rb") as handle:
+            ids[name] = stack.ok("POST", "/api/v1/datasets/", 201, data={"workspace": "lab", "name": name, "kind": "text"},
+                                 files={"file": ("data.jsonl", handle)})["id"]
+    for role in ("teacher", "student"):
+        ids[f"{role}-init"] = stack.ok("POST", "/api/v1/models/", 201, json={
+            "workspace": "lab", "name": f"{role}-init", "source": "config", "config": kit[f"{role}_model_config"],
+            "tokenizer_path": kit["tokenizer"]["path"]})["id"]
+    return ids
+
+
+def launch(stack, kit, method, student, teacher=None, **training):
+    body = {"workspace": "lab", "name": f"{method}-{time.time()}", "method": method, "student": student,
+            "train_dataset": kit["train"], "validation_dataset": kit["validation"],
+            "config": {"training": {**TINY_TRAINING, **training}}}
+    if teacher:
+        body["teacher"] = teacher
+        body["config"]["alpha"] = 0.5
+    return stack.ok("POST", "/api/v1/runs/", 201, json=body)
+
+
+def test_a_teacher_is_trained_registered_and_distilled_into_a_student(stack, kit):
+    teacher_run = launch(stack, kit, "lm_train", kit["teacher-init"])
+    done = stack.wait_for_status(teacher_run["id"], {"succeeded", "failed"})
+    assert done["status"] == "succeeded", done["error_message"]
+    assert done["summaries"]["train/loss"]["count"] >= 6 and "eval/loss" in done["summaries"]
+    assert done["progress"]["step"] == TINY_TRAINING["max_steps"]
+
+    artifacts = stack.ok("GET", f"/api/v1/runs/{teacher_run['id']}/artifacts/")
+    final = [a for a in artifacts if a["kind"] == "model"]
+    assert final and Path(final[0]["path"], "config.json").exists()
+    assert any(a["kind"] == "checkpoint" for a in artifacts)
+
+    teacher = stack.ok("POST", "/api/v1/models/", 201, json={"workspace": "lab", "name": "teacher", "source": "run",
+                                                            "run": teacher_run["id"]})
+    assert teacher["produced_by_run"] == teacher_run["id"] and teacher["parameter_count"] > 0
+
+    kd_run = launch(stack, kit, "kd_forward_kl", kit["student-init"], teacher=teacher["id"])
+    done = stack.wait_for_status(kd_run["id"], {"succeeded", "failed"})
+    assert done["status"] == "succeeded", done["error_message"]
+    series = stack.ok("GET", f"/api/v1/runs/{kd_run['id']}/metrics/?names=train/loss,kd/kl")["series"]
+    assert all(len(s["steps"]) >= 6 for s in series)
+    logs = stack.ok("GET", f"/api/v1/runs/{kd_run['id']}/logs/")["results"]
+    assert logs, "the engine's log lines are recorded"
+    workers = stack.ok("GET", "/api/v1/workers/")
+    assert workers and workers[0]["queues"] == ["cpu"]
+
+
+def test_a_bad_config_is_refused_before_anything_is_queued(stack, kit):
+    response = stack.request("POST", "/api/v1/runs/", json={
+        "workspace": "lab", "method": "lm_train", "student": kit["student-init"], "train_dataset": kit["train"],
+        "config": {"training": {"learning_rate": -1}}})
+    assert response.status_code == 400
+    assert "config.training.learning_rate" in response.json()["errors"]
+    runs = stack.ok("GET", "/api/v1/runs/?workspace=lab&status=queued")
+    assert runs["count"] == 0
+
+
+def test_cancelling_a_running_run_stops_it_and_the_worker_takes_the_next_one(stack, kit):
+    long_run = launch(stack, kit, "lm_train", kit["student-init"], max_steps=100000, checkpoint_every=100000,
+                      eval_every=100000)
+    stack.wait_until(
+        lambda: stack.ok("GET", f"/api/v1/runs/{long_run['id']}/")["summaries"].get("train/loss"), 120,
+        "the long run to report a loss")
+    # Queued behind the long run (one run at a time per worker), then cancelled while waiting.
+    queued = launch(stack, kit, "lm_train", kit["student-init"])
+    assert stack.ok("POST", f"/api/v1/runs/{queued['id']}/cancel/")["status"] == "cancelled"
+
+    cancelled_at = time.monotonic()
+    stack.ok("POST", f"/api/v1/runs/{long_run['id']}/cancel/")
+    done = stack.wait_for_status(long_run["id"], {"cancelled", "failed", "succeeded"}, timeout=30)
+    assert done["status"] == "cancelled"
+    assert time.monotonic() - cancelled_at < 10
+    artifacts = stack.ok("GET", f"/api/v1/runs/{long_run['id']}/artifacts/")
+    assert any(a["kind"] == "checkpoint" for a in artifacts), "SIGTERM makes the engine checkpoint"
+
+    next_run = launch(stack, kit, "lm_train", kit["student-init"])
+    assert stack.wait_for_status(next_run["id"], {"succeeded", "failed"})["status"] == "succeeded"
+    assert stack.ok("GET", f"/api/v1/runs/{queued['id']}/")["started_at"] is None
+    assert stack.processes["worker"].poll() is None
