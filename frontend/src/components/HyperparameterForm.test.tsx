@@ -69,6 +69,14 @@ describe('HyperparameterForm', () => {
     expect(field.textContent).toContain('Input should be less than or equal to 10000000');
   });
 
+  it('drops server errors once the page clears them', () => {
+    const errors = { training: { max_steps: { __errors: ['Input should be less than or equal to 10000000'] } } };
+    const { rerender } = render(<Harness schema={engineSchema} extraErrors={errors} />);
+    expect(screen.queryByText('Input should be less than or equal to 10000000')).not.toBeNull();
+    rerender(<Harness schema={engineSchema} extraErrors={null} />);
+    expect(screen.queryByText('Input should be less than or equal to 10000000')).toBeNull();
+  });
+
   it('refuses values outside the schema bounds on validate()', () => {
     const handle = createRef<HyperparameterFormHandle>();
     const config = defaultConfig(engineSchema);

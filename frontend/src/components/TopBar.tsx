@@ -22,8 +22,9 @@ export function TopBar() {
 
   const onWorkspaceChange = (slug: string) => {
     select(slug);
-    // A run page belongs to one workspace; after switching, show the new workspace's runs.
-    if (/^\/runs\/\d+/.test(location.pathname)) void navigate('/runs');
+    // A run belongs to one workspace, and a page number or filter of the old list means nothing in
+    // the new one: after switching, show the new workspace's runs from the start.
+    if (location.pathname === '/runs' || /^\/runs\/\d+/.test(location.pathname)) void navigate('/runs');
   };
 
   const onRunsPage = location.pathname === '/runs' || /^\/runs\/\d+/.test(location.pathname);

@@ -8,9 +8,9 @@ import { Link, useNavigate, useSearchParams } from 'react-router';
 import { ApiError } from '../api/client';
 import * as api from '../api/endpoints';
 import { queryKeys, useDatasets, useMethods, useModels } from '../api/queries';
-import type { Dataset, Method, Model, RunCreateRequest } from '../api/types';
+import type { Dataset, Method, Model, RunCreateRequest, Workspace } from '../api/types';
 import { useWorkspace } from '../app/workspace';
-import { ErrorAlert } from '../components/ErrorAlert';
+import { ErrorAlert, errorMessage } from '../components/ErrorAlert';
 import { FormField } from '../components/FormField';
 import {
   defaultConfig, HyperparameterForm, type Config, type HyperparameterFormHandle,
@@ -34,12 +34,18 @@ interface SubmitErrors {
 export function NewRunPage() {
   useDocumentTitle('New run');
   const { current } = useWorkspace();
+  if (!current) return <NoWorkspace />;
+  // Models and datasets belong to the workspace: switching it starts the form afresh.
+  return <NewRunForm key={current.slug} current={current} />;
+}
+
+function NewRunForm({ current }: { current: Workspace }) {
   const [searchParams] = useSearchParams();
   const navigate = useNavigate();
   const queryClient = useQueryClient();
   const methods = useMethods();
-  const models = useModels(current?.slug);
-  const datasets = useDatasets(current?.slug);
+  const models = useModels(current.slug);
+  const datasets = useDatasets(current.slug);
 
   const [methodName, setMethodName] = useState(searchParams.get('method') ?? '');
   const [config, setConfig] = useState<Config>({});
@@ -85,19 +91,18 @@ export function NewRunPage() {
     },
   });
 
-  if (!current) return <NoWorkspace />;
   const writable = canWrite(current);
 
   const onSubmit = (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
     if (!method) return;
+    setErrors(null);
     const configValid = hyperparameters.current?.validate() ?? true;
     setConfigInvalid(!configValid);
     if (!configValid) {
       requestAnimationFrame(() => alertRef.current?.focus());
       return;
     }
-    setErrors(null);
     const body: RunCreateRequest = {
       workspace: current.slug,
       name: name.trim(),
@@ -144,7 +149,7 @@ export function NewRunPage() {
             {errors ? (
               <>
                 <strong>The run was not launched: </strong>
-                {errors.error instanceof ApiError ? errors.error.detail : String((errors.error as Error)?.message ?? errors.error)}
+                {errorMessage(errors.error)}
                 {errors.summary.length > 1 && (
                   <ul>{errors.summary.map((line) => <li key={line}>{line}</li>)}</ul>
                 )}
