@@ -151,3 +151,19 @@ def demo_kit(directory: Path) -> dict:
                        "num_key_value_heads": 2})
         summary[f"{role}_model_config"] = config
     return summary
+
+
+def register_kit(stack: Stack) -> dict:
+    """Workspace 'lab' with train/validation datasets and teacher/student models, made through the API."""
+    kit = demo_kit(stack.workdir / "data" / "models" / "kit")
+    stack.ok("POST", "/api/v1/workspaces/", 201, json={"name": "Lab", "slug": "lab"})
+    ids = {}
+    for name in ("train", "validation"):
+        with open(kit[name]["path"], "rb") as handle:
+            ids[name] = stack.ok("POST", "/api/v1/datasets/", 201, data={"workspace": "lab", "name": name, "kind": "text"},
+                                 files={"file": ("data.jsonl", handle)})["id"]
+    for role in ("teacher", "student"):
+        ids[f"{role}-init"] = stack.ok("POST", "/api/v1/models/", 201, json={
+            "workspace": "lab", "name": f"{role}-init", "source": "config", "config": kit[f"{role}_model_config"],
+            "tokenizer_path": kit["tokenizer"]["path"]})["id"]
+    return ids

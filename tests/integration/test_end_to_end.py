@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.integration.stack import TINY_TRAINING, Stack, demo_kit
+from tests.integration.stack import TINY_TRAINING, Stack, register_kit
 
 pytestmark = pytest.mark.integration
 
@@ -30,19 +30,7 @@ def stack(request, tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def kit(stack):
-    """Workspace, datasets and models registered through the API."""
-    kit = demo_kit(stack.workdir / "data" / "models" / "kit")
-    stack.ok("POST", "/api/v1/workspaces/", 201, json={"name": "Lab", "slug": "lab"})
-    ids = {}
-    for name, key in (("train", "train"), ("validation", "validation")):
-        with open(kit[key]["path"], "rb") as handle:
-            ids[name] = stack.ok("POST", "/api/v1/datasets/", 201, data={"workspace": "lab", "name": name, "kind": "text"},
-                                 files={"file": ("data.jsonl", handle)})["id"]
-    for role in ("teacher", "student"):
-        ids[f"{role}-init"] = stack.ok("POST", "/api/v1/models/", 201, json={
-            "workspace": "lab", "name": f"{role}-init", "source": "config", "config": kit[f"{role}_model_config"],
-            "tokenizer_path": kit["tokenizer"]["path"]})["id"]
-    return ids
+    return register_kit(stack)
 
 
 def launch(stack, kit, method, student, teacher=None, **training):

@@ -1,0 +1,127 @@
+"""Command line: python -m engine {methods, schema, run, demo-data} (docs/ENGINE_CONTRACT.md).
+
+`run` writes events as JSON lines to a file descriptor and human logs to stderr. Exit codes:
+0 finished, 1 failed, 2 invalid spec, 3 cancelled (SIGTERM or SIGINT: the current step finishes
+and a checkpoint is saved first).
+"""
+
+import argparse
+import json
+import logging
+import os
+import signal
+import sys
+import threading
+from pathlib import Path
+from typing import Callable
+
+from engine import registry
+from engine.config import load_run_spec
+from engine.errors import EngineError, SpecError
+from engine.events import JsonLinesSink
+
+EXIT_FINISHED, EXIT_FAILED, EXIT_INVALID_SPEC, EXIT_CANCELLED = 0, 1, 2, 3
+
+logger = logging.getLogger("engine")
+
+
+def _methods(args: argparse.Namespace) -> int:
+    print(json.dumps([method.to_json() for method in registry.list_methods()], indent=2))
+    return EXIT_FINISHED
+
+
+def _schema(args: argparse.Namespace) -> int:
+    if args.method is None:
+        print(json.dumps({method.name: registry.method_schema(method.name) for method in registry.list_methods()}, indent=2))
+        return EXIT_FINISHED
+    try:
+        print(json.dumps(registry.method_schema(args.method), indent=2))
+    except registry.UnknownMethodError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return EXIT_INVALID_SPEC
+    return EXIT_FINISHED
+
+
+def _event_stream(fd: int) -> JsonLinesSink:
+    os.fstat(fd)  # fail early, with OSError, on a descriptor that is not open
+    if fd == 1:
+        # Keep stdout for events only: anything else printed to stdout (by a library, say) goes
+        # to stderr instead of corrupting the stream.
+        sys.stdout.flush()
+        events_fd = os.dup(1)
+        os.dup2(2, 1)
+        return JsonLinesSink(os.fdopen(events_fd, "w", encoding="utf-8"))
+    return JsonLinesSink(os.fdopen(fd, "w", encoding="utf-8"))
+
+
+def _run(args: argparse.Namespace) -> int:
+    try:
+        events = _event_stream(args.events_fd)
+    except OSError as error:
+        print(f"error: cannot write events to file descriptor {args.events_fd}: {error.strerror}", file=sys.stderr)
+        return EXIT_INVALID_SPEC
+    try:
+        spec = load_run_spec(args.spec)
+    except SpecError as error:
+        print(f"error: {error}", file=sys.stderr)
+        events.status("failed", message=str(error))
+        return EXIT_INVALID_SPEC
+
+    cancel = threading.Event()
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(signum, lambda *_: cancel.set())
+
+    events.status("started")
+    try:
+        result = registry.recipe(spec.method)(spec, events, cancel)
+    except EngineError as error:
+        events.log("error", str(error))
+        events.status("failed", message=str(error))
+        return EXIT_FAILED
+    except Exception as error:
+        logger.exception("the run failed")
+        message = f"{type(error).__name__}: {error}"
+        events.status("failed", message=message)
+        return EXIT_FAILED
+
+    if result.status == "cancelled":
+        events.status("cancelled", message=result.message)
+        return EXIT_CANCELLED
+    events.log("info", result.message)
+    events.status("finished")
+    return EXIT_FINISHED
+
+
+def _demo_data(args: argparse.Namespace) -> int:
+    from engine.demo import build_demo_data
+
+    summary = build_demo_data(Path(args.out_dir), train_bytes=args.train_bytes)
+    print(json.dumps(summary, indent=2))
+    return EXIT_FINISHED
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m engine", description="Distillery's training engine.")
+    commands = parser.add_subparsers(dest="command", required=True)
+    handlers: dict[str, Callable[[argparse.Namespace], int]] = {}
+
+    commands.add_parser("methods", help="list the registered methods as JSON")
+    handlers["methods"] = _methods
+
+    schema = commands.add_parser("schema", help="JSON Schema of one method's config, or of all")
+    schema.add_argument("method", nargs="?", help="method name; all methods when left out")
+    handlers["schema"] = _schema
+
+    run = commands.add_parser("run", help="run a training job described by a run spec")
+    run.add_argument("spec", help="run spec, .json or .yaml")
+    run.add_argument("--events-fd", type=int, default=1, help="file descriptor for JSON-lines events (default: 1, stdout)")
+    handlers["run"] = _run
+
+    demo = commands.add_parser("demo-data", help="build the demo corpus, tokenizer, tiny model configs and run specs")
+    demo.add_argument("out_dir", help="directory to write into (created if missing)")
+    demo.add_argument("--train-bytes", type=int, default=2_000_000, help="size of the training text (default: 2 MB)")
+    handlers["demo-data"] = _demo_data
+
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.INFO, stream=sys.stderr, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    return handlers[args.command](args)

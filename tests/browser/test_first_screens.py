@@ -1,0 +1,97 @@
+"""The first screens in a real browser (Debian's Chromium driven by Playwright) against a real web
+server and worker: sign in, launch a run from the schema-generated form, watch its live chart
+fill, cancel it, and see a server-side validation error inline."""
+from __future__ import annotations
+
+import re
+
+import pytest
+from playwright.sync_api import expect, sync_playwright
+
+from tests.integration.stack import Stack, register_kit
+
+pytestmark = pytest.mark.browser
+
+CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                  "--disable-component-update", "--disable-sync", "--no-first-run"]
+
+
+@pytest.fixture(scope="module")
+def stack(tmp_path_factory):
+    stack = Stack("embedded", tmp_path_factory.mktemp("browser"))
+    try:
+        stack.start()
+        register_kit(stack)
+        yield stack
+    finally:
+        stack.stop()
+
+
+@pytest.fixture
+def page(stack):
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_FLAGS)
+        page = browser.new_page()
+        page.set_default_timeout(30_000)
+        yield page
+        browser.close()
+
+
+def sign_in(page, stack):
+    page.goto(stack.base_url + "/runs")
+    expect(page).to_have_url(re.compile(r"/login"))
+    page.get_by_label("Username").fill("alice")
+    page.get_by_label("Password").fill("alice-password-1")
+    page.get_by_role("button", name=re.compile("Sign in", re.I)).click()
+    expect(page).to_have_url(re.compile(r"/runs$"))
+    expect(page.get_by_text(re.compile("No runs in Lab yet|from-the-browser"))).to_be_visible()
+
+
+def choose(page, label: str, text: str) -> None:
+    select = page.get_by_label(label)
+    select.select_option(value=select.locator("option", has_text=text).first.get_attribute("value"))
+
+
+def test_a_wrong_password_shows_the_servers_message(page, stack):
+    page.goto(stack.base_url + "/login")
+    page.get_by_label("Username").fill("alice")
+    page.get_by_label("Password").fill("wrong")
+    page.get_by_role("button", name=re.compile("Sign in", re.I)).click()
+    expect(page.get_by_text("Wrong username or password.")).to_be_visible()
+
+
+def test_launching_a_run_from_the_form_shows_live_metrics_and_it_can_be_cancelled(page, stack):
+    sign_in(page, stack)
+    page.goto(stack.base_url + "/runs/new")
+    page.get_by_label("lm_train").check()
+    choose(page, "Student model", "student-init")
+    choose(page, "Training dataset", "train")
+    page.get_by_label("Run name").fill("from-the-browser")
+    page.get_by_role("button", name=re.compile("Launch", re.I)).click()
+
+    expect(page).to_have_url(re.compile(r"/runs/\d+$"))
+    expect(page.get_by_test_id("run-status")).to_have_attribute("data-status", re.compile("queued|running"))
+    chart = page.get_by_test_id("chart-train/loss")
+    expect(chart).to_be_visible(timeout=120_000)
+    expect(chart).not_to_have_attribute("data-points", "0")
+    run_id = int(page.url.rsplit("/", 1)[1])
+    assert stack.ok("GET", f"/api/v1/runs/{run_id}/")["name"] == "from-the-browser"
+
+    page.get_by_role("button", name=re.compile("Cancel", re.I)).click()
+    expect(page.get_by_test_id("run-status")).to_have_attribute("data-status", "cancelled", timeout=30_000)
+    expect(page.get_by_test_id("log-tail")).to_contain_text("SIGTERM")
+
+
+def test_an_invalid_hyperparameter_is_shown_next_to_its_field(page, stack):
+    sign_in(page, stack)
+    page.goto(stack.base_url + "/runs/new")
+    page.get_by_label("lm_train").check()
+    choose(page, "Student model", "student-init")
+    choose(page, "Training dataset", "train")
+    page.get_by_label("Run name").fill("too-much-warmup")
+    page.get_by_label(re.compile("Warmup steps", re.I)).fill("999999")
+    page.get_by_role("button", name=re.compile("Launch", re.I)).click()
+    message = re.compile("warmup_steps .* must not exceed max_steps")
+    expect(page.get_by_test_id("run-form-errors")).to_contain_text(message)
+    expect(page.get_by_label("Hyperparameters").get_by_text(message)).to_be_visible()
+    expect(page).to_have_url(re.compile(r"/runs/new"))
