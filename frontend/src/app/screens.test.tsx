@@ -150,8 +150,12 @@ describe('new run', () => {
     fireEvent.change(trainDataset, { target: { value: '1' } });
     fireEvent.click(screen.getByRole('button', { name: 'Launch run' }));
 
+    // Every error has a field to sit next to, so the summary links to the fields instead of
+    // repeating the messages.
     const summary = await screen.findByTestId('run-form-errors');
-    expect(summary.textContent).toContain('Invalid input: config.training.max_steps');
+    expect(within(summary).getByRole('link', { name: 'training.max_steps' }).getAttribute('href')).toBe('#config_training_max_steps');
+    expect(within(summary).getByRole('link', { name: 'Student model' }).getAttribute('href')).toBe('#run-student');
+    expect(screen.getAllByText(/Input should be less than or equal to 100/)).toHaveLength(1);
     expect(screen.getByTestId('run-student-errors').textContent).toContain('There is no student with id 3');
     expect(screen.getByLabelText('Student model').getAttribute('aria-invalid')).toBe('true');
     const maxSteps = screen.getByLabelText(/^Max Steps/);
@@ -177,6 +181,46 @@ describe('new run', () => {
     await screen.findByRole('heading', { name: 'my-run' });
     expect(window.location.pathname).toBe('/runs/42');
     expect((server.sent('POST', '/api/v1/runs/')[1]!.body as { config: { training: { max_steps: number } } }).config.training.max_steps).toBe(50);
+  });
+});
+
+describe('new run errors without a field', () => {
+  it('shows an error on a config object at its fieldset, and lists errors no field shows with the detail', async () => {
+    let attempts = 0;
+    server.route('POST /api/v1/runs/', () => {
+      attempts += 1;
+      return attempts === 1
+        ? {
+            status: 400,
+            body: {
+              detail: 'Invalid run config: config.training: warmup_steps (999999) must not exceed max_steps (200)',
+              errors: { 'config.training': ['warmup_steps (999999) must not exceed max_steps (200)'] },
+            },
+          }
+        : {
+            status: 400,
+            body: {
+              detail: 'Invalid input: workspace: Unknown workspace.',
+              errors: { workspace: ['Unknown workspace.'], 'config.not_a_field': ['Extra inputs are not permitted'] },
+            },
+          };
+    });
+    renderAt('/runs/new?method=lm_train');
+    const student = await screen.findByLabelText('Student model') as HTMLSelectElement;
+    await waitFor(() => expect(student.disabled).toBe(false));
+    fireEvent.change(student, { target: { value: '3' } });
+    fireEvent.change(screen.getByLabelText('Training dataset'), { target: { value: '1' } });
+    fireEvent.click(screen.getByRole('button', { name: 'Launch run' }));
+
+    const message = await screen.findByText(/warmup_steps \(999999\) must not exceed max_steps/);
+    expect(message.closest('#config_training, .form-group')).not.toBeNull();
+    expect(screen.getAllByText(/must not exceed max_steps/)).toHaveLength(1);
+    // The run name is optional: the server names the run after its method.
+    expect((server.sent('POST', '/api/v1/runs/')[0]!.body as { name: string }).name).toBe('');
+
+    fireEvent.click(screen.getByRole('button', { name: 'Launch run' }));
+    const summary = await screen.findByText(/Invalid input: workspace: Unknown workspace/);
+    expect(summary.closest('[data-testid="run-form-errors"]')!.textContent).toContain('config.not_a_field: Extra inputs are not permitted');
   });
 });
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { errorSummary, errorsForField, flattenServerErrors, splitServerErrors } from './formErrors';
+import { errorsForField, flattenServerErrors, placeErrors, splitServerErrors } from './formErrors';
 
 describe('splitServerErrors', () => {
   it('strips the config prefix and nests config errors for rjsf', () => {
@@ -79,12 +79,24 @@ describe('errorsForField', () => {
   });
 });
 
-describe('errorSummary', () => {
-  it('lists every message with its path', () => {
-    expect(errorSummary({ 'config.alpha': ['too big'], name: ['required', 'too short'] })).toEqual([
-      'config.alpha: too big',
-      'name: required',
-      'name: too short',
-    ]);
+describe('placeErrors', () => {
+  it('separates errors a field shows from those it cannot', () => {
+    const targets: Record<string, string> = { student: 'run-student', 'config.training': 'config_training' };
+    expect(
+      placeErrors(
+        { student: ['gone'], 'config.training': ['too long'], workspace: ['unknown', 'really'] },
+        (path) => targets[path] ?? null,
+      ),
+    ).toEqual({
+      placed: [
+        { path: 'student', target: 'run-student' },
+        { path: 'config.training', target: 'config_training' },
+      ],
+      unplaced: ['workspace: unknown', 'workspace: really'],
+    });
+  });
+
+  it('has nothing to place without errors', () => {
+    expect(placeErrors(undefined, () => 'x')).toEqual({ placed: [], unplaced: [] });
   });
 });

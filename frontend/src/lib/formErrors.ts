@@ -66,13 +66,6 @@ export function errorsForField(fieldErrors: Record<string, string[]>, field: str
     .flatMap(([, messages]) => messages);
 }
 
-/** "path: message" lines for every error, for the summary at the top of the form. */
-export function errorSummary(errors: unknown): string[] {
-  return Object.entries(flattenServerErrors(errors)).flatMap(([path, messages]) =>
-    messages.map((message) => (path ? `${path}: ${message}` : message)),
-  );
-}
-
 function addToTree(tree: ErrorTree, path: string[], messages: string[]) {
   let node = tree;
   for (const key of path) {
@@ -90,4 +83,30 @@ function addToTree(tree: ErrorTree, path: string[], messages: string[]) {
 
 function joinPath(prefix: string, key: string): string {
   return prefix ? `${prefix}.${key}` : key;
+}
+
+export interface PlacedError {
+  /** The server's dotted path. */
+  path: string;
+  /** Id of the element the message is shown at. */
+  target: string;
+}
+
+export interface ErrorPlacement {
+  /** One entry per error path shown next to a form field. */
+  placed: PlacedError[];
+  /** "path: message" lines for errors no field shows. */
+  unplaced: string[];
+}
+
+/** Sorts the server's errors into those a form field shows and those it has to list elsewhere. */
+export function placeErrors(errors: unknown, targetFor: (path: string) => string | null): ErrorPlacement {
+  const placed: PlacedError[] = [];
+  const unplaced: string[] = [];
+  for (const [path, messages] of Object.entries(flattenServerErrors(errors))) {
+    const target = targetFor(path);
+    if (target) placed.push({ path, target });
+    else unplaced.push(...messages.map((message) => (path ? `${path}: ${message}` : message)));
+  }
+  return { placed, unplaced };
 }

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 // pydantic_example.schema.json is what pydantic 2 emits for a config with nested models ($defs/$ref),
 // an Optional[int], a Literal and bounds; the engine's own schemas use the same constructs.
 import exampleSchema from '../test/fixtures/pydantic_example.schema.json';
-import { prepareSchema } from './schema';
+import { prepareSchema, schemaHasPath } from './schema';
 
 describe('prepareSchema', () => {
   it('folds Optional[int] into a nullable integer, keeping bounds, default and description', () => {
@@ -42,5 +42,36 @@ describe('prepareSchema', () => {
     const before = JSON.stringify(exampleSchema);
     prepareSchema(exampleSchema);
     expect(JSON.stringify(exampleSchema)).toBe(before);
+  });
+});
+
+describe('schemaHasPath', () => {
+  it('follows $ref into $defs, two levels deep', () => {
+    expect(schemaHasPath(exampleSchema, ['training', 'max_steps'])).toBe(true);
+    expect(schemaHasPath(exampleSchema, ['training', 'optimizer', 'lr'])).toBe(true);
+    expect(schemaHasPath(exampleSchema, ['training'])).toBe(true);
+    expect(schemaHasPath(exampleSchema, [])).toBe(true);
+  });
+
+  it('follows anyOf branches (Optional fields)', () => {
+    expect(schemaHasPath(exampleSchema, ['training', 'eval_every'])).toBe(true);
+  });
+
+  it('refuses paths the schema does not define', () => {
+    expect(schemaHasPath(exampleSchema, ['training', 'nope'])).toBe(false);
+    expect(schemaHasPath(exampleSchema, ['alpha', 'deeper'])).toBe(false);
+    expect(schemaHasPath(exampleSchema, ['unknown'])).toBe(false);
+  });
+
+  it('follows array items and additionalProperties', () => {
+    const schema = {
+      properties: {
+        layers: { type: 'array', items: { type: 'object', properties: { width: { type: 'integer' } } } },
+        extra: { type: 'object', additionalProperties: { type: 'number' } },
+      },
+    };
+    expect(schemaHasPath(schema, ['layers', '0', 'width'])).toBe(true);
+    expect(schemaHasPath(schema, ['layers', 'x'])).toBe(false);
+    expect(schemaHasPath(schema, ['extra', 'anything'])).toBe(true);
   });
 });

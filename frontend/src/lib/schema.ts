@@ -35,3 +35,41 @@ function foldNullable(node: Node): Node {
 function isNode(value: unknown): value is Node {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
+
+/**
+ * Whether a dotted config path ("training.max_steps") names a field the schema defines, following
+ * $ref, allOf/anyOf/oneOf, array items and additionalProperties. A server error on a path that
+ * the form does not render (an unknown key, say) has to be shown somewhere else.
+ */
+export function schemaHasPath(schema: JsonSchema, path: readonly string[]): boolean {
+  return walk(schema, schema, path, 0);
+}
+
+function walk(root: JsonSchema, node: unknown, path: readonly string[], depth: number): boolean {
+  if (depth > 32 || !isNode(node)) return false;
+  if (typeof node.$ref === 'string') {
+    const target = resolveRef(root, node.$ref);
+    if (target && walk(root, target, path, depth + 1)) return true;
+  }
+  for (const key of ['allOf', 'anyOf', 'oneOf'] as const) {
+    const branches = node[key];
+    if (Array.isArray(branches) && branches.some((branch) => walk(root, branch, path, depth + 1))) return true;
+  }
+  if (path.length === 0) return true;
+  const [head, ...rest] = path as [string, ...string[]];
+  const properties = node.properties;
+  if (isNode(properties) && head in properties) return walk(root, properties[head], rest, depth + 1);
+  if (/^\d+$/.test(head) && node.items !== undefined) return walk(root, node.items, rest, depth + 1);
+  if (isNode(node.additionalProperties)) return walk(root, node.additionalProperties, rest, depth + 1);
+  return false;
+}
+
+function resolveRef(root: JsonSchema, ref: string): unknown {
+  if (!ref.startsWith('#')) return undefined;
+  return ref
+    .slice(1)
+    .split('/')
+    .filter(Boolean)
+    .map((part) => part.replace(/~1/g, '/').replace(/~0/g, '~'))
+    .reduce<unknown>((node, part) => (isNode(node) ? node[part] : undefined), root);
+}

@@ -18,17 +18,62 @@ import {
 import { NoWorkspace } from '../components/NoWorkspace';
 import { useDocumentTitle } from '../hooks/useDocumentTitle';
 import { parsePaper } from '../lib/format';
-import { errorSummary, errorsForField, splitServerErrors, type ErrorTree } from '../lib/formErrors';
+import { errorsForField, placeErrors, splitServerErrors, type ErrorPlacement, type ErrorTree } from '../lib/formErrors';
 import { datasetsForMethod, familyLabel, groupMethodsByFamily } from '../lib/methods';
+import { schemaHasPath } from '../lib/schema';
 import { canWrite } from '../lib/workspace';
 
 type Device = 'cpu' | 'gpu';
 
 interface SubmitErrors {
   error: unknown;
-  summary: string[];
+  placement: ErrorPlacement;
   fields: Record<string, string[]>;
   config: ErrorTree | null;
+}
+
+/** Form fields outside the config, by the server's field name: control id and label. */
+const FIELDS: Record<string, { control: string; label: string }> = {
+  method: { control: 'method-picker', label: 'Method' },
+  student: { control: 'run-student', label: 'Student model' },
+  teacher: { control: 'run-teacher', label: 'Teacher model' },
+  train_dataset: { control: 'run-train-dataset', label: 'Training dataset' },
+  validation_dataset: { control: 'run-validation-dataset', label: 'Validation dataset' },
+  name: { control: 'run-name', label: 'Run name' },
+  seed: { control: 'run-seed', label: 'Seed' },
+  tags: { control: 'run-tags', label: 'Tags' },
+  notes: { control: 'run-notes', label: 'Notes' },
+  resources: { control: 'run-gpus', label: 'Resources' },
+};
+
+/** Where the form shows a server error for `path`, or null when no field shows it. */
+function errorTarget(path: string, method: Method | undefined): string | null {
+  if (path === 'config') return 'config';
+  if (path.startsWith('config.')) {
+    const inner = path.slice('config.'.length).split('.');
+    // rjsf's ids: idPrefix "config", then the path joined with "_".
+    return method && schemaHasPath(method.schema, inner) ? `config_${inner.join('_')}` : null;
+  }
+  const field = path.split('.')[0]!;
+  if (field === 'teacher' && !method?.requires.teacher) return null;
+  return FIELDS[field]?.control ?? null;
+}
+
+function errorLabel(path: string): string {
+  if (path === 'config') return 'Hyperparameters';
+  if (path.startsWith('config.')) return path.slice('config.'.length);
+  return FIELDS[path.split('.')[0]!]?.label ?? path;
+}
+
+/** Moves focus to a field named in the error summary (the first control inside a group). */
+function focusField(id: string) {
+  const element = document.getElementById(id);
+  if (!element) return;
+  const control = element.matches('input, select, textarea')
+    ? element
+    : element.querySelector<HTMLElement>('input, select, textarea');
+  element.scrollIntoView({ block: 'center' });
+  (control ?? element).focus();
 }
 
 export function NewRunPage() {
@@ -83,7 +128,7 @@ function NewRunForm({ current }: { current: Workspace }) {
       const split = error instanceof ApiError ? splitServerErrors(error.errors) : { configErrors: null, fieldErrors: {} };
       setErrors({
         error,
-        summary: error instanceof ApiError ? errorSummary(error.errors) : [],
+        placement: placeErrors(error instanceof ApiError ? error.errors : undefined, (path) => errorTarget(path, method)),
         fields: split.fieldErrors,
         config: split.configErrors,
       });
@@ -146,15 +191,7 @@ function NewRunForm({ current }: { current: Workspace }) {
       <form className="run-form" onSubmit={onSubmit} aria-label="New run">
         {(errors || configInvalid) && (
           <div ref={alertRef} tabIndex={-1} role="alert" className="alert alert-error" data-testid="run-form-errors">
-            {errors ? (
-              <>
-                <strong>The run was not launched: </strong>
-                {errorMessage(errors.error)}
-                {errors.summary.length > 1 && (
-                  <ul>{errors.summary.map((line) => <li key={line}>{line}</li>)}</ul>
-                )}
-              </>
-            ) : (
+            {errors ? <SubmitErrorSummary errors={errors} /> : (
               'Some hyperparameters are not valid: see the messages next to them.'
             )}
           </div>
@@ -209,10 +246,11 @@ function NewRunForm({ current }: { current: Workspace }) {
         <section className="form-section" aria-labelledby="section-run">
           <h2 id="section-run">Run</h2>
           <div className="form-grid">
-            <FormField id="run-name" label="Run name" errors={fieldErrors('name')}>
+            <FormField id="run-name" label="Run name" errors={fieldErrors('name')}
+              hint="Optional: the server names the run after its method when left empty.">
               {(control) => (
-                <input {...control} value={name} onChange={(e) => setName(e.target.value)} required maxLength={200}
-                  autoComplete="off" placeholder={method ? `${method.name}-1` : ''} />
+                <input {...control} value={name} onChange={(e) => setName(e.target.value)} maxLength={200}
+                  autoComplete="off" placeholder={method?.name ?? ''} />
               )}
             </FormField>
             <FormField id="run-seed" label="Seed" errors={fieldErrors('seed')} hint="Same seed, same data order and initialisation.">
@@ -283,6 +321,37 @@ function NewRunForm({ current }: { current: Workspace }) {
   );
 }
 
+/**
+ * The top-of-form summary. The server's `detail` restates its first error; when every error is
+ * already shown next to its field, the summary links to those fields instead of repeating the
+ * messages, and it shows the detail (and any error no field can show) otherwise.
+ */
+function SubmitErrorSummary({ errors }: { errors: SubmitErrors }) {
+  const { placed, unplaced } = errors.placement;
+  const showDetail = placed.length === 0 || unplaced.length > 0;
+  return (
+    <>
+      <strong>The run was not launched.</strong>{' '}
+      {showDetail && errorMessage(errors.error)}
+      {unplaced.length > 1 && <ul>{unplaced.map((line) => <li key={line}>{line}</li>)}</ul>}
+      {placed.length > 0 && (
+        <p className="error-links">
+          {placed.length === 1 ? 'See the message at ' : 'See the messages at '}
+          {placed.map((error, index) => (
+            <span key={error.path}>
+              {index > 0 && ', '}
+              <a href={`#${error.target}`} onClick={(event) => { event.preventDefault(); focusField(error.target); }}>
+                {errorLabel(error.path)}
+              </a>
+            </span>
+          ))}
+          .
+        </p>
+      )}
+    </>
+  );
+}
+
 function MethodPicker({ methods, value, onChange, errors }: {
   methods: Method[];
   value: string;
@@ -291,7 +360,7 @@ function MethodPicker({ methods, value, onChange, errors }: {
 }) {
   if (methods.length === 0) return <p>The server offers no methods.</p>;
   return (
-    <fieldset className="method-picker" aria-describedby={errors.length ? 'run-method-error' : undefined}>
+    <fieldset id="method-picker" className="method-picker" aria-describedby={errors.length ? 'run-method-error' : undefined}>
       <legend className="visually-hidden">Method</legend>
       {groupMethodsByFamily(methods).map((group) => (
         <div key={group.family} role="group" aria-labelledby={`family-${group.family}`} className="method-family">
