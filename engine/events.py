@@ -2,21 +2,16 @@
 
 Recipes talk to an EventSink; the CLI's sink writes one JSON object per line to a file
 descriptor (docs/ENGINE_CONTRACT.md), an in-process caller can collect events in memory. Every
-event carries `kind` and `time` (unix seconds). Log events are also written to the `engine`
-logger, which the CLI sends to stderr for people.
+event carries `kind` and `time` (unix seconds). Log events are not repeated on stderr: the worker
+records both streams, and stderr is kept for what only a person debugging needs (tracebacks,
+library warnings).
 """
 
 import json
-import logging
 import math
 import time
 from abc import ABC, abstractmethod
 from typing import Any, Literal, Mapping, TextIO
-
-logger = logging.getLogger("engine")
-
-_LOG_LEVELS = {"info": logging.INFO, "warning": logging.WARNING, "error": logging.ERROR}
-
 
 def _finite_or_none(value: float) -> float | None:
     # JSON has no NaN or infinity; a missing value is the honest encoding.
@@ -49,7 +44,6 @@ class EventSink(ABC):
                   tokens_per_s=_finite_or_none(tokens_per_s))
 
     def log(self, level: Literal["info", "warning", "error"], message: str) -> None:
-        logger.log(_LOG_LEVELS[level], message)
         self.emit("log", level=level, message=message)
 
     def checkpoint(self, path: str, step: int, size_bytes: int) -> None:
