@@ -11,6 +11,7 @@ run: setup
 	$(PY) scripts/run.py
 
 test: setup system-test-deps
+	cd frontend && npm test --silent
 	$(PY) scripts/test.py
 
 setup: $(STAMP)/venv $(STAMP)/frontend
