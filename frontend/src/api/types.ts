@@ -180,7 +180,8 @@ export interface Run {
 
 export interface RunCreateRequest {
   workspace: string;
-  name: string;
+  /** Optional; a run without one is named after its method. Must not be blank when sent. */
+  name?: string;
   method: string;
   student: number;
   teacher?: number | null;

@@ -150,7 +150,8 @@ function NewRunForm({ current }: { current: Workspace }) {
     }
     const body: RunCreateRequest = {
       workspace: current.slug,
-      name: name.trim(),
+      // Left out when empty: the server refuses a blank name but names an unnamed run itself.
+      ...(name.trim() ? { name: name.trim() } : {}),
       method: method.name,
       student: Number(student),
       teacher: method.requires.teacher && teacher ? Number(teacher) : null,
