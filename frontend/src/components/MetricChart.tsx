@@ -5,7 +5,7 @@
 import { useEffect, useId, useMemo, useRef } from 'react';
 import uPlot from 'uplot';
 import { emaSmooth } from '../lib/ema';
-import { formatMetricValue } from '../lib/format';
+import { formatAxisValue, formatMetricValue } from '../lib/format';
 import { metricPrefix } from '../lib/metricGroups';
 import type { Series } from '../lib/series';
 
@@ -31,7 +31,7 @@ function plotOptions(name: string, smoothed: boolean, width: number): uPlot.Opti
     series: [{ label: 'step' }, ...lines],
     axes: [
       { label: 'step', labelSize: 18, size: 36 },
-      { size: 56, values: (_u, splits) => splits.map((v) => formatMetricValue(v)) },
+      { size: 60, values: (_u, splits) => splits.map((v) => formatAxisValue(v)) },
     ],
     cursor: { drag: { x: true, y: false } },
     legend: { live: true },

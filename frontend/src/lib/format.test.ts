@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
-  formatBytes, formatClock, formatDateTime, formatEta, formatMetricValue, parsePaper, progressFraction, toDate,
+  formatAxisValue, formatBytes, formatClock, formatDateTime, formatEta, formatMetricValue, parsePaper, progressFraction, toDate,
 } from './format';
 
 describe('formatEta', () => {
@@ -49,6 +49,17 @@ describe('formatMetricValue', () => {
 
   it('shows a dash for missing values', () => {
     expect(formatMetricValue(null)).toBe('—');
+  });
+});
+
+describe('formatAxisValue', () => {
+  it('keeps ticks short', () => {
+    expect(formatAxisValue(0.0005)).toBe('5e-4');
+    expect(formatAxisValue(0.000125)).toBe('1.25e-4');
+    expect(formatAxisValue(2500000)).toBe('2.5e+6');
+    expect(formatAxisValue(0.25)).toBe('0.25');
+    expect(formatAxisValue(0)).toBe('0');
+    expect(formatAxisValue(null)).toBe('');
   });
 });
 

@@ -28,6 +28,18 @@ export function formatMetricValue(value: number | null | undefined): string {
   return String(Number(value.toPrecision(4)));
 }
 
+/** A chart axis tick: as short as possible ("5e-4", "0.25", "1.2e+6"). */
+export function formatAxisValue(value: number | null | undefined): string {
+  if (value === null || value === undefined || !Number.isFinite(value)) return '';
+  if (value === 0) return '0';
+  const abs = Math.abs(value);
+  if (abs < 1e-3 || abs >= 1e6) {
+    const [mantissa, exponent] = value.toExponential(2).split('e');
+    return `${Number(mantissa)}e${exponent}`;
+  }
+  return String(Number(value.toPrecision(4)));
+}
+
 export function formatBytes(bytes: number | null | undefined): string {
   if (bytes === null || bytes === undefined || !Number.isFinite(bytes)) return '—';
   const units = ['B', 'KB', 'MB', 'GB', 'TB'];

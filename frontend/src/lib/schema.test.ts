@@ -18,9 +18,17 @@ describe('prepareSchema', () => {
 
   it('leaves $defs, $ref and other fields alone', () => {
     const out = prepareSchema(exampleSchema) as any;
-    expect(out.properties.training).toEqual({ $ref: '#/$defs/TrainingConfig' });
+    expect(out.properties.training.$ref).toBe('#/$defs/TrainingConfig');
     expect(out.$defs.TrainingConfig.properties.optimizer.$ref).toBe('#/$defs/OptimizerConfig');
     expect(out.properties.alpha).toEqual(exampleSchema.properties.alpha);
+  });
+
+  it('titles a referenced sub-config by its property name rather than its class name', () => {
+    const out = prepareSchema(exampleSchema) as any;
+    expect(out.properties.training.title).toBe('Training');
+    expect(out.$defs.TrainingConfig.properties.optimizer).toMatchObject({ title: 'Optimizer', description: 'Optimizer.' });
+    const titled = prepareSchema({ properties: { kd_loss: { $ref: '#/$defs/X', title: 'Own title' } } }) as any;
+    expect(titled.properties.kd_loss.title).toBe('Own title');
   });
 
   it('keeps anyOf that is not a simple nullable', () => {

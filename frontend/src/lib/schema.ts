@@ -1,7 +1,8 @@
 // Adjusts a pydantic-generated JSON Schema before @rjsf/core renders it. rjsf resolves the $defs
 // and $ref itself; what it renders badly is pydantic's Optional[X] (anyOf [X, null]), which
 // becomes an "Option 1 / Option 2" picker. Folding it into `type: [X, "null"]` gives a plain input
-// that may be left empty.
+// that may be left empty. A property that is only a $ref would be titled with the class name
+// ("TrainingConfig"); it gets a title from its own name ("Training") instead.
 
 import type { JsonSchema } from '../api/types';
 
@@ -16,7 +17,24 @@ function transform(value: unknown): unknown {
   if (!isNode(value)) return value;
   const node: Node = {};
   for (const [key, inner] of Object.entries(value)) node[key] = transform(inner);
+  if (isNode(node.properties)) node.properties = titleReferences(node.properties);
   return foldNullable(node);
+}
+
+function titleReferences(properties: Node): Node {
+  const titled: Node = {};
+  for (const [name, property] of Object.entries(properties)) {
+    titled[name] = isNode(property) && typeof property.$ref === 'string' && property.title === undefined
+      ? { ...property, title: humanize(name) }
+      : property;
+  }
+  return titled;
+}
+
+/** "kd_loss" -> "Kd loss", the way pydantic titles plain fields, minus its capitalised words. */
+function humanize(name: string): string {
+  const words = name.replace(/_/g, ' ').trim();
+  return words.charAt(0).toUpperCase() + words.slice(1);
 }
 
 function foldNullable(node: Node): Node {

@@ -183,8 +183,10 @@ function NewRunForm({ current }: { current: Workspace }) {
   return (
     <>
       <div className="page-header">
-        <h1>New run</h1>
-        <span className="muted">in {current.name}</span>
+        <div>
+          <h1>New run</h1>
+          <p className="muted page-subtitle">in {current.name}</p>
+        </div>
       </div>
       {!writable && (
         <p className="alert alert-info">You are a viewer in {current.name}: viewers can look at runs but not launch them.</p>
