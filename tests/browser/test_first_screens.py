@@ -12,6 +12,9 @@ from tests.integration.stack import Stack, register_kit
 
 pytestmark = pytest.mark.browser
 
+# The machine is shared with a training worker: give pages time rather than fail on a busy core.
+expect.set_options(timeout=30_000)
+
 CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
                   "--disable-component-update", "--disable-sync", "--no-first-run"]
 
