@@ -171,3 +171,21 @@ def test_the_methods_endpoint_serves_each_methods_schema(api):
 
 def test_the_openapi_schema_and_docs_are_served(api, client):
     assert api("viewer").get("/api/schema/").status_code == 200
+
+
+def test_the_metrics_snapshot_gives_a_cursor_that_the_stream_continues_from(api, registry_objects):
+    client = api("member")
+    run = Run.objects.get(pk=launch(client, registry_objects).json()["id"])
+    metrics_ingest(run=run, points=[("train/loss", 1, 2.0, 1.0)])
+    cursor = client.get(f"/api/v1/runs/{run.id}/metrics/").json()["cursor"]
+    metrics_ingest(run=run, points=[("train/loss", 2, 1.5, 2.0)])
+    Run.objects.filter(pk=run.pk).update(status=RunStatus.FAILED)
+    text = b"".join(client.get(f"/api/v1/runs/{run.id}/events/?cursor={cursor}")).decode()
+    assert '"step":2' in text and '"step":1,' not in text
+
+
+def test_the_log_tail_returns_the_last_lines_in_order(api, registry_objects):
+    run = Run.objects.get(pk=launch(api("member"), registry_objects).json()["id"])
+    logs_append(run=run, lines=[(1.0, "info", f"line {i}") for i in range(10)])
+    body = api("viewer").get(f"/api/v1/runs/{run.id}/logs/?tail=3").json()
+    assert [l["message"] for l in body["results"]] == ["line 7", "line 8", "line 9"]

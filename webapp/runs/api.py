@@ -197,7 +197,11 @@ class RunMetricsApi(APIView):
             raise Invalid("max_points must be an integer.", field="max_points") from None
         if not 10 <= max_points <= 100_000:
             raise Invalid("max_points must be between 10 and 100000.", field="max_points")
-        return Response({"series": selectors.metric_series(run=run, names=names, max_points=max_points)})
+        # The position is read before the series, so a stream opened from it may repeat a point
+        # (merged by step in the client) but never misses one.
+        metric_id, log_seq = selectors.stream_position(run=run)
+        series = selectors.metric_series(run=run, names=names, max_points=max_points)
+        return Response({"series": series, "cursor": f"{metric_id}-{log_seq}"})
 
 
 class LogLineOutput(serializers.Serializer):
@@ -208,14 +212,22 @@ class LogLineOutput(serializers.Serializer):
 
 
 class RunLogsApi(APIView):
-    @extend_schema(parameters=[OpenApiParameter("after", int)], responses=LogLineOutput(many=True))
+    @extend_schema(
+        parameters=[OpenApiParameter("after", int, description="Lines after this sequence number (paged)."),
+                    OpenApiParameter("tail", int, description="Only the last N lines (at most 5000).")],
+        responses=LogLineOutput(many=True),
+    )
     def get(self, request, pk: int):
         run = selectors.run_get(user=request.user, pk=pk)
         try:
             after = int(request.query_params.get("after", 0))
+            tail = int(request.query_params.get("tail", 0))
         except ValueError:
-            raise Invalid("after must be an integer sequence number.", field="after") from None
-        lines = selectors.log_lines_after(run=run, after_seq=after)
+            raise Invalid("after and tail must be integers.", field="after") from None
+        if tail:
+            lines = selectors.log_lines_tail(run=run, count=min(max(tail, 1), 5000))
+        else:
+            lines = selectors.log_lines_after(run=run, after_seq=after)
         return Response({"results": LogLineOutput(lines, many=True).data})
 
 

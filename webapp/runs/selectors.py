@@ -74,6 +74,18 @@ def metric_points_after(*, run: Run, after_id: int, limit: int = 5000) -> list[M
     return list(MetricPoint.objects.filter(run=run, id__gt=after_id).order_by("id")[:limit])
 
 
+def stream_position(*, run: Run) -> tuple[int, int]:
+    """(last metric point id, last log seq): where a live stream opened now should start."""
+    last_point = MetricPoint.objects.filter(run=run).order_by("-id").values_list("id", flat=True).first() or 0
+    last_log = RunLogLine.objects.filter(run=run).order_by("-seq").values_list("seq", flat=True).first() or 0
+    return last_point, last_log
+
+
+def log_lines_tail(*, run: Run, count: int) -> list[RunLogLine]:
+    lines = list(RunLogLine.objects.filter(run=run).order_by("-seq")[:count])
+    return lines[::-1]
+
+
 def log_lines_after(*, run: Run, after_seq: int, limit: int = 1000) -> list[RunLogLine]:
     return list(RunLogLine.objects.filter(run=run, seq__gt=after_seq).order_by("seq")[:limit])
 
