@@ -55,6 +55,9 @@ def _event_stream(fd: int) -> JsonLinesSink:
 
 
 def _run(args: argparse.Namespace) -> int:
+    # The engine never downloads. Set before transformers and huggingface_hub are imported: some
+    # of their lookups (PEFT adapter configs, for one) ignore local_files_only.
+    os.environ["HF_HUB_OFFLINE"] = "1"
     try:
         events = _event_stream(args.events_fd)
     except OSError as error:

@@ -5,17 +5,15 @@ only when the spec allows it) or from a config dict (random weights drawn from t
 seed). Every failure names the path or id and says what to do.
 """
 
-import os
 from pathlib import Path
-from typing import Callable, TypeVar
 
 import torch
+from huggingface_hub import snapshot_download
+from huggingface_hub.errors import HFValidationError, LocalEntryNotFoundError
 from transformers import AutoConfig, AutoModelForCausalLM, AutoTokenizer, PreTrainedModel, PreTrainedTokenizerBase
 
 from engine.config import ModelSpec, RunSpec
 from engine.errors import EngineError
-
-Loaded = TypeVar("Loaded")
 
 
 def _model_directory(path: str, role: str) -> Path:
@@ -34,16 +32,15 @@ def _model_directory(path: str, role: str) -> Path:
     return directory
 
 
-def _from_hub_cache(hub_id: str, role: str, load: Callable[..., Loaded]) -> Loaded:
-    # The engine never downloads: a hub id is read from the local cache or refused.
-    os.environ["HF_HUB_OFFLINE"] = "1"
+def _hub_snapshot(hub_id: str, role: str) -> str:
+    """The local cache directory of a hub model; the engine never downloads."""
     try:
-        return load(hub_id, local_files_only=True)
-    except OSError as error:
+        return snapshot_download(hub_id, local_files_only=True)
+    except (LocalEntryNotFoundError, HFValidationError) as error:
         raise EngineError(
-            f"{role} {hub_id!r} is not in the local Hugging Face cache ({error}): download it on "
-            f"a machine with internet access (huggingface-cli download {hub_id}) into the same "
-            "HF_HOME, or give a local 'path'"
+            f"{role} {hub_id!r} is not in the local Hugging Face cache ({type(error).__name__}): "
+            f"download it on a machine with internet access (huggingface-cli download {hub_id}) "
+            "into the same HF_HOME, or give a local 'path'"
         ) from None
 
 
@@ -56,7 +53,7 @@ def load_tokenizer(spec: RunSpec) -> PreTrainedTokenizerBase:
     elif student.path is not None:
         location, role = student.path, "student model"
     else:
-        return _from_hub_cache(student.hub_id, "student tokenizer", AutoTokenizer.from_pretrained)
+        location, role = _hub_snapshot(student.hub_id, "student"), "student model"
     if not Path(location).is_dir():
         raise EngineError(
             f"{role} directory {location} does not exist: give a tokenizer directory written by "
@@ -74,13 +71,9 @@ def load_causal_lm(model: ModelSpec, *, role: str, vocab_size: int) -> PreTraine
     `vocab_size` is the tokenizer's size: a config without one gets it, and a model whose
     embedding is smaller than the tokenizer is refused.
     """
-    if model.path is not None:
-        lm = AutoModelForCausalLM.from_pretrained(_model_directory(model.path, role), dtype=torch.float32)
-    elif model.hub_id is not None:
-        lm = _from_hub_cache(
-            model.hub_id, f"{role} model",
-            lambda hub_id, **kwargs: AutoModelForCausalLM.from_pretrained(hub_id, dtype=torch.float32, **kwargs),
-        )
+    if model.path is not None or model.hub_id is not None:
+        location = model.path if model.path is not None else _hub_snapshot(model.hub_id, role)
+        lm = AutoModelForCausalLM.from_pretrained(_model_directory(location, role), dtype=torch.float32)
     else:
         fields = dict(model.config)
         model_type = fields.pop("model_type")

@@ -1,0 +1,176 @@
+"""The training loop: exact resume, gradient accumulation, schedule, checkpoints, outputs and errors."""
+
+import json
+import math
+import shutil
+import threading
+
+import pytest
+import torch
+from safetensors.torch import load_file
+from transformers import AutoConfig, AutoModelForCausalLM, AutoTokenizer
+
+from engine.config import TrainingConfig
+from engine.errors import EngineError
+from engine.events import MemorySink
+from engine.training import learning_rate_multiplier
+from tests.engine.helpers import run_in_process, tiny_spec
+
+
+class CancelAtStep(MemorySink):
+    """Sets the cancel flag when the metrics of a given step arrive, as SIGTERM would mid-run."""
+
+    def __init__(self, step: int, cancel: threading.Event):
+        super().__init__()
+        self.step, self.cancel = step, cancel
+
+    def write(self, event):
+        super().write(event)
+        if event["kind"] == "metric" and event["step"] == self.step:
+            self.cancel.set()
+
+
+def train_losses(events: MemorySink) -> dict[int, float]:
+    return {e["step"]: e["values"]["train/loss"] for e in events.of_kind("metric") if "train/loss" in e["values"]}
+
+
+def eval_losses(events: MemorySink) -> dict[int, float]:
+    return {e["step"]: e["values"]["eval/loss"] for e in events.of_kind("metric") if "eval/loss" in e["values"]}
+
+
+def save_tiny_model(config: dict, directory, **changes) -> str:
+    fields = {**config, **changes}
+    model = AutoModelForCausalLM.from_config(AutoConfig.for_model(fields.pop("model_type"), **fields))
+    model.save_pretrained(directory)
+    return str(directory)
+
+
+@pytest.mark.parametrize("method", ["lm_train", "kd_forward_kl"])
+def test_ten_steps_then_a_resume_for_ten_more_equal_twenty_uninterrupted_steps(kit, tiny_teacher_dir, tmp_path, method):
+    def spec(output_dir, **extra):
+        built = tiny_spec(kit, output_dir, method=method, teacher=tiny_teacher_dir if method == "kd_forward_kl" else None,
+                          max_steps=20, checkpoint_every=0, eval_every=10)
+        # Dropout makes the run draw from the torch RNG, so the resume must restore it too.
+        built["student"]["config"] = {**kit["tiny_config"], "attention_dropout": 0.1}
+        return {**built, **extra}
+
+    _, straight = run_in_process(spec(tmp_path / "straight"))
+    cancel = threading.Event()
+    stopped, _ = run_in_process(spec(tmp_path / "split"), CancelAtStep(10, cancel), cancel)
+    checkpoint = tmp_path / "split" / "checkpoints" / "step-10"
+    resumed_result, resumed = run_in_process(spec(tmp_path / "split", resume_from=str(checkpoint)))
+
+    assert (stopped.status, stopped.step, resumed_result.status) == ("cancelled", 10, "finished")
+    straight_losses, resumed_losses = train_losses(straight), train_losses(resumed)
+    assert sorted(resumed_losses) == list(range(11, 21))
+    for step in range(11, 21):
+        assert resumed_losses[step] == pytest.approx(straight_losses[step], abs=1e-6), f"step {step}"
+    assert eval_losses(resumed)[20] == pytest.approx(eval_losses(straight)[20], abs=1e-6)
+    straight_weights = load_file(tmp_path / "straight" / "final" / "model.safetensors")
+    resumed_weights = load_file(tmp_path / "split" / "final" / "model.safetensors")
+    for name, weight in straight_weights.items():
+        torch.testing.assert_close(resumed_weights[name], weight, rtol=0, atol=1e-6)
+
+
+def test_one_batch_of_four_gives_the_same_steps_as_two_accumulated_batches_of_two(kit, tmp_path):
+    common = {"max_steps": 3, "checkpoint_every": 0, "eval_every": 0, "warmup_steps": 0}
+    _, whole = run_in_process(tiny_spec(kit, tmp_path / "whole", batch_size=4, gradient_accumulation_steps=1,
+                                        eval_batches=2, **common))
+    _, accumulated = run_in_process(tiny_spec(kit, tmp_path / "accumulated", batch_size=2,
+                                              gradient_accumulation_steps=2, eval_batches=4, **common))
+
+    for step, loss in train_losses(whole).items():
+        assert train_losses(accumulated)[step] == pytest.approx(loss, abs=1e-5)
+    assert eval_losses(accumulated)[3] == pytest.approx(eval_losses(whole)[3], abs=1e-5)
+
+
+def test_the_learning_rate_warms_up_linearly_then_follows_the_chosen_decay_to_zero():
+    def schedule(kind):
+        training = TrainingConfig(max_steps=10, warmup_steps=2, lr_scheduler=kind)
+        return [learning_rate_multiplier(step, training) for step in range(10)]
+
+    decay_progress = [(step - 2) / 8 for step in range(2, 10)]
+    assert schedule("cosine") == pytest.approx([0.5, 1.0] + [0.5 * (1 + math.cos(math.pi * p)) for p in decay_progress])
+    assert schedule("linear") == pytest.approx([0.5, 1.0] + [1 - p for p in decay_progress])
+    assert schedule("constant") == pytest.approx([0.5, 1.0] + [1.0] * 8)
+
+
+def test_a_run_reports_its_metrics_keeps_the_last_checkpoints_and_saves_a_loadable_final_model(kit, tiny_teacher_dir, tmp_path):
+    spec = tiny_spec(kit, tmp_path / "run", method="kd_forward_kl", teacher=tiny_teacher_dir, max_steps=6,
+                     checkpoint_every=2, keep_last_checkpoints=2, log_every=3, eval_every=0)
+
+    result, events = run_in_process(spec)
+
+    assert result.status == "finished"
+    metric_names = set().union(*(e["values"] for e in events.of_kind("metric")))
+    assert metric_names == {"train/loss", "train/lr", "train/grad_norm", "train/tokens_per_s", "kd/kl", "kd/ce",
+                            "eval/loss", "eval/perplexity"}
+    evaluation = events.of_kind("metric")[-1]["values"]
+    assert evaluation["eval/perplexity"] == pytest.approx(math.exp(evaluation["eval/loss"]))
+    assert [e["step"] for e in events.of_kind("progress")] == [3, 6]
+    assert [e["step"] for e in events.of_kind("checkpoint")] == [2, 4, 6]
+    assert sorted(p.name for p in (tmp_path / "run" / "checkpoints").iterdir()) == ["step-4", "step-6"]
+
+    [artifact] = events.of_kind("artifact")
+    assert (artifact["name"], artifact["type"], artifact["step"]) == ("final", "model", 6)
+    final = AutoModelForCausalLM.from_pretrained(artifact["path"])
+    assert AutoTokenizer.from_pretrained(artifact["path"]).get_vocab() == AutoTokenizer.from_pretrained(
+        kit["tokenizer"]["path"]).get_vocab()
+    checkpoint = load_file(tmp_path / "run" / "checkpoints" / "step-6" / "model.safetensors")
+    for name, weight in final.state_dict().items():
+        assert torch.equal(checkpoint[name], weight), name
+
+
+def test_a_missing_student_directory_is_reported_with_its_path_and_what_to_give_instead(kit, tmp_path):
+    spec = tiny_spec(kit, tmp_path / "run")
+    spec["student"] = {"path": str(tmp_path / "no-such-model")}
+    spec["tokenizer"] = kit["tokenizer"]["path"]
+
+    with pytest.raises(EngineError, match=r"student model directory .*no-such-model does not exist: give the path "
+                                          r"of a directory written by save_pretrained"):
+        run_in_process(spec)
+
+
+def test_a_hub_model_missing_from_the_local_cache_is_refused_without_downloading(kit, tmp_path):
+    spec = tiny_spec(kit, tmp_path / "run")
+    spec["student"] = {"hub_id": "distillery-tests/not-a-cached-model", "allow_hub": True}
+    spec["tokenizer"] = kit["tokenizer"]["path"]
+
+    with pytest.raises(EngineError, match="is not in the local Hugging Face cache"):
+        run_in_process(spec)
+
+
+def test_a_teacher_with_another_vocabulary_size_is_refused_by_name(kit, tmp_path):
+    teacher = save_tiny_model(kit["tiny_config"], tmp_path / "teacher", vocab_size=kit["tiny_config"]["vocab_size"] + 64)
+
+    with pytest.raises(EngineError, match=r"teacher vocabulary size \(\d+\) differs from the student's \(\d+\)"):
+        run_in_process(tiny_spec(kit, tmp_path / "run", method="kd_forward_kl", teacher=teacher))
+
+
+def test_a_teacher_whose_tokenizer_maps_tokens_to_other_ids_is_refused(kit, tiny_teacher_dir, tmp_path):
+    teacher = tmp_path / "teacher"
+    shutil.copytree(tiny_teacher_dir, teacher)
+    shutil.copytree(kit["tokenizer"]["path"], teacher, dirs_exist_ok=True)
+    tokenizer_file = json.loads((teacher / "tokenizer.json").read_text())
+    vocab = tokenizer_file["model"]["vocab"]
+    first, second = list(vocab)[100:102]
+    vocab[first], vocab[second] = vocab[second], vocab[first]
+    (teacher / "tokenizer.json").write_text(json.dumps(tokenizer_file))
+
+    with pytest.raises(EngineError, match="the teacher's tokenizer .* differs from the run's tokenizer"):
+        run_in_process(tiny_spec(kit, tmp_path / "run", method="kd_forward_kl", teacher=str(teacher)))
+
+
+def test_a_block_size_beyond_the_models_positions_is_refused(kit, tmp_path):
+    with pytest.raises(EngineError, match=r"block_size 128 exceeds the student's max_position_embeddings \(64\)"):
+        run_in_process(tiny_spec(kit, tmp_path / "run", block_size=128))
+
+
+def test_a_loss_that_becomes_nan_stops_the_run_with_advice(kit, tmp_path):
+    teacher = AutoModelForCausalLM.from_config(AutoConfig.for_model(**kit["tiny_config"]))
+    with torch.no_grad():
+        teacher.lm_head.weight.fill_(math.nan)
+    teacher.save_pretrained(tmp_path / "teacher")
+
+    with pytest.raises(EngineError, match="the training loss is nan at step 1: lower training.learning_rate"):
+        run_in_process(tiny_spec(kit, tmp_path / "run", method="kd_forward_kl", teacher=str(tmp_path / "teacher")))
