@@ -122,7 +122,7 @@ REST_FRAMEWORK = {
         "webapp.accounts.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "webapp.common.schema.AutoSchema",
     "DEFAULT_PAGINATION_CLASS": "webapp.common.api.Pagination",
     "PAGE_SIZE": 50,
     "EXCEPTION_HANDLER": "webapp.common.api.exception_handler",
