@@ -166,6 +166,8 @@ CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 # --- runs -----------------------------------------------------------------------------------
 # Seconds a running run may go without a heartbeat before it counts as lost.
 RUN_HEARTBEAT_TIMEOUT_S = float(os.environ.get("RUN_HEARTBEAT_TIMEOUT_S", 60))
+# A lost run is resumed on another worker until it has been attempted this many times.
+RUN_MAX_ATTEMPTS = int(os.environ.get("RUN_MAX_ATTEMPTS", 3))
 # Seconds between SIGTERM and SIGKILL when a running run is cancelled.
 RUN_CANCEL_GRACE_S = float(os.environ.get("RUN_CANCEL_GRACE_S", 20))
 # Python used to start the engine; the worker's own interpreter by default.

@@ -28,14 +28,17 @@ def identity() -> dict:
 
 
 def beat() -> None:
+    """Reports this worker alive, and puts back in the queue any run whose worker went silent."""
     from webapp.runs.models import Run
-    from webapp.runs.services import worker_heartbeat
+    from webapp.runs.services import runs_recover_lost, worker_heartbeat
 
     run = Run.objects.filter(pk=current_run_id).first() if current_run_id else None
     worker_heartbeat(
         hostname=_identity["hostname"], queues=_identity["queues"], gpus=_identity["gpus"], pid=os.getpid(),
         current_run=run,
     )
+    for run_id in runs_recover_lost():
+        log.warning("run %s lost its worker's heartbeat: requeued or failed (see its log)", run_id)
 
 
 def _heartbeat_loop() -> None:

@@ -71,6 +71,7 @@ class RunOutput(serializers.Serializer):
     resources = serializers.JSONField()
     tags = serializers.JSONField()
     notes = serializers.CharField()
+    starred = serializers.BooleanField()
     creator = serializers.CharField(source="creator.username", allow_null=True, default=None)
     parent = serializers.IntegerField(source="parent_id", allow_null=True)
     worker = serializers.CharField()
@@ -130,7 +131,16 @@ class RunListApi(APIView):
         notes = serializers.CharField(required=False, allow_blank=True, default="")
 
     @extend_schema(
-        parameters=[OpenApiParameter("workspace", str), OpenApiParameter("status", str, description="Comma-separated statuses.")],
+        parameters=[
+            OpenApiParameter("workspace", str), OpenApiParameter("status", str, description="Comma-separated statuses."),
+            OpenApiParameter("method", str), OpenApiParameter("tag", str), OpenApiParameter("creator", str),
+            OpenApiParameter("student", int), OpenApiParameter("teacher", int), OpenApiParameter("train_dataset", int),
+            OpenApiParameter("starred", bool), OpenApiParameter("q", str, description="Name contains."),
+            OpenApiParameter("created_after", str), OpenApiParameter("created_before", str),
+            OpenApiParameter("metric", str, many=True, description="Summary filter, e.g. eval/loss.min<2.1 (repeatable)."),
+            OpenApiParameter("config", str, many=True, description="Config filter, e.g. training.seed=1 (repeatable)."),
+            OpenApiParameter("ordering", str, description="created_at, name, status or metric:NAME:STAT; '-' descends."),
+        ],
         responses=RunOutput(many=True),
     )
     def get(self, request):
@@ -138,6 +148,7 @@ class RunListApi(APIView):
             user=request.user, workspace_slug=request.query_params.get("workspace"),
             status=request.query_params.get("status"),
         )
+        qs = selectors.runs_search(qs, request.query_params)
         paginator = Pagination()
         page = paginator.paginate_queryset(qs, request, view=self)
         return paginator.get_paginated_response(serialize_runs(page))
@@ -160,9 +171,69 @@ class RunListApi(APIView):
 
 
 class RunDetailApi(APIView):
+    class Input(StrictSerializer):
+        name = serializers.CharField(max_length=200, required=False)
+        notes = serializers.CharField(required=False, allow_blank=True)
+        tags = serializers.ListField(child=serializers.CharField(max_length=60), required=False)
+        starred = serializers.BooleanField(required=False)
+
     @extend_schema(responses=RunOutput)
     def get(self, request, pk: int):
         return Response(RunOutput(selectors.run_get(user=request.user, pk=pk)).data)
+
+    @extend_schema(request=Input, responses=RunOutput)
+    def patch(self, request, pk: int):
+        run = selectors.run_get(user=request.user, pk=pk)
+        data = self.Input(data=request.data)
+        data.is_valid(raise_exception=True)
+        return Response(RunOutput(services.run_update(run=run, user=request.user, **data.validated_data)).data)
+
+
+class RunRetryApi(APIView):
+    """A new run with the same method, models, data and config; its parent is this run."""
+
+    @extend_schema(request=None, responses={201: RunOutput})
+    def post(self, request, pk: int):
+        run = services.run_clone(run=selectors.run_get(user=request.user, pk=pk), user=request.user)
+        return Response(RunOutput(run).data, status=status.HTTP_201_CREATED)
+
+
+class RunCloneApi(APIView):
+    """A new run from this one with edits: config edits are deep-merged into the original config."""
+
+    class Input(StrictSerializer):
+        name = serializers.CharField(max_length=200, required=False)
+        config = serializers.DictField(required=False)
+        seed = serializers.IntegerField(required=False)
+        resources = serializers.DictField(required=False)
+        tags = serializers.ListField(child=serializers.CharField(max_length=60), required=False)
+        notes = serializers.CharField(required=False, allow_blank=True)
+        student = serializers.IntegerField(required=False)
+        teacher = serializers.IntegerField(required=False, allow_null=True)
+        train_dataset = serializers.IntegerField(required=False)
+        validation_dataset = serializers.IntegerField(required=False, allow_null=True)
+
+    @extend_schema(request=Input, responses={201: RunOutput})
+    def post(self, request, pk: int):
+        original = selectors.run_get(user=request.user, pk=pk)
+        data = self.Input(data=request.data)
+        data.is_valid(raise_exception=True)
+        edits = dict(data.validated_data)
+        for field, model in (("student", ModelAsset), ("teacher", ModelAsset), ("train_dataset", Dataset),
+                             ("validation_dataset", Dataset)):
+            if field in edits:
+                edits[field] = _in_workspace(model, edits[field], original.workspace, field)
+        run = services.run_clone(run=original, user=request.user, edits=edits)
+        return Response(RunOutput(run).data, status=status.HTTP_201_CREATED)
+
+
+class RunResumeApi(APIView):
+    """Puts a failed or cancelled run back in the queue; it continues from its last checkpoint."""
+
+    @extend_schema(request=None, responses=RunOutput)
+    def post(self, request, pk: int):
+        run = services.run_resume(run=selectors.run_get(user=request.user, pk=pk), user=request.user)
+        return Response(RunOutput(run).data)
 
 
 class RunCancelApi(APIView):

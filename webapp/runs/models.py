@@ -49,6 +49,7 @@ class Run(models.Model):
     parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL, related_name="children")
     tags = models.JSONField(default=list, blank=True)
     notes = models.TextField(blank=True)
+    starred = models.BooleanField(default=False)
     error_message = models.TextField(blank=True)
     progress_step = models.IntegerField(default=0)
     progress_total = models.IntegerField(default=0)

@@ -1,10 +1,16 @@
 """Reads of runs, metrics, logs and artifacts, scoped to the caller's workspaces."""
 from __future__ import annotations
 
-from django.db.models import QuerySet
+import json
+import re
+from datetime import datetime
+
+from django.db import connection
+from django.db.models import OuterRef, QuerySet, Subquery
 from django.shortcuts import get_object_or_404
 
 from webapp.accounts.models import User
+from webapp.common.errors import Invalid
 from webapp.runs.models import Artifact, MetricPoint, MetricSummary, Run, RunLogLine, RunTemplate, Worker
 
 
@@ -17,6 +23,78 @@ def runs_for(*, user: User, workspace_slug: str | None = None, status: str | Non
     if status:
         qs = qs.filter(status__in=status.split(","))
     return qs
+
+
+METRIC_STATS = {"last", "min", "max", "count"}
+OPERATORS = {"<": "lt", "<=": "lte", ">": "gt", ">=": "gte", "=": "exact"}
+METRIC_FILTER = re.compile(r"^(?P<name>[^<>=]+)\.(?P<stat>last|min|max|count)\s*(?P<op><=|>=|<|>|=)\s*(?P<value>.+)$")
+
+
+def _summary_stat(name: str, stat: str):
+    return Subquery(MetricSummary.objects.filter(run=OuterRef("pk"), name=name).values(stat)[:1])
+
+
+def runs_search(qs: QuerySet[Run], params) -> QuerySet[Run]:
+    """Applies the runs list's filters and ordering from query parameters; a malformed one is a
+    400 that says what is accepted.
+
+    method, tag, creator (username), student/teacher/train_dataset (ids), starred (true/false),
+    q (name contains), created_after/created_before (ISO dates), metric (repeatable,
+    e.g. `eval/loss.min<2.1`), config (repeatable, e.g. `training.learning_rate=0.001`), and
+    ordering: created_at, name, status, or metric:NAME:STAT, each with a leading '-' for descending.
+    """
+    simple = {"method": "method", "creator": "creator__username", "student": "student_id",
+              "teacher": "teacher_id", "train_dataset": "train_dataset_id"}
+    for param, lookup in simple.items():
+        if params.get(param):
+            qs = qs.filter(**{lookup: params[param]})
+    if params.get("tag"):
+        qs = qs.filter(tags__contains=[params["tag"]]) if connection.vendor == "postgresql" else \
+            qs.filter(tags__icontains=f'"{params["tag"]}"')
+    if params.get("starred") in ("true", "false"):
+        qs = qs.filter(starred=params["starred"] == "true")
+    if params.get("q"):
+        qs = qs.filter(name__icontains=params["q"])
+    for param, lookup in (("created_after", "created_at__gte"), ("created_before", "created_at__lt")):
+        if params.get(param):
+            try:
+                qs = qs.filter(**{lookup: datetime.fromisoformat(params[param])})
+            except ValueError:
+                raise Invalid(f"{param} must be an ISO date like 2026-11-23.", field=param) from None
+    for index, expression in enumerate(params.getlist("metric") if hasattr(params, "getlist") else []):
+        match = METRIC_FILTER.match(expression.strip())
+        if not match:
+            raise Invalid(f"metric filter '{expression}' is not NAME.STAT<op>VALUE, e.g. eval/loss.min<2.1 "
+                          "(STAT: last, min, max, count; op: <, <=, >, >=, =).", field="metric")
+        try:
+            value = float(match["value"])
+        except ValueError:
+            raise Invalid(f"metric filter '{expression}': '{match['value']}' is not a number.", field="metric") from None
+        alias = f"_metric_filter_{index}"
+        qs = qs.annotate(**{alias: _summary_stat(match["name"].strip(), match["stat"])}).filter(
+            **{f"{alias}__{OPERATORS[match['op']]}": value})
+    for expression in params.getlist("config") if hasattr(params, "getlist") else []:
+        path, sep, raw = expression.partition("=")
+        if not sep or not path.strip():
+            raise Invalid(f"config filter '{expression}' is not PATH=VALUE, e.g. training.learning_rate=0.001.",
+                          field="config")
+        try:
+            value = json.loads(raw)
+        except json.JSONDecodeError:
+            value = raw
+        qs = qs.filter(**{"config__" + "__".join(path.strip().split(".")): value})
+    ordering = params.get("ordering") or "-created_at"
+    descending = ordering.startswith("-")
+    key = ordering.lstrip("-")
+    if key in ("created_at", "name", "status"):
+        return qs.order_by(ordering, "-id")
+    parts = key.split(":")
+    if len(parts) == 3 and parts[0] == "metric" and parts[2] in METRIC_STATS:
+        expression = _summary_stat(parts[1], parts[2])
+        order = expression.desc(nulls_last=True) if descending else expression.asc(nulls_last=True)
+        return qs.order_by(order, "-id")
+    raise Invalid(f"Unknown ordering '{ordering}': use created_at, name, status or metric:NAME:STAT "
+                  "(STAT: last, min, max, count), with '-' for descending.", field="ordering")
 
 
 def run_get(*, user: User, pk: int) -> Run:

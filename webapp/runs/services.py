@@ -1,12 +1,14 @@
 """Writes for runs: launching and cancelling (web), and recording what a worker reports (worker)."""
 from __future__ import annotations
 
+import copy
+import time
 from datetime import timedelta
 from typing import Iterable
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone
 
 from webapp.accounts.models import User, Workspace
@@ -181,6 +183,60 @@ def run_cancel(*, run: Run, user: User) -> Run:
     return run
 
 
+def run_update(*, run: Run, user: User, **changes) -> Run:
+    """Edits what a user may change on a run at any time: name, notes, tags, starred."""
+    require_write(user=user, workspace=run.workspace)
+    allowed = {"name", "notes", "tags", "starred"}
+    unknown = set(changes) - allowed
+    if unknown:
+        raise Invalid(f"These fields cannot be changed: {', '.join(sorted(unknown))}.")
+    for field, value in changes.items():
+        setattr(run, field, value)
+    run.save(update_fields=list(changes))
+    return run
+
+
+def _deep_merge(base: dict, edits: dict) -> dict:
+    merged = copy.deepcopy(base)
+    for key, value in edits.items():
+        if isinstance(value, dict) and isinstance(merged.get(key), dict):
+            merged[key] = _deep_merge(merged[key], value)
+        else:
+            merged[key] = value
+    return merged
+
+
+def run_clone(*, run: Run, user: User, edits: dict | None = None) -> Run:
+    """A new run from this one's method, models, data and config, with `edits` applied (config
+    edits are deep-merged); its parent is the original. With no edits this is a retry."""
+    edits = dict(edits or {})
+    fields = {
+        "name": run.name, "config": run.config, "student": run.student, "teacher": run.teacher,
+        "train_dataset": run.train_dataset, "validation_dataset": run.validation_dataset, "seed": run.seed,
+        "resources": run.resources, "tags": run.tags, "notes": "", "register_model_as": "",
+    }
+    if "config" in edits:
+        fields["config"] = _deep_merge(run.config, edits.pop("config") or {})
+    fields.update(edits)
+    return run_create(workspace=run.workspace, user=user, method=run.method, parent=run, **fields)
+
+
+def run_resume(*, run: Run, user: User) -> Run:
+    """Puts a failed or cancelled run back in the queue; it continues from its last checkpoint."""
+    require_write(user=user, workspace=run.workspace)
+    if run.status not in (RunStatus.FAILED, RunStatus.CANCELLED):
+        raise Conflict(f"Run {run.id} is {run.status}: only a failed or cancelled run can be resumed.")
+    checkpoint = run.artifacts.filter(kind="checkpoint").order_by("-step").first()
+    if checkpoint is None:
+        raise Conflict(f"Run {run.id} has no checkpoint to resume from: use retry to start it again.")
+    message = f"Resumed by {user.username} from step {checkpoint.step}."
+    if not transition(run, RunStatus.QUEUED, error_message=message):
+        raise Conflict(f"Run {run.id} changed status meanwhile ({run.status}): reload and try again.")
+    logs_append(run=run, lines=[(time.time(), "info", message)])
+    enqueue(RUN_TASK, run.id, queue=_queue_name(run))
+    return run
+
+
 # --- what workers report ----------------------------------------------------------------------
 
 
@@ -266,12 +322,43 @@ def run_heartbeat(*, run: Run) -> bool:
     return Run.objects.filter(pk=run.pk, cancel_requested=True).exists()
 
 
+def _stale_before():
+    return timezone.now() - timedelta(seconds=settings.RUN_HEARTBEAT_TIMEOUT_S)
+
+
 def run_claim(*, run: Run, worker: str, output_dir: str) -> bool:
-    """The worker takes the run: queued -> running (or a redelivered running run changes hands)."""
+    """The worker takes the run: queued -> running. A message redelivered for a run that is still
+    running is claimed only if that run's heartbeat has gone silent, so a run never runs twice."""
     return transition(
-        run, RunStatus.RUNNING, worker=worker, heartbeat_at=timezone.now(), output_dir=output_dir,
-        attempt=F("attempt") + 1, error_message="",
+        run, RunStatus.RUNNING,
+        only_if=Q(status=RunStatus.QUEUED) | Q(heartbeat_at__lt=_stale_before()) | Q(heartbeat_at__isnull=True),
+        worker=worker, heartbeat_at=timezone.now(), output_dir=output_dir, attempt=F("attempt") + 1, error_message="",
     )
+
+
+def runs_recover_lost() -> list[int]:
+    """Running runs whose worker stopped sending heartbeats go back to the queue (and resume from
+    their last checkpoint on another worker), until RUN_MAX_ATTEMPTS; then they fail with the
+    reason. Any live worker calls this periodically; the compare-and-set moves make that safe."""
+    recovered = []
+    for run in Run.objects.filter(status=RunStatus.RUNNING, heartbeat_at__lt=_stale_before()):
+        silent_for = int((timezone.now() - run.heartbeat_at).total_seconds())
+        checkpoint = run.artifacts.filter(kind="checkpoint").order_by("-step").first()
+        where = f"step {checkpoint.step}" if checkpoint else "the start (no checkpoint yet)"
+        stale = Q(heartbeat_at__lt=_stale_before())
+        if run.attempt < settings.RUN_MAX_ATTEMPTS:
+            message = (f"Worker {run.worker or '?'} stopped sending heartbeats {silent_for} s ago; "
+                       f"resuming from {where} (attempt {run.attempt + 1} of {settings.RUN_MAX_ATTEMPTS}).")
+            if transition(run, RunStatus.QUEUED, only_if=stale, error_message=message, worker=""):
+                logs_append(run=run, lines=[(time.time(), "warning", message)])
+                enqueue(RUN_TASK, run.id, queue=_queue_name(run))
+                recovered.append(run.id)
+        else:
+            message = (f"Worker {run.worker or '?'} stopped sending heartbeats {silent_for} s ago, and the run "
+                       f"has already been attempted {run.attempt} times (RUN_MAX_ATTEMPTS): giving up.")
+            if transition(run, RunStatus.FAILED, only_if=stale, error_message=message):
+                recovered.append(run.id)
+    return recovered
 
 
 def run_requeue(*, run: Run, message: str) -> bool:
@@ -279,9 +366,12 @@ def run_requeue(*, run: Run, message: str) -> bool:
     last checkpoint wherever it is picked up next."""
     moved = transition(run, RunStatus.QUEUED, error_message=message, worker="")
     if moved:
-        queue = "gpu" if int(run.resources.get("gpus", 0) or 0) else "cpu"
-        enqueue(RUN_TASK, run.id, queue=queue)
+        enqueue(RUN_TASK, run.id, queue=_queue_name(run))
     return moved
+
+
+def _queue_name(run: Run) -> str:
+    return "gpu" if int(run.resources.get("gpus", 0) or 0) else "cpu"
 
 
 def run_finish(*, run: Run, status: str, message: str = "") -> bool:
