@@ -1,0 +1,77 @@
+// The compare page's pure parts: which runs the URL names, the metric names they share, and the
+// summary table (last/min/max per metric per run) with its CSV export.
+
+import type { MetricSummary, Run } from '../api/types';
+import { toCsv } from './csv';
+
+/** At most this many runs side by side: beyond that the charts and tables stop being readable. */
+export const MAX_COMPARED_RUNS = 12;
+
+/** `?runs=3,1,3,x` -> [3, 1]: positive integers, first occurrence kept, in the order given. */
+export function parseRunIds(param: string | null | undefined): number[] {
+  const ids: number[] = [];
+  for (const part of (param ?? '').split(',')) {
+    const text = part.trim();
+    if (!/^\d+$/.test(text)) continue;
+    const id = Number(text);
+    if (id > 0 && !ids.includes(id)) ids.push(id);
+  }
+  return ids;
+}
+
+export function compareUrl(ids: readonly number[]): string {
+  return `/compare?runs=${ids.join(',')}`;
+}
+
+export type RunForSummary = Pick<Run, 'id' | 'name' | 'summaries'>;
+
+/** Every metric name any of the runs reported, sorted. */
+export function metricNamesOf(runs: readonly Pick<Run, 'summaries' | 'metric_names'>[]): string[] {
+  const names = new Set<string>();
+  for (const run of runs) {
+    for (const name of Object.keys(run.summaries ?? {})) names.add(name);
+    for (const name of run.metric_names ?? []) names.add(name);
+  }
+  return [...names].sort();
+}
+
+export interface SummaryRow {
+  metric: string;
+  runId: number;
+  runName: string;
+  last: number | null;
+  lastStep: number | null;
+  min: number | null;
+  max: number | null;
+  count: number;
+}
+
+/** One row per metric and run, grouped by metric; a run without the metric gets an empty row. */
+export function summaryRows(runs: readonly RunForSummary[], metrics: readonly string[]): SummaryRow[] {
+  const rows: SummaryRow[] = [];
+  for (const metric of metrics) {
+    for (const run of runs) {
+      const s: Partial<MetricSummary> = run.summaries?.[metric] ?? {};
+      rows.push({
+        metric,
+        runId: run.id,
+        runName: run.name || `Run ${run.id}`,
+        last: s.last ?? null,
+        lastStep: s.last_step ?? null,
+        min: s.min ?? null,
+        max: s.max ?? null,
+        count: s.count ?? 0,
+      });
+    }
+  }
+  return rows;
+}
+
+export const SUMMARY_CSV_HEADER = ['metric', 'run_id', 'run_name', 'last', 'last_step', 'min', 'max', 'count'] as const;
+
+export function summaryCsv(rows: readonly SummaryRow[]): string {
+  return toCsv([
+    SUMMARY_CSV_HEADER,
+    ...rows.map((r) => [r.metric, r.runId, r.runName, r.last, r.lastStep, r.min, r.max, r.count]),
+  ]);
+}
