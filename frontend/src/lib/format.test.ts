@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
-  formatAxisValue, formatBytes, formatClock, formatDateTime, formatEta, formatMetricValue, parsePaper, progressFraction, toDate,
+  formatAgo, formatAxisValue, formatBytes, formatCount, formatClock, formatDateTime, formatEta, formatMetricValue, parsePaper, progressFraction, shortSha, toDate,
 } from './format';
 
 describe('formatEta', () => {
@@ -113,5 +113,35 @@ describe('parsePaper', () => {
   it('keeps a plain title or a bare link', () => {
     expect(parsePaper('Some paper')).toEqual({ title: 'Some paper', url: null });
     expect(parsePaper('https://arxiv.org/abs/1')).toEqual({ title: 'https://arxiv.org/abs/1', url: 'https://arxiv.org/abs/1' });
+  });
+});
+
+describe('formatCount', () => {
+  it('shortens counts like parameter numbers', () => {
+    expect(formatCount(950)).toBe('950');
+    expect(formatCount(1234)).toBe('1.2K');
+    expect(formatCount(1_234_567)).toBe('1.2M');
+    expect(formatCount(12_345_678)).toBe('12.3M');
+    expect(formatCount(123_456_789)).toBe('123M');
+    expect(formatCount(7_000_000_000)).toBe('7B');
+    expect(formatCount(999_999)).toBe('1M');
+    expect(formatCount(0)).toBe('0');
+    expect(formatCount(null)).toBe('—');
+  });
+});
+
+describe('formatAgo and shortSha', () => {
+  it('says how long ago in words', () => {
+    expect(formatAgo(2)).toBe('just now');
+    expect(formatAgo(45)).toBe('45 s ago');
+    expect(formatAgo(200)).toBe('3 min ago');
+    expect(formatAgo(7300)).toBe('2 h ago');
+    expect(formatAgo(4 * 86400)).toBe('4 d ago');
+    expect(formatAgo(null)).toBe('never');
+  });
+
+  it('cuts a hash to its prefix', () => {
+    expect(shortSha('e9d68548c7705b2848f5399bb1ebd4cc')).toBe('e9d68548c770');
+    expect(shortSha('')).toBe('—');
   });
 });

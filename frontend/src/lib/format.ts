@@ -52,6 +52,38 @@ export function formatBytes(bytes: number | null | undefined): string {
   return unit === 0 ? `${value} B` : `${value.toFixed(1)} ${units[unit]}`;
 }
 
+/** A count in short form: 950, 12.3K, 1.2M, 7B (parameters, rows). */
+export function formatCount(n: number | null | undefined): string {
+  if (n === null || n === undefined || !Number.isFinite(n)) return '—';
+  const abs = Math.abs(n);
+  const units: [number, string][] = [[1e12, 'T'], [1e9, 'B'], [1e6, 'M'], [1e3, 'K']];
+  for (const [size, suffix] of units) {
+    if (abs >= size * 0.9995) {
+      const scaled = n / size;
+      // One decimal below 100 (1.2M, 12.3M), none above (123M); never "1000K".
+      const text = Math.abs(scaled) < 99.95 ? scaled.toFixed(1).replace(/\.0$/, '') : String(Math.round(scaled));
+      return `${text}${suffix}`;
+    }
+  }
+  return String(Math.round(n));
+}
+
+/** An age in words: "just now", "45 s ago", "3 min ago", "2 h ago", "4 d ago". */
+export function formatAgo(seconds: number | null | undefined): string {
+  if (seconds === null || seconds === undefined || !Number.isFinite(seconds)) return 'never';
+  const s = Math.max(0, Math.round(seconds));
+  if (s < 5) return 'just now';
+  if (s < 60) return `${s} s ago`;
+  if (s < 3600) return `${Math.floor(s / 60)} min ago`;
+  if (s < 86400) return `${Math.floor(s / 3600)} h ago`;
+  return `${Math.floor(s / 86400)} d ago`;
+}
+
+/** The first characters of a hash, enough to tell versions apart. */
+export function shortSha(sha: string | null | undefined, length = 12): string {
+  return sha ? sha.slice(0, length) : '—';
+}
+
 /** Accepts unix seconds or an ISO string (the API uses both). */
 export function toDate(time: number | string | null | undefined): Date | null {
   if (time === null || time === undefined || time === '') return null;

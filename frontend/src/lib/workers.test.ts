@@ -1,0 +1,51 @@
+import { describe, expect, it } from 'vitest';
+import { formatGpu, heartbeatAge, sortWorkers, workerState } from './workers';
+
+const now = Date.parse('2025-11-23T12:00:00Z');
+const worker = (overrides = {}) => ({
+  hostname: 'gpu-1',
+  last_heartbeat: '2025-11-23T11:59:50Z',
+  stopped_at: null as string | null,
+  current_run: null as number | null,
+  ...overrides,
+});
+
+describe('workerState', () => {
+  it('is idle or busy while heartbeats are fresh', () => {
+    expect(workerState(worker(), now)).toBe('idle');
+    expect(workerState(worker({ current_run: 4 }), now)).toBe('busy');
+  });
+
+  it('is stale after 60 s without a heartbeat, or with none at all', () => {
+    expect(workerState(worker({ last_heartbeat: '2025-11-23T11:59:00Z' }), now)).toBe('idle');
+    expect(workerState(worker({ last_heartbeat: '2025-11-23T11:58:59Z', current_run: 4 }), now)).toBe('stale');
+    expect(workerState(worker({ last_heartbeat: null }), now)).toBe('stale');
+  });
+
+  it('is stopped once the worker said so', () => {
+    expect(workerState(worker({ stopped_at: '2025-11-23T11:59:55Z' }), now)).toBe('stopped');
+  });
+
+  it('measures the heartbeat age in seconds', () => {
+    expect(heartbeatAge(worker(), now)).toBe(10);
+    expect(heartbeatAge(worker({ last_heartbeat: 'garbage' }), now)).toBeNull();
+  });
+});
+
+describe('formatGpu and sortWorkers', () => {
+  it('describes a GPU with its memory', () => {
+    expect(formatGpu({ index: 0, name: 'NVIDIA H100 80GB HBM3', memory_mb: 81559 })).toBe('0: NVIDIA H100 80GB HBM3 (80 GB)');
+    expect(formatGpu({ index: 1, name: 'T4', memory_mb: 0 })).toBe('1: T4');
+    expect(formatGpu({ index: 2, name: 'small', memory_mb: 4096 })).toBe('2: small (4.0 GB)');
+  });
+
+  it('puts working workers first, then stale, then stopped', () => {
+    const sorted = sortWorkers([
+      worker({ hostname: 'c', stopped_at: '2025-11-23T11:00:00Z' }),
+      worker({ hostname: 'b', last_heartbeat: '2025-11-23T10:00:00Z' }),
+      worker({ hostname: 'z' }),
+      worker({ hostname: 'a', current_run: 1 }),
+    ], now);
+    expect(sorted.map((w) => w.hostname)).toEqual(['a', 'z', 'b', 'c']);
+  });
+});

@@ -1,0 +1,35 @@
+// How the dashboard describes a worker: busy, idle, stale (no heartbeat for a minute) or stopped.
+
+import type { Worker, WorkerGpu } from '../api/types';
+import { toDate } from './format';
+
+export const STALE_AFTER_S = 60;
+
+export type WorkerState = 'busy' | 'idle' | 'stale' | 'stopped';
+
+/** Seconds since the last heartbeat, or null when there was none (or its time is unreadable). */
+export function heartbeatAge(worker: Pick<Worker, 'last_heartbeat'>, nowMs: number): number | null {
+  const date = toDate(worker.last_heartbeat);
+  return date ? Math.max(0, (nowMs - date.getTime()) / 1000) : null;
+}
+
+export function workerState(worker: Pick<Worker, 'last_heartbeat' | 'stopped_at' | 'current_run'>, nowMs: number): WorkerState {
+  if (worker.stopped_at) return 'stopped';
+  const age = heartbeatAge(worker, nowMs);
+  if (age === null || age > STALE_AFTER_S) return 'stale';
+  return worker.current_run !== null && worker.current_run !== undefined ? 'busy' : 'idle';
+}
+
+/** "0: NVIDIA H100 80GB HBM3 (80 GB)"; memory in GB with one decimal below 10. */
+export function formatGpu(gpu: WorkerGpu): string {
+  const gb = gpu.memory_mb / 1024;
+  const memory = Number.isFinite(gb) && gb > 0 ? ` (${gb < 10 ? gb.toFixed(1) : Math.round(gb)} GB)` : '';
+  return `${gpu.index}: ${gpu.name}${memory}`;
+}
+
+/** Workers that can take work first, then stale, then stopped; by hostname within each. */
+export function sortWorkers<T extends Pick<Worker, 'hostname' | 'last_heartbeat' | 'stopped_at' | 'current_run'>>(workers: readonly T[], nowMs: number): T[] {
+  const rank: Record<WorkerState, number> = { busy: 0, idle: 0, stale: 1, stopped: 2 };
+  return [...workers].sort((a, b) =>
+    rank[workerState(a, nowMs)] - rank[workerState(b, nowMs)] || a.hostname.localeCompare(b.hostname));
+}
