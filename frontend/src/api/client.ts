@@ -90,6 +90,23 @@ export function listItems<T>(response: ListResponse<T>): T[] {
   return Array.isArray(response) ? response : response.results;
 }
 
+/** Pages followed at most by `listAll` (at 500 per page, 10 000 objects). */
+const MAX_PAGES = 20;
+
+/**
+ * Every item of a list endpoint: asks for large pages and follows the server's `next` links, so a
+ * workspace with more models or datasets than one page still offers all of them.
+ */
+export async function listAll<T>(path: string, query: RequestOptions['query'] = {}, signal?: AbortSignal): Promise<T[]> {
+  let response = await apiRequest<ListResponse<T>>(path, { query: { page_size: 500, ...query }, signal });
+  const items = [...listItems(response)];
+  for (let page = 1; page < MAX_PAGES && !Array.isArray(response) && response.next; page++) {
+    response = await apiRequest<ListResponse<T>>(response.next, { signal });
+    items.push(...listItems(response));
+  }
+  return items;
+}
+
 function isErrorBody(body: unknown): body is ApiErrorBody {
   return typeof body === 'object' && body !== null && !Array.isArray(body);
 }

@@ -1,9 +1,10 @@
 // One function per REST endpoint the UI uses, so components never build URLs by hand.
 
-import { apiRequest, apiUrl, listItems } from './client';
+import { apiRequest, apiUrl, listAll, listItems } from './client';
 import type {
-  Artifact, Dataset, ListResponse, LoginRequest, LogsResponse, Method, MetricSeriesResponse, Model, Paginated,
-  Run, RunCreateRequest, RunListParams, User, Workspace,
+  ApiToken, Artifact, CreatedApiToken, Dataset, DatasetDetail, ListResponse, LoginRequest, LogsResponse, Method,
+  MetricSeriesResponse, Model, ModelRegisterRequest, Paginated, Run, RunCreateRequest, RunListParams, RunTemplate,
+  User, Worker, Workspace, WorkspaceDetail, WorkspaceMember, WorkspaceRole,
 } from './types';
 
 export const login = (body: LoginRequest) => apiRequest<User>('/auth/login/', { method: 'POST', body });
@@ -12,15 +13,41 @@ export const logout = () => apiRequest<void>('/auth/logout/', { method: 'POST' }
 
 export const getMe = () => apiRequest<User>('/auth/me/');
 
+// --- workspaces and tokens ----------------------------------------------------------------------
+
 export const listWorkspaces = async () => listItems(await apiRequest<ListResponse<Workspace>>('/workspaces/'));
+
+export const getWorkspace = (slug: string) => apiRequest<WorkspaceDetail>(`/workspaces/${encodeURIComponent(slug)}/`);
+
+export const addMember = (slug: string, body: { username: string; role: WorkspaceRole }) =>
+  apiRequest<WorkspaceMember>(`/workspaces/${encodeURIComponent(slug)}/members/`, { method: 'POST', body });
+
+export const listTokens = async () => listItems(await apiRequest<ListResponse<ApiToken>>('/tokens/'));
+
+export const createToken = (name: string) => apiRequest<CreatedApiToken>('/tokens/', { method: 'POST', body: { name } });
+
+export const revokeToken = (id: number) => apiRequest<void>(`/tokens/${id}/`, { method: 'DELETE' });
+
+// --- methods, models, datasets, templates -------------------------------------------------------
 
 export const listMethods = async () => listItems(await apiRequest<ListResponse<Method>>('/methods/'));
 
-export const listModels = async (workspace: string) =>
-  listItems(await apiRequest<ListResponse<Model>>('/models/', { query: { workspace } }));
+export const listModels = (workspace: string) => listAll<Model>('/models/', { workspace });
 
-export const listDatasets = async (workspace: string) =>
-  listItems(await apiRequest<ListResponse<Dataset>>('/datasets/', { query: { workspace } }));
+export const getModel = (id: number, signal?: AbortSignal) => apiRequest<Model>(`/models/${id}/`, { signal });
+
+export const registerModel = (body: ModelRegisterRequest) => apiRequest<Model>('/models/', { method: 'POST', body });
+
+export const listDatasets = (workspace: string) => listAll<Dataset>('/datasets/', { workspace });
+
+export const getDataset = (id: number, signal?: AbortSignal) => apiRequest<DatasetDetail>(`/datasets/${id}/`, { signal });
+
+export const listTemplates = async (workspace: string) =>
+  listItems(await apiRequest<ListResponse<RunTemplate>>('/templates/', { query: { workspace } }));
+
+export const launchTemplate = (id: number) => apiRequest<Run>(`/templates/${id}/launch/`, { method: 'POST' });
+
+// --- runs ---------------------------------------------------------------------------------------
 
 export const listRuns = (params: RunListParams, signal?: AbortSignal) =>
   apiRequest<Paginated<Run>>('/runs/', { query: params, signal });
@@ -31,17 +58,31 @@ export const createRun = (body: RunCreateRequest) => apiRequest<Run>('/runs/', {
 
 export const cancelRun = (id: number) => apiRequest<Run>(`/runs/${id}/cancel/`, { method: 'POST' });
 
+/** Series of the named metrics (all of them when `names` is empty) and the stream cursor of this snapshot. */
 export const getMetrics = (id: number, names: readonly string[], maxPoints = 1000, signal?: AbortSignal) =>
   apiRequest<MetricSeriesResponse>(`/runs/${id}/metrics/`, {
     query: { names: names.join(','), max_points: maxPoints },
     signal,
   });
 
+/** Log lines after `after` (a page in ascending seq). */
 export const getLogs = (id: number, after?: number, signal?: AbortSignal) =>
   apiRequest<LogsResponse>(`/runs/${id}/logs/`, { query: { after }, signal });
+
+/** The last `count` log lines. */
+export const getLogTail = (id: number, count: number, signal?: AbortSignal) =>
+  apiRequest<LogsResponse>(`/runs/${id}/logs/`, { query: { tail: count }, signal });
 
 export const listArtifacts = async (id: number) =>
   listItems(await apiRequest<ListResponse<Artifact>>(`/runs/${id}/artifacts/`));
 
-/** URL of the run's Server-Sent Events stream, for EventSource. */
-export const runEventsUrl = (id: number) => apiUrl(`/runs/${id}/events/`);
+/**
+ * URL of the run's Server-Sent Events stream, for EventSource. With the `cursor` of a metrics
+ * snapshot the stream continues from that snapshot instead of replaying the run from its start;
+ * after a reconnect the browser's Last-Event-ID takes precedence on the server.
+ */
+export const runEventsUrl = (id: number, cursor?: string | null) => apiUrl(`/runs/${id}/events/`, { cursor });
+
+// --- workers ------------------------------------------------------------------------------------
+
+export const listWorkers = async () => listItems(await apiRequest<ListResponse<Worker>>('/workers/'));

@@ -12,9 +12,17 @@ export const queryKeys = {
   methods: ['methods'] as const,
   models: (workspace: string) => ['models', workspace] as const,
   datasets: (workspace: string) => ['datasets', workspace] as const,
+  model: (id: number) => ['model', id] as const,
+  dataset: (id: number) => ['dataset', id] as const,
+  templates: (workspace: string) => ['templates', workspace] as const,
   runs: (params: RunListParams) => ['runs', params] as const,
   run: (id: number) => ['run', id] as const,
   artifacts: (id: number) => ['artifacts', id] as const,
+  runSeries: (id: number) => ['runSeries', id] as const,
+  lineage: (modelId: number) => ['lineage', modelId] as const,
+  workers: ['workers'] as const,
+  workspace: (slug: string) => ['workspace', slug] as const,
+  tokens: ['tokens'] as const,
 };
 
 /** How often lists and runs are polled while something is queued or running. */
@@ -83,4 +91,46 @@ export function useArtifacts(id: number, active: boolean) {
     queryFn: () => api.listArtifacts(id),
     refetchInterval: active ? 10_000 : false,
   });
+}
+
+export function useModel(id: number) {
+  return useQuery({
+    queryKey: queryKeys.model(id),
+    queryFn: ({ signal }) => api.getModel(id, signal),
+    enabled: Number.isInteger(id) && id > 0,
+  });
+}
+
+export function useDataset(id: number) {
+  return useQuery({
+    queryKey: queryKeys.dataset(id),
+    queryFn: ({ signal }) => api.getDataset(id, signal),
+    enabled: Number.isInteger(id) && id > 0,
+    staleTime: 60_000,
+  });
+}
+
+export function useTemplates(workspace: string | undefined) {
+  return useQuery({
+    queryKey: queryKeys.templates(workspace ?? ''),
+    queryFn: () => api.listTemplates(workspace!),
+    enabled: Boolean(workspace),
+  });
+}
+
+/** Workers are polled: a worker that stops sending heartbeats must turn stale on screen. */
+export function useWorkers() {
+  return useQuery({ queryKey: queryKeys.workers, queryFn: api.listWorkers, refetchInterval: 5000 });
+}
+
+export function useWorkspaceDetail(slug: string | undefined) {
+  return useQuery({
+    queryKey: queryKeys.workspace(slug ?? ''),
+    queryFn: () => api.getWorkspace(slug!),
+    enabled: Boolean(slug),
+  });
+}
+
+export function useTokens() {
+  return useQuery({ queryKey: queryKeys.tokens, queryFn: api.listTokens });
 }

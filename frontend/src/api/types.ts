@@ -42,13 +42,19 @@ export interface ApiToken {
   name: string;
   /** Present only in the response that creates the token. */
   token?: string;
-  /** Not in API.md. */
+  /** The token's first characters, to recognise it. */
   prefix?: string;
   created_at?: string;
   last_used_at?: string | null;
 }
 
+export interface CreatedApiToken extends ApiToken {
+  token: string;
+}
+
 export type WorkspaceRole = 'owner' | 'admin' | 'member' | 'viewer';
+
+export const WORKSPACE_ROLES: readonly WorkspaceRole[] = ['owner', 'admin', 'member', 'viewer'];
 
 export interface Workspace {
   /** Not in API.md. */
@@ -105,20 +111,53 @@ export interface Model {
   workspace: string;
   name: string;
   source: ModelSource;
+  /** transformers config dict (source=config; also read from config.json for the others). */
   config?: Record<string, unknown> | null;
+  /** Server-local directory (source=path or run; empty for source=config). */
   path?: string | null;
-  run?: number | null;
+  tokenizer_path?: string;
+  architecture?: string;
+  /** null when the server could not count them (e.g. a config-only model). */
+  parameter_count?: number | null;
+  vocab_size?: number | null;
+  /** The run whose final model this is (source=run). */
+  produced_by_run?: number | null;
   created_at?: string;
 }
+
+/** POST /models/: one of the three sources, with the field it needs. */
+export type ModelRegisterRequest =
+  | { workspace: string; name: string; source: 'path'; path: string }
+  | { workspace: string; name: string; source: 'config'; config: Record<string, unknown>; tokenizer_path?: string }
+  | { workspace: string; name: string; source: 'run'; run: number };
+
+export type DatasetKind = 'text' | 'prompt-completion' | 'chat' | 'preference' | 'classification';
+
+/** The server's KindEnum with its labels (openapi.yaml). */
+export const DATASET_KINDS: readonly { value: DatasetKind; label: string }[] = [
+  { value: 'text', label: 'Text' },
+  { value: 'prompt-completion', label: 'Prompt / completion' },
+  { value: 'chat', label: 'Chat' },
+  { value: 'preference', label: 'Preference' },
+  { value: 'classification', label: 'Classification' },
+];
 
 export interface Dataset {
   id: number;
   workspace: string;
   name: string;
-  kind: string;
-  /** First rows; only in GET /datasets/{id}/. */
-  preview?: unknown[];
+  kind: DatasetKind | (string & {});
+  version?: number;
+  format?: string;
+  sha256?: string;
+  row_count?: number;
+  size_bytes?: number;
   created_at?: string;
+}
+
+export interface DatasetDetail extends Dataset {
+  /** The first rows of the file (at most 20), as parsed JSON. */
+  preview: unknown[];
 }
 
 // --- runs ---------------------------------------------------------------------------------------
@@ -172,6 +211,8 @@ export interface Run {
   summaries?: Record<string, MetricSummary>;
   /** Not in API.md: 1 for the first try, more after a resume. */
   attempt?: number;
+  /** Name under which a succeeded run's final model is registered automatically ('' for none). */
+  register_model_as?: string;
   created_at: string;
   queued_at: string | null;
   started_at: string | null;
@@ -216,6 +257,8 @@ export interface MetricSeries {
 
 export interface MetricSeriesResponse {
   series: MetricSeries[];
+  /** Stream position of this snapshot: open the event stream with `?cursor=` to continue from it. */
+  cursor?: string;
 }
 
 export interface MetricPoint {
@@ -270,11 +313,36 @@ export type StatusEventData = Run;
 
 // --- workers -------------------------------------------------------------------------------------
 
+export interface WorkerGpu {
+  index: number;
+  name: string;
+  memory_mb: number;
+}
+
 export interface Worker {
   hostname: string;
   queues: string[];
-  gpus: unknown;
+  gpus: WorkerGpu[];
   current_run: number | null;
   last_heartbeat: string | null;
   stopped_at?: string | null;
+}
+
+// --- templates -----------------------------------------------------------------------------------
+
+/** A saved run recipe; models and datasets are named, and resolved when it is launched. */
+export interface RunTemplate {
+  id: number;
+  workspace: string;
+  name: string;
+  description: string;
+  method: string;
+  config: Record<string, unknown>;
+  student: string;
+  /** '' when the method needs none. */
+  teacher: string;
+  train_dataset: string;
+  validation_dataset: string;
+  seed: number;
+  register_model_as: string;
 }
