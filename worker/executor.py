@@ -51,10 +51,19 @@ def build_spec(run: Run, output_dir: Path) -> dict:
         spec["teacher"] = _model_spec(run.teacher)
     if run.validation_dataset_id:
         spec["validation_data"] = {"path": run.validation_dataset.file, "format": run.validation_dataset.format}
-    last_checkpoint = run.artifacts.filter(kind="checkpoint").order_by("-step").first()
-    if last_checkpoint and Path(last_checkpoint.path).exists():
-        spec["resume_from"] = last_checkpoint.path
+    checkpoint = latest_checkpoint(output_dir)
+    if checkpoint is not None:
+        spec["resume_from"] = str(checkpoint)
     return spec
+
+
+def latest_checkpoint(output_dir: Path) -> Path | None:
+    """The newest complete checkpoint on disk. The disk, not the artifact rows, is the truth here:
+    an engine stopped by its worker's death writes a last checkpoint nobody was left to record.
+    The engine writes `step-N.partial/` and renames it when complete (engine/checkpoint.py)."""
+    complete = [path for path in (output_dir / "checkpoints").glob("step-*")
+                if path.name[5:].isdigit() and (path / "trainer_state.pt").is_file()]
+    return max(complete, key=lambda path: int(path.name[5:]), default=None)
 
 
 def _die_with_parent() -> None:

@@ -64,7 +64,7 @@ class Stack:
         (data_dir / "models").mkdir(parents=True)
         env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "CELERY_BROKER_URL")}
         env.update({"DISTILLERY_DATA_DIR": str(data_dir), "MODEL_PATH_ALLOWED_ROOTS": str(data_dir / "models"),
-                    "RUN_CANCEL_GRACE_S": "15", "PYTHONUNBUFFERED": "1"})
+                    "RUN_CANCEL_GRACE_S": "15", "RUN_HEARTBEAT_TIMEOUT_S": "15", "PYTHONUNBUFFERED": "1"})
         if self.flavour == "team":
             env["DATABASE_URL"] = fresh_postgres_url()
             redis_db = 13
@@ -79,9 +79,17 @@ class Stack:
         self.base_url = f"http://127.0.0.1:{port}"
         self.spawn("web", [sys.executable, "-m", "uvicorn", "webapp.asgi:application", "--host", "127.0.0.1",
                            "--port", str(port), "--log-level", "warning"])
-        self.spawn("worker", [sys.executable, "-m", "worker", "--hostname", f"it-{self.flavour}@%h"])
+        self.start_worker()
         self.wait_until(lambda: self._healthy(), 60, "the web server to answer /healthz")
         return self
+
+    def start_worker(self, name: str = "worker") -> None:
+        self.spawn(name, [sys.executable, "-m", "worker", "--hostname", f"it-{self.flavour}-{name}@%h"])
+
+    def kill(self, name: str) -> None:
+        """SIGKILL: the process gets no chance to clean up, as when a machine dies."""
+        self.processes[name].kill()
+        self.processes[name].wait()
 
     def _healthy(self) -> bool:
         try:

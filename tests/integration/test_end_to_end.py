@@ -102,3 +102,19 @@ def test_cancelling_a_running_run_stops_it_and_the_worker_takes_the_next_one(sta
     assert stack.wait_for_status(next_run["id"], {"succeeded", "failed"})["status"] == "succeeded"
     assert stack.ok("GET", f"/api/v1/runs/{queued['id']}/")["started_at"] is None
     assert stack.processes["worker"].poll() is None
+
+
+def test_a_run_whose_worker_is_killed_resumes_from_its_checkpoint_on_another_worker(stack, kit):
+    run = launch(stack, kit, "lm_train", kit["student-init"], max_steps=60, checkpoint_every=10, eval_every=1000)
+    stack.wait_until(
+        lambda: any(a["kind"] == "checkpoint" for a in stack.ok("GET", f"/api/v1/runs/{run['id']}/artifacts/")),
+        120, "the run's first checkpoint")
+    stack.kill("worker")
+    stack.start_worker("worker-2")
+    done = stack.wait_for_status(run["id"], {"succeeded", "failed"}, timeout=300)
+    assert done["status"] == "succeeded", done["error_message"]
+    assert done["attempt"] == 2 and done["worker"].startswith(f"it-{stack.flavour}-worker-2")
+    logs = " ".join(line["message"] for line in stack.ok("GET", f"/api/v1/runs/{run['id']}/logs/?tail=500")["results"])
+    assert "stopped sending heartbeats" in logs
+    series = stack.ok("GET", f"/api/v1/runs/{run['id']}/metrics/?names=train/loss")["series"][0]
+    assert series["steps"] == sorted(set(series["steps"])) and series["steps"][-1] == 60
