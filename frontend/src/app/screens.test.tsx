@@ -230,6 +230,7 @@ describe('run page', () => {
       .route('GET /api/v1/runs/7/', run)
       .route('GET /api/v1/runs/7/metrics/', {
         series: [{ name: 'train/loss', steps: [1, 2, 3], values: [3, 2.5, 2.2], walls: [1, 2, 3] }],
+        cursor: '12-2',
       })
       .route('GET /api/v1/runs/7/logs/', (request) => ({
         body: {
@@ -256,8 +257,11 @@ describe('run page', () => {
     await waitFor(() => expect(screen.getByTestId('log-tail').querySelectorAll('.log-line')).toHaveLength(2));
     expect(await screen.findByText('step-2')).toBeTruthy();
 
+    // The stream continues from the snapshot's cursor rather than replaying the run, and the log
+    // came from its tail.
     const source = FakeEventSource.instances.at(-1)!;
-    expect(source.url).toBe('/api/v1/runs/7/events/');
+    expect(source.url).toBe('/api/v1/runs/7/events/?cursor=12-2');
+    expect(server.sent('GET', '/api/v1/runs/7/logs/')[0]!.query.get('tail')).toBe('200');
     source.open();
     source.emit('metrics', {
       points: [

@@ -1,10 +1,12 @@
-// One metric as a uPlot line chart over steps, optionally with an EMA-smoothed line on top of the
-// faded raw values. The plot is created once per (metric, smoothing on/off) and then only fed
-// new data, so live updates do not rebuild it.
+// One metric as a uPlot line chart over steps or wall-clock time, on a linear or log y axis. With
+// smoothing, the EMA line is drawn over a faint copy of the raw values; when the series came
+// downsampled, the min/max of each bucket is drawn as a band behind both. The plot is created
+// once per shape (metric, axes, which lines) and then only fed new data, so live updates do not
+// rebuild it.
 
 import { useEffect, useId, useMemo, useRef } from 'react';
 import uPlot from 'uplot';
-import { emaSmooth } from '../lib/ema';
+import { canUseLogScale, chartColumns, type ChartOptions } from '../lib/chartData';
 import { formatAxisValue, formatMetricValue } from '../lib/format';
 import { metricPrefix } from '../lib/metricGroups';
 import type { Series } from '../lib/series';
@@ -16,21 +18,47 @@ function colorFor(name: string): string {
   return COLORS[metricPrefix(name)] ?? '#7c3aed';
 }
 
-function plotOptions(name: string, smoothed: boolean, width: number): uPlot.Options {
-  const color = colorFor(name);
-  const lines: uPlot.Series[] = smoothed
-    ? [
-        { label: 'raw', stroke: `${color}55`, width: 1, value: (_u, v) => formatMetricValue(v) },
-        { label: 'smoothed', stroke: color, width: 2, value: (_u, v) => formatMetricValue(v) },
-      ]
-    : [{ label: name, stroke: color, width: 1.5, value: (_u, v) => formatMetricValue(v) }];
+interface Shape {
+  name: string;
+  xAxis: ChartOptions['xAxis'];
+  logScale: boolean;
+  smoothed: boolean;
+  band: boolean;
+}
+
+const valueText = (_u: uPlot, v: number | null) => formatMetricValue(v);
+
+function plotOptions(shape: Shape, width: number): uPlot.Options {
+  const color = colorFor(shape.name);
+  const series: uPlot.Series[] = [{ label: shape.xAxis === 'step' ? 'step' : 'time' }];
+  const bands: uPlot.Band[] = [];
+  if (shape.band) {
+    // Edges drawn invisibly; the band between them is the only trace they leave.
+    series.push(
+      { label: 'bucket min', stroke: `${color}00`, width: 0, points: { show: false }, value: valueText },
+      { label: 'bucket max', stroke: `${color}00`, width: 0, points: { show: false }, value: valueText },
+    );
+    bands.push({ series: [2, 1], fill: `${color}22` });
+  }
+  if (shape.smoothed) {
+    series.push(
+      { label: 'raw', stroke: `${color}55`, width: 1, value: valueText },
+      { label: 'smoothed', stroke: color, width: 2, value: valueText },
+    );
+  } else {
+    series.push({ label: shape.name, stroke: color, width: 1.5, value: valueText });
+  }
   return {
     width,
     height: HEIGHT,
-    scales: { x: { time: false } },
-    series: [{ label: 'step' }, ...lines],
+    scales: {
+      x: { time: shape.xAxis === 'wall' },
+      y: shape.logScale ? { distr: 3, log: 10 } : {},
+    },
+    series,
+    bands,
     axes: [
-      { label: 'step', labelSize: 18, size: 36 },
+      shape.xAxis === 'step' ? { label: 'step', labelSize: 18, size: 36 } : { size: 36 },
       { size: 60, values: (_u, splits) => splits.map((v) => formatAxisValue(v)) },
     ],
     cursor: { drag: { x: true, y: false } },
@@ -38,22 +66,35 @@ function plotOptions(name: string, smoothed: boolean, width: number): uPlot.Opti
   };
 }
 
-export function MetricChart({ name, series, smoothing }: { name: string; series: Series; smoothing: number }) {
+export interface MetricChartProps extends Partial<ChartOptions> {
+  name: string;
+  series: Series;
+  smoothing: number;
+}
+
+export function MetricChart({ name, series, smoothing, xAxis = 'step', logScale = false }: MetricChartProps) {
   const plotHost = useRef<HTMLDivElement>(null);
   const plot = useRef<uPlot | null>(null);
   const captionId = useId();
-  const smoothed = smoothing > 0;
 
-  const data = useMemo<uPlot.AlignedData>(
-    () => (smoothed ? [series.steps, series.values, emaSmooth(series.values, smoothing)] : [series.steps, series.values]),
-    [series, smoothed, smoothing],
-  );
+  const columns = useMemo(() => chartColumns(series, { xAxis, logScale, smoothing }), [series, xAxis, logScale, smoothing]);
+  const band = columns.lower !== undefined;
+  const smoothed = columns.smoothed !== undefined;
+  const data = useMemo<uPlot.AlignedData>(() => {
+    const ys = [
+      ...(band ? [columns.lower!, columns.upper!] : []),
+      columns.raw,
+      ...(smoothed ? [columns.smoothed!] : []),
+    ];
+    return [columns.x, ...ys] as uPlot.AlignedData;
+  }, [columns, band, smoothed]);
   const latestData = useRef(data);
   latestData.current = data;
 
   useEffect(() => {
     const host = plotHost.current!;
-    const created = new uPlot(plotOptions(name, smoothed, host.clientWidth || 400), latestData.current, host);
+    const shape: Shape = { name, xAxis, logScale, smoothed, band };
+    const created = new uPlot(plotOptions(shape, host.clientWidth || 400), latestData.current, host);
     plot.current = created;
     const observer = new ResizeObserver(() => {
       if (host.clientWidth > 0) created.setSize({ width: host.clientWidth, height: HEIGHT });
@@ -64,7 +105,7 @@ export function MetricChart({ name, series, smoothing }: { name: string; series:
       created.destroy();
       plot.current = null;
     };
-  }, [name, smoothed]);
+  }, [name, xAxis, logScale, smoothed, band]);
 
   useEffect(() => {
     plot.current?.setData(data);
@@ -73,9 +114,18 @@ export function MetricChart({ name, series, smoothing }: { name: string; series:
   const count = series.steps.length;
   const lastStep = count > 0 ? series.steps[count - 1] : null;
   const lastValue = count > 0 ? series.values[count - 1] : null;
+  const nothingOnLog = logScale && count > 0 && !canUseLogScale(series.values);
 
   return (
-    <figure className="chart" data-testid={`chart-${name}`} data-points={count} aria-labelledby={captionId}>
+    <figure
+      className="chart"
+      data-testid={`chart-${name}`}
+      data-points={count}
+      data-band={band ? 'true' : 'false'}
+      data-x-axis={xAxis}
+      data-log-scale={logScale ? 'true' : 'false'}
+      aria-labelledby={captionId}
+    >
       <figcaption id={captionId}>
         <span className="chart-name">{name}</span>
         <span className="chart-last" data-testid={`chart-last-${name}`}>
@@ -83,6 +133,12 @@ export function MetricChart({ name, series, smoothing }: { name: string; series:
         </span>
       </figcaption>
       <div ref={plotHost} className="chart-plot" aria-hidden="true" />
+      {(band || nothingOnLog) && (
+        <p className="chart-note">
+          {nothingOnLog && 'No value above 0: nothing to draw on a log scale. '}
+          {band && 'Downsampled: the shaded band is the min–max of each bucket.'}
+        </p>
+      )}
     </figure>
   );
 }

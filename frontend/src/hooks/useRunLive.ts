@@ -1,8 +1,12 @@
 // Live data of one run page: metric series and the log tail, loaded once over REST and then kept
-// current by the run's Server-Sent Events stream (metrics, log, status). EventSource reconnects by
-// itself and sends Last-Event-ID, and every merge is keyed by step or seq, so overlaps between
-// the initial fetch, the stream and a replay after reconnecting never duplicate anything. If the
-// stream cannot be opened at all, the page falls back to polling.
+// current by the run's Server-Sent Events stream (metrics, log, status).
+//
+// Order matters: the metrics snapshot comes first and carries the stream `cursor` (its position in
+// the run's points and log); the log tail is read after it, so it reaches at least that far; the
+// stream is then opened at `?cursor=` and sends only what came later, instead of replaying the
+// whole run. EventSource reconnects by itself with Last-Event-ID (which the server prefers over
+// the cursor), and every merge is keyed by step or seq, so any overlap never duplicates anything.
+// If the stream cannot be opened at all, the page falls back to polling.
 
 import { useQueryClient } from '@tanstack/react-query';
 import { useEffect, useReducer, useRef, useState } from 'react';
@@ -10,16 +14,14 @@ import { ApiError } from '../api/client';
 import * as api from '../api/endpoints';
 import { queryKeys } from '../api/queries';
 import type { LogEventData, LogLine, MetricsEventData, Run, StatusEventData } from '../api/types';
-import { appendLogLines } from '../lib/logTail';
-import { isActiveStatus, runMetricNames } from '../lib/runStatus';
+import { appendLogLines, LOG_TAIL_LINES } from '../lib/logTail';
+import { isActiveStatus } from '../lib/runStatus';
 import { mergePoints, mergeSeriesList, type SeriesByName } from '../lib/series';
 
 export type StreamState = 'off' | 'connecting' | 'live' | 'reconnecting' | 'ended' | 'unavailable';
 
 const MAX_POINTS = 1000;
 const POLL_MS = 3000;
-/** The logs endpoint answers in pages of ascending seq; this bounds the catch-up on a long log. */
-const MAX_LOG_PAGES = 50;
 
 type SeriesAction =
   | { type: 'series'; series: Parameters<typeof mergeSeriesList>[1] }
@@ -53,51 +55,35 @@ export function useRunLive(run: Run): RunLive {
 
   const addLogs = (lines: LogLine[]) => setLogs((previous) => appendLogLines(previous, lines));
 
-  // Log tail: everything the server has so far (paged by `after`), keeping the last lines.
+  // The snapshot: every series (downsampled past MAX_POINTS) and its stream cursor, then the last
+  // log lines. `snapshot` is the cursor once both are in; null while loading; '' when the snapshot
+  // failed, so that the stream still opens (from the start) and fills the page.
+  const [snapshot, setSnapshot] = useState<string | null>(null);
   useEffect(() => {
     const controller = new AbortController();
     (async () => {
-      let after = 0;
-      for (let page = 0; page < MAX_LOG_PAGES; page++) {
-        const { results } = await api.getLogs(runId, after || undefined, controller.signal);
-        if (results.length === 0) break;
-        addLogs(results);
-        after = results[results.length - 1]!.seq;
+      let cursor = '';
+      try {
+        const metrics = await api.getMetrics(runId, [], MAX_POINTS, controller.signal);
+        dispatchSeries({ type: 'series', series: metrics.series });
+        cursor = metrics.cursor ?? '';
+      } catch (error) {
+        reportUnlessAborted(error, setLoadError);
+        if (controller.signal.aborted) return;
       }
-    })().catch((error) => reportUnlessAborted(error, setLoadError));
+      try {
+        const { results } = await api.getLogTail(runId, LOG_TAIL_LINES, controller.signal);
+        addLogs(results);
+      } catch (error) {
+        reportUnlessAborted(error, setLoadError);
+        if (controller.signal.aborted) return;
+        // Without the tail, the stream must bring the log from its start.
+        cursor = '';
+      }
+      setSnapshot(cursor);
+    })();
     return () => controller.abort();
   }, [runId]);
-
-  // Series for every metric name the run reports that has not been fetched yet: all of them on
-  // first load, then names that appear later (when the live stream is not carrying them).
-  const fetchedNames = useRef(new Set<string>());
-  const names = runMetricNames(run).sort();
-  const namesKey = names.join('\n');
-  useEffect(() => {
-    const missing = names.filter((name) => !fetchedNames.current.has(name));
-    if (missing.length === 0) return;
-    missing.forEach((name) => fetchedNames.current.add(name));
-    const controller = new AbortController();
-    let settled = false;
-    const forget = () => missing.forEach((name) => fetchedNames.current.delete(name));
-    api
-      .getMetrics(runId, missing, MAX_POINTS, controller.signal)
-      .then((response) => dispatchSeries({ type: 'series', series: response.series }))
-      .catch((error) => {
-        forget();
-        reportUnlessAborted(error, setLoadError);
-      })
-      .finally(() => {
-        settled = true;
-      });
-    return () => {
-      // An interrupted request must be made again by the next run of this effect.
-      if (!settled) {
-        controller.abort();
-        forget();
-      }
-    };
-  }, [runId, namesKey]); // `namesKey` stands for `names`.
 
   // The stream is opened once the run is seen queued or running, and left open after the run
   // finishes: the server sends the last points and then ends the stream itself.
@@ -105,8 +91,8 @@ export function useRunLive(run: Run): RunLive {
   if (active && !wantStream) setWantStream(true);
 
   useEffect(() => {
-    if (!wantStream) return;
-    const source = new EventSource(api.runEventsUrl(runId));
+    if (!wantStream || snapshot === null) return;
+    const source = new EventSource(api.runEventsUrl(runId, snapshot || null));
     setStream('connecting');
     source.onopen = () => setStream('live');
     source.addEventListener('metrics', (event) => {
@@ -133,7 +119,7 @@ export function useRunLive(run: Run): RunLive {
       }
     };
     return () => source.close();
-  }, [runId, wantStream, queryClient]);
+  }, [runId, wantStream, snapshot, queryClient]);
 
   // Without a stream, poll while the run is active, and once more when it finishes.
   const pollOnce = useRef<() => void>(() => undefined);

@@ -2,7 +2,7 @@
 // grouped by metric prefix, the live log tail, its artifacts and its configuration.
 
 import { useMutation, useQueryClient } from '@tanstack/react-query';
-import { useState } from 'react';
+import { useEffect, useRef, useState, type FormEvent } from 'react';
 import { Link, useParams } from 'react-router';
 import { ApiError } from '../api/client';
 import * as api from '../api/endpoints';
@@ -10,6 +10,7 @@ import { queryKeys, useArtifacts, useDatasets, useModels, useRun } from '../api/
 import type { Artifact, Run } from '../api/types';
 import { useWorkspace } from '../app/workspace';
 import { ErrorAlert } from '../components/ErrorAlert';
+import { FormField } from '../components/FormField';
 import { LogTail } from '../components/LogTail';
 import { MetricChart } from '../components/MetricChart';
 import { ProgressBar } from '../components/ProgressBar';
@@ -19,6 +20,7 @@ import { useRunLive, type StreamState } from '../hooks/useRunLive';
 import { formatBytes, formatDateTime, formatMetricValue } from '../lib/format';
 import { groupMetricNames } from '../lib/metricGroups';
 import { isActiveStatus, runMetricNames } from '../lib/runStatus';
+import type { XAxis } from '../lib/chartData';
 import { EMPTY_SERIES, type SeriesByName } from '../lib/series';
 import { canWrite } from '../lib/workspace';
 import { NotFoundPage } from './NotFoundPage';
@@ -106,7 +108,7 @@ function RunView({ run }: { run: Run }) {
 
       <section className="run-section" aria-labelledby="artifacts-heading">
         <h2 id="artifacts-heading">Artifacts</h2>
-        <ArtifactsList runId={run.id} active={active} />
+        <ArtifactsList run={run} active={active} writable={workspace === undefined || canWrite(workspace)} />
       </section>
 
       <section className="run-section" aria-labelledby="details-heading">
@@ -121,16 +123,36 @@ function RunView({ run }: { run: Run }) {
 
 function MetricsSection({ run, series }: { run: Run; series: SeriesByName }) {
   const [smoothing, setSmoothing] = useState(0);
+  const [logScale, setLogScale] = useState(false);
+  const [xAxis, setXAxis] = useState<XAxis>('step');
   const groups = groupMetricNames([...runMetricNames(run), ...Object.keys(series)]);
   return (
     <section className="run-section" aria-labelledby="metrics-heading">
       <div className="section-header">
         <h2 id="metrics-heading">Metrics</h2>
-        <div className="field field-inline">
-          <label htmlFor="chart-smoothing">Smoothing</label>
-          <input id="chart-smoothing" type="range" min={0} max={0.99} step={0.01} value={smoothing}
-            onChange={(e) => setSmoothing(Number(e.target.value))} aria-valuetext={smoothing.toFixed(2)} />
-          <output htmlFor="chart-smoothing">{smoothing.toFixed(2)}</output>
+        <div className="chart-controls" role="group" aria-label="Chart options">
+          <fieldset className="segmented">
+            <legend className="visually-hidden">X axis</legend>
+            <span className="segmented-label" aria-hidden="true">X axis</span>
+            <label className="radio">
+              <input type="radio" name="chart-x-axis" value="step" checked={xAxis === 'step'} onChange={() => setXAxis('step')} />
+              Step
+            </label>
+            <label className="radio">
+              <input type="radio" name="chart-x-axis" value="wall" checked={xAxis === 'wall'} onChange={() => setXAxis('wall')} />
+              Wall time
+            </label>
+          </fieldset>
+          <label className="checkbox">
+            <input type="checkbox" checked={logScale} onChange={(e) => setLogScale(e.target.checked)} />
+            Log scale
+          </label>
+          <div className="field field-inline">
+            <label htmlFor="chart-smoothing">Smoothing</label>
+            <input id="chart-smoothing" type="range" min={0} max={0.99} step={0.01} value={smoothing}
+              onChange={(e) => setSmoothing(Number(e.target.value))} aria-valuetext={smoothing.toFixed(2)} />
+            <output htmlFor="chart-smoothing">{smoothing.toFixed(2)}</output>
+          </div>
         </div>
       </div>
       {groups.length === 0 && (
@@ -141,7 +163,8 @@ function MetricsSection({ run, series }: { run: Run; series: SeriesByName }) {
           <h3 id={`metrics-${group.prefix}`}>{group.prefix}</h3>
           <div className="chart-grid">
             {group.names.map((name) => (
-              <MetricChart key={name} name={name} series={series[name] ?? EMPTY_SERIES} smoothing={smoothing} />
+              <MetricChart key={name} name={name} series={series[name] ?? EMPTY_SERIES} smoothing={smoothing}
+                logScale={logScale} xAxis={xAxis} />
             ))}
           </div>
         </section>
@@ -171,18 +194,23 @@ function StreamIndicator({ state }: { state: StreamState }) {
 function RunInputs({ run }: { run: Run }) {
   const models = useModels(run.workspace);
   const datasets = useDatasets(run.workspace);
-  const modelName = (id: number | null) => describe(id, models.data?.find((m) => m.id === id)?.name);
-  const datasetName = (id: number | null) => describe(id, datasets.data?.find((d) => d.id === id)?.name);
+  const modelLink = (id: number | null) => (
+    <Described id={id} name={models.data?.find((m) => m.id === id)?.name} to={`/models/${id}`} />
+  );
+  const datasetLink = (id: number | null) => (
+    <Described id={id} name={datasets.data?.find((d) => d.id === id)?.name} to={`/datasets/${id}`} />
+  );
   return (
     <dl className="details">
-      <dt>Student</dt><dd>{modelName(run.student)}</dd>
-      {run.teacher !== null && <><dt>Teacher</dt><dd>{modelName(run.teacher)}</dd></>}
-      <dt>Training dataset</dt><dd>{datasetName(run.train_dataset)}</dd>
-      <dt>Validation dataset</dt><dd>{datasetName(run.validation_dataset)}</dd>
+      <dt>Student</dt><dd>{modelLink(run.student)}</dd>
+      {run.teacher !== null && <><dt>Teacher</dt><dd>{modelLink(run.teacher)}</dd></>}
+      <dt>Training dataset</dt><dd>{datasetLink(run.train_dataset)}</dd>
+      <dt>Validation dataset</dt><dd>{datasetLink(run.validation_dataset)}</dd>
       <dt>Seed</dt><dd>{run.seed}</dd>
       <dt>Resources</dt><dd>{run.resources?.gpus ? `${run.resources.gpus} GPU${run.resources.gpus > 1 ? 's' : ''}` : 'CPU'}</dd>
       {run.tags?.length > 0 && <><dt>Tags</dt><dd>{run.tags.map((t) => <span key={t} className="tag">{t}</span>)}</dd></>}
       {run.notes && <><dt>Notes</dt><dd className="pre-wrap">{run.notes}</dd></>}
+      {run.register_model_as && <><dt>Registers its model as</dt><dd>{run.register_model_as}</dd></>}
       {run.parent !== null && run.parent !== undefined && (
         <><dt>Parent run</dt><dd><Link to={`/runs/${run.parent}`}>#{run.parent}</Link></dd></>
       )}
@@ -192,45 +220,122 @@ function RunInputs({ run }: { run: Run }) {
   );
 }
 
-function describe(id: number | null, name: string | undefined): string {
-  if (id === null || id === undefined) return '—';
-  return name ? `${name} (#${id})` : `#${id}`;
+function Described({ id, name, to }: { id: number | null; name: string | undefined; to: string }) {
+  if (id === null || id === undefined) return <>—</>;
+  return <Link to={to}>{name ? `${name} (#${id})` : `#${id}`}</Link>;
 }
 
-function ArtifactsList({ runId, active }: { runId: number; active: boolean }) {
-  const artifacts = useArtifacts(runId, active);
+function ArtifactsList({ run, active, writable }: { run: Run; active: boolean; writable: boolean }) {
+  const artifacts = useArtifacts(run.id, active);
+  const models = useModels(run.workspace);
+  const [registering, setRegistering] = useState(false);
+  const registered = models.data?.filter((m) => m.produced_by_run === run.id) ?? [];
   if (artifacts.isPending) return <p role="status">Loading artifacts…</p>;
   if (artifacts.isError) return <ErrorAlert error={artifacts.error} title="Cannot load the artifacts" />;
   if (artifacts.data.length === 0) {
     return <p className="muted">{active ? 'Checkpoints and the final model will appear here.' : 'This run saved no artifacts.'}</p>;
   }
+  // The server registers a run's final model (its latest `model` artifact), only once it succeeded.
+  const canRegister = writable && run.status === 'succeeded';
   return (
-    <div className="table-wrap">
-      <table className="table" data-testid="artifacts-table">
-        <caption className="visually-hidden">Artifacts</caption>
-        <thead>
-          <tr>
-            <th scope="col">Name</th>
-            <th scope="col">Kind</th>
-            <th scope="col" className="numeric">Step</th>
-            <th scope="col" className="numeric">Size</th>
-            <th scope="col">Path</th>
-          </tr>
-        </thead>
-        <tbody>
-          {artifacts.data.map((artifact, index) => (
-            <tr key={artifact.id ?? `${artifact.path}-${index}`}>
-              <th scope="row">{artifact.name || basename(artifact.path)}</th>
-              <td>{artifactKind(artifact)}</td>
-              <td className="numeric">{artifact.step ?? '—'}</td>
-              <td className="numeric">{formatBytes(artifact.size_bytes)}</td>
-              <td><code className="path">{artifact.path}</code></td>
-            </tr>
+    <>
+      {registered.length > 0 && (
+        <p data-testid="run-registered-models">
+          Registered as{' '}
+          {registered.map((m, i) => (
+            <span key={m.id}>{i > 0 && ', '}<Link to={`/models/${m.id}`}>{m.name}</Link></span>
           ))}
-        </tbody>
-      </table>
-    </div>
+          .
+        </p>
+      )}
+      <div className="table-wrap">
+        <table className="table" data-testid="artifacts-table">
+          <caption className="visually-hidden">Artifacts</caption>
+          <thead>
+            <tr>
+              <th scope="col">Name</th>
+              <th scope="col">Kind</th>
+              <th scope="col" className="numeric">Step</th>
+              <th scope="col" className="numeric">Size</th>
+              <th scope="col">Path</th>
+              {canRegister && <th scope="col"><span className="visually-hidden">Actions</span></th>}
+            </tr>
+          </thead>
+          <tbody>
+            {artifacts.data.map((artifact, index) => (
+              <tr key={artifact.id ?? `${artifact.path}-${index}`}>
+                <th scope="row">{artifact.name || basename(artifact.path)}</th>
+                <td>{artifactKind(artifact)}</td>
+                <td className="numeric">{artifact.step ?? '—'}</td>
+                <td className="numeric">{formatBytes(artifact.size_bytes)}</td>
+                <td><code className="path">{artifact.path}</code></td>
+                {canRegister && (
+                  <td>
+                    {artifactKind(artifact) === 'model' && (
+                      <button type="button" onClick={() => setRegistering(true)} aria-expanded={registering}
+                        aria-controls="register-run-model">
+                        Register as model
+                      </button>
+                    )}
+                  </td>
+                )}
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+      {canRegister && registering && <RegisterRunModel run={run} onClose={() => setRegistering(false)} />}
+    </>
   );
+}
+
+/** Asks for a name and registers the run's final model (POST /models/ with source "run"). */
+function RegisterRunModel({ run, onClose }: { run: Run; onClose: () => void }) {
+  const queryClient = useQueryClient();
+  const [name, setName] = useState(run.register_model_as || `${run.name || `run-${run.id}`}-model`);
+  const input = useRef<HTMLInputElement>(null);
+  useEffect(() => input.current?.select(), []);
+  const register = useMutation({
+    mutationFn: () => api.registerModel({ workspace: run.workspace, name: name.trim(), source: 'run', run: run.id }),
+    onSuccess: () => void queryClient.invalidateQueries({ queryKey: queryKeys.models(run.workspace) }),
+  });
+  const fieldErrors = register.error instanceof ApiError ? register.error.errors ?? {} : {};
+  const nameErrors = toList(fieldErrors.name);
+  const onSubmit = (event: FormEvent) => {
+    event.preventDefault();
+    if (name.trim()) register.mutate();
+  };
+  if (register.isSuccess) {
+    return (
+      <div id="register-run-model" className="alert alert-success inline-panel" role="status">
+        Registered <Link to={`/models/${register.data.id}`}>{register.data.name}</Link> (model #{register.data.id}).{' '}
+        <button type="button" className="button-quiet" onClick={onClose}>Close</button>
+      </div>
+    );
+  }
+  return (
+    <form id="register-run-model" className="inline-panel" onSubmit={onSubmit} aria-label="Register the run's model">
+      <p className="hint">Registers this run's final model in {run.workspace}, so that new runs can use it as a student or teacher.</p>
+      {register.isError && !nameErrors.length && <ErrorAlert error={register.error} title="The model was not registered" />}
+      <div className="inline-form">
+        <FormField id="register-model-name" label="Model name" errors={nameErrors}>
+          {(control) => (
+            <input {...control} ref={input} value={name} onChange={(e) => setName(e.target.value)} maxLength={100} required
+              autoComplete="off" />
+          )}
+        </FormField>
+        <button type="submit" className="button-primary" disabled={register.isPending || !name.trim()}>
+          {register.isPending ? 'Registering…' : 'Register'}
+        </button>
+        <button type="button" onClick={onClose}>Close</button>
+      </div>
+    </form>
+  );
+}
+
+function toList(value: string[] | string | undefined): string[] {
+  if (value === undefined) return [];
+  return Array.isArray(value) ? value : [value];
 }
 
 function artifactKind(artifact: Artifact): string {
