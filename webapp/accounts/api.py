@@ -12,7 +12,7 @@ from rest_framework.views import APIView
 
 from webapp.accounts import selectors, services
 from webapp.accounts.models import Membership, Role, User
-from webapp.common.api import StrictSerializer
+from webapp.common.api import Pagination, StrictSerializer
 from webapp.common.errors import Invalid
 
 
@@ -161,3 +161,45 @@ class WorkspaceMembersApi(APIView):
             workspace=workspace, actor=request.user, user=user, role=data.validated_data["role"]
         )
         return Response(MemberOutput(membership).data, status=status.HTTP_201_CREATED)
+
+
+class WorkspaceMemberDetailApi(APIView):
+    class Input(StrictSerializer):
+        role = serializers.ChoiceField(choices=Role.choices)
+
+    def _membership(self, request, slug: str, username: str) -> Membership:
+        workspace = selectors.workspace_get(user=request.user, slug=slug)
+        return get_object_or_404(Membership.objects.select_related("user", "workspace"), workspace=workspace,
+                                 user__username=username)
+
+    @extend_schema(request=Input, responses=MemberOutput)
+    def patch(self, request, slug: str, username: str):
+        membership = self._membership(request, slug, username)
+        data = self.Input(data=request.data)
+        data.is_valid(raise_exception=True)
+        membership = services.membership_change_role(membership=membership, actor=request.user, **data.validated_data)
+        return Response(MemberOutput(membership).data)
+
+    @extend_schema(responses={204: None})
+    def delete(self, request, slug: str, username: str):
+        services.membership_remove(membership=self._membership(request, slug, username), actor=request.user)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class AuditEventOutput(serializers.Serializer):
+    id = serializers.IntegerField()
+    actor = serializers.CharField(source="actor.username", allow_null=True, default=None)
+    action = serializers.CharField()
+    target_type = serializers.CharField()
+    target_id = serializers.CharField()
+    detail = serializers.JSONField()
+    created_at = serializers.DateTimeField()
+
+
+class WorkspaceAuditApi(APIView):
+    @extend_schema(responses=AuditEventOutput(many=True))
+    def get(self, request, slug: str):
+        workspace = selectors.workspace_get(user=request.user, slug=slug)
+        paginator = Pagination()
+        page = paginator.paginate_queryset(workspace.audit_events.select_related("actor"), request, view=self)
+        return paginator.get_paginated_response(AuditEventOutput(page, many=True).data)

@@ -56,3 +56,18 @@ class ApiToken(models.Model):
 
     class Meta:
         ordering = ["-created_at"]
+
+
+class AuditEvent(models.Model):
+    """Who did what in a workspace: created, cancelled, resumed, shared, revoked, added, removed."""
+
+    workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="audit_events")
+    actor = models.ForeignKey(User, null=True, on_delete=models.SET_NULL, related_name="+")
+    action = models.CharField(max_length=60, help_text="e.g. run.create, run.cancel, share.create, member.remove")
+    target_type = models.CharField(max_length=30)
+    target_id = models.CharField(max_length=60)
+    detail = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]

@@ -5,7 +5,9 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
+from webapp.accounts.audit import audit
 from webapp.accounts.models import ApiToken, Membership, Role, User, Workspace
+from webapp.accounts.selectors import role_in
 from webapp.accounts.tokens import hash_token, new_token
 from webapp.common.errors import Conflict, Forbidden, Invalid
 
@@ -22,19 +24,57 @@ def workspace_create(*, user: User, name: str, slug: str = "") -> Workspace:
     return workspace
 
 
-def membership_add(*, workspace: Workspace, actor: User, user: User, role: str) -> Membership:
-    from webapp.accounts.selectors import role_in
-
+def _require_manager(*, workspace: Workspace, actor: User) -> str:
     actor_role = role_in(user=actor, workspace=workspace)
     if actor_role not in (Role.OWNER, Role.ADMIN):
-        raise Forbidden("Only the workspace's owners and admins can add members.")
+        raise Forbidden("Only the workspace's owners and admins can change members.")
+    return actor_role
+
+
+def membership_add(*, workspace: Workspace, actor: User, user: User, role: str) -> Membership:
+    actor_role = _require_manager(workspace=workspace, actor=actor)
     if role == Role.OWNER and actor_role != Role.OWNER:
         raise Forbidden("Only an owner can make someone else an owner.")
     try:
         with transaction.atomic():
-            return Membership.objects.create(workspace=workspace, user=user, role=role)
+            membership = Membership.objects.create(workspace=workspace, user=user, role=role)
+            audit(workspace=workspace, actor=actor, action="member.add", target=user, username=user.username, role=role)
+            return membership
     except IntegrityError:
         raise Conflict(f"'{user.username}' is already a member of '{workspace.slug}'.") from None
+
+
+def _last_owner(membership: Membership) -> bool:
+    return membership.role == Role.OWNER and not Membership.objects.filter(
+        workspace=membership.workspace, role=Role.OWNER).exclude(pk=membership.pk).exists()
+
+
+@transaction.atomic
+def membership_change_role(*, membership: Membership, actor: User, role: str) -> Membership:
+    actor_role = _require_manager(workspace=membership.workspace, actor=actor)
+    if Role.OWNER in (role, membership.role) and actor_role != Role.OWNER:
+        raise Forbidden("Only an owner can make someone an owner or change an owner's role.")
+    if role != Role.OWNER and _last_owner(membership):
+        raise Conflict("This is the workspace's last owner: make someone else an owner first.")
+    old = membership.role
+    membership.role = role
+    membership.save(update_fields=["role"])
+    audit(workspace=membership.workspace, actor=actor, action="member.role", target=membership.user,
+          username=membership.user.username, old=old, new=role)
+    return membership
+
+
+@transaction.atomic
+def membership_remove(*, membership: Membership, actor: User) -> None:
+    if membership.user_id != actor.id:  # anyone may leave; removing others needs a manager
+        actor_role = _require_manager(workspace=membership.workspace, actor=actor)
+        if membership.role == Role.OWNER and actor_role != Role.OWNER:
+            raise Forbidden("Only an owner can remove an owner.")
+    if _last_owner(membership):
+        raise Conflict("This is the workspace's last owner: make someone else an owner first.")
+    audit(workspace=membership.workspace, actor=actor, action="member.remove", target=membership.user,
+          username=membership.user.username)
+    membership.delete()
 
 
 def api_token_create(*, user: User, name: str) -> tuple[ApiToken, str]:

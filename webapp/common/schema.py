@@ -10,9 +10,11 @@ class AutoSchema(BaseAutoSchema):
     def _get_serializer_name(self, serializer, direction, bypass_extensions=False):
         name = super()._get_serializer_name(serializer, direction, bypass_extensions)
         qualname = type(serializer).__qualname__
-        if "." in qualname and name.startswith(type(serializer).__name__):
-            # `LoginApi.Input` -> `LoginApiInput`, so nested classes never share a component name.
-            name = qualname.replace(".", "") + name[len(type(serializer).__name__):]
+        short = type(serializer).__name__
+        if "." in qualname and short in name:
+            # `LoginApi.Input` -> `LoginApiInput` (and `PatchedInput` -> `PatchedRunDetailApiInput`),
+            # so nested classes never share a component name.
+            name = name.replace(short, qualname.replace(".", ""), 1)
         return name
 
 

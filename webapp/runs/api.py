@@ -1,8 +1,10 @@
 """API for methods, runs (launch, list, cancel, metrics, logs, artifacts, live events) and workers."""
 from __future__ import annotations
 
+from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status
+from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -253,21 +255,21 @@ class SeriesOutput(serializers.Serializer):
     downsampled = serializers.BooleanField()
 
 
+class SeriesPageOutput(serializers.Serializer):
+    series = SeriesOutput(many=True)
+    cursor = serializers.CharField(help_text="Open /events/?cursor=... to continue live from this snapshot.")
+
+
 class RunMetricsApi(APIView):
     @extend_schema(
         parameters=[OpenApiParameter("names", str, description="Comma-separated metric names (default: all)."),
                     OpenApiParameter("max_points", int, description="At most this many points per series (default 1000).")],
-        responses=SeriesOutput(many=True),
+        responses=SeriesPageOutput,
     )
     def get(self, request, pk: int):
         run = selectors.run_get(user=request.user, pk=pk)
         names = [n for n in request.query_params.get("names", "").split(",") if n]
-        try:
-            max_points = int(request.query_params.get("max_points", 1000))
-        except ValueError:
-            raise Invalid("max_points must be an integer.", field="max_points") from None
-        if not 10 <= max_points <= 100_000:
-            raise Invalid("max_points must be between 10 and 100000.", field="max_points")
+        max_points = _max_points(request)
         # The position is read before the series, so a stream opened from it may repeat a point
         # (merged by step in the client) but never misses one.
         metric_id, log_seq = selectors.stream_position(run=run)
@@ -365,3 +367,155 @@ class TemplateLaunchApi(APIView):
         template = selectors.template_get(user=request.user, pk=pk)
         run = services.template_launch(template=template, user=request.user)
         return Response(RunOutput(run).data, status=status.HTTP_201_CREATED)
+
+
+# --- comparison and sharing -----------------------------------------------------------------
+
+MAX_COMPARED_RUNS = 50
+
+
+def _parse_ids(raw: str | None, field: str = "runs") -> list[int]:
+    try:
+        ids = [int(part) for part in (raw or "").split(",") if part.strip()]
+    except ValueError:
+        raise Invalid(f"{field} must be comma-separated run ids, e.g. {field}=12,15.", field=field) from None
+    if not ids:
+        raise Invalid(f"Give the runs as {field}=ID,ID,...", field=field)
+    if len(ids) > MAX_COMPARED_RUNS:
+        raise Invalid(f"At most {MAX_COMPARED_RUNS} runs at once.", field=field)
+    return list(dict.fromkeys(ids))
+
+
+def _max_points(request) -> int:
+    try:
+        max_points = int(request.query_params.get("max_points", 1000))
+    except ValueError:
+        raise Invalid("max_points must be an integer.", field="max_points") from None
+    if not 10 <= max_points <= 100_000:
+        raise Invalid("max_points must be between 10 and 100000.", field="max_points")
+    return max_points
+
+
+def _series_for_runs(runs, request) -> list[dict]:
+    names = [n for n in request.query_params.get("names", "").split(",") if n]
+    max_points = _max_points(request)
+    return [{"run": run.id, **series} for run in runs
+            for series in selectors.metric_series(run=run, names=names, max_points=max_points)]
+
+
+class RunSeriesOutput(SeriesOutput):
+    run = serializers.IntegerField()
+
+
+class MultiSeriesOutput(serializers.Serializer):
+    series = RunSeriesOutput(many=True)
+
+
+class ConfigDiffOutput(serializers.Serializer):
+    values = serializers.DictField(child=serializers.DictField(), help_text="{path: {run id: value}}")
+    differing = serializers.ListField(child=serializers.CharField(), help_text="Paths whose values differ.")
+
+
+class CompareOutput(serializers.Serializer):
+    runs = RunOutput(many=True)
+    config = ConfigDiffOutput()
+
+
+class SharedOutput(CompareOutput):
+    title = serializers.CharField()
+    workspace = serializers.CharField()
+    created_at = serializers.DateTimeField()
+
+
+SERIES_PARAMS = [OpenApiParameter("names", str, description="Comma-separated metric names (default: all)."),
+                 OpenApiParameter("max_points", int, description="At most this many points per series.")]
+
+
+class SeriesApi(APIView):
+    """Downsampled series of several runs and metrics in one request, for comparison charts."""
+
+    @extend_schema(parameters=[OpenApiParameter("runs", str, required=True), *SERIES_PARAMS],
+                   responses=MultiSeriesOutput)
+    def get(self, request):
+        runs = selectors.runs_get_many(user=request.user, ids=_parse_ids(request.query_params.get("runs")))
+        return Response({"series": _series_for_runs(runs, request)})
+
+
+class CompareApi(APIView):
+    """Runs side by side: each run (with metric summaries) and the config diff across them."""
+
+    @extend_schema(parameters=[OpenApiParameter("runs", str, required=True)], responses=CompareOutput)
+    def get(self, request):
+        runs = selectors.runs_get_many(user=request.user, ids=_parse_ids(request.query_params.get("runs")))
+        return Response({"runs": serialize_runs(runs), "config": selectors.config_diff(runs)})
+
+
+class ShareLinkOutput(serializers.Serializer):
+    id = serializers.IntegerField()
+    workspace = serializers.CharField(source="workspace.slug")
+    token = serializers.CharField()
+    url = serializers.SerializerMethodField()
+    title = serializers.CharField()
+    runs = serializers.SerializerMethodField()
+    created_by = serializers.CharField(source="created_by.username", allow_null=True, default=None)
+    created_at = serializers.DateTimeField()
+
+    def get_url(self, link) -> str:
+        return f"/shared/{link.token}"
+
+    def get_runs(self, link) -> list[int]:
+        return sorted(run.id for run in link.runs.all())
+
+
+class ShareLinkListApi(APIView):
+    class Input(StrictSerializer):
+        workspace = serializers.SlugField()
+        runs = serializers.ListField(child=serializers.IntegerField(), min_length=1, max_length=MAX_COMPARED_RUNS)
+        title = serializers.CharField(max_length=200, required=False, default="", allow_blank=True)
+
+    @extend_schema(parameters=[OpenApiParameter("workspace", str)], responses=ShareLinkOutput(many=True))
+    def get(self, request):
+        links = selectors.share_links_for(user=request.user, workspace_slug=request.query_params.get("workspace"))
+        return Response(ShareLinkOutput(links, many=True).data)
+
+    @extend_schema(request=Input, responses={201: ShareLinkOutput})
+    def post(self, request):
+        data = self.Input(data=request.data)
+        data.is_valid(raise_exception=True)
+        workspace = workspace_get(user=request.user, slug=data.validated_data["workspace"])
+        runs = selectors.runs_get_many(user=request.user, ids=list(dict.fromkeys(data.validated_data["runs"])))
+        link = services.share_link_create(workspace=workspace, user=request.user, runs=runs,
+                                          title=data.validated_data["title"])
+        return Response(ShareLinkOutput(link).data, status=status.HTTP_201_CREATED)
+
+
+class ShareLinkDetailApi(APIView):
+    @extend_schema(responses={204: None})
+    def delete(self, request, pk: int):
+        link = get_object_or_404(selectors.share_links_for(user=request.user), pk=pk)
+        services.share_link_revoke(link=link, user=request.user)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class SharedApi(APIView):
+    """What a share link shows, without an account: its runs, their config diff, read-only."""
+
+    permission_classes = [AllowAny]
+    authentication_classes = []
+
+    @extend_schema(auth=[], responses=SharedOutput)
+    def get(self, request, token: str):
+        link = selectors.share_link_by_token(token=token)
+        runs = list(link.runs.select_related("workspace", "creator").order_by("id"))
+        return Response({"title": link.title, "workspace": link.workspace.name, "created_at": link.created_at,
+                         "runs": serialize_runs(runs), "config": selectors.config_diff(runs)})
+
+
+class SharedSeriesApi(APIView):
+    permission_classes = [AllowAny]
+    authentication_classes = []
+
+    @extend_schema(auth=[], parameters=SERIES_PARAMS, responses=MultiSeriesOutput)
+    def get(self, request, token: str):
+        link = selectors.share_link_by_token(token=token)
+        return Response({"series": _series_for_runs(list(link.runs.order_by("id")), request)})

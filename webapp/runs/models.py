@@ -168,3 +168,19 @@ class RunTemplate(models.Model):
     class Meta:
         ordering = ["created_at", "id"]
         constraints = [models.UniqueConstraint(fields=["workspace", "name"], name="unique_template_name")]
+
+
+class ShareLink(models.Model):
+    """A read-only, revocable link to one run or a comparison of runs, usable without an account.
+    The token is the capability; it is random (256 bits) and shown to the workspace's members."""
+
+    workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="share_links")
+    token = models.CharField(max_length=64, unique=True)
+    title = models.CharField(max_length=200, blank=True)
+    runs = models.ManyToManyField(Run, related_name="share_links")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]

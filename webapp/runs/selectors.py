@@ -6,12 +6,13 @@ import re
 from datetime import datetime
 
 from django.db import connection
+from django.http import Http404
 from django.db.models import OuterRef, QuerySet, Subquery
 from django.shortcuts import get_object_or_404
 
 from webapp.accounts.models import User
 from webapp.common.errors import Invalid
-from webapp.runs.models import Artifact, MetricPoint, MetricSummary, Run, RunLogLine, RunTemplate, Worker
+from webapp.runs.models import Artifact, MetricPoint, MetricSummary, Run, RunLogLine, RunTemplate, ShareLink, Worker
 
 
 def runs_for(*, user: User, workspace_slug: str | None = None, status: str | None = None) -> QuerySet[Run]:
@@ -185,3 +186,50 @@ def templates_for(*, user: User, workspace_slug: str | None = None) -> QuerySet[
 
 def template_get(*, user: User, pk: int) -> RunTemplate:
     return get_object_or_404(templates_for(user=user), pk=pk)
+
+
+def runs_get_many(*, user: User, ids: list[int]) -> list[Run]:
+    """The runs with these ids, in the order asked; 404 if any is missing or not the caller's."""
+    runs = {run.id: run for run in runs_for(user=user).filter(pk__in=ids)}
+    missing = [i for i in ids if i not in runs]
+    if missing:
+        raise Http404(f"runs {missing}")
+    return [runs[i] for i in ids]
+
+
+def share_links_for(*, user: User, workspace_slug: str | None = None) -> QuerySet[ShareLink]:
+    qs = ShareLink.objects.filter(workspace__memberships__user=user, revoked_at__isnull=True).select_related(
+        "workspace", "created_by").prefetch_related("runs")
+    if workspace_slug:
+        qs = qs.filter(workspace__slug=workspace_slug)
+    return qs
+
+
+def share_link_by_token(*, token: str) -> ShareLink:
+    return get_object_or_404(ShareLink.objects.select_related("workspace"), token=token, revoked_at__isnull=True)
+
+
+def flatten_config(config: dict, prefix: str = "") -> dict[str, object]:
+    flat: dict[str, object] = {}
+    for key, value in config.items():
+        path = f"{prefix}.{key}" if prefix else key
+        if isinstance(value, dict) and value:
+            flat.update(flatten_config(value, path))
+        else:
+            flat[path] = value
+    return flat
+
+
+def config_diff(runs: list[Run]) -> dict:
+    """{path: {run id: value}} over every config path, plus which paths differ between runs.
+    The method, models, data and seed count as config here: they change results as much."""
+    flats = []
+    for run in runs:
+        flat = flatten_config(run.config)
+        flat.update({"method": run.method, "seed": run.seed, "student": run.student_id, "teacher": run.teacher_id,
+                     "train_dataset": run.train_dataset_id, "validation_dataset": run.validation_dataset_id})
+        flats.append(flat)
+    paths = sorted(set().union(*flats)) if flats else []
+    values = {path: {str(run.id): flat.get(path) for run, flat in zip(runs, flats)} for path in paths}
+    differing = [path for path in paths if len({json.dumps(v, sort_keys=True) for v in values[path].values()}) > 1]
+    return {"values": values, "differing": differing}

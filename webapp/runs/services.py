@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import copy
+import secrets
 import time
 from datetime import timedelta
 from typing import Iterable
@@ -11,6 +12,7 @@ from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
+from webapp.accounts.audit import audit
 from webapp.accounts.models import User, Workspace
 from webapp.accounts.selectors import require_write
 from webapp.common.errors import Conflict, Invalid
@@ -24,6 +26,7 @@ from webapp.runs.models import (
     Run,
     RunLogLine,
     RunTemplate,
+    ShareLink,
     RunStatus,
     Worker,
 )
@@ -125,6 +128,8 @@ def run_create(
         register_model_as=register_model_as, status=RunStatus.QUEUED, queued_at=timezone.now(),
     )
     enqueue(RUN_TASK, run.id, queue=queue)
+    audit(workspace=workspace, actor=user, action="run.create", target=run, method=method, name=run.name,
+          parent=parent.id if parent else None)
     return run
 
 
@@ -175,12 +180,36 @@ def run_cancel(*, run: Run, user: User) -> Run:
     require_write(user=user, workspace=run.workspace)
     if run.status in FINAL_STATUSES:
         raise Conflict(f"Run {run.id} already {run.status}: there is nothing to cancel.")
+    audit(workspace=run.workspace, actor=user, action="run.cancel", target=run, status=run.status)
     if run.status == RunStatus.QUEUED and transition(run, RunStatus.CANCELLED, error_message="Cancelled before it started."):
         return run
     # The worker may have claimed it in between: then it is running and gets the flag.
     Run.objects.filter(pk=run.pk, status=RunStatus.RUNNING).update(cancel_requested=True)
     run.refresh_from_db()
     return run
+
+
+@transaction.atomic
+def share_link_create(*, workspace: Workspace, user: User, runs: list[Run], title: str = "") -> ShareLink:
+    require_write(user=user, workspace=workspace)
+    if not runs:
+        raise Invalid("A share link needs at least one run.", field="runs")
+    if len(runs) > 50:
+        raise Invalid("A share link can show at most 50 runs.", field="runs")
+    if any(run.workspace_id != workspace.id for run in runs):
+        raise Invalid("Every shared run must belong to the workspace the link is made in.", field="runs")
+    link = ShareLink.objects.create(workspace=workspace, token=secrets.token_urlsafe(32), title=title, created_by=user)
+    link.runs.set(runs)
+    audit(workspace=workspace, actor=user, action="share.create", target=link, runs=[r.id for r in runs], title=title)
+    return link
+
+
+def share_link_revoke(*, link: ShareLink, user: User) -> None:
+    require_write(user=user, workspace=link.workspace)
+    if link.revoked_at is None:
+        link.revoked_at = timezone.now()
+        link.save(update_fields=["revoked_at"])
+        audit(workspace=link.workspace, actor=user, action="share.revoke", target=link)
 
 
 def run_update(*, run: Run, user: User, **changes) -> Run:
@@ -234,6 +263,7 @@ def run_resume(*, run: Run, user: User) -> Run:
         raise Conflict(f"Run {run.id} changed status meanwhile ({run.status}): reload and try again.")
     logs_append(run=run, lines=[(time.time(), "info", message)])
     enqueue(RUN_TASK, run.id, queue=_queue_name(run))
+    audit(workspace=run.workspace, actor=user, action="run.resume", target=run, step=checkpoint.step)
     return run
 
 
