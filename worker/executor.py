@@ -9,6 +9,7 @@ from __future__ import annotations
 import ctypes
 import json
 import logging
+import math
 import os
 import queue
 import signal
@@ -105,8 +106,13 @@ class EventRecorder:
         kind = event.get("kind")
         if kind == "metric":
             for name, value in event["values"].items():
-                if value is not None:
-                    self.metrics.append((name, int(event["step"]), float(value), float(event.get("wall", time.time()))))
+                if value is None:
+                    continue
+                if not math.isfinite(value):
+                    # JSON has no NaN, so the store keeps finite values only; the log says where it diverged.
+                    self.logs.append((time.time(), "warning", f"{name} was {value} at step {event['step']} (not stored)"))
+                    continue
+                self.metrics.append((name, int(event["step"]), float(value), float(event.get("wall", time.time()))))
         elif kind == "log":
             self.logs.append((event.get("time", time.time()), event.get("level", "info"), event["message"]))
         elif kind == "progress":
