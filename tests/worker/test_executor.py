@@ -1,0 +1,47 @@
+"""The worker's translation of engine events into rows, and how it picks the checkpoint to resume."""
+from __future__ import annotations
+
+import json
+
+from tests.api.test_runs_api import launch
+from webapp.runs.models import Run
+from worker.executor import EventRecorder, build_spec, latest_checkpoint
+
+
+def event(**fields) -> str:
+    return json.dumps({"time": 1.0, **fields})
+
+
+def test_events_become_metrics_logs_progress_and_artifacts(api, registry_objects, tmp_path):
+    run = Run.objects.get(pk=launch(api("member"), registry_objects).json()["id"])
+    recorder = EventRecorder(run)
+    recorder.handle("events", event(kind="metric", step=5, wall=10.0, values={"train/loss": 2.5, "train/lr": None}))
+    recorder.handle("events", event(kind="metric", step=6, wall=11.0, values={"train/loss": float("nan")}))
+    recorder.handle("stderr", "a line the engine printed")
+    recorder.handle("events", "not json at all")
+    recorder.handle("events", event(kind="progress", step=6, total=10, eta_s=4.0, tokens_per_s=100.0))
+    recorder.handle("events", event(kind="checkpoint", path=str(tmp_path), step=6, size_bytes=123))
+    recorder.handle("events", event(kind="status", status="failed", message="CUDA out of memory"))
+    recorder.flush()
+
+    run.refresh_from_db()
+    assert list(run.metric_points.values_list("name", "step", "value")) == [("train/loss", 5, 2.5)]
+    messages = list(run.log_lines.values_list("message", flat=True))
+    assert messages == ["train/loss was nan at step 6 (not stored)", "a line the engine printed", "not json at all"]
+    assert (run.progress_step, run.progress_total, run.eta_s) == (6, 10, 4.0)
+    assert run.artifacts.get().step == 6
+    assert (recorder.final_status, recorder.final_message) == ("failed", "CUDA out of memory")
+
+
+def test_resume_uses_the_newest_complete_checkpoint_on_disk(api, registry_objects, tmp_path):
+    run = Run.objects.get(pk=launch(api("member"), registry_objects).json()["id"])
+    assert latest_checkpoint(tmp_path) is None
+    for name, complete in (("step-10", True), ("step-30", True), ("step-40.partial", True), ("step-50", False)):
+        directory = tmp_path / "checkpoints" / name
+        directory.mkdir(parents=True)
+        if complete:
+            (directory / "trainer_state.pt").write_bytes(b"x")
+    spec = build_spec(run, tmp_path)
+    assert spec["resume_from"] == str(tmp_path / "checkpoints" / "step-30")
+    assert spec["teacher"] == {"config": run.teacher.config, "tokenizer": run.teacher.tokenizer_path}
+    assert spec["validation_data"]["path"] == run.validation_dataset.file
