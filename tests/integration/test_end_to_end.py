@@ -104,6 +104,38 @@ def test_cancelling_a_running_run_stops_it_and_the_worker_takes_the_next_one(sta
     assert stack.processes["worker"].poll() is None
 
 
+def run_client(stack, *args: str, cwd=None):
+    import subprocess
+    import sys
+
+    from tests.integration.stack import ROOT
+
+    env = {**stack.env, "DISTILLERY_URL": stack.base_url, "DISTILLERY_TOKEN": stack.token}
+    return subprocess.run([sys.executable, "-m", "client", *args], cwd=ROOT, env=env, capture_output=True,
+                          text=True, timeout=300)
+
+
+def test_the_command_line_client_launches_from_yaml_by_name_and_exits_with_the_outcome(stack, kit, tmp_path):
+    import yaml
+
+    spec = {"workspace": "lab", "name": "from-yaml", "method": "lm_train", "student": "student-init",
+            "train_dataset": "train", "validation_dataset": "validation", "config": {"training": TINY_TRAINING}}
+    (tmp_path / "run.yaml").write_text(yaml.safe_dump(spec))
+    result = run_client(stack, "launch", str(tmp_path / "run.yaml"), "--wait")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "launched run" in result.stdout and "succeeded" in result.stdout.splitlines()[-1]
+
+    spec["config"] = {"training": {"max_steps": 0}}
+    (tmp_path / "bad.yaml").write_text(yaml.safe_dump(spec))
+    result = run_client(stack, "launch", str(tmp_path / "bad.yaml"))
+    assert result.returncode == 2 and "config.training.max_steps" in result.stderr
+
+    spec["student"] = "no-such-model"
+    (tmp_path / "missing.yaml").write_text(yaml.safe_dump(spec))
+    result = run_client(stack, "launch", str(tmp_path / "missing.yaml"))
+    assert result.returncode == 2 and "no model named 'no-such-model'" in result.stderr
+
+
 def test_a_run_whose_worker_is_killed_resumes_from_its_checkpoint_on_another_worker(stack, kit):
     run = launch(stack, kit, "lm_train", kit["student-init"], max_steps=60, checkpoint_every=10, eval_every=1000)
     stack.wait_until(
