@@ -1,0 +1,154 @@
+// One model: its facts, its lineage (the runs and models it came from, as far as the API tells),
+// and its config.
+
+import { useQuery, useQueryClient, type QueryClient } from '@tanstack/react-query';
+import { Link, useParams } from 'react-router';
+import { ApiError } from '../api/client';
+import * as api from '../api/endpoints';
+import { queryKeys, useModel } from '../api/queries';
+import type { Model } from '../api/types';
+import { ErrorAlert } from '../components/ErrorAlert';
+import { StatusBadge } from '../components/StatusBadge';
+import { useDocumentTitle } from '../hooks/useDocumentTitle';
+import { formatCount, formatDateTime } from '../lib/format';
+import { lineageChain, walkLineage, type ChainItem, type LineageFetchers, type LineageModel } from '../lib/lineage';
+import { NotFoundPage } from './NotFoundPage';
+
+export function ModelDetailPage() {
+  const { modelId } = useParams();
+  const id = Number(modelId);
+  const model = useModel(id);
+  if (!Number.isInteger(id) || id <= 0) return <NotFoundPage />;
+  if (model.isPending) return <p role="status">Loading model…</p>;
+  if (model.isError) {
+    if (model.error instanceof ApiError && model.error.status === 404) {
+      return (
+        <div className="empty">
+          <h1>Model not found</h1>
+          <p>{model.error.detail} <Link to="/models">Back to the models</Link>.</p>
+        </div>
+      );
+    }
+    return <ErrorAlert error={model.error} title="Cannot load the model" />;
+  }
+  return <ModelView key={model.data.id} model={model.data} />;
+}
+
+function ModelView({ model }: { model: Model }) {
+  useDocumentTitle(model.name);
+  return (
+    <>
+      <p className="breadcrumb"><Link to="/models">Models</Link> <span aria-hidden="true">/</span> #{model.id}</p>
+      <div className="page-header">
+        <div>
+          <h1>{model.name}</h1>
+          <p className="run-meta">
+            {model.architecture || 'unknown architecture'} · {formatCount(model.parameter_count)} parameters · from {model.source}
+          </p>
+        </div>
+        <Link className="button" to={`/runs/new`}>New run</Link>
+      </div>
+      <section className="run-section" aria-labelledby="model-details-heading">
+        <h2 id="model-details-heading">Details</h2>
+        <dl className="details">
+          <dt>Source</dt><dd>{model.source}</dd>
+          <dt>Architecture</dt><dd>{model.architecture || '—'}</dd>
+          <dt>Parameters</dt><dd>{model.parameter_count ? `${formatCount(model.parameter_count)} (${model.parameter_count.toLocaleString()})` : '—'}</dd>
+          <dt>Vocabulary</dt><dd>{model.vocab_size?.toLocaleString() ?? '—'}</dd>
+          {model.path && <><dt>Path</dt><dd><code className="path">{model.path}</code></dd></>}
+          {model.tokenizer_path && <><dt>Tokenizer</dt><dd><code className="path">{model.tokenizer_path}</code></dd></>}
+          <dt>Produced by</dt>
+          <dd>{model.produced_by_run ? <Link to={`/runs/${model.produced_by_run}`}>run #{model.produced_by_run}</Link> : '—'}</dd>
+          <dt>Created</dt><dd>{formatDateTime(model.created_at)}</dd>
+        </dl>
+      </section>
+      <section className="run-section" aria-labelledby="lineage-heading">
+        <h2 id="lineage-heading">Lineage</h2>
+        <Lineage model={model} />
+      </section>
+      {model.config && Object.keys(model.config).length > 0 && (
+        <section className="run-section" aria-labelledby="model-config-heading">
+          <h2 id="model-config-heading">Config</h2>
+          <pre className="code-block" data-testid="model-config">{JSON.stringify(model.config, null, 2)}</pre>
+        </section>
+      )}
+    </>
+  );
+}
+
+/** Fetchers that share the query cache, so a model or run seen elsewhere is not asked for again. */
+function cachedFetchers(client: QueryClient): LineageFetchers {
+  return {
+    getModel: (id) => client.fetchQuery({ queryKey: queryKeys.model(id), queryFn: ({ signal }) => api.getModel(id, signal), staleTime: 30_000 }),
+    getRun: (id) => client.fetchQuery({ queryKey: queryKeys.run(id), queryFn: ({ signal }) => api.getRun(id, signal), staleTime: 30_000 }),
+  };
+}
+
+function Lineage({ model }: { model: Model }) {
+  const client = useQueryClient();
+  const lineage = useQuery({
+    queryKey: [...queryKeys.lineage(model.id), model.produced_by_run],
+    queryFn: () => walkLineage(model, cachedFetchers(client)),
+  });
+  if (!model.produced_by_run) {
+    return (
+      <div data-testid="lineage" data-steps={0}>
+        <p className="muted">
+          No run produced this model: it was registered from {model.source === 'path' ? 'a directory on the server' : 'a config'}, so
+          its lineage starts here.
+        </p>
+      </div>
+    );
+  }
+  if (lineage.isPending) return <p role="status">Tracing the lineage…</p>;
+  if (lineage.isError) return <ErrorAlert error={lineage.error} title="Cannot trace the lineage" />;
+  const chain = lineageChain(model, lineage.data);
+  return (
+    <div data-testid="lineage" data-steps={lineage.data.steps.length}>
+      <p className="hint">
+        Oldest first. Each arrow is a run: it starts from the model on its left (the teacher, for distillation) and produces
+        the model on its right.
+      </p>
+      <ol className="lineage-chain" aria-label={`Lineage of ${model.name}`}>
+        {chain.map((item, index) => <ChainNode key={index} item={item} />)}
+      </ol>
+      {lineage.data.stopped && <p className="alert alert-warning">{lineage.data.stopped.message}</p>}
+    </div>
+  );
+}
+
+function ModelNode({ model, current }: { model: LineageModel; current: boolean }) {
+  return (
+    <div className={current ? 'lineage-model current' : 'lineage-model'} aria-current={current ? 'page' : undefined}>
+      {current ? <strong>{model.name}</strong> : <Link to={`/models/${model.id}`}>{model.name}</Link>}
+      <span className="muted"> #{model.id}{model.source ? ` · ${model.source}` : ''}</span>
+    </div>
+  );
+}
+
+function ChainNode({ item }: { item: ChainItem }) {
+  if (item.type === 'model') {
+    return (
+      <li className="lineage-item" data-kind="model" data-model-id={item.model.id}>
+        <ModelNode model={item.model} current={item.current} />
+      </li>
+    );
+  }
+  const { run } = item.step;
+  return (
+    <li className="lineage-item lineage-run" data-kind="run" data-run-id={run.id}>
+      <span className="lineage-arrow" aria-hidden="true">→</span>
+      <div className="lineage-run-body">
+        <code>{run.method}</code>{' '}
+        <Link to={`/runs/${run.id}`}>{run.name || `run #${run.id}`}</Link> <StatusBadge status={run.status} />
+        <div className="muted lineage-via">
+          {item.via === 'teacher' ? 'teacher on the left' : 'trained from the model on the left'}
+          {item.sideInput && (
+            <>; student started from <Link to={`/models/${item.sideInput.id}`}>{item.sideInput.name}</Link></>
+          )}
+        </div>
+      </div>
+      <span className="lineage-arrow" aria-hidden="true">→</span>
+    </li>
+  );
+}

@@ -1,0 +1,231 @@
+// Models of the current workspace, and a form to register one: a directory on the server, a
+// transformers config (a fresh model built by the engine), or a succeeded run's final model.
+
+import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { useMemo, useState, type FormEvent } from 'react';
+import { Link, useSearchParams } from 'react-router';
+import { ApiError } from '../api/client';
+import * as api from '../api/endpoints';
+import { queryKeys, useModels, useRuns } from '../api/queries';
+import type { Model, ModelRegisterRequest, ModelSource, Workspace } from '../api/types';
+import { useWorkspace } from '../app/workspace';
+import { ErrorAlert } from '../components/ErrorAlert';
+import { FormField } from '../components/FormField';
+import { NoWorkspace } from '../components/NoWorkspace';
+import { useDocumentTitle } from '../hooks/useDocumentTitle';
+import { formatCount, formatDateTime } from '../lib/format';
+import { parseJsonObject, placeFieldErrors } from '../lib/jsonInput';
+import { canWrite } from '../lib/workspace';
+
+export function ModelsPage() {
+  useDocumentTitle('Models');
+  const { current } = useWorkspace();
+  if (!current) return <NoWorkspace />;
+  return <ModelsView key={current.slug} workspace={current} />;
+}
+
+function ModelsView({ workspace }: { workspace: Workspace }) {
+  const models = useModels(workspace.slug);
+  const sorted = [...(models.data ?? [])].sort((a, b) => a.name.localeCompare(b.name));
+  return (
+    <>
+      <div className="page-header">
+        <div>
+          <h1>Models</h1>
+          <p className="muted page-subtitle">in {workspace.name}</p>
+        </div>
+      </div>
+      <section className="run-section" aria-labelledby="models-heading">
+        <h2 id="models-heading">Registered models</h2>
+        {models.isPending && <p role="status">Loading models…</p>}
+        {models.isError && <ErrorAlert error={models.error} title="Cannot load the models" />}
+        {models.data && models.data.length === 0 && <p className="muted">No models in {workspace.name} yet: register one below.</p>}
+        {sorted.length > 0 && <ModelsTable models={sorted} />}
+      </section>
+      {canWrite(workspace) ? (
+        <RegisterModelForm workspace={workspace} />
+      ) : (
+        <p className="alert alert-info">You are a viewer in {workspace.name}: viewers can look at models but not register them.</p>
+      )}
+    </>
+  );
+}
+
+function ModelsTable({ models }: { models: Model[] }) {
+  return (
+    <div className="table-wrap">
+      <table className="table" data-testid="models-table">
+        <caption className="visually-hidden">Models</caption>
+        <thead>
+          <tr>
+            <th scope="col">Name</th>
+            <th scope="col">Source</th>
+            <th scope="col">Architecture</th>
+            <th scope="col" className="numeric">Parameters</th>
+            <th scope="col" className="numeric">Vocab</th>
+            <th scope="col">Produced by</th>
+            <th scope="col">Created</th>
+          </tr>
+        </thead>
+        <tbody>
+          {models.map((model) => (
+            <tr key={model.id} data-testid="model-row" data-model-id={model.id}>
+              <th scope="row"><Link to={`/models/${model.id}`}>{model.name}</Link></th>
+              <td>{model.source}</td>
+              <td>{model.architecture || '—'}</td>
+              <td className="numeric" title={model.parameter_count ? model.parameter_count.toLocaleString() : undefined}>
+                {formatCount(model.parameter_count)}
+              </td>
+              <td className="numeric">{model.vocab_size?.toLocaleString() ?? '—'}</td>
+              <td>{model.produced_by_run ? <Link to={`/runs/${model.produced_by_run}`}>run #{model.produced_by_run}</Link> : '—'}</td>
+              <td>{model.created_at ? <time dateTime={model.created_at}>{formatDateTime(model.created_at)}</time> : '—'}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}
+
+const SOURCES: { value: ModelSource; label: string; hint: string }[] = [
+  { value: 'path', label: 'Server path', hint: 'A model directory (config.json, weights, tokenizer) already on the server.' },
+  { value: 'config', label: 'Config', hint: 'A transformers config: the engine builds a freshly initialised model from it.' },
+  { value: 'run', label: 'Run', hint: "A succeeded run's final model." },
+];
+
+const CONFIG_PLACEHOLDER = `{
+  "model_type": "llama",
+  "hidden_size": 64,
+  "num_hidden_layers": 2,
+  "num_attention_heads": 2,
+  "vocab_size": 2048
+}`;
+
+function RegisterModelForm({ workspace }: { workspace: Workspace }) {
+  const queryClient = useQueryClient();
+  const [searchParams] = useSearchParams();
+  const [source, setSource] = useState<ModelSource>(searchParams.get('run') ? 'run' : 'path');
+  const [name, setName] = useState('');
+  const [path, setPath] = useState('');
+  const [configText, setConfigText] = useState('');
+  const [tokenizerPath, setTokenizerPath] = useState('');
+  const [runId, setRunId] = useState(searchParams.get('run') ?? '');
+  const [configError, setConfigError] = useState<string | null>(null);
+  const runs = useRuns(source === 'run' ? { workspace: workspace.slug, status: 'succeeded', page_size: '200' } : null);
+
+  const register = useMutation({
+    mutationFn: (body: ModelRegisterRequest) => api.registerModel(body),
+    onSuccess: () => {
+      void queryClient.invalidateQueries({ queryKey: queryKeys.models(workspace.slug) });
+      setName('');
+      setPath('');
+      setConfigText('');
+      setTokenizerPath('');
+    },
+  });
+  const placed = placeFieldErrors(
+    register.error instanceof ApiError ? register.error.errors : undefined,
+    ['name', 'path', 'config', 'tokenizer_path', 'run'],
+    register.isError,
+  );
+  const errorsFor = placed.forField;
+
+  const runOptions = useMemo(() => runs.data?.results ?? [], [runs.data]);
+
+  const onSubmit = (event: FormEvent) => {
+    event.preventDefault();
+    setConfigError(null);
+    const base = { workspace: workspace.slug, name: name.trim() };
+    if (source === 'path') {
+      register.mutate({ ...base, source, path: path.trim() });
+    } else if (source === 'config') {
+      const parsed = parseJsonObject(configText);
+      if (!parsed.ok) {
+        setConfigError(parsed.error);
+        document.getElementById('model-config')?.focus();
+        return;
+      }
+      register.mutate({ ...base, source, config: parsed.value, ...(tokenizerPath.trim() ? { tokenizer_path: tokenizerPath.trim() } : {}) });
+    } else {
+      register.mutate({ ...base, source, run: Number(runId) });
+    }
+  };
+
+  return (
+    <section className="run-section" aria-labelledby="register-heading">
+      <h2 id="register-heading">Register a model</h2>
+      <form onSubmit={onSubmit} aria-label="Register a model">
+        {register.isSuccess && (
+          <p role="status" className="alert alert-success" data-testid="model-registered">
+            Registered <Link to={`/models/${register.data.id}`}>{register.data.name}</Link> (model #{register.data.id}).
+          </p>
+        )}
+        {placed.hasUnplaced && <ErrorAlert error={register.error} title="The model was not registered" />}
+        <fieldset className="source-picker">
+          <legend>Source</legend>
+          {SOURCES.map((s) => (
+            <label key={s.value} className="radio">
+              <input type="radio" name="model-source" value={s.value} checked={source === s.value}
+                onChange={() => { setSource(s.value); register.reset(); setConfigError(null); }} />
+              {s.label}
+            </label>
+          ))}
+          <p className="hint">{SOURCES.find((s) => s.value === source)!.hint}</p>
+        </fieldset>
+        <div className="form-grid">
+          <FormField id="model-name" label="Model name" errors={errorsFor('name')}>
+            {(control) => (
+              <input {...control} value={name} onChange={(e) => setName(e.target.value)} maxLength={100} required autoComplete="off" />
+            )}
+          </FormField>
+          {source === 'path' && (
+            <FormField id="model-path" label="Model directory on the server" errors={errorsFor('path')}
+              hint="An absolute path under one of the operator's MODEL_PATH_ALLOWED_ROOTS.">
+              {(control) => (
+                <input {...control} value={path} onChange={(e) => setPath(e.target.value)} required autoComplete="off"
+                  placeholder="/data/models/my-model" className="input-mono" />
+              )}
+            </FormField>
+          )}
+          {source === 'run' && (
+            <FormField id="model-run" label="Run" errors={errorsFor('run')}
+              hint={runs.data && runOptions.length === 0 ? 'No succeeded runs in this workspace yet.' : 'Succeeded runs of this workspace.'}>
+              {(control) => (
+                <select {...control} value={runId} onChange={(e) => setRunId(e.target.value)} required disabled={runs.isPending}>
+                  <option value="">{runs.isPending ? 'Loading…' : 'Choose a run…'}</option>
+                  {runId && !runOptions.some((r) => String(r.id) === runId) && <option value={runId}>Run #{runId}</option>}
+                  {runOptions.map((r) => (
+                    <option key={r.id} value={r.id}>{r.name || `Run ${r.id}`} (#{r.id}, {r.method})</option>
+                  ))}
+                </select>
+              )}
+            </FormField>
+          )}
+        </div>
+        {source === 'config' && (
+          <div className="form-grid form-grid-wide">
+            <FormField id="model-config" label="Config (JSON)" errors={[...(configError ? [configError] : []), ...errorsFor('config')]}
+              hint="A transformers config dict; model_type picks the architecture.">
+              {(control) => (
+                <textarea {...control} value={configText} onChange={(e) => setConfigText(e.target.value)} rows={9} required
+                  spellCheck={false} className="input-mono" placeholder={CONFIG_PLACEHOLDER} />
+              )}
+            </FormField>
+            <FormField id="model-tokenizer" label="Tokenizer path (optional)" errors={errorsFor('tokenizer_path')}
+              hint="A tokenizer directory on the server.">
+              {(control) => (
+                <input {...control} value={tokenizerPath} onChange={(e) => setTokenizerPath(e.target.value)} autoComplete="off"
+                  className="input-mono" />
+              )}
+            </FormField>
+          </div>
+        )}
+        <div className="form-actions form-actions-tight">
+          <button type="submit" className="button-primary" disabled={register.isPending}>
+            {register.isPending ? 'Registering…' : 'Register model'}
+          </button>
+        </div>
+      </form>
+    </section>
+  );
+}
