@@ -61,14 +61,18 @@ export function useDatasets(workspace: string | undefined) {
   });
 }
 
-export function useRuns(params: RunListParams | null) {
+/**
+ * A page of runs, refreshed every two seconds while any of them is queued or running; with
+ * `pollMs`, refreshed at least that often regardless (lists that new runs should appear in).
+ */
+export function useRuns(params: RunListParams | null, options: { pollMs?: number } = {}) {
   return useQuery({
     queryKey: queryKeys.runs(params ?? { workspace: '' }),
     queryFn: ({ signal }) => api.listRuns(params!, signal),
     enabled: params !== null,
     placeholderData: keepPreviousData,
     refetchInterval: (query) =>
-      query.state.data?.results.some((run) => isActiveStatus(run.status)) ? LIVE_REFRESH_MS : false,
+      query.state.data?.results.some((run) => isActiveStatus(run.status)) ? LIVE_REFRESH_MS : (options.pollMs ?? false),
   });
 }
 

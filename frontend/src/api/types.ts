@@ -237,7 +237,8 @@ export interface RunCreateRequest {
 
 export interface RunListParams {
   workspace: string;
-  status?: RunStatus;
+  /** One status, or several separated by commas ("running,queued"). */
+  status?: RunStatus | (string & {});
   /** Any other query parameter the server's pagination links carry (page, cursor, offset...). */
   [param: string]: string | undefined;
 }

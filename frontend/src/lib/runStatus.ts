@@ -18,3 +18,12 @@ export function runMetricNames(run: Pick<Run, 'metric_names' | 'summaries'> | un
 export function lastMetricValue(run: Pick<Run, 'summaries'>, name: string): number | null {
   return run.summaries?.[name]?.last ?? null;
 }
+
+/** The `count` runs that finished last (by finished_at, newest first; runs without one last). */
+export function recentFinished<T extends Pick<Run, 'status' | 'finished_at' | 'created_at' | 'id'>>(runs: readonly T[], count: number): T[] {
+  const time = (run: T) => Date.parse(run.finished_at ?? '') || 0;
+  return runs
+    .filter((run) => !isActiveStatus(run.status))
+    .sort((a, b) => time(b) - time(a) || b.id - a.id)
+    .slice(0, count);
+}
