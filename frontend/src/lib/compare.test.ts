@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { compareUrl, metricNamesOf, parseRunIds, summaryCsv, summaryRows, type RunForSummary } from './compare';
+import { comparableRun, compareUrl, metricNamesOf, parseRunIds, RUN_COLORS, runColor, summaryCsv, summaryRows, type RunForSummary } from './compare';
 
 const s = (last: number, min: number, max: number, count = 3) =>
   ({ last, last_step: 30, min, min_step: 20, max, max_step: 10, count });
@@ -47,5 +47,18 @@ describe('summaryCsv', () => {
       'train/loss,5,Run 5,2.5,30,2.2,5,3',
       '',
     ]);
+  });
+});
+
+describe('runColor and comparableRun', () => {
+  it('gives each position a distinct colour, wrapping after the palette', () => {
+    const colors = RUN_COLORS.map((_, i) => runColor(i));
+    expect(new Set(colors).size).toBe(RUN_COLORS.length);
+    expect(runColor(RUN_COLORS.length)).toBe(runColor(0));
+  });
+
+  it('puts inputs and seed next to the config for the diff', () => {
+    expect(comparableRun({ method: 'lm_train', seed: 1, resources: { gpus: 0 }, tags: [], config: { a: 1 } }, { student: 'tiny (#2)' }))
+      .toEqual({ method: 'lm_train', student: 'tiny (#2)', seed: 1, resources: { gpus: 0 }, tags: [], config: { a: 1 } });
   });
 });

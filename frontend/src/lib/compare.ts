@@ -75,3 +75,18 @@ export function summaryCsv(rows: readonly SummaryRow[]): string {
     ...rows.map((r) => [r.metric, r.runId, r.runName, r.last, r.lastStep, r.min, r.max, r.count]),
   ]);
 }
+
+/** Distinct line colours for compared runs (Tableau 10, then two more), by position. */
+export const RUN_COLORS = [
+  '#1f77b4', '#ff7f0e', '#2ca02c', '#d62728', '#9467bd', '#8c564b', '#e377c2', '#7f7f7f', '#bcbd22', '#17becf',
+  '#393b79', '#637939',
+] as const;
+
+export function runColor(index: number): string {
+  return RUN_COLORS[((index % RUN_COLORS.length) + RUN_COLORS.length) % RUN_COLORS.length]!;
+}
+
+/** What the config diff compares for a run: its inputs and seed next to its config. */
+export function comparableRun(run: Pick<Run, 'method' | 'seed' | 'resources' | 'tags' | 'config'>, inputs: Record<string, string>): Record<string, unknown> {
+  return { method: run.method, ...inputs, seed: run.seed, resources: run.resources, tags: run.tags, config: run.config };
+}
