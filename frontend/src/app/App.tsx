@@ -1,10 +1,10 @@
 // Routes. Django answers every UI path with the same page, so BrowserRouter owns the URL.
-// The new-run form (rjsf + ajv) and the run page (uPlot) are loaded on demand: most of the
-// bundle's weight is theirs, and the sign-in page and runs list do not need it.
+// Every page but sign-in and the runs list is loaded on demand: the new-run form carries rjsf +
+// ajv and the chart pages uPlot, most of the bundle's weight, which the first screens do not need.
 
 import { QueryClientProvider } from '@tanstack/react-query';
 import { lazy, useState } from 'react';
-import { BrowserRouter, Navigate, Route, Routes } from 'react-router';
+import { BrowserRouter, Route, Routes } from 'react-router';
 import { LoginPage } from '../pages/LoginPage';
 import { NotFoundPage } from '../pages/NotFoundPage';
 import { RunsPage } from '../pages/RunsPage';
@@ -14,6 +14,13 @@ import { RequireAuth } from './RequireAuth';
 
 const NewRunPage = lazy(() => import('../pages/NewRunPage').then((m) => ({ default: m.NewRunPage })));
 const RunDetailPage = lazy(() => import('../pages/RunDetailPage').then((m) => ({ default: m.RunDetailPage })));
+const ComparePage = lazy(() => import('../pages/ComparePage').then((m) => ({ default: m.ComparePage })));
+const DashboardPage = lazy(() => import('../pages/DashboardPage').then((m) => ({ default: m.DashboardPage })));
+const DatasetsPage = lazy(() => import('../pages/DatasetsPage').then((m) => ({ default: m.DatasetsPage })));
+const DatasetDetailPage = lazy(() => import('../pages/DatasetDetailPage').then((m) => ({ default: m.DatasetDetailPage })));
+const ModelsPage = lazy(() => import('../pages/ModelsPage').then((m) => ({ default: m.ModelsPage })));
+const ModelDetailPage = lazy(() => import('../pages/ModelDetailPage').then((m) => ({ default: m.ModelDetailPage })));
+const SettingsPage = lazy(() => import('../pages/SettingsPage').then((m) => ({ default: m.SettingsPage })));
 
 export function App() {
   const [queryClient] = useState(createQueryClient);
@@ -24,10 +31,16 @@ export function App() {
           <Route path="/login" element={<LoginPage />} />
           <Route element={<RequireAuth />}>
             <Route element={<Layout />}>
-              <Route index element={<Navigate to="/runs" replace />} />
+              <Route index element={<DashboardPage />} />
               <Route path="runs" element={<RunsPage />} />
               <Route path="runs/new" element={<NewRunPage />} />
               <Route path="runs/:runId" element={<RunDetailPage />} />
+              <Route path="compare" element={<ComparePage />} />
+              <Route path="datasets" element={<DatasetsPage />} />
+              <Route path="datasets/:datasetId" element={<DatasetDetailPage />} />
+              <Route path="models" element={<ModelsPage />} />
+              <Route path="models/:modelId" element={<ModelDetailPage />} />
+              <Route path="settings" element={<SettingsPage />} />
               <Route path="*" element={<NotFoundPage />} />
             </Route>
           </Route>

@@ -5,6 +5,7 @@ import { Link, NavLink, useLocation, useNavigate } from 'react-router';
 import * as api from '../api/endpoints';
 import { useMe } from '../api/queries';
 import { useWorkspace } from '../app/workspace';
+import { pageAfterWorkspaceSwitch } from '../lib/navigation';
 
 export function TopBar() {
   const me = useMe();
@@ -22,12 +23,13 @@ export function TopBar() {
 
   const onWorkspaceChange = (slug: string) => {
     select(slug);
-    // A run belongs to one workspace, and a page number or filter of the old list means nothing in
-    // the new one: after switching, show the new workspace's runs from the start.
-    if (location.pathname === '/runs' || /^\/runs\/\d+/.test(location.pathname)) void navigate('/runs');
+    // Runs, models and datasets belong to one workspace, and a page number or filter of the old
+    // list means nothing in the new one: after switching, show the new workspace's list.
+    const target = pageAfterWorkspaceSwitch(location.pathname);
+    if (target) void navigate(target);
   };
 
-  const onRunsPage = location.pathname === '/runs' || /^\/runs\/\d+/.test(location.pathname);
+  const onRunsPage = location.pathname === '/runs' || /^\/runs\/\d+/.test(location.pathname) || location.pathname === '/compare';
 
   return (
     <header className="topbar">
@@ -49,8 +51,12 @@ export function TopBar() {
         </select>
       </div>
       <nav aria-label="Main" className="topbar-nav">
+        <NavLink to="/" end>Dashboard</NavLink>
         <NavLink to="/runs" end className={() => (onRunsPage ? 'active' : undefined)}>Runs</NavLink>
         <NavLink to="/runs/new">New run</NavLink>
+        <NavLink to="/datasets">Datasets</NavLink>
+        <NavLink to="/models">Models</NavLink>
+        <NavLink to="/settings">Settings</NavLink>
       </nav>
       <div className="topbar-user">
         {me.data && <span className="topbar-username" aria-label="Signed in as">{me.data.username}</span>}

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { paramsFromPageLink, safeNextPath } from './navigation';
+import { pageAfterWorkspaceSwitch, paramsFromPageLink, safeNextPath } from './navigation';
 
 describe('safeNextPath', () => {
   it('follows local paths', () => {
@@ -27,5 +27,22 @@ describe('paramsFromPageLink', () => {
   it('works with cursor and offset links and with relative links', () => {
     expect(paramsFromPageLink('/api/v1/runs/?cursor=cD0yMDI0&workspace=demo')).toEqual({ cursor: 'cD0yMDI0' });
     expect(paramsFromPageLink('/api/v1/runs/?limit=20&offset=40')).toEqual({ limit: '20', offset: '40' });
+  });
+});
+
+describe('pageAfterWorkspaceSwitch', () => {
+  it('leaves objects and comparisons of the old workspace for the new one\'s lists', () => {
+    expect(pageAfterWorkspaceSwitch('/runs')).toBe('/runs');
+    expect(pageAfterWorkspaceSwitch('/runs/12')).toBe('/runs');
+    expect(pageAfterWorkspaceSwitch('/compare')).toBe('/runs');
+    expect(pageAfterWorkspaceSwitch('/datasets/3')).toBe('/datasets');
+    expect(pageAfterWorkspaceSwitch('/models/4')).toBe('/models');
+  });
+
+  it('stays on pages that follow the workspace by themselves', () => {
+    expect(pageAfterWorkspaceSwitch('/')).toBeNull();
+    expect(pageAfterWorkspaceSwitch('/runs/new')).toBeNull();
+    expect(pageAfterWorkspaceSwitch('/datasets')).toBeNull();
+    expect(pageAfterWorkspaceSwitch('/settings')).toBeNull();
   });
 });

@@ -22,3 +22,14 @@ export function paramsFromPageLink(link: string, omit: readonly string[] = ['wor
   });
   return params;
 }
+
+/**
+ * Where to go after switching workspace: the new workspace's list instead of an object (or a
+ * filtered list, or a comparison) of the old one; null to stay on the page.
+ */
+export function pageAfterWorkspaceSwitch(pathname: string): string | null {
+  if (pathname === '/runs' || /^\/runs\/\d+/.test(pathname) || pathname === '/compare') return '/runs';
+  if (/^\/datasets\/\d+/.test(pathname)) return '/datasets';
+  if (/^\/models\/\d+/.test(pathname)) return '/models';
+  return null;
+}

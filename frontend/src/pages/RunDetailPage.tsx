@@ -18,6 +18,7 @@ import { StatusBadge } from '../components/StatusBadge';
 import { useDocumentTitle } from '../hooks/useDocumentTitle';
 import { useRunLive, type StreamState } from '../hooks/useRunLive';
 import { formatBytes, formatDateTime, formatMetricValue } from '../lib/format';
+import { placeFieldErrors } from '../lib/jsonInput';
 import { groupMetricNames } from '../lib/metricGroups';
 import { isActiveStatus, runMetricNames } from '../lib/runStatus';
 import type { XAxis } from '../lib/chartData';
@@ -299,8 +300,8 @@ function RegisterRunModel({ run, onClose }: { run: Run; onClose: () => void }) {
     mutationFn: () => api.registerModel({ workspace: run.workspace, name: name.trim(), source: 'run', run: run.id }),
     onSuccess: () => void queryClient.invalidateQueries({ queryKey: queryKeys.models(run.workspace) }),
   });
-  const fieldErrors = register.error instanceof ApiError ? register.error.errors ?? {} : {};
-  const nameErrors = toList(fieldErrors.name);
+  const placed = placeFieldErrors(register.error instanceof ApiError ? register.error.errors : undefined, ['name'], register.isError);
+  const nameErrors = placed.forField('name');
   const onSubmit = (event: FormEvent) => {
     event.preventDefault();
     if (name.trim()) register.mutate();
@@ -316,8 +317,8 @@ function RegisterRunModel({ run, onClose }: { run: Run; onClose: () => void }) {
   return (
     <form id="register-run-model" className="inline-panel" onSubmit={onSubmit} aria-label="Register the run's model">
       <p className="hint">Registers this run's final model in {run.workspace}, so that new runs can use it as a student or teacher.</p>
-      {register.isError && !nameErrors.length && <ErrorAlert error={register.error} title="The model was not registered" />}
-      <div className="inline-form">
+      {placed.hasUnplaced && <ErrorAlert error={register.error} title="The model was not registered" />}
+      <div className="inline-form with-labels">
         <FormField id="register-model-name" label="Model name" errors={nameErrors}>
           {(control) => (
             <input {...control} ref={input} value={name} onChange={(e) => setName(e.target.value)} maxLength={100} required
@@ -331,11 +332,6 @@ function RegisterRunModel({ run, onClose }: { run: Run; onClose: () => void }) {
       </div>
     </form>
   );
-}
-
-function toList(value: string[] | string | undefined): string[] {
-  if (value === undefined) return [];
-  return Array.isArray(value) ? value : [value];
 }
 
 function artifactKind(artifact: Artifact): string {
