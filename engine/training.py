@@ -200,7 +200,7 @@ def train(
         optimizer.zero_grad(set_to_none=True)
         averages.add({**step_values, "train/grad_norm": grad_norm.item()}, step_tokens)
 
-        if step % training.log_every == 0 or step == training.max_steps:
+        if step % training.log_every == 0 or step == training.max_steps or cancel.is_set():
             tokens_per_s = averages.tokens_per_second()
             events.metric(step, {**averages.means(), "train/lr": learning_rate, "train/tokens_per_s": tokens_per_s})
             seconds_per_step = (time.monotonic() - started) / (step - first_step)

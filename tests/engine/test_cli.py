@@ -60,13 +60,13 @@ def test_a_run_writes_started_metric_progress_checkpoint_artifact_and_finished_e
 
 
 def test_sigterm_mid_run_finishes_the_step_saves_a_checkpoint_and_exits_cancelled_with_code_3(kit, tmp_path):
-    spec = tiny_spec(kit, tmp_path / "run", max_steps=100_000, checkpoint_every=0, eval_every=0, log_every=1)
+    spec = tiny_spec(kit, tmp_path / "run", max_steps=100_000, checkpoint_every=0, eval_every=0, log_every=2)
     process = subprocess.Popen([sys.executable, "-m", "engine", "run", str(write_spec(spec, tmp_path / "spec.json"))],
                                cwd=REPO_ROOT, env=ENGINE_ENV, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     events = []
     for line in process.stdout:
         events.append(json.loads(line))
-        if events[-1]["kind"] == "progress" and events[-1]["step"] >= 3:
+        if events[-1]["kind"] == "progress" and events[-1]["step"] >= 2:
             process.send_signal(signal.SIGTERM)
             break
     events += [json.loads(line) for line in process.stdout]
@@ -75,7 +75,10 @@ def test_sigterm_mid_run_finishes_the_step_saves_a_checkpoint_and_exits_cancelle
     assert process.returncode == 3, process.stderr.read()
     assert events[-1]["kind"] == "status" and events[-1]["status"] == "cancelled"
     [checkpoint] = [event for event in events if event["kind"] == "checkpoint"]
-    assert checkpoint["step"] >= 3
+    assert checkpoint["step"] >= 2
+    last_metrics = [event for event in events if event["kind"] == "metric"][-1]
+    assert last_metrics["step"] == checkpoint["step"] and "train/loss" in last_metrics["values"], \
+        "the metrics of the last step are reported even between log_every steps"
     assert f"cancelled at step {checkpoint['step']}; resume from {checkpoint['path']}" == events[-1]["message"]
     assert (Path(checkpoint["path"]) / "trainer_state.pt").is_file()
     assert not any(event["kind"] == "artifact" for event in events)
