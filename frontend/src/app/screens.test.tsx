@@ -25,7 +25,8 @@ beforeEach(() => {
     .route('GET /api/v1/workspaces/', workspaces)
     .route('GET /api/v1/methods/', methods)
     .route('GET /api/v1/models/', models)
-    .route('GET /api/v1/datasets/', datasets);
+    .route('GET /api/v1/datasets/', datasets)
+    .route('GET /api/v1/templates/', []);
   server.install();
   FakeEventSource.instances = [];
   localStorage.clear();

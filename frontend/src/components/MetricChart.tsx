@@ -58,7 +58,8 @@ function plotOptions(shape: Shape, width: number): uPlot.Options {
     series,
     bands,
     axes: [
-      shape.xAxis === 'step' ? { label: 'step', labelSize: 18, size: 36 } : { size: 36 },
+      // Time ticks take two lines (clock time, then the date where it changes).
+      shape.xAxis === 'step' ? { label: 'step', labelSize: 18, size: 36 } : { size: 52 },
       { size: 60, values: (_u, splits) => splits.map((v) => formatAxisValue(v)) },
     ],
     cursor: { drag: { x: true, y: false } },

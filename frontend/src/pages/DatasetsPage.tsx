@@ -184,7 +184,7 @@ function UploadForm({ workspace, existingNames }: { workspace: Workspace; existi
             hint="One JSON object per line; a file with any bad row is refused as a whole.">
             {(control) => (
               <input {...control} key={fileInputKey} type="file" accept=".jsonl,.json,.ndjson,.txt,application/jsonl,application/x-ndjson"
-                onChange={(e) => setFile(e.target.files?.[0] ?? null)} required disabled={busy} />
+                onChange={(e) => setFile(e.target.files?.[0] ?? null)} aria-required="true" disabled={busy} />
             )}
           </FormField>
         </div>

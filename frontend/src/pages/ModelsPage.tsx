@@ -43,7 +43,7 @@ function ModelsView({ workspace }: { workspace: Workspace }) {
         {sorted.length > 0 && <ModelsTable models={sorted} />}
       </section>
       {canWrite(workspace) ? (
-        <RegisterModelForm workspace={workspace} />
+        <RegisterModelForm workspace={workspace} models={models.data ?? []} />
       ) : (
         <p className="alert alert-info">You are a viewer in {workspace.name}: viewers can look at models but not register them.</p>
       )}
@@ -101,7 +101,7 @@ const CONFIG_PLACEHOLDER = `{
   "vocab_size": 2048
 }`;
 
-function RegisterModelForm({ workspace }: { workspace: Workspace }) {
+function RegisterModelForm({ workspace, models }: { workspace: Workspace; models: Model[] }) {
   const queryClient = useQueryClient();
   const [searchParams] = useSearchParams();
   const [source, setSource] = useState<ModelSource>(searchParams.get('run') ? 'run' : 'path');
@@ -131,6 +131,7 @@ function RegisterModelForm({ workspace }: { workspace: Workspace }) {
   const errorsFor = placed.forField;
 
   const runOptions = useMemo(() => runs.data?.results ?? [], [runs.data]);
+  const tokenizerPaths = useMemo(() => [...new Set(models.map((m) => m.tokenizer_path).filter((t): t is string => Boolean(t)))].sort(), [models]);
 
   const onSubmit = (event: FormEvent) => {
     event.preventDefault();
@@ -145,7 +146,7 @@ function RegisterModelForm({ workspace }: { workspace: Workspace }) {
         document.getElementById('model-config')?.focus();
         return;
       }
-      register.mutate({ ...base, source, config: parsed.value, ...(tokenizerPath.trim() ? { tokenizer_path: tokenizerPath.trim() } : {}) });
+      register.mutate({ ...base, source, config: parsed.value, tokenizer_path: tokenizerPath.trim() });
     } else {
       register.mutate({ ...base, source, run: Number(runId) });
     }
@@ -211,11 +212,16 @@ function RegisterModelForm({ workspace }: { workspace: Workspace }) {
                   spellCheck={false} className="input-mono" placeholder={CONFIG_PLACEHOLDER} />
               )}
             </FormField>
-            <FormField id="model-tokenizer" label="Tokenizer path (optional)" errors={errorsFor('tokenizer_path')}
-              hint="A tokenizer directory on the server.">
+            <FormField id="model-tokenizer" label="Tokenizer path" errors={errorsFor('tokenizer_path')}
+              hint="A tokenizer directory on the server; the suggestions are the ones this workspace's models use.">
               {(control) => (
-                <input {...control} value={tokenizerPath} onChange={(e) => setTokenizerPath(e.target.value)} autoComplete="off"
-                  className="input-mono" />
+                <>
+                  <input {...control} value={tokenizerPath} onChange={(e) => setTokenizerPath(e.target.value)} autoComplete="off"
+                    className="input-mono" list="model-tokenizer-paths" required />
+                  <datalist id="model-tokenizer-paths">
+                    {tokenizerPaths.map((t) => <option key={t} value={t} />)}
+                  </datalist>
+                </>
               )}
             </FormField>
           </div>

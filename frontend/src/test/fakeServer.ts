@@ -47,6 +47,8 @@ export class FakeServer {
       });
     });
     vi.stubGlobal('EventSource', FakeEventSource);
+    vi.stubGlobal('XMLHttpRequest', FakeXhr);
+    FakeXhr.instances = [];
   }
 
   sent(method: string, path: string): FakeRequest[] {
@@ -95,5 +97,62 @@ export class FakeEventSource {
   drop(): void {
     this.readyState = FakeEventSource.CONNECTING;
     this.onerror?.(new Event('error'));
+  }
+}
+
+/**
+ * A stand-in for XMLHttpRequest (uploads): records each request, and lets the test report upload
+ * progress, the end of sending, and the server's answer.
+ */
+export class FakeXhr {
+  static instances: FakeXhr[] = [];
+
+  method = '';
+  url = '';
+  body: unknown = null;
+  withCredentials = false;
+  readonly headers: Record<string, string> = {};
+  status = 0;
+  statusText = '';
+  responseText = '';
+  aborted = false;
+  readonly upload: { onprogress: ((e: ProgressEvent) => void) | null; onload: (() => void) | null } = { onprogress: null, onload: null };
+  onload: (() => void) | null = null;
+  onerror: (() => void) | null = null;
+  onabort: (() => void) | null = null;
+
+  open(method: string, url: string): void {
+    this.method = method;
+    this.url = url;
+  }
+
+  setRequestHeader(name: string, value: string): void {
+    this.headers[name] = value;
+  }
+
+  send(body: unknown): void {
+    this.body = body;
+    FakeXhr.instances.push(this);
+  }
+
+  abort(): void {
+    this.aborted = true;
+    this.onabort?.();
+  }
+
+  // --- driven by the test ---
+
+  progress(loaded: number, total: number): void {
+    this.upload.onprogress?.({ loaded, total, lengthComputable: true } as ProgressEvent);
+  }
+
+  sent(): void {
+    this.upload.onload?.();
+  }
+
+  respond(status: number, body: unknown): void {
+    this.status = status;
+    this.responseText = typeof body === 'string' ? body : JSON.stringify(body);
+    this.onload?.();
   }
 }
