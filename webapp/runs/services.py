@@ -8,7 +8,7 @@ from datetime import timedelta
 from typing import Iterable
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
@@ -270,47 +270,73 @@ def run_resume(*, run: Run, user: User) -> Run:
 # --- what workers report ----------------------------------------------------------------------
 
 
+SQLITE_ROWS_PER_STATEMENT = 2000  # 5 parameters a row, under SQLite's 32,766-variable limit
+
+
+def _insert_new_points(run_id: int, rows: list[tuple[str, int, float, float]]) -> list[tuple[str, int, float]]:
+    """INSERT ... ON CONFLICT DO NOTHING RETURNING: one statement stores the batch, skips points
+    already stored, and says which points were new. On PostgreSQL the batch travels as four
+    arrays (unnest), so any batch size is one round trip."""
+    table = MetricPoint._meta.db_table
+    conflict = "ON CONFLICT (run_id, name, step) DO NOTHING RETURNING name, step, value"
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            names, steps, values, walls = (list(column) for column in zip(*rows))
+            cursor.execute(
+                f"INSERT INTO {table} (run_id, name, step, value, wall) "
+                f"SELECT %s, * FROM unnest(%s::varchar[], %s::int[], %s::float8[], %s::float8[]) {conflict}",
+                [run_id, names, steps, values, walls],
+            )
+            return cursor.fetchall()
+        inserted = []
+        for start in range(0, len(rows), SQLITE_ROWS_PER_STATEMENT):
+            chunk = rows[start:start + SQLITE_ROWS_PER_STATEMENT]
+            placeholders = ",".join(["(%s, %s, %s, %s, %s)"] * len(chunk))
+            params = [item for name, step, value, wall in chunk for item in (run_id, name, step, value, wall)]
+            cursor.execute(f"INSERT INTO {table} (run_id, name, step, value, wall) VALUES {placeholders} {conflict}", params)
+            inserted.extend(cursor.fetchall())
+        return inserted
+
+
 def metrics_ingest(*, run: Run, points: list[tuple[str, int, float, float]]) -> int:
     """Stores (name, step, value, wall) points; a point already stored for (run, name, step) is
-    skipped, so a resent batch changes nothing. Updates the per-metric summaries. Returns the
-    number of new points."""
+    skipped, so a resent batch changes nothing. Updates the per-metric summaries from the points
+    that were new, in the same transaction. Returns the number of new points."""
     if not points:
         return 0
     unique = {(name, step): (value, wall) for name, step, value, wall in points}
-    existing = set(
-        MetricPoint.objects.filter(run=run, name__in={n for n, _ in unique}, step__in={s for _, s in unique})
-        .values_list("name", "step")
-    )
-    fresh = [(name, step, value, wall) for (name, step), (value, wall) in unique.items() if (name, step) not in existing]
-    if not fresh:
-        return 0
+    rows = [(name, step, value, wall) for (name, step), (value, wall) in unique.items()]
     with transaction.atomic():
-        MetricPoint.objects.bulk_create(
-            [MetricPoint(run=run, name=n, step=s, value=v, wall=w) for n, s, v, w in fresh], ignore_conflicts=True
-        )
+        inserted = _insert_new_points(run.pk, rows)
+        if not inserted:
+            return 0
         by_name: dict[str, list[tuple[int, float]]] = {}
-        for name, step, value, _ in fresh:
+        for name, step, value in inserted:
             by_name.setdefault(name, []).append((step, value))
         summaries = {s.name: s for s in MetricSummary.objects.select_for_update().filter(run=run, name__in=by_name)}
+        changed, created = [], []
         for name, values in by_name.items():
-            values.sort()
             summary = summaries.get(name)
             if summary is None:
                 first_step, first_value = values[0]
-                summary = MetricSummary(
-                    run=run, name=name, last=first_value, last_step=first_step, min=first_value, min_step=first_step,
-                    max=first_value, max_step=first_step, count=0,
-                )
-            for step, value in values:
-                if step >= summary.last_step:
-                    summary.last, summary.last_step = value, step
-                if value < summary.min:
-                    summary.min, summary.min_step = value, step
-                if value > summary.max:
-                    summary.max, summary.max_step = value, step
+                summary = MetricSummary(run=run, name=name, last=first_value, last_step=first_step, min=first_value,
+                                        min_step=first_step, max=first_value, max_step=first_step, count=0)
+                created.append(summary)
+            else:
+                changed.append(summary)
+            last_step, last = max(values)
+            low_value, low_step = min((v, s) for s, v in values)
+            high_value, high_step = max((v, -s) for s, v in values)
+            if last_step >= summary.last_step:
+                summary.last, summary.last_step = last, last_step
+            if low_value < summary.min:
+                summary.min, summary.min_step = low_value, low_step
+            if high_value > summary.max:
+                summary.max, summary.max_step = high_value, -high_step
             summary.count += len(values)
-            summary.save()
-    return len(fresh)
+        MetricSummary.objects.bulk_create(created)
+        MetricSummary.objects.bulk_update(changed, ["last", "last_step", "min", "min_step", "max", "max_step", "count"])
+    return len(inserted)
 
 
 def logs_append(*, run: Run, lines: list[tuple[float, str, str]]) -> None:
