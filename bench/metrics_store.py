@@ -1,0 +1,147 @@
+"""Benchmark of the metrics store on PostgreSQL: ingestion along the worker's real path, series
+reads downsampled to 1,000 points, and a page of the runs list with summaries.
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres .venv/bin/python bench/metrics_store.py [--full]
+
+Creates and drops its own database (distillery_bench_<random>). Prints a table and writes
+bench/results/metrics_store.json. --full is the issue's size (10 runs x 10 metrics x 100,000 steps);
+the default is a tenth of that (and a 100,000-point series instead of 1,000,000).
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import statistics
+import sys
+import time
+import uuid
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+
+def make_database() -> str:
+    import dj_database_url
+    import psycopg
+
+    base = os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/postgres")
+    cfg = dj_database_url.parse(base)
+    name = f"distillery_bench_{uuid.uuid4().hex[:8]}"
+    with psycopg.connect(host=cfg["HOST"], port=cfg["PORT"] or 5432, user=cfg["USER"], dbname="postgres",
+                         autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+    return base.rsplit("/", 1)[0] + "/" + name
+
+
+def drop_database(url: str) -> None:
+    import dj_database_url
+    import psycopg
+
+    cfg = dj_database_url.parse(url)
+    with psycopg.connect(host=cfg["HOST"], port=cfg["PORT"] or 5432, user=cfg["USER"], dbname="postgres",
+                         autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{cfg["NAME"]}" WITH (FORCE)')
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--full", action="store_true")
+    parser.add_argument("--batch", type=int, default=10_000, help="points per ingestion call (one worker flush)")
+    args = parser.parse_args()
+    steps = 100_000 if args.full else 10_000
+    runs_n, metrics_n = 10, 10
+
+    url = make_database()
+    os.environ["DATABASE_URL"] = url
+    os.environ["ALLOWED_HOSTS"] = "testserver"
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "webapp.settings")
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+    from rest_framework.test import APIClient
+
+    try:
+        call_command("migrate", "-v", "0")
+        from webapp.accounts.models import Membership, User, Workspace
+        from webapp.registry.models import Dataset, ModelAsset
+        from webapp.runs import selectors
+        from webapp.runs.models import Run
+        from webapp.runs.services import metrics_ingest
+
+        user = User.objects.create_user("bench", password="bench-password")
+        workspace = Workspace.objects.create(name="Bench", slug="bench")
+        Membership.objects.create(user=user, workspace=workspace, role="owner")
+        model = ModelAsset.objects.create(workspace=workspace, name="m", source="config", config={"model_type": "llama"})
+        dataset = Dataset.objects.create(workspace=workspace, name="d", kind="text", file="/dev/null", sha256="0",
+                                         row_count=1, size_bytes=1)
+        def new_run(i):
+            return Run(workspace=workspace, creator=user, name=f"run-{i}", method="lm_train", student=model,
+                       train_dataset=dataset, config={"training": {"learning_rate": 1e-3 * (i % 7)}})
+
+        runs = Run.objects.bulk_create([new_run(i) for i in range(runs_n)])
+        names = [f"train/metric_{m}" for m in range(metrics_n)]
+
+        # Ingestion: the worker's path, one call per flush, runs interleaved as concurrent runs would be.
+        per_run_steps = args.batch // metrics_n
+        total = 0
+        started = time.perf_counter()
+        for first in range(0, steps, per_run_steps):
+            for run in runs:
+                batch = [(name, step, 1.0 / (step + 1) + m, 1.7e9 + step)
+                         for step in range(first, min(first + per_run_steps, steps)) for m, name in enumerate(names)]
+                total += metrics_ingest(run=run, points=batch)
+        ingest_s = time.perf_counter() - started
+        resent = metrics_ingest(run=runs[0], points=batch)
+
+        # Series read: one long series on its own run.
+        long_points = 1_000_000 if args.full else 100_000
+        long_run = Run.objects.create(**{f.name: getattr(runs[0], f.name) for f in Run._meta.fields
+                                         if f.name not in ("id", "created_at")})
+        for first in range(0, long_points, 100_000):
+            metrics_ingest(run=long_run, points=[("long", s, float((s * 7919) % 997), 1.7e9 + s)
+                                                 for s in range(first, first + 100_000)])
+        series_name = "long"
+        timings = []
+        for _ in range(7):
+            t = time.perf_counter()
+            series = selectors.metric_series(run=long_run, names=[series_name], max_points=1000)
+            timings.append(time.perf_counter() - t)
+        assert len(series[0]["steps"]) <= 1000
+
+        # Runs list: 10,000 runs, a page of 50 with summaries, through the API.
+        Run.objects.bulk_create([new_run(i) for i in range(10_000 - runs_n - 1)], batch_size=2000)
+        client = APIClient()
+        client.force_authenticate(user)
+        list_timings = []
+        for _ in range(7):
+            with CaptureQueriesContext(connection) as queries:
+                t = time.perf_counter()
+                response = client.get("/api/v1/runs/?workspace=bench&page_size=50")
+                list_timings.append(time.perf_counter() - t)
+            assert response.status_code == 200 and len(response.json()["results"]) == 50
+        results = {
+            "machine": f"{platform.node()} ({os.cpu_count()} cores, {platform.processor() or platform.machine()})",
+            "points": total, "ingest_s": round(ingest_s, 2), "ingest_points_per_s": round(total / ingest_s),
+            "resent_batch_new_points": resent,
+            "series_points": long_points, "series_read_median_ms": round(statistics.median(timings) * 1000, 1),
+            "runs_list_median_ms": round(statistics.median(list_timings) * 1000, 1), "runs_list_queries": len(queries),
+        }
+    finally:
+        connection.close()
+        drop_database(url)
+    print(f"{'measure':40s} value")
+    for key, value in results.items():
+        print(f"{key:40s} {value}")
+    out = ROOT / "bench" / "results"
+    out.mkdir(exist_ok=True)
+    (out / "metrics_store.json").write_text(json.dumps(results, indent=2))
+
+
+if __name__ == "__main__":
+    main()
