@@ -187,6 +187,16 @@ describe('models', () => {
   });
 });
 
+describe('new run from a model', () => {
+  it('preselects the student and teacher named in the URL', async () => {
+    renderAt('/runs/new?method=kd_forward_kl&student=3&teacher=2');
+    const student = (await screen.findByLabelText('Student model')) as HTMLSelectElement;
+    await waitFor(() => expect(student.disabled).toBe(false));
+    expect(student.value).toBe('3');
+    expect(((await screen.findByLabelText('Teacher model')) as HTMLSelectElement).value).toBe('2');
+  });
+});
+
 describe('run templates', () => {
   const templates = [
     { id: 1, workspace: 'demo', name: 'train the teacher', description: 'Trains it.', method: 'lm_train', config: {}, student: 'teacher-init', teacher: '', train_dataset: 'corpus', validation_dataset: '', seed: 0, register_model_as: 'teacher' },

@@ -1,6 +1,6 @@
 // Chooses the runs table's extra columns: metric summaries (last, min, max) and config fields.
 
-import { useId, useState, type FormEvent } from 'react';
+import { useId, useRef, useState, type FormEvent, type KeyboardEvent } from 'react';
 import {
   columnKey, columnLabel, DEFAULT_COLUMNS, hasColumn, METRIC_STATS, moveColumn, toggleColumn, type RunColumn,
 } from '../lib/columns';
@@ -15,6 +15,14 @@ interface Props {
 export function ColumnPicker({ columns, onChange, metrics, configPaths }: Props) {
   const id = useId();
   const [path, setPath] = useState('');
+  const details = useRef<HTMLDetailsElement>(null);
+  // Escape closes the panel and returns focus to its toggle, as a menu would.
+  const onKeyDown = (event: KeyboardEvent) => {
+    if (event.key === 'Escape' && details.current?.open) {
+      details.current.open = false;
+      details.current.querySelector('summary')?.focus();
+    }
+  };
   // Offer what the runs on screen have, plus anything already chosen.
   const metricNames = [...new Set([...metrics, ...columns.flatMap((c) => (c.kind === 'metric' ? [c.name] : []))])].sort();
   const paths = [...new Set([...configPaths, ...columns.flatMap((c) => (c.kind === 'config' ? [c.path] : []))])].sort();
@@ -29,7 +37,7 @@ export function ColumnPicker({ columns, onChange, metrics, configPaths }: Props)
   };
 
   return (
-    <details className="column-picker" data-testid="runs-columns">
+    <details className="column-picker" data-testid="runs-columns" ref={details} onKeyDown={onKeyDown}>
       <summary>Columns ({columns.length})</summary>
       <div className="column-picker-panel">
         <div className="column-picker-section">

@@ -58,7 +58,7 @@ describe('runColor and comparableRun', () => {
   });
 
   it('puts inputs and seed next to the config for the diff', () => {
-    expect(comparableRun({ method: 'lm_train', seed: 1, resources: { gpus: 0 }, tags: [], config: { a: 1 } }, { student: 'tiny (#2)' }))
+    expect(comparableRun({ method: 'lm_train', seed: 1, resources: { gpus: 0 }, tags: [], config: { a: 1 } }, { student: 'tiny (#2)', teacher: null, validation_dataset: '' }))
       .toEqual({ method: 'lm_train', student: 'tiny (#2)', seed: 1, resources: { gpus: 0 }, tags: [], config: { a: 1 } });
   });
 });

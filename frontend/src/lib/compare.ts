@@ -86,7 +86,14 @@ export function runColor(index: number): string {
   return RUN_COLORS[((index % RUN_COLORS.length) + RUN_COLORS.length) % RUN_COLORS.length]!;
 }
 
-/** What the config diff compares for a run: its inputs and seed next to its config. */
-export function comparableRun(run: Pick<Run, 'method' | 'seed' | 'resources' | 'tags' | 'config'>, inputs: Record<string, string>): Record<string, unknown> {
-  return { method: run.method, ...inputs, seed: run.seed, resources: run.resources, tags: run.tags, config: run.config };
+/**
+ * What the config diff compares for a run: its inputs and seed next to its config. An input the
+ * run does not have (no teacher, no validation set) is left out, so the diff shows it as missing.
+ */
+export function comparableRun(
+  run: Pick<Run, 'method' | 'seed' | 'resources' | 'tags' | 'config'>,
+  inputs: Record<string, string | null | undefined>,
+): Record<string, unknown> {
+  const present = Object.fromEntries(Object.entries(inputs).filter(([, v]) => v !== null && v !== undefined && v !== ''));
+  return { method: run.method, ...present, seed: run.seed, resources: run.resources, tags: run.tags, config: run.config };
 }

@@ -202,7 +202,7 @@ function ConfigDiff({ runs, label, colorOf }: { runs: Run[]; label: (run: Run) =
   const datasets = useDatasets(workspace);
   const rows = useMemo(() => {
     const named = (list: { id: number; name: string }[] | undefined, id: number | null, what: string) =>
-      id === null ? '' : `${list?.find((x) => x.id === id)?.name ?? what} (#${id})`;
+      id === null ? null : `${list?.find((x) => x.id === id)?.name ?? what} (#${id})`;
     return diffConfigs(runs.map((run) => comparableRun(run, {
       student: named(models.data, run.student, 'model'),
       teacher: named(models.data, run.teacher, 'model'),

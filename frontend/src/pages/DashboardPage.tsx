@@ -89,14 +89,26 @@ const STATE_TEXT = { busy: 'busy', idle: 'idle', stale: 'stale', stopped: 'stopp
 function Workers() {
   const workers = useWorkers();
   const now = useNow();
-  const list = sortWorkers(workers.data ?? [], now);
+  const [showStopped, setShowStopped] = useState(false);
+  // Every worker process that ever ran is listed by the server; stopped ones are history.
+  const all = sortWorkers(workers.data ?? [], now);
+  const stopped = all.filter((w) => workerState(w, now) === 'stopped').length;
+  const list = showStopped ? all : all.filter((w) => workerState(w, now) !== 'stopped');
   return (
     <section className="run-section" aria-labelledby="workers-heading">
-      <h2 id="workers-heading">Workers</h2>
+      <div className="section-header">
+        <h2 id="workers-heading">Workers</h2>
+        {stopped > 0 && (
+          <label className="checkbox">
+            <input type="checkbox" checked={showStopped} onChange={(e) => setShowStopped(e.target.checked)} />
+            Show stopped workers ({stopped})
+          </label>
+        )}
+      </div>
       {workers.isPending && <p role="status">Loading workers…</p>}
       {workers.isError && <ErrorAlert error={workers.error} title="Cannot load the workers" />}
       {workers.data && list.length === 0 && (
-        <p className="muted">No worker has reported in: runs will wait in the queue until one starts.</p>
+        <p className="muted">No worker is running: runs will wait in the queue until one starts.</p>
       )}
       {list.length > 0 && (
         <div className="table-wrap">

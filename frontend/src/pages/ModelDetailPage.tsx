@@ -46,7 +46,10 @@ function ModelView({ model }: { model: Model }) {
             {model.architecture || 'unknown architecture'} · {formatCount(model.parameter_count)} parameters · from {model.source}
           </p>
         </div>
-        <Link className="button" to={`/runs/new`}>New run</Link>
+        <div className="run-actions">
+          <Link className="button" to={`/runs/new?student=${model.id}`}>Train it as a student</Link>
+          <Link className="button" to={`/runs/new?method=kd_forward_kl&teacher=${model.id}`}>Distil from it</Link>
+        </div>
       </div>
       <section className="run-section" aria-labelledby="model-details-heading">
         <h2 id="model-details-heading">Details</h2>

@@ -95,8 +95,9 @@ function NewRunForm({ current }: { current: Workspace }) {
   const [methodName, setMethodName] = useState(searchParams.get('method') ?? '');
   const [config, setConfig] = useState<Config>({});
   const [name, setName] = useState('');
-  const [student, setStudent] = useState('');
-  const [teacher, setTeacher] = useState('');
+  // `?student=ID&teacher=ID` preselect models (links from a model's page).
+  const [student, setStudent] = useState(searchParams.get('student') ?? '');
+  const [teacher, setTeacher] = useState(searchParams.get('teacher') ?? '');
   const [trainDataset, setTrainDataset] = useState('');
   const [validationDataset, setValidationDataset] = useState('');
   const [seed, setSeed] = useState('0');
