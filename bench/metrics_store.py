@@ -112,7 +112,7 @@ def main() -> None:
             t = time.perf_counter()
             series = selectors.metric_series(run=long_run, names=[series_name], max_points=1000)
             timings.append(time.perf_counter() - t)
-        assert len(series[0]["steps"]) <= 1000
+        assert len(series[0]["steps"]) <= 1000 and series[0]["downsampled"]
 
         # Runs list: 10,000 runs, a page of 50 with summaries, through the API.
         Run.objects.bulk_create([new_run(i) for i in range(10_000 - runs_n - 1)], batch_size=2000)

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 from functools import lru_cache
+from pathlib import Path
 
 from django.conf import settings
 from django.db import connection
@@ -16,12 +17,17 @@ from django.shortcuts import render
 ENTRY = "src/main.tsx"
 
 
-@lru_cache(maxsize=1)
 def _manifest_assets() -> dict:
     manifest_file = settings.FRONTEND_DIST / ".vite" / "manifest.json"
     if not manifest_file.exists():
         return {}
-    entry = json.loads(manifest_file.read_text())[ENTRY]
+    # Keyed by modification time, so a rebuild is picked up without restarting the server.
+    return _read_manifest(str(manifest_file), manifest_file.stat().st_mtime_ns)
+
+
+@lru_cache(maxsize=4)
+def _read_manifest(path: str, mtime_ns: int) -> dict:
+    entry = json.loads(Path(path).read_text())[ENTRY]
     return {"script": entry["file"], "styles": entry.get("css", [])}
 
 

@@ -66,3 +66,14 @@ class StrictSerializer(serializers.Serializer):
                     {name: [f"Unknown field. Allowed fields: {', '.join(sorted(self.fields))}."] for name in unknown}
                 )
         return super().to_internal_value(data)
+
+
+def paginated(item: type[serializers.Serializer], name: str) -> serializers.Serializer:
+    """The schema of a page of `item`s as Pagination answers it (count, next, previous, results)."""
+    page = type(name, (serializers.Serializer,), {
+        "count": serializers.IntegerField(),
+        "next": serializers.URLField(allow_null=True),
+        "previous": serializers.URLField(allow_null=True),
+        "results": item(many=True),
+    })
+    return page()

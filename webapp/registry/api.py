@@ -11,13 +11,14 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from webapp.accounts.selectors import workspace_get
-from webapp.common.api import Pagination, StrictSerializer
+from webapp.common.api import Pagination, StrictSerializer, paginated
 from webapp.common.errors import Invalid
 from webapp.registry import selectors, services
 from webapp.registry.models import DatasetKind, ModelSource
 
 WORKSPACE_PARAM = OpenApiParameter("workspace", str, description="Workspace slug to list from.")
 PREVIEW_ROWS = 20
+PAGE_PARAMS = [OpenApiParameter("page", int), OpenApiParameter("page_size", int, description="At most 500.")]
 
 
 class ModelOutput(serializers.Serializer):
@@ -41,11 +42,12 @@ class ModelListApi(APIView):
         name = serializers.CharField(max_length=100)
         source = serializers.ChoiceField(choices=[ModelSource.CONFIG, ModelSource.PATH, ModelSource.RUN])
         config = serializers.JSONField(required=False, help_text="transformers config dict (source=config)")
-        tokenizer_path = serializers.CharField(required=False, default="", help_text="(source=config)")
+        tokenizer_path = serializers.CharField(required=False, default="", help_text="Required with source=config.")
         path = serializers.CharField(required=False, help_text="Server-local model directory (source=path)")
         run = serializers.IntegerField(required=False, help_text="A succeeded run whose final model to register (source=run)")
 
-    @extend_schema(parameters=[WORKSPACE_PARAM], responses=ModelOutput(many=True))
+    @extend_schema(parameters=[WORKSPACE_PARAM, *PAGE_PARAMS], responses=paginated(ModelOutput, "ModelPage"),
+                   operation_id="models_list")
     def get(self, request):
         qs = selectors.models_for(user=request.user, workspace_slug=request.query_params.get("workspace"))
         paginator = Pagination()
@@ -108,7 +110,8 @@ class DatasetListApi(APIView):
         kind = serializers.ChoiceField(choices=DatasetKind.choices)
         file = serializers.FileField(help_text="JSONL: one JSON object per line.")
 
-    @extend_schema(parameters=[WORKSPACE_PARAM], responses=DatasetOutput(many=True))
+    @extend_schema(parameters=[WORKSPACE_PARAM, *PAGE_PARAMS], responses=paginated(DatasetOutput, "DatasetPage"),
+                   operation_id="datasets_list")
     def get(self, request):
         qs = selectors.datasets_for(user=request.user, workspace_slug=request.query_params.get("workspace"))
         paginator = Pagination()

@@ -9,7 +9,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from webapp.accounts.selectors import workspace_get
-from webapp.common.api import Pagination, StrictSerializer
+from webapp.common.api import Pagination, StrictSerializer, paginated
 from webapp.common.errors import Invalid, NotFound
 from webapp.registry.models import Dataset, ModelAsset
 from webapp.runs import selectors, services
@@ -141,9 +141,12 @@ class RunListApi(APIView):
             OpenApiParameter("created_after", str), OpenApiParameter("created_before", str),
             OpenApiParameter("metric", str, many=True, description="Summary filter, e.g. eval/loss.min<2.1 (repeatable)."),
             OpenApiParameter("config", str, many=True, description="Config filter, e.g. training.seed=1 (repeatable)."),
-            OpenApiParameter("ordering", str, description="created_at, name, status or metric:NAME:STAT; '-' descends."),
+            OpenApiParameter("ordering", str, description="created_at, finished_at, name, status or metric:NAME:STAT; "
+                                                           "'-' descends."),
+            OpenApiParameter("page", int), OpenApiParameter("page_size", int, description="At most 500."),
         ],
-        responses=RunOutput(many=True),
+        responses=paginated(RunOutput, "RunPage"),
+        operation_id="runs_list",
     )
     def get(self, request):
         qs = selectors.runs_for(
@@ -284,11 +287,15 @@ class LogLineOutput(serializers.Serializer):
     message = serializers.CharField()
 
 
+class LogPageOutput(serializers.Serializer):
+    results = LogLineOutput(many=True)
+
+
 class RunLogsApi(APIView):
     @extend_schema(
         parameters=[OpenApiParameter("after", int, description="Lines after this sequence number (paged)."),
                     OpenApiParameter("tail", int, description="Only the last N lines (at most 5000).")],
-        responses=LogLineOutput(many=True),
+        responses=LogPageOutput,
     )
     def get(self, request, pk: int):
         run = selectors.run_get(user=request.user, pk=pk)
@@ -328,12 +335,32 @@ class WorkerOutput(serializers.Serializer):
     current_run = serializers.IntegerField(source="current_run_id", allow_null=True)
     last_heartbeat = serializers.DateTimeField()
     stopped_at = serializers.DateTimeField(allow_null=True)
+    stale = serializers.SerializerMethodField(help_text="No heartbeat for RUN_HEARTBEAT_TIMEOUT_S seconds.")
+
+    def get_stale(self, worker) -> bool:
+        from datetime import timedelta
+
+        from django.conf import settings
+        from django.utils import timezone
+
+        return worker.stopped_at is None and \
+            timezone.now() - worker.last_heartbeat > timedelta(seconds=settings.RUN_HEARTBEAT_TIMEOUT_S)
 
 
 class WorkerListApi(APIView):
+    """Workers are shared by every workspace; the run a worker is busy with is shown only to
+    members of that run's workspace."""
+
     @extend_schema(responses=WorkerOutput(many=True))
     def get(self, request):
-        return Response(WorkerOutput(selectors.workers_all(), many=True).data)
+        workers = list(selectors.workers_all())
+        busy = {w.current_run_id for w in workers if w.current_run_id}
+        visible = set(selectors.runs_for(user=request.user).filter(pk__in=busy).values_list("pk", flat=True))
+        data = WorkerOutput(workers, many=True).data
+        for row in data:
+            if row["current_run"] not in visible:
+                row["current_run"] = None
+        return Response(data)
 
 
 # --- templates ------------------------------------------------------------------------------

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from asgiref.sync import sync_to_async
 from django.http import StreamingHttpResponse
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework.renderers import BaseRenderer, JSONRenderer
 from rest_framework.views import APIView
 
@@ -108,7 +108,11 @@ class RunEventsApi(APIView):
 
     renderer_classes = [JSONRenderer, EventStreamRenderer]
 
-    @extend_schema(responses={(200, "text/event-stream"): str})
+    @extend_schema(
+        parameters=[OpenApiParameter("cursor", str, description="Continue after this position (the `cursor` of a "
+                                     "/metrics/ answer); the Last-Event-ID header takes precedence.")],
+        responses={(200, "text/event-stream"): str},
+    )
     def get(self, request, pk: int):
         run = selectors.run_get(user=request.user, pk=pk)
         cursor = Cursor.parse(request.headers.get("Last-Event-ID") or request.query_params.get("cursor"))

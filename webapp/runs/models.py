@@ -186,3 +186,26 @@ class ShareLink(models.Model):
 
     class Meta:
         ordering = ["-created_at"]
+
+
+class MetricRollup(models.Model):
+    """Pre-aggregated buckets of a metric: steps [bucket * width, (bucket + 1) * width) reduced to
+    min, max, last and count. Kept at several widths (ROLLUP_WIDTHS) and updated on ingestion, so
+    a chart of a million-point series reads about a thousand rollup rows instead of every point."""
+
+    run = models.ForeignKey(Run, on_delete=models.CASCADE, related_name="+", db_index=False)
+    name = models.CharField(max_length=120)
+    width = models.IntegerField()
+    bucket = models.IntegerField()
+    min = models.FloatField()
+    max = models.FloatField()
+    last = models.FloatField()
+    last_step = models.IntegerField()
+    last_wall = models.FloatField()
+    count = models.IntegerField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["run", "name", "width", "bucket"], name="one_rollup_bucket")]
+
+
+ROLLUP_WIDTHS = (10, 100, 1000, 10000)

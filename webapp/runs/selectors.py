@@ -7,12 +7,23 @@ from datetime import datetime
 
 from django.db import connection
 from django.http import Http404
-from django.db.models import OuterRef, QuerySet, Subquery
+from django.db.models import F, OuterRef, QuerySet, Subquery
 from django.shortcuts import get_object_or_404
 
 from webapp.accounts.models import User
 from webapp.common.errors import Invalid
-from webapp.runs.models import Artifact, MetricPoint, MetricSummary, Run, RunLogLine, RunTemplate, ShareLink, Worker
+from webapp.runs.models import (
+    ROLLUP_WIDTHS,
+    Artifact,
+    MetricPoint,
+    MetricRollup,
+    MetricSummary,
+    Run,
+    RunLogLine,
+    RunTemplate,
+    ShareLink,
+    Worker,
+)
 
 
 def runs_for(*, user: User, workspace_slug: str | None = None, status: str | None = None) -> QuerySet[Run]:
@@ -87,6 +98,9 @@ def runs_search(qs: QuerySet[Run], params) -> QuerySet[Run]:
     ordering = params.get("ordering") or "-created_at"
     descending = ordering.startswith("-")
     key = ordering.lstrip("-")
+    if key == "finished_at":
+        return qs.order_by(F("finished_at").desc(nulls_last=True) if descending else F("finished_at").asc(nulls_last=True),
+                           "-id")
     if key in ("created_at", "name", "status"):
         return qs.order_by(ordering, "-id")
     parts = key.split(":")
@@ -94,7 +108,7 @@ def runs_search(qs: QuerySet[Run], params) -> QuerySet[Run]:
         expression = _summary_stat(parts[1], parts[2])
         order = expression.desc(nulls_last=True) if descending else expression.asc(nulls_last=True)
         return qs.order_by(order, "-id")
-    raise Invalid(f"Unknown ordering '{ordering}': use created_at, name, status or metric:NAME:STAT "
+    raise Invalid(f"Unknown ordering '{ordering}': use created_at, finished_at, name, status or metric:NAME:STAT "
                   "(STAT: last, min, max, count), with '-' for descending.", field="ordering")
 
 
@@ -110,42 +124,69 @@ def metric_summaries_by_run(*, run_ids: list[int]) -> dict[int, dict[str, Metric
     return result
 
 
-def _downsample(rows: list[tuple[int, float, float]], max_points: int) -> dict:
-    """Buckets (step, value, wall) rows into at most `max_points` points, keeping per bucket the
-    last point plus the min and max (so a chart can draw the band); the first and last points of
-    the series are kept exactly."""
-    if len(rows) <= max_points:
-        steps, values, walls = (list(col) for col in zip(*rows)) if rows else ([], [], [])
-        return {"steps": steps, "values": values, "walls": walls, "mins": values, "maxs": values, "downsampled": False}
-    inner = rows[1:-1]
-    buckets = max(max_points - 2, 1)
-    size = len(inner) / buckets
-    steps, values, walls, mins, maxs = [rows[0][0]], [rows[0][1]], [rows[0][2]], [rows[0][1]], [rows[0][1]]
-    for b in range(buckets):
-        chunk = inner[int(b * size): int((b + 1) * size)]
-        if not chunk:
+def _series(rows: list[tuple[int, float, float, float, float]], downsampled: bool) -> dict:
+    """(step, value, wall, min, max) rows -> the API's column arrays."""
+    steps, values, walls, mins, maxs = (list(column) for column in zip(*rows)) if rows else ([], [], [], [], [])
+    return {"steps": steps, "values": values, "walls": walls, "mins": mins, "maxs": maxs, "downsampled": downsampled}
+
+
+def _downsample(run: Run, name: str, max_points: int) -> dict:
+    """At most `max_points` points: the first and last points exactly, and between them one point
+    per step range (its last value) with the range's min and max, so a chart can draw the band.
+
+    The ranges are read from the widest rollup that fits inside them (MetricRollup), or from the
+    raw points when they are narrower than the finest rollup; the band is exact to that width.
+    """
+    points = MetricPoint.objects.filter(run=run, name=name)
+    first = points.order_by("step").values_list("step", "value", "wall").first()
+    last = points.order_by("-step").values_list("step", "value", "wall").first()
+    lo, hi = first[0], last[0]
+    inner = max_points - 2
+    span = (hi - lo + 1) / inner
+    widths = [w for w in ROLLUP_WIDTHS if w <= span]
+    if widths:
+        width = widths[-1]
+        rollups = MetricRollup.objects.filter(run=run, name=name, width=width).order_by("bucket").values_list(
+            "bucket", "last_step", "last", "last_wall", "min", "max")
+        parts = ((bucket * width, step, value, wall, low, high) for bucket, step, value, wall, low, high in rollups)
+    else:
+        parts = ((step, step, value, wall, value, value) for step, value, wall in
+                 points.order_by("step").values_list("step", "value", "wall"))
+    buckets: dict[int, list] = {}
+    for start, step, value, wall, low, high in parts:
+        index = min(int((start - lo) / span), inner - 1) if start > lo else 0
+        bucket = buckets.get(index)
+        if bucket is None:
+            buckets[index] = [step, value, wall, low, high]
             continue
-        last = chunk[-1]
-        chunk_values = [v for _, v, _ in chunk]
-        steps.append(last[0])
-        values.append(last[1])
-        walls.append(last[2])
-        mins.append(min(chunk_values))
-        maxs.append(max(chunk_values))
-    end = rows[-1]
-    steps.append(end[0]), values.append(end[1]), walls.append(end[2]), mins.append(end[1]), maxs.append(end[1])
-    return {"steps": steps, "values": values, "walls": walls, "mins": mins, "maxs": maxs, "downsampled": True}
+        if step > bucket[0]:
+            bucket[0], bucket[1], bucket[2] = step, value, wall
+        bucket[3], bucket[4] = min(bucket[3], low), max(bucket[4], high)
+    rows = [(lo, first[1], first[2], first[1], first[1])]
+    end_low, end_high = last[1], last[1]
+    for index in sorted(buckets):
+        step, value, wall, low, high = buckets[index]
+        if step == hi:  # the range that ends at the last point lends its band to that exact point
+            end_low, end_high = min(end_low, low), max(end_high, high)
+        elif step > lo:
+            rows.append((step, value, wall, low, high))
+    rows.append((hi, last[1], last[2], end_low, end_high))
+    return _series(rows, downsampled=True)
 
 
 def metric_series(*, run: Run, names: list[str] | None, max_points: int = 1000) -> list[dict]:
-    if not names:
-        names = list(run.metric_summaries.order_by("name").values_list("name", flat=True))
+    summaries = run.metric_summaries.filter(name__in=names) if names else run.metric_summaries.all()
+    summaries = {s.name: s for s in summaries}
     series = []
-    for name in names:
-        rows = list(
-            MetricPoint.objects.filter(run=run, name=name).order_by("step").values_list("step", "value", "wall")
-        )
-        series.append({"name": name, **_downsample(rows, max_points)})
+    for name in names or sorted(summaries):
+        summary = summaries.get(name)
+        if summary is None:
+            series.append({"name": name, **_series([], downsampled=False)})
+        elif summary.count <= max_points:
+            rows = MetricPoint.objects.filter(run=run, name=name).order_by("step").values_list("step", "value", "wall")
+            series.append({"name": name, **_series([(s, v, w, v, v) for s, v, w in rows], downsampled=False)})
+        else:
+            series.append({"name": name, **_downsample(run, name, max_points)})
     return series
 
 

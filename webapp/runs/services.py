@@ -21,7 +21,9 @@ from webapp.registry.models import Dataset, ModelAsset
 from webapp.runs.models import (
     FINAL_STATUSES,
     Artifact,
+    ROLLUP_WIDTHS,
     MetricPoint,
+    MetricRollup,
     MetricSummary,
     Run,
     RunLogLine,
@@ -273,12 +275,12 @@ def run_resume(*, run: Run, user: User) -> Run:
 SQLITE_ROWS_PER_STATEMENT = 2000  # 5 parameters a row, under SQLite's 32,766-variable limit
 
 
-def _insert_new_points(run_id: int, rows: list[tuple[str, int, float, float]]) -> list[tuple[str, int, float]]:
+def _insert_new_points(run_id: int, rows: list[tuple[str, int, float, float]]) -> list[tuple[str, int, float, float]]:
     """INSERT ... ON CONFLICT DO NOTHING RETURNING: one statement stores the batch, skips points
     already stored, and says which points were new. On PostgreSQL the batch travels as four
     arrays (unnest), so any batch size is one round trip."""
     table = MetricPoint._meta.db_table
-    conflict = "ON CONFLICT (run_id, name, step) DO NOTHING RETURNING name, step, value"
+    conflict = "ON CONFLICT (run_id, name, step) DO NOTHING RETURNING name, step, value, wall"
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             names, steps, values, walls = (list(column) for column in zip(*rows))
@@ -298,6 +300,54 @@ def _insert_new_points(run_id: int, rows: list[tuple[str, int, float, float]]) -
         return inserted
 
 
+ROLLUP_UPDATE = (
+    "min = {least}(r.min, excluded.min), max = {greatest}(r.max, excluded.max), "
+    "last = CASE WHEN excluded.last_step >= r.last_step THEN excluded.last ELSE r.last END, "
+    "last_wall = CASE WHEN excluded.last_step >= r.last_step THEN excluded.last_wall ELSE r.last_wall END, "
+    "last_step = {greatest}(r.last_step, excluded.last_step), count = r.count + excluded.count"
+)
+ROLLUP_COLUMNS = "(run_id, name, width, bucket, min, max, last, last_step, last_wall, count)"
+
+
+def _update_rollups(run_id: int, inserted: list[tuple[str, int, float, float]]) -> None:
+    """Folds new points into the rollup buckets of every width (one upsert for all of them)."""
+    buckets: dict[tuple[str, int, int], list] = {}
+    for width in ROLLUP_WIDTHS:
+        for name, step, value, wall in inserted:
+            key = (name, width, step // width)
+            bucket = buckets.get(key)
+            if bucket is None:
+                buckets[key] = [value, value, value, step, wall, 1]
+                continue
+            if value < bucket[0]:
+                bucket[0] = value
+            if value > bucket[1]:
+                bucket[1] = value
+            if step > bucket[3]:
+                bucket[2], bucket[3], bucket[4] = value, step, wall
+            bucket[5] += 1
+    rows = [(name, width, index, *agg) for (name, width, index), agg in buckets.items()]
+    table = MetricRollup._meta.db_table
+    conflict = "ON CONFLICT (run_id, name, width, bucket) DO UPDATE SET "
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            columns = [list(column) for column in zip(*rows)]
+            cursor.execute(
+                f"INSERT INTO {table} AS r {ROLLUP_COLUMNS} SELECT %s, * FROM unnest(%s::varchar[], %s::int[], "
+                "%s::int[], %s::float8[], %s::float8[], %s::float8[], %s::int[], %s::float8[], %s::int[]) "
+                + conflict + ROLLUP_UPDATE.format(least="LEAST", greatest="GREATEST"),
+                [run_id, *columns],
+            )
+            return
+        update = ROLLUP_UPDATE.format(least="min", greatest="max").replace("r.", f"{table}.")
+        per_statement = SQLITE_ROWS_PER_STATEMENT // 2
+        for start in range(0, len(rows), per_statement):
+            chunk = rows[start:start + per_statement]
+            placeholders = ",".join(["(" + ", ".join(["%s"] * 10) + ")"] * len(chunk))
+            cursor.execute(f"INSERT INTO {table} {ROLLUP_COLUMNS} VALUES {placeholders} {conflict}{update}",
+                           [item for row in chunk for item in (run_id, *row)])
+
+
 def metrics_ingest(*, run: Run, points: list[tuple[str, int, float, float]]) -> int:
     """Stores (name, step, value, wall) points; a point already stored for (run, name, step) is
     skipped, so a resent batch changes nothing. Updates the per-metric summaries from the points
@@ -310,8 +360,9 @@ def metrics_ingest(*, run: Run, points: list[tuple[str, int, float, float]]) -> 
         inserted = _insert_new_points(run.pk, rows)
         if not inserted:
             return 0
+        _update_rollups(run.pk, inserted)
         by_name: dict[str, list[tuple[int, float]]] = {}
-        for name, step, value in inserted:
+        for name, step, value, _ in inserted:
             by_name.setdefault(name, []).append((step, value))
         summaries = {s.name: s for s in MetricSummary.objects.select_for_update().filter(run=run, name__in=by_name)}
         changed, created = [], []
