@@ -67,3 +67,11 @@ def test_a_short_series_comes_back_whole(run):
     assert not series[0]["downsampled"] and len(series[0]["steps"]) == 50
     assert series[1] == {"name": "missing", "steps": [], "values": [], "walls": [], "mins": [], "maxs": [],
                          "downsampled": False}
+
+
+def test_metric_names_with_quotes_backslashes_and_commas_survive_ingestion(run):
+    names = ['eval/"quoted"', "back\\slash", "a,b{c}", "unicode/λ"]
+    assert metrics_ingest(run=run, points=[(name, 1, 0.5, 1.0) for name in names]) == 4
+    stored = sorted(run.metric_points.values_list("name", flat=True))
+    assert stored == sorted(names)
+    assert sorted(MetricRollup.objects.filter(run=run, width=10).values_list("name", flat=True)) == sorted(names)

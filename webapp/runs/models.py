@@ -208,4 +208,4 @@ class MetricRollup(models.Model):
         constraints = [models.UniqueConstraint(fields=["run", "name", "width", "bucket"], name="one_rollup_bucket")]
 
 
-ROLLUP_WIDTHS = (10, 100, 1000, 10000)
+ROLLUP_WIDTHS = (10, 100, 1000)
