@@ -31,7 +31,8 @@ export class ApiError extends Error {
 export interface RequestOptions {
   method?: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
   body?: unknown;
-  query?: Record<string, string | number | undefined | null>;
+  /** A list value repeats the parameter (`metric=a&metric=b`); empty values are left out. */
+  query?: Record<string, string | number | boolean | readonly string[] | undefined | null>;
   signal?: AbortSignal;
 }
 
@@ -39,7 +40,12 @@ export interface RequestOptions {
 export function apiUrl(path: string, query?: RequestOptions['query']): string {
   const url = new URL(/^https?:\/\//.test(path) ? path : `${API_BASE}${path}`, window.location.origin);
   for (const [key, value] of Object.entries(query ?? {})) {
-    if (value !== undefined && value !== null && value !== '') url.searchParams.set(key, String(value));
+    if (Array.isArray(value)) {
+      url.searchParams.delete(key);
+      for (const item of value) if (item !== '') url.searchParams.append(key, item);
+    } else if (value !== undefined && value !== null && value !== '') {
+      url.searchParams.set(key, String(value));
+    }
   }
   return url.origin === window.location.origin ? `${url.pathname}${url.search}` : url.toString();
 }

@@ -2,8 +2,9 @@
 
 import { apiRequest, apiUrl, listAll, listItems } from './client';
 import type {
-  ApiToken, Artifact, CreatedApiToken, Dataset, DatasetDetail, ListResponse, LoginRequest, LogsResponse, Method,
-  MetricSeriesResponse, Model, ModelRegisterRequest, Paginated, Run, RunCreateRequest, RunListParams, RunTemplate,
+  ApiToken, Artifact, AuditEvent, CompareResponse, CreatedApiToken, Dataset, DatasetDetail, ListResponse, LoginRequest,
+  LogsResponse, Method, MetricSeriesResponse, Model, ModelRegisterRequest, MultiSeriesResponse, Paginated, Run,
+  RunCloneRequest, RunCreateRequest, RunListParams, RunPatch, RunTemplate, ShareLink, ShareLinkCreateRequest, SharedView,
   User, Worker, Workspace, WorkspaceDetail, WorkspaceMember, WorkspaceRole,
 } from './types';
 
@@ -21,6 +22,20 @@ export const getWorkspace = (slug: string) => apiRequest<WorkspaceDetail>(`/work
 
 export const addMember = (slug: string, body: { username: string; role: WorkspaceRole }) =>
   apiRequest<WorkspaceMember>(`/workspaces/${encodeURIComponent(slug)}/members/`, { method: 'POST', body });
+
+const memberPath = (slug: string, username: string) =>
+  `/workspaces/${encodeURIComponent(slug)}/members/${encodeURIComponent(username)}/`;
+
+export const changeMemberRole = (slug: string, username: string, role: WorkspaceRole) =>
+  apiRequest<WorkspaceMember>(memberPath(slug, username), { method: 'PATCH', body: { role } });
+
+/** Removes a member; with your own username, leaves the workspace. */
+export const removeMember = (slug: string, username: string) =>
+  apiRequest<void>(memberPath(slug, username), { method: 'DELETE' });
+
+/** A page of the workspace's audit log, newest first. */
+export const listAuditEvents = (slug: string, page: number, signal?: AbortSignal) =>
+  apiRequest<Paginated<AuditEvent>>(`/workspaces/${encodeURIComponent(slug)}/audit/`, { query: { page }, signal });
 
 export const listTokens = async () => listItems(await apiRequest<ListResponse<ApiToken>>('/tokens/'));
 
@@ -58,6 +73,17 @@ export const createRun = (body: RunCreateRequest) => apiRequest<Run>('/runs/', {
 
 export const cancelRun = (id: number) => apiRequest<Run>(`/runs/${id}/cancel/`, { method: 'POST' });
 
+export const updateRun = (id: number, body: RunPatch) => apiRequest<Run>(`/runs/${id}/`, { method: 'PATCH', body });
+
+/** A new run with the same everything; its parent is this run. */
+export const retryRun = (id: number) => apiRequest<Run>(`/runs/${id}/retry/`, { method: 'POST' });
+
+/** A new run from this one with edits (config edits deep-merged); its parent is this run. */
+export const cloneRun = (id: number, body: RunCloneRequest) => apiRequest<Run>(`/runs/${id}/clone/`, { method: 'POST', body });
+
+/** Puts a failed or cancelled run with a checkpoint back in the queue (409 with the reason otherwise). */
+export const resumeRun = (id: number) => apiRequest<Run>(`/runs/${id}/resume/`, { method: 'POST' });
+
 /** Series of the named metrics (all of them when `names` is empty) and the stream cursor of this snapshot. */
 export const getMetrics = (id: number, names: readonly string[], maxPoints = 1000, signal?: AbortSignal) =>
   apiRequest<MetricSeriesResponse>(`/runs/${id}/metrics/`, {
@@ -82,6 +108,33 @@ export const listArtifacts = async (id: number) =>
  * after a reconnect the browser's Last-Event-ID takes precedence on the server.
  */
 export const runEventsUrl = (id: number, cursor?: string | null) => apiUrl(`/runs/${id}/events/`, { cursor });
+
+// --- compare and share links -------------------------------------------------------------------
+
+export const compareRuns = (ids: readonly number[], signal?: AbortSignal) =>
+  apiRequest<CompareResponse>('/compare/', { query: { runs: ids.join(',') }, signal });
+
+/** Series of several runs in one request (all metrics when `names` is empty). */
+export const getRunsSeries = (ids: readonly number[], names: readonly string[], maxPoints = 1000, signal?: AbortSignal) =>
+  apiRequest<MultiSeriesResponse>('/series/', { query: { runs: ids.join(','), names: names.join(','), max_points: maxPoints }, signal });
+
+export const listShareLinks = async (workspace: string) =>
+  listItems(await apiRequest<ListResponse<ShareLink>>('/share-links/', { query: { workspace } }));
+
+export const createShareLink = (body: ShareLinkCreateRequest) =>
+  apiRequest<ShareLink>('/share-links/', { method: 'POST', body });
+
+export const revokeShareLink = (id: number) => apiRequest<void>(`/share-links/${id}/`, { method: 'DELETE' });
+
+/** What a share link shows; needs no account (404 once revoked). */
+export const getShared = (token: string, signal?: AbortSignal) =>
+  apiRequest<SharedView>(`/shared/${encodeURIComponent(token)}/`, { signal });
+
+export const getSharedSeries = (token: string, names: readonly string[], maxPoints = 1000, signal?: AbortSignal) =>
+  apiRequest<MultiSeriesResponse>(`/shared/${encodeURIComponent(token)}/series/`, {
+    query: { names: names.join(','), max_points: maxPoints },
+    signal,
+  });
 
 // --- workers ------------------------------------------------------------------------------------
 

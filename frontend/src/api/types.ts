@@ -200,7 +200,10 @@ export interface Run {
   resources: RunResources;
   tags: string[];
   notes: string;
+  /** Marked by a member to find it again; `?starred=true` lists only these. */
+  starred?: boolean;
   creator: string | number | null;
+  /** The run this one was retried or cloned from. */
   parent: number | null;
   worker: string | null;
   error_message: string | null;
@@ -209,7 +212,7 @@ export interface Run {
   metric_names?: string[];
   /** Not in API.md: last/min/max per metric name; the runs table reads train/loss's `last` here. */
   summaries?: Record<string, MetricSummary>;
-  /** Not in API.md: 1 for the first try, more after a resume. */
+  /** 1 for the first try, more after a resume. */
   attempt?: number;
   /** Name under which a succeeded run's final model is registered automatically ('' for none). */
   register_model_as?: string;
@@ -239,8 +242,101 @@ export interface RunListParams {
   workspace: string;
   /** One status, or several separated by commas ("running,queued"). */
   status?: RunStatus | (string & {});
-  /** Any other query parameter the server's pagination links carry (page, cursor, offset...). */
-  [param: string]: string | undefined;
+  /**
+   * The other filters (method, tag, starred, q, created_after...), ordering, page, and the
+   * repeatable `metric` and `config` filters as lists.
+   */
+  [param: string]: string | readonly string[] | undefined;
+}
+
+/** PATCH /runs/{id}/: what can change on a run at any time. */
+export interface RunPatch {
+  name?: string;
+  notes?: string;
+  tags?: string[];
+  starred?: boolean;
+}
+
+/** POST /runs/{id}/clone/: the edits; `config` is deep-merged into the original's. */
+export interface RunCloneRequest {
+  name?: string;
+  config?: Record<string, unknown>;
+  seed?: number;
+  resources?: RunResources;
+  tags?: string[];
+  notes?: string;
+  student?: number;
+  teacher?: number | null;
+  train_dataset?: number;
+  validation_dataset?: number | null;
+}
+
+// --- compare and share links --------------------------------------------------------------------
+
+/**
+ * The server's config diff: `values[path][runId]` for every flattened config path plus `method`,
+ * `seed`, `student`, `teacher`, `train_dataset` and `validation_dataset`; a path a run lacks is
+ * null there. `differing` lists the paths whose values are not all equal.
+ */
+export interface ConfigDiff {
+  values: Record<string, Record<string, unknown>>;
+  differing: string[];
+}
+
+/** GET /compare/?runs=1,2 */
+export interface CompareResponse {
+  runs: Run[];
+  config: ConfigDiff;
+}
+
+/** One series of one run, from GET /series/ or /shared/{token}/series/. */
+export interface RunMetricSeries extends MetricSeries {
+  run: number;
+}
+
+export interface MultiSeriesResponse {
+  series: RunMetricSeries[];
+}
+
+export interface ShareLink {
+  id: number;
+  workspace: string;
+  token: string;
+  /** Path of the public page, "/shared/<token>" (no origin). */
+  url: string;
+  title: string;
+  runs: number[];
+  created_by?: string | null;
+  created_at: string;
+}
+
+export interface ShareLinkCreateRequest {
+  workspace: string;
+  runs: number[];
+  title?: string;
+}
+
+/** GET /shared/{token}/ (no account needed); `workspace` is the workspace's name. */
+export interface SharedView {
+  title: string;
+  workspace: string;
+  created_at: string;
+  runs: Run[];
+  config: ConfigDiff;
+}
+
+// --- audit log ---------------------------------------------------------------------------------
+
+export interface AuditEvent {
+  id: number;
+  actor: string | null;
+  /** run.create, run.cancel, run.resume, share.create, share.revoke, member.add, member.role, member.remove... */
+  action: string;
+  /** "run", "sharelink", "user"... */
+  target_type: string;
+  target_id: string;
+  detail: Record<string, unknown> | null;
+  created_at: string;
 }
 
 // --- metrics, logs, artifacts, events ------------------------------------------------------------
@@ -327,6 +423,8 @@ export interface Worker {
   current_run: number | null;
   last_heartbeat: string | null;
   stopped_at?: string | null;
+  /** The server's verdict: no heartbeat for its RUN_HEARTBEAT_TIMEOUT_S. */
+  stale?: boolean;
 }
 
 // --- templates -----------------------------------------------------------------------------------
