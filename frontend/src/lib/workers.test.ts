@@ -22,6 +22,12 @@ describe('workerState', () => {
     expect(workerState(worker({ last_heartbeat: null }), now)).toBe('stale');
   });
 
+  it('takes the server\'s word on staleness when it sends one', () => {
+    expect(workerState(worker({ stale: true }), now)).toBe('stale');
+    expect(workerState(worker({ last_heartbeat: '2025-11-23T11:50:00Z', stale: false, current_run: 4 }), now)).toBe('busy');
+    expect(workerState(worker({ stale: true, stopped_at: '2025-11-23T11:59:55Z' }), now)).toBe('stopped');
+  });
+
   it('is stopped once the worker said so', () => {
     expect(workerState(worker({ stopped_at: '2025-11-23T11:59:55Z' }), now)).toBe('stopped');
   });

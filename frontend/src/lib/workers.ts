@@ -1,4 +1,6 @@
-// How the dashboard describes a worker: busy, idle, stale (no heartbeat for a minute) or stopped.
+// How the dashboard describes a worker: busy, idle, stale (no heartbeat for a while) or stopped.
+// The server says whether a worker is stale (`stale`, against its own heartbeat timeout); the
+// 60-second rule here is only for a server that does not send it.
 
 import type { Worker, WorkerGpu } from '../api/types';
 import { toDate } from './format';
@@ -13,10 +15,13 @@ export function heartbeatAge(worker: Pick<Worker, 'last_heartbeat'>, nowMs: numb
   return date ? Math.max(0, (nowMs - date.getTime()) / 1000) : null;
 }
 
-export function workerState(worker: Pick<Worker, 'last_heartbeat' | 'stopped_at' | 'current_run'>, nowMs: number): WorkerState {
+type WorkerFields = Pick<Worker, 'last_heartbeat' | 'stopped_at' | 'current_run' | 'stale'>;
+
+export function workerState(worker: WorkerFields, nowMs: number): WorkerState {
   if (worker.stopped_at) return 'stopped';
   const age = heartbeatAge(worker, nowMs);
-  if (age === null || age > STALE_AFTER_S) return 'stale';
+  const stale = typeof worker.stale === 'boolean' ? worker.stale : age === null || age > STALE_AFTER_S;
+  if (stale) return 'stale';
   return worker.current_run !== null && worker.current_run !== undefined ? 'busy' : 'idle';
 }
 
@@ -28,7 +33,7 @@ export function formatGpu(gpu: WorkerGpu): string {
 }
 
 /** Workers that can take work first, then stale, then stopped; by hostname within each. */
-export function sortWorkers<T extends Pick<Worker, 'hostname' | 'last_heartbeat' | 'stopped_at' | 'current_run'>>(workers: readonly T[], nowMs: number): T[] {
+export function sortWorkers<T extends WorkerFields & Pick<Worker, 'hostname'>>(workers: readonly T[], nowMs: number): T[] {
   const rank: Record<WorkerState, number> = { busy: 0, idle: 0, stale: 1, stopped: 2 };
   return [...workers].sort((a, b) =>
     rank[workerState(a, nowMs)] - rank[workerState(b, nowMs)] || a.hostname.localeCompare(b.hostname));

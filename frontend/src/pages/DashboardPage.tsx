@@ -14,7 +14,7 @@ import { useDocumentTitle } from '../hooks/useDocumentTitle';
 import { formatAgo, formatDateTime, formatMetricValue } from '../lib/format';
 import { recentFinished } from '../lib/runStatus';
 import { canWrite } from '../lib/workspace';
-import { formatGpu, heartbeatAge, sortWorkers, STALE_AFTER_S, workerState } from '../lib/workers';
+import { formatGpu, heartbeatAge, sortWorkers, workerState } from '../lib/workers';
 
 const RECENT = 10;
 
@@ -114,7 +114,7 @@ function Workers() {
         <div className="table-wrap">
           <table className="table" data-testid="dashboard-workers">
             <caption className="table-caption">
-              A worker is stale when its last heartbeat is more than {STALE_AFTER_S} s old.
+              A worker is stale when the server has had no heartbeat from it for longer than its heartbeat timeout.
             </caption>
             <thead>
               <tr>
