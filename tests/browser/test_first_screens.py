@@ -6,53 +6,11 @@ from __future__ import annotations
 import re
 
 import pytest
-from playwright.sync_api import expect, sync_playwright
+from playwright.sync_api import expect
 
-from tests.integration.stack import Stack, register_kit
+from tests.browser.helpers import choose, sign_in
 
 pytestmark = pytest.mark.browser
-
-# The machine is shared with a training worker: give pages time rather than fail on a busy core.
-expect.set_options(timeout=30_000)
-
-CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                  "--disable-component-update", "--disable-sync", "--no-first-run"]
-
-
-@pytest.fixture(scope="module")
-def stack(tmp_path_factory):
-    stack = Stack("embedded", tmp_path_factory.mktemp("browser"))
-    try:
-        stack.start()
-        register_kit(stack)
-        yield stack
-    finally:
-        stack.stop()
-
-
-@pytest.fixture
-def page(stack):
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_FLAGS)
-        page = browser.new_page()
-        page.set_default_timeout(30_000)
-        yield page
-        browser.close()
-
-
-def sign_in(page, stack):
-    page.goto(stack.base_url + "/runs")
-    expect(page).to_have_url(re.compile(r"/login"))
-    page.get_by_label("Username").fill("alice")
-    page.get_by_label("Password").fill("alice-password-1")
-    page.get_by_role("button", name=re.compile("Sign in", re.I)).click()
-    expect(page).to_have_url(re.compile(r"/runs$"))
-    expect(page.get_by_text(re.compile("No runs in Lab yet|from-the-browser"))).to_be_visible()
-
-
-def choose(page, label: str, text: str) -> None:
-    select = page.get_by_label(label)
-    select.select_option(value=select.locator("option", has_text=text).first.get_attribute("value"))
 
 
 def test_a_wrong_password_shows_the_servers_message(page, stack):

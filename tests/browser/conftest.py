@@ -1,0 +1,42 @@
+"""One live stack (uvicorn + worker, embedded) for every browser test, Debian's Chromium driven by
+Playwright, and a screenshot of every test's last page under the test output folder."""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import expect, sync_playwright
+
+from tests.integration.stack import ROOT, Stack, register_kit
+
+# The machine is shared with a training worker: give pages time rather than fail on a busy core.
+expect.set_options(timeout=30_000)
+
+CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                  "--disable-component-update", "--disable-sync", "--no-first-run"]
+SCREENSHOTS = Path(os.environ.get("DISTILLERY_DATA_DIR", ROOT / "var" / "test")) / "screenshots"
+
+
+@pytest.fixture(scope="session")
+def stack(tmp_path_factory):
+    stack = Stack("embedded", tmp_path_factory.mktemp("browser"))
+    try:
+        stack.start()
+        stack.kit = register_kit(stack)
+        yield stack
+    finally:
+        stack.stop()
+
+
+@pytest.fixture
+def page(stack, request):
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_FLAGS)
+        context = browser.new_context(viewport={"width": 1280, "height": 900})
+        page = context.new_page()
+        page.set_default_timeout(30_000)
+        yield page
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(SCREENSHOTS / f"{request.node.name}.png"), full_page=True)
+        browser.close()
