@@ -25,6 +25,7 @@ from django.db import close_old_connections
 from webapp.runs import services
 from webapp.runs.models import Run, RunStatus
 from worker import lifecycle
+from worker.system_metrics import SAMPLE_INTERVAL_S, SystemSampler
 
 log = logging.getLogger("worker")
 
@@ -166,8 +167,9 @@ def _supervise(run: Run, output_dir: Path) -> str:
     read_fd, write_fd = os.pipe()
     env = {**os.environ, "PYTHONUNBUFFERED": "1", "HF_HUB_OFFLINE": "1", "TOKENIZERS_PARALLELISM": "false"}
     gpus = int(run.resources.get("gpus", 0) or 0)
-    if gpus == 0:
-        env["CUDA_VISIBLE_DEVICES"] = ""
+    # The run sees exactly the GPUs it asked for (none for a CPU run), numbered from 0 inside it.
+    gpu_indices = [g["index"] for g in lifecycle.identity()["gpus"]][:gpus]
+    env["CUDA_VISIBLE_DEVICES"] = ",".join(str(i) for i in gpu_indices)
     python = settings.ENGINE_PYTHON or sys.executable
     process = subprocess.Popen(
         [python, "-m", "engine", "run", str(spec_file), "--events-fd", str(write_fd)],
@@ -179,9 +181,10 @@ def _supervise(run: Run, output_dir: Path) -> str:
     threading.Thread(target=_pump, args=(os.fdopen(read_fd, "rb"), lines, "events"), daemon=True).start()
     threading.Thread(target=_pump, args=(process.stdout, lines, "stderr"), daemon=True).start()
     recorder = EventRecorder(run)
+    sampler = SystemSampler(process.pid, gpu_indices)
     recorder.logs.append((time.time(), "info", f"attempt {run.attempt} on {run.worker}: {' '.join(process.args[1:4])}"))
 
-    open_streams, last_flush, last_beat = 2, 0.0, 0.0
+    open_streams, last_flush, last_beat, last_sample = 2, 0.0, 0.0, 0.0
     term_sent_at: float | None = None
     reason = ""
     while open_streams:
@@ -197,6 +200,9 @@ def _supervise(run: Run, output_dir: Path) -> str:
         if now - last_flush >= FLUSH_INTERVAL_S:
             recorder.flush()
             last_flush = now
+        if now - last_sample >= SAMPLE_INTERVAL_S and process.poll() is None:
+            last_sample = now
+            recorder.metrics.extend(sampler.sample())
         if now - last_beat >= HEARTBEAT_INTERVAL_S:
             last_beat = now
             cancel = services.run_heartbeat(run=run)

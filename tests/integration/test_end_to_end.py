@@ -48,6 +48,7 @@ def test_a_teacher_is_trained_registered_and_distilled_into_a_student(stack, kit
     done = stack.wait_for_status(teacher_run["id"], {"succeeded", "failed"})
     assert done["status"] == "succeeded", done["error_message"]
     assert done["summaries"]["train/loss"]["count"] >= 6 and "eval/loss" in done["summaries"]
+    assert done["summaries"]["system/memory_mb"]["max"] > 0 and "system/cpu_percent" in done["summaries"]
     assert done["progress"]["step"] == TINY_TRAINING["max_steps"]
 
     artifacts = stack.ok("GET", f"/api/v1/runs/{teacher_run['id']}/artifacts/")
