@@ -76,6 +76,7 @@ class RunOutput(serializers.Serializer):
     starred = serializers.BooleanField()
     creator = serializers.CharField(source="creator.username", allow_null=True, default=None)
     parent = serializers.IntegerField(source="parent_id", allow_null=True)
+    sweep = serializers.IntegerField(source="sweep_id", allow_null=True)
     worker = serializers.CharField()
     attempt = serializers.IntegerField()
     error_message = serializers.CharField()
@@ -137,6 +138,7 @@ class RunListApi(APIView):
             OpenApiParameter("workspace", str), OpenApiParameter("status", str, description="Comma-separated statuses."),
             OpenApiParameter("method", str), OpenApiParameter("tag", str), OpenApiParameter("creator", str),
             OpenApiParameter("student", int), OpenApiParameter("teacher", int), OpenApiParameter("train_dataset", int),
+            OpenApiParameter("sweep", int),
             OpenApiParameter("starred", bool), OpenApiParameter("q", str, description="Name contains."),
             OpenApiParameter("created_after", str), OpenApiParameter("created_before", str),
             OpenApiParameter("metric", str, many=True, description="Summary filter, e.g. eval/loss.min<2.1 (repeatable)."),
@@ -546,3 +548,78 @@ class SharedSeriesApi(APIView):
     def get(self, request, token: str):
         link = selectors.share_link_by_token(token=token)
         return Response({"series": _series_for_runs(list(link.runs.order_by("id")), request)})
+
+
+# --- sweeps ---------------------------------------------------------------------------------
+
+
+class SweepOutput(serializers.Serializer):
+    id = serializers.IntegerField()
+    workspace = serializers.CharField(source="workspace.slug")
+    name = serializers.CharField()
+    method = serializers.CharField()
+    strategy = serializers.CharField()
+    parameters = serializers.JSONField()
+    metric = serializers.CharField()
+    goal = serializers.CharField()
+    creator = serializers.CharField(source="creator.username", allow_null=True, default=None)
+    created_at = serializers.DateTimeField()
+
+
+class SweepBestOutput(serializers.Serializer):
+    run = serializers.IntegerField()
+    value = serializers.FloatField()
+
+
+class SweepDetailOutput(SweepOutput):
+    runs = RunOutput(many=True)
+    best = SweepBestOutput(allow_null=True)
+
+
+class SweepListApi(APIView):
+    class Input(RunListApi.Input):
+        parameters = serializers.DictField(help_text='{"config.training.learning_rate": [1e-3, 3e-3]} (grid) or '
+                                                     '{"config.alpha": {"min": 0, "max": 1}} (random)')
+        strategy = serializers.ChoiceField(choices=["grid", "random"])
+        count = serializers.IntegerField(required=False, default=0, help_text="Runs to sample (random).")
+        metric = serializers.CharField(required=False, default="eval/loss")
+        goal = serializers.ChoiceField(choices=["min", "max"], required=False, default="min")
+
+    @extend_schema(parameters=[OpenApiParameter("workspace", str)], responses=SweepOutput(many=True))
+    def get(self, request):
+        return Response(SweepOutput(selectors.sweeps_for(user=request.user,
+                                                         workspace_slug=request.query_params.get("workspace")),
+                                    many=True).data)
+
+    @extend_schema(request=Input, responses={201: SweepDetailOutput})
+    def post(self, request):
+        from webapp.runs.sweeps import sweep_create
+
+        data = self.Input(data=request.data)
+        data.is_valid(raise_exception=True)
+        d = dict(data.validated_data)
+        workspace = workspace_get(user=request.user, slug=d.pop("workspace"))
+        sweep_fields = {key: d.pop(key) for key in ("parameters", "strategy", "count", "metric", "goal")}
+        name = d.pop("name") or d["method"]
+        base = {**d, "student": _in_workspace(ModelAsset, d["student"], workspace, "student"),
+                "teacher": _in_workspace(ModelAsset, d["teacher"], workspace, "teacher"),
+                "train_dataset": _in_workspace(Dataset, d["train_dataset"], workspace, "train_dataset"),
+                "validation_dataset": _in_workspace(Dataset, d["validation_dataset"], workspace, "validation_dataset")}
+        sweep = sweep_create(workspace=workspace, user=request.user, name=name, base=base, **sweep_fields)
+        return Response(_sweep_detail(sweep), status=status.HTTP_201_CREATED)
+
+
+def _sweep_detail(sweep) -> dict:
+    from webapp.runs.sweeps import sweep_best
+
+    runs = list(sweep.runs.select_related("workspace", "creator").order_by("id"))
+    summaries = selectors.metric_summaries_by_run(run_ids=[r.id for r in runs])
+    return {**SweepOutput(sweep).data,
+            "runs": RunOutput(runs, many=True, context={"summaries": summaries}).data,
+            "best": sweep_best(sweep=sweep, summaries=summaries)}
+
+
+class SweepDetailApi(APIView):
+    @extend_schema(responses=SweepDetailOutput)
+    def get(self, request, pk: int):
+        return Response(_sweep_detail(selectors.sweep_get(user=request.user, pk=pk)))

@@ -18,6 +18,23 @@ class RunStatus(models.TextChoices):
 FINAL_STATUSES = frozenset({RunStatus.SUCCEEDED, RunStatus.FAILED, RunStatus.CANCELLED})
 
 
+class Sweep(models.Model):
+    """A group of runs over a grid or a random sample of named config fields, ranked by one metric."""
+
+    workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="sweeps")
+    creator = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    name = models.CharField(max_length=200)
+    method = models.CharField(max_length=60)
+    strategy = models.CharField(max_length=10, choices=[("grid", "Grid"), ("random", "Random")])
+    parameters = models.JSONField(help_text='{"config.training.learning_rate": [1e-3, 3e-3], ...}')
+    metric = models.CharField(max_length=120, default="eval/loss")
+    goal = models.CharField(max_length=3, choices=[("min", "Minimise"), ("max", "Maximise")], default="min")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+
 class Run(models.Model):
     workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="runs")
     creator = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="runs")
@@ -47,6 +64,7 @@ class Run(models.Model):
     cancel_requested = models.BooleanField(default=False)
     attempt = models.PositiveIntegerField(default=0)
     parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL, related_name="children")
+    sweep = models.ForeignKey(Sweep, null=True, blank=True, on_delete=models.SET_NULL, related_name="runs")
     tags = models.JSONField(default=list, blank=True)
     notes = models.TextField(blank=True)
     starred = models.BooleanField(default=False)

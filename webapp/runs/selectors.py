@@ -22,6 +22,7 @@ from webapp.runs.models import (
     RunLogLine,
     RunTemplate,
     ShareLink,
+    Sweep,
     Worker,
 )
 
@@ -56,7 +57,7 @@ def runs_search(qs: QuerySet[Run], params) -> QuerySet[Run]:
     ordering: created_at, name, status, or metric:NAME:STAT, each with a leading '-' for descending.
     """
     simple = {"method": "method", "creator": "creator__username", "student": "student_id",
-              "teacher": "teacher_id", "train_dataset": "train_dataset_id"}
+              "teacher": "teacher_id", "train_dataset": "train_dataset_id", "sweep": "sweep_id"}
     for param, lookup in simple.items():
         if params.get(param):
             qs = qs.filter(**{lookup: params[param]})
@@ -274,3 +275,14 @@ def config_diff(runs: list[Run]) -> dict:
     values = {path: {str(run.id): flat.get(path) for run, flat in zip(runs, flats)} for path in paths}
     differing = [path for path in paths if len({json.dumps(v, sort_keys=True) for v in values[path].values()}) > 1]
     return {"values": values, "differing": differing}
+
+
+def sweeps_for(*, user: User, workspace_slug: str | None = None) -> QuerySet[Sweep]:
+    qs = Sweep.objects.filter(workspace__memberships__user=user).select_related("workspace", "creator")
+    if workspace_slug:
+        qs = qs.filter(workspace__slug=workspace_slug)
+    return qs
+
+
+def sweep_get(*, user: User, pk: int) -> Sweep:
+    return get_object_or_404(sweeps_for(user=user), pk=pk)
