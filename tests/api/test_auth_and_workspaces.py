@@ -81,3 +81,34 @@ def test_unknown_fields_are_rejected_not_dropped(api):
     response = api("member").post("/api/v1/workspaces/", {"name": "x", "colour": "red"}, format="json")
     assert response.status_code == 400
     assert "colour" in response.json()["errors"]
+
+
+def test_an_expired_token_is_refused_with_its_expiry_date(api, cast):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    created = api("member").post("/api/v1/tokens/", {"name": "short", "expires_in_days": 1}, format="json").json()
+    ApiToken.objects.filter(pk=created["id"]).update(expires_at=timezone.now() - timedelta(minutes=1))
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Token {created['token']}")
+    response = client.get("/api/v1/workspaces/")
+    assert response.status_code == 401 and "expired on" in response.json()["detail"]
+
+
+def test_a_workspace_scoped_token_sees_only_its_workspaces_and_cannot_widen_itself(api, cast):
+    from webapp.accounts.models import Membership, Role, Workspace
+
+    Membership.objects.create(user=cast["member"], workspace=Workspace.objects.get(slug="elsewhere"), role=Role.MEMBER)
+    session = api("member")
+    created = session.post("/api/v1/tokens/", {"name": "ci", "workspaces": ["lab"]}, format="json").json()
+    assert created["workspaces"] == ["lab"]
+    scoped = APIClient()
+    scoped.credentials(HTTP_AUTHORIZATION=f"Token {created['token']}")
+    assert [w["slug"] for w in scoped.get("/api/v1/workspaces/").json()] == ["lab"]
+    assert scoped.get("/api/v1/workspaces/elsewhere/").status_code == 404
+    assert scoped.get("/api/v1/runs/?workspace=elsewhere").json()["count"] == 0
+    minted = scoped.post("/api/v1/tokens/", {"name": "wider"}, format="json").json()
+    assert minted["workspaces"] == ["lab"]
+    assert scoped.post("/api/v1/tokens/", {"name": "x", "workspaces": ["elsewhere"]}, format="json").status_code == 404
+    assert session.post("/api/v1/tokens/", {"name": "x", "expires_in_days": 0}, format="json").status_code == 400

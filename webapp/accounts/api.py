@@ -4,7 +4,7 @@ from __future__ import annotations
 from django.contrib.auth import authenticate, login, logout
 from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import serializers, status
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
@@ -64,24 +64,40 @@ class TokenOutput(serializers.Serializer):
     prefix = serializers.CharField()
     created_at = serializers.DateTimeField()
     last_used_at = serializers.DateTimeField(allow_null=True)
+    expires_at = serializers.DateTimeField(allow_null=True)
+    workspaces = serializers.SerializerMethodField(help_text="The only workspaces the token sees; empty: all of yours.")
+
+    @extend_schema_field(serializers.ListField(child=serializers.CharField()))
+    def get_workspaces(self, token) -> list[str]:
+        return sorted(w.slug for w in token.workspaces.all())
 
 
 class TokenListApi(APIView):
     class Input(StrictSerializer):
         name = serializers.CharField(max_length=100)
+        expires_in_days = serializers.IntegerField(required=False, allow_null=True, default=None)
+        workspaces = serializers.ListField(child=serializers.SlugField(), required=False, default=list,
+                                           help_text="Limit the token to these workspace slugs.")
 
     class CreatedOutput(TokenOutput):
         token = serializers.CharField(help_text="The token itself: shown only in this response.")
 
     @extend_schema(responses=TokenOutput(many=True))
     def get(self, request):
-        return Response(TokenOutput(selectors.api_tokens_for(user=request.user), many=True).data)
+        tokens = selectors.api_tokens_for(user=request.user).prefetch_related("workspaces")
+        return Response(TokenOutput(tokens, many=True).data)
 
     @extend_schema(request=Input, responses={201: CreatedOutput})
     def post(self, request):
         data = self.Input(data=request.data)
         data.is_valid(raise_exception=True)
-        token, plain = services.api_token_create(user=request.user, **data.validated_data)
+        d = data.validated_data
+        workspaces = [selectors.workspace_get(user=request.user, slug=slug) for slug in d["workspaces"]]
+        if not workspaces and getattr(request.user, "token_workspace_ids", None) is not None:
+            # A scoped token cannot mint a token that sees more than it does.
+            workspaces = list(selectors.workspaces_for(user=request.user))
+        token, plain = services.api_token_create(user=request.user, name=d["name"],
+                                                 expires_in_days=d["expires_in_days"], workspaces=workspaces)
         return Response({**TokenOutput(token).data, "token": plain}, status=status.HTTP_201_CREATED)
 
 

@@ -33,6 +33,14 @@ class ApiTokenAuthentication(authentication.BaseAuthentication):
                 "Invalid or revoked API token: create a new one in workspace settings or with POST /api/v1/tokens/."
             )
         now = timezone.now()
+        if token.expires_at is not None and token.expires_at <= now:
+            raise exceptions.AuthenticationFailed(
+                f"This API token expired on {token.expires_at:%Y-%m-%d %H:%M} UTC: create a new one."
+            )
+        scope = list(token.workspaces.values_list("id", flat=True))
+        if scope:
+            # Read by every scoped selector (accounts.selectors.member_of) for this request only.
+            token.user.token_workspace_ids = scope
         if token.last_used_at is None or (now - token.last_used_at).total_seconds() > LAST_USED_RESOLUTION_S:
             ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
         return token.user, token

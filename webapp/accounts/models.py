@@ -53,6 +53,10 @@ class ApiToken(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     last_used_at = models.DateTimeField(null=True, blank=True)
     revoked_at = models.DateTimeField(null=True, blank=True)
+    expires_at = models.DateTimeField(null=True, blank=True, help_text="None: never expires.")
+    workspaces = models.ManyToManyField(
+        Workspace, blank=True, related_name="+", help_text="The token only sees these workspaces; none: all of yours."
+    )
 
     class Meta:
         ordering = ["-created_at"]

@@ -1,6 +1,8 @@
 """Writes for users, workspaces, memberships and API tokens."""
 from __future__ import annotations
 
+from datetime import timedelta
+
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.text import slugify
@@ -77,10 +79,22 @@ def membership_remove(*, membership: Membership, actor: User) -> None:
     membership.delete()
 
 
-def api_token_create(*, user: User, name: str) -> tuple[ApiToken, str]:
-    """Returns the stored token and its plain value, which is never stored and shown only once."""
+@transaction.atomic
+def api_token_create(*, user: User, name: str, expires_in_days: int | None = None,
+                     workspaces: list[Workspace] = ()) -> tuple[ApiToken, str]:
+    """Returns the stored token and its plain value, which is never stored and shown only once.
+    `workspaces` limits what the token can see (the user must belong to each); none: all."""
+    if expires_in_days is not None and expires_in_days < 1:
+        raise Invalid("expires_in_days must be at least 1 (or left out for a token that does not expire).",
+                      field="expires_in_days")
+    for workspace in workspaces:
+        if role_in(user=user, workspace=workspace) is None:
+            raise Invalid(f"You are not a member of '{workspace.slug}'.", field="workspaces")
     plain = new_token()
-    token = ApiToken.objects.create(user=user, name=name, prefix=plain[:12], token_hash=hash_token(plain))
+    expires_at = timezone.now() + timedelta(days=expires_in_days) if expires_in_days else None
+    token = ApiToken.objects.create(user=user, name=name, prefix=plain[:12], token_hash=hash_token(plain),
+                                    expires_at=expires_at)
+    token.workspaces.set(workspaces)
     return token, plain
 
 

@@ -5,11 +5,12 @@ from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 
 from webapp.accounts.models import User
+from webapp.accounts.selectors import member_of
 from webapp.registry.models import Dataset, ModelAsset
 
 
 def models_for(*, user: User, workspace_slug: str | None = None) -> QuerySet[ModelAsset]:
-    qs = ModelAsset.objects.filter(workspace__memberships__user=user).select_related("workspace")
+    qs = ModelAsset.objects.filter(member_of(user)).select_related("workspace")
     if workspace_slug:
         qs = qs.filter(workspace__slug=workspace_slug)
     return qs
@@ -20,7 +21,7 @@ def model_get(*, user: User, pk: int) -> ModelAsset:
 
 
 def datasets_for(*, user: User, workspace_slug: str | None = None) -> QuerySet[Dataset]:
-    qs = Dataset.objects.filter(workspace__memberships__user=user).select_related("workspace")
+    qs = Dataset.objects.filter(member_of(user)).select_related("workspace")
     if workspace_slug:
         qs = qs.filter(workspace__slug=workspace_slug)
     return qs

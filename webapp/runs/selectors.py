@@ -11,6 +11,7 @@ from django.db.models import F, OuterRef, QuerySet, Subquery
 from django.shortcuts import get_object_or_404
 
 from webapp.accounts.models import User
+from webapp.accounts.selectors import member_of
 from webapp.common.errors import Invalid
 from webapp.runs.models import (
     ROLLUP_WIDTHS,
@@ -28,7 +29,7 @@ from webapp.runs.models import (
 
 
 def runs_for(*, user: User, workspace_slug: str | None = None, status: str | None = None) -> QuerySet[Run]:
-    qs = Run.objects.filter(workspace__memberships__user=user).select_related(
+    qs = Run.objects.filter(member_of(user)).select_related(
         "workspace", "creator", "student", "teacher", "train_dataset", "validation_dataset"
     )
     if workspace_slug:
@@ -220,7 +221,7 @@ def workers_all() -> QuerySet[Worker]:
 
 
 def templates_for(*, user: User, workspace_slug: str | None = None) -> QuerySet[RunTemplate]:
-    qs = RunTemplate.objects.filter(workspace__memberships__user=user).select_related("workspace")
+    qs = RunTemplate.objects.filter(member_of(user)).select_related("workspace")
     if workspace_slug:
         qs = qs.filter(workspace__slug=workspace_slug)
     return qs
@@ -240,7 +241,7 @@ def runs_get_many(*, user: User, ids: list[int]) -> list[Run]:
 
 
 def share_links_for(*, user: User, workspace_slug: str | None = None) -> QuerySet[ShareLink]:
-    qs = ShareLink.objects.filter(workspace__memberships__user=user, revoked_at__isnull=True).select_related(
+    qs = ShareLink.objects.filter(member_of(user), revoked_at__isnull=True).select_related(
         "workspace", "created_by").prefetch_related("runs")
     if workspace_slug:
         qs = qs.filter(workspace__slug=workspace_slug)
@@ -278,7 +279,7 @@ def config_diff(runs: list[Run]) -> dict:
 
 
 def sweeps_for(*, user: User, workspace_slug: str | None = None) -> QuerySet[Sweep]:
-    qs = Sweep.objects.filter(workspace__memberships__user=user).select_related("workspace", "creator")
+    qs = Sweep.objects.filter(member_of(user)).select_related("workspace", "creator")
     if workspace_slug:
         qs = qs.filter(workspace__slug=workspace_slug)
     return qs
