@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "webapp.accounts",
     "webapp.registry",
     "webapp.runs",
+    "webapp.notifications",
 ]
 
 MIDDLEWARE = [
@@ -172,6 +173,18 @@ RUN_MAX_ATTEMPTS = int(os.environ.get("RUN_MAX_ATTEMPTS", 3))
 RUN_CANCEL_GRACE_S = float(os.environ.get("RUN_CANCEL_GRACE_S", 20))
 # Python used to start the engine; the worker's own interpreter by default.
 ENGINE_PYTHON = os.environ.get("ENGINE_PYTHON", "")
+
+# --- e-mail notifications -------------------------------------------------------------------
+# Embedded default: messages are written as files under the data dir; set EMAIL_URL-style
+# settings (EMAIL_HOST, ...) with EMAIL_BACKEND=django.core.mail.backends.smtp.EmailBackend.
+EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.filebased.EmailBackend")
+EMAIL_FILE_PATH = str(DATA_DIR / "mail")
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("EMAIL_PORT", 25))
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "distillery@localhost")
 
 LOGGING = {
     "version": 1,

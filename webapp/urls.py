@@ -3,7 +3,8 @@ from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from webapp.accounts import api as accounts_api
-from webapp.frontend import index, healthz
+from webapp.frontend import healthz, index
+from webapp.notifications import api as notifications_api
 from webapp.registry import api as registry_api
 from webapp.runs import api as runs_api
 from webapp.runs.events import RunEventsApi
@@ -19,6 +20,9 @@ api_v1 = [
     path("workspaces/<slug:slug>/members/", accounts_api.WorkspaceMembersApi.as_view()),
     path("workspaces/<slug:slug>/members/<str:username>/", accounts_api.WorkspaceMemberDetailApi.as_view()),
     path("workspaces/<slug:slug>/audit/", accounts_api.WorkspaceAuditApi.as_view()),
+    path("workspaces/<slug:slug>/notifications/", notifications_api.ChannelListApi.as_view()),
+    path("workspaces/<slug:slug>/deliveries/", notifications_api.DeliveryListApi.as_view()),
+    path("notifications/<int:pk>/", notifications_api.ChannelDetailApi.as_view()),
     path("methods/", runs_api.MethodListApi.as_view()),
     path("methods/<str:name>/", runs_api.MethodDetailApi.as_view()),
     path("models/", registry_api.ModelListApi.as_view()),

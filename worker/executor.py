@@ -22,6 +22,7 @@ from pathlib import Path
 from django.conf import settings
 from django.db import close_old_connections
 
+from webapp.notifications.services import notify_run_event
 from webapp.runs import services
 from webapp.runs.models import Run, RunStatus
 from worker import lifecycle
@@ -227,7 +228,8 @@ def _finish(run: Run, recorder: EventRecorder, code: int, reason: str) -> str:
         services.run_requeue(run=run, message="The worker shut down; the run resumes from its last checkpoint.")
         return "requeued"
     if reason == "cancel":
-        services.run_finish(run=run, status=RunStatus.CANCELLED, message="Cancelled by a user.")
+        if services.run_finish(run=run, status=RunStatus.CANCELLED, message="Cancelled by a user."):
+            notify_run_event(run=run, event="run.cancelled")
         return "cancelled"
     status = recorder.final_status or ENGINE_EXIT.get(code, RunStatus.FAILED)
     message = recorder.final_message
@@ -237,7 +239,9 @@ def _finish(run: Run, recorder: EventRecorder, code: int, reason: str) -> str:
                       "an out-of-memory kill is the usual cause: try a smaller batch or model."
         else:
             message = f"The engine exited with code {code} without reporting why; see the run's log."
-    services.run_finish(run=run, status=status, message=message)
+    finished = services.run_finish(run=run, status=status, message=message)
+    if finished:
+        notify_run_event(run=run, event=f"run.{status}")
     if status == RunStatus.SUCCEEDED:
         try:
             services.run_register_produced_model(run=run)

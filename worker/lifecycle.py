@@ -30,6 +30,7 @@ def identity() -> dict:
 def beat() -> None:
     """Reports this worker alive, and puts back in the queue any run whose worker went silent."""
     from webapp.runs.models import Run
+    from webapp.notifications.services import deliveries_retry_due
     from webapp.runs.services import runs_recover_lost, worker_heartbeat
 
     run = Run.objects.filter(pk=current_run_id).first() if current_run_id else None
@@ -39,6 +40,7 @@ def beat() -> None:
     )
     for run_id in runs_recover_lost():
         log.warning("run %s lost its worker's heartbeat: requeued or failed (see its log)", run_id)
+    deliveries_retry_due()
 
 
 def _heartbeat_loop() -> None:

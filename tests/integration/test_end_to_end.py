@@ -44,9 +44,17 @@ def launch(stack, kit, method, student, teacher=None, **training):
 
 
 def test_a_teacher_is_trained_registered_and_distilled_into_a_student(stack, kit):
+    from tests.api.test_notifications import Receiver
+
+    hook = Receiver([])
+    stack.ok("POST", "/api/v1/workspaces/lab/notifications/", 201,
+             json={"kind": "webhook", "target": hook.url, "events": ["run.succeeded"]})
     teacher_run = launch(stack, kit, "lm_train", kit["teacher-init"])
     done = stack.wait_for_status(teacher_run["id"], {"succeeded", "failed"})
     assert done["status"] == "succeeded", done["error_message"]
+    stack.wait_until(lambda: hook.bodies, 30, "the worker's webhook")
+    assert hook.bodies[0]["run"]["id"] == teacher_run["id"] and hook.bodies[0]["event"] == "run.succeeded"
+    hook.close()
     assert done["summaries"]["train/loss"]["count"] >= 6 and "eval/loss" in done["summaries"]
     assert done["summaries"]["system/memory_mb"]["max"] > 0 and "system/cpu_percent" in done["summaries"]
     assert done["progress"]["step"] == TINY_TRAINING["max_steps"]

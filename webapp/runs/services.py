@@ -509,6 +509,10 @@ def runs_recover_lost() -> list[int]:
                        f"has already been attempted {run.attempt} times (RUN_MAX_ATTEMPTS): giving up.")
             if transition(run, RunStatus.FAILED, only_if=stale, error_message=message):
                 recovered.append(run.id)
+        if run.id in recovered:
+            from webapp.notifications.services import notify_run_event
+
+            notify_run_event(run=run, event="run.lost")
     return recovered
 
 
