@@ -93,8 +93,8 @@ class Stack:
 
     def _healthy(self) -> bool:
         try:
-            return requests.get(self.base_url + "/healthz", timeout=2).ok
-        except requests.ConnectionError:
+            return requests.get(self.base_url + "/healthz", timeout=5).ok
+        except requests.RequestException:  # not listening yet, or still importing on a busy machine
             return False
 
     def manage(self, *args: str) -> str:
