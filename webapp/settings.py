@@ -139,6 +139,7 @@ SPECTACULAR_SETTINGS = {
 
 # --- limits ---------------------------------------------------------------------------------
 DATASET_MAX_UPLOAD_BYTES = int(os.environ.get("DATASET_MAX_UPLOAD_BYTES", 200 * 1024 * 1024))
+MODEL_MAX_UPLOAD_BYTES = int(os.environ.get("MODEL_MAX_UPLOAD_BYTES", 20 * 1024**3))
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 # Server-local model directories may only be registered from under these roots.

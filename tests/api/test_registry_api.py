@@ -138,3 +138,78 @@ def test_a_duplicate_model_name_is_a_conflict(api, registry_objects, tokenizer_d
                                                       "config": TINY_LLAMA, "tokenizer_path": str(tokenizer_dir)},
                                   format="json")
     assert response.status_code == 409
+
+
+def model_archive(tmp_path, files: dict[str, bytes], kind: str = "tar.gz", links: dict[str, str] | None = None):
+    import io
+    import tarfile
+    import zipfile
+
+    buffer = io.BytesIO()
+    if kind == "zip":
+        with zipfile.ZipFile(buffer, "w") as archive:
+            for name, data in files.items():
+                archive.writestr(name, data)
+    else:
+        with tarfile.open(fileobj=buffer, mode="w:gz") as archive:
+            for name, data in files.items():
+                info = tarfile.TarInfo(name)
+                info.size = len(data)
+                archive.addfile(info, io.BytesIO(data))
+            for name, target in (links or {}).items():
+                info = tarfile.TarInfo(name)
+                info.type, info.linkname = tarfile.SYMTYPE, target
+                archive.addfile(info)
+    buffer.seek(0)
+    buffer.name = f"model.{kind}"
+    return buffer
+
+
+def upload_model(client, archive, name="uploaded"):
+    return client.post("/api/v1/models/", {"workspace": "lab", "name": name, "source": "upload", "file": archive},
+                       format="multipart")
+
+
+@pytest.mark.parametrize("kind", ["tar.gz", "zip"])
+def test_an_uploaded_model_archive_is_extracted_and_inspected(api, data_dir, kind):
+    import io
+
+    import torch
+    from safetensors.torch import save
+
+    weights = save({"w": torch.zeros(4, 8)})
+    archive = model_archive(data_dir, {"tiny/config.json": json.dumps(TINY_LLAMA).encode(),
+                                       "tiny/model.safetensors": weights}, kind=kind)
+    response = upload_model(api("member"), archive)
+    assert response.status_code == 201, response.json()
+    body = response.json()
+    assert body["source"] == "upload" and body["parameter_count"] == 32 and body["vocab_size"] == 64
+    assert Path(body["path"], "config.json").is_file()
+
+
+@pytest.mark.parametrize("files,links,message", [
+    ({"../evil/config.json": b"{}"}, None, "unsafe path"),
+    ({"/etc/config.json": b"{}"}, None, "unsafe path"),
+    ({"config.json": b"{}"}, {"weights": "/etc/passwd"}, "link"),
+    ({"weights.bin": b"x"}, None, "no config.json"),
+])
+def test_unsafe_or_incomplete_archives_are_refused_and_leave_nothing(api, data_dir, files, links, message):
+    response = upload_model(api("member"), model_archive(data_dir, files, links=links))
+    assert response.status_code == 400 and message in response.json()["detail"]
+    assert ModelAsset.objects.count() == 0
+    assert not any(path.is_file() for path in (data_dir / "artifacts").rglob("*"))
+
+
+def test_an_archive_that_unpacks_too_large_is_refused(api, data_dir, settings):
+    settings.MODEL_MAX_UPLOAD_BYTES = 1000
+    response = upload_model(api("member"), model_archive(data_dir, {"config.json": b"{" + b" " * 2000 + b"}"}))
+    assert response.status_code == 413 and ModelAsset.objects.count() == 0
+
+
+def test_a_file_that_is_no_archive_is_refused_clearly(api):
+    import io
+
+    handle = io.BytesIO(b"just some bytes")
+    handle.name = "model.bin"
+    response = upload_model(api("member"), handle)
+    assert response.status_code == 400 and "not a .zip, .tar or .tar.gz" in response.json()["detail"]

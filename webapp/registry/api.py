@@ -37,10 +37,14 @@ class ModelOutput(serializers.Serializer):
 
 
 class ModelListApi(APIView):
+    parser_classes = [JSONParser, MultiPartParser, FormParser]
+
     class Input(StrictSerializer):
         workspace = serializers.SlugField()
         name = serializers.CharField(max_length=100)
-        source = serializers.ChoiceField(choices=[ModelSource.CONFIG, ModelSource.PATH, ModelSource.RUN])
+        source = serializers.ChoiceField(choices=[ModelSource.CONFIG, ModelSource.PATH, ModelSource.RUN,
+                                                  ModelSource.UPLOAD])
+        file = serializers.FileField(required=False, help_text="(source=upload) .zip/.tar/.tar.gz of a model directory")
         config = serializers.JSONField(required=False, help_text="transformers config dict (source=config)")
         tokenizer_path = serializers.CharField(required=False, default="", help_text="Required with source=config.")
         path = serializers.CharField(required=False, help_text="Server-local model directory (source=path)")
@@ -54,7 +58,7 @@ class ModelListApi(APIView):
         page = paginator.paginate_queryset(qs, request, view=self)
         return paginator.get_paginated_response(ModelOutput(page, many=True).data)
 
-    @extend_schema(request=Input, responses={201: ModelOutput})
+    @extend_schema(request={"application/json": Input, "multipart/form-data": Input}, responses={201: ModelOutput})
     def post(self, request):
         from webapp.runs.selectors import run_get
 
@@ -70,6 +74,11 @@ class ModelListApi(APIView):
                 workspace=workspace, user=request.user, name=d["name"], config=d["config"],
                 tokenizer_path=d["tokenizer_path"],
             )
+        elif source == ModelSource.UPLOAD:
+            if "file" not in d:
+                raise Invalid("source=upload needs 'file', an archive of a model directory (multipart).", field="file")
+            model = services.model_register_from_upload(workspace=workspace, user=request.user, name=d["name"],
+                                                        upload=d["file"])
         elif source == ModelSource.PATH:
             if not d.get("path"):
                 raise Invalid("source=path needs 'path', a model directory on the server.", field="path")

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import shutil
 import tempfile
 import uuid
 from pathlib import Path
@@ -15,6 +16,7 @@ from django.db.models import Max
 from webapp.accounts.models import User, Workspace
 from webapp.accounts.selectors import require_write
 from webapp.common.errors import Conflict, Invalid, TooLarge
+from webapp.registry.archives import extract_model_archive
 from webapp.registry.inspect import inspect_model_config, inspect_model_dir
 from webapp.registry.models import Dataset, DatasetKind, ModelAsset, ModelSource
 from webapp.registry.validation import MAX_REPORTED_ERRORS, iter_jsonl_problems
@@ -171,3 +173,21 @@ def model_register_from_run(*, workspace: Workspace, user: User, name: str, run)
         workspace=workspace, name=name, source=ModelSource.RUN, path=str(directory), tokenizer_path=str(directory),
         produced_by_run=run, created_by=user, **facts,
     )
+
+
+def model_register_from_upload(*, workspace: Workspace, user: User, name: str, upload: IO[bytes]) -> ModelAsset:
+    """A model from an uploaded archive of its directory, extracted safely under ARTIFACT_ROOT."""
+    require_write(user=user, workspace=workspace)
+    _check_unique_model_name(workspace, name)
+    directory = Path(settings.ARTIFACT_ROOT) / "models" / workspace.slug / uuid.uuid4().hex
+    extract_model_archive(upload, directory, max_bytes=settings.MODEL_MAX_UPLOAD_BYTES)
+    try:
+        facts = inspect_model_dir(directory, field="file")
+        with transaction.atomic():
+            return ModelAsset.objects.create(
+                workspace=workspace, name=name, source=ModelSource.UPLOAD, path=str(directory),
+                tokenizer_path=str(directory), created_by=user, **facts,
+            )
+    except BaseException:
+        shutil.rmtree(directory, ignore_errors=True)
+        raise
