@@ -87,8 +87,16 @@ export function useRunLive(run: Run): RunLive {
 
   // The stream is opened once the run is seen queued or running, and left open after the run
   // finishes: the server sends the last points and then ends the stream itself.
+  // A run that becomes active again (resumed after it failed or was cancelled) gets a new stream:
+  // the old one was closed when the server ended it.
   const [wantStream, setWantStream] = useState(active);
-  if (active && !wantStream) setWantStream(true);
+  const [generation, setGeneration] = useState(0);
+  const [lastActive, setLastActive] = useState(active);
+  if (active !== lastActive) {
+    setLastActive(active);
+    if (active && wantStream) setGeneration((g) => g + 1);
+    else if (active) setWantStream(true);
+  }
 
   useEffect(() => {
     if (!wantStream || snapshot === null) return;
@@ -119,7 +127,7 @@ export function useRunLive(run: Run): RunLive {
       }
     };
     return () => source.close();
-  }, [runId, wantStream, snapshot, queryClient]);
+  }, [runId, wantStream, snapshot, queryClient, generation]);
 
   // Without a stream, poll while the run is active, and once more when it finishes.
   const pollOnce = useRef<() => void>(() => undefined);

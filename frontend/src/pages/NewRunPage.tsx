@@ -1,14 +1,18 @@
 // Launch a run: pick a method (grouped by family), the models and datasets it needs, a name, seed
 // and resources, and the method's hyperparameters (a form generated from its JSON Schema). The
 // server's validation errors come back by dotted path and are shown next to their fields.
+//
+// `?clone=ID` fills the form from run ID (its method fixed) and sends the edits to
+// POST /runs/{id}/clone/: the changed config fields only (the server deep-merges them) and the
+// other fields as they stand.
 
 import { useMutation, useQueryClient } from '@tanstack/react-query';
-import { useRef, useState, type FormEvent } from 'react';
+import { useEffect, useRef, useState, type FormEvent } from 'react';
 import { Link, useNavigate, useSearchParams } from 'react-router';
 import { ApiError } from '../api/client';
 import * as api from '../api/endpoints';
-import { queryKeys, useDatasets, useMethods, useModels } from '../api/queries';
-import type { Dataset, Method, Model, RunCreateRequest, Workspace } from '../api/types';
+import { queryKeys, useDatasets, useMethods, useModels, useRun } from '../api/queries';
+import type { Dataset, Method, Model, Run, RunCloneRequest, RunCreateRequest, Workspace } from '../api/types';
 import { useWorkspace } from '../app/workspace';
 import { ErrorAlert, errorMessage } from '../components/ErrorAlert';
 import { FormField } from '../components/FormField';
@@ -17,6 +21,7 @@ import {
 } from '../components/HyperparameterForm';
 import { NoWorkspace } from '../components/NoWorkspace';
 import { useDocumentTitle } from '../hooks/useDocumentTitle';
+import { configEdits, deepMerge, parseTags, tagsText } from '../lib/clone';
 import { parsePaper } from '../lib/format';
 import { errorsForField, placeErrors, splitServerErrors, type ErrorPlacement, type ErrorTree } from '../lib/formErrors';
 import { datasetsForMethod, familyLabel, groupMethodsByFamily } from '../lib/methods';
@@ -77,33 +82,53 @@ function focusField(id: string) {
 }
 
 export function NewRunPage() {
-  useDocumentTitle('New run');
+  const [searchParams] = useSearchParams();
+  const cloneId = Number(searchParams.get('clone'));
+  useDocumentTitle(searchParams.get('clone') ? 'Clone run' : 'New run');
   const { current } = useWorkspace();
   if (!current) return <NoWorkspace />;
+  if (searchParams.has('clone')) return <CloneForm key={`${current.slug}-${cloneId}`} current={current} cloneId={cloneId} />;
   // Models and datasets belong to the workspace: switching it starts the form afresh.
   return <NewRunForm key={current.slug} current={current} />;
 }
 
-function NewRunForm({ current }: { current: Workspace }) {
+/** Loads the run to clone, and moves to its workspace when another one is selected. */
+function CloneForm({ current, cloneId }: { current: Workspace; cloneId: number }) {
+  const run = useRun(cloneId);
+  const { workspaces, select } = useWorkspace();
+  const other = run.data && run.data.workspace !== current.slug && workspaces.some((w) => w.slug === run.data.workspace);
+  useEffect(() => {
+    if (other && run.data) select(run.data.workspace);
+  }, [other, run.data, select]);
+  if (!Number.isInteger(cloneId) || cloneId <= 0) {
+    return <p role="alert" className="alert alert-error">“clone” must be a run id, e.g. <code>/runs/new?clone=12</code>.</p>;
+  }
+  if (run.isPending || other) return <p role="status">Loading run #{cloneId}…</p>;
+  if (run.isError) return <ErrorAlert error={run.error} title={`Cannot load run #${cloneId} to clone`} />;
+  return <NewRunForm current={current} source={run.data} />;
+}
+
+function NewRunForm({ current, source }: { current: Workspace; source?: Run }) {
   const [searchParams] = useSearchParams();
   const navigate = useNavigate();
   const queryClient = useQueryClient();
   const methods = useMethods();
   const models = useModels(current.slug);
   const datasets = useDatasets(current.slug);
+  const idText = (id: number | null | undefined) => (id === null || id === undefined ? '' : String(id));
 
-  const [methodName, setMethodName] = useState(searchParams.get('method') ?? '');
+  const [methodName, setMethodName] = useState(source?.method ?? searchParams.get('method') ?? '');
   const [config, setConfig] = useState<Config>({});
-  const [name, setName] = useState('');
+  const [name, setName] = useState(source ? `${source.name || `run-${source.id}`}-clone` : '');
   // `?student=ID&teacher=ID` preselect models (links from a model's page).
-  const [student, setStudent] = useState(searchParams.get('student') ?? '');
-  const [teacher, setTeacher] = useState(searchParams.get('teacher') ?? '');
-  const [trainDataset, setTrainDataset] = useState('');
-  const [validationDataset, setValidationDataset] = useState('');
-  const [seed, setSeed] = useState('0');
-  const [device, setDevice] = useState<Device>('cpu');
-  const [gpus, setGpus] = useState('1');
-  const [tags, setTags] = useState('');
+  const [student, setStudent] = useState(source ? idText(source.student) : (searchParams.get('student') ?? ''));
+  const [teacher, setTeacher] = useState(source ? idText(source.teacher) : (searchParams.get('teacher') ?? ''));
+  const [trainDataset, setTrainDataset] = useState(idText(source?.train_dataset));
+  const [validationDataset, setValidationDataset] = useState(idText(source?.validation_dataset));
+  const [seed, setSeed] = useState(String(source?.seed ?? 0));
+  const [device, setDevice] = useState<Device>(source?.resources?.gpus ? 'gpu' : 'cpu');
+  const [gpus, setGpus] = useState(String(source?.resources?.gpus || 1));
+  const [tags, setTags] = useState(tagsText(source?.tags));
   const [notes, setNotes] = useState('');
   const [errors, setErrors] = useState<SubmitErrors | null>(null);
   const [configInvalid, setConfigInvalid] = useState(false);
@@ -113,13 +138,30 @@ function NewRunForm({ current }: { current: Workspace }) {
   const method = methods.data?.find((m) => m.name === methodName);
   // The config starts from the schema's defaults whenever the method changes.
   const [configFor, setConfigFor] = useState<string | null>(null);
+  // A clone starts from the run's config laid over the defaults (fields added to the method since).
+  // The clone's edits are what changed from that starting point.
+  const [startConfig, setStartConfig] = useState<Config>({});
   if (method && configFor !== method.name) {
     setConfigFor(method.name);
-    setConfig(defaultConfig(method.schema));
+    const defaults = defaultConfig(method.schema);
+    const start = source ? deepMerge(defaults, source.config ?? {}) : defaults;
+    setConfig(start);
+    setStartConfig(start);
   }
 
   const create = useMutation({
-    mutationFn: api.createRun,
+    mutationFn: (body: RunCreateRequest) => {
+      if (!source) return api.createRun(body);
+      const { workspace: _w, method: _m, config: edited, name: newName, ...rest } = body;
+      const edits = configEdits(startConfig, edited);
+      const clone: RunCloneRequest = {
+        ...rest,
+        ...(newName ? { name: newName } : {}),
+        ...(edits ? { config: edits } : {}),
+        teacher: body.teacher ?? null,
+      };
+      return api.cloneRun(source.id, clone);
+    },
     onSuccess: (run) => {
       queryClient.setQueryData(queryKeys.run(run.id), run);
       void queryClient.invalidateQueries({ queryKey: ['runs'] });
@@ -161,7 +203,7 @@ function NewRunForm({ current }: { current: Workspace }) {
       config,
       seed: Number(seed),
       resources: { gpus: device === 'cpu' ? 0 : Number(gpus) },
-      tags: tags.split(',').map((t) => t.trim()).filter(Boolean),
+      tags: parseTags(tags),
       notes,
     };
     create.mutate(body);
@@ -185,8 +227,11 @@ function NewRunForm({ current }: { current: Workspace }) {
     <>
       <div className="page-header">
         <div>
-          <h1>New run</h1>
-          <p className="muted page-subtitle">in {current.name}</p>
+          <h1>{source ? `Clone run ${source.name || `#${source.id}`}` : 'New run'}</h1>
+          <p className="muted page-subtitle">
+            in {current.name}
+            {source && <> · from <Link to={`/runs/${source.id}`}>run #{source.id}</Link>; the new run's parent is that run</>}
+          </p>
         </div>
       </div>
       {!writable && (
@@ -205,7 +250,13 @@ function NewRunForm({ current }: { current: Workspace }) {
           <h2 id="section-method">Method</h2>
           {methods.isPending && <p role="status">Loading methods…</p>}
           {methods.isError && <ErrorAlert error={methods.error} title="Cannot load the methods" />}
-          {methods.data && (
+          {methods.data && source && (
+            <p data-testid="clone-method">
+              <code>{source.method}</code>: a clone keeps the method of the run it comes from.
+              {!method && ' This server no longer offers it, so the run cannot be cloned here.'}
+            </p>
+          )}
+          {methods.data && !source && (
             <MethodPicker methods={methods.data} value={methodName} onChange={onMethodChange} errors={fieldErrors('method')} />
           )}
         </section>
@@ -251,7 +302,9 @@ function NewRunForm({ current }: { current: Workspace }) {
           <h2 id="section-run">Run</h2>
           <div className="form-grid">
             <FormField id="run-name" label="Run name" errors={fieldErrors('name')}
-              hint="Optional: the server names the run after its method when left empty.">
+              hint={source
+                ? 'Optional: left empty, the clone keeps the name of the run it comes from.'
+                : 'Optional: the server names the run after its method when left empty.'}>
               {(control) => (
                 <input {...control} value={name} onChange={(e) => setName(e.target.value)} maxLength={200}
                   autoComplete="off" placeholder={method?.name ?? ''} />
@@ -318,7 +371,7 @@ function NewRunForm({ current }: { current: Workspace }) {
           <button type="submit" className="button-primary" disabled={!writable || !method || create.isPending}>
             {create.isPending ? 'Launching…' : 'Launch run'}
           </button>
-          <Link to="/runs">Cancel</Link>
+          <Link to={source ? `/runs/${source.id}` : '/runs'}>Cancel</Link>
         </div>
       </form>
     </>

@@ -1,9 +1,10 @@
-// One run: its state and progress, a cancel button while it is queued or running, live charts
-// grouped by metric prefix, the live log tail, its artifacts and its configuration.
+// One run: its state and progress, a cancel button while it is queued or running, retry / resume
+// / clone and a star, live charts grouped by metric prefix, the live log tail, its artifacts, its
+// notes and tags (editable) and its configuration.
 
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useRef, useState, type FormEvent } from 'react';
-import { Link, useParams } from 'react-router';
+import { Link, useNavigate, useParams } from 'react-router';
 import { ApiError } from '../api/client';
 import * as api from '../api/endpoints';
 import { queryKeys, useArtifacts, useDatasets, useModels, useRun } from '../api/queries';
@@ -17,6 +18,7 @@ import { ProgressBar } from '../components/ProgressBar';
 import { StatusBadge } from '../components/StatusBadge';
 import { useDocumentTitle } from '../hooks/useDocumentTitle';
 import { useRunLive, type StreamState } from '../hooks/useRunLive';
+import { parseTags, tagsText } from '../lib/clone';
 import { formatBytes, formatDateTime, formatMetricValue } from '../lib/format';
 import { placeFieldErrors } from '../lib/jsonInput';
 import { groupMetricNames } from '../lib/metricGroups';
@@ -62,28 +64,40 @@ function RunView({ run }: { run: Run }) {
     },
   });
 
+  const writable = workspace === undefined || canWrite(workspace);
+
   return (
     <>
       <p className="breadcrumb"><Link to="/runs">Runs</Link> <span aria-hidden="true">/</span> #{run.id}</p>
       <div className="page-header run-header">
         <div>
-          <h1>{run.name || `Run ${run.id}`}</h1>
+          <h1>
+            {run.starred && <span className="star-mark" aria-label="Starred" role="img">★</span>}
+            {run.name || `Run ${run.id}`}
+          </h1>
           <p className="run-meta">
             <code>{run.method}</code>
             {' · '}created <time dateTime={run.created_at}>{formatDateTime(run.created_at)}</time>
             {run.creator !== null && run.creator !== undefined && <> by {String(run.creator)}</>}
             {run.worker && <> · worker {run.worker}</>}
+            {run.attempt !== undefined && run.attempt > 1 && (
+              <> · <span data-testid="run-attempt" data-attempt={run.attempt}>attempt {run.attempt}</span></>
+            )}
+            {run.parent !== null && run.parent !== undefined && (
+              <> · <span data-testid="run-parent">parent run <Link to={`/runs/${run.parent}`}>#{run.parent}</Link></span></>
+            )}
           </p>
         </div>
         <div className="run-actions">
           <StatusBadge status={run.status} />
-          {active && (workspace === undefined || canWrite(workspace)) && (
+          {active && writable && (
             <button type="button" className="button-danger" onClick={() => cancel.mutate()} disabled={cancel.isPending}>
               {cancel.isPending ? 'Cancelling…' : 'Cancel run'}
             </button>
           )}
         </div>
       </div>
+      {writable && <RunActions run={run} />}
       {cancel.isError && <ErrorAlert error={cancel.error} title="The run was not cancelled" />}
       <div className="run-progress">
         <ProgressBar progress={run.progress} status={run.status} />
@@ -109,7 +123,12 @@ function RunView({ run }: { run: Run }) {
 
       <section className="run-section" aria-labelledby="artifacts-heading">
         <h2 id="artifacts-heading">Artifacts</h2>
-        <ArtifactsList run={run} active={active} writable={workspace === undefined || canWrite(workspace)} />
+        <ArtifactsList run={run} active={active} writable={writable} />
+      </section>
+
+      <section className="run-section" aria-labelledby="notes-heading">
+        <h2 id="notes-heading">Notes and tags</h2>
+        {writable ? <RunNotes run={run} /> : <ReadOnlyNotes run={run} />}
       </section>
 
       <section className="run-section" aria-labelledby="details-heading">
@@ -119,6 +138,145 @@ function RunView({ run }: { run: Run }) {
         <pre className="code-block" data-testid="run-config">{JSON.stringify(run.config, null, 2)}</pre>
       </section>
     </>
+  );
+}
+
+/**
+ * Retry (a new run, same everything), resume (a failed or cancelled run back in the queue, from
+ * its last checkpoint), clone (the new-run form filled from this run) and the star.
+ */
+function RunActions({ run }: { run: Run }) {
+  const navigate = useNavigate();
+  const queryClient = useQueryClient();
+  const final = !isActiveStatus(run.status);
+  const resumable = run.status === 'failed' || run.status === 'cancelled';
+  const afterNewRun = (created: Run) => {
+    queryClient.setQueryData(queryKeys.run(created.id), created);
+    void queryClient.invalidateQueries({ queryKey: ['runs'] });
+    void navigate(`/runs/${created.id}`);
+  };
+  const retry = useMutation({ mutationFn: () => api.retryRun(run.id), onSuccess: afterNewRun });
+  const resume = useMutation({
+    mutationFn: () => api.resumeRun(run.id),
+    onSuccess: (updated) => {
+      queryClient.setQueryData(queryKeys.run(run.id), updated);
+      void queryClient.invalidateQueries({ queryKey: queryKeys.run(run.id) });
+      void queryClient.invalidateQueries({ queryKey: ['runs'] });
+    },
+  });
+  const star = useMutation({
+    mutationFn: (starred: boolean) => api.updateRun(run.id, { starred }),
+    onSuccess: (updated) => {
+      queryClient.setQueryData(queryKeys.run(run.id), updated);
+      void queryClient.invalidateQueries({ queryKey: ['runs'] });
+    },
+  });
+  const busy = retry.isPending || resume.isPending;
+  return (
+    <>
+      <div className="toolbar run-toolbar" role="group" aria-label="Run actions">
+        <button type="button" onClick={() => star.mutate(!run.starred)} disabled={star.isPending}
+          aria-describedby={star.isPending ? 'run-star-state' : undefined}>
+          <span aria-hidden="true">{run.starred ? '★ ' : '☆ '}</span>{run.starred ? 'Unstar' : 'Star'}
+        </button>
+        {star.isPending && <span id="run-star-state" className="muted" role="status">Saving…</span>}
+        {final && (
+          <button type="button" onClick={() => retry.mutate()} disabled={busy}
+            title="Start a new run with the same method, models, data and config">
+            {retry.isPending ? 'Retrying…' : 'Retry'}
+          </button>
+        )}
+        {resumable && (
+          <button type="button" onClick={() => resume.mutate()} disabled={busy}
+            title="Put this run back in the queue; it continues from its last checkpoint">
+            {resume.isPending ? 'Resuming…' : 'Resume'}
+          </button>
+        )}
+        <button type="button" onClick={() => void navigate(`/runs/new?clone=${run.id}`)} disabled={busy}
+          title="Open the new-run form filled in from this run, to change some settings first">
+          Clone
+        </button>
+      </div>
+      {star.isError && <ErrorAlert error={star.error} title={run.starred ? 'The star was not removed' : 'The run was not starred'} />}
+      {retry.isError && <ErrorAlert error={retry.error} title="The run was not retried" />}
+      {resume.isError && <ErrorAlert error={resume.error} title="The run was not resumed" />}
+      {resume.isSuccess && !resume.isPending && isActiveStatus(run.status) && (
+        <p className="alert alert-success" role="status" data-testid="run-resumed">Back in the queue: it continues from its last checkpoint.</p>
+      )}
+    </>
+  );
+}
+
+type SaveState = 'idle' | 'saving' | 'saved' | 'error';
+
+/** Notes and tags, saved together with PATCH; what someone else saves meanwhile shows unless you are editing. */
+function RunNotes({ run }: { run: Run }) {
+  const queryClient = useQueryClient();
+  const [notes, setNotes] = useState(run.notes ?? '');
+  const [tags, setTags] = useState(tagsText(run.tags));
+  // What the fields were last filled from, to pick up the server's values while they are untouched.
+  const [base, setBase] = useState({ notes: run.notes ?? '', tags: tagsText(run.tags) });
+  const serverNotes = run.notes ?? '';
+  const serverTags = tagsText(run.tags);
+  const dirty = notes !== base.notes || tags !== base.tags;
+  if ((serverNotes !== base.notes || serverTags !== base.tags) && !dirty) {
+    setBase({ notes: serverNotes, tags: serverTags });
+    setNotes(serverNotes);
+    setTags(serverTags);
+  }
+  const save = useMutation({
+    mutationFn: () => api.updateRun(run.id, { notes, tags: parseTags(tags) }),
+    onSuccess: (updated) => {
+      const saved = { notes: updated.notes ?? '', tags: tagsText(updated.tags) };
+      setBase(saved);
+      setNotes(saved.notes);
+      setTags(saved.tags);
+      queryClient.setQueryData(queryKeys.run(run.id), updated);
+      void queryClient.invalidateQueries({ queryKey: ['runs'] });
+    },
+  });
+  const state: SaveState = save.isPending ? 'saving' : save.isError ? 'error' : save.isSuccess && !dirty ? 'saved' : 'idle';
+  const fieldErrors = save.error instanceof ApiError ? save.error.errors ?? {} : {};
+  const messages = (field: string) =>
+    Object.entries(fieldErrors).filter(([key]) => key === field || key.startsWith(`${field}.`)).flatMap(([, v]) => (Array.isArray(v) ? v : [v]));
+  const onSubmit = (event: FormEvent) => {
+    event.preventDefault();
+    save.mutate();
+  };
+  return (
+    <form className="run-notes" onSubmit={onSubmit} aria-label="Notes and tags">
+      <FormField id="run-notes-edit" label="Notes" errors={messages('notes')}>
+        {(control) => (
+          <textarea {...control} rows={3} value={notes} onChange={(e) => { setNotes(e.target.value); save.reset(); }}
+            placeholder="What this run is for, what you saw" />
+        )}
+      </FormField>
+      <FormField id="run-tags-edit" label="Tags" errors={messages('tags')} hint="Separated by commas.">
+        {(control) => (
+          <input {...control} value={tags} onChange={(e) => { setTags(e.target.value); save.reset(); }} autoComplete="off" />
+        )}
+      </FormField>
+      <div className="inline-form">
+        <button type="submit" className="button-primary" disabled={save.isPending || !dirty}>
+          {save.isPending ? 'Saving…' : 'Save notes'}
+        </button>
+        <span className={`save-state save-state-${state}`} role="status" data-testid="run-notes-state" data-state={state}>
+          {state === 'saving' && 'Saving…'}
+          {state === 'saved' && 'Saved.'}
+          {state === 'idle' && dirty && 'Unsaved changes.'}
+        </span>
+      </div>
+      {save.isError && <ErrorAlert error={save.error} title="The notes were not saved" />}
+    </form>
+  );
+}
+
+function ReadOnlyNotes({ run }: { run: Run }) {
+  return (
+    <dl className="details">
+      <dt>Notes</dt><dd className="pre-wrap">{run.notes || '—'}</dd>
+      <dt>Tags</dt><dd>{run.tags?.length ? run.tags.map((t) => <span key={t} className="tag">{t}</span>) : '—'}</dd>
+    </dl>
   );
 }
 
@@ -209,8 +367,6 @@ function RunInputs({ run }: { run: Run }) {
       <dt>Validation dataset</dt><dd>{datasetLink(run.validation_dataset)}</dd>
       <dt>Seed</dt><dd>{run.seed}</dd>
       <dt>Resources</dt><dd>{run.resources?.gpus ? `${run.resources.gpus} GPU${run.resources.gpus > 1 ? 's' : ''}` : 'CPU'}</dd>
-      {run.tags?.length > 0 && <><dt>Tags</dt><dd>{run.tags.map((t) => <span key={t} className="tag">{t}</span>)}</dd></>}
-      {run.notes && <><dt>Notes</dt><dd className="pre-wrap">{run.notes}</dd></>}
       {run.register_model_as && <><dt>Registers its model as</dt><dd>{run.register_model_as}</dd></>}
       {run.parent !== null && run.parent !== undefined && (
         <><dt>Parent run</dt><dd><Link to={`/runs/${run.parent}`}>#{run.parent}</Link></dd></>
