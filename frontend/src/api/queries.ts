@@ -23,6 +23,12 @@ export const queryKeys = {
   workers: ['workers'] as const,
   workspace: (slug: string) => ['workspace', slug] as const,
   tokens: ['tokens'] as const,
+  compare: (ids: string) => ['compare', ids] as const,
+  series: (ids: string, names: string) => ['series', ids, names] as const,
+  shareLinks: (workspace: string) => ['shareLinks', workspace] as const,
+  shared: (token: string) => ['shared', token] as const,
+  sharedSeries: (token: string, names: string) => ['sharedSeries', token, names] as const,
+  audit: (workspace: string, page: number) => ['audit', workspace, page] as const,
 };
 
 /** How often lists and runs are polled while something is queued or running. */
@@ -132,6 +138,65 @@ export function useWorkspaceDetail(slug: string | undefined) {
     queryKey: queryKeys.workspace(slug ?? ''),
     queryFn: () => api.getWorkspace(slug!),
     enabled: Boolean(slug),
+  });
+}
+
+/** Runs side by side with the server's config diff; polled while any of them is active. */
+export function useCompare(ids: readonly number[]) {
+  const key = ids.join(',');
+  return useQuery({
+    queryKey: queryKeys.compare(key),
+    queryFn: ({ signal }) => api.compareRuns(ids, signal),
+    enabled: ids.length > 0,
+    placeholderData: keepPreviousData,
+    refetchInterval: (query) => (query.state.data?.runs.some((run) => isActiveStatus(run.status)) ? 5000 : false),
+  });
+}
+
+/** The named metrics of several runs in one request; polled while `live`. */
+export function useRunsSeries(ids: readonly number[], names: readonly string[], live: boolean) {
+  return useQuery({
+    queryKey: queryKeys.series(ids.join(','), names.join(',')),
+    queryFn: ({ signal }) => api.getRunsSeries(ids, names, 1000, signal),
+    enabled: ids.length > 0 && names.length > 0,
+    placeholderData: keepPreviousData,
+    refetchInterval: live ? 5000 : false,
+  });
+}
+
+export function useShareLinks(workspace: string | undefined) {
+  return useQuery({
+    queryKey: queryKeys.shareLinks(workspace ?? ''),
+    queryFn: () => api.listShareLinks(workspace!),
+    enabled: Boolean(workspace),
+  });
+}
+
+/** A share link's page: public, and not retried on 404 (a revoked link stays revoked). */
+export function useShared(token: string) {
+  return useQuery({
+    queryKey: queryKeys.shared(token),
+    queryFn: ({ signal }) => api.getShared(token, signal),
+    enabled: token !== '',
+    refetchInterval: (query) => (query.state.data?.runs.some((run) => isActiveStatus(run.status)) ? 10_000 : false),
+  });
+}
+
+export function useSharedSeries(token: string, names: readonly string[], live: boolean) {
+  return useQuery({
+    queryKey: queryKeys.sharedSeries(token, names.join(',')),
+    queryFn: ({ signal }) => api.getSharedSeries(token, names, 1000, signal),
+    enabled: token !== '' && names.length > 0,
+    placeholderData: keepPreviousData,
+    refetchInterval: live ? 10_000 : false,
+  });
+}
+
+export function useAuditLog(workspace: string, page: number) {
+  return useQuery({
+    queryKey: queryKeys.audit(workspace, page),
+    queryFn: ({ signal }) => api.listAuditEvents(workspace, page, signal),
+    placeholderData: keepPreviousData,
   });
 }
 

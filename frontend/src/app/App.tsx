@@ -3,7 +3,7 @@
 // ajv and the chart pages uPlot, most of the bundle's weight, which the first screens do not need.
 
 import { QueryClientProvider } from '@tanstack/react-query';
-import { lazy, useState } from 'react';
+import { lazy, Suspense, useState } from 'react';
 import { BrowserRouter, Route, Routes } from 'react-router';
 import { LoginPage } from '../pages/LoginPage';
 import { NotFoundPage } from '../pages/NotFoundPage';
@@ -20,6 +20,7 @@ const DatasetsPage = lazy(() => import('../pages/DatasetsPage').then((m) => ({ d
 const DatasetDetailPage = lazy(() => import('../pages/DatasetDetailPage').then((m) => ({ default: m.DatasetDetailPage })));
 const ModelsPage = lazy(() => import('../pages/ModelsPage').then((m) => ({ default: m.ModelsPage })));
 const ModelDetailPage = lazy(() => import('../pages/ModelDetailPage').then((m) => ({ default: m.ModelDetailPage })));
+const SharedPage = lazy(() => import('../pages/SharedPage').then((m) => ({ default: m.SharedPage })));
 const SettingsPage = lazy(() => import('../pages/SettingsPage').then((m) => ({ default: m.SettingsPage })));
 
 export function App() {
@@ -29,6 +30,12 @@ export function App() {
       <BrowserRouter>
         <Routes>
           <Route path="/login" element={<LoginPage />} />
+          {/* A share link's page needs no account: outside the sign-in gate. */}
+          <Route path="/shared/:token" element={(
+            <Suspense fallback={<p role="status" className="page-loading">Loading…</p>}>
+              <SharedPage />
+            </Suspense>
+          )} />
           <Route element={<RequireAuth />}>
             <Route element={<Layout />}>
               <Route index element={<DashboardPage />} />

@@ -390,31 +390,39 @@ describe('runs table columns and selection', () => {
     fireEvent.click(screen.getByRole('checkbox', { name: 'Select alpha-0.5 for comparison' }));
     expect(compare.disabled).toBe(false);
     server
-      .route('GET /api/v1/runs/7/', runA)
-      .route('GET /api/v1/runs/8/', runB)
-      .route('GET /api/v1/runs/7/metrics/', { series: [], cursor: '0-0' })
-      .route('GET /api/v1/runs/8/metrics/', { series: [], cursor: '0-0' });
+      .route('GET /api/v1/compare/', { runs: [runA, runB], config: compareDiff })
+      .route('GET /api/v1/series/', { series: [] });
     fireEvent.click(compare);
     await screen.findByRole('heading', { name: 'Compare 2 runs' });
     expect(window.location.search).toBe('?runs=7,8');
   });
 });
 
+const compareDiff = {
+  values: {
+    alpha: { '7': 0.1, '8': 0.5 },
+    temperature: { '7': 1, '8': 1 },
+    'training.max_steps': { '7': 10, '8': 10 },
+    method: { '7': 'kd_forward_kl', '8': 'kd_forward_kl' },
+    seed: { '7': 0, '8': 0 },
+    student: { '7': 3, '8': 3 },
+    teacher: { '7': 2, '8': 2 },
+    train_dataset: { '7': 1, '8': 1 },
+    validation_dataset: { '7': null, '8': null },
+  },
+  differing: ['alpha'],
+};
+
 describe('compare', () => {
   it('overlays each metric, diffs the configs and exports the summary as CSV', async () => {
     server
-      .route('GET /api/v1/runs/7/', runA)
-      .route('GET /api/v1/runs/8/', runB)
-      .route('GET /api/v1/runs/7/metrics/', {
-        series: [{ name: 'train/loss', steps: [1, 5, 10], values: [3, 2.5, 2.2], walls: [1, 2, 3], mins: [3, 2.5, 2.2], maxs: [3, 2.5, 2.2], downsampled: false }],
-        cursor: '3-0',
-      })
-      .route('GET /api/v1/runs/8/metrics/', {
+      .route('GET /api/v1/compare/', { runs: [runA, runB], config: compareDiff })
+      .route('GET /api/v1/series/', {
         series: [
-          { name: 'train/loss', steps: [1, 10], values: [3.1, 1.9], walls: [1, 3], mins: [3.1, 1.9], maxs: [3.1, 1.9], downsampled: false },
-          { name: 'eval/loss', steps: [5, 10], values: [2.9, 2.4], walls: [2, 3], mins: [2.9, 2.4], maxs: [2.9, 2.4], downsampled: false },
+          { run: 7, name: 'train/loss', steps: [1, 5, 10], values: [3, 2.5, 2.2], walls: [1, 2, 3], mins: [3, 2.5, 2.2], maxs: [3, 2.5, 2.2], downsampled: false },
+          { run: 8, name: 'train/loss', steps: [1, 10], values: [3.1, 1.9], walls: [1, 3], mins: [3.1, 1.9], maxs: [3.1, 1.9], downsampled: false },
+          { run: 8, name: 'eval/loss', steps: [5, 10], values: [2.9, 2.4], walls: [2, 3], mins: [2.9, 2.4], maxs: [2.9, 2.4], downsampled: false },
         ],
-        cursor: '4-0',
       });
     const created: Blob[] = [];
     const createObjectURL = vi.spyOn(URL, 'createObjectURL').mockImplementation((blob) => {
@@ -434,14 +442,22 @@ describe('compare', () => {
     expect(trainChart.getAttribute('data-series')).toBe('2');
     expect(within(trainChart).getByRole('list').textContent).toContain('alpha-0.5 (#8)');
     await waitFor(() => expect(screen.getByTestId('chart-overlay-eval/loss').getAttribute('data-runs-with-points')).toBe('1'));
-    expect(server.sent('GET', '/api/v1/runs/8/metrics/')[0]!.query.get('names')).toBe('eval/loss,train/loss');
+    // One request for every run's series, not one per run.
+    expect(server.sent('GET', '/api/v1/series/')).toHaveLength(1);
+    const seriesQuery = server.sent('GET', '/api/v1/series/')[0]!.query;
+    expect([seriesQuery.get('runs'), seriesQuery.get('names'), seriesQuery.get('max_points')]).toEqual(['7,8', 'eval/loss,train/loss', '1000']);
+    expect(server.sent('GET', '/api/v1/compare/')[0]!.query.get('runs')).toBe('7,8');
 
     const diff = screen.getByTestId('compare-config-diff');
     expect([...diff.querySelectorAll('tbody tr')].map((tr) => tr.getAttribute('data-path'))).toEqual(['config.alpha']);
     fireEvent.click(screen.getByTestId('compare-only-differences'));
-    const all = [...screen.getByTestId('compare-config-diff').querySelectorAll('tbody tr')].map((tr) => tr.getAttribute('data-path'));
+    const allRows = [...screen.getByTestId('compare-config-diff').querySelectorAll('tbody tr')];
+    const all = allRows.map((tr) => tr.getAttribute('data-path'));
     expect(all).toContain('config.training.max_steps');
     expect(all).toContain('method');
+    // Models are named, and a missing validation set is not "null".
+    expect(allRows.find((tr) => tr.getAttribute('data-path') === 'teacher')!.textContent).toContain('teacher-small (#2)');
+    expect(allRows.find((tr) => tr.getAttribute('data-path') === 'validation_dataset')!.textContent).not.toContain('null');
 
     const summary = screen.getByTestId('compare-summary');
     expect([...summary.querySelectorAll('tbody tr')].map((tr) => `${tr.getAttribute('data-metric')} ${tr.getAttribute('data-run-id')}`))
@@ -458,11 +474,22 @@ describe('compare', () => {
   });
 
   it('says what to do without runs, and reports a run it cannot see', async () => {
-    server.route('GET /api/v1/runs/7/', runA).route('GET /api/v1/runs/7/metrics/', { series: [] });
+    server
+      .route('GET /api/v1/runs/7/', runA)
+      .route('GET /api/v1/compare/', (request) => (request.query.get('runs') === '7'
+        ? { body: { runs: [runA], config: { values: {}, differing: [] } } }
+        : { status: 404, body: { detail: 'Not found: it does not exist or you are not a member of its workspace.' } }))
+      .route('GET /api/v1/series/', { series: [] });
     renderAt('/compare');
     expect((await screen.findByText(/No runs to compare/)).textContent).toContain('Tick two or more runs');
     cleanup();
+    // The server's 404 does not say which run is missing: each is looked up to name it.
     renderAt('/compare?runs=7,99');
-    expect((await screen.findByText(/Run #99/)).closest('[role="alert"]')!.textContent).toContain('not found');
+    const alert = (await screen.findByText(/Run #99/)).closest('[role="alert"]')!;
+    expect(alert.textContent).toContain('not found');
+    fireEvent.click(within(alert as HTMLElement).getByRole('button', { name: 'Leave it out' }));
+    await screen.findByRole('heading', { name: 'Compare 1 run' });
+    expect(window.location.search).toBe('?runs=7');
+    expect((await screen.findByTestId('compare-runs')).textContent).toContain('alpha-0.1');
   });
 });

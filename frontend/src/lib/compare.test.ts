@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { comparableRun, compareUrl, metricNamesOf, parseRunIds, RUN_COLORS, runColor, summaryCsv, summaryRows, type RunForSummary } from './compare';
+import {
+  absoluteUrl, compareUrl, metricNamesOf, parseRunIds, RUN_COLORS, runColor, seriesByRun, shareTitle, summaryCsv, summaryRows,
+  type RunForSummary,
+} from './compare';
 
 const s = (last: number, min: number, max: number, count = 3) =>
   ({ last, last_step: 30, min, min_step: 20, max, max_step: 10, count });
@@ -50,15 +53,36 @@ describe('summaryCsv', () => {
   });
 });
 
-describe('runColor and comparableRun', () => {
+describe('runColor', () => {
   it('gives each position a distinct colour, wrapping after the palette', () => {
     const colors = RUN_COLORS.map((_, i) => runColor(i));
     expect(new Set(colors).size).toBe(RUN_COLORS.length);
     expect(runColor(RUN_COLORS.length)).toBe(runColor(0));
   });
+});
 
-  it('puts inputs and seed next to the config for the diff', () => {
-    expect(comparableRun({ method: 'lm_train', seed: 1, resources: { gpus: 0 }, tags: [], config: { a: 1 } }, { student: 'tiny (#2)', teacher: null, validation_dataset: '' }))
-      .toEqual({ method: 'lm_train', student: 'tiny (#2)', seed: 1, resources: { gpus: 0 }, tags: [], config: { a: 1 } });
+describe('seriesByRun', () => {
+  it('splits the multi-run series by run and metric', () => {
+    const byRun = seriesByRun([
+      { run: 7, name: 'train/loss', steps: [1, 2], values: [3, 2], walls: [1, 2], mins: [3, 2], maxs: [3, 2], downsampled: false },
+      { run: 8, name: 'train/loss', steps: [1], values: [4], walls: [1], mins: [4], maxs: [4], downsampled: false },
+      { run: 7, name: 'eval/loss', steps: [2], values: [2.5], walls: [2], mins: [2.5], maxs: [2.5], downsampled: false },
+    ]);
+    expect([...byRun.keys()]).toEqual([7, 8]);
+    expect(Object.keys(byRun.get(7)!)).toEqual(['train/loss', 'eval/loss']);
+    expect(byRun.get(8)!['train/loss']!.values).toEqual([4]);
+  });
+});
+
+describe('share links', () => {
+  it('titles a link after its runs, within 200 characters', () => {
+    expect(shareTitle([{ id: 1, name: 'a' }, { id: 2, name: '' }])).toBe('a vs Run 2');
+    const long = shareTitle(Array.from({ length: 40 }, (_, i) => ({ id: i, name: `run-number-${i}` })));
+    expect(long).toHaveLength(200);
+    expect(long.endsWith('…')).toBe(true);
+  });
+
+  it('makes the full address from the path the server gives', () => {
+    expect(absoluteUrl('/shared/abc', 'https://distillery.example')).toBe('https://distillery.example/shared/abc');
   });
 });

@@ -1,8 +1,10 @@
-// The compare page's pure parts: which runs the URL names, the metric names they share, and the
-// summary table (last/min/max per metric per run) with its CSV export.
+// The compare page's pure parts: which runs the URL names, the metric names they share, the
+// summary table (last/min/max per metric per run) with its CSV export, the multi-run series split
+// by run, and share links' titles and addresses.
 
-import type { MetricSummary, Run } from '../api/types';
+import type { MetricSummary, Run, RunMetricSeries } from '../api/types';
 import { toCsv } from './csv';
+import { seriesFromFetched, type Series } from './series';
 
 /** At most this many runs side by side: beyond that the charts and tables stop being readable. */
 export const MAX_COMPARED_RUNS = 12;
@@ -86,14 +88,24 @@ export function runColor(index: number): string {
   return RUN_COLORS[((index % RUN_COLORS.length) + RUN_COLORS.length) % RUN_COLORS.length]!;
 }
 
-/**
- * What the config diff compares for a run: its inputs and seed next to its config. An input the
- * run does not have (no teacher, no validation set) is left out, so the diff shows it as missing.
- */
-export function comparableRun(
-  run: Pick<Run, 'method' | 'seed' | 'resources' | 'tags' | 'config'>,
-  inputs: Record<string, string | null | undefined>,
-): Record<string, unknown> {
-  const present = Object.fromEntries(Object.entries(inputs).filter(([, v]) => v !== null && v !== undefined && v !== ''));
-  return { method: run.method, ...present, seed: run.seed, resources: run.resources, tags: run.tags, config: run.config };
+/** GET /series/'s flat list -> each run's series by metric name. */
+export function seriesByRun(list: readonly RunMetricSeries[]): Map<number, Record<string, Series>> {
+  const byRun = new Map<number, Record<string, Series>>();
+  for (const s of list) {
+    const named = byRun.get(s.run) ?? {};
+    named[s.name] = seriesFromFetched(s);
+    byRun.set(s.run, named);
+  }
+  return byRun;
+}
+
+/** A share link's default title: the runs' names, shortened to the server's 200 characters. */
+export function shareTitle(runs: readonly Pick<Run, 'id' | 'name'>[]): string {
+  const title = runs.map((r) => r.name || `Run ${r.id}`).join(' vs ');
+  return title.length <= 200 ? title : `${title.slice(0, 199)}…`;
+}
+
+/** The full address of a share link whose `url` is a path ("/shared/abc"). */
+export function absoluteUrl(path: string, origin: string): string {
+  return new URL(path, origin).toString();
 }
