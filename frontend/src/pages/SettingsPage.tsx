@@ -1,19 +1,26 @@
-// Workspace settings (its members, and adding one) and the signed-in user's API tokens (create,
-// shown once with a copy button; revoke).
+// Workspace settings: its members (add one, change a role, remove one, leave), its share links
+// (copy, revoke) and its audit log; and the signed-in user's API tokens (create, shown once with a
+// copy button; revoke).
 
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useRef, useState, type FormEvent } from 'react';
+import { Link } from 'react-router';
 import { ApiError } from '../api/client';
 import * as api from '../api/endpoints';
-import { queryKeys, useTokens, useWorkspaceDetail } from '../api/queries';
-import { WORKSPACE_ROLES, type ApiToken, type CreatedApiToken, type Workspace, type WorkspaceRole } from '../api/types';
+import { queryKeys, useAuditLog, useMe, useShareLinks, useTokens, useWorkspaceDetail } from '../api/queries';
+import {
+  WORKSPACE_ROLES, type ApiToken, type CreatedApiToken, type ShareLink, type Workspace, type WorkspaceMember, type WorkspaceRole,
+} from '../api/types';
 import { useWorkspace } from '../app/workspace';
 import { ErrorAlert } from '../components/ErrorAlert';
 import { FormField } from '../components/FormField';
 import { NoWorkspace } from '../components/NoWorkspace';
 import { useDocumentTitle } from '../hooks/useDocumentTitle';
+import { auditActionText, auditDetailText, auditTarget } from '../lib/audit';
+import { absoluteUrl, compareUrl } from '../lib/compare';
 import { formatDateTime } from '../lib/format';
 import { placeFieldErrors } from '../lib/jsonInput';
+import { canWrite } from '../lib/workspace';
 
 export function SettingsPage() {
   useDocumentTitle('Settings');
@@ -38,41 +45,280 @@ const ROLE_TEXT: Record<WorkspaceRole, string> = {
 
 function WorkspaceSettings({ workspace }: { workspace: Workspace }) {
   const detail = useWorkspaceDetail(workspace.slug);
+  const me = useMe();
   const canManage = workspace.role === 'owner' || workspace.role === 'admin';
   return (
-    <section className="run-section" aria-labelledby="workspace-heading">
-      <h2 id="workspace-heading">Workspace {workspace.name}</h2>
-      <dl className="details">
-        <dt>Slug</dt><dd><code>{workspace.slug}</code></dd>
-        <dt>Your role</dt><dd>{workspace.role}</dd>
-      </dl>
-      <h3 id="members-heading">Members</h3>
-      {detail.isPending && <p role="status">Loading members…</p>}
-      {detail.isError && <ErrorAlert error={detail.error} title="Cannot load the members" />}
-      {detail.data && (
-        <div className="table-wrap">
-          <table className="table" data-testid="settings-members" aria-labelledby="members-heading">
-            <thead>
-              <tr>
-                <th scope="col">Username</th>
-                <th scope="col">Role</th>
-              </tr>
-            </thead>
-            <tbody>
-              {detail.data.members.map((member) => (
-                <tr key={member.username} data-username={member.username}>
-                  <th scope="row">{member.username}</th>
-                  <td>{member.role}</td>
+    <>
+      <section className="run-section" aria-labelledby="workspace-heading">
+        <h2 id="workspace-heading">Workspace {workspace.name}</h2>
+        <dl className="details">
+          <dt>Slug</dt><dd><code>{workspace.slug}</code></dd>
+          <dt>Your role</dt><dd>{workspace.role}</dd>
+        </dl>
+        <h3 id="members-heading">Members</h3>
+        {detail.isPending && <p role="status">Loading members…</p>}
+        {detail.isError && <ErrorAlert error={detail.error} title="Cannot load the members" />}
+        {detail.data && (
+          <div className="table-wrap">
+            <table className="table" data-testid="settings-members" aria-labelledby="members-heading">
+              <thead>
+                <tr>
+                  <th scope="col">Username</th>
+                  <th scope="col">Role</th>
+                  <th scope="col"><span className="visually-hidden">Actions</span></th>
                 </tr>
-              ))}
-            </tbody>
-          </table>
+              </thead>
+              <tbody>
+                {detail.data.members.map((member) => (
+                  <MemberRow key={member.username} workspace={workspace} member={member} me={me.data?.username}
+                    canManage={canManage} />
+                ))}
+              </tbody>
+            </table>
+          </div>
+        )}
+        {canManage ? (
+          <AddMemberForm workspace={workspace} />
+        ) : (
+          <p className="muted">Only the workspace's owners and admins can add, change or remove members.</p>
+        )}
+      </section>
+      <ShareLinks workspace={workspace} />
+      <AuditLog workspace={workspace} />
+    </>
+  );
+}
+
+/**
+ * One member: their role (a select for owners and admins, saved on change) and Remove, or Leave
+ * on your own row. Only an owner can make or change an owner, and the last owner can neither
+ * leave nor lose the role: the server says so, and its message is shown on the row.
+ */
+function MemberRow({ workspace, member, me, canManage }: {
+  workspace: Workspace;
+  member: WorkspaceMember;
+  me: string | undefined;
+  canManage: boolean;
+}) {
+  const queryClient = useQueryClient();
+  const { workspaces, select } = useWorkspace();
+  const [confirming, setConfirming] = useState(false);
+  const isMe = member.username === me;
+  const isOwner = workspace.role === 'owner';
+  const changeRole = useMutation({
+    mutationFn: (role: WorkspaceRole) => api.changeMemberRole(workspace.slug, member.username, role),
+    onSuccess: () => {
+      void queryClient.invalidateQueries({ queryKey: queryKeys.workspace(workspace.slug) });
+      // Your own role shows in the workspace switcher and decides what you may do.
+      if (isMe) void queryClient.invalidateQueries({ queryKey: queryKeys.workspaces });
+      void queryClient.invalidateQueries({ queryKey: ['audit', workspace.slug] });
+    },
+  });
+  const remove = useMutation({
+    mutationFn: () => api.removeMember(workspace.slug, member.username),
+    onSuccess: () => {
+      setConfirming(false);
+      if (isMe) {
+        // Out of this workspace: the switcher moves to another one, if any.
+        const other = workspaces.find((w) => w.slug !== workspace.slug);
+        if (other) select(other.slug);
+        void queryClient.invalidateQueries({ queryKey: queryKeys.workspaces });
+        return;
+      }
+      void queryClient.invalidateQueries({ queryKey: queryKeys.workspace(workspace.slug) });
+      void queryClient.invalidateQueries({ queryKey: ['audit', workspace.slug] });
+    },
+  });
+  // Owner rows and the owner role are an owner's business.
+  const canEditRole = canManage && (isOwner || member.role !== 'owner');
+  const canRemove = isMe || (canManage && (isOwner || member.role !== 'owner'));
+  const roles = WORKSPACE_ROLES.filter((r) => r !== 'owner' || isOwner || member.role === 'owner');
+  const selectId = `member-role-${member.username}`;
+  const action = isMe ? 'Leave the workspace' : `Remove ${member.username}`;
+  return (
+    <tr data-username={member.username}>
+      <th scope="row">{member.username}{isMe && <span className="muted"> (you)</span>}</th>
+      <td>
+        {canEditRole ? (
+          <span className="inline-form">
+            <label htmlFor={selectId} className="visually-hidden">Role for {member.username}</label>
+            <select id={selectId} value={changeRole.isPending ? changeRole.variables : member.role}
+              onChange={(e) => changeRole.mutate(e.target.value as WorkspaceRole)} disabled={changeRole.isPending}
+              aria-describedby={`${selectId}-state`}>
+              {roles.map((r) => <option key={r} value={r}>{r}</option>)}
+            </select>
+            <span id={`${selectId}-state`} role="status" className="muted">
+              {changeRole.isPending && 'Saving…'}
+              {changeRole.isSuccess && 'Saved.'}
+            </span>
+          </span>
+        ) : member.role}
+        {changeRole.isError && <ErrorAlert error={changeRole.error} title={`The role of ${member.username} was not changed`} />}
+      </td>
+      <td className="cell-actions">
+        {canRemove && !confirming && (
+          <button type="button" className="button-danger" onClick={() => { remove.reset(); setConfirming(true); }}>
+            {isMe ? 'Leave workspace' : `Remove ${member.username}`}
+          </button>
+        )}
+        {confirming && (
+          <span className="confirm" role="group" aria-label={action}>
+            <span>{isMe ? `Leave ${workspace.name}? You lose access to its runs, models and data.` : `Remove ${member.username} from ${workspace.name}?`}</span>
+            <button type="button" className="button-danger" onClick={() => remove.mutate()} disabled={remove.isPending}>
+              {remove.isPending ? (isMe ? 'Leaving…' : 'Removing…') : isMe ? 'Yes, leave' : 'Yes, remove'}
+            </button>
+            <button type="button" onClick={() => setConfirming(false)} disabled={remove.isPending}>{isMe ? 'Stay' : 'Keep'}</button>
+          </span>
+        )}
+        {remove.isError && <ErrorAlert error={remove.error} title={isMe ? 'You did not leave' : `${member.username} was not removed`} />}
+      </td>
+    </tr>
+  );
+}
+
+/** The workspace's live share links: their address to copy, the runs they show, and Revoke. */
+function ShareLinks({ workspace }: { workspace: Workspace }) {
+  const links = useShareLinks(workspace.slug);
+  return (
+    <section className="run-section" aria-labelledby="share-links-heading">
+      <h2 id="share-links-heading">Share links</h2>
+      <p className="hint">
+        Read-only pages of some runs that anyone with the address can open, without an account. Make one with Share on the
+        compare page.
+      </p>
+      {links.isPending && <p role="status">Loading share links…</p>}
+      {links.isError && <ErrorAlert error={links.error} title="Cannot load the share links" />}
+      {links.data && (
+        <div data-testid="settings-share-links" data-count={links.data.length}>
+          {links.data.length === 0 ? <p className="muted">No share links in {workspace.name}.</p> : (
+            <div className="table-wrap">
+              <table className="table">
+                <caption className="visually-hidden">Share links of {workspace.name}</caption>
+                <thead>
+                  <tr>
+                    <th scope="col">Title</th>
+                    <th scope="col">Runs</th>
+                    <th scope="col">Made by</th>
+                    <th scope="col">Link</th>
+                    <th scope="col"><span className="visually-hidden">Actions</span></th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {links.data.map((link) => (
+                    <ShareLinkRow key={link.id} link={link} workspace={workspace} />
+                  ))}
+                </tbody>
+              </table>
+            </div>
+          )}
         </div>
       )}
-      {canManage ? (
-        <AddMemberForm workspace={workspace} />
-      ) : (
-        <p className="muted">Only the workspace's owners and admins can add members.</p>
+    </section>
+  );
+}
+
+function shareLinkName(link: ShareLink): string {
+  return link.title || `link #${link.id}`;
+}
+
+function ShareLinkRow({ link, workspace }: { link: ShareLink; workspace: Workspace }) {
+  const queryClient = useQueryClient();
+  const [confirming, setConfirming] = useState(false);
+  const revoke = useMutation({
+    mutationFn: () => api.revokeShareLink(link.id),
+    onSuccess: () => {
+      void queryClient.invalidateQueries({ queryKey: queryKeys.shareLinks(workspace.slug) });
+      void queryClient.invalidateQueries({ queryKey: ['audit', workspace.slug] });
+    },
+  });
+  const name = shareLinkName(link);
+  return (
+    <tr data-share-link-id={link.id}>
+      <th scope="row">{name}</th>
+      <td><Link to={compareUrl(link.runs)}>{link.runs.map((id) => `#${id}`).join(', ')}</Link></td>
+      <td>{link.created_by ?? '—'}<br /><span className="muted">{formatDateTime(link.created_at)}</span></td>
+      <td>
+        {/* A plain link (copy it from the browser's menu): a Copy button per row would share its name with the token's. */}
+        <a href={link.url} className="path" target="_blank" rel="noreferrer">{absoluteUrl(link.url, window.location.origin)}</a>
+      </td>
+      <td className="cell-actions">
+        {canWrite(workspace) && !confirming && (
+          <button type="button" className="button-danger" onClick={() => { revoke.reset(); setConfirming(true); }}
+            aria-label={`Revoke share link ${name}`}>
+            Revoke
+          </button>
+        )}
+        {confirming && (
+          <span className="confirm">
+            <span>Revoke “{name}”? Its page stops working for everyone.</span>
+            <button type="button" className="button-danger" onClick={() => revoke.mutate()} disabled={revoke.isPending}>
+              {revoke.isPending ? 'Revoking…' : 'Yes, revoke the link'}
+            </button>
+            <button type="button" onClick={() => setConfirming(false)} disabled={revoke.isPending}>Keep the link</button>
+          </span>
+        )}
+        {revoke.isError && <ErrorAlert error={revoke.error} title="The link was not revoked" />}
+      </td>
+    </tr>
+  );
+}
+
+/** Who did what in the workspace, newest first, a server page at a time. */
+function AuditLog({ workspace }: { workspace: Workspace }) {
+  const [page, setPage] = useState(1);
+  const log = useAuditLog(workspace.slug, page);
+  return (
+    <section className="run-section" aria-labelledby="audit-heading">
+      <h2 id="audit-heading">Audit log</h2>
+      {log.isPending && <p role="status">Loading the audit log…</p>}
+      {log.isError && <ErrorAlert error={log.error} title="Cannot load the audit log" />}
+      {log.data && (
+        <>
+          <p className="muted" role="status">
+            {log.data.count} {log.data.count === 1 ? 'event' : 'events'}{page > 1 && `, page ${page}`}
+            {log.isFetching && ' · loading'}
+          </p>
+          {log.data.results.length > 0 && (
+            <div className="table-wrap">
+              <table className="table" data-testid="audit-log" data-page={page}>
+                <caption className="visually-hidden">Audit log of {workspace.name}, newest first</caption>
+                <thead>
+                  <tr>
+                    <th scope="col">When</th>
+                    <th scope="col">Who</th>
+                    <th scope="col">What</th>
+                    <th scope="col">On</th>
+                    <th scope="col">Details</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {log.data.results.map((event) => {
+                    const target = auditTarget(event);
+                    return (
+                      <tr key={event.id} data-action={event.action} data-event-id={event.id}>
+                        <td><time dateTime={event.created_at}>{formatDateTime(event.created_at)}</time></td>
+                        <td>{event.actor ?? <span className="muted">system</span>}</td>
+                        <td>{auditActionText(event.action)}</td>
+                        <td>{target.href ? <Link to={target.href}>{target.text}</Link> : target.text}</td>
+                        <td>{auditDetailText(event)}</td>
+                      </tr>
+                    );
+                  })}
+                </tbody>
+              </table>
+            </div>
+          )}
+          {(log.data.next || log.data.previous) && (
+            <nav className="pagination" aria-label="Pages of the audit log">
+              <button type="button" onClick={() => setPage((p) => Math.max(1, p - 1))} disabled={!log.data.previous || log.isFetching}>
+                Newer
+              </button>
+              <button type="button" onClick={() => setPage((p) => p + 1)} disabled={!log.data.next || log.isFetching}>
+                Older
+              </button>
+            </nav>
+          )}
+        </>
       )}
     </section>
   );
@@ -87,6 +333,7 @@ function AddMemberForm({ workspace }: { workspace: Workspace }) {
     onSuccess: () => {
       setUsername('');
       void queryClient.invalidateQueries({ queryKey: queryKeys.workspace(workspace.slug) });
+      void queryClient.invalidateQueries({ queryKey: ['audit', workspace.slug] });
     },
   });
   const placed = placeFieldErrors(add.error instanceof ApiError ? add.error.errors : undefined, ['username', 'role'], add.isError);
