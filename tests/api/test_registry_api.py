@@ -213,3 +213,45 @@ def test_a_file_that_is_no_archive_is_refused_clearly(api):
     handle.name = "model.bin"
     response = upload_model(api("member"), handle)
     assert response.status_code == 400 and "not a .zip, .tar or .tar.gz" in response.json()["detail"]
+
+
+def test_a_csv_upload_is_validated_by_row_and_stored_as_json_lines(api):
+    import io
+
+    client = api("member")
+    bad = io.BytesIO(b"prompt,chosen,rejected\nhi,a,b\nhello,,c\n")
+    bad.name = "prefs.csv"
+    response = client.post("/api/v1/datasets/", {"workspace": "lab", "name": "prefs", "kind": "preference",
+                                                 "file": bad}, format="multipart")
+    assert response.status_code == 400 and "file.row.2" in response.json()["errors"]
+    good = io.BytesIO("prompt,chosen,rejected\nhi,a,b\nhéllo,\"x, y\",c\n".encode())
+    good.name = "prefs.csv"
+    body = client.post("/api/v1/datasets/", {"workspace": "lab", "name": "prefs", "kind": "preference",
+                                             "file": good}, format="multipart").json()
+    assert body["row_count"] == 2 and body["format"] == "jsonl"
+    preview = client.get(f"/api/v1/datasets/{body['id']}/").json()["preview"]
+    assert preview[1] == {"prompt": "héllo", "chosen": "x, y", "rejected": "c"}
+
+
+def test_a_parquet_upload_is_stored_as_json_lines(api, tmp_path):
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    pq.write_table(pa.table({"text": ["a b c", "d e"], "label": [0, 1]}), tmp_path / "data.parquet")
+    with open(tmp_path / "data.parquet", "rb") as handle:
+        response = api("member").post("/api/v1/datasets/", {"workspace": "lab", "name": "cls", "kind": "classification",
+                                                            "file": handle}, format="multipart")
+    assert response.status_code == 201, response.json()
+    preview = api("member").get(f"/api/v1/datasets/{response.json()['id']}/").json()["preview"]
+    assert preview == [{"text": "a b c", "label": 0}, {"text": "d e", "label": 1}]
+
+
+def test_a_file_that_is_not_parquet_says_so(api):
+    import io
+
+    handle = io.BytesIO(b"not parquet at all")
+    handle.name = "data.parquet"
+    response = api("member").post("/api/v1/datasets/", {"workspace": "lab", "name": "x", "kind": "text",
+                                                        "file": handle}, format="multipart")
+    assert response.status_code == 400 and "not a readable Parquet file" in response.json()["detail"]
+    assert Dataset.objects.count() == 0

@@ -117,7 +117,9 @@ class DatasetListApi(APIView):
         workspace = serializers.SlugField()
         name = serializers.CharField(max_length=100)
         kind = serializers.ChoiceField(choices=DatasetKind.choices)
-        file = serializers.FileField(help_text="JSONL: one JSON object per line.")
+        file = serializers.FileField(help_text="JSON Lines, CSV with a header row, or Parquet.")
+        format = serializers.ChoiceField(choices=["jsonl", "csv", "parquet"], required=False,
+                                         help_text="Default: from the file name's extension, else jsonl.")
 
     @extend_schema(parameters=[WORKSPACE_PARAM, *PAGE_PARAMS], responses=paginated(DatasetOutput, "DatasetPage"),
                    operation_id="datasets_list")
@@ -134,7 +136,8 @@ class DatasetListApi(APIView):
         d = data.validated_data
         workspace = workspace_get(user=request.user, slug=d["workspace"])
         dataset, created = services.dataset_upload(
-            workspace=workspace, user=request.user, name=d["name"], kind=d["kind"], upload=d["file"]
+            workspace=workspace, user=request.user, name=d["name"], kind=d["kind"], upload=d["file"],
+            format=d.get("format"),
         )
         return Response(DatasetOutput(dataset).data, status=status.HTTP_201_CREATED if created else status.HTTP_200_OK)
 

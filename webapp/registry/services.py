@@ -30,24 +30,67 @@ def _datasets_dir(workspace: Workspace) -> Path:
     return path
 
 
-def dataset_upload(*, workspace: Workspace, user: User, name: str, kind: str, upload: IO[bytes]) -> tuple[Dataset, bool]:
-    """Validates and stores a JSONL upload. Returns (dataset, created).
+UPLOAD_FORMATS = ("jsonl", "csv", "parquet")
+FORMAT_BY_EXTENSION = {"jsonl": "jsonl", "json": "jsonl", "ndjson": "jsonl", "csv": "csv", "parquet": "parquet",
+                       "pq": "parquet"}
+
+
+def _upload_format(filename: str, declared: str | None) -> str:
+    if declared:
+        if declared not in UPLOAD_FORMATS:
+            raise Invalid(f"Unknown format '{declared}': use one of {', '.join(UPLOAD_FORMATS)}.", field="format")
+        return declared
+    return FORMAT_BY_EXTENSION.get(Path(filename or "").suffix.lower().lstrip("."), "jsonl")
+
+
+def _to_jsonl(raw: Path, fmt: str, out: Path) -> None:
+    """CSV (header row) and Parquet uploads become JSON Lines, the one format the engine reads."""
+    import csv
+    import json
+
+    with out.open("w", encoding="utf-8") as sink:
+        if fmt == "csv":
+            try:
+                with raw.open(newline="", encoding="utf-8") as source:
+                    for row in csv.DictReader(source):
+                        sink.write(json.dumps(row, ensure_ascii=False) + "\n")
+            except (UnicodeDecodeError, csv.Error) as exc:
+                raise Invalid(f"The CSV file cannot be read ({exc}): it must be UTF-8 with a header row.",
+                              field="file") from None
+            return
+        import pyarrow.parquet as pq
+
+        try:
+            table = pq.ParquetFile(raw)
+            for batch in table.iter_batches(batch_size=10_000):
+                for row in batch.to_pylist():
+                    sink.write(json.dumps(row, ensure_ascii=False, default=str) + "\n")
+        except Exception as exc:  # pyarrow raises several types for a file that is not Parquet
+            raise Invalid(f"The file is not a readable Parquet file ({type(exc).__name__}: {exc}).",
+                          field="file") from None
+
+
+def dataset_upload(*, workspace: Workspace, user: User, name: str, kind: str, upload: IO[bytes],
+                   format: str | None = None) -> tuple[Dataset, bool]:
+    """Validates and stores an upload (JSON Lines, CSV with a header row, or Parquet; stored as
+    JSON Lines). Returns (dataset, created).
 
     Same name and content as an existing version -> that version, nothing stored twice.
     Same name, new content -> the next version. Any bad row -> nothing is stored, and the error
-    lists the first 20 bad rows with their row numbers.
+    lists the first 20 bad rows with their row numbers (data rows, counted from 1).
     """
     require_write(user=user, workspace=workspace)
     if kind not in DatasetKind.values:
         raise Invalid(f"Unknown dataset kind '{kind}': use one of {', '.join(DatasetKind.values)}.", field="kind")
     if not name.strip():
         raise Invalid("A dataset needs a name.", field="name")
+    fmt = _upload_format(getattr(upload, "name", ""), format)
 
     target_dir = _datasets_dir(workspace)
-    fd, tmp_name = tempfile.mkstemp(dir=target_dir, prefix=".upload-", suffix=".jsonl")
+    fd, tmp_name = tempfile.mkstemp(dir=target_dir, prefix=".upload-", suffix=f".{fmt}")
     tmp_path = Path(tmp_name)
+    jsonl_path = tmp_path.with_suffix(".jsonl") if fmt != "jsonl" else tmp_path
     try:
-        digest = hashlib.sha256()
         size = 0
         with os.fdopen(fd, "wb") as out:
             for chunk in iter(lambda: upload.read(CHUNK), b""):
@@ -57,14 +100,17 @@ def dataset_upload(*, workspace: Workspace, user: User, name: str, kind: str, up
                         f"The file is larger than the {settings.DATASET_MAX_UPLOAD_BYTES // (1024 * 1024)} MiB "
                         "upload limit: split it, or ask the operator to raise DATASET_MAX_UPLOAD_BYTES."
                     )
-                digest.update(chunk)
                 out.write(chunk)
         if size == 0:
             raise Invalid("The uploaded file is empty.", field="file")
+        if fmt != "jsonl":
+            _to_jsonl(tmp_path, fmt, jsonl_path)
+            size = jsonl_path.stat().st_size
 
+        digest = hashlib.sha256()
         rows, bad_rows, reported = 0, 0, []
-        with tmp_path.open("rb") as stream:
-            for number, problem in iter_jsonl_problems(stream, kind):
+        with jsonl_path.open("rb") as stream:
+            for number, problem in iter_jsonl_problems(_hashing(stream, digest), kind):
                 rows += 1
                 if problem:
                     bad_rows += 1
@@ -78,7 +124,7 @@ def dataset_upload(*, workspace: Workspace, user: User, name: str, kind: str, up
                 errors={f"file.row.{number}": [problem] for number, problem in reported},
             )
         if rows == 0:
-            raise Invalid("The file has no rows: a JSONL dataset needs one JSON object per line.", field="file")
+            raise Invalid("The file has no rows: a dataset needs at least one record.", field="file")
 
         sha = digest.hexdigest()
         existing = Dataset.objects.filter(workspace=workspace, name=name, sha256=sha).first()
@@ -96,10 +142,18 @@ def dataset_upload(*, workspace: Workspace, user: User, name: str, kind: str, up
                 raise Conflict(f"Another upload of '{name}' finished at the same moment: try again.") from None
             # Move the file into place only once the row exists; if the rename fails the
             # transaction rolls back and the temporary file is removed below.
-            os.replace(tmp_path, final_path)
+            os.replace(jsonl_path, final_path)
         return dataset, True
     finally:
         tmp_path.unlink(missing_ok=True)
+        jsonl_path.unlink(missing_ok=True)
+
+
+def _hashing(stream: IO[bytes], digest):
+    """Yields the stream's lines while feeding them to `digest`: one pass validates and hashes."""
+    for line in stream:
+        digest.update(line)
+        yield line
 
 
 def _check_unique_model_name(workspace: Workspace, name: str) -> None:
