@@ -93,6 +93,72 @@ class TrainingConfig(_Config):
         10, ge=1, le=10_000_000,
         description="Report training metrics and progress every this many steps (averaged over them).",
     )
+    mixed_precision: Literal["no", "bf16"] = Field(
+        "no",
+        description=(
+            "'bf16' runs the forward passes under bfloat16 autocast (weights, gradients and "
+            "optimizer state stay float32) and keeps a teacher in bfloat16; meant for GPUs with "
+            "bfloat16 support. 'no' computes everything in float32."
+        ),
+    )
+    gradient_checkpointing: bool = Field(
+        False,
+        description=(
+            "Recompute the student's layer activations during the backward pass instead of keeping "
+            "them: less memory for about a third more compute."
+        ),
+    )
+    lora_rank: int = Field(
+        0, ge=0, le=4096,
+        description=(
+            "Train LoRA adapters of this rank on the student instead of all its weights (PEFT); 0 "
+            "trains every weight. The final model has the adapters merged in."
+        ),
+    )
+    lora_alpha: float = Field(
+        16.0, gt=0, le=1e6,
+        description="LoRA scaling numerator: the adapter update is scaled by lora_alpha / lora_rank.",
+    )
+    lora_dropout: float = Field(0.0, ge=0, lt=1, description="Dropout on the LoRA adapters' input.")
+    lora_target_modules: list[str] | None = Field(
+        None,
+        description=(
+            "Names of the student's linear layers that get adapters, e.g. ['q_proj', 'v_proj']; "
+            "null uses PEFT's default for the architecture. The output layer cannot be one of them."
+        ),
+    )
+    early_stopping_patience: int = Field(
+        0, ge=0, le=1_000_000,
+        description=(
+            "Stop when early_stopping_metric has not improved for this many evaluations in a row "
+            "(evaluations happen every eval_every steps); 0 never stops early. Needs validation data."
+        ),
+    )
+    early_stopping_metric: Literal[
+        "eval/loss", "eval/perplexity", "eval/ece", "eval/kl", "eval/top1_agreement"
+    ] = Field(
+        "eval/loss",
+        description=(
+            "Validation metric watched by early stopping; eval/top1_agreement must rise, the others "
+            "fall. eval/kl and eval/top1_agreement need a teacher."
+        ),
+    )
+    early_stopping_min_delta: float = Field(
+        0.0, ge=0, le=1e6,
+        description="Smallest change of early_stopping_metric that counts as an improvement.",
+    )
+    eval_samples: int = Field(
+        3, ge=0, le=64,
+        description=(
+            "At every evaluation, greedily generate completions for this many fixed prompts taken "
+            "from the start of the validation data and save them as a 'samples' artifact; 0 turns "
+            "samples off."
+        ),
+    )
+    sample_max_new_tokens: int = Field(
+        32, ge=1, le=4096,
+        description="Most tokens generated per sample (fewer if the block_size would be exceeded).",
+    )
 
     @model_validator(mode="after")
     def _warmup_fits_in_training(self) -> "TrainingConfig":
@@ -102,6 +168,10 @@ class TrainingConfig(_Config):
                 "lower warmup_steps or raise max_steps"
             )
         return self
+
+    @property
+    def early_stopping_maximises(self) -> bool:
+        return self.early_stopping_metric == "eval/top1_agreement"
 
 
 def _training_field() -> Any:
@@ -114,8 +184,8 @@ class LMTrainConfig(_Config):
     training: TrainingConfig = _training_field()
 
 
-class KDForwardKLConfig(_Config):
-    """Logit distillation with the forward KL divergence (Hinton et al. 2015)."""
+class LogitDistillationConfig(_Config):
+    """Fields shared by the token-level logit distillation methods (teacher and student share a vocabulary)."""
 
     training: TrainingConfig = _training_field()
     alpha: float = Field(
@@ -128,10 +198,113 @@ class KDForwardKLConfig(_Config):
     temperature: float = Field(
         1.0, gt=0, le=100,
         description=(
-            "Softmax temperature T applied to teacher and student logits in the KL term; the term "
-            "is multiplied by T^2 so its gradient scale does not change with T."
+            "Softmax temperature T applied to teacher and student logits in the distillation term "
+            "(the cross-entropy always uses T = 1)."
         ),
     )
+    temperature_squared: bool = Field(
+        True,
+        description=(
+            "Multiply the distillation term by T^2 so that its gradient scale does not change "
+            "with T (Hinton et al. 2015). Many language-model recipes use T = 1, where it is 1."
+        ),
+    )
+    standardize_logits: bool = Field(
+        False,
+        description=(
+            "Logit standardisation (Sun et al., CVPR 2024, arXiv:2403.01427): z-score each "
+            "position's teacher and student logits over the vocabulary before the temperature, so "
+            "the student matches the teacher's logit relations rather than their scale."
+        ),
+    )
+    chunk_size: int = Field(
+        1024, ge=1, le=1_048_576,
+        description=(
+            "Tokens whose logits are computed at once: the loss never holds more than chunk_size x "
+            "vocabulary logits per model. Smaller saves memory, larger can be faster; the values "
+            "and gradients do not depend on it."
+        ),
+    )
+
+
+class KDForwardKLConfig(LogitDistillationConfig):
+    """Logit distillation with the forward KL divergence (Hinton et al. 2015)."""
+
+
+class KDReverseKLConfig(LogitDistillationConfig):
+    """Logit distillation with the reverse KL divergence KL(student || teacher)."""
+
+
+class KDJSDConfig(LogitDistillationConfig):
+    """Logit distillation with the generalised Jensen-Shannon divergence of GKD."""
+
+    beta: float = Field(
+        0.5, ge=0, le=1,
+        description=(
+            "Teacher's weight in the mixture m = beta p + (1 - beta) q; the loss is "
+            "beta KL(p || m) + (1 - beta) KL(q || m). 0 is the forward KL, 1 the reverse KL."
+        ),
+    )
+
+
+class KDTVDConfig(LogitDistillationConfig):
+    """Logit distillation with the total variation distance."""
+
+
+def _skew_field() -> Any:
+    return Field(
+        0.1, ge=0, lt=1,
+        description=(
+            "Skew lambda: the share of the distribution being matched that is mixed into the other "
+            "side of the divergence (DistiLLM uses 0.1); 0 is the plain divergence."
+        ),
+    )
+
+
+class KDSkewForwardKLConfig(LogitDistillationConfig):
+    """Logit distillation with the skew forward KL of DistiLLM."""
+
+    skew: float = _skew_field()
+
+
+class KDSkewReverseKLConfig(LogitDistillationConfig):
+    """Logit distillation with the skew reverse KL of DistiLLM."""
+
+    skew: float = _skew_field()
+
+
+class KDTAIDConfig(LogitDistillationConfig):
+    """TAID: distillation toward a teacher interpolated from the student, adaptively over training."""
+
+    alpha: float = Field(
+        0.0, ge=0, le=1,
+        description=(
+            "Weight of the cross-entropy on the gold next token; the distillation term gets "
+            "1 - alpha. TAID's authors train with pure distillation (0)."
+        ),
+    )
+    t_start: float = Field(
+        0.4, ge=0, lt=1,
+        description="Interpolation weight t of the teacher at the first step (the authors' scripts also use 0.2).",
+    )
+    t_end: float = Field(1.0, gt=0, le=1, description="Largest t, reached at the latest by the last step.")
+    t_adapt_rate: float = Field(
+        5e-4, ge=0, le=1,
+        description=(
+            "The paper's alpha: step size of the adaptive increase of t, "
+            "alpha * sigmoid(momentum) * (1 - t) per step."
+        ),
+    )
+    t_momentum: float = Field(
+        0.99, ge=0, lt=1,
+        description="The paper's beta: momentum of the moving average of the loss's relative improvement.",
+    )
+
+    @model_validator(mode="after")
+    def _t_rises(self) -> "KDTAIDConfig":
+        if self.t_start > self.t_end:
+            raise ValueError(f"t_start ({self.t_start}) must not exceed t_end ({self.t_end})")
+        return self
 
 
 class ModelSpec(_Config):
@@ -189,7 +362,11 @@ class DataSpec(_Config):
 
     path: str = Field(
         min_length=1,
-        description="A JSON Lines file with one object per line holding a 'text' string.",
+        description=(
+            "A JSON Lines file, one object per line, all of one kind: {'text': ...} (packed into "
+            "blocks), {'prompt': ..., 'completion': ...} (loss on the completion only) or "
+            "{'messages': [{'role': ..., 'content': ...}, ...]} (chat template; loss on assistant turns only)."
+        ),
     )
     format: Literal["jsonl"] = Field("jsonl", description="File format; only JSON Lines for now.")
 
@@ -214,7 +391,11 @@ class RunSpec(_Config):
     teacher: ModelSpec | None = Field(None, description="The frozen teacher, for methods that require one.")
     train_data: DataSpec = Field(description="Training text.")
     validation_data: DataSpec | None = Field(
-        None, description="Held-out text for eval/loss and eval/perplexity; no evaluation without it.",
+        None,
+        description=(
+            "Held-out data of the same kind as train_data, for the eval/ metrics and the samples; "
+            "no evaluation without it."
+        ),
     )
     tokenizer: str | None = Field(
         None, min_length=1,
@@ -252,6 +433,17 @@ class RunSpec(_Config):
         if not method.requires.teacher and spec.teacher is not None:
             problems.append((("teacher",), f"method {spec.method!r} does not use a teacher: "
                              "remove 'teacher'", spec.teacher.model_dump()))
+        training = getattr(spec._method_config, "training", None) if not problems else None
+        if isinstance(training, TrainingConfig) and training.early_stopping_patience:
+            if spec.validation_data is None:
+                problems.append((("validation_data",), "early stopping (config.training."
+                                 "early_stopping_patience) watches a validation metric: add "
+                                 "'validation_data' or set early_stopping_patience to 0", None))
+            if training.early_stopping_metric in ("eval/kl", "eval/top1_agreement") and not method.requires.teacher:
+                problems.append((("config", "training", "early_stopping_metric"),
+                                 f"{training.early_stopping_metric} compares the student with a teacher, "
+                                 f"and method {spec.method!r} has none: watch eval/loss instead",
+                                 training.early_stopping_metric))
         for role in ("student", "teacher"):
             model = getattr(spec, role)
             if model is not None and model.config is not None and model.tokenizer is None and spec.tokenizer is None:

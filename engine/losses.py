@@ -1,89 +1,232 @@
-"""Training objectives as pure functions of logits and labels.
+"""Training objectives: next-token cross-entropy and token-level logit distillation.
 
 Conventions shared by every loss here:
 - `logits[..., i, :]` is the prediction for `labels[..., i]`: the caller aligns them (the data
   pipeline already stores each position's next token as its label).
-- A label of IGNORE_INDEX (-100) marks a position without a target (padding, the end of a block);
-  it contributes nothing to the value or the gradient.
-- Reduction is the mean over real (unmasked) tokens; a batch without any real token gives 0, not NaN.
+- A label of IGNORE_INDEX (-100) marks a position without a target (padding, a prompt token, a
+  user turn); it contributes nothing to the value or the gradient.
+- Reduction: the sum over real (unmasked) tokens divided by `num_tokens`, the number of real
+  tokens of the whole optimizer step. Under gradient accumulation the training loop passes the
+  count over all the step's micro-batches, so the accumulated gradient is that of the mean over
+  every real token of the step, not a mean of per-micro-batch means. Left out, it is this call's
+  own count. A batch without any real token gives 0, not NaN.
 - Softmaxes are computed in at least float32 whatever the logits' dtype.
+
+Distillation compares the student's and the teacher's next-token distributions id by id, so both
+models must share a vocabulary. A divergence below is only its per-token math on log-probabilities;
+the temperature, logit standardisation, the cross-entropy mix and the reduction are applied once,
+in `token_losses`, for every divergence. Two implementations use it: `distillation_loss` on full
+logits (simple, the reference) and `engine.chunked_loss.chunked_distillation_loss`, which never
+materialises the full logits.
 """
 
-from typing import NamedTuple
+import math
+from dataclasses import dataclass
+from typing import Callable, NamedTuple
 
 import torch
 import torch.nn.functional as F
 
 IGNORE_INDEX = -100
 
+TokenDivergence = Callable[[torch.Tensor, torch.Tensor], torch.Tensor]
+"""(student_log_probs (N, V), teacher_log_probs (N, V)) -> per-token divergence (N,)."""
 
-def _at_least_float32(tensor: torch.Tensor) -> torch.Tensor:
+
+def at_least_float32(tensor: torch.Tensor) -> torch.Tensor:
     return tensor.to(torch.promote_types(tensor.dtype, torch.float32))
 
 
-def causal_lm_loss(logits: torch.Tensor, labels: torch.Tensor) -> torch.Tensor:
-    """Next-token cross-entropy, mean over real tokens.
+def _normaliser(labels: torch.Tensor, num_tokens: int | torch.Tensor | None) -> torch.Tensor | int:
+    count = (labels != IGNORE_INDEX).sum() if num_tokens is None else num_tokens
+    return count.clamp(min=1) if isinstance(count, torch.Tensor) else max(int(count), 1)
+
+
+def causal_lm_loss(logits: torch.Tensor, labels: torch.Tensor, num_tokens: int | None = None) -> torch.Tensor:
+    """Next-token cross-entropy over real tokens.
 
     Args:
         logits: (..., V) unnormalised scores, aligned with `labels`.
         labels: (...) gold token ids; IGNORE_INDEX positions are masked out.
+        num_tokens: the divisor, the real tokens of the whole optimizer step (see the module
+            docstring); default: the real tokens of `labels`.
 
     Returns:
-        Scalar: sum over real tokens of -log softmax(logits)[label], divided by their count
-        (0 when there is none).
+        Scalar: sum over real tokens of -log softmax(logits)[label], divided by num_tokens (0 when
+        there is no real token).
     """
     vocab_size = logits.shape[-1]
     token_losses = F.cross_entropy(
-        _at_least_float32(logits).reshape(-1, vocab_size), labels.reshape(-1),
+        at_least_float32(logits).reshape(-1, vocab_size), labels.reshape(-1),
         ignore_index=IGNORE_INDEX, reduction="sum",
     )
-    return token_losses / (labels != IGNORE_INDEX).sum().clamp(min=1)
+    return token_losses / _normaliser(labels, num_tokens)
+
+
+# --- Divergences: per-token math on log-probabilities at temperature T. -----------------------
+# p = teacher, q = student. Each returns (N,) from (N, V) inputs and is differentiable in the
+# student's log-probabilities; the teacher's are constants.
+
+
+def forward_kl(student: torch.Tensor, teacher: torch.Tensor) -> torch.Tensor:
+    """KL(p || q) = sum_v p_v (log p_v - log q_v): mode covering (Hinton et al. 2015)."""
+    return (teacher.exp() * (teacher - student)).sum(-1)
+
+
+def reverse_kl(student: torch.Tensor, teacher: torch.Tensor) -> torch.Tensor:
+    """KL(q || p) = sum_v q_v (log q_v - log p_v): mode seeking (as in MiniLLM, Gu et al. 2024)."""
+    return (student.exp() * (student - teacher)).sum(-1)
+
+
+def _log(weight: float) -> float:
+    return math.log(weight) if weight > 0 else -math.inf
+
+
+def _log_mixture(teacher: torch.Tensor, teacher_weight: float, student: torch.Tensor) -> torch.Tensor:
+    """log(w p + (1 - w) q), computed in log space so that tiny probabilities do not underflow."""
+    return torch.logaddexp(teacher + _log(teacher_weight), student + _log(1.0 - teacher_weight))
+
+
+def generalized_jsd(student: torch.Tensor, teacher: torch.Tensor, *, beta: float) -> torch.Tensor:
+    """Generalised Jensen-Shannon divergence of GKD (Agarwal et al. 2024, arXiv:2306.13649, eq. 2).
+
+    JSD_beta = beta KL(p || m) + (1 - beta) KL(q || m), m = beta p + (1 - beta) q. As in TRL's
+    `generalized_jsd_loss` (METHODS.md section 2), beta = 0 is defined as the forward KL(p || q)
+    and beta = 1 as the reverse KL(q || p): the formula itself tends to 0 at both ends (it is
+    ~beta KL(p || q) near 0), so the two endpoints are the named divergences, not its limits.
+    """
+    if beta == 0.0:
+        return forward_kl(student, teacher)
+    if beta == 1.0:
+        return reverse_kl(student, teacher)
+    mixture = _log_mixture(teacher, beta, student)
+    return beta * forward_kl(mixture, teacher) + (1.0 - beta) * forward_kl(mixture, student)
+
+
+def total_variation(student: torch.Tensor, teacher: torch.Tensor) -> torch.Tensor:
+    """Total variation distance 1/2 sum_v |p_v - q_v| (DistiLLM's TVD baseline, Ko et al. 2024)."""
+    return 0.5 * (teacher.exp() - student.exp()).abs().sum(-1)
+
+
+def skew_forward_kl(student: torch.Tensor, teacher: torch.Tensor, *, skew: float) -> torch.Tensor:
+    """Skew KL(p || lambda p + (1 - lambda) q) of DistiLLM (Ko et al. 2024, arXiv:2402.03898, eq. 4).
+
+    lambda = 0 is the forward KL. The gradient flows through the student's share of the mixture,
+    as in the authors' code (METHODS.md section 2: "skew mixture not detached").
+    """
+    return forward_kl(_log_mixture(teacher, skew, student), teacher)
+
+
+def skew_reverse_kl(student: torch.Tensor, teacher: torch.Tensor, *, skew: float) -> torch.Tensor:
+    """Skew reverse KL(q || (1 - lambda) p + lambda q) of DistiLLM (arXiv:2402.03898, eq. 5).
+
+    lambda = 0 is the reverse KL; the mixture is not detached.
+    """
+    return reverse_kl(student, _log_mixture(teacher, 1.0 - skew, student))
+
+
+def taid_cross_entropy(student: torch.Tensor, teacher: torch.Tensor, *, t: float) -> torch.Tensor:
+    """TAID's objective against the interpolated teacher (Shing et al. 2025, arXiv:2501.16937).
+
+    p_t = softmax((1 - t) sg(log q) + t log p), which equals softmax((1 - t) sg(z_s) + t z_t) at
+    the same temperature because softmax ignores a per-row constant. The value is the
+    cross-entropy -sum_v p_t,v log q_v, as in the official code (SakanaAI/TAID,
+    src/distil_losses/taid.py, METHODS.md section 6): KL(p_t || q) plus the entropy of p_t, which
+    has the same gradient. So identical inputs give the entropy, not 0, and the adaptive schedule
+    of t sees the same loss values as the authors'.
+    """
+    interpolated = torch.log_softmax((1.0 - t) * student.detach() + t * teacher, dim=-1)
+    return -(interpolated.exp() * student).sum(-1)
+
+
+# --- Shared pre-processing and mixing. ---------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DistillationSettings:
+    """How the per-token terms are formed and mixed; one instance per method configuration."""
+
+    divergence: TokenDivergence
+    alpha: float
+    """Weight of the gold-label cross-entropy; the distillation term gets 1 - alpha."""
+    temperature: float
+    temperature_squared: bool = True
+    """Multiply the distillation term by T^2 (Hinton et al. 2015, section 2)."""
+    standardize: bool = False
+    """Z-score each position's logits before the temperature (logit standardisation)."""
+
+    @property
+    def divergence_weight(self) -> float:
+        return (1.0 - self.alpha) * (self.temperature**2 if self.temperature_squared else 1.0)
+
+
+def standardize_logits(logits: torch.Tensor) -> torch.Tensor:
+    """(z - mean z) / (std z + 1e-7) over the vocabulary, per position.
+
+    Sun et al., "Logit Standardization in Knowledge Distillation", CVPR 2024, arXiv:2403.01427,
+    eq. 8 (Z-score with a base temperature). As in the authors' code the standard deviation is the
+    unbiased one and 1e-7 is added to it (METHODS.md section 2).
+    """
+    return (logits - logits.mean(-1, keepdim=True)) / (logits.std(-1, keepdim=True) + 1e-7)
+
+
+def token_losses(
+    student_logits: torch.Tensor, teacher_logits: torch.Tensor, labels: torch.Tensor, settings: DistillationSettings
+) -> tuple[torch.Tensor, torch.Tensor]:
+    """Per-position cross-entropy (temperature 1, raw logits) and divergence (temperature T).
+
+    Args:
+        student_logits, teacher_logits: (N, V) in any float dtype; softmaxes run in >= float32.
+        labels: (N,) gold ids; IGNORE_INDEX rows get a cross-entropy of 0 (their divergence is
+            computed and must be masked by the caller).
+
+    Returns:
+        (ce, divergence), each (N,) in >= float32, unreduced and without alpha or T^2.
+    """
+    student_logits, teacher_logits = at_least_float32(student_logits), at_least_float32(teacher_logits)
+    ce = F.cross_entropy(student_logits, labels, ignore_index=IGNORE_INDEX, reduction="none")
+    if settings.standardize:
+        student_logits, teacher_logits = standardize_logits(student_logits), standardize_logits(teacher_logits)
+    student_log_probs = torch.log_softmax(student_logits / settings.temperature, dim=-1)
+    teacher_log_probs = torch.log_softmax(teacher_logits / settings.temperature, dim=-1)
+    return ce, settings.divergence(student_log_probs, teacher_log_probs)
 
 
 class DistillationLoss(NamedTuple):
     loss: torch.Tensor
-    """The objective to minimise: alpha * ce + (1 - alpha) * T^2 * kl."""
+    """The objective to minimise: alpha * ce + (1 - alpha) * [T^2] * divergence."""
     ce: torch.Tensor
-    """Cross-entropy of the student (at temperature 1) on the gold labels, mean over real tokens."""
-    kl: torch.Tensor
-    """KL(p_teacher^T || p_student^T) at temperature T, mean over real tokens, without the T^2 factor."""
+    """Cross-entropy of the student (temperature 1) on the gold labels, over real tokens."""
+    divergence: torch.Tensor
+    """The divergence at temperature T over real tokens, without alpha or the T^2 factor."""
 
 
-def forward_kl_distillation_loss(
+def distillation_loss(
     student_logits: torch.Tensor,
     teacher_logits: torch.Tensor,
     labels: torch.Tensor,
-    *,
-    alpha: float,
-    temperature: float,
+    settings: DistillationSettings,
+    num_tokens: int | None = None,
 ) -> DistillationLoss:
-    """Soft-target knowledge distillation with the forward KL divergence.
+    """Token-level logit distillation on full logits: the simple implementation.
 
-    Hinton, Vinyals, Dean, "Distilling the Knowledge in a Neural Network", 2015,
-    arXiv:1503.02531, section 2: the student matches the teacher's distribution softened by a
-    temperature T, and the soft-target term is multiplied by T^2 because its gradients scale as
-    1/T^2. Per real token t, with p = softmax(z_teacher / T) and q = softmax(z_student / T):
+    It materialises (tokens x vocab) logits and probabilities of both models; training uses
+    `engine.chunked_loss.chunked_distillation_loss`, which gives the same values and gradients
+    chunk by chunk. Per real token t, with q = softmax(z_s' / T), p = softmax(z_t' / T), where z'
+    is z or its standardisation:
 
-        kl_t = sum_v p_v (log p_v - log q_v)            (KL(p || q), "forward": mode covering)
-        ce_t = -log softmax(z_student)[y_t]              (temperature 1)
-        loss = alpha * mean_t ce_t + (1 - alpha) * T^2 * mean_t kl_t
-
-    alpha weighs the gold-label term, so alpha = 1 is plain LM training and alpha = 0 pure
-    distillation. The T^2 factor follows the paper for every T (at T = 1, the usual choice for
-    language models, it is 1).
+        loss = [alpha * sum_t ce_t + (1 - alpha) * (T^2 if temperature_squared) * sum_t D(p_t, q_t)] / num_tokens
 
     Args:
-        student_logits: (B, L, V) or (N, V) student scores, aligned with `labels`.
-        teacher_logits: same shape as `student_logits`. Pass them detached (computed under
-            torch.no_grad): this function does not stop their gradient.
-        labels: (B, L) or (N,) gold next tokens; IGNORE_INDEX marks padding, which is excluded
-            from both terms.
-        alpha: weight of the cross-entropy, in [0, 1].
-        temperature: T > 0.
+        student_logits: (B, L, V) or (N, V), aligned with `labels`.
+        teacher_logits: same shape. Pass them detached (computed under torch.no_grad).
+        labels: (B, L) or (N,); IGNORE_INDEX marks padding and prompt tokens, excluded from both
+            terms.
+        settings: the divergence, alpha, temperature and switches.
+        num_tokens: the divisor, the real tokens of the whole optimizer step (module docstring).
 
     Returns:
-        DistillationLoss(loss, ce, kl), each a scalar mean over real tokens (0 when the batch has
-        none). The KL term is computed in at least float32.
+        DistillationLoss(loss, ce, divergence), scalars in >= float32 (0 without real tokens).
     """
     if student_logits.shape != teacher_logits.shape:
         raise ValueError(
@@ -91,14 +234,13 @@ def forward_kl_distillation_loss(
             f"{tuple(teacher_logits.shape)} differ in shape; both models must see the same tokens "
             "and share one vocabulary"
         )
-    mask = labels != IGNORE_INDEX
-    real_tokens = mask.sum().clamp(min=1)
-
-    student_log_probs = F.log_softmax(_at_least_float32(student_logits) / temperature, dim=-1)
-    teacher_log_probs = F.log_softmax(_at_least_float32(teacher_logits) / temperature, dim=-1)
-    token_kl = (teacher_log_probs.exp() * (teacher_log_probs - student_log_probs)).sum(dim=-1)
-    kl = torch.where(mask, token_kl, torch.zeros_like(token_kl)).sum() / real_tokens
-
-    ce = causal_lm_loss(student_logits, labels)
-    loss = alpha * ce + (1.0 - alpha) * temperature**2 * kl
-    return DistillationLoss(loss=loss, ce=ce, kl=kl)
+    vocab_size = student_logits.shape[-1]
+    labels = labels.reshape(-1)
+    ce, divergence = token_losses(
+        student_logits.reshape(-1, vocab_size), teacher_logits.reshape(-1, vocab_size), labels, settings
+    )
+    real = labels != IGNORE_INDEX
+    normaliser = _normaliser(labels, num_tokens)
+    ce = ce.sum() / normaliser
+    divergence = torch.where(real, divergence, torch.zeros_like(divergence)).sum() / normaliser
+    return DistillationLoss(settings.alpha * ce + settings.divergence_weight * divergence, ce, divergence)

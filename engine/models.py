@@ -12,7 +12,7 @@ from huggingface_hub import snapshot_download
 from huggingface_hub.errors import HFValidationError, LocalEntryNotFoundError
 from transformers import AutoConfig, AutoModelForCausalLM, AutoTokenizer, PreTrainedModel, PreTrainedTokenizerBase
 
-from engine.config import ModelSpec, RunSpec
+from engine.config import ModelSpec, RunSpec, TrainingConfig
 from engine.errors import EngineError
 
 
@@ -102,7 +102,9 @@ def check_same_vocabulary(teacher: PreTrainedModel, student: PreTrainedModel) ->
         raise EngineError(
             f"teacher vocabulary size ({teacher_size}) differs from the student's "
             f"({student_size}): token-level distillation compares the two models' next-token "
-            "distributions id by id, so both must use the same tokenizer and vocab_size"
+            "distributions id by id, so both must use the same tokenizer and vocab_size. For "
+            "models with different tokenizers use sequence-level distillation instead: generate "
+            "text with the teacher and train the student on it with lm_train"
         )
 
 
@@ -116,15 +118,86 @@ def check_block_size(model: PreTrainedModel, block_size: int, role: str) -> None
         )
 
 
-def load_student(spec: RunSpec, tokenizer: PreTrainedTokenizerBase) -> PreTrainedModel:
-    """The student as the spec describes it, or with the checkpoint's weights when resuming."""
-    if spec.resume_from is not None:
-        return load_causal_lm(ModelSpec(path=spec.resume_from), role="checkpoint", vocab_size=len(tokenizer))
-    return load_causal_lm(spec.student, role="student", vocab_size=len(tokenizer))
+def load_student(spec: RunSpec, tokenizer: PreTrainedTokenizerBase, training: TrainingConfig) -> torch.nn.Module:
+    """The student ready to train: from the spec or the checkpoint, with LoRA adapters and
+    gradient checkpointing when the training config asks for them.
+
+    A full-weight run resumes from the checkpoint's weights. A LoRA run's checkpoints hold only the
+    adapters, so it rebuilds the student from the spec (a config-built student gets the same
+    weights again from the run's seed) and loads the adapters on top.
+    """
+    resuming_adapters = spec.resume_from is not None and (Path(spec.resume_from) / "adapter_config.json").is_file()
+    if spec.resume_from is not None and resuming_adapters != bool(training.lora_rank):
+        raise EngineError(
+            f"resume_from {spec.resume_from} holds {'LoRA adapters' if resuming_adapters else 'full weights'} "
+            f"but training.lora_rank is {training.lora_rank}: resume with the lora_rank of the run that wrote it"
+        )
+    if spec.resume_from is not None and not resuming_adapters:
+        student = load_causal_lm(ModelSpec(path=spec.resume_from), role="checkpoint", vocab_size=len(tokenizer))
+    else:
+        student = load_causal_lm(spec.student, role="student", vocab_size=len(tokenizer))
+    if training.gradient_checkpointing:
+        student.config.use_cache = False
+        student.gradient_checkpointing_enable(gradient_checkpointing_kwargs={"use_reentrant": False})
+    if not training.lora_rank:
+        return student
+
+    from peft import LoraConfig, PeftModel, get_peft_model
+
+    if resuming_adapters:
+        return PeftModel.from_pretrained(student, spec.resume_from, is_trainable=True)
+    try:
+        return get_peft_model(student, LoraConfig(
+            r=training.lora_rank, lora_alpha=training.lora_alpha, lora_dropout=training.lora_dropout,
+            target_modules=training.lora_target_modules, task_type="CAUSAL_LM",
+        ))
+    except ValueError as error:
+        raise EngineError(f"cannot put LoRA adapters on the student: {error}") from None
 
 
-def load_teacher(spec: RunSpec, tokenizer: PreTrainedTokenizerBase) -> PreTrainedModel:
-    """The frozen teacher in eval mode, checked to speak the run's tokenizer."""
+def merged_for_saving(model: torch.nn.Module) -> PreTrainedModel:
+    """The plain transformers model to save at the end: LoRA adapters merged into the weights."""
+    return model.merge_and_unload() if hasattr(model, "merge_and_unload") else model
+
+
+def causal_lm_of(model: torch.nn.Module) -> PreTrainedModel:
+    """The transformers causal LM inside a model that may be wrapped by PEFT."""
+    return model.get_base_model() if hasattr(model, "get_base_model") else model
+
+
+def final_hidden_states(model: torch.nn.Module, input_ids: torch.Tensor, attention_mask: torch.Tensor) -> torch.Tensor:
+    """(B, L, d) hidden states after the final norm, the output layer's input (no logits computed)."""
+    trunk = causal_lm_of(model).base_model
+    return trunk(input_ids=input_ids, attention_mask=attention_mask, use_cache=False).last_hidden_state
+
+
+@torch.no_grad()
+def check_output_layer_gives_logits(model: torch.nn.Module, role: str) -> None:
+    """Refuse a model whose logits are more than its output layer applied to the final hidden states.
+
+    Chunked losses compute logits as output_layer(final_hidden_states); an architecture that
+    soft-caps or rescales its logits afterwards (Gemma 2's final_logit_softcapping, say) would be
+    trained on the wrong distribution, so compare both ways on a few tokens first.
+    """
+    parameter = next(model.parameters())
+    input_ids = torch.arange(min(8, model.get_output_embeddings().weight.shape[0]), device=parameter.device)[None]
+    attention_mask = torch.ones_like(input_ids)
+    was_training = model.training
+    model.eval()
+    logits = model(input_ids=input_ids, attention_mask=attention_mask).logits
+    recomputed = model.get_output_embeddings()(final_hidden_states(model, input_ids, attention_mask))
+    model.train(was_training)
+    if not torch.allclose(logits.float(), recomputed.float(), rtol=1e-3, atol=1e-3, equal_nan=True):
+        raise EngineError(
+            f"the {role}'s logits are not its output layer applied to its last hidden states (the "
+            f"architecture {type(causal_lm_of(model)).__name__} transforms them further, e.g. by soft-"
+            "capping), which the memory-efficient distillation loss cannot reproduce: choose "
+            "another architecture for distillation"
+        )
+
+
+def load_teacher(spec: RunSpec, tokenizer: PreTrainedTokenizerBase, dtype: torch.dtype) -> PreTrainedModel:
+    """The frozen teacher in eval mode in its inference dtype, checked to speak the run's tokenizer."""
     assert spec.teacher is not None, "the run spec validator requires a teacher for this method"
     teacher = load_causal_lm(spec.teacher, role="teacher", vocab_size=len(tokenizer))
     if spec.teacher.path is not None and (Path(spec.teacher.path) / "tokenizer_config.json").is_file():
@@ -137,4 +210,4 @@ def load_teacher(spec: RunSpec, tokenizer: PreTrainedTokenizerBase) -> PreTraine
             )
     teacher.eval()
     teacher.requires_grad_(False)
-    return teacher
+    return teacher.to(dtype)

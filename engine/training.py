@@ -1,34 +1,66 @@
-"""The training loop for token-level objectives on packed text, shared by the recipes.
+"""The training loop for token-level objectives, shared by the recipes.
 
-A recipe loads its models and data, writes `compute_loss(batch) -> (loss, extra metrics)` with
-its own math, and hands both to `train`, which reads top to bottom: optimizer and schedule,
-restore from a checkpoint, then for every step accumulate gradients, clip, step, report,
-evaluate and checkpoint, and at the end save the final model.
+A recipe loads its models and data, writes an Objective with its own math (the loss of a
+micro-batch, and any state the method keeps between steps), and hands both to `train`, which reads
+top to bottom: optimizer and schedule, restore from a checkpoint, then for every step accumulate
+gradients, clip, step, report, evaluate, stop early or checkpoint, and at the end save the final
+model.
 """
 
+import json
 import math
 import random
 import threading
 import time
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
-from typing import Callable, Literal
+from typing import Any, Literal
 
 import numpy as np
 import torch
 from torch.optim.lr_scheduler import LambdaLR
-from transformers import PreTrainedModel, PreTrainedTokenizerBase
+from transformers import PreTrainedTokenizerBase
 
 from engine.checkpoint import directory_size, load_trainer_state, restore_rng_state, rng_state, save_checkpoint
 from engine.config import RunSpec, TrainingConfig
-from engine.data import Batch, TokenBlocks, TrainOrder, pack_texts, read_text_jsonl, validation_batches
+from engine.data import Batch, TokenBlocks, TrainOrder, read_jsonl, sample_prompts, tokenize_dataset
 from engine.errors import EngineError
+from engine.evaluation import evaluate, generate_samples
 from engine.events import EventSink
-from engine.losses import causal_lm_loss
+from engine.models import merged_for_saving
 
-LossFunction = Callable[[Batch], tuple[torch.Tensor, dict[str, float]]]
-"""Maps a batch to (scalar loss averaged over the batch's real tokens, extra metrics by name)."""
+DEFAULT_CHUNK_SIZE = 1024
+"""Tokens per chunk of logits in evaluation, for methods without a chunk_size of their own."""
+
+
+class Objective:
+    """What a method optimises. Subclasses write `loss`; the other hooks default to doing nothing."""
+
+    teacher: torch.nn.Module | None = None
+    """A frozen teacher, when the method has one: evaluation compares the student with it."""
+    chunk_size: int = DEFAULT_CHUNK_SIZE
+    """Tokens per chunk of logits in evaluation."""
+
+    def loss(self, batch: Batch, num_tokens: int) -> tuple[torch.Tensor, dict[str, float]]:
+        """(Loss summed over the batch's real tokens / num_tokens, extra metrics on the same scale).
+
+        num_tokens counts the real tokens of the whole optimizer step, all micro-batches together,
+        so the micro-batch losses, and their gradients, add up to the step's per-token mean.
+        """
+        raise NotImplementedError
+
+    def end_step(self, step: int, max_steps: int, values: dict[str, float]) -> dict[str, float]:
+        """Called after each step's gradients with its summed metrics; returns metrics to add."""
+        return {}
+
+    def state_dict(self) -> dict[str, Any]:
+        """What the method carries from step to step, saved in checkpoints for an exact resume."""
+        return {}
+
+    def load_state_dict(self, state: dict[str, Any]) -> None:
+        pass
 
 
 @dataclass
@@ -36,6 +68,14 @@ class RunResult:
     status: Literal["finished", "cancelled"]
     step: int
     message: str
+
+
+@dataclass
+class RunData:
+    train_blocks: TokenBlocks
+    validation_blocks: TokenBlocks | None
+    sample_prompts: list[list[int]]
+    """Token ids of the fixed prompts completed at every evaluation."""
 
 
 def seed_everything(seed: int) -> None:
@@ -48,20 +88,25 @@ def default_device() -> torch.device:
     return torch.device("cuda" if torch.cuda.is_available() else "cpu")
 
 
-def prepare_text_data(
-    spec: RunSpec, tokenizer: PreTrainedTokenizerBase, block_size: int, events: EventSink
-) -> tuple[TokenBlocks, TokenBlocks | None]:
-    """Training blocks and, when the spec has validation data, validation blocks."""
-    train_blocks = pack_texts(read_text_jsonl(spec.train_data.path, role="training data"), tokenizer, block_size)
-    events.log("info", f"training data: {len(train_blocks)} blocks of {block_size} tokens from {spec.train_data.path}")
+def inference_dtype(training: TrainingConfig) -> torch.dtype:
+    """The dtype a frozen model (a teacher) is kept in."""
+    return torch.bfloat16 if training.mixed_precision == "bf16" else torch.float32
+
+
+def prepare_data(
+    spec: RunSpec, tokenizer: PreTrainedTokenizerBase, training: TrainingConfig, events: EventSink
+) -> RunData:
+    """Training blocks and, when the spec has validation data, validation blocks and sample prompts."""
+    train = read_jsonl(spec.train_data.path, role="training data")
+    train_blocks, description = tokenize_dataset(train, tokenizer, training.block_size)
+    events.log("info", f"training data: {description} from {train.path}")
     if spec.validation_data is None:
-        events.log("info", "no validation data: eval/loss will not be reported")
-        return train_blocks, None
-    validation_blocks = pack_texts(
-        read_text_jsonl(spec.validation_data.path, role="validation data"), tokenizer, block_size
-    )
-    events.log("info", f"validation data: {len(validation_blocks)} blocks from {spec.validation_data.path}")
-    return train_blocks, validation_blocks
+        events.log("info", "no validation data: the eval/ metrics will not be reported")
+        return RunData(train_blocks, None, [])
+    validation = read_jsonl(spec.validation_data.path, role="validation data")
+    validation_blocks, description = tokenize_dataset(validation, tokenizer, training.block_size)
+    events.log("info", f"validation data: {description} from {validation.path}")
+    return RunData(train_blocks, validation_blocks, sample_prompts(validation, tokenizer, training.eval_samples))
 
 
 def learning_rate_multiplier(step: int, training: TrainingConfig) -> float:
@@ -76,7 +121,7 @@ def learning_rate_multiplier(step: int, training: TrainingConfig) -> float:
     return 1.0 - progress
 
 
-def build_optimizer(model: PreTrainedModel, training: TrainingConfig) -> torch.optim.AdamW:
+def build_optimizer(model: torch.nn.Module, training: TrainingConfig) -> torch.optim.AdamW:
     """AdamW with weight decay on weight matrices and embeddings only, not on biases and norms."""
     trainable = [parameter for parameter in model.parameters() if parameter.requires_grad]
     return torch.optim.AdamW(
@@ -86,21 +131,6 @@ def build_optimizer(model: PreTrainedModel, training: TrainingConfig) -> torch.o
         ],
         lr=training.learning_rate,
     )
-
-
-@torch.no_grad()
-def evaluate(model: PreTrainedModel, blocks: TokenBlocks, training: TrainingConfig, device: torch.device) -> dict[str, float]:
-    """Cross-entropy per real token over the first eval_batches validation batches, and its exp."""
-    model.eval()
-    total_loss, total_tokens = 0.0, 0
-    for batch in validation_batches(blocks, training.batch_size, training.eval_batches):
-        batch = batch.to(device)
-        logits = model(input_ids=batch.input_ids, attention_mask=batch.attention_mask).logits
-        total_loss += causal_lm_loss(logits, batch.labels).item() * batch.num_target_tokens
-        total_tokens += batch.num_target_tokens
-    model.train()
-    loss = total_loss / max(total_tokens, 1)
-    return {"eval/loss": loss, "eval/perplexity": math.exp(loss) if loss < 700 else math.inf}
 
 
 class _Averages:
@@ -125,25 +155,64 @@ class _Averages:
         return self.tokens / max(time.monotonic() - self.started, 1e-9)
 
 
+class EarlyStopping:
+    """Counts evaluations without improvement of the watched metric."""
+
+    def __init__(self, training: TrainingConfig):
+        self.metric = training.early_stopping_metric
+        self.patience = training.early_stopping_patience
+        self.min_delta = training.early_stopping_min_delta
+        self.maximise = training.early_stopping_maximises
+        self.best: float | None = None
+        self.best_step = 0
+        self.evaluations_without_improvement = 0
+
+    def should_stop(self, step: int, metrics: dict[str, float]) -> bool:
+        """Record an evaluation; True once `patience` evaluations in a row have not improved."""
+        if not self.patience:
+            return False
+        value = metrics[self.metric]
+        improved = self.best is None or (
+            value > self.best + self.min_delta if self.maximise else value < self.best - self.min_delta
+        )
+        if improved:
+            self.best, self.best_step, self.evaluations_without_improvement = value, step, 0
+        else:
+            self.evaluations_without_improvement += 1
+        return self.evaluations_without_improvement >= self.patience
+
+    def state_dict(self) -> dict[str, Any]:
+        return {"best": self.best, "best_step": self.best_step,
+                "evaluations_without_improvement": self.evaluations_without_improvement}
+
+    def load_state_dict(self, state: dict[str, Any]) -> None:
+        self.best, self.best_step = state["best"], state["best_step"]
+        self.evaluations_without_improvement = state["evaluations_without_improvement"]
+
+
 def train(
     *,
     spec: RunSpec,
     training: TrainingConfig,
-    model: PreTrainedModel,
+    model: torch.nn.Module,
     tokenizer: PreTrainedTokenizerBase,
-    train_blocks: TokenBlocks,
-    validation_blocks: TokenBlocks | None,
-    compute_loss: LossFunction,
+    data: RunData,
+    objective: Objective,
     events: EventSink,
     cancel: threading.Event,
 ) -> RunResult:
-    """Optimise `model` on `compute_loss` for training.max_steps steps, or until `cancel` is set."""
+    """Optimise `model` on `objective` for training.max_steps steps, until early stopping, or until `cancel` is set."""
     output_dir = Path(spec.output_dir)
     output_dir.mkdir(parents=True, exist_ok=True)
     device = next(model.parameters()).device
     optimizer = build_optimizer(model, training)
     scheduler = LambdaLR(optimizer, partial(learning_rate_multiplier, training=training))
-    order = TrainOrder(train_blocks, training.batch_size, spec.seed)
+    order = TrainOrder(data.train_blocks, training.batch_size, spec.seed)
+    early_stopping = EarlyStopping(training)
+
+    def autocast() -> AbstractContextManager:
+        # Weights, gradients and optimizer state stay float32; only the forward passes run in bf16.
+        return torch.autocast(device.type, dtype=torch.bfloat16, enabled=training.mixed_precision == "bf16")
 
     step = 0
     if spec.resume_from is not None:
@@ -156,6 +225,9 @@ def train(
         optimizer.load_state_dict(state["optimizer"])
         scheduler.load_state_dict(state["scheduler"])
         order.load_state_dict(state["data"])
+        objective.load_state_dict(state.get("objective", {}))
+        if "early_stopping" in state:
+            early_stopping.load_state_dict(state["early_stopping"])
         restore_rng_state(state["rng"])
         step = state["step"]
         events.log("info", f"resumed from {spec.resume_from} at step {step}")
@@ -166,34 +238,59 @@ def train(
         path = save_checkpoint(
             output_dir, step, model, tokenizer,
             {"method": spec.method, "step": step, "optimizer": optimizer.state_dict(),
-             "scheduler": scheduler.state_dict(), "data": order.state_dict(), "rng": rng_state()},
+             "scheduler": scheduler.state_dict(), "data": order.state_dict(), "rng": rng_state(),
+             "objective": objective.state_dict(), "early_stopping": early_stopping.state_dict()},
             keep_last=training.keep_last_checkpoints,
         )
         events.checkpoint(str(path), step, directory_size(path))
         return path
 
+    def evaluate_and_sample(step: int) -> dict[str, float]:
+        assert data.validation_blocks is not None
+        with autocast():
+            metrics = evaluate(model, data.validation_blocks, batch_size=training.batch_size,
+                               max_batches=training.eval_batches, chunk_size=objective.chunk_size,
+                               teacher=objective.teacher)
+            events.metric(step, metrics)
+            if data.sample_prompts:
+                samples = generate_samples(model, tokenizer, data.sample_prompts, block_size=training.block_size,
+                                           max_new_tokens=training.sample_max_new_tokens)
+        if data.sample_prompts:
+            path = output_dir / "samples" / f"step-{step}.json"
+            path.parent.mkdir(exist_ok=True)
+            path.write_text(json.dumps(samples, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+            events.artifact(f"samples-step-{step}", "samples", str(path), step, path.stat().st_size)
+        return metrics
+
     model.train()
     first_step, started = step, time.monotonic()
     averages = _Averages()
-    while step < training.max_steps:
+
+    def report(step: int) -> None:
+        tokens_per_s = averages.tokens_per_second()
+        events.metric(step, {**averages.means(), "train/lr": learning_rate, "train/tokens_per_s": tokens_per_s})
+        seconds_per_step = (time.monotonic() - started) / (step - first_step)
+        events.progress(step, training.max_steps, seconds_per_step * (training.max_steps - step), tokens_per_s)
+
+    stopped_early = False
+    while step < training.max_steps and not stopped_early:
         step += 1
         learning_rate = scheduler.get_last_lr()[0]
         micro_batches = [order.next_batch().to(device) for _ in range(training.gradient_accumulation_steps)]
         step_tokens = sum(batch.num_target_tokens for batch in micro_batches)
         step_values: dict[str, float] = {}
         for batch in micro_batches:
-            # Each micro-batch loss is a mean over its own tokens; weighting by its share of the
-            # step's tokens makes the accumulated gradient that of the mean over all of them.
-            loss, extra = compute_loss(batch)
-            weight = batch.num_target_tokens / max(step_tokens, 1)
-            (loss * weight).backward()
+            with autocast():
+                loss, extra = objective.loss(batch, step_tokens)
+            loss.backward()
             for name, value in {"train/loss": loss.item(), **extra}.items():
-                step_values[name] = step_values.get(name, 0.0) + value * weight
+                step_values[name] = step_values.get(name, 0.0) + value
         if not math.isfinite(step_values["train/loss"]):
             raise EngineError(
                 f"the training loss is {step_values['train/loss']} at step {step}: lower "
                 "training.learning_rate or set training.max_grad_norm"
             )
+        step_values |= objective.end_step(step, training.max_steps, step_values)
         grad_norm = torch.nn.utils.clip_grad_norm_(model.parameters(), training.max_grad_norm or math.inf)
         optimizer.step()
         scheduler.step()
@@ -201,26 +298,33 @@ def train(
         averages.add({**step_values, "train/grad_norm": grad_norm.item()}, step_tokens)
 
         if step % training.log_every == 0 or step == training.max_steps or cancel.is_set():
-            tokens_per_s = averages.tokens_per_second()
-            events.metric(step, {**averages.means(), "train/lr": learning_rate, "train/tokens_per_s": tokens_per_s})
-            seconds_per_step = (time.monotonic() - started) / (step - first_step)
-            events.progress(step, training.max_steps, seconds_per_step * (training.max_steps - step), tokens_per_s)
+            report(step)
             averages = _Averages()
 
         if cancel.is_set():
             path = save(step)
             return RunResult("cancelled", step, f"cancelled at step {step}; resume from {path}")
 
-        if validation_blocks is not None and (
+        if data.validation_blocks is not None and (
             step == training.max_steps or (training.eval_every and step % training.eval_every == 0)
         ):
-            events.metric(step, evaluate(model, validation_blocks, training, device))
+            stopped_early = early_stopping.should_stop(step, evaluate_and_sample(step))
 
         if training.checkpoint_every and step % training.checkpoint_every == 0:
             save(step)
 
+    message = f"finished {step} steps"
+    if stopped_early:
+        if averages.steps:
+            report(step)
+        message = (
+            f"stopped early at step {step}: {early_stopping.metric} has not improved for "
+            f"{early_stopping.patience} evaluations (best {early_stopping.best:.6g} at step "
+            f"{early_stopping.best_step})"
+        )
+        events.log("info", message)
     final = output_dir / "final"
-    model.save_pretrained(final, safe_serialization=True)
+    merged_for_saving(model).save_pretrained(final, safe_serialization=True)
     tokenizer.save_pretrained(final)
     events.artifact("final", "model", str(final), step, directory_size(final))
-    return RunResult("finished", step, f"finished {step} steps; model in {final}")
+    return RunResult("finished", step, f"{message}; model in {final}")

@@ -1,4 +1,4 @@
-"""lm_train: causal language-model training on text (next-token cross-entropy)."""
+"""lm_train: causal language-model training (next-token cross-entropy on the target tokens)."""
 
 import threading
 
@@ -9,7 +9,16 @@ from engine.data import Batch
 from engine.events import EventSink
 from engine.losses import causal_lm_loss
 from engine.models import check_block_size, load_student, load_tokenizer
-from engine.training import RunResult, default_device, prepare_text_data, seed_everything, train
+from engine.training import Objective, RunResult, default_device, prepare_data, seed_everything, train
+
+
+class LanguageModelling(Objective):
+    def __init__(self, model: torch.nn.Module):
+        self.model = model
+
+    def loss(self, batch: Batch, num_tokens: int) -> tuple[torch.Tensor, dict[str, float]]:
+        logits = self.model(input_ids=batch.input_ids, attention_mask=batch.attention_mask).logits
+        return causal_lm_loss(logits, batch.labels, num_tokens), {}
 
 
 def run(spec: RunSpec, events: EventSink, cancel: threading.Event) -> RunResult:
@@ -19,15 +28,10 @@ def run(spec: RunSpec, events: EventSink, cancel: threading.Event) -> RunResult:
     seed_everything(spec.seed)
 
     tokenizer = load_tokenizer(spec)
-    model = load_student(spec, tokenizer).to(default_device())
+    model = load_student(spec, tokenizer, training).to(default_device())
     check_block_size(model, training.block_size, "student")
-    train_blocks, validation_blocks = prepare_text_data(spec, tokenizer, training.block_size, events)
-
-    def compute_loss(batch: Batch) -> tuple[torch.Tensor, dict[str, float]]:
-        logits = model(input_ids=batch.input_ids, attention_mask=batch.attention_mask).logits
-        return causal_lm_loss(logits, batch.labels), {}
-
+    data = prepare_data(spec, tokenizer, training, events)
     return train(
-        spec=spec, training=training, model=model, tokenizer=tokenizer, train_blocks=train_blocks,
-        validation_blocks=validation_blocks, compute_loss=compute_loss, events=events, cancel=cancel,
+        spec=spec, training=training, model=model, tokenizer=tokenizer, data=data,
+        objective=LanguageModelling(model), events=events, cancel=cancel,
     )

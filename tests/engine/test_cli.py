@@ -54,7 +54,7 @@ def test_a_run_writes_started_metric_progress_checkpoint_artifact_and_finished_e
     assert {"model.safetensors", "trainer_state.pt", "config.json"} <= {p.name for p in last.iterdir()}
     assert checkpoints[1]["size_bytes"] == sum(p.stat().st_size for p in last.iterdir())
 
-    [artifact] = [event for event in events if event["kind"] == "artifact"]
+    [artifact] = [event for event in events if event["kind"] == "artifact" and event["type"] == "model"]
     assert (artifact["type"], artifact["path"], artifact["step"]) == ("model", str(tmp_path / "run" / "final"), 4)
     assert {"model.safetensors", "config.json", "tokenizer.json"} <= {p.name for p in Path(artifact["path"]).iterdir()}
 
@@ -105,8 +105,9 @@ def test_a_run_that_cannot_start_exits_with_code_1_and_a_failed_event_saying_wha
     assert completed.returncode == 1
     events = [json.loads(line) for line in completed.stdout.splitlines()]
     assert [e["status"] for e in events if e["kind"] == "status"] == ["started", "failed"]
-    assert events[-1]["message"] == (f"training data file {tmp_path / 'missing.jsonl'} does not exist: give the path "
-                                     'of a JSON Lines file with one {"text": "..."} object per line')
+    assert events[-1]["message"].startswith(f"training data file {tmp_path / 'missing.jsonl'} does not exist: give "
+                                            'the path of a JSON Lines file with one object per line, {"text": "..."}, '
+                                            '{"prompt": "...", "completion": "..."} or {"messages": [')
 
 
 def test_methods_and_schema_print_the_registry_as_json():

@@ -88,8 +88,10 @@ def test_an_unknown_method_is_refused_listing_the_known_ones():
     with pytest.raises(ValidationError) as caught:
         RunSpec.model_validate(valid_spec(method="kd_backward"))
 
-    assert error_paths(caught.value)["method"] == "unknown method 'kd_backward'; known methods: kd_forward_kl, lm_train"
-    with pytest.raises(registry.UnknownMethodError, match="known methods: kd_forward_kl, lm_train"):
+    known = ("kd_forward_kl, kd_jsd, kd_reverse_kl, kd_skew_forward_kl, kd_skew_reverse_kl, kd_taid, kd_tvd, "
+             "lm_train")
+    assert error_paths(caught.value)["method"] == f"unknown method 'kd_backward'; known methods: {known}"
+    with pytest.raises(registry.UnknownMethodError, match=f"known methods: {known}"):
         registry.get_method("kd_backward")
 
 
@@ -144,7 +146,8 @@ def test_every_registered_method_has_a_paper_a_torch_free_config_and_a_field_des
         assert issubclass(registry.config_class(method.name), BaseModel)
         assert method.config.startswith("engine.config:")
         assert fields_without_description(registry.method_schema(method.name)) == []
-        assert json.loads(json.dumps(method.to_json()))["requires"]["dataset_kinds"] == ["text"]
+        assert json.loads(json.dumps(method.to_json()))["requires"]["dataset_kinds"] == ["text", "prompt-completion",
+                                                                                         "chat"]
 
 
 def test_run_specs_load_from_yaml_and_json_and_problems_become_one_readable_spec_error(tmp_path):

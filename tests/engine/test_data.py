@@ -6,7 +6,7 @@ import pytest
 import torch
 from transformers import AutoTokenizer
 
-from engine.data import TrainOrder, pack_texts, read_text_jsonl, validation_batches
+from engine.data import TrainOrder, pack_texts, read_jsonl, validation_batches
 from engine.errors import EngineError
 from engine.losses import IGNORE_INDEX
 
@@ -41,7 +41,7 @@ def test_the_padded_end_of_the_last_block_is_masked_in_attention_and_labels(toke
 
 
 def test_the_training_order_is_fixed_by_the_seed_and_every_block_comes_once_per_epoch(tokenizer, kit):
-    blocks = pack_texts(read_text_jsonl(kit["validation"]["path"], role="validation data"), tokenizer, 16)
+    blocks = pack_texts(read_jsonl(kit["validation"]["path"], role="validation data").rows, tokenizer, 16)
 
     def first_epoch(seed):
         order = TrainOrder(blocks, batch_size=1, seed=seed)
@@ -85,9 +85,9 @@ def test_a_row_without_text_is_reported_with_its_file_and_line_number(tmp_path):
     path.write_text(json.dumps({"text": "fine"}) + "\n\n" + json.dumps({"body": "no text"}) + "\n")
 
     with pytest.raises(EngineError, match=r"data.jsonl line 3: field 'text' is missing"):
-        read_text_jsonl(path, role="training data")
+        read_jsonl(path, role="training data")
 
 
 def test_a_missing_data_file_names_the_path_and_the_expected_format(tmp_path):
     with pytest.raises(EngineError, match=r"training data file .*nope.jsonl does not exist: give the path of a JSON Lines"):
-        read_text_jsonl(tmp_path / "nope.jsonl", role="training data")
+        read_jsonl(tmp_path / "nope.jsonl", role="training data")

@@ -104,14 +104,14 @@ def test_a_run_reports_its_metrics_keeps_the_last_checkpoints_and_saves_a_loadab
     assert result.status == "finished"
     metric_names = set().union(*(e["values"] for e in events.of_kind("metric")))
     assert metric_names == {"train/loss", "train/lr", "train/grad_norm", "train/tokens_per_s", "kd/kl", "kd/ce",
-                            "eval/loss", "eval/perplexity"}
+                            "eval/loss", "eval/perplexity", "eval/ece", "eval/kl", "eval/top1_agreement"}
     evaluation = events.of_kind("metric")[-1]["values"]
     assert evaluation["eval/perplexity"] == pytest.approx(math.exp(evaluation["eval/loss"]))
     assert [e["step"] for e in events.of_kind("progress")] == [3, 6]
     assert [e["step"] for e in events.of_kind("checkpoint")] == [2, 4, 6]
     assert sorted(p.name for p in (tmp_path / "run" / "checkpoints").iterdir()) == ["step-4", "step-6"]
 
-    [artifact] = events.of_kind("artifact")
+    [artifact] = [event for event in events.of_kind("artifact") if event["type"] == "model"]
     assert (artifact["name"], artifact["type"], artifact["step"]) == ("final", "model", 6)
     final = AutoModelForCausalLM.from_pretrained(artifact["path"])
     assert AutoTokenizer.from_pretrained(artifact["path"]).get_vocab() == AutoTokenizer.from_pretrained(
