@@ -12,7 +12,7 @@ from rest_framework.views import APIView
 
 from webapp.accounts import selectors, services
 from webapp.accounts.models import Membership, Role, User
-from webapp.common.api import Pagination, StrictSerializer
+from webapp.common.api import StrictSerializer, page_response
 from webapp.common.errors import Invalid
 
 
@@ -216,6 +216,5 @@ class WorkspaceAuditApi(APIView):
     @extend_schema(responses=AuditEventOutput(many=True))
     def get(self, request, slug: str):
         workspace = selectors.workspace_get(user=request.user, slug=slug)
-        paginator = Pagination()
-        page = paginator.paginate_queryset(workspace.audit_events.select_related("actor"), request, view=self)
-        return paginator.get_paginated_response(AuditEventOutput(page, many=True).data)
+        return page_response(request, self, workspace.audit_events.select_related("actor"),
+                             lambda page: AuditEventOutput(page, many=True).data)

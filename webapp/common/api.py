@@ -16,6 +16,14 @@ class Pagination(PageNumberPagination):
     max_page_size = 500
 
 
+def page_response(request, view, queryset, render):
+    """One page of `queryset` in the list format (count, next, previous, results); `render` turns
+    the page's objects into data (a serializer's `many=True` output, or a batch serializer)."""
+    paginator = Pagination()
+    page = paginator.paginate_queryset(queryset, request, view=view)
+    return paginator.get_paginated_response(render(page))
+
+
 def _flatten(errors, prefix: str = "") -> dict[str, list[str]]:
     """DRF's nested error dict -> {"dotted.path": [messages]}."""
     flat: dict[str, list[str]] = {}

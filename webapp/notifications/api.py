@@ -8,7 +8,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from webapp.accounts.selectors import member_of, workspace_get
-from webapp.common.api import Pagination, StrictSerializer, paginated
+from webapp.common.api import StrictSerializer, page_response, paginated
 from webapp.notifications import services
 from webapp.notifications.models import RUN_EVENTS, Channel, Delivery
 
@@ -66,6 +66,5 @@ class DeliveryListApi(APIView):
     @extend_schema(responses=paginated(DeliveryOutput, "DeliveryPage"))
     def get(self, request, slug: str):
         workspace = workspace_get(user=request.user, slug=slug)
-        paginator = Pagination()
-        page = paginator.paginate_queryset(Delivery.objects.filter(channel__workspace=workspace), request, view=self)
-        return paginator.get_paginated_response(DeliveryOutput(page, many=True).data)
+        return page_response(request, self, Delivery.objects.filter(channel__workspace=workspace),
+                             lambda page: DeliveryOutput(page, many=True).data)

@@ -11,7 +11,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from webapp.accounts.selectors import workspace_get
-from webapp.common.api import Pagination, StrictSerializer, paginated
+from webapp.common.api import StrictSerializer, page_response, paginated
 from webapp.common.errors import Invalid
 from webapp.registry import selectors, services
 from webapp.registry.models import DatasetKind, ModelSource
@@ -54,9 +54,7 @@ class ModelListApi(APIView):
                    operation_id="models_list")
     def get(self, request):
         qs = selectors.models_for(user=request.user, workspace_slug=request.query_params.get("workspace"))
-        paginator = Pagination()
-        page = paginator.paginate_queryset(qs, request, view=self)
-        return paginator.get_paginated_response(ModelOutput(page, many=True).data)
+        return page_response(request, self, qs, lambda page: ModelOutput(page, many=True).data)
 
     @extend_schema(request={"application/json": Input, "multipart/form-data": Input}, responses={201: ModelOutput})
     def post(self, request):
@@ -125,9 +123,7 @@ class DatasetListApi(APIView):
                    operation_id="datasets_list")
     def get(self, request):
         qs = selectors.datasets_for(user=request.user, workspace_slug=request.query_params.get("workspace"))
-        paginator = Pagination()
-        page = paginator.paginate_queryset(qs, request, view=self)
-        return paginator.get_paginated_response(DatasetOutput(page, many=True).data)
+        return page_response(request, self, qs, lambda page: DatasetOutput(page, many=True).data)
 
     @extend_schema(request={"multipart/form-data": Input}, responses={201: DatasetOutput, 200: DatasetOutput})
     def post(self, request):

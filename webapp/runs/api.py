@@ -9,7 +9,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from webapp.accounts.selectors import workspace_get
-from webapp.common.api import Pagination, StrictSerializer, paginated
+from webapp.common.api import StrictSerializer, page_response, paginated
 from webapp.common.errors import Invalid, NotFound
 from webapp.registry.models import Dataset, ModelAsset
 from webapp.runs import selectors, services
@@ -156,9 +156,7 @@ class RunListApi(APIView):
             status=request.query_params.get("status"),
         )
         qs = selectors.runs_search(qs, request.query_params)
-        paginator = Pagination()
-        page = paginator.paginate_queryset(qs, request, view=self)
-        return paginator.get_paginated_response(serialize_runs(page))
+        return page_response(request, self, qs, serialize_runs)
 
     @extend_schema(request=Input, responses={201: RunOutput})
     def post(self, request):
