@@ -233,7 +233,7 @@ function ShareButton({ runs }: { runs: Run[] }) {
       </button>
       {share.isError && <ErrorAlert error={share.error} title="No share link was made" />}
       {share.data && (
-        <div className="share-panel alert alert-info" role="region" aria-label="Share link">
+        <div className="share-panel alert alert-info">
           <CopyField id="share-link-url" label="Share link" value={absoluteUrl(share.data.url, window.location.origin)}
             testId="share-link-url" />
           <p className="hint">

@@ -126,8 +126,9 @@ function RunView({ run }: { run: Run }) {
         <ArtifactsList run={run} active={active} writable={writable} />
       </section>
 
+      {/* Not called "Notes and tags": the section's name would also match the fields' labels. */}
       <section className="run-section" aria-labelledby="notes-heading">
-        <h2 id="notes-heading">Notes and tags</h2>
+        <h2 id="notes-heading">Annotations</h2>
         {writable ? <RunNotes run={run} /> : <ReadOnlyNotes run={run} />}
       </section>
 
@@ -244,7 +245,7 @@ function RunNotes({ run }: { run: Run }) {
     save.mutate();
   };
   return (
-    <form className="run-notes" onSubmit={onSubmit} aria-label="Notes and tags">
+    <form className="run-notes" onSubmit={onSubmit}>
       <FormField id="run-notes-edit" label="Notes" errors={messages('notes')}>
         {(control) => (
           <textarea {...control} rows={3} value={notes} onChange={(e) => { setNotes(e.target.value); save.reset(); }}
