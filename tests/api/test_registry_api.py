@@ -255,3 +255,11 @@ def test_a_file_that_is_not_parquet_says_so(api):
                                                         "file": handle}, format="multipart")
     assert response.status_code == 400 and "not a readable Parquet file" in response.json()["detail"]
     assert Dataset.objects.count() == 0
+
+
+def test_a_viewer_cannot_register_a_model(api, tokenizer_dir):
+    response = api("viewer").post("/api/v1/models/", {"workspace": "lab", "name": "nope", "source": "config",
+                                                      "config": TINY_LLAMA, "tokenizer_path": str(tokenizer_dir)},
+                                  format="json")
+    assert response.status_code == 403 and "viewers can look" in response.json()["detail"]
+    assert ModelAsset.objects.count() == 0
