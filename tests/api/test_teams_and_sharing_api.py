@@ -77,7 +77,8 @@ def test_series_of_several_runs_come_in_one_request(api, two_runs):
 
 def test_comparing_a_run_i_cannot_see_is_404_and_bad_ids_are_400(api, two_runs):
     first, second = two_runs
-    assert api("outsider").get(f"/api/v1/compare/?runs={first},{second}").status_code == 404
+    missing = api("outsider").get(f"/api/v1/compare/?runs={first},{second}")
+    assert missing.status_code == 404 and missing.json()["errors"]["runs"] == [str(first), str(second)]
     assert api("viewer").get("/api/v1/compare/?runs=a,b").status_code == 400
     assert api("viewer").get("/api/v1/compare/").status_code == 400
 

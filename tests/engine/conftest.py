@@ -1,5 +1,7 @@
-"""Fixtures for the engine tests: a reduced demo kit and a tiny saved teacher, built offline."""
+"""Fixtures for the engine tests: a reduced demo kit, its prompt-completion twin and a tiny saved teacher, built offline."""
 
+import json
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -31,3 +33,19 @@ def tiny_teacher_dir(kit: dict[str, Any], tmp_path_factory: pytest.TempPathFacto
     directory = tmp_path_factory.mktemp("tiny-teacher")
     model.save_pretrained(directory)
     return str(directory)
+
+
+@pytest.fixture(scope="session")
+def pairs_kit(kit: dict[str, Any], tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
+    """Prompt-completion versions of the kit's splits: each text row cut in two at a varying point."""
+    directory = tmp_path_factory.mktemp("pairs")
+    paths = {}
+    for split in ("train", "validation"):
+        rows = [json.loads(line)["text"] for line in Path(kit[split]["path"]).read_text().splitlines()]
+        paths[split] = str(directory / f"{split}.jsonl")
+        with open(paths[split], "w") as file:
+            for index, text in enumerate(rows):
+                cut = 20 + (index * 37) % 120
+                if len(text) > cut + 10:
+                    file.write(json.dumps({"prompt": text[:cut], "completion": text[cut:cut + 150]}) + "\n")
+    return paths

@@ -23,8 +23,12 @@ TINY_LLAMA = {
 
 
 def tiny_spec(kit: dict[str, Any], output_dir: Path, *, method: str = "lm_train", teacher: str | None = None,
+              method_config: dict[str, Any] | None = None, data: dict[str, str] | None = None,
               **training: Any) -> dict[str, Any]:
-    """A run spec for a tiny student on the kit's data; keyword arguments override training fields."""
+    """A run spec for a tiny student on the kit's data (or `data`, {'train': path, 'validation': path}).
+
+    Keyword arguments override training fields; method_config adds the method's own fields.
+    """
     spec: dict[str, Any] = {
         "method": method,
         "seed": 0,
@@ -32,10 +36,10 @@ def tiny_spec(kit: dict[str, Any], output_dir: Path, *, method: str = "lm_train"
         "config": {"training": {
             "max_steps": 6, "batch_size": 4, "warmup_steps": 2, "block_size": 32, "eval_every": 3,
             "eval_batches": 2, "checkpoint_every": 3, "log_every": 1, **training,
-        }},
+        }, **(method_config or {})},
         "student": {"config": kit["tiny_config"], "tokenizer": kit["tokenizer"]["path"]},
-        "train_data": {"path": kit["train"]["path"], "format": "jsonl"},
-        "validation_data": {"path": kit["validation"]["path"], "format": "jsonl"},
+        "train_data": {"path": data["train"] if data else kit["train"]["path"], "format": "jsonl"},
+        "validation_data": {"path": data["validation"] if data else kit["validation"]["path"], "format": "jsonl"},
     }
     if teacher is not None:
         spec["teacher"] = {"path": teacher}

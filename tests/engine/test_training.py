@@ -1,4 +1,5 @@
-"""The training loop: exact resume, gradient accumulation, schedule, checkpoints, outputs and errors."""
+"""The training loop: exact resume, gradient accumulation, schedule, checkpoints, evaluation, samples, early
+stopping, LoRA, gradient checkpointing, mixed precision, outputs and errors."""
 
 import json
 import math
@@ -7,12 +8,16 @@ import threading
 
 import pytest
 import torch
+from pydantic import ValidationError
 from safetensors.torch import load_file
 from transformers import AutoConfig, AutoModelForCausalLM, AutoTokenizer
 
-from engine.config import TrainingConfig
+from engine.config import RunSpec, TrainingConfig
+from engine.data import read_jsonl, tokenize_dataset
 from engine.errors import EngineError
+from engine.evaluation import evaluate
 from engine.events import MemorySink
+from engine.losses import IGNORE_INDEX
 from engine.training import learning_rate_multiplier
 from tests.engine.helpers import run_in_process, tiny_spec
 
@@ -174,3 +179,136 @@ def test_a_loss_that_becomes_nan_stops_the_run_with_advice(kit, tmp_path):
 
     with pytest.raises(EngineError, match="the training loss is nan at step 1: lower training.learning_rate"):
         run_in_process(tiny_spec(kit, tmp_path / "run", method="kd_forward_kl", teacher=str(tmp_path / "teacher")))
+
+
+def test_evaluation_metrics_match_a_reference_on_full_logits(kit, tiny_teacher_dir):
+    tokenizer = AutoTokenizer.from_pretrained(kit["tokenizer"]["path"])
+    blocks, _ = tokenize_dataset(read_jsonl(kit["validation"]["path"], role="validation data"), tokenizer, 32)
+    torch.manual_seed(3)
+    student = AutoModelForCausalLM.from_config(AutoConfig.for_model(**kit["tiny_config"]))
+    teacher = AutoModelForCausalLM.from_pretrained(tiny_teacher_dir)
+    with torch.no_grad():
+        student.lm_head.weight.mul_(30)  # confident enough to fill several calibration bins
+
+    metrics = evaluate(student, blocks, batch_size=4, max_batches=2, chunk_size=5, teacher=teacher)
+
+    with torch.no_grad():
+        batch = blocks.batch(list(range(8)))
+        real = batch.labels != IGNORE_INDEX
+        q = torch.softmax(student(input_ids=batch.input_ids, attention_mask=batch.attention_mask).logits.double(), -1)[real]
+        p = torch.softmax(teacher(input_ids=batch.input_ids, attention_mask=batch.attention_mask).logits.double(), -1)[real]
+    labels = batch.labels[real]
+    confidence, prediction = q.max(-1)
+    correct = (prediction == labels).double()
+    ece = 0.0
+    for lower in [b / 15 for b in range(15)]:
+        in_bin = (confidence > lower) & (confidence <= lower + 1 / 15)
+        if in_bin.any():
+            ece += abs(correct[in_bin].mean() - confidence[in_bin].mean()).item() * in_bin.sum().item() / len(labels)
+    cross_entropy = -torch.log(q.gather(-1, labels[:, None])).mean().item()
+    assert len({int(b) for b in (confidence * 15).ceil()}) >= 3
+    assert metrics["eval/loss"] == pytest.approx(cross_entropy, rel=1e-5)
+    assert metrics["eval/perplexity"] == pytest.approx(math.exp(cross_entropy), rel=1e-5)
+    assert metrics["eval/ece"] == pytest.approx(ece, abs=1e-5)
+    assert metrics["eval/kl"] == pytest.approx((p * (p.log() - q.log())).sum(-1).mean().item(), rel=1e-4)
+    assert metrics["eval/top1_agreement"] == pytest.approx((p.argmax(-1) == prediction).double().mean().item())
+
+
+def test_every_evaluation_writes_greedy_samples_for_the_first_validation_prompts(kit, tmp_path):
+    result, events = run_in_process(tiny_spec(kit, tmp_path / "run", max_steps=4, eval_every=2, eval_samples=2,
+                                              sample_max_new_tokens=5, checkpoint_every=0))
+
+    assert result.status == "finished"
+
+    samples = [event for event in events.of_kind("artifact") if event["type"] == "samples"]
+    assert [(event["name"], event["step"]) for event in samples] == [("samples-step-2", 2), ("samples-step-4", 4)]
+    pairs = json.loads(open(samples[-1]["path"]).read())
+    assert samples[-1]["path"] == str(tmp_path / "run" / "samples" / "step-4.json")
+    assert samples[-1]["size_bytes"] == (tmp_path / "run" / "samples" / "step-4.json").stat().st_size
+    tokenizer = AutoTokenizer.from_pretrained(kit["tokenizer"]["path"])
+    first_rows = read_jsonl(kit["validation"]["path"], role="validation data").rows[:2]
+    assert [pair["prompt"] for pair in pairs] == [
+        tokenizer.decode(tokenizer(row, add_special_tokens=False)["input_ids"][:16]) for row in first_rows]
+    assert all(isinstance(pair["completion"], str) and pair["completion"] for pair in pairs)
+
+
+def test_early_stopping_stops_after_patience_evaluations_without_improvement_and_resumes_its_count(kit, tmp_path):
+    def spec(output_dir, **extra):
+        return {**tiny_spec(kit, output_dir, max_steps=30, eval_every=2, checkpoint_every=2, eval_samples=0,
+                            early_stopping_patience=2, early_stopping_min_delta=1e6), **extra}
+
+    result, events = run_in_process(spec(tmp_path / "run"))
+
+    # Step 2 sets the best value; with min_delta 1e6 nothing improves on it, so 4 and 6 exhaust the patience.
+    assert (result.status, result.step) == ("finished", 6)
+    assert "stopped early at step 6: eval/loss has not improved for 2 evaluations (best" in result.message
+    assert (tmp_path / "run" / "final" / "model.safetensors").is_file()
+    assert events.of_kind("progress")[-1]["step"] == 6
+
+    resumed, _ = run_in_process(spec(tmp_path / "run", resume_from=str(tmp_path / "run" / "checkpoints" / "step-4")))
+    assert resumed.step == 6, "the resumed run remembers one evaluation without improvement"
+
+
+def test_early_stopping_needs_validation_data_and_a_metric_the_method_reports(kit, tmp_path):
+    spec = tiny_spec(kit, tmp_path / "run", early_stopping_patience=2)
+    del spec["validation_data"]
+    with pytest.raises(ValidationError, match="early stopping .* add 'validation_data'"):
+        RunSpec.model_validate(spec)
+
+    spec = tiny_spec(kit, tmp_path / "run", early_stopping_patience=2, early_stopping_metric="eval/top1_agreement")
+    with pytest.raises(ValidationError, match="eval/top1_agreement compares the student with a teacher"):
+        RunSpec.model_validate(spec)
+
+
+def test_lora_trains_adapters_only_checkpoints_them_resumes_exactly_and_saves_a_merged_model(kit, tiny_teacher_dir,
+                                                                                             tmp_path):
+    lora = {"lora_rank": 4, "lora_alpha": 8, "lora_dropout": 0.1, "lora_target_modules": ["q_proj", "v_proj"]}
+
+    def spec(output_dir, **extra):
+        return {**tiny_spec(kit, output_dir, method="kd_forward_kl", teacher=tiny_teacher_dir, max_steps=6,
+                            checkpoint_every=0, eval_every=6, eval_samples=1, **lora), **extra}
+
+    _, straight = run_in_process(spec(tmp_path / "straight"))
+    cancel = threading.Event()
+    run_in_process(spec(tmp_path / "split"), CancelAtStep(3, cancel), cancel)
+    checkpoint = tmp_path / "split" / "checkpoints" / "step-3"
+    _, resumed = run_in_process(spec(tmp_path / "split", resume_from=str(checkpoint)))
+
+    assert {"adapter_model.safetensors", "adapter_config.json"} <= {p.name for p in checkpoint.iterdir()}
+    for step in range(4, 7):
+        assert train_losses(resumed)[step] == pytest.approx(train_losses(straight)[step], abs=1e-6)
+    final = AutoModelForCausalLM.from_pretrained(tmp_path / "straight" / "final")
+    torch.manual_seed(0)
+    initial = AutoModelForCausalLM.from_config(AutoConfig.for_model(**kit["tiny_config"]))
+    changed = {name for name, weight in final.state_dict().items()
+               if not torch.equal(weight, initial.state_dict()[name])}
+    assert changed == {f"model.layers.0.self_attn.{p}_proj.weight" for p in "qv"}, "only adapted layers change"
+
+    with pytest.raises(EngineError, match=r"holds LoRA adapters but training.lora_rank is 0"):
+        run_in_process({**spec(tmp_path / "split", resume_from=str(checkpoint)),
+                        "config": tiny_spec(kit, tmp_path, max_steps=6)["config"] | {"alpha": 0.1}})
+
+
+def test_gradient_checkpointing_gives_the_same_trajectory(kit, tiny_teacher_dir, tmp_path):
+    def losses(name, checkpointing):
+        spec = tiny_spec(kit, tmp_path / name, method="kd_tvd", teacher=tiny_teacher_dir, max_steps=3,
+                         checkpoint_every=0, eval_every=0, eval_samples=0, gradient_checkpointing=checkpointing)
+        spec["student"]["config"] = {**kit["tiny_config"], "num_hidden_layers": 2}
+        return train_losses(run_in_process(spec)[1])
+
+    assert losses("checkpointed", True) == pytest.approx(losses("plain", False), abs=1e-6)
+
+
+def test_bf16_mixed_precision_runs_with_a_bf16_teacher_and_stays_close_to_float32(kit, tiny_teacher_dir, tmp_path):
+    def run(name, precision):
+        spec = tiny_spec(kit, tmp_path / name, method="kd_forward_kl", teacher=tiny_teacher_dir, max_steps=3,
+                         checkpoint_every=0, eval_every=3, eval_samples=1, mixed_precision=precision)
+        return run_in_process(spec)
+
+    bf16_result, bf16 = run("bf16", "bf16")
+    _, float32 = run("float32", "no")
+
+    assert bf16_result.status == "finished"
+    assert train_losses(bf16) == pytest.approx(train_losses(float32), rel=2e-2)
+    assert eval_losses(bf16)[3] == pytest.approx(eval_losses(float32)[3], rel=2e-2)
+    assert load_file(tmp_path / "bf16" / "final" / "model.safetensors")["lm_head.weight"].dtype == torch.float32

@@ -12,7 +12,7 @@ from rest_framework.views import APIView
 
 from webapp.accounts import selectors, services
 from webapp.accounts.models import Membership, Role, User
-from webapp.common.api import StrictSerializer, page_response
+from webapp.common.api import StrictSerializer, page_response, paginated
 from webapp.common.errors import Invalid
 
 
@@ -213,7 +213,7 @@ class AuditEventOutput(serializers.Serializer):
 
 
 class WorkspaceAuditApi(APIView):
-    @extend_schema(responses=AuditEventOutput(many=True))
+    @extend_schema(responses=paginated(AuditEventOutput, "AuditEventPage"), operation_id="workspace_audit_list")
     def get(self, request, slug: str):
         workspace = selectors.workspace_get(user=request.user, slug=slug)
         return page_response(request, self, workspace.audit_events.select_related("actor"),

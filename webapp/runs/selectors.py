@@ -6,13 +6,12 @@ import re
 from datetime import datetime
 
 from django.db import connection
-from django.http import Http404
 from django.db.models import F, OuterRef, QuerySet, Subquery
 from django.shortcuts import get_object_or_404
 
 from webapp.accounts.models import User
 from webapp.accounts.selectors import member_of
-from webapp.common.errors import Invalid
+from webapp.common.errors import Invalid, NotFound
 from webapp.runs.models import (
     ROLLUP_WIDTHS,
     Artifact,
@@ -236,7 +235,8 @@ def runs_get_many(*, user: User, ids: list[int]) -> list[Run]:
     runs = {run.id: run for run in runs_for(user=user).filter(pk__in=ids)}
     missing = [i for i in ids if i not in runs]
     if missing:
-        raise Http404(f"runs {missing}")
+        raise NotFound(f"Runs {', '.join(map(str, missing))} do not exist or are not in your workspaces: "
+                       "leave them out.", errors={"runs": [str(i) for i in missing]})
     return [runs[i] for i in ids]
 
 
