@@ -1,7 +1,8 @@
 """Resumable checkpoints: OUTPUT_DIR/checkpoints/step-N/.
 
 A checkpoint is a save_pretrained directory (config.json, model.safetensors, tokenizer files), so
-it can be loaded or registered as a model directly, plus trainer_state.pt with everything else an
+it can be loaded or registered as a model directly (for a LoRA run: adapter_config.json and
+adapter_model.safetensors, loadable with PEFT on top of the student), plus trainer_state.pt with everything else an
 exact resume needs: optimizer, scheduler, RNG states, data position and step. It is written
 under a temporary name and renamed when complete, so a crash never leaves a half checkpoint.
 """
@@ -62,7 +63,12 @@ def save_checkpoint(
     partial_path = checkpoints / f"step-{step}.partial"
     shutil.rmtree(partial_path, ignore_errors=True)
     partial_path.mkdir(parents=True)
-    model.save_pretrained(partial_path, safe_serialization=True)
+    if hasattr(model, "peft_config"):
+        # A LoRA run saves its adapters only. The engine never resizes embeddings, so PEFT need not
+        # look for the base model's config to find out (it warns when the student came from a config).
+        model.save_pretrained(partial_path, safe_serialization=True, save_embedding_layers=False)
+    else:
+        model.save_pretrained(partial_path, safe_serialization=True)
     tokenizer.save_pretrained(partial_path)
     torch.save(trainer_state, partial_path / TRAINER_STATE)
     shutil.rmtree(final_path, ignore_errors=True)
