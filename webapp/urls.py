@@ -27,6 +27,7 @@ api_v1 = [
     path("methods/<str:name>/", runs_api.MethodDetailApi.as_view()),
     path("models/", registry_api.ModelListApi.as_view()),
     path("models/<int:pk>/", registry_api.ModelDetailApi.as_view()),
+    path("models/<int:pk>/lineage/", registry_api.ModelLineageApi.as_view()),
     path("datasets/", registry_api.DatasetListApi.as_view()),
     path("datasets/<int:pk>/", registry_api.DatasetDetailApi.as_view()),
     path("runs/", runs_api.RunListApi.as_view()),

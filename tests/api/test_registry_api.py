@@ -263,3 +263,30 @@ def test_a_viewer_cannot_register_a_model(api, tokenizer_dir):
                                   format="json")
     assert response.status_code == 403 and "viewers can look" in response.json()["detail"]
     assert ModelAsset.objects.count() == 0
+
+
+def test_lineage_follows_teacher_student_chains_both_ways(api, registry_objects, tokenizer_dir):
+    from webapp.runs.models import Run
+
+    objs = registry_objects
+    owner = objs["student"].workspace.memberships.get(role="owner").user
+
+    def produce(name, student, teacher=None):
+        run = Run.objects.create(workspace=student.workspace, creator=owner, name=f"make-{name}",
+                                 method="kd_forward_kl" if teacher else "lm_train", student=student, teacher=teacher,
+                                 train_dataset=objs["train"], status="succeeded")
+        return ModelAsset.objects.create(workspace=student.workspace, name=name, source="run", produced_by_run=run,
+                                         config=TINY_LLAMA)
+
+    teacher = produce("trained-teacher", objs["teacher"])
+    student = produce("distilled", objs["student"], teacher=teacher)
+    grandchild = produce("distilled-twice", objs["student"], teacher=student)
+
+    lineage = api("viewer").get(f"/api/v1/models/{student.id}/lineage/").json()
+    assert [(a["run"]["name"], a["teacher"] and a["teacher"]["name"], a["initial"]["name"]) for a in lineage["ancestors"]] == [
+        ("make-distilled", "trained-teacher", "student"), ("make-trained-teacher", None, "teacher")]
+    assert [(d["from"], d["role"], d["model"]["name"]) for d in lineage["descendants"]] == [
+        (student.id, "teacher", "distilled-twice")]
+    from_root = api("viewer").get(f"/api/v1/models/{objs['teacher'].id}/lineage/").json()
+    assert [d["model"]["name"] for d in from_root["descendants"]] == ["trained-teacher", "distilled", "distilled-twice"]
+    assert api("outsider").get(f"/api/v1/models/{grandchild.id}/lineage/").status_code == 404

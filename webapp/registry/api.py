@@ -95,6 +95,14 @@ class ModelDetailApi(APIView):
         return Response(ModelOutput(selectors.model_get(user=request.user, pk=pk)).data)
 
 
+class ModelLineageApi(APIView):
+    """Where a model came from (the runs and teachers behind it) and what was made from it."""
+
+    @extend_schema(responses={200: serializers.JSONField(help_text="{model, ancestors, descendants}")})
+    def get(self, request, pk: int):
+        return Response(selectors.model_lineage(model=selectors.model_get(user=request.user, pk=pk)))
+
+
 class DatasetOutput(serializers.Serializer):
     id = serializers.IntegerField()
     workspace = serializers.CharField(source="workspace.slug")

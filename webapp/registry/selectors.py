@@ -1,7 +1,7 @@
 """Reads of models and datasets, scoped to the caller's workspaces."""
 from __future__ import annotations
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.shortcuts import get_object_or_404
 
 from webapp.accounts.models import User
@@ -29,3 +29,54 @@ def datasets_for(*, user: User, workspace_slug: str | None = None) -> QuerySet[D
 
 def dataset_get(*, user: User, pk: int) -> Dataset:
     return get_object_or_404(datasets_for(user=user), pk=pk)
+
+
+MAX_LINEAGE_DEPTH = 20
+
+
+def model_lineage(*, model: ModelAsset) -> dict:
+    """The model's ancestry and descendants through runs.
+
+    Up: the run that produced the model, that run's teacher (and student it started from), and so
+    on. Down: runs that used the model as teacher or student, and the models those runs produced.
+    Each step is one query; depth is bounded so a malformed cycle cannot loop forever.
+    """
+    from webapp.runs.models import Run
+
+    def node(asset: ModelAsset) -> dict:
+        return {"id": asset.id, "name": asset.name, "source": asset.source, "architecture": asset.architecture,
+                "parameter_count": asset.parameter_count}
+
+    ancestors, current, seen = [], model, {model.id}
+    for _ in range(MAX_LINEAGE_DEPTH):
+        run = current.produced_by_run
+        if run is None:
+            break
+        step = {"run": {"id": run.id, "name": run.name, "method": run.method},
+                "teacher": node(run.teacher) if run.teacher else None, "initial": node(run.student)}
+        ancestors.append(step)
+        parent = run.teacher or run.student
+        if parent.id in seen:
+            break
+        seen.add(parent.id)
+        current = parent
+
+    descendants, frontier = [], {model.id: model}
+    for _ in range(MAX_LINEAGE_DEPTH):
+        runs = Run.objects.filter(Q(teacher_id__in=frontier) | Q(student_id__in=frontier)).prefetch_related(
+            "produced_models")
+        next_frontier = {}
+        for run in runs:
+            role = "teacher" if run.teacher_id in frontier else "student"
+            parent = run.teacher_id if role == "teacher" else run.student_id
+            for produced in run.produced_models.all():
+                if produced.id in seen:
+                    continue
+                seen.add(produced.id)
+                next_frontier[produced.id] = produced
+                descendants.append({"from": parent, "role": role, "model": node(produced),
+                                    "run": {"id": run.id, "name": run.name, "method": run.method}})
+        if not next_frontier:
+            break
+        frontier = next_frontier
+    return {"model": node(model), "ancestors": ancestors, "descendants": descendants}
