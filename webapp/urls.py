@@ -30,6 +30,7 @@ api_v1 = [
     path("models/<int:pk>/lineage/", registry_api.ModelLineageApi.as_view()),
     path("datasets/", registry_api.DatasetListApi.as_view()),
     path("datasets/<int:pk>/", registry_api.DatasetDetailApi.as_view()),
+    path("datasets/<int:pk>/token-stats/", registry_api.DatasetTokenStatsApi.as_view()),
     path("runs/", runs_api.RunListApi.as_view()),
     path("runs/<int:pk>/", runs_api.RunDetailApi.as_view()),
     path("runs/<int:pk>/cancel/", runs_api.RunCancelApi.as_view()),

@@ -290,3 +290,32 @@ def test_lineage_follows_teacher_student_chains_both_ways(api, registry_objects,
     from_root = api("viewer").get(f"/api/v1/models/{objs['teacher'].id}/lineage/").json()
     assert [d["model"]["name"] for d in from_root["descendants"]] == ["trained-teacher", "distilled", "distilled-twice"]
     assert api("outsider").get(f"/api/v1/models/{grandchild.id}/lineage/").status_code == 404
+
+
+def test_token_length_statistics_use_the_chosen_models_tokenizer_and_are_cached(api, registry_objects, tokenizer_dir):
+    from tokenizers import Tokenizer
+    from tokenizers.models import WordLevel
+    from tokenizers.pre_tokenizers import Whitespace
+
+    from webapp.registry.models import DatasetTokenStats
+
+    tokenizer = Tokenizer(WordLevel({"[UNK]": 0, "a": 1}, unk_token="[UNK]"))
+    tokenizer.pre_tokenizer = Whitespace()
+    tokenizer.save(str(tokenizer_dir / "tokenizer.json"))
+    rows = [{"text": " ".join(["a"] * n)} for n in (1, 2, 3, 4, 100)]
+    dataset = post_dataset(api("member"), name="lengths", rows=rows).json()
+    client = api("viewer")
+    url = f"/api/v1/datasets/{dataset['id']}/token-stats/?model={registry_objects['student'].id}"
+    stats = client.get(url).json()
+    assert (stats["sequences"], stats["tokens"], stats["max"], stats["p50"], stats["mean"]) == (5, 110, 100, 3, 22.0)
+    assert sum(bucket["count"] for bucket in stats["histogram"]) == 5
+    assert stats["histogram"][-1] == {"up_to": 128, "count": 1} and not stats["sampled"]
+    assert client.get(url).json() == stats and DatasetTokenStats.objects.count() == 1
+    assert client.get(f"/api/v1/datasets/{dataset['id']}/token-stats/").status_code == 400
+    assert api("outsider").get(url).status_code == 404
+
+
+def test_token_statistics_need_a_fast_tokenizer(api, registry_objects):
+    dataset = post_dataset(api("member"), name="lengths").json()
+    response = api("member").get(f"/api/v1/datasets/{dataset['id']}/token-stats/?model={registry_objects['student'].id}")
+    assert response.status_code == 400 and "no tokenizer.json" in response.json()["detail"]

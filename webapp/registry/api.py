@@ -156,3 +156,21 @@ class DatasetDetailApi(APIView):
         with open(dataset.file, "rb") as handle:
             preview = [json.loads(line) for line in islice((l for l in handle if l.strip()), PREVIEW_ROWS)]
         return Response({**DatasetOutput(dataset).data, "preview": preview})
+
+
+class DatasetTokenStatsApi(APIView):
+    """Token lengths of the dataset's sequences under a model's tokenizer: mean, percentiles, max and a
+    log2 histogram (computed once per tokenizer; at most the first 50,000 rows)."""
+
+    @extend_schema(parameters=[OpenApiParameter("model", int, required=True, description="Whose tokenizer to use.")],
+                   responses={200: serializers.JSONField()})
+    def get(self, request, pk: int):
+        from webapp.registry.token_stats import dataset_token_stats
+
+        dataset = selectors.dataset_get(user=request.user, pk=pk)
+        try:
+            model_id = int(request.query_params["model"])
+        except (KeyError, ValueError):
+            raise Invalid("Give the model whose tokenizer to use: ?model=ID.", field="model") from None
+        model = selectors.model_get(user=request.user, pk=model_id)
+        return Response(dataset_token_stats(dataset=dataset, model=model))

@@ -69,3 +69,15 @@ class Dataset(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} v{self.version}"
+
+
+class DatasetTokenStats(models.Model):
+    """Token-length statistics of a dataset under one tokenizer, computed once and kept."""
+
+    dataset = models.ForeignKey(Dataset, on_delete=models.CASCADE, related_name="token_stats")
+    tokenizer_path = models.CharField(max_length=500)
+    stats = models.JSONField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["dataset", "tokenizer_path"], name="one_stats_per_tokenizer")]
