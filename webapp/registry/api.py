@@ -4,6 +4,7 @@ from __future__ import annotations
 import json
 from itertools import islice
 
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
@@ -98,7 +99,7 @@ class ModelDetailApi(APIView):
 class ModelLineageApi(APIView):
     """Where a model came from (the runs and teachers behind it) and what was made from it."""
 
-    @extend_schema(responses={200: serializers.JSONField(help_text="{model, ancestors, descendants}")})
+    @extend_schema(responses={200: OpenApiTypes.OBJECT}, description="{model, ancestors, descendants}")
     def get(self, request, pk: int):
         return Response(selectors.model_lineage(model=selectors.model_get(user=request.user, pk=pk)))
 
@@ -163,7 +164,7 @@ class DatasetTokenStatsApi(APIView):
     log2 histogram (computed once per tokenizer; at most the first 50,000 rows)."""
 
     @extend_schema(parameters=[OpenApiParameter("model", int, required=True, description="Whose tokenizer to use.")],
-                   responses={200: serializers.JSONField()})
+                   responses={200: OpenApiTypes.OBJECT})
     def get(self, request, pk: int):
         from webapp.registry.token_stats import dataset_token_stats
 
