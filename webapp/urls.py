@@ -20,6 +20,8 @@ api_v1 = [
     path("workspaces/<slug:slug>/members/", accounts_api.WorkspaceMembersApi.as_view()),
     path("workspaces/<slug:slug>/members/<str:username>/", accounts_api.WorkspaceMemberDetailApi.as_view()),
     path("workspaces/<slug:slug>/audit/", accounts_api.WorkspaceAuditApi.as_view()),
+    path("workspaces/<slug:slug>/export/", runs_api.HistoryExportApi.as_view()),
+    path("workspaces/<slug:slug>/import/", runs_api.HistoryImportApi.as_view()),
     path("workspaces/<slug:slug>/notifications/", notifications_api.ChannelListApi.as_view()),
     path("workspaces/<slug:slug>/deliveries/", notifications_api.DeliveryListApi.as_view()),
     path("notifications/<int:pk>/", notifications_api.ChannelDetailApi.as_view()),

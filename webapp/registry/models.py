@@ -12,6 +12,7 @@ class ModelSource(models.TextChoices):
     PATH = "path", "Server-local directory"
     UPLOAD = "upload", "Uploaded"
     RUN = "run", "Produced by a run"
+    IMPORTED = "imported", "Imported history (no weights)"
 
 
 class ModelAsset(models.Model):

@@ -2,8 +2,10 @@
 from __future__ import annotations
 
 from django.shortcuts import get_object_or_404
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status
+from rest_framework.parsers import MultiPartParser
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -621,3 +623,44 @@ class SweepDetailApi(APIView):
     @extend_schema(responses=SweepDetailOutput)
     def get(self, request, pk: int):
         return Response(_sweep_detail(selectors.sweep_get(user=request.user, pk=pk)))
+
+
+# --- history export / import ----------------------------------------------------------------
+
+
+class HistoryExportApi(APIView):
+    """The workspace's finished runs (configs, statuses, summaries, full series) as one gzipped
+    JSON Lines file, importable into another installation."""
+
+    @extend_schema(responses={(200, "application/gzip"): OpenApiTypes.BINARY})
+    def get(self, request, slug: str):
+        from django.http import FileResponse
+
+        from webapp.runs.history import history_export
+
+        workspace = workspace_get(user=request.user, slug=slug)
+        return FileResponse(history_export(workspace=workspace, user=request.user), as_attachment=True,
+                            filename=f"{workspace.slug}-history.jsonl.gz", content_type="application/gzip")
+
+
+class HistoryImportApi(APIView):
+    parser_classes = [MultiPartParser]
+
+    class Input(StrictSerializer):
+        file = serializers.FileField(help_text="A file made by GET /workspaces/{slug}/export/.")
+
+    class Output(serializers.Serializer):
+        runs = serializers.IntegerField()
+        models = serializers.IntegerField()
+        datasets = serializers.IntegerField()
+        points = serializers.IntegerField()
+
+    @extend_schema(request={"multipart/form-data": Input}, responses={201: Output})
+    def post(self, request, slug: str):
+        from webapp.runs.history import history_import
+
+        workspace = workspace_get(user=request.user, slug=slug)
+        data = self.Input(data=request.data)
+        data.is_valid(raise_exception=True)
+        summary = history_import(workspace=workspace, user=request.user, upload=data.validated_data["file"])
+        return Response(summary, status=status.HTTP_201_CREATED)

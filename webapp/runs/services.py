@@ -104,6 +104,14 @@ def run_create(
                         ("validation_dataset", validation_dataset)):
         if asset is not None and asset.workspace_id != workspace.id:
             raise Invalid(f"The {role.replace('_', ' ')} belongs to another workspace.", field=role)
+    for role, asset in (("student", student), ("teacher", teacher)):
+        if asset is not None and asset.source == "imported":
+            raise Invalid(f"Model '{asset.name}' came with imported run history and has no weights here: "
+                          "register its weights (path, upload or run) to train with it.", field=role)
+    for role, dataset in (("train_dataset", train_dataset), ("validation_dataset", validation_dataset)):
+        if dataset is not None and not dataset.file:
+            raise Invalid(f"Dataset '{dataset}' came with imported run history and has no data here: "
+                          "upload it to train on it.", field=role)
     if info.requires.teacher and teacher is None:
         raise Invalid(f"Method '{method}' distils from a teacher: choose a teacher model.", field="teacher")
     if teacher is not None and not info.requires.teacher:
