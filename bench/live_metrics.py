@@ -82,9 +82,14 @@ async def run_subscribers(base: str, run_id: int, token: str, count: int, second
     stop = time.time() + seconds
     connector = aiohttp.TCPConnector(limit=0)
     async with aiohttp.ClientSession(connector=connector) as session:
-        url = f"{base}/api/v1/runs/{run_id}/events/?cursor=999999999-0"
-        await asyncio.gather(*(subscribe(session, url, token, latencies, stop) for _ in range(count)),
-                             return_exceptions=True)
+        async with session.get(f"{base}/api/v1/runs/{run_id}/metrics/", headers={"Authorization": f"Token {token}"}) as r:
+            cursor = (await r.json())["cursor"]  # subscribers start from now, not from the first point
+        url = f"{base}/api/v1/runs/{run_id}/events/?cursor={cursor}"
+        outcomes = await asyncio.gather(*(subscribe(session, url, token, latencies, stop) for _ in range(count)),
+                                        return_exceptions=True)
+    failures = [o for o in outcomes if isinstance(o, BaseException)]
+    if failures:
+        print(f"{len(failures)} subscribers failed, e.g. {failures[0]!r}", file=sys.stderr)
     return latencies
 
 

@@ -145,6 +145,8 @@ def test_the_runs_list_costs_the_same_queries_for_one_run_or_many(api, registry_
     assert len(many) == len(one) <= 8
 
 
+# The stream polls from a thread pool with its own database connections, so these tests commit.
+@pytest.mark.django_db(transaction=True)
 def test_the_event_stream_of_a_finished_run_replays_everything_then_ends(api, registry_objects):
     client = api("member")
     run = Run.objects.get(pk=launch(client, registry_objects).json()["id"])
@@ -173,6 +175,7 @@ def test_the_openapi_schema_and_docs_are_served(api, client):
     assert api("viewer").get("/api/schema/").status_code == 200
 
 
+@pytest.mark.django_db(transaction=True)
 def test_the_metrics_snapshot_gives_a_cursor_that_the_stream_continues_from(api, registry_objects):
     client = api("member")
     run = Run.objects.get(pk=launch(client, registry_objects).json()["id"])

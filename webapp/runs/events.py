@@ -13,6 +13,7 @@ import time
 from dataclasses import dataclass
 
 from asgiref.sync import sync_to_async
+from django.db import connection
 from django.http import StreamingHttpResponse
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework.renderers import BaseRenderer, JSONRenderer
@@ -48,8 +49,10 @@ def _message(event: str, data, cursor: Cursor) -> str:
     return f"id: {cursor}\nevent: {event}\ndata: {json.dumps(data, separators=(',', ':'))}\n\n"
 
 
-def _poll(run_id: int, cursor: Cursor) -> tuple[list[str], dict, bool]:
-    """One look at the database: new messages, the run's state, and whether the run is final."""
+def _poll(run_id: int, cursor: Cursor) -> tuple[list[str], dict, bool, Cursor]:
+    """One look at the database: new messages, the run's state, whether the run is final, and the
+    cursor after the messages. `cursor` itself is left as it was."""
+    cursor = Cursor(cursor.metric_id, cursor.log_seq)
     from webapp.runs.api import RunOutput
 
     run = Run.objects.select_related("workspace", "creator").get(pk=run_id)
@@ -70,16 +73,42 @@ def _poll(run_id: int, cursor: Cursor) -> tuple[list[str], dict, bool]:
             cursor,
         ))
     state = RunOutput(run).data
-    return messages, state, run.status in FINAL_STATUSES and not points and not lines
+    return messages, state, run.status in FINAL_STATUSES and not points and not lines, cursor
+
+
+def _poll_in_pool(run_id: int, cursor: Cursor):
+    try:
+        return _poll(run_id, cursor)
+    finally:
+        connection.close()
+
+
+# Subscribers of a run that stand at the same cursor (the usual case: everyone is caught up) share
+# one database poll per interval instead of each polling: 100 viewers of a run cost one query set.
+_shared_polls: dict[tuple[int, int, int], tuple[float, asyncio.Future]] = {}
+
+
+async def _poll_shared(run_id: int, cursor: Cursor):
+    key = (run_id, cursor.metric_id, cursor.log_seq)
+    now = time.monotonic()
+    entry = _shared_polls.get(key)
+    if entry is None or entry[0] <= now:
+        for stale in [k for k, (expires, _) in _shared_polls.items() if expires <= now]:
+            del _shared_polls[stale]
+        # Not tied to the request that happened to start it (thread_sensitive=False), since other
+        # streams await the same result; the poll closes its own connection (_poll_in_pool).
+        poll = sync_to_async(_poll_in_pool, thread_sensitive=False)
+        entry = (now + POLL_INTERVAL_S * 0.8, asyncio.ensure_future(poll(run_id, cursor)))
+        _shared_polls[key] = entry
+    return await asyncio.shield(entry[1])
 
 
 async def _stream(run_id: int, cursor: Cursor):
     yield "retry: 1000\n\n"
-    poll = sync_to_async(_poll)
     last_state = None
     started = time.monotonic()
     while True:
-        messages, state, drained = await poll(run_id, cursor)
+        messages, state, drained, cursor = await _poll_shared(run_id, cursor)
         for message in messages:
             yield message
         key = (state["status"], state["progress"]["step"], state["error_message"])
