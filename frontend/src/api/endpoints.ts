@@ -6,6 +6,7 @@ import type {
   LogsResponse, Method, MetricSeriesResponse, Model, ModelRegisterRequest, MultiSeriesResponse, Paginated, Run,
   RunCloneRequest, RunCreateRequest, RunListParams, RunPatch, RunTemplate, ShareLink, ShareLinkCreateRequest, SharedView,
   User, Worker, Workspace, WorkspaceDetail, WorkspaceMember, WorkspaceRole,
+  Delivery, ModelLineage, NotificationChannel, NotificationEvent, Sweep, SweepCreateRequest, SweepDetail, TokenStats,
 } from './types';
 
 export const login = (body: LoginRequest) => apiRequest<User>('/auth/login/', { method: 'POST', body });
@@ -139,3 +140,41 @@ export const getSharedSeries = (token: string, names: readonly string[], maxPoin
 // --- workers ------------------------------------------------------------------------------------
 
 export const listWorkers = async () => listItems(await apiRequest<ListResponse<Worker>>('/workers/'));
+
+// --- sweeps -------------------------------------------------------------------------------------
+
+export const createSweep = (body: SweepCreateRequest) => apiRequest<SweepDetail>('/sweeps/', { method: 'POST', body });
+
+export const listSweeps = async (workspace: string) =>
+  listItems(await apiRequest<ListResponse<Sweep>>('/sweeps/', { query: { workspace } }));
+
+export const getSweep = (id: number, signal?: AbortSignal) => apiRequest<SweepDetail>(`/sweeps/${id}/`, { signal });
+
+// --- lineage and token statistics ---------------------------------------------------------------
+
+export const getModelLineage = (id: number, signal?: AbortSignal) =>
+  apiRequest<ModelLineage>(`/models/${id}/lineage/`, { signal });
+
+export const getTokenStats = (datasetId: number, modelId: number, signal?: AbortSignal) =>
+  apiRequest<TokenStats>(`/datasets/${datasetId}/token-stats/`, { query: { model: modelId }, signal });
+
+// --- notifications and history ------------------------------------------------------------------
+
+const workspacePath = (slug: string, rest: string) => `/workspaces/${encodeURIComponent(slug)}/${rest}`;
+
+export const listNotificationChannels = async (slug: string) =>
+  listItems(await apiRequest<ListResponse<NotificationChannel>>(workspacePath(slug, 'notifications/')));
+
+export const createNotificationChannel = (slug: string, body: { kind: 'webhook' | 'email'; target: string; events: NotificationEvent[] }) =>
+  apiRequest<NotificationChannel>(workspacePath(slug, 'notifications/'), { method: 'POST', body });
+
+export const deleteNotificationChannel = (id: number) => apiRequest<void>(`/notifications/${id}/`, { method: 'DELETE' });
+
+export const listDeliveries = (slug: string, page: number, signal?: AbortSignal) =>
+  apiRequest<Paginated<Delivery>>(workspacePath(slug, 'deliveries/'), { query: { page }, signal });
+
+/** The address of the workspace's history download (a gzipped JSON Lines file). */
+export const historyExportUrl = (slug: string) => apiUrl(workspacePath(slug, 'export/'));
+
+/** Path (under /api/v1) that a history file is uploaded to with XMLHttpRequest. */
+export const historyImportPath = (slug: string) => workspacePath(slug, 'import/');

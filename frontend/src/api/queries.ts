@@ -29,6 +29,11 @@ export const queryKeys = {
   shared: (token: string) => ['shared', token] as const,
   sharedSeries: (token: string, names: string) => ['sharedSeries', token, names] as const,
   audit: (workspace: string, page: number) => ['audit', workspace, page] as const,
+  sweep: (id: number) => ['sweep', id] as const,
+  modelLineage: (id: number) => ['modelLineage', id] as const,
+  tokenStats: (dataset: number, model: number) => ['tokenStats', dataset, model] as const,
+  notifications: (workspace: string) => ['notifications', workspace] as const,
+  deliveries: (workspace: string, page: number) => ['deliveries', workspace, page] as const,
 };
 
 /** How often lists and runs are polled while something is queued or running. */

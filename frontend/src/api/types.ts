@@ -445,3 +445,97 @@ export interface RunTemplate {
   seed: number;
   register_model_as: string;
 }
+
+// --- sweeps, notifications, lineage, token statistics, history --------------------------------
+
+export interface SweepCreateRequest extends RunCreateRequest {
+  parameters: Record<string, unknown>;
+  strategy: 'grid' | 'random';
+  /** Runs to sample (random). */
+  count?: number;
+  metric?: string;
+  goal?: 'min' | 'max';
+}
+
+export interface Sweep {
+  id: number;
+  workspace: string;
+  name: string;
+  method: string;
+  strategy: 'grid' | 'random';
+  parameters: Record<string, unknown>;
+  metric: string;
+  goal: 'min' | 'max';
+  creator: string | null;
+  created_at: string;
+}
+
+export interface SweepDetail extends Sweep {
+  runs: Run[];
+  best: { run: number; value: number } | null;
+}
+
+export type NotificationEvent = 'run.succeeded' | 'run.failed' | 'run.cancelled' | 'run.lost';
+
+export interface NotificationChannel {
+  id: number;
+  kind: 'webhook' | 'email';
+  target: string;
+  events: NotificationEvent[];
+  created_at: string;
+}
+
+export interface Delivery {
+  id: number;
+  channel: number;
+  run: number;
+  event: string;
+  status: string;
+  attempts: number;
+  response_code: number | null;
+  last_error: string;
+  created_at: string;
+  delivered_at: string | null;
+}
+
+export interface LineageNode {
+  id: number;
+  name: string;
+  source: string;
+  architecture: string;
+  parameter_count: number | null;
+}
+
+export interface LineageRunRef {
+  id: number;
+  name: string;
+  method: string;
+}
+
+export interface ModelLineage {
+  model: LineageNode;
+  /** Nearest first: the run that produced the model, its teacher and the student it started from. */
+  ancestors: { run: LineageRunRef; teacher: LineageNode | null; initial: LineageNode }[];
+  descendants: { from: number; role: 'teacher' | 'student'; run: LineageRunRef; model: LineageNode }[];
+}
+
+export interface TokenStats {
+  tokenizer?: string;
+  rows: number;
+  sequences: number;
+  tokens: number;
+  mean: number;
+  p50: number;
+  p90: number;
+  p99: number;
+  max: number;
+  histogram: { up_to: number; count: number }[];
+  sampled: boolean;
+}
+
+export interface HistoryImportResult {
+  runs: number;
+  models: number;
+  datasets: number;
+  points: number;
+}

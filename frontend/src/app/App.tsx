@@ -21,6 +21,7 @@ const DatasetDetailPage = lazy(() => import('../pages/DatasetDetailPage').then((
 const ModelsPage = lazy(() => import('../pages/ModelsPage').then((m) => ({ default: m.ModelsPage })));
 const ModelDetailPage = lazy(() => import('../pages/ModelDetailPage').then((m) => ({ default: m.ModelDetailPage })));
 const SharedPage = lazy(() => import('../pages/SharedPage').then((m) => ({ default: m.SharedPage })));
+const SweepPage = lazy(() => import('../pages/SweepPage').then((m) => ({ default: m.SweepPage })));
 const SettingsPage = lazy(() => import('../pages/SettingsPage').then((m) => ({ default: m.SettingsPage })));
 
 export function App() {
@@ -47,6 +48,7 @@ export function App() {
               <Route path="datasets/:datasetId" element={<DatasetDetailPage />} />
               <Route path="models" element={<ModelsPage />} />
               <Route path="models/:modelId" element={<ModelDetailPage />} />
+              <Route path="sweeps/:sweepId" element={<SweepPage />} />
               <Route path="settings" element={<SettingsPage />} />
               <Route path="*" element={<NotFoundPage />} />
             </Route>

@@ -20,6 +20,7 @@ import {
   defaultConfig, HyperparameterForm, type Config, type HyperparameterFormHandle,
 } from '../components/HyperparameterForm';
 import { NoWorkspace } from '../components/NoWorkspace';
+import { SweepEditor } from '../components/SweepEditor';
 import { useDocumentTitle } from '../hooks/useDocumentTitle';
 import { configEdits, deepMerge, parseTags, tagsText } from '../lib/clone';
 import { parsePaper } from '../lib/format';
@@ -191,22 +192,31 @@ function NewRunForm({ current, source }: { current: Workspace; source?: Run }) {
       requestAnimationFrame(() => alertRef.current?.focus());
       return;
     }
-    const body: RunCreateRequest = {
-      workspace: current.slug,
-      // Left out when empty: the server refuses a blank name but names an unnamed run itself.
-      ...(name.trim() ? { name: name.trim() } : {}),
-      method: method.name,
-      student: Number(student),
-      teacher: method.requires.teacher && teacher ? Number(teacher) : null,
-      train_dataset: Number(trainDataset),
-      validation_dataset: validationDataset ? Number(validationDataset) : null,
-      config,
-      seed: Number(seed),
-      resources: { gpus: device === 'cpu' ? 0 : Number(gpus) },
-      tags: parseTags(tags),
-      notes,
-    };
-    create.mutate(body);
+    create.mutate(buildBody(method));
+  };
+
+  const buildBody = (method: Method): RunCreateRequest => ({
+    workspace: current.slug,
+    // Left out when empty: the server refuses a blank name but names an unnamed run itself.
+    ...(name.trim() ? { name: name.trim() } : {}),
+    method: method.name,
+    student: Number(student),
+    teacher: method.requires.teacher && teacher ? Number(teacher) : null,
+    train_dataset: Number(trainDataset),
+    validation_dataset: validationDataset ? Number(validationDataset) : null,
+    config,
+    seed: Number(seed),
+    resources: { gpus: device === 'cpu' ? 0 : Number(gpus) },
+    tags: parseTags(tags),
+    notes,
+  });
+
+  /** The sweep's base: the form as it stands, when it is complete and its hyperparameters valid. */
+  const sweepBase = (): RunCreateRequest | null => {
+    if (!method || !student || !trainDataset || (method.requires.teacher && !teacher)) return null;
+    const configValid = hyperparameters.current?.validate() ?? true;
+    setConfigInvalid(!configValid);
+    return configValid ? buildBody(method) : null;
   };
 
   const onMethodChange = (next: Method) => {
@@ -374,6 +384,7 @@ function NewRunForm({ current, source }: { current: Workspace; source?: Run }) {
           <Link to={source ? `/runs/${source.id}` : '/runs'}>Cancel</Link>
         </div>
       </form>
+      {!source && <SweepEditor getBase={sweepBase} disabled={!writable || !method} />}
     </>
   );
 }
