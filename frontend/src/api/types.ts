@@ -104,7 +104,7 @@ export interface Method {
   schema: JsonSchema;
 }
 
-export type ModelSource = 'config' | 'path' | 'run';
+export type ModelSource = 'config' | 'path' | 'run' | 'upload';
 
 export interface Model {
   id: number;
@@ -501,7 +501,7 @@ export interface Delivery {
 export interface LineageNode {
   id: number;
   name: string;
-  source: string;
+  source: ModelSource;
   architecture: string;
   parameter_count: number | null;
 }

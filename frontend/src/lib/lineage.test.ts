@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { lineageChain, walkLineage, type LineageFetchers, type LineageModel, type LineageRun } from './lineage';
+import { descendantTree, lineageChain, lineageFromApi, walkLineage, type LineageFetchers, type LineageModel, type LineageRun } from './lineage';
 
 // demo-teacher-init --(run 1: lm_train)--> demo-teacher --(run 2: kd, student demo-student)--> distilled
 const models: Record<number, LineageModel> = {
@@ -87,5 +87,38 @@ describe('lineageChain', () => {
 
   it('is the model alone when nothing produced it', () => {
     expect(lineageChain(models[1]!, { steps: [], stopped: null })).toEqual([{ type: 'model', model: models[1], current: true }]);
+  });
+});
+
+describe('lineage endpoint', () => {
+  const node = (id: number, name: string) => ({ id, name, source: 'run' as const, architecture: 'llama', parameter_count: null });
+  it('turns ancestors (nearest first) into steps, oldest first', () => {
+    const lineage = lineageFromApi({
+      model: node(4, 'distilled'),
+      ancestors: [
+        { run: { id: 11, name: 'distill', method: 'kd_forward_kl' }, teacher: node(3, 'teacher'), initial: node(2, 'student-init') },
+        { run: { id: 10, name: 'train teacher', method: 'lm_train' }, teacher: null, initial: node(1, 'base') },
+      ],
+      descendants: [],
+    });
+    expect(lineage.steps.map((s) => [s.run.id, s.teacher?.id ?? null, s.student?.id, s.produced.id])).toEqual([
+      [10, null, 1, 3],
+      [11, 3, 2, 4],
+    ]);
+    const chain = lineageChain({ id: 4, name: 'distilled' }, lineage);
+    expect(chain.map((c) => (c.type === 'model' ? `m${c.model.id}` : `r${c.step.run.id}`))).toEqual(['m1', 'r10', 'm3', 'r11', 'm4']);
+  });
+  it('nests descendants under the model they came from, each model once', () => {
+    const tree = descendantTree(1, [
+      { from: 1, role: 'teacher', run: { id: 20, name: 'a', method: 'kd_forward_kl' }, model: node(5, 'child') },
+      { from: 5, role: 'student', run: { id: 21, name: 'b', method: 'lm_train' }, model: node(6, 'grandchild') },
+      { from: 1, role: 'student', run: { id: 22, name: 'c', method: 'lm_train' }, model: node(7, 'other') },
+      { from: 6, role: 'teacher', run: { id: 23, name: 'loop', method: 'kd_forward_kl' }, model: node(1, 'root again') },
+    ]);
+    expect(tree.map((n) => [n.model.id, n.role, n.children.map((c) => c.model.id)])).toEqual([
+      [5, 'teacher', [6]],
+      [7, 'student', []],
+    ]);
+    expect(tree[0]!.children[0]!.children).toEqual([]);
   });
 });

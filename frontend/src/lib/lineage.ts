@@ -4,10 +4,10 @@
 // from (plain or continued training), and stops at a model no run produced, at a cycle, at a
 // depth limit, or where a request fails.
 
-import type { Model, Run } from '../api/types';
+import type { Model, ModelLineage, Run } from '../api/types';
 
 export type LineageModel = Pick<Model, 'id' | 'name'> & Partial<Pick<Model, 'source' | 'produced_by_run' | 'parameter_count'>>;
-export type LineageRun = Pick<Run, 'id' | 'name' | 'method' | 'status' | 'teacher' | 'student'>;
+export type LineageRun = Pick<Run, 'id' | 'name' | 'method'> & Partial<Pick<Run, 'status' | 'teacher' | 'student'>>;
 
 export interface LineageStep {
   run: LineageRun;
@@ -86,4 +86,47 @@ export function lineageChain(model: LineageModel, lineage: Lineage): ChainItem[]
   }
   if (items.length === 0) items.push({ type: 'model', model, current: true });
   return items;
+}
+
+/**
+ * The lineage endpoint's ancestors (nearest first: the run that produced the model, its teacher and
+ * the student it started from, then that parent's producing run...) as steps, oldest first.
+ */
+export function lineageFromApi(response: ModelLineage): Lineage {
+  const steps: LineageStep[] = [];
+  let produced: LineageModel = response.model;
+  for (const ancestor of response.ancestors) {
+    steps.unshift({
+      run: { ...ancestor.run, teacher: ancestor.teacher?.id ?? null, student: ancestor.initial.id },
+      teacher: ancestor.teacher,
+      student: ancestor.initial,
+      produced,
+    });
+    produced = ancestor.teacher ?? ancestor.initial;
+  }
+  return { steps, stopped: null };
+}
+
+export interface DescendantNode {
+  role: 'teacher' | 'student';
+  run: ModelLineage['descendants'][number]['run'];
+  model: ModelLineage['descendants'][number]['model'];
+  children: DescendantNode[];
+}
+
+/** The descendants as a tree under `rootId`: each node is a run that used its parent model (as
+ *  teacher or starting student) and the model it produced. A model is placed once. */
+export function descendantTree(rootId: number, descendants: ModelLineage['descendants']): DescendantNode[] {
+  const placed = new Set<number>([rootId]);
+  const build = (from: number): DescendantNode[] => {
+    const nodes: DescendantNode[] = [];
+    for (const d of descendants) {
+      if (d.from !== from || placed.has(d.model.id)) continue;
+      placed.add(d.model.id);
+      nodes.push({ role: d.role, run: d.run, model: d.model, children: [] });
+    }
+    for (const node of nodes) node.children = build(node.model.id);
+    return nodes;
+  };
+  return build(rootId);
 }

@@ -1,5 +1,5 @@
-// One model: its facts, its lineage (the runs and models it came from, as far as the API tells),
-// and its config.
+// One model: its facts, its lineage (the runs and models it came from, and the models made from
+// it, from GET /models/{id}/lineage/), and its config.
 
 import { useQuery, useQueryClient, type QueryClient } from '@tanstack/react-query';
 import { Link, useParams } from 'react-router';
@@ -11,7 +11,10 @@ import { ErrorAlert } from '../components/ErrorAlert';
 import { StatusBadge } from '../components/StatusBadge';
 import { useDocumentTitle } from '../hooks/useDocumentTitle';
 import { formatCount, formatDateTime } from '../lib/format';
-import { lineageChain, walkLineage, type ChainItem, type LineageFetchers, type LineageModel } from '../lib/lineage';
+import {
+  descendantTree, lineageChain, lineageFromApi, walkLineage, type ChainItem, type DescendantNode, type LineageFetchers,
+  type LineageModel,
+} from '../lib/lineage';
 import { NotFoundPage } from './NotFoundPage';
 
 export function ModelDetailPage() {
@@ -87,36 +90,82 @@ function cachedFetchers(client: QueryClient): LineageFetchers {
   };
 }
 
+/**
+ * GET /models/{id}/lineage/ answers both directions in one request. A server without it (404 or
+ * 405 there while the model itself loads) gets the older walk: one model or run at a time.
+ */
+async function loadLineage(model: Model, client: QueryClient, signal: AbortSignal) {
+  try {
+    const response = await api.getModelLineage(model.id, signal);
+    return { lineage: lineageFromApi(response), descendants: descendantTree(model.id, response.descendants) };
+  } catch (error) {
+    if (error instanceof ApiError && (error.status === 404 || error.status === 405)) {
+      return { lineage: model.produced_by_run ? await walkLineage(model, cachedFetchers(client)) : { steps: [], stopped: null }, descendants: null };
+    }
+    throw error;
+  }
+}
+
 function Lineage({ model }: { model: Model }) {
   const client = useQueryClient();
   const lineage = useQuery({
-    queryKey: [...queryKeys.lineage(model.id), model.produced_by_run],
-    queryFn: () => walkLineage(model, cachedFetchers(client)),
+    queryKey: [...queryKeys.modelLineage(model.id), model.produced_by_run],
+    queryFn: ({ signal }) => loadLineage(model, client, signal),
   });
-  if (!model.produced_by_run) {
-    return (
-      <div data-testid="lineage" data-steps={0}>
-        <p className="muted">
-          No run produced this model: it was registered from {model.source === 'path' ? 'a directory on the server' : 'a config'}, so
-          its lineage starts here.
-        </p>
-      </div>
-    );
-  }
   if (lineage.isPending) return <p role="status">Tracing the lineage…</p>;
   if (lineage.isError) return <ErrorAlert error={lineage.error} title="Cannot trace the lineage" />;
-  const chain = lineageChain(model, lineage.data);
+  const { lineage: up, descendants } = lineage.data;
+  const chain = lineageChain(model, up);
   return (
-    <div data-testid="lineage" data-steps={lineage.data.steps.length}>
-      <p className="hint">
-        Oldest first. Each arrow is a run: it starts from the model on its left (the teacher, for distillation) and produces
-        the model on its right.
-      </p>
-      <ol className="lineage-chain" aria-label={`Lineage of ${model.name}`}>
-        {chain.map((item, index) => <ChainNode key={index} item={item} />)}
-      </ol>
-      {lineage.data.stopped && <p className="alert alert-warning">{lineage.data.stopped.message}</p>}
-    </div>
+    <>
+      {up.steps.length === 0 ? (
+        <div data-testid="lineage" data-steps={0}>
+          <p className="muted">
+            No run produced this model: it was {model.source === 'upload' ? 'uploaded' : `registered from ${model.source === 'path' ? 'a directory on the server' : 'a config'}`}, so
+            its lineage starts here.
+          </p>
+        </div>
+      ) : (
+        <div data-testid="lineage" data-steps={up.steps.length}>
+          <p className="hint">
+            Oldest first. Each arrow is a run: it starts from the model on its left (the teacher, for distillation) and produces
+            the model on its right.
+          </p>
+          <ol className="lineage-chain" aria-label={`Lineage of ${model.name}`}>
+            {chain.map((item, index) => <ChainNode key={index} item={item} />)}
+          </ol>
+          {up.stopped && <p className="alert alert-warning">{up.stopped.message}</p>}
+        </div>
+      )}
+      {descendants && (
+        <div data-testid="lineage-descendants" data-count={countNodes(descendants)}>
+          <h3>Made from it</h3>
+          {descendants.length === 0 ? (
+            <p className="muted">No run has produced a model from {model.name} yet.</p>
+          ) : (
+            <DescendantList nodes={descendants} label={`Models made from ${model.name}`} />
+          )}
+        </div>
+      )}
+    </>
+  );
+}
+
+const countNodes = (nodes: DescendantNode[]): number => nodes.reduce((n, node) => n + 1 + countNodes(node.children), 0);
+
+function DescendantList({ nodes, label }: { nodes: DescendantNode[]; label?: string }) {
+  return (
+    <ul className="lineage-descendants" aria-label={label}>
+      {nodes.map((node) => (
+        <li key={`${node.run.id}-${node.model.id}`} className="descendant-item" data-model-id={node.model.id} data-run-id={node.run.id}>
+          <span className="muted">{node.role === 'teacher' ? 'as teacher in' : 'as student in'}</span>{' '}
+          <code>{node.run.method}</code> <Link to={`/runs/${node.run.id}`}>{node.run.name || `run #${node.run.id}`}</Link>
+          {' → '}<Link to={`/models/${node.model.id}`}>{node.model.name}</Link>
+          <span className="muted"> #{node.model.id}{node.model.parameter_count ? ` · ${formatCount(node.model.parameter_count)}` : ''}</span>
+          {node.children.length > 0 && <DescendantList nodes={node.children} />}
+        </li>
+      ))}
+    </ul>
   );
 }
 
@@ -143,7 +192,7 @@ function ChainNode({ item }: { item: ChainItem }) {
       <span className="lineage-arrow" aria-hidden="true">→</span>
       <div className="lineage-run-body">
         <code>{run.method}</code>{' '}
-        <Link to={`/runs/${run.id}`}>{run.name || `run #${run.id}`}</Link> <StatusBadge status={run.status} />
+        <Link to={`/runs/${run.id}`}>{run.name || `run #${run.id}`}</Link>{run.status && <> <StatusBadge status={run.status} /></>}
         <div className="muted lineage-via">
           {item.via === 'teacher' ? 'teacher on the left' : 'trained from the model on the left'}
           {item.sideInput && (

@@ -1,13 +1,16 @@
 // Models of the current workspace, and a form to register one: a directory on the server, a
-// transformers config (a fresh model built by the engine), or a succeeded run's final model.
+// transformers config (a fresh model built by the engine), a succeeded run's final model, or an
+// uploaded archive (.zip, .tar, .tar.gz of a model directory; multipart over XMLHttpRequest for
+// its progress).
 
 import { useMutation, useQueryClient } from '@tanstack/react-query';
-import { useMemo, useState, type FormEvent } from 'react';
+import { useMemo, useRef, useState, type FormEvent } from 'react';
 import { Link, useSearchParams } from 'react-router';
 import { ApiError } from '../api/client';
 import * as api from '../api/endpoints';
 import { queryKeys, useModels, useRuns } from '../api/queries';
 import type { Model, ModelRegisterRequest, ModelSource, Workspace } from '../api/types';
+import { uploadForm, type UploadProgress } from '../api/upload';
 import { useWorkspace } from '../app/workspace';
 import { ErrorAlert } from '../components/ErrorAlert';
 import { FormField } from '../components/FormField';
@@ -91,6 +94,7 @@ const SOURCES: { value: ModelSource; label: string; hint: string }[] = [
   { value: 'path', label: 'Server path', hint: 'A model directory (config.json, weights, tokenizer) already on the server.' },
   { value: 'config', label: 'Config', hint: 'A transformers config: the engine builds a freshly initialised model from it.' },
   { value: 'run', label: 'Run', hint: "A succeeded run's final model." },
+  { value: 'upload', label: 'Upload', hint: 'An archive (.zip, .tar or .tar.gz) of a model directory: config.json, weights, tokenizer.' },
 ];
 
 const CONFIG_PLACEHOLDER = `{
@@ -111,11 +115,33 @@ function RegisterModelForm({ workspace, models }: { workspace: Workspace; models
   const [tokenizerPath, setTokenizerPath] = useState('');
   const [runId, setRunId] = useState(searchParams.get('run') ?? '');
   const [configError, setConfigError] = useState<string | null>(null);
+  const [archive, setArchive] = useState<File | null>(null);
+  const [archiveKey, setArchiveKey] = useState(0);
+  const [progress, setProgress] = useState<UploadProgress | 'checking' | null>(null);
+  const abort = useRef<AbortController | null>(null);
   const runs = useRuns(source === 'run' ? { workspace: workspace.slug, status: 'succeeded', page_size: '200' } : null);
 
   const register = useMutation({
-    mutationFn: (body: ModelRegisterRequest) => api.registerModel(body),
+    mutationFn: async (body: ModelRegisterRequest | FormData) => {
+      if (!(body instanceof FormData)) return api.registerModel(body);
+      const controller = new AbortController();
+      abort.current = controller;
+      setProgress({ loaded: 0, total: archive?.size ?? null });
+      try {
+        const result = await uploadForm<Model>('/models/', body, {
+          signal: controller.signal,
+          onProgress: setProgress,
+          onSent: () => setProgress('checking'),
+        });
+        return result.body;
+      } finally {
+        abort.current = null;
+        setProgress(null);
+      }
+    },
     onSuccess: () => {
+      setArchive(null);
+      setArchiveKey((k) => k + 1);
       void queryClient.invalidateQueries({ queryKey: queryKeys.models(workspace.slug) });
       setName('');
       setPath('');
@@ -125,8 +151,8 @@ function RegisterModelForm({ workspace, models }: { workspace: Workspace; models
   });
   const placed = placeFieldErrors(
     register.error instanceof ApiError ? register.error.errors : undefined,
-    ['name', 'path', 'config', 'tokenizer_path', 'run'],
-    register.isError,
+    ['name', 'path', 'config', 'tokenizer_path', 'run', 'file'],
+    register.isError && !(register.error instanceof DOMException),
   );
   const errorsFor = placed.forField;
 
@@ -147,6 +173,18 @@ function RegisterModelForm({ workspace, models }: { workspace: Workspace; models
         return;
       }
       register.mutate({ ...base, source, config: parsed.value, tokenizer_path: tokenizerPath.trim() });
+    } else if (source === 'upload') {
+      if (!archive) {
+        setConfigError('Choose a .zip, .tar or .tar.gz archive to upload.');
+        document.getElementById('model-file')?.focus();
+        return;
+      }
+      const form = new FormData();
+      form.append('workspace', workspace.slug);
+      form.append('name', base.name);
+      form.append('source', 'upload');
+      form.append('file', archive);
+      register.mutate(form);
     } else {
       register.mutate({ ...base, source, run: Number(runId) });
     }
@@ -202,7 +240,33 @@ function RegisterModelForm({ workspace, models }: { workspace: Workspace; models
               )}
             </FormField>
           )}
+          {source === 'upload' && (
+            <FormField id="model-file" label="Model archive" errors={[...(configError ? [configError] : []), ...errorsFor('file')]}
+              hint=".zip, .tar or .tar.gz of one model directory; no absolute paths, .. or links inside.">
+              {(control) => (
+                <input {...control} key={archiveKey} type="file" aria-required="true"
+                  accept=".zip,.tar,.tar.gz,.tgz,application/zip,application/x-tar,application/gzip"
+                  onChange={(e) => { setArchive(e.target.files?.[0] ?? null); setConfigError(null); }} />
+              )}
+            </FormField>
+          )}
         </div>
+        {progress && (
+          <div className="upload-progress" data-testid="model-upload-progress"
+            data-state={progress === 'checking' ? 'checking' : 'sending'}
+            data-percent={progress !== 'checking' && progress.total ? Math.round((100 * progress.loaded) / progress.total) : undefined}>
+            {progress === 'checking' ? (
+              <p role="status">Unpacking and checking the model…</p>
+            ) : (
+              <>
+                <label htmlFor="model-upload-bar">Uploading the archive</label>{' '}
+                <progress id="model-upload-bar" max={progress.total ?? undefined} value={progress.loaded} />{' '}
+                <button type="button" onClick={() => abort.current?.abort()}>Stop upload</button>
+              </>
+            )}
+          </div>
+        )}
+        {register.error instanceof DOMException && <p role="status">The upload was stopped.</p>}
         {source === 'config' && (
           <div className="form-grid form-grid-wide">
             <FormField id="model-config" label="Config (JSON)" errors={[...(configError ? [configError] : []), ...errorsFor('config')]}

@@ -1,0 +1,86 @@
+// @vitest-environment happy-dom
+// Screen tests for the model lineage endpoint, model upload, token statistics, notifications and history.
+
+import { cleanup, fireEvent, render, screen, waitFor, within } from '@testing-library/react';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { FakeEventSource, FakeServer, FakeXhr } from '../test/fakeServer';
+import { datasets, methods, models, user, workspaces } from '../test/fixtures';
+import { App } from './App';
+
+vi.mock('uplot', () => ({ default: class { setData() {} setSize() {} destroy() {} } }));
+
+let server: FakeServer;
+
+beforeEach(() => {
+  server = new FakeServer()
+    .route('GET /api/v1/auth/me/', user)
+    .route('GET /api/v1/workspaces/', workspaces)
+    .route('GET /api/v1/methods/', methods)
+    .route('GET /api/v1/models/', models)
+    .route('GET /api/v1/datasets/', datasets)
+    .route('GET /api/v1/templates/', []);
+  server.install();
+  FakeEventSource.instances = [];
+  localStorage.clear();
+  document.cookie = 'csrftoken=csrf-from-cookie';
+});
+
+afterEach(() => {
+  cleanup();
+  vi.unstubAllGlobals();
+});
+
+function renderAt(path: string) {
+  window.history.pushState({}, '', path);
+  return render(<App />);
+}
+
+const node = (id: number, name: string) => ({ id, name, source: 'run' as const, architecture: 'llama', parameter_count: 1_200_000 });
+
+describe('model lineage', () => {
+  it('reads both directions from the lineage endpoint', async () => {
+    server
+      .route('GET /api/v1/models/3/', { ...node(3, 'teacher'), workspace: 'demo', produced_by_run: 10, config: {} })
+      .route('GET /api/v1/models/3/lineage/', {
+        model: node(3, 'teacher'),
+        ancestors: [{ run: { id: 10, name: 'train teacher', method: 'lm_train' }, teacher: null, initial: node(1, 'base') }],
+        descendants: [
+          { from: 3, role: 'teacher', run: { id: 11, name: 'distill', method: 'kd_forward_kl' }, model: node(4, 'distilled') },
+          { from: 4, role: 'student', run: { id: 12, name: 'finetune', method: 'lm_train' }, model: node(5, 'tuned') },
+        ],
+      });
+    renderAt('/models/3');
+    const lineage = await screen.findByTestId('lineage');
+    expect(lineage.getAttribute('data-steps')).toBe('1');
+    expect([...lineage.querySelectorAll('.lineage-item')].map((li) => li.getAttribute('data-model-id') ?? `run ${li.getAttribute('data-run-id')}`))
+      .toEqual(['1', 'run 10', '3']);
+    const down = screen.getByTestId('lineage-descendants');
+    expect(down.getAttribute('data-count')).toBe('2');
+    expect(within(down).getByRole('link', { name: 'tuned' }).getAttribute('href')).toBe('/models/5');
+    expect(down.querySelector('[data-model-id="4"] [data-model-id="5"]')).not.toBeNull();
+    expect(server.sent('GET', '/api/v1/runs/10/')).toHaveLength(0);
+  });
+});
+
+describe('model upload', () => {
+  it('uploads an archive with progress and shows the registered model', async () => {
+    renderAt('/models');
+    await screen.findByTestId('models-table');
+    fireEvent.click(screen.getByLabelText('Upload'));
+    fireEvent.change(screen.getByLabelText('Model name'), { target: { value: 'uploaded' } });
+    const file = new File(['PK'], 'model.zip', { type: 'application/zip' });
+    fireEvent.change(screen.getByLabelText('Model archive'), { target: { files: [file] } });
+    fireEvent.click(screen.getByRole('button', { name: 'Register model' }));
+    await waitFor(() => expect(FakeXhr.instances).toHaveLength(1));
+    const xhr = FakeXhr.instances[0]!;
+    expect(xhr.url).toBe('/api/v1/models/');
+    const form = xhr.body as FormData;
+    expect(form.get('source')).toBe('upload');
+    expect(form.get('name')).toBe('uploaded');
+    expect((form.get('file') as File).name).toBe('model.zip');
+    xhr.progress(1, 2);
+    expect((await screen.findByTestId('model-upload-progress')).getAttribute('data-percent')).toBe('50');
+    xhr.respond(201, { ...node(9, 'uploaded'), workspace: 'demo', source: 'upload' });
+    expect((await screen.findByTestId('model-registered')).textContent).toContain('uploaded');
+  });
+});
