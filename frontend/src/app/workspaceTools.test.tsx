@@ -84,3 +84,29 @@ describe('model upload', () => {
     expect((await screen.findByTestId('model-registered')).textContent).toContain('uploaded');
   });
 });
+
+describe('token statistics', () => {
+  it('counts tokens under the chosen model and says when a model has no tokenizer', async () => {
+    server
+      .route('GET /api/v1/datasets/1/', { id: 1, workspace: 'demo', name: 'corpus', version: 1, kind: 'text', row_count: 3, preview: [] })
+      .route('GET /api/v1/datasets/1/token-stats/', (request) => (request.query.get('model') === '2'
+        ? { status: 400, body: { detail: 'Model teacher-small has no tokenizer.json.' } }
+        : { body: {
+          tokenizer: 'student-tiny', rows: 3, sequences: 3, tokens: 1500, mean: 500, p50: 480, p90: 700, p99: 1100, max: 1200, sampled: false,
+          histogram: [{ up_to: 256, count: 0 }, { up_to: 512, count: 2 }, { up_to: 1024, count: 0 }, { up_to: 2048, count: 1 }],
+        } }));
+    renderAt('/datasets/1');
+    const section = await screen.findByTestId('token-stats');
+    expect(section.getAttribute('data-state')).toBe('idle');
+    const select = within(section).getByLabelText('Tokenizer of');
+    await waitFor(() => expect((select as HTMLSelectElement).disabled).toBe(false));
+    fireEvent.change(select, { target: { value: '2' } });
+    expect((await within(section).findByRole('alert')).textContent).toContain('has no tokenizer.json');
+    fireEvent.change(select, { target: { value: '3' } });
+    await waitFor(() => expect(section.getAttribute('data-state')).toBe('ready'));
+    expect(section.querySelector('[data-stat="p90"]')!.textContent).toBe('700');
+    expect(section.querySelector('[data-stat="max"]')!.textContent).toBe('1,200');
+    const rows = within(screen.getByTestId('token-histogram')).getAllByRole('row').slice(1);
+    expect(rows.map((r) => r.textContent)).toEqual(['257–5122', '513–10240', '1025–20481']);
+  });
+});

@@ -1,13 +1,17 @@
-// One dataset version: its facts, the other versions of the same name, and a preview of its first
-// rows as a table.
+// One dataset version: its facts, the other versions of the same name, its token lengths under a
+// chosen model's tokenizer, and a preview of its first rows as a table.
 
+import { useQuery } from '@tanstack/react-query';
+import { useState } from 'react';
 import { Link, useParams } from 'react-router';
 import { ApiError } from '../api/client';
-import { useDataset, useDatasets } from '../api/queries';
+import * as api from '../api/endpoints';
+import { queryKeys, useDataset, useDatasets, useModels } from '../api/queries';
 import type { DatasetDetail } from '../api/types';
 import { ErrorAlert } from '../components/ErrorAlert';
 import { useDocumentTitle } from '../hooks/useDocumentTitle';
-import { formatBytes, formatDateTime } from '../lib/format';
+import { formatBytes, formatCount, formatDateTime } from '../lib/format';
+import { histogramBars } from '../lib/tokenStats';
 import { cellText, previewCell, previewColumns } from '../lib/preview';
 import { NotFoundPage } from './NotFoundPage';
 
@@ -70,6 +74,7 @@ function DatasetView({ dataset }: { dataset: DatasetDetail }) {
           )}
         </dl>
       </section>
+      <TokenStatsSection dataset={dataset} />
       <section className="run-section" aria-labelledby="dataset-preview-heading">
         <h2 id="dataset-preview-heading">Preview</h2>
         <Preview rows={dataset.preview ?? []} total={dataset.row_count} />
@@ -111,5 +116,66 @@ function Preview({ rows, total }: { rows: unknown[]; total: number | undefined }
         </tbody>
       </table>
     </div>
+  );
+}
+
+function TokenStatsSection({ dataset }: { dataset: DatasetDetail }) {
+  const models = useModels(dataset.workspace);
+  const [chosen, setChosen] = useState<string | null>(null);
+  // Until a model is chosen, the first one with a tokenizer path (if any) is used.
+  const modelId = chosen ?? String(models.data?.find((m) => m.tokenizer_path)?.id ?? '');
+  const stats = useQuery({
+    queryKey: queryKeys.tokenStats(dataset.id, Number(modelId)),
+    queryFn: ({ signal }) => api.getTokenStats(dataset.id, Number(modelId), signal),
+    enabled: modelId !== '',
+    staleTime: 5 * 60_000,
+    retry: (count, error) => !(error instanceof ApiError && error.status < 500) && count < 2,
+  });
+  const bars = stats.data ? histogramBars(stats.data.histogram) : [];
+  return (
+    <section className="run-section" aria-labelledby="token-stats-heading" data-testid="token-stats"
+      data-state={!modelId ? 'idle' : stats.isPending ? 'loading' : stats.isError ? 'error' : 'ready'}>
+      <h2 id="token-stats-heading">Token lengths</h2>
+      <div className="field field-inline">
+        <label htmlFor="token-stats-model">Tokenizer of</label>
+        <select id="token-stats-model" value={modelId} onChange={(e) => setChosen(e.target.value)} disabled={models.isPending}>
+          <option value="">{models.isPending ? 'Loading…' : 'Choose a model…'}</option>
+          {(models.data ?? []).map((m) => <option key={m.id} value={m.id}>{m.name} (#{m.id})</option>)}
+        </select>
+      </div>
+      {models.isError && <ErrorAlert error={models.error} title="Cannot load the models" />}
+      {modelId && stats.isPending && <p role="status">Counting tokens…</p>}
+      {stats.isError && <ErrorAlert error={stats.error} title="No token statistics" />}
+      {stats.data && (
+        <>
+          <dl className="details token-stats-numbers">
+            <dt>Sequences</dt><dd>{stats.data.sequences.toLocaleString()}{stats.data.sampled ? ` (a sample of ${stats.data.rows.toLocaleString()} rows)` : ''}</dd>
+            <dt>Tokens</dt><dd title={stats.data.tokens.toLocaleString()}>{formatCount(stats.data.tokens)}</dd>
+            <dt>Mean</dt><dd>{stats.data.mean.toLocaleString()}</dd>
+            <dt>p50</dt><dd data-stat="p50">{stats.data.p50.toLocaleString()}</dd>
+            <dt>p90</dt><dd data-stat="p90">{stats.data.p90.toLocaleString()}</dd>
+            <dt>p99</dt><dd data-stat="p99">{stats.data.p99.toLocaleString()}</dd>
+            <dt>Max</dt><dd data-stat="max">{stats.data.max.toLocaleString()}</dd>
+          </dl>
+          {bars.length > 0 && (
+            <table className="histogram" data-testid="token-histogram">
+              <caption className="table-caption">Sequences by length in tokens</caption>
+              <thead><tr><th scope="col">Tokens</th><th scope="col">Sequences</th></tr></thead>
+              <tbody>
+                {bars.map((bar) => (
+                  <tr key={bar.label}>
+                    <th scope="row" className="numeric">{bar.label}</th>
+                    <td>
+                      <span className="histogram-bar" style={{ width: `${Math.max(bar.share * 100, bar.count ? 1 : 0)}%` }} aria-hidden="true" />
+                      <span className="histogram-count">{bar.count.toLocaleString()}</span>
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          )}
+        </>
+      )}
+    </section>
   );
 }
