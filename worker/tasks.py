@@ -1,7 +1,12 @@
 """Celery tasks. They take ids, load the row, and hand over to a service or the executor."""
 from __future__ import annotations
 
+import json
 import logging
+import os
+import subprocess
+import sys
+import tempfile
 
 from celery import shared_task
 
@@ -18,3 +23,30 @@ def run_execute(run_id: int) -> str:
         log.warning("run %s does not exist (deleted before it started); dropping the message", run_id)
         return "missing"
     return execute(run)
+
+
+@shared_task(name="worker.tasks.model_inspect", acks_late=True, ignore_result=True)
+def model_inspect(model_id: int) -> str:
+    """Builds the model once (on the meta device, in a child process so torch stays out of the
+    worker) and stores architecture, parameter count, vocabulary size, dtype and tokenizer presence."""
+    from django.conf import settings
+
+    from webapp.registry.models import ModelAsset
+    from webapp.registry.services import model_inspection_record
+
+    model = ModelAsset.objects.filter(pk=model_id).first()
+    if model is None or model.source == "imported":
+        return "skipped"
+    spec = {"config": model.config, "tokenizer": model.tokenizer_path} if model.source == "config" else {"path": model.path}
+    with tempfile.NamedTemporaryFile("w", suffix=".json") as handle:
+        json.dump(spec, handle)
+        handle.flush()
+        result = subprocess.run([settings.ENGINE_PYTHON or sys.executable, "-m", "engine.inspect_model", handle.name],
+                                cwd=settings.BASE_DIR, capture_output=True, text=True, timeout=600,
+                                env={**os.environ, "HF_HUB_OFFLINE": "1", "CUDA_VISIBLE_DEVICES": ""})
+    try:
+        facts = json.loads(result.stdout.strip().splitlines()[-1])
+    except (IndexError, json.JSONDecodeError):
+        facts = {"error": f"inspection exited with code {result.returncode}: {result.stderr.strip()[-500:]}"}
+    model_inspection_record(model=model, facts=facts)
+    return "error" if "error" in facts else "inspected"

@@ -319,3 +319,12 @@ def test_token_statistics_need_a_fast_tokenizer(api, registry_objects):
     dataset = post_dataset(api("member"), name="lengths").json()
     response = api("member").get(f"/api/v1/datasets/{dataset['id']}/token-stats/?model={registry_objects['student'].id}")
     assert response.status_code == 400 and "no tokenizer.json" in response.json()["detail"]
+
+
+def test_registering_a_model_queues_its_inspection_after_commit(api, tokenizer_dir, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks() as callbacks:
+        response = api("member").post("/api/v1/models/", {"workspace": "lab", "name": "tiny", "source": "config",
+                                                          "config": TINY_LLAMA, "tokenizer_path": str(tokenizer_dir)},
+                                      format="json")
+    assert response.status_code == 201 and len(callbacks) == 1
+    assert response.json()["inspected_at"] is None

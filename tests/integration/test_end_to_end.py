@@ -75,6 +75,8 @@ def test_a_teacher_is_trained_registered_and_distilled_into_a_student(stack, kit
     assert all(len(s["steps"]) >= 6 for s in series)
     logs = stack.ok("GET", f"/api/v1/runs/{kd_run['id']}/logs/")["results"]
     assert logs, "the engine's log lines are recorded"
+    student = stack.ok("GET", f"/api/v1/models/{kit['student-init']}/")
+    assert student["inspected_at"] and student["parameter_count"] > 0, "a worker inspected the config-built model"
     workers = stack.ok("GET", "/api/v1/workers/")
     assert workers and workers[0]["queues"] == ["cpu"]
 

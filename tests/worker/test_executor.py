@@ -45,3 +45,26 @@ def test_resume_uses_the_newest_complete_checkpoint_on_disk(api, registry_object
     assert spec["resume_from"] == str(tmp_path / "checkpoints" / "step-30")
     assert spec["teacher"] == {"config": run.teacher.config, "tokenizer": run.teacher.tokenizer_path}
     assert spec["validation_data"]["path"] == run.validation_dataset.file
+
+
+def test_the_inspection_task_counts_a_config_models_parameters_on_the_meta_device(registry_objects):
+    from worker.tasks import model_inspect
+
+    student = registry_objects["student"]
+    assert model_inspect(student.id) == "inspected"
+    student.refresh_from_db()
+    # TINY_LLAMA: 2 x (64 x 16) embeddings/head + 1 layer (4 x 16 x 16 attention + 3 x 16 x 32 MLP) + norms.
+    assert student.parameter_count == 2 * 64 * 16 + 4 * 16 * 16 + 3 * 16 * 32 + 3 * 16
+    assert (student.architecture, student.vocab_size, student.dtype) == ("LlamaForCausalLM", 64, "float32")
+    assert student.has_tokenizer is False and student.inspected_at and not student.inspection_error
+
+
+def test_a_model_that_cannot_be_built_records_why(registry_objects):
+    from webapp.registry.models import ModelAsset
+    from worker.tasks import model_inspect
+
+    broken = ModelAsset.objects.create(workspace=registry_objects["student"].workspace, name="broken", source="config",
+                                       config={"model_type": "no-such-architecture"})
+    assert model_inspect(broken.id) == "error"
+    broken.refresh_from_db()
+    assert "no-such-architecture" in broken.inspection_error and broken.parameter_count is None

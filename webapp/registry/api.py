@@ -33,6 +33,10 @@ class ModelOutput(serializers.Serializer):
     architecture = serializers.CharField()
     parameter_count = serializers.IntegerField(allow_null=True)
     vocab_size = serializers.IntegerField(allow_null=True)
+    dtype = serializers.CharField()
+    has_tokenizer = serializers.BooleanField(allow_null=True)
+    inspected_at = serializers.DateTimeField(allow_null=True, help_text="Null until a worker has inspected it.")
+    inspection_error = serializers.CharField()
     produced_by_run = serializers.IntegerField(source="produced_by_run_id", allow_null=True)
     created_at = serializers.DateTimeField()
 

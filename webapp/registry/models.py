@@ -27,6 +27,10 @@ class ModelAsset(models.Model):
     architecture = models.CharField(max_length=100, blank=True)
     parameter_count = models.BigIntegerField(null=True, blank=True)
     vocab_size = models.IntegerField(null=True, blank=True)
+    dtype = models.CharField(max_length=20, blank=True)
+    has_tokenizer = models.BooleanField(null=True)
+    inspected_at = models.DateTimeField(null=True, blank=True, help_text="When a worker last inspected the model.")
+    inspection_error = models.TextField(blank=True)
     produced_by_run = models.ForeignKey(
         "runs.Run", null=True, blank=True, on_delete=models.SET_NULL, related_name="produced_models"
     )

@@ -174,10 +174,12 @@ def model_register_from_config(*, workspace: Workspace, user: User, name: str, c
             "A model built from a config needs a tokenizer: set tokenizer_path to a tokenizer directory on the server.",
             field="tokenizer_path",
         )
-    return ModelAsset.objects.create(
+    model = ModelAsset.objects.create(
         workspace=workspace, name=name, source=ModelSource.CONFIG, config=config, tokenizer_path=str(tokenizer),
         created_by=user, **facts,
     )
+    model_inspection_enqueue(model=model)
+    return model
 
 
 def _allowed_path(raw: str, *, field: str, what: str) -> Path:
@@ -203,10 +205,12 @@ def model_register_from_path(*, workspace: Workspace, user: User, name: str, pat
     _check_unique_model_name(workspace, name)
     directory = _allowed_path(path, field="path", what="model directory")
     facts = inspect_model_dir(directory, field="path")
-    return ModelAsset.objects.create(
+    model = ModelAsset.objects.create(
         workspace=workspace, name=name, source=ModelSource.PATH, path=str(directory), tokenizer_path=str(directory),
         created_by=user, **facts,
     )
+    model_inspection_enqueue(model=model)
+    return model
 
 
 def model_register_from_run(*, workspace: Workspace, user: User, name: str, run) -> ModelAsset:
@@ -223,10 +227,12 @@ def model_register_from_run(*, workspace: Workspace, user: User, name: str, run)
         )
     directory = Path(artifact.path)
     facts = inspect_model_dir(directory, field="run")
-    return ModelAsset.objects.create(
+    model = ModelAsset.objects.create(
         workspace=workspace, name=name, source=ModelSource.RUN, path=str(directory), tokenizer_path=str(directory),
         produced_by_run=run, created_by=user, **facts,
     )
+    model_inspection_enqueue(model=model)
+    return model
 
 
 def model_register_from_upload(*, workspace: Workspace, user: User, name: str, upload: IO[bytes]) -> ModelAsset:
@@ -238,10 +244,34 @@ def model_register_from_upload(*, workspace: Workspace, user: User, name: str, u
     try:
         facts = inspect_model_dir(directory, field="file")
         with transaction.atomic():
-            return ModelAsset.objects.create(
+            model = ModelAsset.objects.create(
                 workspace=workspace, name=name, source=ModelSource.UPLOAD, path=str(directory),
                 tokenizer_path=str(directory), created_by=user, **facts,
             )
+            model_inspection_enqueue(model=model)
+            return model
     except BaseException:
         shutil.rmtree(directory, ignore_errors=True)
         raise
+
+
+INSPECT_TASK = "worker.tasks.model_inspect"
+
+
+def model_inspection_enqueue(*, model: ModelAsset) -> None:
+    """A worker builds the model (on the meta device) once and records what it found."""
+    from webapp.common.tasks import enqueue
+
+    enqueue(INSPECT_TASK, model.id, queue="cpu")
+
+
+def model_inspection_record(*, model: ModelAsset, facts: dict) -> None:
+    from django.utils import timezone
+
+    if "error" in facts:
+        ModelAsset.objects.filter(pk=model.pk).update(inspection_error=facts["error"][:2000], inspected_at=timezone.now())
+        return
+    ModelAsset.objects.filter(pk=model.pk).update(
+        architecture=facts["architecture"], parameter_count=facts["parameter_count"], vocab_size=facts["vocab_size"],
+        dtype=facts["dtype"], has_tokenizer=facts["has_tokenizer"], inspection_error="", inspected_at=timezone.now(),
+    )

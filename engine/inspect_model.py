@@ -1,0 +1,55 @@
+"""`python -m engine.inspect_model SPEC_JSON`: facts about a model without training it.
+
+SPEC_JSON is a model spec as in a run spec ({"path": DIR} or {"config": {...}, "tokenizer": DIR}).
+Prints one JSON object: architecture, parameter_count, vocab_size, dtype, has_tokenizer. A model
+from a config is built on the meta device, so counting its parameters allocates no memory.
+"""
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+
+def inspect(spec: dict) -> dict:
+    import torch
+    from transformers import AutoConfig, AutoModelForCausalLM
+
+    if spec.get("path"):
+        directory = Path(spec["path"])
+        if not (directory / "config.json").is_file():
+            raise ValueError(f"{directory} has no config.json: it is not a Hugging Face model directory")
+        config = AutoConfig.from_pretrained(directory, local_files_only=True)
+        tokenizer_dir = directory
+    elif spec.get("config"):
+        values = dict(spec["config"])
+        config = AutoConfig.for_model(values.pop("model_type"), **values)
+        tokenizer_dir = Path(spec["tokenizer"]) if spec.get("tokenizer") else None
+    else:
+        raise ValueError("the spec needs 'path' or 'config'")
+    with torch.device("meta"):
+        model = AutoModelForCausalLM.from_config(config)
+    dtype = getattr(config, "dtype", None) or torch.float32
+    has_tokenizer = bool(tokenizer_dir) and any(
+        (tokenizer_dir / name).is_file() for name in ("tokenizer.json", "tokenizer_config.json", "tokenizer.model"))
+    return {
+        "architecture": type(model).__name__,
+        "parameter_count": sum(p.numel() for p in model.parameters()),
+        "vocab_size": config.vocab_size,
+        "dtype": str(dtype).removeprefix("torch."),
+        "has_tokenizer": has_tokenizer,
+    }
+
+
+def main() -> int:
+    try:
+        facts = inspect(json.loads(Path(sys.argv[1]).read_text()))
+    except Exception as exc:  # every failure becomes a message the registry shows next to the model
+        print(json.dumps({"error": f"{type(exc).__name__}: {exc}"}))
+        return 1
+    print(json.dumps(facts))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
