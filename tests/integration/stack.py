@@ -77,11 +77,22 @@ class Stack:
         self.token = self.manage("create_api_token", "alice", "--password", "alice-password-1").strip()
         port = free_port()
         self.base_url = f"http://127.0.0.1:{port}"
-        self.spawn("web", [sys.executable, "-m", "uvicorn", "webapp.asgi:application", "--host", "127.0.0.1",
-                           "--port", str(port), "--log-level", "warning"])
+        self.port = port
+        self.start_web()
         self.start_worker()
         self.wait_until(lambda: self._healthy(), 60, "the web server to answer /healthz")
         return self
+
+    def start_web(self) -> None:
+        self.spawn("web", [sys.executable, "-m", "uvicorn", "webapp.asgi:application", "--host", "127.0.0.1",
+                           "--port", str(self.port), "--log-level", "warning"])
+
+    def restart_web(self, down_for: float) -> None:
+        """The web server goes away (connections drop) and comes back on the same address."""
+        self.kill("web")
+        time.sleep(down_for)
+        self.start_web()
+        self.wait_until(lambda: self._healthy(), 60, "the restarted web server")
 
     def start_worker(self, name: str = "worker") -> None:
         self.spawn(name, [sys.executable, "-m", "worker", "--hostname", f"it-{self.flavour}-{name}@%h"])
@@ -102,7 +113,7 @@ class Stack:
                               capture_output=True, text=True).stdout
 
     def spawn(self, name: str, command: list[str]) -> None:
-        log = open(self.workdir / f"{name}.log", "wb")
+        log = open(self.workdir / f"{name}.log", "ab")
         self.processes[name] = subprocess.Popen(command, cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT)
 
     def log_of(self, name: str) -> str:
