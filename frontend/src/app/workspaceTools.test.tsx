@@ -110,3 +110,91 @@ describe('token statistics', () => {
     expect(rows.map((r) => r.textContent)).toEqual(['257–5122', '513–10240', '1025–20481']);
   });
 });
+
+describe('settings: notifications and history', () => {
+  beforeEach(() => {
+    server
+      .route('GET /api/v1/workspaces/demo/', { id: 1, name: 'Demo', slug: 'demo', role: 'owner', members: [{ username: 'ada', role: 'owner' }] })
+      .route('GET /api/v1/tokens/', [])
+      .route('GET /api/v1/share-links/', [])
+      .route('GET /api/v1/workspaces/demo/audit/', { count: 0, next: null, previous: null, results: [] });
+  });
+
+  it('adds a webhook with chosen events, deletes a channel, and lists deliveries', async () => {
+    let channels = [{ id: 1, kind: 'email', target: 'team@example.com', events: ['run.failed'], created_at: '2026-11-23T12:00:00Z' }];
+    server
+      .route('GET /api/v1/workspaces/demo/notifications/', () => ({ body: channels }))
+      .route('POST /api/v1/workspaces/demo/notifications/', (request) => {
+        const body = request.body as { target: string };
+        if (!body.target.startsWith('https://')) return { status: 400, body: { detail: 'Bad target.', errors: { target: ['Use an https:// address.'] } } };
+        channels = [...channels, { id: 2, kind: 'webhook', created_at: '2026-11-23T12:00:00Z', ...(request.body as object) } as never];
+        return { status: 201, body: channels[1] };
+      })
+      .route('DELETE /api/v1/notifications/1/', () => {
+        channels = channels.filter((c) => c.id !== 1);
+        return { status: 204 };
+      })
+      .route('GET /api/v1/workspaces/demo/deliveries/', {
+        count: 1, next: null, previous: null,
+        results: [{ id: 7, channel: 1, run: 42, event: 'run.failed', status: 'failed', attempts: 3, response_code: 500, last_error: 'Server error', created_at: '2026-11-23T12:00:00Z', delivered_at: null }],
+      });
+    renderAt('/settings');
+    const table = await screen.findByTestId('notifications');
+    expect(table.getAttribute('data-count')).toBe('1');
+    const deliveries = await screen.findByTestId('deliveries');
+    expect(deliveries.querySelector('[data-delivery-id="7"]')!.textContent).toContain('Server error');
+
+    fireEvent.change(screen.getByLabelText('Webhook URL'), { target: { value: 'http://insecure' } });
+    fireEvent.click(screen.getByLabelText(/run\.cancelled/));
+    fireEvent.click(screen.getByRole('button', { name: 'Add notification' }));
+    expect((await screen.findByTestId('notification-target-errors')).textContent).toContain('https://');
+    fireEvent.change(screen.getByLabelText('Webhook URL'), { target: { value: 'https://hooks.example.com/x' } });
+    fireEvent.click(screen.getByRole('button', { name: 'Add notification' }));
+    await waitFor(() => expect(table.getAttribute('data-count')).toBe('2'));
+    expect(server.sent('POST', '/api/v1/workspaces/demo/notifications/')[1]!.body).toEqual({
+      kind: 'webhook', target: 'https://hooks.example.com/x', events: ['run.succeeded', 'run.failed', 'run.cancelled'],
+    });
+
+    fireEvent.click(screen.getByRole('button', { name: 'Delete notification team@example.com' }));
+    fireEvent.click(screen.getByRole('button', { name: 'Yes, delete it' }));
+    await waitFor(() => expect(table.getAttribute('data-count')).toBe('1'));
+  });
+
+  it('offers the history download and imports a file with progress and a summary', async () => {
+    server
+      .route('GET /api/v1/workspaces/demo/notifications/', [])
+      .route('GET /api/v1/workspaces/demo/deliveries/', { count: 0, next: null, previous: null, results: [] });
+    renderAt('/settings');
+    const link = await screen.findByRole('link', { name: 'Download history' });
+    expect(link.getAttribute('href')).toContain('/api/v1/workspaces/demo/export/');
+    const form = screen.getByTestId('history-import');
+    fireEvent.click(within(form).getByRole('button', { name: 'Import history' }));
+    expect(await within(form).findByText(/Choose a history file/)).toBeTruthy();
+    fireEvent.change(within(form).getByLabelText('History file'), { target: { files: [new File(['x'], 'demo-history.jsonl.gz')] } });
+    fireEvent.click(within(form).getByRole('button', { name: 'Import history' }));
+    await waitFor(() => expect(FakeXhr.instances).toHaveLength(1));
+    const xhr = FakeXhr.instances[0]!;
+    expect(xhr.url).toBe('/api/v1/workspaces/demo/import/');
+    xhr.progress(3, 4);
+    expect((await screen.findByTestId('history-import-progress')).getAttribute('data-percent')).toBe('75');
+    xhr.sent();
+    await waitFor(() => expect(form.getAttribute('data-state')).toBe('checking'));
+    xhr.respond(201, { runs: 3, models: 2, datasets: 1, points: 1200 });
+    expect((await screen.findByTestId('history-import-result')).textContent).toContain('Imported 3 runs, 2 models, 1 datasets and 1,200 metric points');
+  });
+
+  it('says why an import was refused', async () => {
+    server
+      .route('GET /api/v1/workspaces/demo/notifications/', [])
+      .route('GET /api/v1/workspaces/demo/deliveries/', { count: 0, next: null, previous: null, results: [] });
+    renderAt('/settings');
+    const form = await screen.findByTestId('history-import');
+    fireEvent.change(within(form).getByLabelText('History file'), { target: { files: [new File(['x'], 'bad.gz')] } });
+    fireEvent.click(within(form).getByRole('button', { name: 'Import history' }));
+    await waitFor(() => expect(FakeXhr.instances).toHaveLength(1));
+    FakeXhr.instances[0]!.respond(400, { detail: 'Line 3 is not JSON.', errors: { 'file.line.3': ['Expecting value'] } });
+    const alert = await screen.findByTestId('history-import-error');
+    expect(alert.textContent).toContain('Line 3 is not JSON.');
+    expect(alert.textContent).toContain('file.line.3: Expecting value');
+  });
+});

@@ -1,5 +1,6 @@
 // Workspace settings: its members (add one, change a role, remove one, leave), its share links
-// (copy, revoke) and its audit log; and the signed-in user's API tokens (create, shown once with a
+// (copy, revoke), its notifications and their delivery log, its history (download, import) and
+// its audit log; and the signed-in user's API tokens (create, shown once with a
 // copy button; revoke).
 
 import { useMutation, useQueryClient } from '@tanstack/react-query';
@@ -14,6 +15,8 @@ import {
 import { useWorkspace } from '../app/workspace';
 import { ErrorAlert } from '../components/ErrorAlert';
 import { FormField } from '../components/FormField';
+import { HistorySettings } from '../components/HistorySettings';
+import { NotificationSettings } from '../components/NotificationSettings';
 import { NoWorkspace } from '../components/NoWorkspace';
 import { useDocumentTitle } from '../hooks/useDocumentTitle';
 import { auditActionText, auditDetailText, auditTarget } from '../lib/audit';
@@ -84,6 +87,8 @@ function WorkspaceSettings({ workspace }: { workspace: Workspace }) {
         )}
       </section>
       <ShareLinks workspace={workspace} />
+      <NotificationSettings workspace={workspace} />
+      <HistorySettings workspace={workspace} />
       <AuditLog workspace={workspace} />
     </>
   );
