@@ -218,11 +218,13 @@ class LogitDistillationConfig(_Config):
         ),
     )
     chunk_size: int = Field(
-        1024, ge=1, le=1_048_576,
+        256, ge=1, le=1_048_576,
         description=(
-            "Tokens whose logits are computed at once: the loss never holds more than chunk_size x "
-            "vocabulary logits per model. Smaller saves memory, larger can be faster; the values "
-            "and gradients do not depend on it."
+            "Tokens whose logits are computed at once: the loss holds a few chunk_size x "
+            "vocabulary tensors at a time instead of all tokens' logits of both models. Smaller "
+            "saves memory, larger can be faster on a GPU; values and gradients do not depend on "
+            "it. 256 keeps the loss under a quarter of the plain one's memory at 2k tokens per "
+            "step for vocabularies of 32k and more (docs/BENCHMARKS.md)."
         ),
     )
 

@@ -181,14 +181,27 @@ def token_losses(
             computed and must be masked by the caller).
 
     Returns:
-        (ce, divergence), each (N,) in >= float32, unreduced and without alpha or T^2.
+        (ce, divergence), each (N,) in >= float32, unreduced and without alpha or T^2. With
+        alpha = 0 the cross-entropy is only reported, so it carries no gradient.
     """
     student_logits, teacher_logits = at_least_float32(student_logits), at_least_float32(teacher_logits)
-    ce = F.cross_entropy(student_logits, labels, ignore_index=IGNORE_INDEX, reduction="none")
+    student_scores, teacher_scores = student_logits, teacher_logits
     if settings.standardize:
-        student_logits, teacher_logits = standardize_logits(student_logits), standardize_logits(teacher_logits)
-    student_log_probs = torch.log_softmax(student_logits / settings.temperature, dim=-1)
-    teacher_log_probs = torch.log_softmax(teacher_logits / settings.temperature, dim=-1)
+        student_scores, teacher_scores = standardize_logits(student_scores), standardize_logits(teacher_scores)
+    if settings.temperature != 1.0:
+        student_scores, teacher_scores = student_scores / settings.temperature, teacher_scores / settings.temperature
+    student_log_probs = torch.log_softmax(student_scores, dim=-1)
+    teacher_log_probs = torch.log_softmax(teacher_scores, dim=-1)
+
+    # The cross-entropy reuses the divergence's log-probabilities when they are those of the raw
+    # logits; each extra (N, V) tensor here is memory in every chunk.
+    with torch.set_grad_enabled(torch.is_grad_enabled() and settings.alpha > 0):
+        raw_log_probs = (
+            student_log_probs if student_scores is student_logits else torch.log_softmax(student_logits, dim=-1)
+        )
+        real = labels != IGNORE_INDEX
+        ce = -raw_log_probs.gather(-1, torch.where(real, labels, 0)[:, None]).squeeze(-1)
+        ce = torch.where(real, ce, torch.zeros_like(ce))
     return ce, settings.divergence(student_log_probs, teacher_log_probs)
 
 
