@@ -49,6 +49,8 @@ api_v1 = [
     path("share-links/<int:pk>/", runs_api.ShareLinkDetailApi.as_view()),
     path("shared/<str:token>/", runs_api.SharedApi.as_view()),
     path("shared/<str:token>/series/", runs_api.SharedSeriesApi.as_view()),
+    path("playground/", runs_api.PlaygroundListApi.as_view()),
+    path("playground/<int:pk>/", runs_api.PlaygroundDetailApi.as_view()),
     path("sweeps/", runs_api.SweepListApi.as_view()),
     path("sweeps/<int:pk>/", runs_api.SweepDetailApi.as_view()),
     path("templates/", runs_api.TemplateListApi.as_view()),

@@ -50,3 +50,38 @@ def model_inspect(model_id: int) -> str:
         facts = {"error": f"inspection exited with code {result.returncode}: {result.stderr.strip()[-500:]}"}
     model_inspection_record(model=model, facts=facts)
     return "error" if "error" in facts else "inspected"
+
+
+@shared_task(name="worker.tasks.playground_generate", acks_late=True, ignore_result=True)
+def playground_generate(session_id: int) -> str:
+    """Runs `python -m engine.generate` for a playground session and stores its stream as it comes."""
+    from django.conf import settings
+
+    from webapp.runs.models import PlaygroundSession
+    from webapp.runs.playground import playground_finish, playground_record
+    from worker.executor import _model_spec
+
+    session = PlaygroundSession.objects.filter(pk=session_id, status="queued").first()
+    if session is None:
+        return "skipped"
+    PlaygroundSession.objects.filter(pk=session.pk).update(status="running")
+    spec = {"models": [{"ref": str(m.id), "model": _model_spec(m)} for m in session.chosen_models.all()],
+            "prompts": session.prompts, **session.sampling}
+    with tempfile.NamedTemporaryFile("w", suffix=".json") as handle, tempfile.TemporaryFile("w+") as stderr:
+        json.dump(spec, handle)
+        handle.flush()
+        process = subprocess.Popen(
+            [settings.ENGINE_PYTHON or sys.executable, "-m", "engine.generate", handle.name], cwd=settings.BASE_DIR,
+            stdout=subprocess.PIPE, stderr=stderr, text=True,
+            env={**os.environ, "HF_HUB_OFFLINE": "1", "CUDA_VISIBLE_DEVICES": ""},
+        )
+        for line in process.stdout:
+            try:
+                playground_record(session=session, event=json.loads(line))
+            except (json.JSONDecodeError, KeyError, ValueError):
+                log.warning("playground %s: unreadable line %r", session_id, line[:200])
+        code = process.wait()
+        stderr.seek(0)
+        error = "" if code == 0 else f"generation exited with code {code}: {stderr.read()[-500:]}"
+    playground_finish(session=session, error=error)
+    return "failed" if error else "done"

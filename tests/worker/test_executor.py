@@ -68,3 +68,50 @@ def test_a_model_that_cannot_be_built_records_why(registry_objects):
     assert model_inspect(broken.id) == "error"
     broken.refresh_from_db()
     assert "no-such-architecture" in broken.inspection_error and broken.parameter_count is None
+
+
+def save_tiny_tokenizer(directory) -> None:
+    from tokenizers import Tokenizer
+    from tokenizers.models import WordLevel
+    from tokenizers.pre_tokenizers import Whitespace
+    from transformers import PreTrainedTokenizerFast
+
+    vocab = {"[UNK]": 0, "[PAD]": 1, "[EOS]": 2, **{f"w{i}": i + 3 for i in range(40)}}
+    tokenizer = Tokenizer(WordLevel(vocab, unk_token="[UNK]"))
+    tokenizer.pre_tokenizer = Whitespace()
+    PreTrainedTokenizerFast(tokenizer_object=tokenizer, unk_token="[UNK]", pad_token="[PAD]",
+                            eos_token="[EOS]").save_pretrained(directory)
+
+
+def test_a_playground_session_is_answered_by_every_model_for_every_prompt(api, registry_objects, tokenizer_dir):
+    from webapp.runs.models import PlaygroundSession
+    from worker.tasks import playground_generate
+
+    save_tiny_tokenizer(tokenizer_dir)
+    client = api("member")
+    response = client.post("/api/v1/playground/", {
+        "workspace": "lab", "models": [registry_objects["student"].id, registry_objects["teacher"].id],
+        "prompts": ["w1 w2 w3", "w4"], "max_new_tokens": 12, "temperature": 0.8, "seed": 3}, format="json")
+    assert response.status_code == 201, response.json()
+    session_id = response.json()["id"]
+    assert playground_generate(session_id) == "done"
+    body = client.get(f"/api/v1/playground/{session_id}/").json()
+    assert body["status"] == "done" and len(body["outputs"]) == 4
+    # Sampling may stop early at the end-of-sequence token; the seed makes it the same every time.
+    assert all(o["done"] and 1 <= o["tokens"] <= 12 and o["tokens_per_s"] > 0 and not o["error"] for o in body["outputs"]), \
+        body["outputs"]
+    assert PlaygroundSession.objects.get(pk=session_id).finished_at is not None
+
+
+def test_playground_input_is_checked(api, registry_objects):
+    client = api("member")
+    student = registry_objects["student"].id
+    assert client.post("/api/v1/playground/", {"workspace": "lab", "models": [student], "prompts": [" "]},
+                       format="json").status_code == 400
+    too_long = client.post("/api/v1/playground/", {"workspace": "lab", "models": [student], "prompts": ["x"],
+                                                   "max_new_tokens": 5000}, format="json")
+    assert too_long.status_code == 400 and "max_new_tokens" in too_long.json()["errors"]
+    assert api("viewer").post("/api/v1/playground/", {"workspace": "lab", "models": [student], "prompts": ["x"]},
+                              format="json").status_code == 403
+    assert api("outsider").post("/api/v1/playground/", {"workspace": "lab", "models": [student], "prompts": ["x"]},
+                                format="json").status_code == 404

@@ -664,3 +664,71 @@ class HistoryImportApi(APIView):
         data.is_valid(raise_exception=True)
         summary = history_import(workspace=workspace, user=request.user, upload=data.validated_data["file"])
         return Response(summary, status=status.HTTP_201_CREATED)
+
+
+# --- playground -----------------------------------------------------------------------------
+
+
+class PlaygroundOutputRow(serializers.Serializer):
+    model = serializers.IntegerField(source="model_id")
+    prompt_index = serializers.IntegerField()
+    text = serializers.CharField()
+    tokens = serializers.IntegerField()
+    tokens_per_s = serializers.FloatField(allow_null=True)
+    done = serializers.BooleanField()
+    error = serializers.CharField()
+
+
+class PlaygroundModelRow(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+
+
+class PlaygroundOutputSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    workspace = serializers.CharField(source="workspace.slug")
+    status = serializers.CharField()
+    error_message = serializers.CharField()
+    prompts = serializers.ListField(child=serializers.CharField())
+    sampling = serializers.JSONField()
+    models = PlaygroundModelRow(source="chosen_models", many=True)
+    outputs = PlaygroundOutputRow(many=True)
+    created_at = serializers.DateTimeField()
+    finished_at = serializers.DateTimeField(allow_null=True)
+
+
+class PlaygroundListApi(APIView):
+    class Input(StrictSerializer):
+        workspace = serializers.SlugField()
+        models = serializers.ListField(child=serializers.IntegerField(), min_length=1)
+        prompts = serializers.ListField(child=serializers.CharField(max_length=4000), min_length=1)
+        max_new_tokens = serializers.IntegerField(required=False, default=64)
+        temperature = serializers.FloatField(required=False, default=0.0)
+        top_p = serializers.FloatField(required=False, default=1.0)
+        seed = serializers.IntegerField(required=False, default=0)
+
+    @extend_schema(parameters=[OpenApiParameter("workspace", str)], responses=PlaygroundOutputSerializer(many=True))
+    def get(self, request):
+        sessions = selectors.playground_sessions_for(user=request.user,
+                                                     workspace_slug=request.query_params.get("workspace"))[:50]
+        return Response(PlaygroundOutputSerializer(sessions, many=True).data)
+
+    @extend_schema(request=Input, responses={201: PlaygroundOutputSerializer})
+    def post(self, request):
+        from webapp.runs.playground import playground_create
+
+        data = self.Input(data=request.data)
+        data.is_valid(raise_exception=True)
+        d = dict(data.validated_data)
+        workspace = workspace_get(user=request.user, slug=d.pop("workspace"))
+        models = [_in_workspace(ModelAsset, pk, workspace, "models") for pk in dict.fromkeys(d.pop("models"))]
+        session = playground_create(workspace=workspace, user=request.user, models=models, **d)
+        return Response(PlaygroundOutputSerializer(session).data, status=status.HTTP_201_CREATED)
+
+
+class PlaygroundDetailApi(APIView):
+    """Poll while `status` is queued or running: outputs fill in as tokens are generated."""
+
+    @extend_schema(responses=PlaygroundOutputSerializer)
+    def get(self, request, pk: int):
+        return Response(PlaygroundOutputSerializer(selectors.playground_session_get(user=request.user, pk=pk)).data)

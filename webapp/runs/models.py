@@ -227,3 +227,37 @@ class MetricRollup(models.Model):
 
 
 ROLLUP_WIDTHS = (10, 100, 1000)
+
+
+class PlaygroundSession(models.Model):
+    """The same prompts and sampling settings sent to several models, answered side by side."""
+
+    STATUSES = [("queued", "Queued"), ("running", "Running"), ("done", "Done"), ("failed", "Failed")]
+
+    workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="playground_sessions")
+    creator = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    chosen_models = models.ManyToManyField("registry.ModelAsset", related_name="+")
+    prompts = models.JSONField()
+    sampling = models.JSONField(help_text="max_new_tokens, temperature, top_p, seed")
+    status = models.CharField(max_length=10, choices=STATUSES, default="queued")
+    error_message = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+
+class PlaygroundOutput(models.Model):
+    session = models.ForeignKey(PlaygroundSession, on_delete=models.CASCADE, related_name="outputs")
+    model = models.ForeignKey("registry.ModelAsset", on_delete=models.CASCADE, related_name="+")
+    prompt_index = models.IntegerField()
+    text = models.TextField(blank=True)
+    tokens = models.IntegerField(default=0)
+    tokens_per_s = models.FloatField(null=True)
+    done = models.BooleanField(default=False)
+    error = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["prompt_index", "model_id"]
+        constraints = [models.UniqueConstraint(fields=["session", "model", "prompt_index"], name="one_output_per_cell")]

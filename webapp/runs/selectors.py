@@ -18,6 +18,7 @@ from webapp.runs.models import (
     MetricPoint,
     MetricRollup,
     MetricSummary,
+    PlaygroundSession,
     Run,
     RunLogLine,
     RunTemplate,
@@ -287,3 +288,15 @@ def sweeps_for(*, user: User, workspace_slug: str | None = None) -> QuerySet[Swe
 
 def sweep_get(*, user: User, pk: int) -> Sweep:
     return get_object_or_404(sweeps_for(user=user), pk=pk)
+
+
+def playground_sessions_for(*, user: User, workspace_slug: str | None = None) -> QuerySet[PlaygroundSession]:
+    qs = PlaygroundSession.objects.filter(member_of(user)).select_related("workspace").prefetch_related(
+        "chosen_models", "outputs")
+    if workspace_slug:
+        qs = qs.filter(workspace__slug=workspace_slug)
+    return qs
+
+
+def playground_session_get(*, user: User, pk: int) -> PlaygroundSession:
+    return get_object_or_404(playground_sessions_for(user=user), pk=pk)
