@@ -25,6 +25,7 @@ api_v1 = [
     path("workspaces/<slug:slug>/notifications/", notifications_api.ChannelListApi.as_view()),
     path("workspaces/<slug:slug>/deliveries/", notifications_api.DeliveryListApi.as_view()),
     path("notifications/<int:pk>/", notifications_api.ChannelDetailApi.as_view()),
+    path("invitations/<str:token>/accept/", accounts_api.InvitationAcceptApi.as_view()),
     path("methods/", runs_api.MethodListApi.as_view()),
     path("methods/<str:name>/", runs_api.MethodDetailApi.as_view()),
     path("models/", registry_api.ModelListApi.as_view()),

@@ -160,23 +160,47 @@ class WorkspaceDetailApi(APIView):
         )
 
 
+class InvitationOutput(serializers.Serializer):
+    email = serializers.EmailField()
+    role = serializers.CharField()
+    expires_at = serializers.DateTimeField()
+
+
 class WorkspaceMembersApi(APIView):
     class Input(StrictSerializer):
-        username = serializers.CharField()
+        username = serializers.CharField(required=False, help_text="Add an existing user by username...")
+        email = serializers.EmailField(required=False, help_text="...or invite by e-mail address.")
         role = serializers.ChoiceField(choices=Role.choices)
 
-    @extend_schema(request=Input, responses={201: MemberOutput})
+    @extend_schema(request=Input, responses={201: MemberOutput, 202: InvitationOutput})
     def post(self, request, slug: str):
+        from webapp.accounts.models import Invitation
+
         workspace = selectors.workspace_get(user=request.user, slug=slug)
         data = self.Input(data=request.data)
         data.is_valid(raise_exception=True)
-        user = User.objects.filter(username=data.validated_data["username"]).first()
+        d = data.validated_data
+        if bool(d.get("username")) == bool(d.get("email")):
+            raise Invalid("Give either a username or an e-mail address.", field="username")
+        if d.get("email"):
+            result = services.invitation_create(workspace=workspace, actor=request.user, email=d["email"],
+                                                role=d["role"])
+            if isinstance(result, Invitation):
+                return Response(InvitationOutput(result).data, status=status.HTTP_202_ACCEPTED)
+            return Response(MemberOutput(result).data, status=status.HTTP_201_CREATED)
+        user = User.objects.filter(username=d["username"]).first()
         if user is None:
-            raise Invalid(f"There is no user '{data.validated_data['username']}'.", field="username")
-        membership = services.membership_add(
-            workspace=workspace, actor=request.user, user=user, role=data.validated_data["role"]
-        )
+            raise Invalid(f"There is no user '{d['username']}': invite them by e-mail address instead.",
+                          field="username")
+        membership = services.membership_add(workspace=workspace, actor=request.user, user=user, role=d["role"])
         return Response(MemberOutput(membership).data, status=status.HTTP_201_CREATED)
+
+
+class InvitationAcceptApi(APIView):
+    @extend_schema(request=None, responses={200: MemberOutput})
+    def post(self, request, token: str):
+        membership = services.invitation_accept(token=token, user=request.user)
+        return Response({"workspace": membership.workspace.slug, **MemberOutput(membership).data})
 
 
 class WorkspaceMemberDetailApi(APIView):

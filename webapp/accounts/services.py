@@ -102,3 +102,53 @@ def api_token_revoke(*, token: ApiToken) -> None:
     if token.revoked_at is None:
         token.revoked_at = timezone.now()
         token.save(update_fields=["revoked_at"])
+
+
+INVITATION_DAYS = 14
+
+
+@transaction.atomic
+def invitation_create(*, workspace: Workspace, actor: User, email: str, role: str):
+    """Invites by e-mail address: a user who already has that address joins at once (as with a
+    username); anyone else gets a link to accept after signing in or signing up."""
+    import secrets
+
+    from django.conf import settings
+    from django.core.mail import send_mail
+
+    from webapp.accounts.models import Invitation
+
+    actor_role = _require_manager(workspace=workspace, actor=actor)
+    if role == Role.OWNER and actor_role != Role.OWNER:
+        raise Forbidden("Only an owner can invite an owner.")
+    existing = User.objects.filter(email__iexact=email).first()
+    if existing is not None:
+        return membership_add(workspace=workspace, actor=actor, user=existing, role=role)
+    invitation = Invitation.objects.create(
+        workspace=workspace, email=email, role=role, token=secrets.token_urlsafe(32), invited_by=actor,
+        expires_at=timezone.now() + timedelta(days=INVITATION_DAYS),
+    )
+    link = f"{settings.PUBLIC_URL.rstrip('/')}/invitations/{invitation.token}"
+    send_mail(subject=f"{actor.username} invited you to '{workspace.name}' on Distillery",
+              message=f"Open {link} and sign in to join '{workspace.name}' as {role}. "
+                      f"The invitation expires in {INVITATION_DAYS} days.",
+              from_email=settings.DEFAULT_FROM_EMAIL, recipient_list=[email])
+    audit(workspace=workspace, actor=actor, action="member.invite", target=invitation, email=email, role=role)
+    return invitation
+
+
+@transaction.atomic
+def invitation_accept(*, token: str, user: User) -> Membership:
+    from webapp.accounts.models import Invitation
+
+    invitation = Invitation.objects.select_for_update().select_related("workspace").filter(token=token).first()
+    if invitation is None or invitation.accepted_at is not None or invitation.expires_at <= timezone.now():
+        raise Invalid("This invitation does not exist, was already used or has expired: ask for a new one.",
+                      field="token")
+    membership, created = Membership.objects.get_or_create(
+        user=user, workspace=invitation.workspace, defaults={"role": invitation.role})
+    invitation.accepted_by, invitation.accepted_at = user, timezone.now()
+    invitation.save(update_fields=["accepted_by", "accepted_at"])
+    audit(workspace=invitation.workspace, actor=user, action="member.join", target=user, username=user.username,
+          role=membership.role, invited_as=invitation.email)
+    return membership
