@@ -95,7 +95,7 @@ describe('sweep editor', () => {
 
     fireEvent.click(within(editor).getByRole('button', { name: 'Remove parameter 2' }));
     fireEvent.click(within(editor).getByLabelText('Random'));
-    fireEvent.change(within(editor).getByLabelText('Kind of values 1'), { target: { value: 'range' } });
+    fireEvent.change(within(editor).getByLabelText('List or range 1'), { target: { value: 'range' } });
     fireEvent.change(within(editor).getByLabelText('Min 1'), { target: { value: '1e-4' } });
     fireEvent.change(within(editor).getByLabelText('Max 1'), { target: { value: '1e-2' } });
     fireEvent.click(within(editor).getByLabelText('Log scale 1'));

@@ -120,7 +120,7 @@ export function SweepEditor({ getBase, disabled }: Props) {
                   </td>
                   <td>
                     <span className="sweep-mode">
-                      <label htmlFor={`sweep-mode-${index}`} className="visually-hidden">Kind of values {n}</label>
+                      <label htmlFor={`sweep-mode-${index}`} className="visually-hidden">List or range {n}</label>
                       <select id={`sweep-mode-${index}`} value={row.mode}
                         onChange={(e) => update(index, { mode: e.target.value as SweepRow['mode'] })}>
                         <option value="list">List</option>

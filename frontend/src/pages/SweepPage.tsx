@@ -104,8 +104,8 @@ function SweepView({ sweep }: { sweep: SweepDetail }) {
         <p role="status" className="muted">
           {filtered ? `${kept.size} of ${sweep.runs.length} runs inside the filters.` : `${sweep.runs.length} runs.`}
         </p>
-        <div className="table-scroll">
-          <table data-testid="sweep-runs">
+        <div className="table-wrap">
+          <table className="table" data-testid="sweep-runs">
             <thead>
               <tr>
                 <th scope="col">Run</th>
@@ -123,8 +123,8 @@ function SweepView({ sweep }: { sweep: SweepDetail }) {
                     {run.id === bestId && <span className="badge badge-best"> best</span>}
                   </th>
                   <td><StatusBadge status={run.status} /></td>
-                  {paths.map((path) => <td key={path} className="num">{formatSweepValue(valueAtPath(run, path))}</td>)}
-                  <td className="num">{formatMetricValue(metricValue(run, sweep))}</td>
+                  {paths.map((path) => <td key={path} className="numeric">{formatSweepValue(valueAtPath(run, path))}</td>)}
+                  <td className="numeric">{formatMetricValue(metricValue(run, sweep))}</td>
                 </tr>
               ))}
             </tbody>
