@@ -198,3 +198,18 @@ describe('settings: notifications and history', () => {
     expect(alert.textContent).toContain('file.line.3: Expecting value');
   });
 });
+
+describe('dataset formats', () => {
+  it('sends the chosen format with a CSV upload', async () => {
+    server.route('GET /api/v1/datasets/', []);
+    renderAt('/datasets');
+    fireEvent.change(await screen.findByLabelText('Name'), { target: { value: 'table' } });
+    fireEvent.change(screen.getByLabelText('File (JSONL)'), { target: { files: [new File(['text\nhello\n'], 'table.txt')] } });
+    fireEvent.change(screen.getByLabelText('Format'), { target: { value: 'csv' } });
+    fireEvent.click(screen.getByRole('button', { name: 'Upload' }));
+    await waitFor(() => expect(FakeXhr.instances).toHaveLength(1));
+    const form = FakeXhr.instances[0]!.body as FormData;
+    expect(form.get('format')).toBe('csv');
+    expect((form.get('file') as File).name).toBe('table.txt');
+  });
+});

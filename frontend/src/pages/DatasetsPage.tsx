@@ -112,6 +112,7 @@ function UploadForm({ workspace, existingNames }: { workspace: Workspace; existi
   const [name, setName] = useState('');
   const [kind, setKind] = useState<DatasetKind>('text');
   const [file, setFile] = useState<File | null>(null);
+  const [format, setFormat] = useState<'' | 'jsonl' | 'csv' | 'parquet'>('');
   const [fileInputKey, setFileInputKey] = useState(0);
   const [phase, setPhase] = useState<Phase>({ state: 'idle' });
   const abort = useRef<AbortController | null>(null);
@@ -130,6 +131,7 @@ function UploadForm({ workspace, existingNames }: { workspace: Workspace; existi
     form.append('workspace', workspace.slug);
     form.append('name', name.trim());
     form.append('kind', kind);
+    if (format) form.append('format', format);
     form.append('file', file, file.name);
     const controller = new AbortController();
     abort.current = controller;
@@ -181,10 +183,22 @@ function UploadForm({ workspace, existingNames }: { workspace: Workspace; existi
             )}
           </FormField>
           <FormField id="dataset-file" label="File (JSONL)" errors={fieldErrors.file}
-            hint="One JSON object per line; a file with any bad row is refused as a whole.">
+            hint="JSON Lines (one object per line), CSV with a header row, or Parquet; stored as JSON Lines. A file with any bad row is refused as a whole.">
             {(control) => (
-              <input {...control} key={fileInputKey} type="file" accept=".jsonl,.json,.ndjson,.txt,application/jsonl,application/x-ndjson"
+              <input {...control} key={fileInputKey} type="file"
+                accept=".jsonl,.json,.ndjson,.txt,.csv,.parquet,.pq,application/jsonl,application/x-ndjson,text/csv"
                 onChange={(e) => setFile(e.target.files?.[0] ?? null)} aria-required="true" disabled={busy} />
+            )}
+          </FormField>
+          <FormField id="dataset-format" label="Format" errors={fieldErrors.format}
+            hint="Read from the file name's extension unless chosen here.">
+            {(control) => (
+              <select {...control} value={format} onChange={(e) => setFormat(e.target.value as typeof format)} disabled={busy}>
+                <option value="">From the file name</option>
+                <option value="jsonl">JSON Lines</option>
+                <option value="csv">CSV</option>
+                <option value="parquet">Parquet</option>
+              </select>
             )}
           </FormField>
         </div>
