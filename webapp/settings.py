@@ -135,6 +135,10 @@ SPECTACULAR_SETTINGS = {
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        "DatasetKindEnum": "webapp.registry.models.DatasetKind",
+        "ChannelKindEnum": [("webhook", "Webhook"), ("email", "E-mail")],
+    },
 }
 
 # --- limits ---------------------------------------------------------------------------------

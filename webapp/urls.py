@@ -32,6 +32,8 @@ api_v1 = [
     path("models/<int:pk>/", registry_api.ModelDetailApi.as_view()),
     path("models/<int:pk>/lineage/", registry_api.ModelLineageApi.as_view()),
     path("datasets/", registry_api.DatasetListApi.as_view()),
+    path("datasets/import/", registry_api.DatasetImportApi.as_view()),
+    path("dataset-imports/<int:pk>/", registry_api.DatasetImportDetailApi.as_view()),
     path("datasets/<int:pk>/", registry_api.DatasetDetailApi.as_view()),
     path("datasets/<int:pk>/token-stats/", registry_api.DatasetTokenStatsApi.as_view()),
     path("runs/", runs_api.RunListApi.as_view()),

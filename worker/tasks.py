@@ -85,3 +85,17 @@ def playground_generate(session_id: int) -> str:
         error = "" if code == 0 else f"generation exited with code {code}: {stderr.read()[-500:]}"
     playground_finish(session=session, error=error)
     return "failed" if error else "done"
+
+
+@shared_task(name="worker.tasks.dataset_import", acks_late=True, ignore_result=True)
+def dataset_import(job_id: int) -> str:
+    from webapp.registry.models import DatasetImport
+    from webapp.registry.services import dataset_import_run
+
+    job = DatasetImport.objects.select_related("workspace", "created_by").filter(pk=job_id, status="queued").first()
+    if job is None:
+        return "skipped"
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    os.environ.setdefault("HF_DATASETS_OFFLINE", "1")
+    dataset_import_run(job=job)
+    return DatasetImport.objects.get(pk=job_id).status

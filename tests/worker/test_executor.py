@@ -115,3 +115,44 @@ def test_playground_input_is_checked(api, registry_objects):
                               format="json").status_code == 403
     assert api("outsider").post("/api/v1/playground/", {"workspace": "lab", "models": [student], "prompts": ["x"]},
                                 format="json").status_code == 404
+
+
+def test_a_dataset_saved_with_save_to_disk_is_imported_through_upload_validation(api, data_dir,
+                                                                                 django_capture_on_commit_callbacks):
+    import datasets
+
+    from worker.tasks import dataset_import
+
+    saved = data_dir / "models" / "saved-corpus"
+    datasets.DatasetDict({"train": datasets.Dataset.from_dict({"text": ["def a(): pass", "x = 1"]}),
+                          "validation": datasets.Dataset.from_dict({"text": ["y = 2"]})}).save_to_disk(str(saved))
+    client = api("member")
+    with django_capture_on_commit_callbacks() as callbacks:
+        job = client.post("/api/v1/datasets/import/", {"workspace": "lab", "name": "imported", "kind": "text",
+                                                       "path": str(saved), "split": "validation"}, format="json")
+    assert job.status_code == 202 and job.json()["status"] == "queued" and len(callbacks) == 1
+    assert dataset_import(job.json()["id"]) == "done"
+    done = client.get(f"/api/v1/dataset-imports/{job.json()['id']}/").json()
+    dataset = client.get(f"/api/v1/datasets/{done['dataset']}/").json()
+    assert (dataset["name"], dataset["row_count"], dataset["preview"]) == ("imported", 1, [{"text": "y = 2"}])
+
+
+def test_an_import_that_cannot_work_fails_with_the_reason(api, data_dir):
+    import datasets
+
+    from worker.tasks import dataset_import
+
+    client = api("member")
+    missing = client.post("/api/v1/datasets/import/", {"workspace": "lab", "name": "x", "kind": "text",
+                                                       "hub_id": "someone/not-cached-anywhere"}, format="json").json()
+    assert dataset_import(missing["id"]) == "failed"
+    assert "not in this server's Hugging Face cache" in client.get(f"/api/v1/dataset-imports/{missing['id']}/").json()["error_message"]
+
+    wrong_kind = data_dir / "models" / "pairs"
+    datasets.Dataset.from_dict({"prompt": ["p"], "completion": ["c"]}).save_to_disk(str(wrong_kind))
+    job = client.post("/api/v1/datasets/import/", {"workspace": "lab", "name": "y", "kind": "text",
+                                                   "path": str(wrong_kind)}, format="json").json()
+    assert dataset_import(job["id"]) == "failed"
+    assert "field 'text' is missing" in client.get(f"/api/v1/dataset-imports/{job['id']}/").json()["error_message"]
+    assert client.post("/api/v1/datasets/import/", {"workspace": "lab", "name": "z", "kind": "text",
+                                                    "path": "/etc"}, format="json").status_code == 400

@@ -179,3 +179,51 @@ class DatasetTokenStatsApi(APIView):
             raise Invalid("Give the model whose tokenizer to use: ?model=ID.", field="model") from None
         model = selectors.model_get(user=request.user, pk=model_id)
         return Response(dataset_token_stats(dataset=dataset, model=model))
+
+
+class DatasetImportOutput(serializers.Serializer):
+    id = serializers.IntegerField()
+    workspace = serializers.CharField(source="workspace.slug")
+    name = serializers.CharField()
+    kind = serializers.CharField()
+    hub_id = serializers.CharField()
+    path = serializers.CharField()
+    split = serializers.CharField()
+    status = serializers.CharField()
+    error_message = serializers.CharField()
+    dataset = serializers.IntegerField(source="dataset_id", allow_null=True)
+    created_at = serializers.DateTimeField()
+
+
+class DatasetImportApi(APIView):
+    """Import a dataset with the `datasets` library on a worker: by Hugging Face id from the
+    server's cache (nothing is downloaded), or from a `save_to_disk` directory on the server."""
+
+    class Input(StrictSerializer):
+        workspace = serializers.SlugField()
+        name = serializers.CharField(max_length=100)
+        kind = serializers.ChoiceField(choices=DatasetKind.choices)
+        hub_id = serializers.CharField(required=False, default="", allow_blank=True)
+        path = serializers.CharField(required=False, default="", allow_blank=True)
+        split = serializers.CharField(required=False, default="train")
+
+    @extend_schema(request=Input, responses={202: DatasetImportOutput})
+    def post(self, request):
+        data = self.Input(data=request.data)
+        data.is_valid(raise_exception=True)
+        d = dict(data.validated_data)
+        workspace = workspace_get(user=request.user, slug=d.pop("workspace"))
+        job = services.dataset_import_create(workspace=workspace, user=request.user, **d)
+        return Response(DatasetImportOutput(job).data, status=status.HTTP_202_ACCEPTED)
+
+
+class DatasetImportDetailApi(APIView):
+    @extend_schema(responses=DatasetImportOutput)
+    def get(self, request, pk: int):
+        from django.shortcuts import get_object_or_404
+
+        from webapp.accounts.selectors import member_of
+        from webapp.registry.models import DatasetImport
+
+        job = get_object_or_404(DatasetImport.objects.filter(member_of(request.user)).select_related("workspace"), pk=pk)
+        return Response(DatasetImportOutput(job).data)

@@ -86,3 +86,25 @@ class DatasetTokenStats(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["dataset", "tokenizer_path"], name="one_stats_per_tokenizer")]
+
+
+class DatasetImport(models.Model):
+    """A dataset being imported by a worker from the Hugging Face datasets cache (by id) or from a
+    dataset saved with `save_to_disk` in a server directory under the allowed roots."""
+
+    STATUSES = [("queued", "Queued"), ("running", "Running"), ("done", "Done"), ("failed", "Failed")]
+
+    workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="dataset_imports")
+    name = models.CharField(max_length=100)
+    kind = models.CharField(max_length=20, choices=DatasetKind.choices)
+    hub_id = models.CharField(max_length=200, blank=True)
+    path = models.CharField(max_length=500, blank=True)
+    split = models.CharField(max_length=50, default="train")
+    status = models.CharField(max_length=10, choices=STATUSES, default="queued")
+    error_message = models.TextField(blank=True)
+    dataset = models.ForeignKey(Dataset, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
