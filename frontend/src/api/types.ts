@@ -205,6 +205,8 @@ export interface Run {
   creator: string | number | null;
   /** The run this one was retried or cloned from. */
   parent: number | null;
+  /** The sweep that launched this run, if one did. */
+  sweep?: number | null;
   worker: string | null;
   error_message: string | null;
   progress: RunProgress | null;

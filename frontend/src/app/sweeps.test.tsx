@@ -139,3 +139,22 @@ describe('sweep page', () => {
     await waitFor(() => expect(pc.getAttribute('data-kept')).toBe('4'));
   });
 });
+
+describe('sweeps on the runs page and the run page', () => {
+  it('lists the workspace sweeps and links a sweep run to its sweep', async () => {
+    server
+      .route('GET /api/v1/runs/', { count: 0, next: null, previous: null, results: [] })
+      .route('GET /api/v1/sweeps/', [sweep]);
+    renderAt('/runs');
+    const list = await screen.findByTestId('sweeps-list');
+    expect(within(list).getByRole('link', { name: 'lr-sweep' }).getAttribute('href')).toBe('/sweeps/5');
+    cleanup();
+    server
+      .route('GET /api/v1/runs/21/', { ...sweep.runs[0]!, sweep: 5 })
+      .route('GET /api/v1/runs/21/metrics/', { series: [] })
+      .route('GET /api/v1/runs/21/logs/', { results: [] })
+      .route('GET /api/v1/runs/21/artifacts/', []);
+    renderAt('/runs/21');
+    expect(within(await screen.findByTestId('run-sweep')).getByRole('link', { name: 'sweep #5' }).getAttribute('href')).toBe('/sweeps/5');
+  });
+});

@@ -81,7 +81,7 @@ function ChannelRow({ channel, workspace, writable }: { channel: NotificationCha
         {confirming && (
           <span className="confirm">
             <button type="button" className="button-danger" onClick={() => remove.mutate()} disabled={remove.isPending}>Yes, delete it</button>{' '}
-            <button type="button" onClick={() => setConfirming(false)}>Keep it</button>
+            <button type="button" onClick={() => setConfirming(false)}>Keep the notification</button>
           </span>
         )}
         {remove.isError && <ErrorAlert error={remove.error} />}

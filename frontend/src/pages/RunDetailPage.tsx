@@ -86,6 +86,9 @@ function RunView({ run }: { run: Run }) {
             {run.parent !== null && run.parent !== undefined && (
               <> · <span data-testid="run-parent">parent run <Link to={`/runs/${run.parent}`}>#{run.parent}</Link></span></>
             )}
+            {run.sweep !== null && run.sweep !== undefined && (
+              <> · <span data-testid="run-sweep">in <Link to={`/sweeps/${run.sweep}`}>sweep #{run.sweep}</Link></span></>
+            )}
           </p>
         </div>
         <div className="run-actions">

@@ -18,6 +18,7 @@ import { FormField } from '../components/FormField';
 import { NoWorkspace } from '../components/NoWorkspace';
 import { ProgressBar } from '../components/ProgressBar';
 import { StatusBadge } from '../components/StatusBadge';
+import { SweepsList } from '../components/SweepsList';
 import { TemplatesList } from '../components/TemplatesList';
 import { useDocumentTitle } from '../hooks/useDocumentTitle';
 import { useRunColumns } from '../hooks/useRunColumns';
@@ -87,6 +88,7 @@ function RunsView({ current }: { current: Workspace }) {
         )}
       </div>
       <TemplatesList workspace={current} />
+      <SweepsList workspace={current} />
       <FilterBar filters={filters} onChange={setFilters} metricErrors={metricErrors}
         onClear={() => setSearchParams(searchFromFilters({ ...EMPTY_FILTERS, ordering: filters.ordering }))} />
       <div className="toolbar">
