@@ -55,6 +55,7 @@ export function ParallelCoordinates({ axes, rows, bestId, brushes, onBrushesChan
 
   const tickLabels = (axis: PcAxis): [number, string][] => {
     if (axis.kind === 'categorical') return axis.categories.map((c) => [position(axis, c) ?? 0.5, c]);
+    if (axis.empty) return [[0.5, 'no values yet']];
     if (axis.min === axis.max) return [[0.5, formatSweepValue(axis.min)]];
     return [[0, formatSweepValue(valueAt(axis, 0))], [1, formatSweepValue(valueAt(axis, 1))]];
   };
@@ -115,7 +116,7 @@ export function ParallelCoordinates({ axes, rows, bestId, brushes, onBrushesChan
                 setBrush(axis.key, r[1] - r[0] < 0.02 ? null : r);
                 setDrag(null);
               }}>
-              <rect x={x(i) - 14} y={TOP} width={28} height={plotHeight} className="pc-hit" />
+              <rect x={x(i) - 14} y={TOP - 8} width={28} height={plotHeight + 16} className="pc-hit" />
               <line x1={x(i)} x2={x(i)} y1={TOP} y2={TOP + plotHeight} className="pc-axis-line" />
               {range && <rect x={x(i) - 7} y={y(range[1])} width={14} height={Math.max(1, y(range[0]) - y(range[1]))}
                 className="pc-brush" data-testid={`pc-brush-${axis.key}`} />}

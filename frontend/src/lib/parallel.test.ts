@@ -22,6 +22,9 @@ describe('axes', () => {
     expect(position(axis, 4)).toBe(0.5);
     expect(position(buildAxis('loss', 'loss', rows), null)).toBeNull();
   });
+  it('marks an axis without values', () => {
+    expect(buildAxis('m', 'm', [{ id: 1, values: { m: null } }])).toMatchObject({ kind: 'numeric', empty: true });
+  });
   it('does not use log for non-positive values', () => {
     expect(buildAxis('v', 'v', [{ id: 1, values: { v: 0 } }, { id: 2, values: { v: 1 } }], true)).toMatchObject({ log: false });
   });

@@ -12,7 +12,7 @@ export interface PcRow {
 }
 
 export type PcAxis =
-  | { key: string; label: string; kind: 'numeric'; min: number; max: number; log: boolean }
+  | { key: string; label: string; kind: 'numeric'; min: number; max: number; log: boolean; empty?: boolean }
   | { key: string; label: string; kind: 'categorical'; categories: string[] };
 
 export type Brushes = Record<string, readonly [number, number]>;
@@ -25,7 +25,7 @@ export function buildAxis(key: string, label: string, rows: readonly PcRow[], lo
     const numbers = present as number[];
     const min = numbers.length ? Math.min(...numbers) : 0;
     const max = numbers.length ? Math.max(...numbers) : 1;
-    return { key, label, kind: 'numeric', min, max, log: log && min > 0 };
+    return { key, label, kind: 'numeric', min, max, log: log && min > 0, ...(numbers.length ? {} : { empty: true }) };
   }
   const categories: string[] = [];
   for (const v of present) {
