@@ -68,6 +68,9 @@ describe('sweep editor', () => {
     const trainDataset = screen.getByLabelText('Training dataset') as HTMLSelectElement;
     await waitFor(() => expect(trainDataset.disabled).toBe(false));
     const editor = screen.getByTestId('sweep-editor');
+    expect(editor.hasAttribute('open')).toBe(false);
+    fireEvent.click(within(editor).getByText('Sweep: several runs over parameter values'));
+    await waitFor(() => expect(editor.hasAttribute('open')).toBe(true));
 
     // Not launchable before the form names its models and datasets.
     fireEvent.change(within(editor).getByLabelText('Values 1'), { target: { value: '1e-3, 1e-2' } });

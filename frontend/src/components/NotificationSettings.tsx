@@ -190,6 +190,9 @@ function Deliveries({ workspace }: { workspace: Workspace }) {
                 </tr>
               </thead>
               <tbody>
+                {log.data.results.length === 0 && (
+                  <tr><td colSpan={7} className="muted">Nothing sent yet: deliveries appear here when a run ends.</td></tr>
+                )}
                 {log.data.results.map((d) => (
                   <tr key={d.id} data-delivery-id={d.id} data-status={d.status}>
                     <td><time dateTime={d.created_at}>{formatDateTime(d.created_at)}</time></td>

@@ -28,3 +28,11 @@ describe('audit events', () => {
     expect(auditDetailText({ action: 'share.revoke', detail: {} })).toBe('');
   });
 });
+
+describe('newer audit actions', () => {
+  it('names sweeps, notifications and history, and links a sweep', () => {
+    expect(auditActionText('sweep.create')).toBe('launched a sweep');
+    expect(auditActionText('history.import')).toBe('imported a history');
+    expect(auditTarget({ target_type: 'sweep', target_id: '4', detail: {} })).toEqual({ text: 'sweep #4', href: '/sweeps/4' });
+  });
+});

@@ -12,6 +12,11 @@ const ACTIONS: Record<string, string> = {
   'member.add': 'added a member',
   'member.role': "changed a member's role",
   'member.remove': 'removed a member',
+  'sweep.create': 'launched a sweep',
+  'notification.create': 'added a notification',
+  'notification.delete': 'deleted a notification',
+  'history.export': 'downloaded the history',
+  'history.import': 'imported a history',
 };
 
 /** "run.create" -> "launched a run"; an action this UI does not know is shown as the server names it. */
@@ -36,6 +41,8 @@ export function auditTarget(event: Pick<AuditEvent, 'target_type' | 'target_id' 
       const name = str(detail.name);
       return { text: name ? `${name} (#${event.target_id})` : `run #${event.target_id}`, href: `/runs/${event.target_id}` };
     }
+    case 'sweep':
+      return { text: `sweep #${event.target_id}`, href: `/sweeps/${event.target_id}` };
     case 'user':
       return { text: str(detail.username) ?? `user #${event.target_id}` };
     case 'sharelink': {
