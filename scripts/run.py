@@ -8,6 +8,7 @@ import os
 import signal
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -20,43 +21,67 @@ def manage(*args: str) -> None:
     subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, check=True)
 
 
-def main() -> int:
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "webapp.settings")
-    manage("migrate", "--no-input", "-v", "0")
-    manage("seed_demo")
-    processes = {
-        "web": subprocess.Popen(
-            [sys.executable, "-m", "uvicorn", "webapp.asgi:application", "--host", HOST, "--port", PORT,
-             "--log-level", "warning"], cwd=ROOT),
-        "worker": subprocess.Popen([sys.executable, "-m", "worker", "--loglevel", "WARNING"], cwd=ROOT),
-    }
-    print(f"\nDistillery is running at http://{HOST}:{PORT}\n"
-          "  sign in as demo / distillery-demo\n"
-          "  API docs: http://{0}:{1}/api/docs/\n"
-          "Press Ctrl-C to stop.\n".format(HOST, PORT), flush=True)
-    stopping = False
+def wait_until_serving(web: subprocess.Popen, stopping: threading.Event, timeout: float = 120) -> bool:
+    """The URL is printed only once the server answers, so it works when it is clicked."""
+    import urllib.error
+    import urllib.request
 
-    def stop(*_):
-        nonlocal stopping
-        stopping = True
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline and web.poll() is None and not stopping.is_set():
+        try:
+            urllib.request.urlopen(f"http://{HOST}:{PORT}/healthz", timeout=5).close()
+            return True
+        except (urllib.error.URLError, OSError):
+            time.sleep(0.5)
+    return False
 
-    signal.signal(signal.SIGINT, stop)
-    signal.signal(signal.SIGTERM, stop)
-    while not stopping and all(p.poll() is None for p in processes.values()):
-        time.sleep(0.5)
-    for name, process in processes.items():
+
+def stop_all(processes: dict[str, subprocess.Popen], grace_s: float = 60) -> list[str]:
+    """SIGTERM to every process (the worker checkpoints a running run and requeues it), SIGKILL
+    after the grace period; returns the names of those that had crashed on their own."""
+    crashed = [n for n, p in processes.items() if p.poll() not in (None, 0)]
+    for process in processes.values():
         if process.poll() is None:
             process.send_signal(signal.SIGTERM)
-    deadline = time.monotonic() + 60
+    deadline = time.monotonic() + grace_s
     for name, process in processes.items():
         try:
             process.wait(timeout=max(deadline - time.monotonic(), 1))
         except subprocess.TimeoutExpired:
             print(f"{name} did not stop in time; killing it", flush=True)
             process.kill()
-    crashed = [n for n, p in processes.items() if p.returncode not in (0, -signal.SIGTERM, -signal.SIGINT)]
-    print("Stopped." if not crashed else f"Stopped; {', '.join(crashed)} had exited with an error.")
-    return 1 if crashed and not stopping else 0
+            process.wait()
+    return crashed
+
+
+def main() -> int:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "webapp.settings")
+    manage("migrate", "--no-input", "-v", "0")
+    manage("seed_demo")
+    # From here on Ctrl-C means "stop both processes cleanly", even while they are starting.
+    stopping = threading.Event()
+    signal.signal(signal.SIGINT, lambda *_: stopping.set())
+    signal.signal(signal.SIGTERM, lambda *_: stopping.set())
+    processes = {
+        "web": subprocess.Popen(
+            [sys.executable, "-m", "uvicorn", "webapp.asgi:application", "--host", HOST, "--port", PORT,
+             "--log-level", "warning"], cwd=ROOT),
+        "worker": subprocess.Popen([sys.executable, "-m", "worker", "--loglevel", "WARNING"], cwd=ROOT),
+    }
+    if wait_until_serving(processes["web"], stopping):
+        print(f"\nDistillery is running at http://{HOST}:{PORT}\n"
+              f"  sign in as demo / distillery-demo\n"
+              f"  API docs: http://{HOST}:{PORT}/api/docs/\n"
+              "Press Ctrl-C to stop.\n", flush=True)
+    elif not stopping.is_set():
+        print("The web server did not start: see the messages above.", flush=True)
+        stop_all(processes)
+        return 1
+    while not stopping.is_set() and all(p.poll() is None for p in processes.values()):
+        stopping.wait(0.5)
+    crashed = stop_all(processes)
+    print("Stopped." if not crashed else f"Stopped; {', '.join(crashed)} had exited with an error.", flush=True)
+    return 1 if crashed else 0
 
 
 if __name__ == "__main__":

@@ -9,6 +9,10 @@ from django.db import transaction
 
 
 def enqueue(task_name: str, *args, queue: str) -> None:
-    from webapp.celery_app import app
+    from webapp.celery_app import app, ensure_broker_dirs
 
-    transaction.on_commit(lambda: app.send_task(task_name, args=args, queue=queue))
+    def send() -> None:
+        ensure_broker_dirs()  # the embedded broker's folders may not exist before the first worker starts
+        app.send_task(task_name, args=args, queue=queue)
+
+    transaction.on_commit(send)

@@ -7,6 +7,7 @@ Safe to run again: whatever exists is kept. The corpus is built by the engine in
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -27,7 +28,8 @@ class Command(BaseCommand):
     help = "Create the demo user, workspace, datasets, models and run templates (idempotent)."
 
     def add_arguments(self, parser):
-        parser.add_argument("--train-bytes", type=int, default=None, help="Corpus size (default: the engine's).")
+        parser.add_argument("--train-bytes", type=int, default=os.environ.get("DISTILLERY_DEMO_TRAIN_BYTES"),
+                            help="Corpus size (default: the engine's, or DISTILLERY_DEMO_TRAIN_BYTES).")
 
     def handle(self, *args, train_bytes=None, **options):
         demo_dir = Path(settings.MODEL_PATH_ALLOWED_ROOTS[0]) / "demo"
