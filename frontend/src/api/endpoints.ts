@@ -2,6 +2,9 @@
 
 import { apiRequest, apiUrl, listAll, listItems } from './client';
 import type {
+  InvitationAccepted,
+  PlaygroundRequest,
+  PlaygroundSession,
   ApiToken, Artifact, AuditEvent, CompareResponse, CreatedApiToken, Dataset, DatasetDetail, ListResponse, LoginRequest,
   LogsResponse, Method, MetricSeriesResponse, Model, ModelRegisterRequest, MultiSeriesResponse, Paginated, Run,
   RunCloneRequest, RunCreateRequest, RunListParams, RunPatch, RunTemplate, ShareLink, ShareLinkCreateRequest, SharedView,
@@ -178,3 +181,14 @@ export const historyExportUrl = (slug: string) => apiUrl(workspacePath(slug, 'ex
 
 /** Path (under /api/v1) that a history file is uploaded to with XMLHttpRequest. */
 export const historyImportPath = (slug: string) => workspacePath(slug, 'import/');
+
+// Playground and invitations
+
+export const startPlayground = (body: PlaygroundRequest) =>
+  apiRequest<PlaygroundSession>('/playground/', { method: 'POST', body });
+
+export const getPlayground = (id: number, signal?: AbortSignal) =>
+  apiRequest<PlaygroundSession>(`/playground/${id}/`, { signal });
+
+export const acceptInvitation = (token: string) =>
+  apiRequest<InvitationAccepted>(`/invitations/${encodeURIComponent(token)}/accept/`, { method: 'POST' });

@@ -541,3 +541,42 @@ export interface HistoryImportResult {
   datasets: number;
   points: number;
 }
+
+// Playground: a few prompts through a few models, generated on a worker.
+export type PlaygroundStatus = 'queued' | 'running' | 'succeeded' | 'failed' | string;
+
+export interface PlaygroundOutput {
+  model: number;
+  prompt_index: number;
+  text: string;
+  tokens?: number;
+  tokens_per_s?: number | null;
+  done: boolean;
+  error?: string | null;
+}
+
+export interface PlaygroundRequest {
+  workspace: string;
+  models: number[];
+  prompts: string[];
+  max_new_tokens: number;
+  temperature: number;
+  top_p: number;
+  seed: number;
+}
+
+export interface PlaygroundSession {
+  id: number;
+  workspace?: string;
+  status: PlaygroundStatus;
+  models?: number[];
+  prompts?: string[];
+  outputs: PlaygroundOutput[];
+  error_message?: string;
+}
+
+export interface InvitationAccepted {
+  workspace: string;
+  username: string;
+  role: string;
+}

@@ -22,6 +22,8 @@ const ModelsPage = lazy(() => import('../pages/ModelsPage').then((m) => ({ defau
 const ModelDetailPage = lazy(() => import('../pages/ModelDetailPage').then((m) => ({ default: m.ModelDetailPage })));
 const SharedPage = lazy(() => import('../pages/SharedPage').then((m) => ({ default: m.SharedPage })));
 const SweepPage = lazy(() => import('../pages/SweepPage').then((m) => ({ default: m.SweepPage })));
+const PlaygroundPage = lazy(() => import('../pages/PlaygroundPage').then((m) => ({ default: m.PlaygroundPage })));
+const InvitationPage = lazy(() => import('../pages/InvitationPage').then((m) => ({ default: m.InvitationPage })));
 const SettingsPage = lazy(() => import('../pages/SettingsPage').then((m) => ({ default: m.SettingsPage })));
 
 export function App() {
@@ -49,6 +51,8 @@ export function App() {
               <Route path="models" element={<ModelsPage />} />
               <Route path="models/:modelId" element={<ModelDetailPage />} />
               <Route path="sweeps/:sweepId" element={<SweepPage />} />
+              <Route path="playground" element={<PlaygroundPage />} />
+              <Route path="invitations/:token" element={<InvitationPage />} />
               <Route path="settings" element={<SettingsPage />} />
               <Route path="*" element={<NotFoundPage />} />
             </Route>

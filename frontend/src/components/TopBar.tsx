@@ -56,6 +56,7 @@ export function TopBar() {
         <NavLink to="/runs/new">New run</NavLink>
         <NavLink to="/datasets">Datasets</NavLink>
         <NavLink to="/models">Models</NavLink>
+        <NavLink to="/playground">Playground</NavLink>
         <NavLink to="/settings">Settings</NavLink>
       </nav>
       <div className="topbar-user">

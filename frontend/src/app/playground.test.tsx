@@ -1,0 +1,140 @@
+// @vitest-environment happy-dom
+// Screen tests for the playground and the invitation page.
+
+import { cleanup, fireEvent, render, screen, waitFor } from '@testing-library/react';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { FakeServer } from '../test/fakeServer';
+import { user, workspaces } from '../test/fixtures';
+import { App } from './App';
+
+vi.mock('uplot', () => ({ default: class { setData() {} setSize() {} destroy() {} } }));
+
+let server: FakeServer;
+
+const playgroundModels = [
+  { id: 3, workspace: 'demo', name: 'student-tiny', source: 'config' },
+  { id: 2, workspace: 'demo', name: 'teacher-small', source: 'run' },
+  { id: 9, workspace: 'demo', name: 'old-import', source: 'imported' },
+];
+
+beforeEach(() => {
+  server = new FakeServer()
+    .route('GET /api/v1/auth/me/', user)
+    .route('GET /api/v1/workspaces/', workspaces)
+    .route('GET /api/v1/models/', playgroundModels);
+  server.install();
+  localStorage.clear();
+  document.cookie = 'csrftoken=csrf-from-cookie';
+});
+
+afterEach(() => {
+  cleanup();
+  vi.unstubAllGlobals();
+});
+
+function renderAt(path: string) {
+  window.history.pushState({}, '', path);
+  return render(<App />);
+}
+
+describe('playground', () => {
+  it('sends the chosen models and prompts, then polls until every cell is done', async () => {
+    let polls = 0;
+    server
+      .route('POST /api/v1/playground/', () => ({ status: 201, body: { id: 4, status: 'queued', outputs: [] } }))
+      .route('GET /api/v1/playground/4/', () => {
+        polls += 1;
+        if (polls === 1) {
+          return { body: { id: 4, status: 'running', models: [3, 2], prompts: ['Hi', 'Bye'], outputs: [
+            { model: 3, prompt_index: 0, text: 'Hel', tokens: 1, tokens_per_s: 5, done: false },
+          ] } };
+        }
+        return { body: { id: 4, status: 'succeeded', models: [3, 2], prompts: ['Hi', 'Bye'], outputs: [
+          { model: 3, prompt_index: 0, text: 'Hello there', tokens: 3, tokens_per_s: 12.5, done: true },
+          { model: 2, prompt_index: 0, text: 'Hey', tokens: 1, done: true },
+          { model: 3, prompt_index: 1, text: 'Bye!', tokens: 2, done: true },
+          { model: 2, prompt_index: 1, text: '', tokens: 0, done: true, error: 'CUDA out of memory' },
+        ] } };
+      });
+    renderAt('/playground');
+    expect(await screen.findByRole('link', { name: 'Playground' })).toBeTruthy();
+    await screen.findByLabelText('student-tiny');
+    expect(screen.queryByLabelText('old-import')).toBeNull();
+    expect(screen.getByText(/busy worker answers after its current run/)).toBeTruthy();
+    fireEvent.click(screen.getByLabelText('teacher-small'));
+    fireEvent.click(screen.getByLabelText('student-tiny'));
+    fireEvent.change(screen.getByLabelText('Prompts (one per line)'), { target: { value: 'Hi\n\n  Bye  \n' } });
+    fireEvent.change(screen.getByLabelText('Temperature (0 = greedy)'), { target: { value: '0.7' } });
+    fireEvent.click(screen.getByRole('button', { name: 'Generate' }));
+    await waitFor(() => expect(server.sent('POST', '/api/v1/playground/')).toHaveLength(1));
+    expect(server.sent('POST', '/api/v1/playground/')[0]!.body).toEqual({
+      workspace: 'demo', models: [3, 2], prompts: ['Hi', 'Bye'], max_new_tokens: 64, temperature: 0.7, top_p: 1, seed: 0,
+    });
+    const grid = await screen.findByTestId('playground-grid');
+    await waitFor(() => expect(grid.querySelector('[data-model="3"][data-prompt="0"]')?.textContent).toContain('Hel'));
+    await waitFor(() => expect(grid.querySelectorAll('[data-done="true"]')).toHaveLength(4), { timeout: 3000 });
+    const cells = screen.getAllByTestId('playground-cell');
+    expect(cells).toHaveLength(4);
+    expect(grid.querySelector('[data-model="3"][data-prompt="0"]')?.textContent).toContain('Hello there');
+    expect(grid.querySelector('[data-model="2"][data-prompt="1"]')?.getAttribute('data-state')).toBe('error');
+    expect(grid.querySelector('[data-model="2"][data-prompt="1"]')?.textContent).toContain('CUDA out of memory');
+    const pollsWhenDone = polls;
+    await new Promise((resolve) => setTimeout(resolve, 700));
+    expect(polls).toBe(pollsWhenDone);
+  });
+
+  it("shows the server's 400 detail and field errors", async () => {
+    server.route('POST /api/v1/playground/', () => ({
+      status: 400,
+      body: { detail: 'max_new_tokens: at most 512.', errors: { max_new_tokens: ['at most 512.'] } },
+    }));
+    renderAt('/playground');
+    fireEvent.click(await screen.findByLabelText('student-tiny'));
+    fireEvent.change(screen.getByLabelText('Prompts (one per line)'), { target: { value: 'Hi' } });
+    fireEvent.change(screen.getByLabelText('Max new tokens'), { target: { value: '9999' } });
+    fireEvent.click(screen.getByRole('button', { name: 'Generate' }));
+    expect((await screen.findByRole('alert')).textContent).toContain('max_new_tokens: at most 512.');
+    expect(screen.getByText('at most 512.')).toBeTruthy();
+    expect(screen.queryByTestId('playground-grid')).toBeNull();
+  });
+
+  it('asks for a model and a prompt before sending', async () => {
+    renderAt('/playground');
+    await screen.findByLabelText('student-tiny');
+    fireEvent.click(screen.getByRole('button', { name: 'Generate' }));
+    expect((await screen.findByRole('alert')).textContent).toContain('Choose at least one model.');
+    expect(server.sent('POST', '/api/v1/playground/')).toHaveLength(0);
+  });
+});
+
+describe('invitation page', () => {
+  it('joins the workspace and switches to it', async () => {
+    let joined = false;
+    server
+      .route('GET /api/v1/workspaces/', () => ({ body: joined ? [...workspaces, { id: 3, name: 'Team', slug: 'team', role: 'member' }] : workspaces }))
+      .route('POST /api/v1/invitations/abc123/accept/', () => {
+        joined = true;
+        return { body: { workspace: 'team', username: 'alice', role: 'member' } };
+      });
+    renderAt('/invitations/abc123');
+    const page = await screen.findByTestId('invitation-page');
+    fireEvent.click(screen.getByRole('button', { name: 'Join workspace' }));
+    await waitFor(() => expect(page.getAttribute('data-state')).toBe('joined'));
+    expect(screen.getByRole('link', { name: 'Go to its runs' }).getAttribute('href')).toBe('/runs');
+    await waitFor(() => expect((screen.getByLabelText('Workspace') as HTMLSelectElement).value).toBe('team'));
+  });
+
+  it('shows why a used or expired invitation cannot be accepted', async () => {
+    server.route('POST /api/v1/invitations/old/accept/', () => ({ status: 400, body: { detail: 'This invitation has expired.' } }));
+    renderAt('/invitations/old');
+    fireEvent.click(await screen.findByRole('button', { name: 'Join workspace' }));
+    expect((await screen.findByRole('alert')).textContent).toContain('This invitation has expired.');
+  });
+
+  it('sends a signed-out visitor to sign in, then back', async () => {
+    server.route('GET /api/v1/auth/me/', () => ({ status: 403, body: { detail: 'Not signed in.' } }));
+    renderAt('/invitations/abc123');
+    await waitFor(() => expect(window.location.pathname).toBe('/login'));
+    expect(new URLSearchParams(window.location.search).get('next')).toBe('/invitations/abc123');
+  });
+});
