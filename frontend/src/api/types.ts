@@ -543,7 +543,7 @@ export interface HistoryImportResult {
 }
 
 // Playground: a few prompts through a few models, generated on a worker.
-export type PlaygroundStatus = 'queued' | 'running' | 'succeeded' | 'failed' | string;
+export type PlaygroundStatus = 'queued' | 'running' | 'done' | 'failed' | string;
 
 export interface PlaygroundOutput {
   model: number;
@@ -569,7 +569,8 @@ export interface PlaygroundSession {
   id: number;
   workspace?: string;
   status: PlaygroundStatus;
-  models?: number[];
+  /** The chosen models, as the server answers them. */
+  models?: Array<{ id: number; name: string }>;
   prompts?: string[];
   outputs: PlaygroundOutput[];
   error_message?: string;

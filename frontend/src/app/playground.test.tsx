@@ -45,11 +45,11 @@ describe('playground', () => {
       .route('GET /api/v1/playground/4/', () => {
         polls += 1;
         if (polls === 1) {
-          return { body: { id: 4, status: 'running', models: [3, 2], prompts: ['Hi', 'Bye'], outputs: [
+          return { body: { id: 4, status: 'running', models: [{ id: 3, name: 'teacher' }, { id: 2, name: 'student' }], prompts: ['Hi', 'Bye'], outputs: [
             { model: 3, prompt_index: 0, text: 'Hel', tokens: 1, tokens_per_s: 5, done: false },
           ] } };
         }
-        return { body: { id: 4, status: 'succeeded', models: [3, 2], prompts: ['Hi', 'Bye'], outputs: [
+        return { body: { id: 4, status: 'done', models: [{ id: 3, name: 'teacher' }, { id: 2, name: 'student' }], prompts: ['Hi', 'Bye'], outputs: [
           { model: 3, prompt_index: 0, text: 'Hello there', tokens: 3, tokens_per_s: 12.5, done: true },
           { model: 2, prompt_index: 0, text: 'Hey', tokens: 1, done: true },
           { model: 3, prompt_index: 1, text: 'Bye!', tokens: 2, done: true },

@@ -129,7 +129,7 @@ function PlaygroundResults({ submitted, names }: { submitted: Submitted; names: 
   });
   const status = session.data?.status ?? 'queued';
   const prompts = session.data?.prompts?.length ? session.data.prompts : submitted.prompts;
-  const modelIds = session.data?.models?.length ? session.data.models : submitted.models;
+  const modelIds = session.data?.models?.length ? session.data.models.map((model) => model.id) : submitted.models;
   const grid = buildGrid(prompts, modelIds, session.data?.outputs ?? []);
   return (
     <section aria-label="Outputs">

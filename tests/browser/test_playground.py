@@ -1,0 +1,27 @@
+"""The playground in a real browser against a real worker: two models answer two prompts side by
+side and every cell finishes."""
+from __future__ import annotations
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.browser.helpers import sign_in
+
+pytestmark = pytest.mark.browser
+
+
+def test_two_models_answer_two_prompts_side_by_side(page, stack):
+    sign_in(page, stack)
+    page.goto(f"{stack.base_url}/playground")
+    form = page.get_by_test_id("playground-form")
+    form.get_by_label("student-init").check()
+    form.get_by_label("teacher-init").check()
+    page.get_by_label("Prompts (one per line)").fill("def add(a, b):\nimport os")
+    page.get_by_label("Max new tokens").fill("8")
+    page.get_by_role("button", name="Generate").click()
+    cells = page.get_by_test_id("playground-cell")
+    expect(cells).to_have_count(4)
+    for index in range(4):
+        expect(cells.nth(index)).to_have_attribute("data-done", "true", timeout=120_000)
+    session = stack.ok("GET", "/api/v1/playground/?workspace=lab")[0]
+    assert session["status"] == "done" and all(o["done"] and not o["error"] for o in session["outputs"])
