@@ -23,5 +23,7 @@ def test_two_models_answer_two_prompts_side_by_side(page, stack):
     expect(cells).to_have_count(4)
     for index in range(4):
         expect(cells.nth(index)).to_have_attribute("data-done", "true", timeout=120_000)
-    session = stack.ok("GET", "/api/v1/playground/?workspace=lab")[0]
-    assert session["status"] == "done" and all(o["done"] and not o["error"] for o in session["outputs"])
+    session = stack.wait_until(  # the cells finish just before the session is marked done
+        lambda: next((s for s in stack.ok("GET", "/api/v1/playground/?workspace=lab") if s["status"] == "done"), None),
+        60, "the playground session to finish")
+    assert all(o["done"] and not o["error"] for o in session["outputs"])
