@@ -9,17 +9,22 @@ distillation_loss), "chunked" is what the engine runs (engine.recipes.logit_dist
 engine.chunked_loss from the final hidden states, --chunk-size tokens at a time). A step is
 forward, backward, AdamW step and zero_grad.
 
-Memory on CPU: every measurement runs in a fresh Python process (no allocator state carried over
-from another variant). The process builds the models, runs one warm-up step (so optimizer state
-and allocator pools exist), returns freed heap memory to the OS (malloc_trim), reads its resident
-set size, resets the kernel's peak-RSS counter (writing 5 to /proc/self/clear_refs), runs the
-measured step and reads the peak (VmHWM). The step's peak memory is peak minus the RSS before it:
-everything the step allocates beyond the models, their optimizer state and the batch. glibc is
-told to serve every allocation above 64 KiB with mmap (MALLOC_MMAP_THRESHOLD_), so freed tensors
-leave the RSS at once instead of staying in a heap the next step would silently reuse. Step times are
-wall-clock and, beside them, the process's CPU time (user + system, all threads), which other
-jobs on a shared machine disturb less; both are medians over the timed steps (--timed-steps per
-process, after the measured one) of --repeats processes per cell, because the machine is noisy.
+Each measurement runs in a fresh Python process (no allocator state carried over from another
+variant), which builds the models and runs one warm-up step (optimizer state, allocator pools).
+
+Time: the next --timed-steps steps, under glibc's default allocator settings as a training run
+has them. Reported are wall-clock time and, beside it, the process's CPU time (user + system, all
+threads), which other jobs on a shared machine disturb less; both are medians over all timed steps
+of --repeats processes per cell, because the machine is noisy.
+
+Memory on CPU: then every allocation above 64 KiB is switched to mmap (mallopt
+M_MMAP_THRESHOLD), so a freed tensor leaves the resident set at once instead of staying in a heap
+that the next step would reuse unseen; after one more step the process returns free heap memory
+to the OS (malloc_trim), reads its resident set size, resets the kernel's peak-RSS counter
+(writing 5 to /proc/self/clear_refs), runs the measured step and reads the peak (VmHWM). The
+step's peak memory is that peak minus the RSS before the step: everything the step allocates
+beyond the weights, the optimizer state and the batch (activations, logits, gradients). The
+median over the processes is reported (it hardly varies).
 
 On CUDA (--device cuda, not run so far) the same step runs under bf16 autocast with a bf16
 teacher, as the engine does with mixed_precision "bf16", and the peak is
@@ -47,6 +52,8 @@ STUDENT = {"hidden_size": 256, "intermediate_size": 688, "num_hidden_layers": 2,
 TEACHER = {"hidden_size": 512, "intermediate_size": 1376, "num_hidden_layers": 2, "num_attention_heads": 8,
            "num_key_value_heads": 8}
 SEQUENCE_LENGTH = 512
+M_MMAP_THRESHOLD = -3
+"""glibc's mallopt parameter number."""
 
 
 def _status_kib(field: str) -> int:
@@ -113,26 +120,32 @@ def measure(variant: str, vocab: int, tokens: int, chunk_size: int, device_name:
         return time.perf_counter() - started
 
     step()
-    gc.collect()
+    times = [step() for _ in range(timed_steps)]
     if device.type == "cuda":
+        gc.collect()
         torch.cuda.reset_peak_memory_stats()
         before = torch.cuda.memory_allocated()
-        measured_time = step()
+        step()
         peak = torch.cuda.max_memory_allocated() - before
     else:
-        ctypes.CDLL("libc.so.6").malloc_trim(0)
+        # Timed under glibc's default allocator; for the memory measurement every allocation above
+        # 64 KiB is served by mmap from here on, so that a freed tensor leaves the RSS at once.
+        libc = ctypes.CDLL("libc.so.6")
+        libc.mallopt(M_MMAP_THRESHOLD, 64 * 1024)
+        step()
+        gc.collect()
+        libc.malloc_trim(0)
         before = _status_kib("VmRSS") * 1024
         Path("/proc/self/clear_refs").write_text("5")
-        measured_time = step()
+        step()
         peak = _status_kib("VmHWM") * 1024 - before
-    times = [step() for _ in range(timed_steps)] or [measured_time]
-    cpu_times = cpu_times[2:] or cpu_times[1:]
+    cpu_times = cpu_times[1:len(times) + 1]
     return {"variant": variant, "vocab": vocab, "peak_bytes": peak, "step_s": statistics.median(times),
             "cpu_s": statistics.median(cpu_times), "times": times, "cpu_times": cpu_times}
 
 
 def run_in_fresh_process(args: argparse.Namespace, variant: str, vocab: int) -> dict[str, Any]:
-    env = {**os.environ, "PYTHONPATH": str(REPO_ROOT), "MALLOC_MMAP_THRESHOLD_": "65536",
+    env = {**os.environ, "PYTHONPATH": str(REPO_ROOT),
            "OMP_WAIT_POLICY": os.environ.get("OMP_WAIT_POLICY", "PASSIVE"), "TOKENIZERS_PARALLELISM": "false"}
     command = [sys.executable, __file__, "--worker", variant, "--vocab", str(vocab), "--tokens", str(args.tokens),
                "--chunk-size", str(args.chunk_size), "--device", args.device, "--timed-steps", str(args.timed_steps)]
@@ -206,11 +219,13 @@ def main() -> None:
     parser.add_argument("--chunk-size", type=int, default=None,
                         help="chunked variant's tokens per chunk (default: the config's default)")
     parser.add_argument("--repeats", type=int, default=3, help="fresh processes per variant and vocabulary")
-    parser.add_argument("--timed-steps", type=int, default=2, help="timed steps per process after the measured one")
+    parser.add_argument("--timed-steps", type=int, default=3, help="timed steps per process, after a warm-up step")
     parser.add_argument("--device", choices=["cpu", "cuda"], default="cpu")
     parser.add_argument("--write-docs", action="store_true", help="write the results into docs/BENCHMARKS.md")
     parser.add_argument("--worker", choices=["plain", "chunked"], help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.timed_steps < 1:
+        parser.error("--timed-steps must be at least 1")
     if args.chunk_size is None:
         from engine.config import KDForwardKLConfig
 
@@ -265,12 +280,15 @@ def main() -> None:
             f"Machine: {machine_description(args.device)}.\n\n"
             f"{markdown}\n\n"
             f"{verdict(rows)}\n\n"
-            "How memory is measured: each cell is a fresh process that builds the models, runs a warm-up "
-            "step, trims the heap, reads its resident set size, resets the kernel's peak-RSS counter "
-            "(`/proc/self/clear_refs`) and runs the measured step; the step's peak is VmHWM minus the RSS "
-            "before it, i.e. everything the step allocates beyond weights, optimizer state and batch "
-            "(activations, gradients, logits). `MALLOC_MMAP_THRESHOLD_=65536` makes freed tensors leave "
-            "the RSS at once. See the docstring of `bench/engine_kd.py`.\n"
+            "How it is measured: each cell is a fresh process that builds the models and runs a warm-up "
+            "step. Step times (forward, backward, AdamW step) are then taken under the default allocator; "
+            "wall time is what the issue's target is about, CPU time (user + system, both threads) is "
+            "given beside it because other jobs share this machine's two cores. For memory, glibc is then "
+            "told to mmap every allocation above 64 KiB (so freed tensors leave the RSS at once), the heap "
+            "is trimmed, the RSS read, the kernel's peak-RSS counter reset (`/proc/self/clear_refs`) and "
+            "one step run: its peak is VmHWM minus the RSS before it, i.e. everything the step allocates "
+            "beyond weights, optimizer state and batch (activations, logits, gradients). Details in the "
+            "docstring of `bench/engine_kd.py`.\n"
         )
 
 

@@ -12,10 +12,11 @@ scales them: no logit matmul is done twice, and at most one chunk of logits live
 """
 
 import torch
-import torch.nn.functional as F
 from torch import nn
 
-from engine.losses import IGNORE_INDEX, DistillationLoss, DistillationSettings, _normaliser, token_losses
+from engine.losses import (
+    IGNORE_INDEX, DistillationLoss, DistillationSettings, _normaliser, teacher_log_probabilities, token_losses,
+)
 
 
 def _accumulate_product(total: torch.Tensor, left: torch.Tensor, right: torch.Tensor) -> None:
@@ -24,6 +25,12 @@ def _accumulate_product(total: torch.Tensor, left: torch.Tensor, right: torch.Te
         total.addmm_(left, right)
     else:
         total.add_(left @ right)
+
+
+def _linear_into(out: torch.Tensor, inputs: torch.Tensor, weight: torch.Tensor, bias: torch.Tensor | None) -> torch.Tensor:
+    """inputs @ weight.T + bias, written into `out`."""
+    torch.mm(inputs, weight.T, out=out)
+    return out if bias is None else out.add_(bias)
 
 
 class _ChunkedDistillation(torch.autograd.Function):
@@ -55,15 +62,26 @@ class _ChunkedDistillation(torch.autograd.Function):
 
         weight = student_weight.to(matmul_dtype)
         bias = student_bias.to(matmul_dtype) if student_bias is not None else None
+        # Every chunk's logits are written into the same two buffers, and the teacher's log-
+        # probabilities are computed in place, instead of in fresh (chunk x vocab) tensors: on a
+        # CPU each fresh tensor of that size costs the kernel a page fault per 4 KiB.
+        rows_per_chunk = min(chunk_size, student_hidden.shape[0])
+        logits_buffer = student_hidden.new_empty((rows_per_chunk, weight.shape[0]), dtype=matmul_dtype)
+        teacher_buffer = teacher_weight.new_empty((rows_per_chunk, teacher_weight.shape[0]))
         # The caller's autocast would pick the dtypes of these matmuls; they are chosen explicitly.
         with torch.autocast(student_hidden.device.type, enabled=False):
             for start in range(0, student_hidden.shape[0], chunk_size):
                 rows = slice(start, start + chunk_size)
                 hidden = student_hidden[rows].to(matmul_dtype)
-                teacher_logits = F.linear(teacher_hidden[rows], teacher_weight, teacher_bias)
-                logits = F.linear(hidden, weight, bias).requires_grad_(wants_gradient)
+                count = hidden.shape[0]
+                teacher_log_probs = teacher_log_probabilities(
+                    _linear_into(teacher_buffer[:count], teacher_hidden[rows].to(teacher_weight.dtype), teacher_weight,
+                                 teacher_bias),
+                    settings, overwrite=True,
+                )
+                logits = _linear_into(logits_buffer[:count], hidden, weight, bias).detach().requires_grad_(wants_gradient)
                 with torch.enable_grad():
-                    ce, divergence = token_losses(logits, teacher_logits, labels[rows], settings)
+                    ce, divergence = token_losses(logits, teacher_log_probs, labels[rows], settings)
                     ce, divergence = ce.sum(), divergence.sum()
                     chunk_loss = (settings.alpha * ce + settings.divergence_weight * divergence) / normaliser
                     if wants_gradient:

@@ -15,7 +15,7 @@ Conventions shared by every loss here:
 Distillation compares the student's and the teacher's next-token distributions id by id, so both
 models must share a vocabulary. A divergence below is only its per-token math on log-probabilities;
 the temperature, logit standardisation, the cross-entropy mix and the reduction are applied once,
-in `token_losses`, for every divergence. Two implementations use it: `distillation_loss` on full
+in `teacher_log_probabilities` and `token_losses`, for every divergence. Two implementations use it: `distillation_loss` on full
 logits (simple, the reference) and `engine.chunked_loss.chunked_distillation_loss`, which never
 materialises the full logits.
 """
@@ -170,13 +170,34 @@ def standardize_logits(logits: torch.Tensor) -> torch.Tensor:
     return (logits - logits.mean(-1, keepdim=True)) / (logits.std(-1, keepdim=True) + 1e-7)
 
 
+def teacher_log_probabilities(
+    teacher_logits: torch.Tensor, settings: DistillationSettings, *, overwrite: bool = False
+) -> torch.Tensor:
+    """log softmax(z_t' / T) over the vocabulary, z_t' the (standardised) teacher logits, in >= float32.
+
+    The teacher is a constant, so with overwrite=True the work is done in teacher_logits' own
+    storage when its dtype allows: the chunked loss reuses one buffer for every chunk this way.
+    """
+    scores = at_least_float32(teacher_logits)
+    if not overwrite and scores is teacher_logits:
+        scores = scores.clone()
+    if settings.standardize:
+        mean, std = scores.mean(-1, keepdim=True), scores.std(-1, keepdim=True)
+        scores.sub_(mean).div_(std.add_(1e-7))
+    if settings.temperature != 1.0:
+        scores.div_(settings.temperature)
+    return torch.log_softmax(scores, dim=-1, out=scores)
+
+
 def token_losses(
-    student_logits: torch.Tensor, teacher_logits: torch.Tensor, labels: torch.Tensor, settings: DistillationSettings
+    student_logits: torch.Tensor, teacher_log_probs: torch.Tensor, labels: torch.Tensor,
+    settings: DistillationSettings,
 ) -> tuple[torch.Tensor, torch.Tensor]:
     """Per-position cross-entropy (temperature 1, raw logits) and divergence (temperature T).
 
     Args:
-        student_logits, teacher_logits: (N, V) in any float dtype; softmaxes run in >= float32.
+        student_logits: (N, V) in any float dtype; softmaxes run in >= float32.
+        teacher_log_probs: (N, V) from `teacher_log_probabilities`.
         labels: (N,) gold ids; IGNORE_INDEX rows get a cross-entropy of 0 (their divergence is
             computed and must be masked by the caller).
 
@@ -184,14 +205,11 @@ def token_losses(
         (ce, divergence), each (N,) in >= float32, unreduced and without alpha or T^2. With
         alpha = 0 the cross-entropy is only reported, so it carries no gradient.
     """
-    student_logits, teacher_logits = at_least_float32(student_logits), at_least_float32(teacher_logits)
-    student_scores, teacher_scores = student_logits, teacher_logits
-    if settings.standardize:
-        student_scores, teacher_scores = standardize_logits(student_scores), standardize_logits(teacher_scores)
+    student_logits = at_least_float32(student_logits)
+    student_scores = standardize_logits(student_logits) if settings.standardize else student_logits
     if settings.temperature != 1.0:
-        student_scores, teacher_scores = student_scores / settings.temperature, teacher_scores / settings.temperature
+        student_scores = student_scores / settings.temperature
     student_log_probs = torch.log_softmax(student_scores, dim=-1)
-    teacher_log_probs = torch.log_softmax(teacher_scores, dim=-1)
 
     # The cross-entropy reuses the divergence's log-probabilities when they are those of the raw
     # logits; each extra (N, V) tensor here is memory in every chunk.
@@ -250,7 +268,8 @@ def distillation_loss(
     vocab_size = student_logits.shape[-1]
     labels = labels.reshape(-1)
     ce, divergence = token_losses(
-        student_logits.reshape(-1, vocab_size), teacher_logits.reshape(-1, vocab_size), labels, settings
+        student_logits.reshape(-1, vocab_size),
+        teacher_log_probabilities(teacher_logits.reshape(-1, vocab_size), settings), labels, settings,
     )
     real = labels != IGNORE_INDEX
     normaliser = _normaliser(labels, num_tokens)
