@@ -27,7 +27,9 @@ def _accumulate_product(total: torch.Tensor, left: torch.Tensor, right: torch.Te
         total.add_(left @ right)
 
 
-def _linear_into(out: torch.Tensor, inputs: torch.Tensor, weight: torch.Tensor, bias: torch.Tensor | None) -> torch.Tensor:
+def _linear_into(
+    out: torch.Tensor, inputs: torch.Tensor, weight: torch.Tensor, bias: torch.Tensor | None
+) -> torch.Tensor:
     """inputs @ weight.T + bias, written into `out`."""
     torch.mm(inputs, weight.T, out=out)
     return out if bias is None else out.add_(bias)
@@ -79,7 +81,8 @@ class _ChunkedDistillation(torch.autograd.Function):
                                  teacher_bias),
                     settings, overwrite=True,
                 )
-                logits = _linear_into(logits_buffer[:count], hidden, weight, bias).detach().requires_grad_(wants_gradient)
+                logits = _linear_into(logits_buffer[:count], hidden, weight, bias)
+                logits = logits.detach().requires_grad_(wants_gradient)
                 with torch.enable_grad():
                     ce, divergence = token_losses(logits, teacher_log_probs, labels[rows], settings)
                     ce, divergence = ce.sum(), divergence.sum()
@@ -103,7 +106,9 @@ class _ChunkedDistillation(torch.autograd.Function):
         return loss, ce_total, divergence_total
 
     @staticmethod
-    def backward(ctx, grad_loss: torch.Tensor, _grad_ce: torch.Tensor, _grad_divergence: torch.Tensor):  # type: ignore[override]
+    def backward(  # type: ignore[override]
+        ctx, grad_loss: torch.Tensor, _grad_ce: torch.Tensor, _grad_divergence: torch.Tensor
+    ):
         grad_hidden, grad_weight, grad_bias = ctx.saved_tensors
 
         def scaled(gradient: torch.Tensor | None, dtype: torch.dtype) -> torch.Tensor | None:

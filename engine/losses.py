@@ -14,10 +14,10 @@ Conventions shared by every loss here:
 
 Distillation compares the student's and the teacher's next-token distributions id by id, so both
 models must share a vocabulary. A divergence below is only its per-token math on log-probabilities;
-the temperature, logit standardisation, the cross-entropy mix and the reduction are applied once,
-in `teacher_log_probabilities` and `token_losses`, for every divergence. Two implementations use it: `distillation_loss` on full
-logits (simple, the reference) and `engine.chunked_loss.chunked_distillation_loss`, which never
-materialises the full logits.
+the temperature, logit standardisation, the cross-entropy mix and the reduction are applied once, in
+`teacher_log_probabilities` and `token_losses`, for every divergence. Two implementations use it:
+`distillation_loss` on full logits (simple, the reference) and
+`engine.chunked_loss.chunked_distillation_loss`, which never materialises the full logits.
 """
 
 import math

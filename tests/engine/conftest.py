@@ -1,4 +1,4 @@
-"""Fixtures for the engine tests: a reduced demo kit, its prompt-completion twin and a tiny saved teacher, built offline."""
+"""Fixtures for the engine tests, built offline: a reduced demo kit, its prompt-completion twin, a tiny teacher."""
 
 import json
 from pathlib import Path

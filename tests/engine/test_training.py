@@ -195,8 +195,9 @@ def test_evaluation_metrics_match_a_reference_on_full_logits(kit, tiny_teacher_d
     with torch.no_grad():
         batch = blocks.batch(list(range(8)))
         real = batch.labels != IGNORE_INDEX
-        q = torch.softmax(student(input_ids=batch.input_ids, attention_mask=batch.attention_mask).logits.double(), -1)[real]
-        p = torch.softmax(teacher(input_ids=batch.input_ids, attention_mask=batch.attention_mask).logits.double(), -1)[real]
+        inputs = {"input_ids": batch.input_ids, "attention_mask": batch.attention_mask}
+        q = torch.softmax(student(**inputs).logits.double(), -1)[real]
+        p = torch.softmax(teacher(**inputs).logits.double(), -1)[real]
     labels = batch.labels[real]
     confidence, prediction = q.max(-1)
     correct = (prediction == labels).double()
