@@ -310,7 +310,7 @@ class KDTAIDConfig(LogitDistillationConfig):
 
 
 class ModelSpec(_Config):
-    """Where a model comes from: exactly one of a local directory, a hub id or a config dict."""
+    """Where a model comes from: exactly one of a local directory, a hub id, a config dict or a soup."""
 
     path: str | None = Field(
         None, min_length=1,
@@ -332,6 +332,14 @@ class ModelSpec(_Config):
             "from the run's seed. Needs a tokenizer."
         ),
     )
+    soup: list[str] | None = Field(
+        None, min_length=2, max_length=64,
+        description=(
+            "Two or more local model directories of the same architecture (checkpoints of one run, "
+            "or fine-tunes of one base model): the model is their uniform weight average, a "
+            "'model soup' (Wortsman et al. 2022), e.g. the SALSA reference of two SFT models."
+        ),
+    )
     tokenizer: str | None = Field(
         None, min_length=1,
         description="Tokenizer directory for a model built from 'config' (or the run's 'tokenizer').",
@@ -339,10 +347,10 @@ class ModelSpec(_Config):
 
     @model_validator(mode="after")
     def _exactly_one_source(self) -> "ModelSpec":
-        sources = [name for name in ("path", "hub_id", "config") if getattr(self, name) is not None]
+        sources = [name for name in ("path", "hub_id", "config", "soup") if getattr(self, name) is not None]
         if len(sources) != 1:
             raise ValueError(
-                "a model spec needs exactly one of 'path', 'hub_id' or 'config', "
+                "a model spec needs exactly one of 'path', 'hub_id', 'config' or 'soup', "
                 f"got {sources or 'none'}"
             )
         if self.hub_id is not None and not self.allow_hub:
@@ -373,6 +381,16 @@ class DataSpec(_Config):
     format: Literal["jsonl"] = Field("jsonl", description="File format; only JSON Lines for now.")
 
 
+class TaskSpec(_Config):
+    """One task of a continual-learning sequence: its training data and its validation split."""
+
+    name: str = Field(min_length=1, max_length=100, description="Short task name shown in the metrics and the R matrix.")
+    train_data: DataSpec = Field(description="The task's training data.")
+    validation_data: DataSpec = Field(
+        description="The task's held-out data, evaluated after every task to fill the R matrix."
+    )
+
+
 class RunSpec(_Config):
     """One training run: the method, its config, the models and data it uses, where it writes."""
 
@@ -391,7 +409,28 @@ class RunSpec(_Config):
     )
     student: ModelSpec = Field(description="The model being trained.")
     teacher: ModelSpec | None = Field(None, description="The frozen teacher, for methods that require one.")
-    train_data: DataSpec = Field(description="Training text.")
+    reference: ModelSpec | None = Field(
+        None,
+        description=(
+            "The frozen reference policy of alignment methods (the pi_ref of DPO and the KL "
+            "penalty): a registered model or a soup of checkpoints; default: a frozen copy of the "
+            "student as it starts (the initial policy)."
+        ),
+    )
+    train_data: DataSpec | None = Field(
+        None, description="Training data (every method except continual learning, which reads 'tasks')."
+    )
+    tasks: list[TaskSpec] | None = Field(
+        None, min_length=2, max_length=64,
+        description="Continual learning: the ordered task sequence, trained one task after the other.",
+    )
+    replay_data: DataSpec | None = Field(
+        None,
+        description=(
+            "Continual learning: general text replayed alongside every task (GeRe-style general "
+            "replay), when the method's replay source is 'general'."
+        ),
+    )
     validation_data: DataSpec | None = Field(
         None,
         description=(
@@ -429,6 +468,25 @@ class RunSpec(_Config):
             spec._method_config = registry.validate_config(spec.method, spec.config)
         except ValidationError as error:
             problems += [(("config", *e["loc"]), e["msg"], e["input"]) for e in error.errors()]
+        if method.requires.tasks:
+            if spec.tasks is None:
+                problems.append((("tasks",), f"method {spec.method!r} trains on a sequence of tasks: add "
+                                 "'tasks': [{'name': ..., 'train_data': ..., 'validation_data': ...}, ...]", None))
+            for field in ("train_data", "validation_data"):
+                if getattr(spec, field) is not None:
+                    problems.append(((field,), f"method {spec.method!r} reads its data from 'tasks': remove "
+                                     f"'{field}'", getattr(spec, field).model_dump()))
+        else:
+            if spec.train_data is None:
+                problems.append((("train_data",), f"method {spec.method!r} needs training data: add "
+                                 "'train_data': {'path': ...}", None))
+            for field in ("tasks", "replay_data"):
+                if getattr(spec, field) is not None:
+                    problems.append(((field,), f"method {spec.method!r} is not a continual-learning "
+                                     f"method: remove '{field}'", None))
+        if spec.reference is not None and not method.requires.reference:
+            problems.append((("reference",), f"method {spec.method!r} does not use a reference model: "
+                             "remove 'reference'", spec.reference.model_dump()))
         if method.requires.teacher and spec.teacher is None:
             problems.append((("teacher",), f"method {spec.method!r} needs a teacher model: add "
                              "'teacher': {'path': ...}", None))
@@ -437,7 +495,7 @@ class RunSpec(_Config):
                              "remove 'teacher'", spec.teacher.model_dump()))
         training = getattr(spec._method_config, "training", None) if not problems else None
         if isinstance(training, TrainingConfig) and training.early_stopping_patience:
-            if spec.validation_data is None:
+            if spec.validation_data is None and spec.tasks is None:
                 problems.append((("validation_data",), "early stopping (config.training."
                                  "early_stopping_patience) watches a validation metric: add "
                                  "'validation_data' or set early_stopping_patience to 0", None))
@@ -446,7 +504,7 @@ class RunSpec(_Config):
                                  f"{training.early_stopping_metric} compares the student with a teacher, "
                                  f"and method {spec.method!r} has none: watch eval/loss instead",
                                  training.early_stopping_metric))
-        for role in ("student", "teacher"):
+        for role in ("student", "teacher", "reference"):
             model = getattr(spec, role)
             if model is not None and model.config is not None and model.tokenizer is None and spec.tokenizer is None:
                 problems.append(((role, "tokenizer"), f"the {role} is built from 'config' and needs "

@@ -157,6 +157,11 @@ class Batch:
     def num_target_tokens(self) -> int:
         return int((self.labels != IGNORE_INDEX).sum())
 
+    @property
+    def loss_units(self) -> int:
+        """What the loss is a mean over: the real target tokens."""
+        return self.num_target_tokens
+
 
 def _require_eos(tokenizer: PreTrainedTokenizerBase) -> int:
     if tokenizer.eos_token_id is None:
@@ -313,13 +318,14 @@ def sample_prompts(dataset: Dataset, tokenizer: PreTrainedTokenizerBase, count: 
 
 
 class TrainOrder:
-    """Endless batches of training blocks: a fresh seeded permutation every epoch.
+    """Endless batches of training blocks (or of any examples with `batch(indices)`): a fresh
+    seeded permutation every epoch.
 
     The position (epoch, index into that epoch's permutation) is the whole state, so a resumed
     run continues with exactly the batches the uninterrupted run would have seen.
     """
 
-    def __init__(self, blocks: TokenBlocks, batch_size: int, seed: int):
+    def __init__(self, blocks: Any, batch_size: int, seed: int):
         self.blocks = blocks
         self.batch_size = batch_size
         self.seed = seed
@@ -331,7 +337,7 @@ class TrainOrder:
         generator = torch.Generator().manual_seed(self.seed * 1_000_003 + epoch)
         return torch.randperm(len(self.blocks), generator=generator)
 
-    def next_batch(self) -> Batch:
+    def next_batch(self) -> Any:
         indices = []
         while len(indices) < self.batch_size:
             if self.index == len(self.blocks):

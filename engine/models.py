@@ -74,6 +74,8 @@ def load_causal_lm(model: ModelSpec, *, role: str, vocab_size: int) -> PreTraine
     if model.path is not None or model.hub_id is not None:
         location = model.path if model.path is not None else _hub_snapshot(model.hub_id, role)
         lm = AutoModelForCausalLM.from_pretrained(_model_directory(location, role), dtype=torch.float32)
+    elif model.soup is not None:
+        lm = load_soup(model.soup, role=role)
     else:
         fields = dict(model.config)
         model_type = fields.pop("model_type")
@@ -92,6 +94,41 @@ def load_causal_lm(model: ModelSpec, *, role: str, vocab_size: int) -> PreTraine
             f"{vocab_size} in its config"
         )
     return lm
+
+
+@torch.no_grad()
+def load_soup(paths: list[str], *, role: str) -> PreTrainedModel:
+    """The uniform weight average of the models in `paths` (a "model soup"), in float32.
+
+    Models are loaded one at a time and added into a running sum, so memory holds two models
+    whatever the number of ingredients. Every ingredient must have the first one's architecture
+    and parameter shapes; buffers that are not floating point (position ids) are taken from the
+    first model.
+    """
+    soup = AutoModelForCausalLM.from_pretrained(_model_directory(paths[0], f"{role} soup ingredient 1"),
+                                                dtype=torch.float32)
+    total = {name: tensor.double() for name, tensor in soup.state_dict().items() if tensor.is_floating_point()}
+    for number, path in enumerate(paths[1:], start=2):
+        ingredient = AutoModelForCausalLM.from_pretrained(
+            _model_directory(path, f"{role} soup ingredient {number}"), dtype=torch.float32
+        )
+        if type(ingredient) is not type(soup):
+            raise EngineError(
+                f"{role} soup ingredient {number} ({path}) is a {type(ingredient).__name__} but ingredient 1 "
+                f"({paths[0]}) is a {type(soup).__name__}: a soup averages models of one architecture"
+            )
+        state = ingredient.state_dict()
+        for name, tensor in total.items():
+            if name not in state or state[name].shape != tensor.shape:
+                raise EngineError(
+                    f"{role} soup ingredient {number} ({path}) has no parameter {name} of shape "
+                    f"{tuple(tensor.shape)} like ingredient 1 ({paths[0]}): a soup averages models "
+                    "of the same architecture and size"
+                )
+            tensor += state[name].double()
+        del ingredient, state
+    soup.load_state_dict({name: (tensor / len(paths)).float() for name, tensor in total.items()}, strict=False)
+    return soup
 
 
 def check_same_vocabulary(teacher: PreTrainedModel, student: PreTrainedModel) -> None:

@@ -1,57 +1,21 @@
 """The method registry: every training method by name, with what it needs and where its code is.
 
 Config classes and recipes are named by import path and imported on demand, so listing methods and
-their JSON Schemas never imports torch. A new method is one entry here, a config class in
-engine.config and a recipe module in engine.recipes.
+their JSON Schemas never imports torch. A new method is one entry here or in its family's
+catalog module (engine.catalog_alignment, engine.catalog_rl, engine.catalog_continual), a config
+class, and a recipe module in engine.recipes.
 """
 
 import importlib
-from dataclasses import asdict, dataclass
-from typing import Any, Callable, Literal
+from typing import Any, Callable
 
 from pydantic import BaseModel
 
+from engine.method_info import TOKEN_DATASET_KINDS, MethodInfo, Paper, Requirements
 
-@dataclass(frozen=True)
-class Paper:
-    title: str
-    url: str
+__all__ = ["METHODS", "MethodInfo", "Paper", "Requirements", "TOKEN_DATASET_KINDS", "UnknownMethodError",
+           "get_method", "list_methods", "config_class", "method_schema", "validate_config", "recipe"]
 
-
-@dataclass(frozen=True)
-class Requirements:
-    """What a run of the method must provide besides a student and training data."""
-
-    teacher: bool
-    reference: bool
-    dataset_kinds: tuple[str, ...]
-
-
-@dataclass(frozen=True)
-class MethodInfo:
-    name: str
-    family: Literal["distillation", "alignment", "continual"]
-    description: str
-    paper: Paper
-    config: str
-    """Import path `module:Class` of the pydantic config class (in engine.config)."""
-    recipe: str
-    """Import path `module:function` of the run function, `run(spec, events, cancel) -> RunResult`."""
-    requires: Requirements
-
-    def to_json(self) -> dict[str, Any]:
-        """The public description served by `python -m engine methods` and the API."""
-        return {
-            "name": self.name,
-            "family": self.family,
-            "description": self.description,
-            "paper": asdict(self.paper),
-            "requires": {**asdict(self.requires), "dataset_kinds": list(self.requires.dataset_kinds)},
-        }
-
-
-TOKEN_DATASET_KINDS = ("text", "prompt-completion", "chat")
-"""Every token-level method trains on any of these (engine.data reads all three)."""
 
 _DISTILLATION = Requirements(teacher=True, reference=False, dataset_kinds=TOKEN_DATASET_KINDS)
 _SHARED_VOCABULARY = (
@@ -206,6 +170,12 @@ METHODS: dict[str, MethodInfo] = {
         ),
     ]
 }
+
+for _catalog in ("engine.catalog_alignment", "engine.catalog_rl", "engine.catalog_continual"):
+    for _info in importlib.import_module(_catalog).METHODS:
+        if _info.name in METHODS:
+            raise RuntimeError(f"method {_info.name!r} is registered twice ({_catalog})")
+        METHODS[_info.name] = _info
 
 
 class UnknownMethodError(ValueError):

@@ -25,7 +25,7 @@ from transformers import PreTrainedTokenizerBase
 
 from engine.checkpoint import directory_size, load_trainer_state, restore_rng_state, rng_state, save_checkpoint
 from engine.config import RunSpec, TrainingConfig
-from engine.data import Batch, TokenBlocks, TrainOrder, read_jsonl, sample_prompts, tokenize_dataset
+from engine.data import TrainOrder, read_jsonl, sample_prompts, tokenize_dataset
 from engine.errors import EngineError
 from engine.evaluation import evaluate, generate_samples
 from engine.events import EventSink
@@ -43,13 +43,24 @@ class Objective:
     chunk_size: int = DEFAULT_CHUNK_SIZE
     """Tokens per chunk of logits in evaluation."""
 
-    def loss(self, batch: Batch, num_tokens: int) -> tuple[torch.Tensor, dict[str, float]]:
-        """(Loss summed over the batch's real tokens / num_tokens, extra metrics on the same scale).
+    def loss(self, batch: Any, num_tokens: int) -> tuple[torch.Tensor, dict[str, float]]:
+        """(Loss summed over the batch's loss units / num_tokens, extra metrics on the same scale).
 
-        num_tokens counts the real tokens of the whole optimizer step, all micro-batches together,
-        so the micro-batch losses, and their gradients, add up to the step's per-token mean.
+        The batch is one of data.train_blocks' batches. num_tokens counts the loss units
+        (`batch.loss_units`: real tokens for token-level methods, pairs or prompts for others) of
+        the whole optimizer step, all micro-batches together, so the micro-batch losses, and
+        their gradients, add up to the step's mean.
         """
         raise NotImplementedError
+
+    def evaluate(self, model: torch.nn.Module, data: "RunData", training: TrainingConfig) -> dict[str, float]:
+        """The eval/ metrics on data.validation_blocks (called under autocast, when the run uses it).
+
+        The default is the token-level evaluation of engine.evaluation, against the teacher when
+        there is one; methods with other data override it.
+        """
+        return evaluate(model, data.validation_blocks, batch_size=training.batch_size,
+                        max_batches=training.eval_batches, chunk_size=self.chunk_size, teacher=self.teacher)
 
     def end_step(self, step: int, max_steps: int, values: dict[str, float]) -> dict[str, float]:
         """Called after each step's gradients with its summed metrics; returns metrics to add."""
@@ -72,8 +83,11 @@ class RunResult:
 
 @dataclass
 class RunData:
-    train_blocks: TokenBlocks
-    validation_blocks: TokenBlocks | None
+    train_blocks: Any
+    """What the run trains on: TokenBlocks, or any sized collection whose `batch(indices)` returns a
+    batch with `.to(device)` and a `loss_units` count (see Objective.loss)."""
+    validation_blocks: Any | None
+    """Held-out examples for Objective.evaluate, or None for no evaluation."""
     sample_prompts: list[list[int]]
     """Token ids of the fixed prompts completed at every evaluation."""
 
@@ -248,9 +262,7 @@ def train(
     def evaluate_and_sample(step: int) -> dict[str, float]:
         assert data.validation_blocks is not None
         with autocast():
-            metrics = evaluate(model, data.validation_blocks, batch_size=training.batch_size,
-                               max_batches=training.eval_batches, chunk_size=objective.chunk_size,
-                               teacher=objective.teacher)
+            metrics = objective.evaluate(model, data, training)
             events.metric(step, metrics)
             if data.sample_prompts:
                 samples = generate_samples(model, tokenizer, data.sample_prompts, block_size=training.block_size,
@@ -277,7 +289,7 @@ def train(
         step += 1
         learning_rate = scheduler.get_last_lr()[0]
         micro_batches = [order.next_batch().to(device) for _ in range(training.gradient_accumulation_steps)]
-        step_tokens = sum(batch.num_target_tokens for batch in micro_batches)
+        step_tokens = sum(batch.loss_units for batch in micro_batches)
         step_values: dict[str, float] = {}
         for batch in micro_batches:
             with autocast():

@@ -108,8 +108,8 @@ def test_a_method_that_needs_a_teacher_refuses_a_spec_without_one_and_vice_versa
 
 
 @pytest.mark.parametrize("model,message", [
-    ({}, "exactly one of 'path', 'hub_id' or 'config'"),
-    ({"path": "/a", "config": {"model_type": "llama"}}, "exactly one of 'path', 'hub_id' or 'config'"),
+    ({}, "exactly one of 'path', 'hub_id', 'config' or 'soup'"),
+    ({"path": "/a", "config": {"model_type": "llama"}}, "exactly one of 'path', 'hub_id', 'config' or 'soup'"),
     ({"hub_id": "gpt2"}, "refused because allow_hub is false"),
     ({"config": {"hidden_size": 8}, "tokenizer": "/t"}, "needs a 'model_type'"),
 ])
