@@ -34,8 +34,14 @@ def evaluate(
     max_batches: int,
     chunk_size: int,
     teacher: torch.nn.Module | None = None,
+    calibration: list[dict[str, float]] | None = None,
 ) -> dict[str, float]:
-    """The eval/ metrics of the module docstring (the caller sets autocast, if any)."""
+    """The eval/ metrics of the module docstring (the caller sets autocast, if any).
+
+    When `calibration` is a list, it receives the reliability diagram behind eval/ece: one
+    {'lower', 'upper', 'count', 'confidence', 'accuracy'} dict per confidence bin (mean confidence
+    and share of correct top-1 predictions of the tokens in the bin; 0 for an empty bin).
+    """
     student.eval()
     device = next(student.parameters()).device
     student_head = student.get_output_embeddings()
@@ -79,6 +85,14 @@ def evaluate(
     }
     if teacher is not None:
         metrics |= {"eval/kl": kl, "eval/top1_agreement": agreements}
+    if calibration is not None:
+        for index in range(CALIBRATION_BINS):
+            count = float(bin_tokens[index])
+            calibration.append({
+                "lower": index / CALIBRATION_BINS, "upper": (index + 1) / CALIBRATION_BINS, "count": int(count),
+                "confidence": float(bin_confidence[index]) / count if count else 0.0,
+                "accuracy": float(bin_correct[index]) / count if count else 0.0,
+            })
     return metrics
 
 

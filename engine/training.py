@@ -57,10 +57,19 @@ class Objective:
         """The eval/ metrics on data.validation_blocks (called under autocast, when the run uses it).
 
         The default is the token-level evaluation of engine.evaluation, against the teacher when
-        there is one; methods with other data override it.
+        there is one, and keeps its reliability diagram for `evaluation_tables`; methods with
+        other data override it.
         """
-        return evaluate(model, data.validation_blocks, batch_size=training.batch_size,
-                        max_batches=training.eval_batches, chunk_size=self.chunk_size, teacher=self.teacher)
+        bins: list[dict[str, float]] = []
+        metrics = evaluate(model, data.validation_blocks, batch_size=training.batch_size,
+                           max_batches=training.eval_batches, chunk_size=self.chunk_size, teacher=self.teacher,
+                           calibration=bins)
+        self._tables = {"calibration": {"kind": "calibration", "ece": metrics["eval/ece"], "bins": bins}}
+        return metrics
+
+    def evaluation_tables(self) -> dict[str, dict[str, Any]]:
+        """JSON tables of the last evaluate() call, saved as 'table' artifacts named NAME-step-N."""
+        return getattr(self, "_tables", {})
 
     def end_step(self, step: int, max_steps: int, values: dict[str, float]) -> dict[str, float]:
         """Called after each step's gradients with its summed metrics; returns metrics to add."""
@@ -264,6 +273,12 @@ def train(
         with autocast():
             metrics = objective.evaluate(model, data, training)
             events.metric(step, metrics)
+        for name, table in objective.evaluation_tables().items():
+            path = output_dir / "tables" / f"{name}-step-{step}.json"
+            path.parent.mkdir(exist_ok=True)
+            path.write_text(json.dumps({**table, "step": step}, allow_nan=False) + "\n", encoding="utf-8")
+            events.artifact(f"{name}-step-{step}", "table", str(path), step, path.stat().st_size)
+        with autocast():
             if data.sample_prompts:
                 samples = generate_samples(model, tokenizer, data.sample_prompts, block_size=training.block_size,
                                            max_new_tokens=training.sample_max_new_tokens)

@@ -16,10 +16,11 @@ import torch
 
 from engine.chunked_loss import chunked_distillation_loss
 from engine.config import (
-    KDForwardKLConfig, KDJSDConfig, KDReverseKLConfig, KDSkewForwardKLConfig, KDSkewReverseKLConfig, KDTAIDConfig,
+    TrainingConfig, KDForwardKLConfig, KDJSDConfig, KDReverseKLConfig, KDSkewForwardKLConfig, KDSkewReverseKLConfig, KDTAIDConfig,
     KDTVDConfig, RunSpec, LogitDistillationConfig,
 )
 from engine.data import Batch
+from engine.evaluation import evaluate
 from engine.events import EventSink
 from engine.losses import (
     DistillationSettings, TokenDivergence, forward_kl, generalized_jsd, reverse_kl, skew_forward_kl, skew_reverse_kl,
@@ -30,7 +31,7 @@ from engine.models import (
     load_teacher, load_tokenizer,
 )
 from engine.training import (
-    Objective, RunResult, default_device, inference_dtype, prepare_data, seed_everything, train,
+    Objective, RunData, RunResult, default_device, inference_dtype, prepare_data, seed_everything, train,
 )
 
 
@@ -138,6 +139,18 @@ OBJECTIVES: dict[type, Callable[[torch.nn.Module, torch.nn.Module, Any], Objecti
 """The objective of each distillation method, by its config class."""
 
 
+def report_teacher_evaluation(teacher: torch.nn.Module, data: RunData, training: TrainingConfig, chunk_size: int,
+                              events: EventSink) -> None:
+    """The teacher's own eval/ metrics on the run's validation data, at step 0, as eval/teacher/*.
+
+    Same batches and metrics as the student's evaluation, so the UI can put the student between
+    the teacher and a student trained without one and show the share of the gap a run closed.
+    """
+    metrics = evaluate(teacher, data.validation_blocks, batch_size=training.batch_size,
+                       max_batches=training.eval_batches, chunk_size=chunk_size)
+    events.metric(0, {name.replace("eval/", "eval/teacher/", 1): value for name, value in metrics.items()})
+
+
 def run(spec: RunSpec, events: EventSink, cancel: threading.Event) -> RunResult:
     config = spec.method_config
     assert isinstance(config, LogitDistillationConfig)
@@ -153,6 +166,8 @@ def run(spec: RunSpec, events: EventSink, cancel: threading.Event) -> RunResult:
         check_block_size(model, training.block_size, role)
         check_output_layer_gives_logits(model, role)
     data = prepare_data(spec, tokenizer, training, events)
+    if data.validation_blocks is not None and spec.resume_from is None:
+        report_teacher_evaluation(teacher, data, training, config.chunk_size, events)
     return train(
         spec=spec, training=training, model=student, tokenizer=tokenizer, data=data,
         objective=OBJECTIVES[type(config)](student, teacher, config), events=events, cancel=cancel,

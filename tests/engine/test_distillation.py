@@ -35,8 +35,11 @@ def test_every_distillation_method_trains_and_reports_its_divergence_and_the_tea
     assert {"train/loss", "kd/ce", METHOD_METRICS[method], "eval/loss", "eval/kl", "eval/top1_agreement",
             "eval/ece"} <= names
     assert ("kd/taid_t" in names) == (method == "kd_taid")
-    values = events.of_kind("metric")[0]["values"]
+    values = next(e["values"] for e in events.of_kind("metric") if "train/loss" in e["values"])
     assert math.isfinite(values["train/loss"]) and values[METHOD_METRICS[method]] >= 0
+    teacher = events.of_kind("metric")[0]
+    assert teacher["step"] == 0 and set(teacher["values"]) == {
+        "eval/teacher/loss", "eval/teacher/perplexity", "eval/teacher/ece"}
 
 
 def test_the_taid_schedule_follows_the_official_update_rule():

@@ -5,6 +5,7 @@ import json
 import math
 import shutil
 import threading
+from pathlib import Path
 
 import pytest
 import torch
@@ -109,7 +110,8 @@ def test_a_run_reports_its_metrics_keeps_the_last_checkpoints_and_saves_a_loadab
     assert result.status == "finished"
     metric_names = set().union(*(e["values"] for e in events.of_kind("metric")))
     assert metric_names == {"train/loss", "train/lr", "train/grad_norm", "train/tokens_per_s", "kd/kl", "kd/ce",
-                            "eval/loss", "eval/perplexity", "eval/ece", "eval/kl", "eval/top1_agreement"}
+                            "eval/loss", "eval/perplexity", "eval/ece", "eval/kl", "eval/top1_agreement",
+                            "eval/teacher/loss", "eval/teacher/perplexity", "eval/teacher/ece"}
     evaluation = events.of_kind("metric")[-1]["values"]
     assert evaluation["eval/perplexity"] == pytest.approx(math.exp(evaluation["eval/loss"]))
     assert [e["step"] for e in events.of_kind("progress")] == [3, 6]
@@ -118,6 +120,17 @@ def test_a_run_reports_its_metrics_keeps_the_last_checkpoints_and_saves_a_loadab
 
     [artifact] = [event for event in events.of_kind("artifact") if event["type"] == "model"]
     assert (artifact["name"], artifact["type"], artifact["step"]) == ("final", "model", 6)
+    tables = [event for event in events.of_kind("artifact") if event["type"] == "table"]
+    evaluated_steps = [e["step"] for e in events.of_kind("metric") if "eval/ece" in e["values"]]
+    assert evaluated_steps and [table["name"] for table in tables] == [f"calibration-step-{s}" for s in evaluated_steps]
+    calibration = json.loads(Path(tables[-1]["path"]).read_text())
+    assert calibration["kind"] == "calibration" and calibration["step"] == 6
+    assert len(calibration["bins"]) == 15 and calibration["ece"] == pytest.approx(evaluation["eval/ece"])
+    # The reliability diagram adds up to the ECE it stands for.
+    counts = sum(b["count"] for b in calibration["bins"])
+    assert counts > 0 and calibration["ece"] == pytest.approx(
+        sum(b["count"] * abs(b["accuracy"] - b["confidence"]) for b in calibration["bins"]) / counts, rel=1e-9)
+
     final = AutoModelForCausalLM.from_pretrained(artifact["path"])
     assert AutoTokenizer.from_pretrained(artifact["path"]).get_vocab() == AutoTokenizer.from_pretrained(
         kit["tokenizer"]["path"]).get_vocab()
