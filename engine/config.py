@@ -135,12 +135,15 @@ class TrainingConfig(_Config):
         ),
     )
     early_stopping_metric: Literal[
-        "eval/loss", "eval/perplexity", "eval/ece", "eval/kl", "eval/top1_agreement"
+        "eval/loss", "eval/perplexity", "eval/ece", "eval/kl", "eval/top1_agreement", "eval/accuracy",
+        "eval/margin",
     ] = Field(
         "eval/loss",
         description=(
-            "Validation metric watched by early stopping; eval/top1_agreement must rise, the others "
-            "fall. eval/kl and eval/top1_agreement need a teacher."
+            "Validation metric watched by early stopping; eval/top1_agreement, eval/accuracy and "
+            "eval/margin must rise, the others fall. eval/kl and eval/top1_agreement need a teacher "
+            "(eval/kl is the KL to the reference for preference methods); eval/accuracy and "
+            "eval/margin are reported by preference methods only."
         ),
     )
     early_stopping_min_delta: float = Field(
@@ -171,7 +174,7 @@ class TrainingConfig(_Config):
 
     @property
     def early_stopping_maximises(self) -> bool:
-        return self.early_stopping_metric == "eval/top1_agreement"
+        return self.early_stopping_metric in ("eval/top1_agreement", "eval/accuracy", "eval/margin")
 
 
 def _training_field() -> Any:
@@ -499,11 +502,23 @@ class RunSpec(_Config):
                 problems.append((("validation_data",), "early stopping (config.training."
                                  "early_stopping_patience) watches a validation metric: add "
                                  "'validation_data' or set early_stopping_patience to 0", None))
-            if training.early_stopping_metric in ("eval/kl", "eval/top1_agreement") and not method.requires.teacher:
+            preference = "preference" in method.requires.dataset_kinds
+            kl_to_reference = preference and method.requires.reference and training.early_stopping_metric == "eval/kl"
+            if (training.early_stopping_metric in ("eval/kl", "eval/top1_agreement") and not method.requires.teacher
+                    and not kl_to_reference):
                 problems.append((("config", "training", "early_stopping_metric"),
                                  f"{training.early_stopping_metric} compares the student with a teacher, "
                                  f"and method {spec.method!r} has none: watch eval/loss instead",
                                  training.early_stopping_metric))
+            if preference and training.early_stopping_metric in ("eval/perplexity", "eval/ece"):
+                problems.append((("config", "training", "early_stopping_metric"),
+                                 f"method {spec.method!r} evaluates preference pairs and does not report "
+                                 f"{training.early_stopping_metric}: watch eval/loss, eval/accuracy or eval/margin",
+                                 training.early_stopping_metric))
+            if not preference and training.early_stopping_metric in ("eval/accuracy", "eval/margin"):
+                problems.append((("config", "training", "early_stopping_metric"),
+                                 f"{training.early_stopping_metric} is reported by preference methods only, "
+                                 f"not by {spec.method!r}: watch eval/loss instead", training.early_stopping_metric))
         for role in ("student", "teacher", "reference"):
             model = getattr(spec, role)
             if model is not None and model.config is not None and model.tokenizer is None and spec.tokenizer is None:
