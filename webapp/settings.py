@@ -178,6 +178,10 @@ RUN_MAX_ATTEMPTS = int(os.environ.get("RUN_MAX_ATTEMPTS", 3))
 RUN_CANCEL_GRACE_S = float(os.environ.get("RUN_CANCEL_GRACE_S", 20))
 # Python used to start the engine; the worker's own interpreter by default.
 ENGINE_PYTHON = os.environ.get("ENGINE_PYTHON", "")
+# Passed to the engine as DISTILLERY_CACHE_DIR: cached reference log-probabilities of alignment runs.
+ENGINE_CACHE_DIR = Path(os.environ.get("DISTILLERY_CACHE_DIR", DATA_DIR / "cache")).resolve()
+# Largest table artifact (JSON written by the engine) that the API reads and returns.
+ARTIFACT_TABLE_MAX_BYTES = int(os.environ.get("ARTIFACT_TABLE_MAX_BYTES", 5 * 1024 * 1024))
 
 # --- e-mail notifications -------------------------------------------------------------------
 # Embedded default: messages are written as files under the data dir; set EMAIL_URL-style

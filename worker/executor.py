@@ -23,6 +23,8 @@ from django.conf import settings
 from django.db import close_old_connections
 
 from webapp.notifications.services import notify_run_event
+from webapp.registry.models import DatasetKind
+from webapp.registry.services import model_engine_spec
 from webapp.runs import services
 from webapp.runs.models import Run, RunStatus
 from worker import lifecycle
@@ -35,25 +37,36 @@ HEARTBEAT_INTERVAL_S = 2.0
 ENGINE_EXIT = {0: RunStatus.SUCCEEDED, 3: RunStatus.CANCELLED}
 
 
-def _model_spec(asset) -> dict:
-    if asset.source == "config":
-        return {"config": asset.config, "tokenizer": asset.tokenizer_path}
-    return {"path": asset.path}
+def _data_spec(dataset) -> dict:
+    return {"path": dataset.file, "format": dataset.format}
 
 
 def build_spec(run: Run, output_dir: Path) -> dict:
+    """The engine's run spec for this run. A task-sequence training dataset becomes `tasks` (each
+    task's training and validation data), with the replay data beside it."""
     spec = {
         "method": run.method,
         "seed": run.seed,
         "output_dir": str(output_dir),
         "config": run.config,
-        "student": _model_spec(run.student),
-        "train_data": {"path": run.train_dataset.file, "format": run.train_dataset.format},
+        "student": model_engine_spec(model=run.student),
     }
+    if run.train_dataset.kind == DatasetKind.TASK_SEQUENCE:
+        spec["tasks"] = [
+            {"name": task.name, "train_data": _data_spec(task.train_dataset),
+             "validation_data": _data_spec(task.validation_dataset)}
+            for task in run.train_dataset.tasks.select_related("train_dataset", "validation_dataset")
+        ]
+    else:
+        spec["train_data"] = _data_spec(run.train_dataset)
     if run.teacher_id:
-        spec["teacher"] = _model_spec(run.teacher)
+        spec["teacher"] = model_engine_spec(model=run.teacher)
+    if run.reference_id:
+        spec["reference"] = model_engine_spec(model=run.reference)
     if run.validation_dataset_id:
-        spec["validation_data"] = {"path": run.validation_dataset.file, "format": run.validation_dataset.format}
+        spec["validation_data"] = _data_spec(run.validation_dataset)
+    if run.replay_dataset_id:
+        spec["replay_data"] = _data_spec(run.replay_dataset)
     checkpoint = latest_checkpoint(output_dir)
     if checkpoint is not None:
         spec["resume_from"] = str(checkpoint)
@@ -162,15 +175,23 @@ def execute(run: Run) -> str:
         close_old_connections()
 
 
+def engine_env(gpu_indices: list[int]) -> dict[str, str]:
+    """The engine child's environment: offline, unbuffered, only its own GPUs, and the shared cache
+    (reference log-probabilities are computed once per reference model and dataset, and reused by
+    every run of the installation)."""
+    return {**os.environ, "PYTHONUNBUFFERED": "1", "HF_HUB_OFFLINE": "1", "TOKENIZERS_PARALLELISM": "false",
+            "DISTILLERY_CACHE_DIR": str(settings.ENGINE_CACHE_DIR),
+            "CUDA_VISIBLE_DEVICES": ",".join(str(i) for i in gpu_indices)}
+
+
 def _supervise(run: Run, output_dir: Path) -> str:
     spec_file = output_dir / f"spec-attempt-{run.attempt}.json"
     spec_file.write_text(json.dumps(build_spec(run, output_dir), indent=2))
     read_fd, write_fd = os.pipe()
-    env = {**os.environ, "PYTHONUNBUFFERED": "1", "HF_HUB_OFFLINE": "1", "TOKENIZERS_PARALLELISM": "false"}
     gpus = int(run.resources.get("gpus", 0) or 0)
     # The run sees exactly the GPUs it asked for (none for a CPU run), numbered from 0 inside it.
     gpu_indices = [g["index"] for g in lifecycle.identity()["gpus"]][:gpus]
-    env["CUDA_VISIBLE_DEVICES"] = ",".join(str(i) for i in gpu_indices)
+    env = engine_env(gpu_indices)
     python = settings.ENGINE_PYTHON or sys.executable
     process = subprocess.Popen(
         [python, "-m", "engine", "run", str(spec_file), "--events-fd", str(write_fd)],

@@ -32,12 +32,15 @@ def model_inspect(model_id: int) -> str:
     from django.conf import settings
 
     from webapp.registry.models import ModelAsset
-    from webapp.registry.services import model_inspection_record
+    from webapp.registry.services import model_engine_spec, model_inspection_record
 
     model = ModelAsset.objects.filter(pk=model_id).first()
     if model is None or model.source == "imported":
         return "skipped"
-    spec = {"config": model.config, "tokenizer": model.tokenizer_path} if model.source == "config" else {"path": model.path}
+    spec = model_engine_spec(model=model)
+    if "soup" in spec:
+        # The ingredients share one architecture (checked at registration): the first one describes the soup.
+        spec = {"path": spec["soup"][0]}
     with tempfile.NamedTemporaryFile("w", suffix=".json") as handle:
         json.dump(spec, handle)
         handle.flush()
@@ -59,13 +62,16 @@ def playground_generate(session_id: int) -> str:
 
     from webapp.runs.models import PlaygroundSession
     from webapp.runs.playground import playground_finish, playground_record
-    from worker.executor import _model_spec
+    from webapp.registry.services import model_engine_spec
 
     session = PlaygroundSession.objects.filter(pk=session_id, status="queued").first()
     if session is None:
         return "skipped"
     PlaygroundSession.objects.filter(pk=session.pk).update(status="running")
-    spec = {"models": [{"ref": str(m.id), "model": _model_spec(m)} for m in session.chosen_models.all()],
+    # A soup has no directory of its own: its tokenizer is its first ingredient's.
+    spec = {"models": [{"ref": str(m.id), "model": model_engine_spec(model=m),
+                        **({"tokenizer": m.tokenizer_path} if m.source == "soup" else {})}
+                       for m in session.chosen_models.all()],
             "prompts": session.prompts, **session.sampling}
     with tempfile.NamedTemporaryFile("w", suffix=".json") as handle, tempfile.TemporaryFile("w+") as stderr:
         json.dump(spec, handle)

@@ -38,7 +38,11 @@ class ModelOutput(serializers.Serializer):
     inspected_at = serializers.DateTimeField(allow_null=True, help_text="Null until a worker has inspected it.")
     inspection_error = serializers.CharField()
     produced_by_run = serializers.IntegerField(source="produced_by_run_id", allow_null=True)
+    ingredients = serializers.SerializerMethodField(help_text="A soup's ingredient model ids, in order; [] otherwise.")
     created_at = serializers.DateTimeField()
+
+    def get_ingredients(self, model) -> list[int]:
+        return [link.ingredient_id for link in model.ingredient_links.all()]
 
 
 class ModelListApi(APIView):
@@ -48,12 +52,16 @@ class ModelListApi(APIView):
         workspace = serializers.SlugField()
         name = serializers.CharField(max_length=100)
         source = serializers.ChoiceField(choices=[ModelSource.CONFIG, ModelSource.PATH, ModelSource.RUN,
-                                                  ModelSource.UPLOAD])
+                                                  ModelSource.UPLOAD, ModelSource.SOUP])
         file = serializers.FileField(required=False, help_text="(source=upload) .zip/.tar/.tar.gz of a model directory")
         config = serializers.JSONField(required=False, help_text="transformers config dict (source=config)")
         tokenizer_path = serializers.CharField(required=False, default="", help_text="Required with source=config.")
         path = serializers.CharField(required=False, help_text="Server-local model directory (source=path)")
         run = serializers.IntegerField(required=False, help_text="A succeeded run whose final model to register (source=run)")
+        ingredients = serializers.ListField(
+            child=serializers.IntegerField(), required=False,
+            help_text="(source=soup) ids of 2 or more models of the workspace with weights, one architecture and "
+                      "vocabulary; the soup is their uniform weight average, computed when a run loads it.")
 
     @extend_schema(parameters=[WORKSPACE_PARAM, *PAGE_PARAMS], responses=paginated(ModelOutput, "ModelPage"),
                    operation_id="models_list")
@@ -82,6 +90,12 @@ class ModelListApi(APIView):
                 raise Invalid("source=upload needs 'file', an archive of a model directory (multipart).", field="file")
             model = services.model_register_from_upload(workspace=workspace, user=request.user, name=d["name"],
                                                         upload=d["file"])
+        elif source == ModelSource.SOUP:
+            if "ingredients" not in d:
+                raise Invalid("source=soup needs 'ingredients', the ids of two or more models to average.",
+                              field="ingredients")
+            model = services.model_register_soup(workspace=workspace, user=request.user, name=d["name"],
+                                                 ingredients=d["ingredients"])
         elif source == ModelSource.PATH:
             if not d.get("path"):
                 raise Invalid("source=path needs 'path', a model directory on the server.", field="path")
@@ -103,7 +117,9 @@ class ModelDetailApi(APIView):
 class ModelLineageApi(APIView):
     """Where a model came from (the runs and teachers behind it) and what was made from it."""
 
-    @extend_schema(responses={200: OpenApiTypes.OBJECT}, description="{model, ancestors, descendants}")
+    @extend_schema(responses={200: OpenApiTypes.OBJECT},
+                   description="{model, ancestors, descendants, ingredients, soups}: ingredients are a soup's "
+                               "models in order, soups the soups made from this model.")
     def get(self, request, pk: int):
         return Response(selectors.model_lineage(model=selectors.model_get(user=request.user, pk=pk)))
 
@@ -121,6 +137,12 @@ class DatasetOutput(serializers.Serializer):
     created_at = serializers.DateTimeField()
 
 
+class TaskInput(StrictSerializer):
+    name = serializers.CharField(max_length=100, help_text="Unique within the sequence.")
+    train_dataset = serializers.IntegerField(help_text="A text, prompt-completion or chat dataset of the workspace.")
+    validation_dataset = serializers.IntegerField(help_text="The task's held-out data, of the same kind.")
+
+
 class DatasetListApi(APIView):
     parser_classes = [MultiPartParser, FormParser, JSONParser]
 
@@ -128,9 +150,12 @@ class DatasetListApi(APIView):
         workspace = serializers.SlugField()
         name = serializers.CharField(max_length=100)
         kind = serializers.ChoiceField(choices=DatasetKind.choices)
-        file = serializers.FileField(help_text="JSON Lines, CSV with a header row, or Parquet.")
+        file = serializers.FileField(required=False, help_text="JSON Lines, CSV with a header row, or Parquet "
+                                                              "(every kind but task-sequence).")
         format = serializers.ChoiceField(choices=["jsonl", "csv", "parquet"], required=False,
                                          help_text="Default: from the file name's extension, else jsonl.")
+        tasks = TaskInput(many=True, required=False,
+                          help_text="(kind=task-sequence, JSON) two or more tasks in training order.")
 
     @extend_schema(parameters=[WORKSPACE_PARAM, *PAGE_PARAMS], responses=paginated(DatasetOutput, "DatasetPage"),
                    operation_id="datasets_list")
@@ -138,29 +163,69 @@ class DatasetListApi(APIView):
         qs = selectors.datasets_for(user=request.user, workspace_slug=request.query_params.get("workspace"))
         return page_response(request, self, qs, lambda page: DatasetOutput(page, many=True).data)
 
-    @extend_schema(request={"multipart/form-data": Input}, responses={201: DatasetOutput, 200: DatasetOutput})
+    @extend_schema(request={"multipart/form-data": Input, "application/json": Input},
+                   responses={201: DatasetOutput, 200: DatasetOutput},
+                   description="A file upload (multipart), or a task sequence of existing datasets (JSON, "
+                               "kind=task-sequence with 'tasks'). 200: the same content under the same name "
+                               "is already stored as that version.")
     def post(self, request):
         data = self.Input(data=request.data)
         data.is_valid(raise_exception=True)
         d = data.validated_data
         workspace = workspace_get(user=request.user, slug=d["workspace"])
-        dataset, created = services.dataset_upload(
-            workspace=workspace, user=request.user, name=d["name"], kind=d["kind"], upload=d["file"],
-            format=d.get("format"),
-        )
+        if d["kind"] == DatasetKind.TASK_SEQUENCE:
+            if "file" in d or "format" in d:
+                raise Invalid("A task-sequence dataset is made of datasets already stored, not a file: send "
+                              "'tasks' (JSON) and no 'file'.", field="file")
+            if "tasks" not in d:
+                raise Invalid("kind=task-sequence needs 'tasks': [{\"name\", \"train_dataset\", "
+                              "\"validation_dataset\"}, ...].", field="tasks")
+            dataset, created = services.dataset_task_sequence_create(
+                workspace=workspace, user=request.user, name=d["name"], tasks=[dict(t) for t in d["tasks"]])
+        else:
+            if "tasks" in d:
+                raise Invalid("Only a task-sequence dataset has 'tasks': set kind=task-sequence, or upload a file.",
+                              field="tasks")
+            if "file" not in d:
+                raise Invalid("Upload the dataset's file in 'file' (multipart).", field="file")
+            dataset, created = services.dataset_upload(
+                workspace=workspace, user=request.user, name=d["name"], kind=d["kind"], upload=d["file"],
+                format=d.get("format"),
+            )
         return Response(DatasetOutput(dataset).data, status=status.HTTP_201_CREATED if created else status.HTTP_200_OK)
+
+
+class TaskMemberOutput(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+    version = serializers.IntegerField()
+    kind = serializers.CharField()
+    row_count = serializers.IntegerField()
+
+
+class TaskOutput(serializers.Serializer):
+    name = serializers.CharField()
+    train_dataset = TaskMemberOutput()
+    validation_dataset = TaskMemberOutput()
 
 
 class DatasetDetailApi(APIView):
     class Output(DatasetOutput):
-        preview = serializers.ListField(child=serializers.JSONField())
+        preview = serializers.ListField(child=serializers.JSONField(),
+                                        help_text="The first rows; a task sequence's tasks.")
+        tasks = TaskOutput(many=True, help_text="A task sequence's tasks in training order; [] for other kinds.")
 
     @extend_schema(responses=Output)
     def get(self, request, pk: int):
         dataset = selectors.dataset_get(user=request.user, pk=pk)
-        with open(dataset.file, "rb") as handle:
-            preview = [json.loads(line) for line in islice((l for l in handle if l.strip()), PREVIEW_ROWS)]
-        return Response({**DatasetOutput(dataset).data, "preview": preview})
+        if dataset.kind == DatasetKind.TASK_SEQUENCE:
+            tasks = TaskOutput(selectors.dataset_tasks(dataset=dataset), many=True).data
+            return Response({**DatasetOutput(dataset).data, "preview": tasks, "tasks": tasks})
+        preview = []
+        if dataset.file:  # imported history carries no data
+            with open(dataset.file, "rb") as handle:
+                preview = [json.loads(line) for line in islice((l for l in handle if l.strip()), PREVIEW_ROWS)]
+        return Response({**DatasetOutput(dataset).data, "preview": preview, "tasks": []})
 
 
 class DatasetTokenStatsApi(APIView):
@@ -202,7 +267,7 @@ class DatasetImportApi(APIView):
     class Input(StrictSerializer):
         workspace = serializers.SlugField()
         name = serializers.CharField(max_length=100)
-        kind = serializers.ChoiceField(choices=DatasetKind.choices)
+        kind = serializers.ChoiceField(choices=[c for c in DatasetKind.choices if c[0] != DatasetKind.TASK_SEQUENCE])
         hub_id = serializers.CharField(required=False, default="", allow_blank=True)
         path = serializers.CharField(required=False, default="", allow_blank=True)
         split = serializers.CharField(required=False, default="train")

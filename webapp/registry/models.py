@@ -13,6 +13,7 @@ class ModelSource(models.TextChoices):
     UPLOAD = "upload", "Uploaded"
     RUN = "run", "Produced by a run"
     IMPORTED = "imported", "Imported history (no weights)"
+    SOUP = "soup", "Model soup (uniform weight average of registered models)"
 
 
 class ModelAsset(models.Model):
@@ -36,6 +37,12 @@ class ModelAsset(models.Model):
     )
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
+    # A soup's ingredients, in the order they were given (the first one's config describes the soup);
+    # `soups` on an ingredient lists the soups made from it.
+    ingredients = models.ManyToManyField(
+        "self", symmetrical=False, through="SoupIngredient", through_fields=("soup", "ingredient"),
+        related_name="soups", blank=True,
+    )
 
     class Meta:
         ordering = ["-created_at"]
@@ -45,12 +52,32 @@ class ModelAsset(models.Model):
         return self.name
 
 
+class SoupIngredient(models.Model):
+    """One ingredient of a model soup, at its position in the soup's ordered list."""
+
+    soup = models.ForeignKey(ModelAsset, on_delete=models.CASCADE, related_name="ingredient_links")
+    ingredient = models.ForeignKey(ModelAsset, on_delete=models.PROTECT, related_name="soup_links")
+    position = models.PositiveIntegerField()
+
+    class Meta:
+        ordering = ["position"]
+        constraints = [
+            models.UniqueConstraint(fields=["soup", "position"], name="one_ingredient_per_position"),
+            models.UniqueConstraint(fields=["soup", "ingredient"], name="ingredient_once_per_soup"),
+        ]
+
+
 class DatasetKind(models.TextChoices):
     TEXT = "text", "Text"
     PROMPT_COMPLETION = "prompt-completion", "Prompt / completion"
     CHAT = "chat", "Chat"
     PREFERENCE = "preference", "Preference"
     CLASSIFICATION = "classification", "Classification"
+    TASK_SEQUENCE = "task-sequence", "Task sequence (continual learning)"
+
+
+# Kinds whose rows are token sequences; the members of a task sequence must be one of these.
+TOKEN_KINDS = (DatasetKind.TEXT, DatasetKind.PROMPT_COMPLETION, DatasetKind.CHAT)
 
 
 class Dataset(models.Model):
@@ -74,6 +101,25 @@ class Dataset(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} v{self.version}"
+
+
+class DatasetTask(models.Model):
+    """One task of a task-sequence dataset: its name and its training and validation datasets.
+    The sequence's own file is a JSON Lines manifest of these rows (for preview and hashing);
+    the rows are what a run reads."""
+
+    sequence = models.ForeignKey(Dataset, on_delete=models.CASCADE, related_name="tasks")
+    position = models.PositiveIntegerField()
+    name = models.CharField(max_length=100)
+    train_dataset = models.ForeignKey(Dataset, on_delete=models.PROTECT, related_name="+")
+    validation_dataset = models.ForeignKey(Dataset, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["position"]
+        constraints = [
+            models.UniqueConstraint(fields=["sequence", "position"], name="one_task_per_position"),
+            models.UniqueConstraint(fields=["sequence", "name"], name="unique_task_name_per_sequence"),
+        ]
 
 
 class DatasetTokenStats(models.Model):

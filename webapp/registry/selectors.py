@@ -6,11 +6,11 @@ from django.shortcuts import get_object_or_404
 
 from webapp.accounts.models import User
 from webapp.accounts.selectors import member_of
-from webapp.registry.models import Dataset, ModelAsset
+from webapp.registry.models import Dataset, DatasetTask, ModelAsset
 
 
 def models_for(*, user: User, workspace_slug: str | None = None) -> QuerySet[ModelAsset]:
-    qs = ModelAsset.objects.filter(member_of(user)).select_related("workspace")
+    qs = ModelAsset.objects.filter(member_of(user)).select_related("workspace").prefetch_related("ingredient_links")
     if workspace_slug:
         qs = qs.filter(workspace__slug=workspace_slug)
     return qs
@@ -29,6 +29,11 @@ def datasets_for(*, user: User, workspace_slug: str | None = None) -> QuerySet[D
 
 def dataset_get(*, user: User, pk: int) -> Dataset:
     return get_object_or_404(datasets_for(user=user), pk=pk)
+
+
+def dataset_tasks(*, dataset: Dataset) -> QuerySet[DatasetTask]:
+    """A task sequence's tasks in training order, with their datasets (one query)."""
+    return dataset.tasks.select_related("train_dataset", "validation_dataset").order_by("position")
 
 
 MAX_LINEAGE_DEPTH = 20
@@ -79,4 +84,7 @@ def model_lineage(*, model: ModelAsset) -> dict:
         if not next_frontier:
             break
         frontier = next_frontier
-    return {"model": node(model), "ancestors": ancestors, "descendants": descendants}
+    ingredients = [node(link.ingredient) for link in model.ingredient_links.select_related("ingredient")]
+    soups = [node(link.soup) for link in model.soup_links.select_related("soup").order_by("soup__created_at")]
+    return {"model": node(model), "ancestors": ancestors, "descendants": descendants, "ingredients": ingredients,
+            "soups": soups}

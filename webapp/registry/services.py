@@ -18,7 +18,7 @@ from webapp.accounts.selectors import require_write
 from webapp.common.errors import Conflict, Invalid, TooLarge
 from webapp.registry.archives import extract_model_archive
 from webapp.registry.inspect import inspect_model_config, inspect_model_dir
-from webapp.registry.models import Dataset, DatasetKind, ModelAsset, ModelSource
+from webapp.registry.models import TOKEN_KINDS, Dataset, DatasetKind, DatasetTask, ModelAsset, ModelSource, SoupIngredient
 from webapp.registry.validation import MAX_REPORTED_ERRORS, iter_jsonl_problems
 
 CHUNK = 1024 * 1024
@@ -80,8 +80,7 @@ def dataset_upload(*, workspace: Workspace, user: User, name: str, kind: str, up
     lists the first 20 bad rows with their row numbers (data rows, counted from 1).
     """
     require_write(user=user, workspace=workspace)
-    if kind not in DatasetKind.values:
-        raise Invalid(f"Unknown dataset kind '{kind}': use one of {', '.join(DatasetKind.values)}.", field="kind")
+    _check_file_kind(kind)
     if not name.strip():
         raise Invalid("A dataset needs a name.", field="name")
     fmt = _upload_format(getattr(upload, "name", ""), format)
@@ -147,6 +146,94 @@ def dataset_upload(*, workspace: Workspace, user: User, name: str, kind: str, up
     finally:
         tmp_path.unlink(missing_ok=True)
         jsonl_path.unlink(missing_ok=True)
+
+
+def _check_file_kind(kind: str) -> None:
+    if kind == DatasetKind.TASK_SEQUENCE:
+        raise Invalid("A task-sequence dataset is not a file: create it from existing datasets with "
+                      "'tasks': [{\"name\", \"train_dataset\", \"validation_dataset\"}, ...] (JSON).", field="kind")
+    if kind not in DatasetKind.values:
+        raise Invalid(f"Unknown dataset kind '{kind}': use one of {', '.join(DatasetKind.values)}.", field="kind")
+
+
+def _task_member(workspace: Workspace, pk, where: str) -> Dataset:
+    dataset = Dataset.objects.filter(pk=pk, workspace=workspace).first() if isinstance(pk, int) else None
+    if dataset is None:
+        raise Invalid(f"{where}: there is no dataset with id {pk} in '{workspace.slug}'.", field=where)
+    if dataset.kind not in TOKEN_KINDS:
+        raise Invalid(f"{where}: '{dataset}' is a {dataset.kind} dataset; the tasks of a sequence train on "
+                      f"token data ({', '.join(TOKEN_KINDS)}).", field=where)
+    if not dataset.file:
+        raise Invalid(f"{where}: '{dataset}' came with imported run history and has no data here: upload it first.",
+                      field=where)
+    return dataset
+
+
+MIN_TASKS, MAX_TASKS = 2, 64  # the engine's RunSpec.tasks bounds
+
+
+def dataset_task_sequence_create(*, workspace: Workspace, user: User, name: str, tasks: list[dict]) -> tuple[Dataset, bool]:
+    """A continual-learning task sequence made of datasets already in the workspace: an ordered list
+    of {name, train_dataset, validation_dataset}. Returns (dataset, created).
+
+    Stored as a version of its own whose sha256 hashes the task names and the members' hashes,
+    so the same sequence of the same data under the same name is the same version; its file is a
+    JSON Lines manifest, one task a line."""
+    import json
+
+    require_write(user=user, workspace=workspace)
+    if not name.strip():
+        raise Invalid("A dataset needs a name.", field="name")
+    if not isinstance(tasks, list) or not MIN_TASKS <= len(tasks) <= MAX_TASKS:
+        raise Invalid(f"A task sequence needs between {MIN_TASKS} and {MAX_TASKS} tasks, in training order.",
+                      field="tasks")
+    resolved, seen = [], set()
+    for index, task in enumerate(tasks):
+        where = f"tasks.{index}"
+        if not isinstance(task, dict) or set(task) != {"name", "train_dataset", "validation_dataset"}:
+            raise Invalid(f"{where} must be {{\"name\", \"train_dataset\", \"validation_dataset\"}} "
+                          "(dataset ids), nothing else.", field=where)
+        task_name = task["name"].strip() if isinstance(task["name"], str) else ""
+        if not task_name or len(task_name) > 100:
+            raise Invalid(f"{where}.name must be a non-empty name of at most 100 characters.", field=f"{where}.name")
+        if task_name in seen:
+            raise Invalid(f"{where}.name: two tasks are named '{task_name}': give every task its own name.",
+                          field=f"{where}.name")
+        seen.add(task_name)
+        train = _task_member(workspace, task["train_dataset"], f"{where}.train_dataset")
+        validation = _task_member(workspace, task["validation_dataset"], f"{where}.validation_dataset")
+        if train.kind != validation.kind:
+            raise Invalid(f"{where}.validation_dataset: '{validation}' is {validation.kind} data but the task "
+                          f"trains on {train.kind} data: validate on data of the same kind.",
+                          field=f"{where}.validation_dataset")
+        resolved.append((task_name, train, validation))
+
+    def member(dataset: Dataset) -> dict:
+        return {"id": dataset.id, "name": dataset.name, "version": dataset.version, "kind": dataset.kind,
+                "sha256": dataset.sha256}
+
+    sha = hashlib.sha256(json.dumps([[n, t.sha256, v.sha256] for n, t, v in resolved]).encode()).hexdigest()
+    existing = Dataset.objects.filter(workspace=workspace, name=name, sha256=sha).first()
+    if existing:
+        return existing, False
+    manifest = "".join(json.dumps({"name": n, "train_dataset": member(t), "validation_dataset": member(v)}) + "\n"
+                       for n, t, v in resolved).encode()
+    final_path = _datasets_dir(workspace) / f"{uuid.uuid4().hex}.jsonl"
+    with transaction.atomic():
+        version = (Dataset.objects.filter(workspace=workspace, name=name).aggregate(v=Max("version"))["v"] or 0) + 1
+        try:
+            dataset = Dataset.objects.create(
+                workspace=workspace, name=name, version=version, kind=DatasetKind.TASK_SEQUENCE, format="jsonl",
+                file=str(final_path), sha256=sha, row_count=len(resolved), size_bytes=len(manifest), created_by=user,
+            )
+        except IntegrityError:
+            raise Conflict(f"Another version of '{name}' was stored at the same moment: try again.") from None
+        DatasetTask.objects.bulk_create([
+            DatasetTask(sequence=dataset, position=position, name=n, train_dataset=t, validation_dataset=v)
+            for position, (n, t, v) in enumerate(resolved)
+        ])
+        final_path.write_bytes(manifest)
+    return dataset, True
 
 
 def _hashing(stream: IO[bytes], digest):
@@ -255,6 +342,68 @@ def model_register_from_upload(*, workspace: Workspace, user: User, name: str, u
         raise
 
 
+MIN_INGREDIENTS, MAX_INGREDIENTS = 2, 64  # the engine's ModelSpec.soup bounds
+
+
+def model_register_soup(*, workspace: Workspace, user: User, name: str, ingredients: list[int]) -> ModelAsset:
+    """A model soup: the uniform weight average of two or more registered models with weights, of one
+    architecture and vocabulary (Wortsman et al. 2022). The engine averages the ingredients when a
+    run loads the soup; nothing is written here. The soup's facts are its first ingredient's."""
+    require_write(user=user, workspace=workspace)
+    _check_unique_model_name(workspace, name)
+    if not isinstance(ingredients, list) or not MIN_INGREDIENTS <= len(ingredients) <= MAX_INGREDIENTS:
+        raise Invalid(f"A soup needs between {MIN_INGREDIENTS} and {MAX_INGREDIENTS} ingredients (model ids).",
+                      field="ingredients")
+    if len(set(ingredients)) != len(ingredients):
+        raise Invalid("An ingredient is listed twice: list each model once (a soup averages uniformly).",
+                      field="ingredients")
+    found = {m.id: m for m in ModelAsset.objects.filter(workspace=workspace, pk__in=ingredients)}
+    missing = [str(pk) for pk in ingredients if pk not in found]
+    if missing:
+        raise Invalid(f"There is no model with id {', '.join(missing)} in '{workspace.slug}'.", field="ingredients")
+    chosen = [found[pk] for pk in ingredients]
+    for model in chosen:
+        if model.source == ModelSource.SOUP:
+            raise Invalid(f"'{model.name}' is itself a soup: list its ingredients instead.", field="ingredients")
+        if not model.path:
+            why = ("came with imported run history" if model.source == ModelSource.IMPORTED
+                   else "is built from a config with random weights")
+            raise Invalid(f"'{model.name}' {why} and has no weights to average: choose models registered from a "
+                          "directory, an upload or a run.", field="ingredients")
+    first = chosen[0]
+    for model in chosen[1:]:
+        for fact, label in (("architecture", "architecture"), ("vocab_size", "vocabulary size"),
+                            ("parameter_count", "parameter count")):
+            mine, theirs = getattr(first, fact), getattr(model, fact)
+            if mine and theirs and mine != theirs:
+                raise Invalid(f"'{model.name}' has {label} {theirs} but '{first.name}' has {mine}: a soup averages "
+                              "the weights of models of one architecture and shape (checkpoints of one run, or "
+                              "fine-tunes of one base model).", field="ingredients")
+    with transaction.atomic():
+        soup = ModelAsset.objects.create(
+            workspace=workspace, name=name, source=ModelSource.SOUP, tokenizer_path=first.tokenizer_path,
+            architecture=first.architecture, parameter_count=first.parameter_count, vocab_size=first.vocab_size,
+            dtype=first.dtype, has_tokenizer=first.has_tokenizer, created_by=user,
+        )
+        SoupIngredient.objects.bulk_create([SoupIngredient(soup=soup, ingredient=model, position=position)
+                                            for position, model in enumerate(chosen)])
+        model_inspection_enqueue(model=soup)
+    return soup
+
+
+def model_engine_spec(*, model: ModelAsset) -> dict:
+    """The engine's ModelSpec of a registered model: a directory, a config with its tokenizer, or a soup
+    of its ingredients' directories (in order)."""
+    if model.source == ModelSource.IMPORTED:
+        raise Invalid(f"Model '{model.name}' came with imported run history and has no weights here.")
+    if model.source == ModelSource.CONFIG:
+        return {"config": model.config, "tokenizer": model.tokenizer_path}
+    if model.source == ModelSource.SOUP:
+        links = model.ingredient_links.select_related("ingredient").order_by("position")
+        return {"soup": [link.ingredient.path for link in links]}
+    return {"path": model.path}
+
+
 INSPECT_TASK = "worker.tasks.model_inspect"
 
 
@@ -286,8 +435,7 @@ def dataset_import_create(*, workspace: Workspace, user: User, name: str, kind: 
     from webapp.registry.models import DatasetImport
 
     require_write(user=user, workspace=workspace)
-    if kind not in DatasetKind.values:
-        raise Invalid(f"Unknown dataset kind '{kind}': use one of {', '.join(DatasetKind.values)}.", field="kind")
+    _check_file_kind(kind)
     if bool(hub_id) == bool(path):
         raise Invalid("Give either hub_id (read from the server's Hugging Face cache) or path (a dataset saved "
                       "with save_to_disk on the server).", field="hub_id")

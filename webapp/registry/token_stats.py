@@ -14,12 +14,17 @@ MAX_ROWS = 50_000
 BATCH = 1_000
 
 
+def _joined(value: str | list) -> str:
+    """A preference field as text: a string as it is, a list of chat messages joined by line."""
+    return value if isinstance(value, str) else "\n".join(message["content"] for message in value)
+
+
 def _texts(row: dict, kind: str) -> list[str]:
     """The sequences a method would tokenize for one row of each dataset kind."""
     if kind == "prompt-completion":
         return [row["prompt"] + row["completion"]]
     if kind == "preference":
-        return [row["prompt"] + row["chosen"], row["prompt"] + row["rejected"]]
+        return [_joined(row["prompt"]) + _joined(row["chosen"]), _joined(row["prompt"]) + _joined(row["rejected"])]
     if kind == "chat":
         return ["\n".join(message["content"] for message in row["messages"])]
     return [row["text"]]
@@ -33,6 +38,9 @@ def dataset_token_stats(*, dataset: Dataset, model: ModelAsset) -> dict:
     from tokenizers import Tokenizer
 
     tokenizer_file = Path(model.tokenizer_path or model.path) / "tokenizer.json"
+    if dataset.kind == "task-sequence":
+        raise Invalid(f"'{dataset}' is a task sequence: ask for the token statistics of its tasks' datasets.",
+                      field="dataset")
     if not tokenizer_file.is_file():
         raise Invalid(f"Model '{model.name}' has no tokenizer.json (a fast tokenizer) at {tokenizer_file.parent}: "
                       "choose a model saved with its tokenizer.", field="model")

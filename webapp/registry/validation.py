@@ -15,13 +15,49 @@ REQUIRED_FIELDS: dict[str, tuple[dict[str, type | tuple[type, ...]], str]] = {
     ),
     "chat": ({"messages": list}, 'chat datasets need {"messages": [{"role": "user", "content": "..."}, ...]}'),
     "preference": (
-        {"prompt": str, "chosen": str, "rejected": str},
-        "preference datasets need prompt, chosen, rejected",
+        {"prompt": (str, list), "chosen": (str, list), "rejected": (str, list)},
+        "preference datasets need prompt, chosen, rejected: strings, or a prompt of chat messages with chosen and "
+        "rejected as strings or lists of assistant messages",
     ),
     "classification": ({"text": str, "label": (str, int)}, 'classification datasets need {"text": "...", "label": ...}'),
 }
 
-TYPE_NAMES = {str: "a string", list: "a list", int: "an integer", (str, int): "a string or an integer"}
+TYPE_NAMES = {str: "a string", list: "a list", int: "an integer", (str, int): "a string or an integer",
+              (str, list): "a string or a list of messages"}
+
+
+def _messages_problem(messages: list, field: str, *, role: str | None = None) -> str | None:
+    """Why a list of chat messages is malformed (None if it is fine); `role`: the one role allowed."""
+    if not messages:
+        return f"field '{field}' is empty"
+    for index, message in enumerate(messages):
+        if not isinstance(message, dict) or not isinstance(message.get("role"), str) or not isinstance(
+            message.get("content"), str
+        ):
+            return f"{field}[{index}] needs a string 'role' and a string 'content'"
+        if role and message["role"] != role:
+            return f"{field}[{index}] has role '{message['role']}': the answers in '{field}' must be {role} messages"
+    return None
+
+
+def _preference_problem(row: dict) -> str | None:
+    """Plain rows are three strings; chat rows give the prompt as messages and each answer as a string
+    or a list of assistant messages, both answers in the same form."""
+    if isinstance(row["prompt"], list):
+        problem = _messages_problem(row["prompt"], "prompt")
+        if problem:
+            return problem
+    elif isinstance(row["chosen"], list) or isinstance(row["rejected"], list):
+        return ("a string prompt needs string answers: give 'prompt' as a list of chat messages to give "
+                "'chosen' and 'rejected' as messages")
+    if type(row["chosen"]) is not type(row["rejected"]):
+        return "'chosen' and 'rejected' must have the same form: both strings or both lists of assistant messages"
+    for field in ("chosen", "rejected"):
+        if isinstance(row[field], list):
+            problem = _messages_problem(row[field], field, role="assistant")
+            if problem:
+                return problem
+    return None
 
 
 def _row_problem(row: object, kind: str) -> str | None:
@@ -37,13 +73,9 @@ def _row_problem(row: object, kind: str) -> str | None:
         if isinstance(value, str) and not value.strip():
             return f"field '{name}' is empty"
     if kind == "chat":
-        for index, message in enumerate(row["messages"]):
-            if not isinstance(message, dict) or not isinstance(message.get("role"), str) or not isinstance(
-                message.get("content"), str
-            ):
-                return f"messages[{index}] needs a string 'role' and a string 'content'"
-        if not row["messages"]:
-            return "field 'messages' is empty"
+        return _messages_problem(row["messages"], "messages")
+    if kind == "preference":
+        return _preference_problem(row)
     return None
 
 

@@ -30,12 +30,21 @@ def _method_payload(info, *, with_schema: bool = True) -> dict:
     return payload
 
 
+class MethodRequiresOutput(serializers.Serializer):
+    teacher = serializers.BooleanField(help_text="A run needs a teacher model (and refuses one otherwise).")
+    reference = serializers.BooleanField(help_text="The method uses a frozen reference model; optional in a run "
+                                                   "(default: the student as it starts), refused otherwise.")
+    dataset_kinds = serializers.ListField(child=serializers.CharField(), help_text="Dataset kinds it trains on.")
+    tasks = serializers.BooleanField(help_text="Continual learning: trains on a task-sequence dataset, with an "
+                                               "optional replay dataset and no validation dataset.")
+
+
 class MethodOutput(serializers.Serializer):
     name = serializers.CharField()
     family = serializers.CharField()
     description = serializers.CharField()
     paper = serializers.JSONField(help_text='{"title": ..., "url": ...}')
-    requires = serializers.JSONField()
+    requires = MethodRequiresOutput()
     schema = serializers.JSONField(help_text="JSON Schema of the method's config.")
 
 
@@ -69,8 +78,12 @@ class RunOutput(serializers.Serializer):
     config = serializers.JSONField()
     student = serializers.IntegerField(source="student_id")
     teacher = serializers.IntegerField(source="teacher_id", allow_null=True)
+    reference = serializers.IntegerField(source="reference_id", allow_null=True,
+                                         help_text="The frozen reference model; null: the student as it starts.")
     train_dataset = serializers.IntegerField(source="train_dataset_id")
     validation_dataset = serializers.IntegerField(source="validation_dataset_id", allow_null=True)
+    replay_dataset = serializers.IntegerField(source="replay_dataset_id", allow_null=True,
+                                              help_text="Continual learning: text replayed alongside every task.")
     seed = serializers.IntegerField()
     resources = serializers.JSONField()
     tags = serializers.JSONField()
@@ -128,8 +141,18 @@ class RunListApi(APIView):
         config = serializers.DictField(required=False, default=dict)
         student = serializers.IntegerField()
         teacher = serializers.IntegerField(required=False, allow_null=True, default=None)
-        train_dataset = serializers.IntegerField()
-        validation_dataset = serializers.IntegerField(required=False, allow_null=True, default=None)
+        reference = serializers.IntegerField(
+            required=False, allow_null=True, default=None,
+            help_text="Methods whose requires.reference is true: the frozen reference model (a registered model "
+                      "or soup). Null or absent: a frozen copy of the student as it starts (the initial policy).")
+        train_dataset = serializers.IntegerField(
+            help_text="Continual-learning methods (requires.tasks): a task-sequence dataset.")
+        validation_dataset = serializers.IntegerField(
+            required=False, allow_null=True, default=None,
+            help_text="Must be empty for continual-learning methods (each task carries its own).")
+        replay_dataset = serializers.IntegerField(
+            required=False, allow_null=True, default=None,
+            help_text="Continual-learning methods only: a text dataset replayed alongside every task.")
         seed = serializers.IntegerField(required=False, default=0)
         resources = serializers.DictField(required=False, default=dict)
         tags = serializers.ListField(child=serializers.CharField(max_length=60), required=False, default=list)
@@ -139,7 +162,8 @@ class RunListApi(APIView):
         parameters=[
             OpenApiParameter("workspace", str), OpenApiParameter("status", str, description="Comma-separated statuses."),
             OpenApiParameter("method", str), OpenApiParameter("tag", str), OpenApiParameter("creator", str),
-            OpenApiParameter("student", int), OpenApiParameter("teacher", int), OpenApiParameter("train_dataset", int),
+            OpenApiParameter("student", int), OpenApiParameter("teacher", int), OpenApiParameter("reference", int),
+            OpenApiParameter("train_dataset", int),
             OpenApiParameter("sweep", int),
             OpenApiParameter("starred", bool), OpenApiParameter("q", str, description="Name contains."),
             OpenApiParameter("created_after", str), OpenApiParameter("created_before", str),
@@ -170,8 +194,10 @@ class RunListApi(APIView):
             workspace=workspace, user=request.user, name=d["name"], method=d["method"], config=d["config"],
             student=_in_workspace(ModelAsset, d["student"], workspace, "student"),
             teacher=_in_workspace(ModelAsset, d["teacher"], workspace, "teacher"),
+            reference=_in_workspace(ModelAsset, d["reference"], workspace, "reference"),
             train_dataset=_in_workspace(Dataset, d["train_dataset"], workspace, "train_dataset"),
             validation_dataset=_in_workspace(Dataset, d["validation_dataset"], workspace, "validation_dataset"),
+            replay_dataset=_in_workspace(Dataset, d["replay_dataset"], workspace, "replay_dataset"),
             seed=d["seed"], resources=d["resources"], tags=d["tags"], notes=d["notes"],
         )
         return Response(RunOutput(run).data, status=status.HTTP_201_CREATED)
@@ -217,8 +243,11 @@ class RunCloneApi(APIView):
         notes = serializers.CharField(required=False, allow_blank=True)
         student = serializers.IntegerField(required=False)
         teacher = serializers.IntegerField(required=False, allow_null=True)
+        reference = serializers.IntegerField(required=False, allow_null=True,
+                                             help_text="Null: the student as it starts.")
         train_dataset = serializers.IntegerField(required=False)
         validation_dataset = serializers.IntegerField(required=False, allow_null=True)
+        replay_dataset = serializers.IntegerField(required=False, allow_null=True)
 
     @extend_schema(request=Input, responses={201: RunOutput})
     def post(self, request, pk: int):
@@ -226,8 +255,8 @@ class RunCloneApi(APIView):
         data = self.Input(data=request.data)
         data.is_valid(raise_exception=True)
         edits = dict(data.validated_data)
-        for field, model in (("student", ModelAsset), ("teacher", ModelAsset), ("train_dataset", Dataset),
-                             ("validation_dataset", Dataset)):
+        for field, model in (("student", ModelAsset), ("teacher", ModelAsset), ("reference", ModelAsset),
+                             ("train_dataset", Dataset), ("validation_dataset", Dataset), ("replay_dataset", Dataset)):
             if field in edits:
                 edits[field] = _in_workspace(model, edits[field], original.workspace, field)
         run = services.run_clone(run=original, user=request.user, edits=edits)
@@ -330,6 +359,18 @@ class RunArtifactsApi(APIView):
         return Response(ArtifactOutput(selectors.artifacts_of(run=run), many=True).data)
 
 
+class RunArtifactContentApi(APIView):
+    """The JSON document of one of the run's table artifacts, as the engine wrote it (e.g. the
+    continual-learning accuracy matrix 'cl-matrix-step-N' or a 'calibration-step-N' reliability
+    diagram). Other artifact kinds are 400; tables larger than ARTIFACT_TABLE_MAX_BYTES are 413."""
+
+    @extend_schema(responses={200: OpenApiTypes.OBJECT})
+    def get(self, request, pk: int, artifact_id: int):
+        run = selectors.run_get(user=request.user, pk=pk)
+        artifact = selectors.artifact_get(run=run, pk=artifact_id)
+        return Response(selectors.artifact_table_content(artifact=artifact))
+
+
 class WorkerOutput(serializers.Serializer):
     hostname = serializers.CharField()
     queues = serializers.JSONField()
@@ -377,8 +418,10 @@ class TemplateOutput(serializers.Serializer):
     config = serializers.JSONField()
     student = serializers.CharField()
     teacher = serializers.CharField()
+    reference = serializers.CharField(help_text="Model name; empty: the student as it starts.")
     train_dataset = serializers.CharField()
     validation_dataset = serializers.CharField()
+    replay_dataset = serializers.CharField()
     seed = serializers.IntegerField()
     register_model_as = serializers.CharField()
 
@@ -603,8 +646,10 @@ class SweepListApi(APIView):
         name = d.pop("name") or d["method"]
         base = {**d, "student": _in_workspace(ModelAsset, d["student"], workspace, "student"),
                 "teacher": _in_workspace(ModelAsset, d["teacher"], workspace, "teacher"),
+                "reference": _in_workspace(ModelAsset, d["reference"], workspace, "reference"),
                 "train_dataset": _in_workspace(Dataset, d["train_dataset"], workspace, "train_dataset"),
-                "validation_dataset": _in_workspace(Dataset, d["validation_dataset"], workspace, "validation_dataset")}
+                "validation_dataset": _in_workspace(Dataset, d["validation_dataset"], workspace, "validation_dataset"),
+                "replay_dataset": _in_workspace(Dataset, d["replay_dataset"], workspace, "replay_dataset")}
         sweep = sweep_create(workspace=workspace, user=request.user, name=name, base=base, **sweep_fields)
         return Response(_sweep_detail(sweep), status=status.HTTP_201_CREATED)
 

@@ -44,13 +44,13 @@ def history_export(*, workspace: Workspace, user: User) -> IO[bytes]:
         write({"kind": "header", "format": FORMAT, "exported_at": timezone.now().isoformat(),
                "workspace": {"name": workspace.name, "slug": workspace.slug}})
         runs = list(Run.objects.filter(workspace=workspace, status__in=FINAL_STATUSES).order_by("id"))
-        model_ids = {i for r in runs for i in (r.student_id, r.teacher_id) if i}
+        model_ids = {i for r in runs for i in (r.student_id, r.teacher_id, r.reference_id) if i}
         model_ids |= set(ModelAsset.objects.filter(produced_by_run__in=runs).values_list("id", flat=True))
         for model in ModelAsset.objects.filter(id__in=model_ids).order_by("id"):
             write({"kind": "model", "ref": model.id, "name": model.name, "source": model.source,
                    "architecture": model.architecture, "parameter_count": model.parameter_count,
                    "vocab_size": model.vocab_size, "config": model.config, "produced_by_run": model.produced_by_run_id})
-        dataset_ids = {i for r in runs for i in (r.train_dataset_id, r.validation_dataset_id) if i}
+        dataset_ids = {i for r in runs for i in (r.train_dataset_id, r.validation_dataset_id, r.replay_dataset_id) if i}
         for dataset in Dataset.objects.filter(id__in=dataset_ids).order_by("id"):
             write({"kind": "dataset", "ref": dataset.id, "name": dataset.name, "version": dataset.version,
                    "dataset_kind": dataset.kind, "format": dataset.format, "sha256": dataset.sha256,
@@ -62,7 +62,8 @@ def history_export(*, workspace: Workspace, user: User) -> IO[bytes]:
                 series.setdefault(name, []).append([step, value, wall])
             write({"kind": "run", "ref": run.id, **{f: getattr(run, f) for f in RUN_FIELDS},
                    **{t: _iso(getattr(run, t)) for t in TIMES}, "student": run.student_id, "teacher": run.teacher_id,
-                   "train_dataset": run.train_dataset_id, "validation_dataset": run.validation_dataset_id,
+                   "reference": run.reference_id, "train_dataset": run.train_dataset_id,
+                   "validation_dataset": run.validation_dataset_id, "replay_dataset": run.replay_dataset_id,
                    "parent": run.parent_id, "series": series})
     audit(workspace=workspace, actor=user, action="history.export", target=workspace, runs=len(runs))
     out.seek(0)
@@ -127,8 +128,10 @@ def history_import(*, workspace: Workspace, user: User, upload: IO[bytes]) -> di
                 run = Run.objects.create(
                     workspace=workspace, creator=user, **{f: record[f] for f in RUN_FIELDS},
                     student=models[record["student"]], teacher=models.get(record["teacher"]),
+                    reference=models.get(record.get("reference")),
                     train_dataset=datasets[record["train_dataset"]],
                     validation_dataset=datasets.get(record["validation_dataset"]),
+                    replay_dataset=datasets.get(record.get("replay_dataset")),
                 )
                 Run.objects.filter(pk=run.pk).update(**{t: record[t] for t in TIMES})
                 runs[record["ref"]] = run

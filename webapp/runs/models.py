@@ -45,12 +45,17 @@ class Run(models.Model):
     teacher = models.ForeignKey(
         "registry.ModelAsset", null=True, blank=True, on_delete=models.PROTECT, related_name="runs_as_teacher"
     )
-    reference_model = models.ForeignKey(
-        "registry.ModelAsset", null=True, blank=True, on_delete=models.PROTECT, related_name="runs_as_reference"
+    reference = models.ForeignKey(
+        "registry.ModelAsset", null=True, blank=True, on_delete=models.PROTECT, related_name="runs_as_reference",
+        help_text="The frozen reference policy of alignment methods; empty: the student as it starts.",
     )
     train_dataset = models.ForeignKey("registry.Dataset", on_delete=models.PROTECT, related_name="runs_training")
     validation_dataset = models.ForeignKey(
         "registry.Dataset", null=True, blank=True, on_delete=models.PROTECT, related_name="runs_validating"
+    )
+    replay_dataset = models.ForeignKey(
+        "registry.Dataset", null=True, blank=True, on_delete=models.PROTECT, related_name="runs_replaying",
+        help_text="Continual learning: general text replayed alongside every task.",
     )
     resources = models.JSONField(default=dict, help_text='{"gpus": N}; 0 GPUs runs on a CPU worker.')
     seed = models.IntegerField(default=0)
@@ -179,8 +184,10 @@ class RunTemplate(models.Model):
     config = models.JSONField(default=dict)
     student = models.CharField(max_length=100)
     teacher = models.CharField(max_length=100, blank=True)
+    reference = models.CharField(max_length=100, blank=True)
     train_dataset = models.CharField(max_length=100)
     validation_dataset = models.CharField(max_length=100, blank=True)
+    replay_dataset = models.CharField(max_length=100, blank=True)
     seed = models.IntegerField(default=0)
     register_model_as = models.CharField(max_length=100, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)

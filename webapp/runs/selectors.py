@@ -30,7 +30,8 @@ from webapp.runs.models import (
 
 def runs_for(*, user: User, workspace_slug: str | None = None, status: str | None = None) -> QuerySet[Run]:
     qs = Run.objects.filter(member_of(user)).select_related(
-        "workspace", "creator", "student", "teacher", "train_dataset", "validation_dataset"
+        "workspace", "creator", "student", "teacher", "reference", "train_dataset", "validation_dataset",
+        "replay_dataset",
     )
     if workspace_slug:
         qs = qs.filter(workspace__slug=workspace_slug)
@@ -52,13 +53,14 @@ def runs_search(qs: QuerySet[Run], params) -> QuerySet[Run]:
     """Applies the runs list's filters and ordering from query parameters; a malformed one is a
     400 that says what is accepted.
 
-    method, tag, creator (username), student/teacher/train_dataset (ids), starred (true/false),
+    method, tag, creator (username), student/teacher/reference/train_dataset (ids), starred (true/false),
     q (name contains), created_after/created_before (ISO dates), metric (repeatable,
     e.g. `eval/loss.min<2.1`), config (repeatable, e.g. `training.learning_rate=0.001`), and
     ordering: created_at, name, status, or metric:NAME:STAT, each with a leading '-' for descending.
     """
     simple = {"method": "method", "creator": "creator__username", "student": "student_id",
-              "teacher": "teacher_id", "train_dataset": "train_dataset_id", "sweep": "sweep_id"}
+              "teacher": "teacher_id", "reference": "reference_id", "train_dataset": "train_dataset_id",
+              "sweep": "sweep_id"}
     for param, lookup in simple.items():
         if params.get(param):
             qs = qs.filter(**{lookup: params[param]})
@@ -216,6 +218,39 @@ def artifacts_of(*, run: Run) -> QuerySet[Artifact]:
     return run.artifacts.all()
 
 
+def artifact_get(*, run: Run, pk: int) -> Artifact:
+    return get_object_or_404(run.artifacts.all(), pk=pk)
+
+
+def artifact_table_content(*, artifact: Artifact):
+    """The parsed JSON of a table artifact (the engine writes each table as one JSON document under the
+    run's output directory). Refuses other kinds, files outside ARTIFACT_ROOT, and files over
+    ARTIFACT_TABLE_MAX_BYTES."""
+    from pathlib import Path
+
+    from django.conf import settings
+
+    from webapp.common.errors import TooLarge
+
+    if artifact.kind != "table":
+        raise Invalid(f"Artifact '{artifact.name}' is a {artifact.kind}, not a table: only table artifacts can be "
+                      "read as JSON; list the run's artifacts to find its tables.", field="artifact")
+    path = Path(artifact.path).resolve()
+    root = Path(settings.ARTIFACT_ROOT).resolve()
+    if root not in path.parents or not path.is_file():
+        raise NotFound(f"The file of table '{artifact.name}' is no longer in the artifact store.")
+    size = path.stat().st_size
+    limit = settings.ARTIFACT_TABLE_MAX_BYTES
+    if size > limit:
+        raise TooLarge(f"Table '{artifact.name}' is {size} bytes, over the {limit}-byte limit for reading tables "
+                       "through the API: ask the operator to raise ARTIFACT_TABLE_MAX_BYTES.")
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise Invalid(f"Table '{artifact.name}' is not valid JSON ({exc}): the engine may have been stopped while "
+                      "writing it.", field="artifact") from None
+
+
 def workers_all() -> QuerySet[Worker]:
     return Worker.objects.select_related("current_run")
 
@@ -271,7 +306,8 @@ def config_diff(runs: list[Run]) -> dict:
     for run in runs:
         flat = flatten_config(run.config)
         flat.update({"method": run.method, "seed": run.seed, "student": run.student_id, "teacher": run.teacher_id,
-                     "train_dataset": run.train_dataset_id, "validation_dataset": run.validation_dataset_id})
+                     "reference": run.reference_id, "train_dataset": run.train_dataset_id,
+                     "validation_dataset": run.validation_dataset_id, "replay_dataset": run.replay_dataset_id})
         flats.append(flat)
     paths = sorted(set().union(*flats)) if flats else []
     values = {path: {str(run.id): flat.get(path) for run, flat in zip(runs, flats)} for path in paths}

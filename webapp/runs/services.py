@@ -17,7 +17,7 @@ from webapp.accounts.models import User, Workspace
 from webapp.accounts.selectors import require_write
 from webapp.common.errors import Conflict, Invalid
 from webapp.common.tasks import enqueue
-from webapp.registry.models import Dataset, ModelAsset
+from webapp.registry.models import Dataset, DatasetKind, ModelAsset, ModelSource
 from webapp.runs.models import (
     FINAL_STATUSES,
     Artifact,
@@ -79,6 +79,72 @@ def _queue_for(resources: dict) -> str:
     return "gpu"
 
 
+def _check_models_and_data(info, *, workspace: Workspace, student: ModelAsset, teacher: ModelAsset | None,
+                           reference: ModelAsset | None, train_dataset: Dataset, validation_dataset: Dataset | None,
+                           replay_dataset: Dataset | None) -> None:
+    """What the method's requirements (engine registry `requires`) say about the run's models and data,
+    checked before anything is queued so that a mistake is a 400 naming the field, not a failed run."""
+    method = info.name
+    models = (("student", student), ("teacher", teacher), ("reference", reference))
+    datasets = (("train_dataset", train_dataset), ("validation_dataset", validation_dataset),
+                ("replay_dataset", replay_dataset))
+    for role, asset in (*models, *datasets):
+        if asset is not None and asset.workspace_id != workspace.id:
+            raise Invalid(f"The {role.replace('_', ' ')} belongs to another workspace.", field=role)
+    for role, asset in models:
+        if asset is not None and asset.source == ModelSource.IMPORTED:
+            raise Invalid(f"Model '{asset.name}' came with imported run history and has no weights here: "
+                          "register its weights (path, upload or run) to train with it.", field=role)
+    for role, dataset in datasets:
+        if dataset is not None and not dataset.file:
+            raise Invalid(f"Dataset '{dataset}' came with imported run history and has no data here: "
+                          "upload it to train on it.", field=role)
+    if info.requires.teacher and teacher is None:
+        raise Invalid(f"Method '{method}' distils from a teacher: choose a teacher model.", field="teacher")
+    if teacher is not None and not info.requires.teacher:
+        raise Invalid(f"Method '{method}' does not use a teacher: leave it empty.", field="teacher")
+    if reference is not None and not info.requires.reference:
+        raise Invalid(f"Method '{method}' does not use a reference model: leave it empty.", field="reference")
+    kinds = list(info.requires.dataset_kinds)
+    if info.requires.tasks:
+        if train_dataset.kind != DatasetKind.TASK_SEQUENCE:
+            raise Invalid(f"Method '{method}' trains on a task sequence: choose a task-sequence dataset as training "
+                          f"data ('{train_dataset}' is a {train_dataset.kind} dataset).", field="train_dataset")
+        if validation_dataset is not None:
+            raise Invalid(f"Method '{method}' validates every task on the validation data given in the task "
+                          "sequence: leave validation_dataset empty.", field="validation_dataset")
+        for task in train_dataset.tasks.select_related("train_dataset", "validation_dataset"):
+            for member in (task.train_dataset, task.validation_dataset):
+                if kinds and member.kind not in kinds:
+                    raise Invalid(f"Method '{method}' needs {' or '.join(kinds)} data, but task '{task.name}' "
+                                  f"uses '{member}', a {member.kind} dataset.", field="train_dataset")
+        if replay_dataset is not None and replay_dataset.kind != DatasetKind.TEXT:
+            raise Invalid(f"Replay data is general text replayed alongside every task: choose a text dataset "
+                          f"('{replay_dataset}' is a {replay_dataset.kind} dataset).", field="replay_dataset")
+    else:
+        for role, dataset in (("train_dataset", train_dataset), ("validation_dataset", validation_dataset)):
+            if dataset is not None and dataset.kind == DatasetKind.TASK_SEQUENCE:
+                raise Invalid(f"'{dataset}' is a task sequence, which only continual-learning methods train on; "
+                              f"method '{method}' needs one dataset of {' or '.join(kinds) or 'any'} kind.",
+                              field=role)
+            if dataset is not None and kinds and dataset.kind not in kinds:
+                raise Invalid(
+                    f"Method '{method}' needs {' or '.join(kinds)} data, but '{dataset}' is a {dataset.kind} dataset.",
+                    field=role,
+                )
+        if replay_dataset is not None:
+            raise Invalid(f"Method '{method}' is not a continual-learning method and replays nothing: leave "
+                          "replay_dataset empty.", field="replay_dataset")
+    for role, other in (("teacher", teacher), ("reference", reference)):
+        if other is not None and other.vocab_size and student.vocab_size and other.vocab_size != student.vocab_size:
+            why = ("logit distillation needs a shared vocabulary (use sequence-level KD instead)" if role == "teacher"
+                   else "the reference scores the policy's tokens, so it needs the student's vocabulary (tokenizer)")
+            raise Invalid(
+                f"{role.capitalize()} '{other.name}' has a vocabulary of {other.vocab_size} tokens and student "
+                f"'{student.name}' of {student.vocab_size}: {why}.", field=role,
+            )
+
+
 @transaction.atomic
 def run_create(
     *,
@@ -90,7 +156,9 @@ def run_create(
     student: ModelAsset,
     train_dataset: Dataset,
     teacher: ModelAsset | None = None,
+    reference: ModelAsset | None = None,
     validation_dataset: Dataset | None = None,
+    replay_dataset: Dataset | None = None,
     seed: int = 0,
     resources: dict | None = None,
     tags: Iterable[str] = (),
@@ -100,41 +168,15 @@ def run_create(
 ) -> Run:
     require_write(user=user, workspace=workspace)
     info, clean_config = _validate_method_config(method, config)
-    for role, asset in (("student", student), ("teacher", teacher), ("train_dataset", train_dataset),
-                        ("validation_dataset", validation_dataset)):
-        if asset is not None and asset.workspace_id != workspace.id:
-            raise Invalid(f"The {role.replace('_', ' ')} belongs to another workspace.", field=role)
-    for role, asset in (("student", student), ("teacher", teacher)):
-        if asset is not None and asset.source == "imported":
-            raise Invalid(f"Model '{asset.name}' came with imported run history and has no weights here: "
-                          "register its weights (path, upload or run) to train with it.", field=role)
-    for role, dataset in (("train_dataset", train_dataset), ("validation_dataset", validation_dataset)):
-        if dataset is not None and not dataset.file:
-            raise Invalid(f"Dataset '{dataset}' came with imported run history and has no data here: "
-                          "upload it to train on it.", field=role)
-    if info.requires.teacher and teacher is None:
-        raise Invalid(f"Method '{method}' distils from a teacher: choose a teacher model.", field="teacher")
-    if teacher is not None and not info.requires.teacher:
-        raise Invalid(f"Method '{method}' does not use a teacher: leave it empty.", field="teacher")
-    kinds = list(info.requires.dataset_kinds)
-    for role, dataset in (("train_dataset", train_dataset), ("validation_dataset", validation_dataset)):
-        if dataset is not None and kinds and dataset.kind not in kinds:
-            raise Invalid(
-                f"Method '{method}' needs {' or '.join(kinds)} data, but '{dataset}' is a {dataset.kind} dataset.",
-                field=role,
-            )
-    if teacher is not None and teacher.vocab_size and student.vocab_size and teacher.vocab_size != student.vocab_size:
-        raise Invalid(
-            f"Teacher '{teacher.name}' has a vocabulary of {teacher.vocab_size} tokens and student '{student.name}' "
-            f"of {student.vocab_size}: logit distillation needs a shared vocabulary (use sequence-level KD instead).",
-            field="teacher",
-        )
+    _check_models_and_data(info, workspace=workspace, student=student, teacher=teacher, reference=reference,
+                           train_dataset=train_dataset, validation_dataset=validation_dataset,
+                           replay_dataset=replay_dataset)
     resources = dict(resources or {"gpus": 0})
     queue = _queue_for(resources)
     run = Run.objects.create(
         workspace=workspace, creator=user, name=name or method, method=method, config=clean_config,
-        student=student, teacher=teacher, train_dataset=train_dataset, validation_dataset=validation_dataset,
-        seed=seed, resources=resources, tags=list(tags), notes=notes, parent=parent,
+        student=student, teacher=teacher, reference=reference, train_dataset=train_dataset,
+        validation_dataset=validation_dataset, replay_dataset=replay_dataset, seed=seed, resources=resources, tags=list(tags), notes=notes, parent=parent,
         register_model_as=register_model_as, status=RunStatus.QUEUED, queued_at=timezone.now(),
     )
     enqueue(RUN_TASK, run.id, queue=queue)
@@ -170,8 +212,10 @@ def template_launch(*, template: RunTemplate, user: User) -> Run:
     return run_create(
         workspace=workspace, user=user, name=template.name, method=template.method, config=template.config,
         student=model(template.student, "student"), teacher=model(template.teacher, "teacher"),
+        reference=model(template.reference, "reference"),
         train_dataset=dataset(template.train_dataset, "train_dataset"),
         validation_dataset=dataset(template.validation_dataset, "validation_dataset"),
+        replay_dataset=dataset(template.replay_dataset, "replay_dataset"),
         seed=template.seed, register_model_as=template.register_model_as,
     )
 
@@ -251,7 +295,8 @@ def run_clone(*, run: Run, user: User, edits: dict | None = None) -> Run:
     edits = dict(edits or {})
     fields = {
         "name": run.name, "config": run.config, "student": run.student, "teacher": run.teacher,
-        "train_dataset": run.train_dataset, "validation_dataset": run.validation_dataset, "seed": run.seed,
+        "reference": run.reference, "train_dataset": run.train_dataset, "validation_dataset": run.validation_dataset,
+        "replay_dataset": run.replay_dataset, "seed": run.seed,
         "resources": run.resources, "tags": run.tags, "notes": "", "register_model_as": "",
     }
     if "config" in edits:
