@@ -325,10 +325,11 @@ class TrainOrder:
     run continues with exactly the batches the uninterrupted run would have seen.
     """
 
-    def __init__(self, blocks: Any, batch_size: int, seed: int):
+    def __init__(self, blocks: Any, batch_size: int, seed: int, *, rank: int = 0, world_size: int = 1):
         self.blocks = blocks
         self.batch_size = batch_size
         self.seed = seed
+        self.rank, self.world_size = rank, world_size
         self.epoch = 0
         self.index = 0
         self._permutation = self._permute(0)
@@ -338,14 +339,16 @@ class TrainOrder:
         return torch.randperm(len(self.blocks), generator=generator)
 
     def next_batch(self) -> Any:
+        """The next batch_size examples; in a run of world_size processes, rank r gets the r-th
+        slice of the next batch_size x world_size, so all ranks together see one global batch."""
         indices = []
-        while len(indices) < self.batch_size:
+        while len(indices) < self.batch_size * self.world_size:
             if self.index == len(self.blocks):
                 self.epoch, self.index = self.epoch + 1, 0
                 self._permutation = self._permute(self.epoch)
             indices.append(int(self._permutation[self.index]))
             self.index += 1
-        return self.blocks.batch(indices)
+        return self.blocks.batch(indices[self.rank * self.batch_size: (self.rank + 1) * self.batch_size])
 
     def state_dict(self) -> dict[str, Any]:
         return {"epoch": self.epoch, "index": self.index, "num_blocks": len(self.blocks)}

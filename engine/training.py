@@ -29,6 +29,7 @@ from engine.data import TrainOrder, read_jsonl, sample_prompts, tokenize_dataset
 from engine.errors import EngineError
 from engine.evaluation import evaluate, generate_samples
 from engine.events import EventSink
+from engine import distributed
 from engine.models import merged_for_saving
 
 DEFAULT_CHUNK_SIZE = 1024
@@ -108,7 +109,8 @@ def seed_everything(seed: int) -> None:
 
 
 def default_device() -> torch.device:
-    return torch.device("cuda" if torch.cuda.is_available() else "cpu")
+    """This process's device: its own GPU in a multi-process run (engine.distributed), else cuda or cpu."""
+    return distributed.device()
 
 
 def inference_dtype(training: TrainingConfig) -> torch.dtype:
@@ -223,21 +225,37 @@ def train(
     objective: Objective,
     events: EventSink,
     cancel: threading.Event,
+    step_offset: int = 0,
+    total_steps: int | None = None,
+    save_final: bool = True,
 ) -> RunResult:
-    """Optimise `model` on `objective` for training.max_steps steps, until early stopping, or until `cancel` is set."""
+    """Optimise `model` on `objective` for training.max_steps steps, until early stopping, or until `cancel` is set.
+
+    A run made of several stages (the tasks of a continual-learning run) calls this once per stage
+    with `step_offset`, the steps of the stages before: steps are then numbered from step_offset + 1
+    to step_offset + training.max_steps in metrics, checkpoints and the result, while the optimizer
+    and the learning-rate schedule are the stage's own. `total_steps` is the whole run's length for
+    progress reports (default: the end of this stage); save_final=False leaves output_dir/final to
+    the caller.
+    """
     output_dir = Path(spec.output_dir)
     output_dir.mkdir(parents=True, exist_ok=True)
     device = next(model.parameters()).device
     optimizer = build_optimizer(model, training)
     scheduler = LambdaLR(optimizer, partial(learning_rate_multiplier, training=training))
-    order = TrainOrder(data.train_blocks, training.batch_size, spec.seed)
+    ranks = distributed.ranks_from_environment()
+    order = TrainOrder(data.train_blocks, training.batch_size, spec.seed, rank=ranks.rank, world_size=ranks.world_size)
+    if ranks.distributed:
+        events.log("info", f"data parallel over {ranks.world_size} processes: {training.batch_size} examples per "
+                           f"process and micro-batch, {training.batch_size * ranks.world_size} in all")
     early_stopping = EarlyStopping(training)
 
     def autocast() -> AbstractContextManager:
         # Weights, gradients and optimizer state stay float32; only the forward passes run in bf16.
         return torch.autocast(device.type, dtype=torch.bfloat16, enabled=training.mixed_precision == "bf16")
 
-    step = 0
+    step = step_offset
+    last_step = step_offset + training.max_steps
     if spec.resume_from is not None:
         state = load_trainer_state(spec.resume_from)
         if state["method"] != spec.method:
@@ -258,6 +276,9 @@ def train(
         events.log("warning", f"{output_dir} already holds a finished run; its files will be replaced")
 
     def save(step: int) -> Path:
+        if not ranks.is_main:  # rank 0 writes; the others wait until the checkpoint is complete
+            distributed.barrier(ranks)
+            return output_dir / "checkpoints" / f"step-{step}"
         path = save_checkpoint(
             output_dir, step, model, tokenizer,
             {"method": spec.method, "step": step, "optimizer": optimizer.state_dict(),
@@ -266,6 +287,7 @@ def train(
             keep_last=training.keep_last_checkpoints,
         )
         events.checkpoint(str(path), step, directory_size(path))
+        distributed.barrier(ranks)
         return path
 
     def evaluate_and_sample(step: int) -> dict[str, float]:
@@ -297,14 +319,16 @@ def train(
         tokens_per_s = averages.tokens_per_second()
         events.metric(step, {**averages.means(), "train/lr": learning_rate, "train/tokens_per_s": tokens_per_s})
         seconds_per_step = (time.monotonic() - started) / (step - first_step)
-        events.progress(step, training.max_steps, seconds_per_step * (training.max_steps - step), tokens_per_s)
+        run_end = total_steps if total_steps is not None else last_step
+        events.progress(step, run_end, seconds_per_step * (run_end - step), tokens_per_s)
 
     stopped_early = False
-    while step < training.max_steps and not stopped_early:
+    while step < last_step and not stopped_early:
         step += 1
         learning_rate = scheduler.get_last_lr()[0]
         micro_batches = [order.next_batch().to(device) for _ in range(training.gradient_accumulation_steps)]
-        step_tokens = sum(batch.loss_units for batch in micro_batches)
+        [step_tokens] = distributed.all_reduce_sum([sum(batch.loss_units for batch in micro_batches)], ranks)
+        step_tokens = int(step_tokens)
         step_values: dict[str, float] = {}
         for batch in micro_batches:
             with autocast():
@@ -312,6 +336,10 @@ def train(
             loss.backward()
             for name, value in {"train/loss": loss.item(), **extra}.items():
                 step_values[name] = step_values.get(name, 0.0) + value
+        if ranks.distributed:
+            distributed.sum_gradients(list(model.parameters()), ranks)
+            names = sorted(step_values)
+            step_values = dict(zip(names, distributed.all_reduce_sum([step_values[n] for n in names], ranks)))
         if not math.isfinite(step_values["train/loss"]):
             raise EngineError(
                 f"the training loss is {step_values['train/loss']} at step {step}: lower "
@@ -324,18 +352,22 @@ def train(
         optimizer.zero_grad(set_to_none=True)
         averages.add({**step_values, "train/grad_norm": grad_norm.item()}, step_tokens)
 
-        if step % training.log_every == 0 or step == training.max_steps or cancel.is_set():
+        if step % training.log_every == 0 or step == last_step or cancel.is_set():
             report(step)
             averages = _Averages()
+        # Every rank stops at the same step: rank 0's flag decides (the launcher signals all ranks).
+        cancelled = distributed.broadcast_flag(cancel.is_set(), ranks)
 
-        if cancel.is_set():
+        if cancelled:
             path = save(step)
             return RunResult("cancelled", step, f"cancelled at step {step}; resume from {path}")
 
         if data.validation_blocks is not None and (
-            step == training.max_steps or (training.eval_every and step % training.eval_every == 0)
+            step == last_step or (training.eval_every and step % training.eval_every == 0)
         ):
-            stopped_early = early_stopping.should_stop(step, evaluate_and_sample(step))
+            if ranks.is_main:
+                stopped_early = early_stopping.should_stop(step, evaluate_and_sample(step))
+            stopped_early = distributed.broadcast_flag(stopped_early, ranks)
 
         if training.checkpoint_every and step % training.checkpoint_every == 0:
             save(step)
@@ -350,8 +382,12 @@ def train(
             f"{early_stopping.best_step})"
         )
         events.log("info", message)
+    if not save_final:
+        return RunResult("finished", step, message)
     final = output_dir / "final"
-    merged_for_saving(model).save_pretrained(final, safe_serialization=True)
-    tokenizer.save_pretrained(final)
-    events.artifact("final", "model", str(final), step, directory_size(final))
+    if ranks.is_main:
+        merged_for_saving(model).save_pretrained(final, safe_serialization=True)
+        tokenizer.save_pretrained(final)
+        events.artifact("final", "model", str(final), step, directory_size(final))
+    distributed.barrier(ranks)
     return RunResult("finished", step, f"{message}; model in {final}")

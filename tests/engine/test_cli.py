@@ -41,7 +41,8 @@ def test_a_run_writes_started_metric_progress_checkpoint_artifact_and_finished_e
 
     metrics = [event for event in events if event["kind"] == "metric"]
     assert all(isinstance(m["step"], int) and isinstance(m["wall"], float) for m in metrics)
-    assert {"train/loss", "train/lr", "train/grad_norm", "kd/kl", "kd/ce"} <= set(metrics[0]["values"])
+    assert metrics[0]["step"] == 0 and "eval/teacher/loss" in metrics[0]["values"]
+    assert {"train/loss", "train/lr", "train/grad_norm", "kd/kl", "kd/ce"} <= set(metrics[1]["values"])
     assert {m["step"] for m in metrics if "eval/loss" in m["values"]} == {2, 4}
     progress = [event for event in events if event["kind"] == "progress"]
     assert [(p["step"], p["total"]) for p in progress] == [(2, 4), (4, 4)]
