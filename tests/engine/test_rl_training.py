@@ -1,0 +1,337 @@
+"""grpo and kdrl end to end on a tiny llama: sampling, log-probabilities, metrics, evaluation, resume, learning."""
+
+import json
+import threading
+from pathlib import Path
+
+import pytest
+import torch
+from pydantic import ValidationError
+from safetensors.torch import load_file
+from transformers import AutoTokenizer
+
+from engine import registry
+from engine.config import RunSpec
+from engine.data import Dataset
+from engine.errors import EngineError
+from engine.losses import IGNORE_INDEX
+from engine.recipes.grpo import completion_log_probs, prompt_set, sample_completions
+from engine.rewards import RewardSpec
+from engine.rl_config import GRPOConfig, KDRLConfig
+from engine.rl_losses import kd_coefficient
+from tests.engine.helpers import run_in_process, tiny_spec
+from tests.engine.test_training import CancelAtStep, save_tiny_model
+
+REGEX_E = [{"name": "regex", "params": {"pattern": "e"}}]
+NUMERIC_AND_FORMAT = [
+    {"name": "numeric", "weight": 1.0},
+    {"name": "regex", "weight": 0.5, "params": {"pattern": r"\d"}, "label": "has_digit"},
+    {"name": "length_penalty", "weight": 1.0, "params": {"target_length": 3, "coef": 0.1}},
+]
+
+
+@pytest.fixture(scope="module")
+def rl_data(kit, tmp_path_factory) -> dict[str, str]:
+    """Prompt-completion splits whose completions are GSM8K-style answers ('... #### 7')."""
+    directory = tmp_path_factory.mktemp("rl-data")
+    texts = [json.loads(line)["text"] for line in Path(kit["train"]["path"]).read_text().splitlines()]
+    paths = {}
+    for split, rows in (("train", texts[:24]), ("validation", texts[24:30])):
+        paths[split] = str(directory / f"{split}.jsonl")
+        with open(paths[split], "w") as file:
+            for index, text in enumerate(rows):
+                file.write(json.dumps({"prompt": text[:40], "completion": f"so it is #### {index % 10}"}) + "\n")
+    return paths
+
+
+def rl_spec(kit, rl_data, output_dir, *, method="grpo", teacher=None, rewards=None, method_config=None, **training):
+    config = {"rewards": rewards or NUMERIC_AND_FORMAT, "group_size": 3, "max_new_tokens": 4, "chunk_size": 8,
+              **(method_config or {})}
+    settings = {"max_steps": 3, "batch_size": 2, "eval_every": 0, "checkpoint_every": 0, "eval_batches": 1,
+                "warmup_steps": 1, **training}
+    return tiny_spec(kit, output_dir, method=method, teacher=teacher, method_config=config, data=rl_data, **settings)
+
+
+def metrics_of(events) -> list[dict]:
+    return [e for e in events.of_kind("metric")]
+
+
+def series(events, name) -> dict[int, float]:
+    return {e["step"]: e["values"][name] for e in events.of_kind("metric") if name in e["values"]}
+
+
+RL_METRICS = {"train/loss", "rl/reward_mean", "rl/reward_std", "rl/kl", "rl/completion_length", "rl/correct_share",
+              "rl/reward/numeric", "rl/reward/has_digit", "rl/reward/length_penalty"}
+
+
+def test_grpo_trains_reports_the_rl_metrics_and_writes_scored_eval_samples(kit, rl_data, tmp_path):
+    spec = rl_spec(kit, rl_data, tmp_path / "run", eval_samples=1)
+
+    result, events = run_in_process(spec)
+
+    assert result.status == "finished" and result.step == 3
+    train_metrics = [e["values"] for e in metrics_of(events) if "train/loss" in e["values"]]
+    assert len(train_metrics) == 3 and all(RL_METRICS <= set(values) for values in train_metrics)
+    assert not any(name.startswith(("rl/teacher", "rl/kd", "rl/calibrated")) for name in train_metrics[0])
+    first = train_metrics[0]
+    assert first["rl/kl"] == pytest.approx(0.0, abs=1e-6), "the reference is the initial policy"
+    assert 1 <= first["rl/completion_length"] <= 4
+    assert 0 <= first["rl/correct_share"] <= 1 and first["rl/reward_std"] >= 0
+    reward = first["rl/reward/numeric"] + 0.5 * first["rl/reward/has_digit"] + first["rl/reward/length_penalty"]
+    assert first["rl/reward_mean"] == pytest.approx(reward)
+
+    [evaluation] = [e["values"] for e in metrics_of(events) if "eval/reward_mean" in e["values"]]
+    assert {"eval/reward_mean", "eval/correct_share", "eval/reward/numeric", "eval/reward/has_digit"} <= set(evaluation)
+    [artifact] = [e for e in events.of_kind("artifact") if e["type"] == "samples"]
+    samples = json.loads(Path(artifact["path"]).read_text())
+    assert artifact["step"] == 3 and len(samples) == 2  # batch_size x eval_batches validation prompts
+    assert all(set(sample) == {"prompt", "completion", "answer", "reward"} for sample in samples)
+    assert samples[0]["answer"] == "so it is #### 0"
+    assert sum(sample["reward"] for sample in samples) / 2 == pytest.approx(evaluation["eval/reward_mean"])
+
+
+def test_kdrl_adds_the_teacher_kl_with_its_decaying_weight_and_mask(kit, rl_data, tiny_teacher_dir, tmp_path):
+    spec = rl_spec(kit, rl_data, tmp_path / "run", method="kdrl", teacher=tiny_teacher_dir,
+                   method_config={"kd_coef_start": 0.5, "kd_coef_end": 0.1, "kd_coef_decay": 0.3,
+                                  "kd_mask": "incorrect_only", "kd_reward_threshold": 100.0})
+
+    result, events = run_in_process(spec)
+
+    assert result.status == "finished"
+    assert series(events, "rl/kd_coef") == pytest.approx({1: 0.5, 2: 0.2, 3: 0.1})
+    assert series(events, "rl/kd_coef") == pytest.approx(
+        {step: kd_coefficient(step, start=0.5, end=0.1, decay=0.3) for step in (1, 2, 3)})
+    assert all(value > 0 for value in series(events, "rl/teacher_kl").values()), "a different random teacher"
+    assert set(series(events, "rl/kd_masked_share").values()) == {1.0}, "no reward reaches the threshold"
+    assert RL_METRICS <= set(metrics_of(events)[0]["values"])
+
+
+def test_kdrl_masks_out_completions_that_reach_the_reward_threshold(kit, rl_data, tiny_teacher_dir, tmp_path):
+    spec = rl_spec(kit, rl_data, tmp_path / "run", method="kdrl", teacher=tiny_teacher_dir, max_steps=1,
+                   rewards=[{"name": "length_penalty", "params": {"target_length": 100}}],
+                   method_config={"kd_mask": "all_wrong_groups", "kd_reward_threshold": 0.0})
+
+    _, events = run_in_process(spec)
+
+    assert series(events, "rl/kd_masked_share") == {1: 0.0}, "every completion earns reward 0 >= threshold 0"
+
+
+def test_kdrl_refuses_a_teacher_with_another_vocabulary(kit, rl_data, tmp_path):
+    teacher = save_tiny_model(kit["tiny_config"], tmp_path / "teacher", vocab_size=kit["tiny_config"]["vocab_size"] + 8)
+    spec = rl_spec(kit, rl_data, tmp_path / "run", method="kdrl", teacher=teacher)
+    with pytest.raises(EngineError, match="teacher vocabulary size"):
+        run_in_process(spec)
+
+
+def test_infalign_calibrates_rewards_against_reference_samples(kit, rl_data, tmp_path):
+    spec = rl_spec(kit, rl_data, tmp_path / "run", max_steps=2, rewards=REGEX_E,
+                   method_config={"reward_transform": "infalign_ctrl", "calibration_samples": 5, "transform_t": 2.0,
+                                  "transform_mode": "worst_of_n"})
+
+    result, events = run_in_process(spec)
+
+    assert result.status == "finished"
+    calibrated = series(events, "rl/calibrated_reward_mean")
+    assert set(calibrated) == {1, 2} and all(0 <= value <= 1 for value in calibrated.values())
+    assert "rl/correct_share" not in metrics_of(events)[0]["values"], "a regex reward does not judge correctness"
+
+
+def test_a_soup_reference_as_in_salsa_gives_a_kl_from_the_first_step(kit, rl_data, tmp_path):
+    torch.manual_seed(3)
+    first = save_tiny_model(kit["tiny_config"], tmp_path / "sft-1")
+    second = save_tiny_model(kit["tiny_config"], tmp_path / "sft-2")
+    spec = rl_spec(kit, rl_data, tmp_path / "run", max_steps=1)
+    spec["student"] = {"path": first, "tokenizer": kit["tokenizer"]["path"]}
+    spec["reference"] = {"soup": [first, second]}
+
+    _, events = run_in_process(spec)
+
+    assert [log["message"] for log in events.of_kind("log") if "reference model" in log["message"]] == [
+        f"reference model: uniform soup of {first}, {second}"]
+    assert series(events, "rl/kl")[1] > 1e-4
+
+
+def test_a_resumed_run_samples_and_trains_exactly_like_the_uninterrupted_one(kit, rl_data, tmp_path):
+    def spec(output_dir, **extra):
+        return {**rl_spec(kit, rl_data, output_dir, max_steps=4, rewards=REGEX_E, learning_rate=3e-2), **extra}
+
+    _, straight = run_in_process(spec(tmp_path / "straight"))
+    cancel = threading.Event()
+    run_in_process(spec(tmp_path / "split"), CancelAtStep(2, cancel), cancel)
+    _, resumed = run_in_process(spec(tmp_path / "split", resume_from=str(tmp_path / "split/checkpoints/step-2")))
+
+    for name in ("rl/reward_mean", "rl/kl", "rl/completion_length", "train/loss"):
+        assert series(resumed, name) == {step: series(straight, name)[step] for step in (3, 4)}, name
+    final_straight = load_file(tmp_path / "straight/final/model.safetensors")
+    final_resumed = load_file(tmp_path / "split/final/model.safetensors")
+    assert all(torch.equal(final_straight[name], final_resumed[name]) for name in final_straight)
+
+
+def test_grpo_raises_the_mean_reward_of_a_tiny_model_within_thirty_steps(kit, rl_data, tmp_path):
+    # The reward: the completion (2 tokens) contains the letter 'e'. A random tiny llama does so about
+    # half the time; GRPO should make it (almost) always do so. Deterministic: the run is seeded.
+    spec = rl_spec(kit, rl_data, tmp_path / "run", max_steps=30, batch_size=4, learning_rate=3e-2, warmup_steps=0,
+                   lr_scheduler="constant", rewards=REGEX_E, method_config={"group_size": 8, "max_new_tokens": 2,
+                                                                            "kl_coef": 0.0})
+
+    _, events = run_in_process(spec)
+
+    rewards = [value for _, value in sorted(series(events, "rl/reward_mean").items())]
+    assert len(rewards) == 30
+    assert sum(rewards[:5]) / 5 < 0.7
+    assert sum(rewards[-5:]) / 5 > 0.95
+    assert series(events, "eval/reward_mean") == {30: 1.0}
+    assert series(events, "rl/kl")[30] > series(events, "rl/kl")[2], "the policy moved away from the reference"
+
+
+@pytest.fixture(scope="module")
+def tokenizer(kit):
+    return AutoTokenizer.from_pretrained(kit["tokenizer"]["path"])
+
+
+@pytest.fixture(scope="module")
+def tiny_policy(kit):
+    config = dict(kit["tiny_config"])
+    from transformers import AutoConfig, AutoModelForCausalLM
+
+    torch.manual_seed(0)
+    return AutoModelForCausalLM.from_config(AutoConfig.for_model(config.pop("model_type"), **config))
+
+
+def test_completion_log_probs_are_the_full_softmax_log_probs_of_the_completion_tokens(tiny_policy):
+    prompts = [[5, 6, 7], [8]]
+    completions = [[9, 10], [11, 12, 13, 2], [14], [15, 16, 17, 18]]  # group_size 2: prompt 0 twice, prompt 1 twice
+
+    log_probs, mask = completion_log_probs(tiny_policy, prompts, completions, 2, pad_id=0, chunk_size=3)
+
+    assert mask.sum(-1).tolist() == [2, 4, 1, 4]
+    for b, completion in enumerate(completions):
+        sequence = torch.tensor([prompts[b // 2] + completion])
+        with torch.no_grad():
+            logits = tiny_policy(input_ids=sequence).logits[0].double()
+        expected = torch.log_softmax(logits, -1)[len(prompts[b // 2]) - 1: -1].gather(
+            -1, torch.tensor(completion)[:, None]).squeeze(-1)
+        torch.testing.assert_close(log_probs[b][mask[b]].double(), expected, rtol=1e-5, atol=1e-5)
+        assert (log_probs[b][~mask[b]] == 0).all()
+
+
+def test_completion_log_probs_carry_gradients_to_the_policy(tiny_policy):
+    log_probs, mask = completion_log_probs(tiny_policy, [[5, 6]], [[7, 8], [9]], 2, pad_id=0, chunk_size=2)
+    log_probs.sum().backward()
+    gradient = tiny_policy.get_output_embeddings().weight.grad
+    assert gradient is not None and gradient.abs().sum() > 0
+    tiny_policy.zero_grad(set_to_none=True)
+
+
+def test_sampling_is_seeded_grouped_by_prompt_cut_after_eos_and_leaves_the_global_rng_alone(tiny_policy):
+    prompts = [[5, 6, 7, 8], [9]]
+    settings = dict(num_samples=3, max_new_tokens=5, eos_id=2, pad_id=0, temperature=1.0, top_p=1.0)
+    torch.manual_seed(123)
+    before = torch.get_rng_state()
+
+    first = sample_completions(tiny_policy, prompts, seed=7, **settings)
+    again = sample_completions(tiny_policy, prompts, seed=7, **settings)
+    other = sample_completions(tiny_policy, prompts, seed=8, **settings)
+
+    assert torch.equal(torch.get_rng_state(), before)
+    assert tiny_policy.training, "the policy goes back to train mode"
+    assert first == again and first != other
+    assert len(first) == 6 and all(1 <= len(c) <= 5 for c in first)
+    assert all(2 not in c[:-1] for c in first), "nothing is kept after an EOS"
+    greedy = sample_completions(tiny_policy, prompts, seed=1, greedy=True, **{**settings, "num_samples": 1})
+    assert greedy == sample_completions(tiny_policy, prompts, seed=2, greedy=True, **{**settings, "num_samples": 1})
+
+
+def test_greedy_completions_stop_at_the_eos_token_which_they_keep(tiny_policy):
+    settings = dict(num_samples=1, max_new_tokens=6, pad_id=0, seed=0, greedy=True)
+    [free] = sample_completions(tiny_policy, [[5, 6]], eos_id=1023, **settings)
+    assert len(free) == 6 and 1023 not in free
+    eos = free[2]  # pretend the third generated token is the end-of-sequence token
+
+    [stopped] = sample_completions(tiny_policy, [[5, 6]], eos_id=eos, **settings)
+
+    assert stopped == free[: free.index(eos) + 1]
+
+
+def test_prompt_completion_rows_give_prompts_and_answers_and_long_prompts_keep_their_end(tokenizer):
+    dataset = Dataset("prompt-completion", [{"prompt": "def add(a, b):\n    return a + b\n" * 3, "completion": "#### 4"},
+                                            {"prompt": "x = 1", "completion": "#### 1"}], Path("rows.jsonl"))
+    prompts, note = prompt_set(dataset, tokenizer, max_prompt_tokens=6, rewards=[RewardSpec(name="numeric")])
+
+    full = tokenizer(dataset.rows[0]["prompt"], add_special_tokens=False)["input_ids"]
+    assert prompts.prompt_ids[0] == full[-6:]
+    assert prompts.answers == ["#### 4", "#### 1"] and prompts.prompts[1] == "x = 1"
+    assert "1 prompts longer than 6 tokens" in note
+    batch = prompts.batch([1, 0])
+    assert batch.loss_units == 2 and batch.answers == ["#### 1", "#### 4"] and batch.indices == [1, 0]
+
+
+def test_chat_rows_end_with_the_answer_and_need_a_chat_template(tokenizer):
+    messages = [{"role": "user", "content": "2+2?"}, {"role": "assistant", "content": "3"},
+                {"role": "user", "content": "Sure?"}, {"role": "assistant", "content": "4"}]
+    dataset = Dataset("chat", [messages], Path("chat.jsonl"))
+    with pytest.raises(EngineError, match="has no chat template"):
+        prompt_set(dataset, tokenizer, max_prompt_tokens=100, rewards=[RewardSpec(name="exact_match")])
+
+    templated = AutoTokenizer.from_pretrained(tokenizer.name_or_path)
+    templated.chat_template = ("{% for m in messages %}<{{ m['role'] }}>{{ m['content'] }}\n{% endfor %}"
+                               "{% if add_generation_prompt %}<assistant>{% endif %}")
+    prompts, _ = prompt_set(dataset, templated, max_prompt_tokens=100, rewards=[RewardSpec(name="exact_match")])
+    assert prompts.prompts == ["<user>2+2?\n<assistant>3\n<user>Sure?\n<assistant>"]
+    assert prompts.answers == ["4"]
+
+
+def test_text_data_and_answers_the_rewards_cannot_use_are_refused_before_training(tokenizer):
+    with pytest.raises(EngineError, match="RL methods need prompts with reference answers"):
+        prompt_set(Dataset("text", ["plain"], Path("t.jsonl")), tokenizer, max_prompt_tokens=8, rewards=[])
+    rows = [{"prompt": "a", "completion": "#### 1"}, {"prompt": "b", "completion": "no idea"}]
+    with pytest.raises(EngineError, match=r"rows.jsonl row 2: reward 'numeric': the reference answer contains no number"):
+        prompt_set(Dataset("prompt-completion", rows, Path("rows.jsonl")), tokenizer, max_prompt_tokens=8,
+                   rewards=[RewardSpec(name="numeric")])
+
+
+def test_grpo_and_kdrl_are_registered_as_alignment_methods_on_prompt_data():
+    grpo, kdrl = registry.get_method("grpo"), registry.get_method("kdrl")
+    assert (grpo.family, kdrl.family) == ("alignment", "alignment")
+    assert grpo.requires.dataset_kinds == kdrl.requires.dataset_kinds == ("prompt-completion", "chat")
+    assert (grpo.requires.teacher, kdrl.requires.teacher) == (False, True)
+    assert grpo.requires.reference and kdrl.requires.reference
+    assert "2402.03300" in grpo.paper.url and "2506.02208" in kdrl.paper.url
+    assert "SALSA" in grpo.description and "InfAlign" in kdrl.description
+    assert registry.config_class("grpo") is GRPOConfig and registry.config_class("kdrl") is KDRLConfig
+    schema = registry.method_schema("kdrl")
+    assert {"rewards", "group_size", "kl_coef", "kd_coef_start", "kd_mask", "reward_transform"} <= set(schema["properties"])
+    assert GRPOConfig(rewards=REGEX_E).kl_coef == 0.04
+
+
+def base_spec(**changes):
+    spec = {"method": "grpo", "output_dir": "/tmp/run", "config": {"rewards": REGEX_E},
+            "student": {"path": "/tmp/model"}, "train_data": {"path": "/tmp/train.jsonl"}}
+    return {**spec, **changes}
+
+
+@pytest.mark.parametrize("changes, path, message", [
+    ({"config": {"rewards": [{"name": "bleu"}]}}, "config.rewards.0", "unknown reward 'bleu'; known rewards:"),
+    ({"config": {"rewards": []}}, "config.rewards", "at least 1 item"),
+    ({"config": {"rewards": [{"name": "regex", "params": {}}]}}, "config.rewards.0", "params are invalid"),
+    ({"config": {"rewards": REGEX_E, "group_size": 1}}, "config.group_size", "greater than or equal to 2"),
+    ({"config": {"rewards": REGEX_E, "max_new_tokens": 128}}, "config", "must be below training.block_size"),
+    ({"config": {"rewards": REGEX_E, "training": {"early_stopping_patience": 2}}}, "config", "early stopping"),
+    ({"config": {"rewards": REGEX_E, "reward_transform": "rank"}}, "config.reward_transform", "'none' or 'infalign_ctrl'"),
+    ({"config": {"rewards": REGEX_E + REGEX_E}}, "config", "give each a distinct 'label'"),
+    ({"method": "kdrl", "teacher": {"path": "/tmp/t"}, "config": {"rewards": REGEX_E, "kd_coef_end": 0.1}},
+     "config", "must not exceed kd_coef_start"),
+    ({"method": "kdrl"}, "teacher", "needs a teacher model"),
+    ({"teacher": {"path": "/tmp/t"}}, "teacher", "does not use a teacher"),
+])
+def test_bad_rl_specs_are_refused_with_the_field_path(changes, path, message):
+    with pytest.raises(ValidationError) as raised:
+        RunSpec.model_validate(base_spec(**changes))
+    problems = {".".join(str(part) for part in e["loc"]): e["msg"] for e in raised.value.errors()}
+    assert path in problems and message in problems[path], problems
+
+
+def test_a_reference_soup_is_accepted_in_an_rl_spec():
+    spec = RunSpec.model_validate(base_spec(reference={"soup": ["/tmp/a", "/tmp/b"]}))
+    assert spec.reference.soup == ["/tmp/a", "/tmp/b"]
+    assert IGNORE_INDEX == -100
