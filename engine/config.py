@@ -131,7 +131,8 @@ class TrainingConfig(_Config):
         0, ge=0, le=1_000_000,
         description=(
             "Stop when early_stopping_metric has not improved for this many evaluations in a row "
-            "(evaluations happen every eval_every steps); 0 never stops early. Needs validation data."
+            "(evaluations happen every eval_every steps); 0 never stops early. Needs validation data. "
+            "With early stopping on, the final model holds the weights of the best evaluation."
         ),
     )
     early_stopping_metric: Literal[

@@ -10,6 +10,7 @@ model.
 import json
 import math
 import random
+import shutil
 import threading
 import time
 from contextlib import AbstractContextManager
@@ -290,6 +291,16 @@ def train(
         distributed.barrier(ranks)
         return path
 
+    def save_best(step: int) -> None:
+        best = output_dir / "best"
+        partial_dir = output_dir / "best.partial"
+        shutil.rmtree(partial_dir, ignore_errors=True)
+        merged_for_saving(model).save_pretrained(partial_dir, safe_serialization=True)
+        tokenizer.save_pretrained(partial_dir)
+        (partial_dir / "best_step.json").write_text(json.dumps({"step": step, early_stopping.metric: early_stopping.best}))
+        shutil.rmtree(best, ignore_errors=True)
+        partial_dir.rename(best)
+
     def evaluate_and_sample(step: int) -> dict[str, float]:
         assert data.validation_blocks is not None
         with autocast():
@@ -367,6 +378,9 @@ def train(
         ):
             if ranks.is_main:
                 stopped_early = early_stopping.should_stop(step, evaluate_and_sample(step))
+                if early_stopping.patience and early_stopping.best_step == step and save_final:
+                    # Keep the best weights so far: the final model of an early-stopped run is its best.
+                    save_best(step)
             stopped_early = distributed.broadcast_flag(stopped_early, ranks)
 
         if training.checkpoint_every and step % training.checkpoint_every == 0:
@@ -386,8 +400,18 @@ def train(
         return RunResult("finished", step, message)
     final = output_dir / "final"
     if ranks.is_main:
-        merged_for_saving(model).save_pretrained(final, safe_serialization=True)
-        tokenizer.save_pretrained(final)
+        best = output_dir / "best"
+        shutil.rmtree(final, ignore_errors=True)
+        if early_stopping.patience and early_stopping.best_step not in (0, step) and (best / "best_step.json").is_file():
+            shutil.copytree(best, final)
+            (final / "best_step.json").unlink()
+            message += f"; the final model holds the best weights, from step {early_stopping.best_step}"
+            events.log("info", f"final model: the weights of step {early_stopping.best_step}, where "
+                               f"{early_stopping.metric} was best ({early_stopping.best:.6g})")
+        else:
+            merged_for_saving(model).save_pretrained(final, safe_serialization=True)
+            tokenizer.save_pretrained(final)
+        shutil.rmtree(best, ignore_errors=True)
         events.artifact("final", "model", str(final), step, directory_size(final))
     distributed.barrier(ranks)
     return RunResult("finished", step, f"{message}; model in {final}")

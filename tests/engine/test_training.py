@@ -249,15 +249,22 @@ def test_every_evaluation_writes_greedy_samples_for_the_first_validation_prompts
 def test_early_stopping_stops_after_patience_evaluations_without_improvement_and_resumes_its_count(kit, tmp_path):
     def spec(output_dir, **extra):
         return {**tiny_spec(kit, output_dir, max_steps=30, eval_every=2, checkpoint_every=2, eval_samples=0,
-                            early_stopping_patience=2, early_stopping_min_delta=1e6), **extra}
+                            keep_last_checkpoints=3, early_stopping_patience=2, early_stopping_min_delta=1e6), **extra}
 
     result, events = run_in_process(spec(tmp_path / "run"))
 
     # Step 2 sets the best value; with min_delta 1e6 nothing improves on it, so 4 and 6 exhaust the patience.
     assert (result.status, result.step) == ("finished", 6)
     assert "stopped early at step 6: eval/loss has not improved for 2 evaluations (best" in result.message
-    assert (tmp_path / "run" / "final" / "model.safetensors").is_file()
     assert events.of_kind("progress")[-1]["step"] == 6
+    # The final model is the best one (step 2), not the last: equal to the step-2 weights, not step 6's.
+    assert "the final model holds the best weights, from step 2" in result.message
+    final = load_file(tmp_path / "run" / "final" / "model.safetensors")
+    at_best = load_file(tmp_path / "run" / "checkpoints" / "step-2" / "model.safetensors")
+    last = load_file(tmp_path / "run" / "checkpoints" / "step-6" / "model.safetensors")
+    assert any(not torch.equal(final[name], last[name]) for name in final)
+    assert all(torch.equal(final[name], at_best[name]) for name in final)
+    assert not (tmp_path / "run" / "best").exists()
 
     resumed, _ = run_in_process(spec(tmp_path / "run", resume_from=str(tmp_path / "run" / "checkpoints" / "step-4")))
     assert resumed.step == 6, "the resumed run remembers one evaluation without improvement"
