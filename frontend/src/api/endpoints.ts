@@ -1,6 +1,6 @@
 // One function per REST endpoint the UI uses, so components never build URLs by hand.
 
-import { apiRequest, apiUrl, listAll, listItems } from './client';
+import { ApiError, apiRequest, apiUrl, listAll, listItems } from './client';
 import type {
   InvitationAccepted,
   PlaygroundRequest,
@@ -10,6 +10,7 @@ import type {
   RunCloneRequest, RunCreateRequest, RunListParams, RunPatch, RunTemplate, ShareLink, ShareLinkCreateRequest, SharedView,
   User, Worker, Workspace, WorkspaceDetail, WorkspaceMember, WorkspaceRole,
   Delivery, ModelLineage, NotificationChannel, NotificationEvent, Sweep, SweepCreateRequest, SweepDetail, TokenStats,
+  TaskSequenceCreateRequest,
 } from './types';
 
 export const login = (body: LoginRequest) => apiRequest<User>('/auth/login/', { method: 'POST', body });
@@ -61,6 +62,10 @@ export const listDatasets = (workspace: string) => listAll<Dataset>('/datasets/'
 
 export const getDataset = (id: number, signal?: AbortSignal) => apiRequest<DatasetDetail>(`/datasets/${id}/`, { signal });
 
+/** A task sequence is made of datasets already registered, so it is plain JSON, not an upload. */
+export const createTaskSequence = (body: TaskSequenceCreateRequest) =>
+  apiRequest<DatasetDetail>('/datasets/', { method: 'POST', body });
+
 export const listTemplates = async (workspace: string) =>
   listItems(await apiRequest<ListResponse<RunTemplate>>('/templates/', { query: { workspace } }));
 
@@ -105,6 +110,21 @@ export const getLogTail = (id: number, count: number, signal?: AbortSignal) =>
 
 export const listArtifacts = async (id: number) =>
   listItems(await apiRequest<ListResponse<Artifact>>(`/runs/${id}/artifacts/`));
+
+/**
+ * The JSON of one of a run's "table" artifacts (404 when there is none). Every other endpoint ends
+ * in a slash; the contract spells this one without, so a 404 at `content/` is asked once more as
+ * `content` before it counts as "not there".
+ */
+export async function getArtifactContent<T = unknown>(runId: number, artifactId: number, signal?: AbortSignal): Promise<T> {
+  const base = `/runs/${runId}/artifacts/${artifactId}/content`;
+  try {
+    return await apiRequest<T>(`${base}/`, { signal });
+  } catch (error) {
+    if (error instanceof ApiError && error.status === 404) return apiRequest<T>(base, { signal });
+    throw error;
+  }
+}
 
 /**
  * URL of the run's Server-Sent Events stream, for EventSource. With the `cursor` of a metrics

@@ -4,7 +4,7 @@ import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { isActiveStatus } from '../lib/runStatus';
 import { ApiError } from './client';
 import * as api from './endpoints';
-import type { RunListParams } from './types';
+import type { Artifact, RunListParams } from './types';
 
 export const queryKeys = {
   me: ['me'] as const,
@@ -34,6 +34,8 @@ export const queryKeys = {
   tokenStats: (dataset: number, model: number) => ['tokenStats', dataset, model] as const,
   notifications: (workspace: string) => ['notifications', workspace] as const,
   deliveries: (workspace: string, page: number) => ['deliveries', workspace, page] as const,
+  artifactContent: (runId: number, artifact: Artifact | null) =>
+    ['artifactContent', runId, artifact?.id ?? null, artifact?.step ?? null, artifact?.created_at ?? null, artifact?.size_bytes ?? null] as const,
 };
 
 /** How often lists and runs are polled while something is queued or running. */
@@ -207,4 +209,19 @@ export function useAuditLog(workspace: string, page: number) {
 
 export function useTokens() {
   return useQuery({ queryKey: queryKeys.tokens, queryFn: api.listTokens });
+}
+
+/**
+ * The JSON of a run's table artifact. The key holds the artifact's id, step, time and size, so a
+ * newer artifact (or the same one rewritten) in the polled artifacts list is fetched again. A 404
+ * (not written yet, or a server without the endpoint) is not retried.
+ */
+export function useArtifactContent(runId: number, artifact: Artifact | null) {
+  return useQuery({
+    queryKey: queryKeys.artifactContent(runId, artifact),
+    queryFn: ({ signal }) => api.getArtifactContent(runId, artifact!.id!, signal),
+    enabled: artifact !== null && artifact.id !== undefined,
+    placeholderData: keepPreviousData,
+    retry: (count, error) => !(error instanceof ApiError && error.status === 404) && count < 2,
+  });
 }

@@ -83,6 +83,8 @@ export interface MethodRequires {
   reference: boolean;
   /** Dataset kinds the method can train on, compared with Dataset.kind. */
   dataset_kinds: string[];
+  /** The method trains on a task sequence (a "task-sequence" dataset) instead of one dataset. */
+  tasks?: boolean;
 }
 
 /** A JSON Schema document as produced by pydantic (draft 2020-12 style, with $defs and $ref). */
@@ -104,7 +106,7 @@ export interface Method {
   schema: JsonSchema;
 }
 
-export type ModelSource = 'config' | 'path' | 'run' | 'upload';
+export type ModelSource = 'config' | 'path' | 'run' | 'upload' | 'soup' | 'imported';
 
 export interface Model {
   id: number;
@@ -123,15 +125,25 @@ export interface Model {
   /** The run whose final model this is (source=run). */
   produced_by_run?: number | null;
   created_at?: string;
+  /** A weight soup's ingredients (source=soup): ids on the model itself, {id, name} in its lineage. */
+  ingredients?: (number | ModelRef)[];
+  /** The soups this model is an ingredient of. */
+  soups?: (number | ModelRef)[];
+}
+
+export interface ModelRef {
+  id: number;
+  name: string;
 }
 
 /** POST /models/: one of the three sources, with the field it needs. */
 export type ModelRegisterRequest =
   | { workspace: string; name: string; source: 'path'; path: string }
   | { workspace: string; name: string; source: 'config'; config: Record<string, unknown>; tokenizer_path?: string }
-  | { workspace: string; name: string; source: 'run'; run: number };
+  | { workspace: string; name: string; source: 'run'; run: number }
+  | { workspace: string; name: string; source: 'soup'; ingredients: number[] };
 
-export type DatasetKind = 'text' | 'prompt-completion' | 'chat' | 'preference' | 'classification';
+export type DatasetKind = 'text' | 'prompt-completion' | 'chat' | 'preference' | 'classification' | 'task-sequence';
 
 /** The server's KindEnum with its labels (openapi.yaml). */
 export const DATASET_KINDS: readonly { value: DatasetKind; label: string }[] = [
@@ -158,6 +170,28 @@ export interface Dataset {
 export interface DatasetDetail extends Dataset {
   /** The first rows of the file (at most 20), as parsed JSON. */
   preview: unknown[];
+  /** A task sequence's tasks, in order (kind "task-sequence"). */
+  tasks?: TaskSequenceTask[];
+}
+
+export interface DatasetRef {
+  id: number;
+  name: string;
+  version?: number;
+}
+
+export interface TaskSequenceTask {
+  name: string;
+  train_dataset: DatasetRef;
+  validation_dataset: DatasetRef | null;
+}
+
+/** POST /datasets/ as JSON: a task sequence made of existing datasets, in training order. */
+export interface TaskSequenceCreateRequest {
+  workspace: string;
+  name: string;
+  kind: 'task-sequence';
+  tasks: { name: string; train_dataset: number; validation_dataset: number }[];
 }
 
 // --- runs ---------------------------------------------------------------------------------------
@@ -194,8 +228,12 @@ export interface Run {
   config: Record<string, unknown>;
   student: number | null;
   teacher: number | null;
+  /** The frozen reference model of an alignment run; null = the initial policy (the student as it starts). */
+  reference?: number | null;
   train_dataset: number | null;
   validation_dataset: number | null;
+  /** General text replayed while a continual-learning run trains on its tasks. */
+  replay_dataset?: number | null;
   seed: number;
   resources: RunResources;
   tags: string[];
@@ -231,8 +269,12 @@ export interface RunCreateRequest {
   method: string;
   student: number;
   teacher?: number | null;
+  /** Only for methods with `requires.reference`; null = the initial policy. */
+  reference?: number | null;
   train_dataset: number;
   validation_dataset?: number | null;
+  /** Only for methods with `requires.tasks`. */
+  replay_dataset?: number | null;
   config: Record<string, unknown>;
   seed: number;
   resources: RunResources;
@@ -269,8 +311,10 @@ export interface RunCloneRequest {
   notes?: string;
   student?: number;
   teacher?: number | null;
+  reference?: number | null;
   train_dataset?: number;
   validation_dataset?: number | null;
+  replay_dataset?: number | null;
 }
 
 // --- compare and share links --------------------------------------------------------------------
@@ -519,6 +563,9 @@ export interface ModelLineage {
   /** Nearest first: the run that produced the model, its teacher and the student it started from. */
   ancestors: { run: LineageRunRef; teacher: LineageNode | null; initial: LineageNode }[];
   descendants: { from: number; role: 'teacher' | 'student'; run: LineageRunRef; model: LineageNode }[];
+  /** A weight soup's ingredients, and the soups the model is in (also on the model itself). */
+  ingredients?: ModelRef[];
+  soups?: ModelRef[];
 }
 
 export interface TokenStats {

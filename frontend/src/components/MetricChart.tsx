@@ -71,9 +71,11 @@ export interface MetricChartProps extends Partial<ChartOptions> {
   name: string;
   series: Series;
   smoothing: number;
+  /** Defaults to `chart-<name>`; a second chart of the same metric on a page needs its own. */
+  testId?: string;
 }
 
-export function MetricChart({ name, series, smoothing, xAxis = 'step', logScale = false }: MetricChartProps) {
+export function MetricChart({ name, series, smoothing, xAxis = 'step', logScale = false, testId }: MetricChartProps) {
   const plotHost = useRef<HTMLDivElement>(null);
   const plot = useRef<uPlot | null>(null);
   const captionId = useId();
@@ -120,7 +122,7 @@ export function MetricChart({ name, series, smoothing, xAxis = 'step', logScale 
   return (
     <figure
       className="chart"
-      data-testid={`chart-${name}`}
+      data-testid={testId ?? `chart-${name}`}
       data-points={count}
       data-band={band ? 'true' : 'false'}
       data-x-axis={xAxis}
@@ -129,7 +131,7 @@ export function MetricChart({ name, series, smoothing, xAxis = 'step', logScale 
     >
       <figcaption id={captionId}>
         <span className="chart-name">{name}</span>
-        <span className="chart-last" data-testid={`chart-last-${name}`}>
+        <span className="chart-last" data-testid={testId ? `${testId}-last` : `chart-last-${name}`}>
           {count > 0 ? `${formatMetricValue(lastValue)} at step ${lastStep}` : 'no points yet'}
         </span>
       </figcaption>

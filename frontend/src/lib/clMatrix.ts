@@ -122,6 +122,7 @@ export interface Heatmap {
   rows: HeatmapRow[];
   cells: HeatmapCell[];
   higherIsBetter: boolean;
+  geometry: HeatmapGeometry;
 }
 
 export function formatCell(value: number | null): string {
@@ -184,6 +185,7 @@ export function heatmapLayout(matrix: ClMatrix, metric: string, geometry: Heatma
     rows,
     cells,
     higherIsBetter,
+    geometry,
   };
 }
 

@@ -36,9 +36,37 @@ export function familyLabel(family: string): string {
   return labels[family] ?? family.charAt(0).toUpperCase() + family.slice(1);
 }
 
-/** Datasets whose kind the method accepts; every dataset when the method names no kinds. */
+export const TASK_SEQUENCE_KIND = 'task-sequence';
+/** Reward-driven methods train on prompts (with reference completions), not on preference pairs. */
+const PROMPT_KINDS = ['prompt-completion', 'chat'];
+const RL_METHODS = ['grpo', 'kdrl'];
+
+/**
+ * The dataset kinds a method's training data may have: a task sequence for methods that train on
+ * tasks; otherwise the kinds the method names. A server that names none for an alignment method
+ * still gets the family's kinds (preference pairs, or prompts for GRPO/KDRL), never "any".
+ */
+export function trainingDatasetKinds(method: Method | undefined): string[] {
+  if (!method) return [];
+  if (method.requires.tasks) return [TASK_SEQUENCE_KIND];
+  const kinds = method.requires.dataset_kinds ?? [];
+  if (kinds.length > 0) return kinds.filter((k) => k !== TASK_SEQUENCE_KIND);
+  if (RL_METHODS.includes(method.name)) return PROMPT_KINDS;
+  if (method.family === 'alignment') return ['preference'];
+  return [];
+}
+
+/**
+ * Datasets the method can train on; with no kinds named, every dataset but task sequences (which
+ * only methods that train on tasks read).
+ */
 export function datasetsForMethod(datasets: readonly Dataset[], method: Method | undefined): Dataset[] {
-  const kinds = method?.requires.dataset_kinds ?? [];
-  if (kinds.length === 0) return [...datasets];
+  const kinds = trainingDatasetKinds(method);
+  if (kinds.length === 0) return datasets.filter((dataset) => dataset.kind !== TASK_SEQUENCE_KIND);
   return datasets.filter((dataset) => kinds.includes(dataset.kind));
+}
+
+/** Datasets a continual-learning run may replay between its tasks: general text. */
+export function replayDatasets(datasets: readonly Dataset[]): Dataset[] {
+  return datasets.filter((dataset) => dataset.kind === 'text');
 }

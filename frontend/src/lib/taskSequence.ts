@@ -40,7 +40,7 @@ export function newRow(): TaskRow {
   return { key: nextKey++, name: '', train: '', validation: '' };
 }
 
-export function moveRow(rows: readonly TaskRow[], index: number, delta: -1 | 1): TaskRow[] {
+export function moveRow<T>(rows: readonly T[], index: number, delta: -1 | 1): T[] {
   const target = index + delta;
   if (index < 0 || index >= rows.length || target < 0 || target >= rows.length) return [...rows];
   const moved = [...rows];
@@ -48,7 +48,7 @@ export function moveRow(rows: readonly TaskRow[], index: number, delta: -1 | 1):
   return moved;
 }
 
-export function removeRow(rows: readonly TaskRow[], index: number): TaskRow[] {
+export function removeRow<T>(rows: readonly T[], index: number): T[] {
   return rows.filter((_, i) => i !== index);
 }
 

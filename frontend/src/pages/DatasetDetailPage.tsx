@@ -7,7 +7,7 @@ import { Link, useParams } from 'react-router';
 import { ApiError } from '../api/client';
 import * as api from '../api/endpoints';
 import { queryKeys, useDataset, useDatasets, useModels } from '../api/queries';
-import type { DatasetDetail } from '../api/types';
+import type { DatasetDetail, DatasetRef, TaskSequenceTask } from '../api/types';
 import { ErrorAlert } from '../components/ErrorAlert';
 import { useDocumentTitle } from '../hooks/useDocumentTitle';
 import { formatBytes, formatCount, formatDateTime } from '../lib/format';
@@ -74,11 +74,17 @@ function DatasetView({ dataset }: { dataset: DatasetDetail }) {
           )}
         </dl>
       </section>
-      <TokenStatsSection dataset={dataset} />
-      <section className="run-section" aria-labelledby="dataset-preview-heading">
-        <h2 id="dataset-preview-heading">Preview</h2>
-        <Preview rows={dataset.preview ?? []} total={dataset.row_count} />
-      </section>
+      {dataset.kind === 'task-sequence' ? (
+        <TaskList tasks={dataset.tasks ?? []} />
+      ) : (
+        <>
+          <TokenStatsSection dataset={dataset} />
+          <section className="run-section" aria-labelledby="dataset-preview-heading">
+            <h2 id="dataset-preview-heading">Preview</h2>
+            <Preview rows={dataset.preview ?? []} total={dataset.row_count} />
+          </section>
+        </>
+      )}
     </>
   );
 }
@@ -175,6 +181,48 @@ function TokenStatsSection({ dataset }: { dataset: DatasetDetail }) {
             </table>
           )}
         </>
+      )}
+    </section>
+  );
+}
+
+function DatasetRefLink({ dataset }: { dataset: DatasetRef | null }) {
+  if (!dataset) return <>—</>;
+  return <Link to={`/datasets/${dataset.id}`}>{dataset.name}{dataset.version !== undefined ? ` v${dataset.version}` : ''}</Link>;
+}
+
+/** A task sequence's tasks in training order. */
+function TaskList({ tasks }: { tasks: TaskSequenceTask[] }) {
+  return (
+    <section className="run-section" aria-labelledby="dataset-tasks-heading">
+      <h2 id="dataset-tasks-heading">Tasks</h2>
+      <p className="hint">A continual-learning run trains on these in order and evaluates every task's validation dataset after each one.</p>
+      {tasks.length === 0 ? (
+        <p className="muted">The server sent no tasks for this sequence.</p>
+      ) : (
+        <div className="table-wrap">
+          <table className="table" data-testid="dataset-tasks">
+            <caption className="visually-hidden">Tasks in training order</caption>
+            <thead>
+              <tr>
+                <th scope="col" className="numeric">Order</th>
+                <th scope="col">Task</th>
+                <th scope="col">Training dataset</th>
+                <th scope="col">Validation dataset</th>
+              </tr>
+            </thead>
+            <tbody>
+              {tasks.map((task, index) => (
+                <tr key={`${index}-${task.name}`} data-task={task.name}>
+                  <td className="numeric">{index + 1}</td>
+                  <th scope="row">{task.name}</th>
+                  <td><DatasetRefLink dataset={task.train_dataset} /></td>
+                  <td><DatasetRefLink dataset={task.validation_dataset} /></td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
       )}
     </section>
   );

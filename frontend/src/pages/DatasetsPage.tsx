@@ -13,13 +13,16 @@ import { useWorkspace } from '../app/workspace';
 import { ErrorAlert, errorMessage } from '../components/ErrorAlert';
 import { FormField } from '../components/FormField';
 import { NoWorkspace } from '../components/NoWorkspace';
+import { TaskSequenceForm } from '../components/TaskSequenceForm';
 import { useDocumentTitle } from '../hooks/useDocumentTitle';
 import { splitUploadErrors, type UploadErrors } from '../lib/datasetErrors';
 import { formatBytes, formatCount, formatDateTime, shortSha } from '../lib/format';
 import { canWrite } from '../lib/workspace';
 
 /** What one row must look like, per kind (the server's webapp/registry/validation.py). */
-export const KIND_SHAPES: Record<DatasetKind, string> = {
+type UploadKind = Exclude<DatasetKind, 'task-sequence'>;
+
+export const KIND_SHAPES: Record<UploadKind, string> = {
   text: '{"text": "..."}',
   'prompt-completion': '{"prompt": "...", "completion": "..."}',
   chat: '{"messages": [{"role": "user", "content": "..."}, ...]}',
@@ -49,7 +52,10 @@ function DatasetsView({ workspace }: { workspace: Workspace }) {
         </div>
       </div>
       {canWrite(workspace) ? (
-        <UploadForm workspace={workspace} existingNames={names} />
+        <>
+          <UploadForm workspace={workspace} existingNames={names} />
+          <TaskSequenceForm workspace={workspace} datasets={datasets.data ?? []} />
+        </>
       ) : (
         <p className="alert alert-info">You are a viewer in {workspace.name}: viewers can look at datasets but not upload them.</p>
       )}
@@ -110,7 +116,7 @@ type Phase =
 function UploadForm({ workspace, existingNames }: { workspace: Workspace; existingNames: string[] }) {
   const queryClient = useQueryClient();
   const [name, setName] = useState('');
-  const [kind, setKind] = useState<DatasetKind>('text');
+  const [kind, setKind] = useState<UploadKind>('text');
   const [file, setFile] = useState<File | null>(null);
   const [format, setFormat] = useState<'' | 'jsonl' | 'csv' | 'parquet'>('');
   const [fileInputKey, setFileInputKey] = useState(0);
@@ -177,8 +183,8 @@ function UploadForm({ workspace, existingNames }: { workspace: Workspace; existi
           </FormField>
           <FormField id="dataset-kind" label="Kind" errors={fieldErrors.kind} hint={<>Each line: <code>{KIND_SHAPES[kind]}</code></>}>
             {(control) => (
-              <select {...control} value={kind} onChange={(e) => setKind(e.target.value as DatasetKind)} disabled={busy}>
-                {DATASET_KINDS.map((k) => <option key={k.value} value={k.value}>{k.label}</option>)}
+              <select {...control} value={kind} onChange={(e) => setKind(e.target.value as UploadKind)} disabled={busy}>
+                {DATASET_KINDS.filter((k) => k.value !== 'task-sequence').map((k) => <option key={k.value} value={k.value}>{k.label}</option>)}
               </select>
             )}
           </FormField>

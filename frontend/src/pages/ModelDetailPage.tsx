@@ -6,7 +6,7 @@ import { Link, useParams } from 'react-router';
 import { ApiError } from '../api/client';
 import * as api from '../api/endpoints';
 import { queryKeys, useModel } from '../api/queries';
-import type { Model } from '../api/types';
+import type { Model, ModelRef } from '../api/types';
 import { ErrorAlert } from '../components/ErrorAlert';
 import { StatusBadge } from '../components/StatusBadge';
 import { useDocumentTitle } from '../hooks/useDocumentTitle';
@@ -97,10 +97,20 @@ function cachedFetchers(client: QueryClient): LineageFetchers {
 async function loadLineage(model: Model, client: QueryClient, signal: AbortSignal) {
   try {
     const response = await api.getModelLineage(model.id, signal);
-    return { lineage: lineageFromApi(response), descendants: descendantTree(model.id, response.descendants) };
+    return {
+      lineage: lineageFromApi(response),
+      descendants: descendantTree(model.id, response.descendants),
+      ingredients: response.ingredients ?? null,
+      soups: response.soups ?? null,
+    };
   } catch (error) {
     if (error instanceof ApiError && (error.status === 404 || error.status === 405)) {
-      return { lineage: model.produced_by_run ? await walkLineage(model, cachedFetchers(client)) : { steps: [], stopped: null }, descendants: null };
+      return {
+        lineage: model.produced_by_run ? await walkLineage(model, cachedFetchers(client)) : { steps: [], stopped: null },
+        descendants: null,
+        ingredients: null,
+        soups: null,
+      };
     }
     throw error;
   }
@@ -116,12 +126,28 @@ function Lineage({ model }: { model: Model }) {
   if (lineage.isError) return <ErrorAlert error={lineage.error} title="Cannot trace the lineage" />;
   const { lineage: up, descendants } = lineage.data;
   const chain = lineageChain(model, up);
+  // The lineage names them; the model itself may only list ids.
+  const ingredients = lineage.data.ingredients ?? refs(model.ingredients);
+  const soups = lineage.data.soups ?? refs(model.soups);
   return (
     <>
+      {(model.source === 'soup' || ingredients.length > 0) && (
+        <div data-testid="model-ingredients" data-count={ingredients.length}>
+          <h3>Soup of</h3>
+          <p className="hint">This model's weights are the uniform average of these models' weights.</p>
+          {ingredients.length === 0 ? <p className="muted">The server did not list the ingredients.</p> : <ModelRefList models={ingredients} label={`Ingredients of ${model.name}`} />}
+        </div>
+      )}
+      {soups.length > 0 && (
+        <div data-testid="model-soups" data-count={soups.length}>
+          <h3>In weight soups</h3>
+          <ModelRefList models={soups} label={`Soups made with ${model.name}`} />
+        </div>
+      )}
       {up.steps.length === 0 ? (
         <div data-testid="lineage" data-steps={0}>
           <p className="muted">
-            No run produced this model: it was {model.source === 'upload' ? 'uploaded' : `registered from ${model.source === 'path' ? 'a directory on the server' : 'a config'}`}, so
+            No run produced this model: it was {model.source === 'upload' ? 'uploaded' : model.source === 'soup' ? 'averaged from other models (a weight soup)' : `registered from ${model.source === 'path' ? 'a directory on the server' : 'a config'}`}, so
             its lineage starts here.
           </p>
         </div>
@@ -202,5 +228,19 @@ function ChainNode({ item }: { item: ChainItem }) {
       </div>
       <span className="lineage-arrow" aria-hidden="true">→</span>
     </li>
+  );
+}
+
+function refs(items: (number | ModelRef)[] | undefined): ModelRef[] {
+  return (items ?? []).map((item) => (typeof item === 'number' ? { id: item, name: `model #${item}` } : item));
+}
+
+function ModelRefList({ models, label }: { models: ModelRef[]; label: string }) {
+  return (
+    <ul className="inline-list" aria-label={label}>
+      {models.map((m) => (
+        <li key={m.id} data-model-id={m.id}><Link to={`/models/${m.id}`}>{m.name}</Link> <span className="muted">#{m.id}</span></li>
+      ))}
+    </ul>
   );
 }

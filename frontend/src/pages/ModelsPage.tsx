@@ -90,11 +90,14 @@ function ModelsTable({ models }: { models: Model[] }) {
   );
 }
 
-const SOURCES: { value: ModelSource; label: string; hint: string }[] = [
+type RegisterSource = Exclude<ModelSource, 'imported'>;
+
+const SOURCES: { value: RegisterSource; label: string; hint: string }[] = [
   { value: 'path', label: 'Server path', hint: 'A model directory (config.json, weights, tokenizer) already on the server.' },
   { value: 'config', label: 'Config', hint: 'A transformers config: the engine builds a freshly initialised model from it.' },
   { value: 'run', label: 'Run', hint: "A succeeded run's final model." },
   { value: 'upload', label: 'Upload', hint: 'An archive (.zip, .tar or .tar.gz) of a model directory: config.json, weights, tokenizer.' },
+  { value: 'soup', label: 'Weight soup', hint: 'The uniform average of the weights of two or more models of the same architecture (a model soup).' },
 ];
 
 const CONFIG_PLACEHOLDER = `{
@@ -108,7 +111,8 @@ const CONFIG_PLACEHOLDER = `{
 function RegisterModelForm({ workspace, models }: { workspace: Workspace; models: Model[] }) {
   const queryClient = useQueryClient();
   const [searchParams] = useSearchParams();
-  const [source, setSource] = useState<ModelSource>(searchParams.get('run') ? 'run' : 'path');
+  const [source, setSource] = useState<RegisterSource>(searchParams.get('run') ? 'run' : 'path');
+  const [ingredients, setIngredients] = useState<number[]>([]);
   const [name, setName] = useState('');
   const [path, setPath] = useState('');
   const [configText, setConfigText] = useState('');
@@ -147,16 +151,18 @@ function RegisterModelForm({ workspace, models }: { workspace: Workspace; models
       setPath('');
       setConfigText('');
       setTokenizerPath('');
+      setIngredients([]);
     },
   });
   const placed = placeFieldErrors(
     register.error instanceof ApiError ? register.error.errors : undefined,
-    ['name', 'path', 'config', 'tokenizer_path', 'run', 'file'],
+    ['name', 'path', 'config', 'tokenizer_path', 'run', 'file', 'ingredients'],
     register.isError && !(register.error instanceof DOMException),
   );
   const errorsFor = placed.forField;
 
   const runOptions = useMemo(() => runs.data?.results ?? [], [runs.data]);
+  const soupable = useMemo(() => modelsWithWeights(models).sort((a, b) => a.name.localeCompare(b.name)), [models]);
   const tokenizerPaths = useMemo(() => [...new Set(models.map((m) => m.tokenizer_path).filter((t): t is string => Boolean(t)))].sort(), [models]);
 
   const onSubmit = (event: FormEvent) => {
@@ -185,6 +191,13 @@ function RegisterModelForm({ workspace, models }: { workspace: Workspace; models
       form.append('source', 'upload');
       form.append('file', archive);
       register.mutate(form);
+    } else if (source === 'soup') {
+      if (ingredients.length < 2) {
+        setConfigError('Tick at least two models to average.');
+        document.getElementById('model-ingredients')?.querySelector('input')?.focus();
+        return;
+      }
+      register.mutate({ ...base, source, ingredients });
     } else {
       register.mutate({ ...base, source, run: Number(runId) });
     }
@@ -251,6 +264,10 @@ function RegisterModelForm({ workspace, models }: { workspace: Workspace; models
             </FormField>
           )}
         </div>
+        {source === 'soup' && (
+          <SoupIngredients models={soupable} chosen={ingredients} onChange={(next) => { setIngredients(next); setConfigError(null); }}
+            errors={[...(configError ? [configError] : []), ...errorsFor('ingredients')]} />
+        )}
         {progress && (
           <div className="upload-progress" data-testid="model-upload-progress"
             data-state={progress === 'checking' ? 'checking' : 'sending'}
@@ -297,5 +314,44 @@ function RegisterModelForm({ workspace, models }: { workspace: Workspace; models
         </div>
       </form>
     </section>
+  );
+}
+
+/**
+ * Models whose weights can be averaged: registered from a directory, an upload or a run. Not
+ * config-only ones (freshly initialised each time), imported history (no weights) nor other soups
+ * (the server asks for their ingredients instead).
+ */
+function modelsWithWeights(models: readonly Model[]): Model[] {
+  return models.filter((model) => model.source === 'path' || model.source === 'upload' || model.source === 'run');
+}
+
+function SoupIngredients({ models, chosen, onChange, errors }: {
+  models: Model[];
+  chosen: number[];
+  onChange: (ingredients: number[]) => void;
+  errors: string[];
+}) {
+  const toggle = (id: number, on: boolean) => onChange(on ? [...chosen, id] : chosen.filter((c) => c !== id));
+  return (
+    <fieldset id="model-ingredients" className="soup-ingredients" data-testid="model-ingredients"
+      aria-describedby={errors.length ? 'model-ingredients-error' : 'model-ingredients-hint'}>
+      <legend>Ingredients</legend>
+      <p id="model-ingredients-hint" className="hint">
+        Tick two or more models with weights and the same architecture; their parameters are averaged uniformly ({chosen.length} ticked).
+      </p>
+      {models.length === 0 && <p className="muted">No models with weights in this workspace yet.</p>}
+      {models.map((model) => (
+        <label key={model.id} className="checkbox">
+          <input type="checkbox" checked={chosen.includes(model.id)} onChange={(e) => toggle(model.id, e.target.checked)} />
+          {model.name} <span className="muted">(#{model.id}, {model.architecture || model.source}{model.parameter_count ? `, ${formatCount(model.parameter_count)}` : ''})</span>
+        </label>
+      ))}
+      {errors.length > 0 && (
+        <ul id="model-ingredients-error" className="field-errors" data-testid="model-ingredients-errors">
+          {errors.map((m) => <li key={m}>{m}</li>)}
+        </ul>
+      )}
+    </fieldset>
   );
 }

@@ -25,7 +25,7 @@ import { useDocumentTitle } from '../hooks/useDocumentTitle';
 import { configEdits, deepMerge, parseTags, tagsText } from '../lib/clone';
 import { parsePaper } from '../lib/format';
 import { errorsForField, placeErrors, splitServerErrors, type ErrorPlacement, type ErrorTree } from '../lib/formErrors';
-import { datasetsForMethod, familyLabel, groupMethodsByFamily } from '../lib/methods';
+import { datasetsForMethod, familyLabel, groupMethodsByFamily, replayDatasets, trainingDatasetKinds } from '../lib/methods';
 import { schemaHasPath } from '../lib/schema';
 import { canWrite } from '../lib/workspace';
 
@@ -43,6 +43,8 @@ const FIELDS: Record<string, { control: string; label: string }> = {
   method: { control: 'method-picker', label: 'Method' },
   student: { control: 'run-student', label: 'Student model' },
   teacher: { control: 'run-teacher', label: 'Teacher model' },
+  reference: { control: 'run-reference', label: 'Reference model' },
+  replay_dataset: { control: 'run-replay-dataset', label: 'Replay dataset' },
   train_dataset: { control: 'run-train-dataset', label: 'Training dataset' },
   validation_dataset: { control: 'run-validation-dataset', label: 'Validation dataset' },
   name: { control: 'run-name', label: 'Run name' },
@@ -62,6 +64,8 @@ function errorTarget(path: string, method: Method | undefined): string | null {
   }
   const field = path.split('.')[0]!;
   if (field === 'teacher' && !method?.requires.teacher) return null;
+  if (field === 'reference' && !method?.requires.reference) return null;
+  if ((field === 'replay_dataset' || field === 'validation_dataset') && Boolean(method?.requires.tasks) !== (field === 'replay_dataset')) return null;
   return FIELDS[field]?.control ?? null;
 }
 
@@ -126,6 +130,9 @@ function NewRunForm({ current, source }: { current: Workspace; source?: Run }) {
   const [teacher, setTeacher] = useState(source ? idText(source.teacher) : (searchParams.get('teacher') ?? ''));
   const [trainDataset, setTrainDataset] = useState(idText(source?.train_dataset));
   const [validationDataset, setValidationDataset] = useState(idText(source?.validation_dataset));
+  // '' = the initial policy: a frozen copy of the student as it starts.
+  const [reference, setReference] = useState(idText(source?.reference));
+  const [replayDataset, setReplayDataset] = useState(idText(source?.replay_dataset));
   const [seed, setSeed] = useState(String(source?.seed ?? 0));
   const [device, setDevice] = useState<Device>(source?.resources?.gpus ? 'gpu' : 'cpu');
   const [gpus, setGpus] = useState(String(source?.resources?.gpus || 1));
@@ -202,8 +209,11 @@ function NewRunForm({ current, source }: { current: Workspace; source?: Run }) {
     method: method.name,
     student: Number(student),
     teacher: method.requires.teacher && teacher ? Number(teacher) : null,
+    // Sent only to methods that read them: the server refuses fields it does not know.
+    ...(method.requires.reference ? { reference: reference ? Number(reference) : null } : {}),
     train_dataset: Number(trainDataset),
-    validation_dataset: validationDataset ? Number(validationDataset) : null,
+    validation_dataset: validationDataset && !method.requires.tasks ? Number(validationDataset) : null,
+    ...(method.requires.tasks ? { replay_dataset: replayDataset ? Number(replayDataset) : null } : {}),
     config,
     seed: Number(seed),
     resources: { gpus: device === 'cpu' ? 0 : Number(gpus) },
@@ -224,14 +234,17 @@ function NewRunForm({ current, source }: { current: Workspace; source?: Run }) {
     setErrors(null);
     setConfigInvalid(false);
     if (!next.requires.teacher) setTeacher('');
+    if (!next.requires.reference) setReference('');
+    if (!next.requires.tasks) setReplayDataset('');
     const allowed = datasetsForMethod(datasets.data ?? [], next).map((d) => String(d.id));
     if (trainDataset && !allowed.includes(trainDataset)) setTrainDataset('');
-    if (validationDataset && !allowed.includes(validationDataset)) setValidationDataset('');
+    if (validationDataset && (next.requires.tasks || !allowed.includes(validationDataset))) setValidationDataset('');
   };
 
   const fieldErrors = (field: string) => (errors ? errorsForField(errors.fields, field) : []);
   const usableDatasets = datasetsForMethod(datasets.data ?? [], method);
-  const kinds = method?.requires.dataset_kinds ?? [];
+  const kinds = trainingDatasetKinds(method);
+  const trainsOnTasks = Boolean(method?.requires.tasks);
 
   return (
     <>
@@ -291,20 +304,39 @@ function NewRunForm({ current, source }: { current: Workspace; source?: Run }) {
                 )}
               </FormField>
             )}
-            <FormField id="run-train-dataset" label="Training dataset" errors={fieldErrors('train_dataset')}
+            {method?.requires.reference && (
+              <FormField id="run-reference" label="Reference model" errors={fieldErrors('reference')}
+                hint="The frozen model the KL penalty keeps the policy close to. Initial policy = a frozen copy of the student as it starts.">
+                {(control) => (
+                  <ModelSelect {...control} models={models.data} value={reference} onChange={setReference}
+                    emptyLabel="Initial policy (the student as it starts)" />
+                )}
+              </FormField>
+            )}
+            <FormField id="run-train-dataset" label={trainsOnTasks ? 'Task sequence' : 'Training dataset'} errors={fieldErrors('train_dataset')}
               hint={datasetHint(method, kinds, usableDatasets, datasets.data)}>
               {(control) => (
                 <DatasetSelect {...control} datasets={datasets.data && usableDatasets} value={trainDataset}
                   onChange={setTrainDataset} required />
               )}
             </FormField>
-            <FormField id="run-validation-dataset" label="Validation dataset (optional)"
-              errors={fieldErrors('validation_dataset')}>
-              {(control) => (
-                <DatasetSelect {...control} datasets={datasets.data && usableDatasets} value={validationDataset}
-                  onChange={setValidationDataset} emptyLabel="None" />
-              )}
-            </FormField>
+            {trainsOnTasks ? (
+              <FormField id="run-replay-dataset" label="Replay dataset (optional)" errors={fieldErrors('replay_dataset')}
+                hint="General text mixed into every task's batches against forgetting; each task brings its own validation dataset.">
+                {(control) => (
+                  <DatasetSelect {...control} datasets={datasets.data && replayDatasets(datasets.data)} value={replayDataset}
+                    onChange={setReplayDataset} emptyLabel="None" />
+                )}
+              </FormField>
+            ) : (
+              <FormField id="run-validation-dataset" label="Validation dataset (optional)"
+                errors={fieldErrors('validation_dataset')}>
+                {(control) => (
+                  <DatasetSelect {...control} datasets={datasets.data && usableDatasets} value={validationDataset}
+                    onChange={setValidationDataset} emptyLabel="None" />
+                )}
+              </FormField>
+            )}
           </div>
         </section>
 
@@ -443,6 +475,8 @@ function MethodPicker({ methods, value, onChange, errors }: {
                 <div>
                   <label htmlFor={id} className="method-name">{method.name}</label>
                   {method.requires.teacher && <span className="tag">needs a teacher</span>}
+                  {method.requires.reference && <span className="tag">reference model</span>}
+                  {method.requires.tasks && <span className="tag">trains on a task sequence</span>}
                   <p id={`${id}-description`} className="method-description">{method.description}</p>
                   {paper.title && (
                     <p className="method-paper">
@@ -501,7 +535,9 @@ function datasetHint(method: Method | undefined, kinds: string[], usable: Datase
   if (!method || !all) return undefined;
   const kindText = kinds.length ? kinds.join(' or ') : 'any';
   if (usable.length === 0) {
-    return `No ${kindText} datasets in this workspace: upload one with POST /api/v1/datasets/.`;
+    return kinds.includes('task-sequence')
+      ? 'No task sequences in this workspace: make one on the Datasets page ("New task sequence").'
+      : `No ${kindText} datasets in this workspace: upload one on the Datasets page.`;
   }
   return kinds.length ? `${method.name} trains on ${kindText} datasets.` : undefined;
 }

@@ -7,21 +7,26 @@ import { useEffect, useRef, useState, type FormEvent } from 'react';
 import { Link, useNavigate, useParams } from 'react-router';
 import { ApiError } from '../api/client';
 import * as api from '../api/endpoints';
-import { queryKeys, useArtifacts, useDatasets, useModels, useRun } from '../api/queries';
-import type { Artifact, Run } from '../api/types';
+import { queryKeys, useArtifacts, useDatasets, useMethods, useModels, useRun } from '../api/queries';
+import type { Artifact, Method, Run } from '../api/types';
 import { useWorkspace } from '../app/workspace';
+import { AlignmentPanel } from '../components/AlignmentPanel';
+import { CalibrationPanel } from '../components/CalibrationPanel';
+import { ContinualMatrixPanel } from '../components/ContinualMatrixPanel';
 import { ErrorAlert } from '../components/ErrorAlert';
 import { FormField } from '../components/FormField';
 import { LogTail } from '../components/LogTail';
 import { MetricChart } from '../components/MetricChart';
 import { ProgressBar } from '../components/ProgressBar';
 import { StatusBadge } from '../components/StatusBadge';
+import { TeacherGapPanel } from '../components/TeacherGapPanel';
 import { useDocumentTitle } from '../hooks/useDocumentTitle';
 import { useRunLive, type StreamState } from '../hooks/useRunLive';
 import { parseTags, tagsText } from '../lib/clone';
 import { formatBytes, formatDateTime, formatMetricValue } from '../lib/format';
 import { placeFieldErrors } from '../lib/jsonInput';
 import { groupMetricNames } from '../lib/metricGroups';
+import { runPanels } from '../lib/methodPanels';
 import { isActiveStatus, runMetricNames } from '../lib/runStatus';
 import type { XAxis } from '../lib/chartData';
 import { EMPTY_SERIES, type SeriesByName } from '../lib/series';
@@ -65,6 +70,9 @@ function RunView({ run }: { run: Run }) {
   });
 
   const writable = workspace === undefined || canWrite(workspace);
+  const methods = useMethods();
+  const method = methods.data?.find((m) => m.name === run.method);
+  const panels = runPanels(run, method, [...runMetricNames(run), ...Object.keys(live.series)]);
 
   return (
     <>
@@ -117,6 +125,11 @@ function RunView({ run }: { run: Run }) {
       )}
       {live.loadError !== null && <ErrorAlert error={live.loadError} title="Some live data could not be loaded" />}
 
+      {panels.teacherGap && <TeacherGapPanel run={run} series={live.series} />}
+      {panels.alignment && <AlignmentPanel kind={panels.alignment} series={live.series} />}
+      {panels.continual && <ContinualMatrixPanel run={run} active={active} />}
+      {panels.calibration && <CalibrationPanel run={run} active={active} />}
+
       <MetricsSection run={run} series={live.series} />
 
       <section className="run-section" aria-labelledby="log-heading">
@@ -137,7 +150,7 @@ function RunView({ run }: { run: Run }) {
 
       <section className="run-section" aria-labelledby="details-heading">
         <h2 id="details-heading">Details</h2>
-        <RunInputs run={run} />
+        <RunInputs run={run} method={method} />
         <h3>Config</h3>
         <pre className="code-block" data-testid="run-config">{JSON.stringify(run.config, null, 2)}</pre>
       </section>
@@ -354,7 +367,7 @@ function StreamIndicator({ state }: { state: StreamState }) {
   );
 }
 
-function RunInputs({ run }: { run: Run }) {
+function RunInputs({ run, method }: { run: Run; method: Method | undefined }) {
   const models = useModels(run.workspace);
   const datasets = useDatasets(run.workspace);
   const modelLink = (id: number | null) => (
@@ -367,8 +380,21 @@ function RunInputs({ run }: { run: Run }) {
     <dl className="details">
       <dt>Student</dt><dd>{modelLink(run.student)}</dd>
       {run.teacher !== null && <><dt>Teacher</dt><dd>{modelLink(run.teacher)}</dd></>}
+      {(method?.requires.reference || (run.reference !== null && run.reference !== undefined)) && (
+        <>
+          <dt>Reference model</dt>
+          <dd data-testid="run-reference">
+            {run.reference !== null && run.reference !== undefined
+              ? modelLink(run.reference)
+              : <span title="The frozen copy of the student as it started">initial policy</span>}
+          </dd>
+        </>
+      )}
       <dt>Training dataset</dt><dd>{datasetLink(run.train_dataset)}</dd>
-      <dt>Validation dataset</dt><dd>{datasetLink(run.validation_dataset)}</dd>
+      {!method?.requires.tasks && <><dt>Validation dataset</dt><dd>{datasetLink(run.validation_dataset)}</dd></>}
+      {(method?.requires.tasks || (run.replay_dataset !== null && run.replay_dataset !== undefined)) && (
+        <><dt>Replay dataset</dt><dd data-testid="run-replay-dataset">{run.replay_dataset ? datasetLink(run.replay_dataset) : 'none'}</dd></>
+      )}
       <dt>Seed</dt><dd>{run.seed}</dd>
       <dt>Resources</dt><dd>{run.resources?.gpus ? `${run.resources.gpus} GPU${run.resources.gpus > 1 ? 's' : ''}` : 'CPU'}</dd>
       {run.register_model_as && <><dt>Registers its model as</dt><dd>{run.register_model_as}</dd></>}
