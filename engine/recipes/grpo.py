@@ -8,7 +8,7 @@ reference (the initial policy, a registered model, or a soup of checkpoints as i
 a k2 reverse KL to a frozen teacher. The math lives in engine.rl_losses.
 
 Reproducibility: the completions of a micro-batch are sampled from a seed derived from the run's
-seed, the optimizer step and the micro-batch's index (the global RNG is forked, so sampling
+seed, the optimizer step, the micro-batch's index and the process's rank (the global RNG is forked, so sampling
 draws nothing from it), and InfAlign's reference samples of a prompt from the run's seed and the
 prompt's index. A resumed run restores the weights, optimizer, schedule, data position, RNG states
 and the objective's step counter from the checkpoint, so it samples the same completions as the
@@ -25,6 +25,7 @@ from typing import Any
 import torch
 from transformers import PreTrainedTokenizerBase
 
+from engine import distributed
 from engine.config import RunSpec, TrainingConfig
 from engine.data import Dataset, read_jsonl
 from engine.errors import EngineError
@@ -184,8 +185,8 @@ def completion_log_probs(
     return token_log_probs(hidden, weight, bias, labels, chunk_size=chunk_size), labels != IGNORE_INDEX
 
 
-def _sampling_seed(run_seed: int, step: int, micro_batch: int) -> int:
-    return (run_seed * 1_000_003 + step) * 4099 + micro_batch
+def _sampling_seed(run_seed: int, step: int, micro_batch: int, rank: int) -> int:
+    return ((run_seed * 1_000_003 + step) * 4099 + micro_batch) * 1031 + rank
 
 
 def _reference_seed(run_seed: int, prompt_index: int) -> int:
@@ -197,6 +198,8 @@ class GRPO(Objective):
 
     Loss of an optimizer step: the mean over its prompts of the mean over each prompt's group of
     the per-sequence losses (each a mean over the sequence's own tokens), so loss units are prompts.
+    Its value (train/loss) stays near 0 by construction, the advantages of a group summing to 0;
+    only its gradient carries the signal, so watch rl/reward_mean, not train/loss.
 
     Metrics (per step, means over its samples unless said otherwise): rl/reward_mean (total raw
     reward, before any transform), rl/reward_std (within-group standard deviation of it, mean over
@@ -221,6 +224,7 @@ class GRPO(Objective):
         self.step = 0
         """Optimizer steps completed (the loop's step once end_step has run)."""
         self.micro_batch = 0
+        self.rank = distributed.ranks_from_environment().rank
         self.reference_rewards: dict[int, torch.Tensor] = {}
 
     def _score(self, prompts: list[str], answers: list[str | None], completions: list[list[int]],
@@ -252,7 +256,7 @@ class GRPO(Objective):
         step = self.step + 1
         completions = sample_completions(
             self.policy, batch.prompt_ids, num_samples=group, max_new_tokens=config.max_new_tokens,
-            eos_id=self.eos_id, pad_id=self.pad_id, seed=_sampling_seed(self.run_seed, step, self.micro_batch),
+            eos_id=self.eos_id, pad_id=self.pad_id, seed=_sampling_seed(self.run_seed, step, self.micro_batch, self.rank),
             temperature=config.temperature, top_p=config.top_p,
         )
         self.micro_batch += 1

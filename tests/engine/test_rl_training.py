@@ -1,6 +1,8 @@
 """grpo and kdrl end to end on a tiny llama: sampling, log-probabilities, metrics, evaluation, resume, learning."""
 
+import copy
 import json
+import math
 import threading
 from pathlib import Path
 
@@ -15,7 +17,8 @@ from engine.config import RunSpec
 from engine.data import Dataset
 from engine.errors import EngineError
 from engine.losses import IGNORE_INDEX
-from engine.recipes.grpo import completion_log_probs, prompt_set, sample_completions
+from engine.events import MemorySink
+from engine.recipes.grpo import GRPO, PromptSet, _sampling_seed, completion_log_probs, prompt_set, sample_completions
 from engine.rewards import RewardSpec
 from engine.rl_config import GRPOConfig, KDRLConfig
 from engine.rl_losses import kd_coefficient
@@ -251,6 +254,43 @@ def test_greedy_completions_stop_at_the_eos_token_which_they_keep(tiny_policy):
     [stopped] = sample_completions(tiny_policy, [[5, 6]], eos_id=eos, **settings)
 
     assert stopped == free[: free.index(eos) + 1]
+
+
+def test_the_objective_loss_is_the_step_mean_over_prompts_of_group_means_of_token_means(tiny_policy, tokenizer,
+                                                                                         tmp_path):
+    reference = copy.deepcopy(tiny_policy).eval().requires_grad_(False)
+    with torch.no_grad():
+        reference.get_output_embeddings().weight.mul_(1.5)  # a reference that differs: the KL term is not 0
+    config = GRPOConfig(rewards=REGEX_E, group_size=3, max_new_tokens=3, kl_coef=0.5, chunk_size=4)
+    objective = GRPO(policy=tiny_policy, reference=reference, tokenizer=tokenizer, config=config, run_seed=0,
+                     output_dir=tmp_path, events=MemorySink())
+    batch = PromptSet([[5, 6, 7], [8, 9]], ["a", "b"], [None, None]).batch([0, 1])
+
+    loss, extra = objective.loss(batch, 4)  # the step has another micro-batch of 2 prompts
+
+    completions = sample_completions(tiny_policy, batch.prompt_ids, num_samples=3, max_new_tokens=3, eos_id=tokenizer.eos_token_id,
+                                     pad_id=tokenizer.eos_token_id, seed=_sampling_seed(0, 1, 0, 0))
+    rewards = [float("e" in tokenizer.decode(c, skip_special_tokens=True)) for c in completions]
+    assert len(set(rewards)) == 2, "the advantages are not all 0 in this seeded case"
+    expected_loss = 0.0
+    for p in range(2):
+        group = rewards[3 * p: 3 * p + 3]
+        mean, spread = sum(group) / 3, math.sqrt(sum((r - sum(group) / 3) ** 2 for r in group) / 2) + 1e-4
+        for b in range(3 * p, 3 * p + 3):
+            sequence = torch.tensor([batch.prompt_ids[p] + completions[b]])
+            with torch.no_grad():
+                policy_lp = torch.log_softmax(tiny_policy(input_ids=sequence).logits[0].double(), -1)
+                reference_lp = torch.log_softmax(reference(input_ids=sequence).logits[0].double(), -1)
+            positions = range(len(batch.prompt_ids[p]) - 1, sequence.shape[1] - 1)
+            terms = []
+            for position, token in zip(positions, completions[b]):
+                log_ratio = float(reference_lp[position, token] - policy_lp[position, token])
+                terms.append(-(rewards[b] - mean) / spread + 0.5 * (math.exp(log_ratio) - log_ratio - 1))
+            expected_loss += sum(terms) / len(terms) / 3 / 4
+    assert loss.item() == pytest.approx(expected_loss, rel=1e-4, abs=1e-6)
+    assert extra["rl/reward_mean"] == pytest.approx(sum(rewards) / 6 * 2 / 4)
+    assert extra["rl/kl"] > 0
+    tiny_policy.zero_grad(set_to_none=True)
 
 
 def test_prompt_completion_rows_give_prompts_and_answers_and_long_prompts_keep_their_end(tokenizer):
