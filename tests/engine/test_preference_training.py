@@ -1,0 +1,300 @@
+"""Preference training end to end: chunked log-probabilities, the reference cache, every method's tiny run,
+resume, spec checks, and DPO learning a held-out preference on the demo pairs."""
+
+import shutil
+import threading
+
+import pytest
+import torch
+from pydantic import ValidationError
+from transformers import AutoConfig, AutoModelForCausalLM, AutoTokenizer
+
+from engine.config import RunSpec
+from engine.events import MemorySink
+from engine.preference_data import build_demo_preferences, read_preferences, tokenize_preferences
+from engine.recipes import preference as preference_recipe
+from engine.reference_cache import cache_path, sequence_log_probs
+from engine.losses import IGNORE_INDEX
+from engine.training import RunData
+from tests.engine.helpers import run_in_process, tiny_spec
+
+
+@pytest.fixture(autouse=True)
+def cache_directory(tmp_path, monkeypatch):
+    """Every test gets its own reference cache, never the user's ~/.cache."""
+    directory = tmp_path / "distillery-cache"
+    monkeypatch.setenv("DISTILLERY_CACHE_DIR", str(directory))
+    return directory
+
+
+@pytest.fixture(scope="module")
+def preferences(tmp_path_factory):
+    """Demo preference pairs from the kit's corpus (same train_bytes, so the kit's tokenizer fits them)."""
+    summary = build_demo_preferences(tmp_path_factory.mktemp("preferences"), train_bytes=300_000)
+    return {"train": summary["train"]["path"], "validation": summary["validation"]["path"]}
+
+
+@pytest.fixture(scope="module")
+def small_preferences(preferences, tmp_path_factory):
+    """The first 64 training and 16 validation pairs, for runs that only need a few steps."""
+    directory = tmp_path_factory.mktemp("small-preferences")
+    paths = {}
+    for split, count in (("train", 64), ("validation", 16)):
+        lines = open(preferences[split]).read().splitlines()[:count]
+        paths[split] = str(directory / f"{split}.jsonl")
+        open(paths[split], "w").write("\n".join(lines) + "\n")
+    return paths
+
+
+def preference_spec(kit, output_dir, data, method="dpo", method_config=None, **training):
+    return tiny_spec(kit, output_dir, method=method, data=data, method_config=method_config,
+                     **{"eval_samples": 1, "sample_max_new_tokens": 4, **training})
+
+
+def metrics(events, prefix):
+    """{step: {name: value}} of the metric events with names starting with prefix."""
+    found = {}
+    for event in events.of_kind("metric"):
+        values = {name: value for name, value in event["values"].items() if name.startswith(prefix)}
+        if values:
+            found.setdefault(event["step"], {}).update(values)
+    return found
+
+
+def logs(events):
+    return [event["message"] for event in events.of_kind("log")]
+
+
+def test_chunked_sequence_log_probs_equal_the_plain_full_logits_ones_in_value_and_gradient(kit, small_preferences):
+    tokenizer = AutoTokenizer.from_pretrained(kit["tokenizer"]["path"])
+    pairs, _ = tokenize_preferences(read_preferences(small_preferences["train"], role="data"), tokenizer, 32)
+    batch = pairs.batch(list(range(6)))
+    fields = dict(kit["tiny_config"])
+    torch.manual_seed(0)
+    model = AutoModelForCausalLM.from_config(AutoConfig.for_model(fields.pop("model_type"), **fields)).double()
+
+    chunked = sequence_log_probs(model, batch, chunk_size=5)
+    torch.stack(chunked).sum().backward()
+    chunked_gradient = {name: p.grad.clone() for name, p in model.named_parameters()}
+    model.zero_grad()
+
+    def plain(input_ids, attention_mask, labels):
+        logits = model(input_ids=input_ids, attention_mask=attention_mask).logits.double()
+        log_probs = logits.log_softmax(-1).gather(-1, labels.clamp(min=0)[..., None]).squeeze(-1)
+        return torch.where(labels != IGNORE_INDEX, log_probs, 0.0).sum(-1)
+
+    expected = (plain(batch.chosen_input_ids, batch.chosen_attention_mask, batch.chosen_labels),
+                plain(batch.rejected_input_ids, batch.rejected_attention_mask, batch.rejected_labels))
+    torch.stack(expected).sum().backward()
+    for got, want in zip(chunked, expected):
+        torch.testing.assert_close(got.double(), want, rtol=1e-6, atol=1e-5)
+    for name, parameter in model.named_parameters():
+        torch.testing.assert_close(chunked_gradient[name], parameter.grad, rtol=1e-4, atol=1e-6, msg=lambda m: f"{name}: {m}")
+
+
+@pytest.mark.parametrize("method,method_config", [
+    ("dpo", {}), ("ipo", {"beta": 0.5}), ("dpo_hinge", {}), ("dpo_robust", {"variant": "conservative"}),
+    ("dpo_robust", {"variant": "robust", "label_smoothing": 0.2}), ("f_dpo", {"divergence": "alpha_divergence", "alpha": 0.3}),
+    ("simpo", {}), ("bco", {}),
+])
+def test_every_preference_method_trains_a_few_steps_and_reports_its_metrics(kit, small_preferences, tmp_path,
+                                                                            method, method_config):
+    result, events = run_in_process(preference_spec(kit, tmp_path / "run", small_preferences, method=method,
+                                                    method_config=method_config, max_steps=4, eval_every=2,
+                                                    checkpoint_every=0))
+
+    assert result.status == "finished" and result.step == 4
+    train = metrics(events, "align/")
+    assert sorted(train) == [1, 2, 3, 4]
+    expected = {"align/reward_chosen", "align/reward_rejected", "align/margin", "align/accuracy", "align/logp_chosen",
+                "align/logp_rejected"}
+    if method != "simpo":
+        expected |= {"align/ref_logp_chosen", "align/ref_logp_rejected", "align/kl"}
+    if method == "bco":
+        expected.add("align/bco_delta")
+    assert set(train[4]) == expected
+    for values in train.values():
+        assert values["align/margin"] == pytest.approx(values["align/reward_chosen"] - values["align/reward_rejected"],
+                                                       abs=1e-5)
+        assert 0 <= values["align/accuracy"] <= 1
+    if method != "simpo":
+        # Step 1 trains the initial policy, which is the reference: every reward is 0.
+        assert train[1]["align/reward_chosen"] == pytest.approx(0, abs=1e-5)
+        assert train[1]["align/logp_chosen"] == pytest.approx(train[1]["align/ref_logp_chosen"], abs=1e-4)
+    evaluation = metrics(events, "eval/")
+    assert sorted(evaluation) == [2, 4]
+    assert set(evaluation[4]) == {"eval/loss", "eval/accuracy", "eval/margin", "eval/reward_chosen",
+                                  "eval/reward_rejected"} | ({"eval/kl"} if method != "simpo" else set())
+    assert all(value is not None for step in evaluation.values() for value in step.values())
+    assert (tmp_path / "run" / "final" / "model.safetensors").is_file()
+    if method == "simpo":
+        assert not any(message.startswith("reference") for message in logs(events)), "SimPO has no reference"
+
+
+def test_dpo_at_the_first_step_has_the_loss_log_2(kit, small_preferences, tmp_path):
+    _, events = run_in_process(preference_spec(kit, tmp_path / "run", small_preferences, max_steps=1, warmup_steps=0,
+                                               checkpoint_every=0))
+    assert metrics(events, "train/loss")[1]["train/loss"] == pytest.approx(0.693147, abs=1e-5)
+
+
+def train_losses(events):
+    return {step: values["train/loss"] for step, values in metrics(events, "train/loss").items()}
+
+
+def test_a_second_run_hits_the_cache_without_loading_the_reference_and_gives_identical_losses(
+        kit, small_preferences, tmp_path, monkeypatch):
+    spec = preference_spec(kit, tmp_path / "first", small_preferences, max_steps=3, checkpoint_every=0)
+    _, first = run_in_process(spec)
+    assert sum("cache miss" in message for message in logs(first)) == 2, "training and validation splits"
+
+    def no_reference(*args, **kwargs):
+        raise AssertionError("the reference model was loaded although every split is cached")
+
+    monkeypatch.setattr(preference_recipe, "load_reference", no_reference)
+    _, second = run_in_process({**spec, "output_dir": str(tmp_path / "second")})
+    assert sum("cache hit" in message for message in logs(second)) == 2
+    assert train_losses(second) == train_losses(first)
+    assert metrics(second, "eval/") == metrics(first, "eval/")
+
+
+def test_changing_the_data_or_the_reference_misses_the_cache(kit, small_preferences, tmp_path):
+    spec = preference_spec(kit, tmp_path / "run", small_preferences, max_steps=1, warmup_steps=0, checkpoint_every=0)
+    run_in_process(spec)
+
+    changed = tmp_path / "train.jsonl"
+    changed.write_text(open(small_preferences["train"]).read().replace('"chosen": " ', '"chosen": "  ', 1))
+    _, events = run_in_process({**spec, "train_data": {"path": str(changed)}})
+    messages = logs(events)
+    assert any("of the training pairs: cache miss" in message for message in messages), "new training data misses"
+    assert any("of the validation pairs: cache hit" in message for message in messages), "unchanged validation hits"
+
+    _, events = run_in_process({**spec, "seed": 1})
+    assert sum("cache miss" in message for message in logs(events)) == 2, "another seed builds another initial policy"
+
+    reference_dir = tmp_path / "reference"
+    fields = dict(kit["tiny_config"])
+    torch.manual_seed(5)
+    AutoModelForCausalLM.from_config(AutoConfig.for_model(fields.pop("model_type"), **fields)).save_pretrained(reference_dir)
+    with_reference = {**spec, "reference": {"path": str(reference_dir)}}
+    _, events = run_in_process(with_reference)
+    assert sum("cache miss" in message for message in logs(events)) == 2
+    _, events = run_in_process(with_reference)
+    assert sum("cache hit" in message for message in logs(events)) == 2
+    torch.manual_seed(6)  # new weights in the same directory: new file size or modification time
+    AutoModelForCausalLM.from_config(AutoConfig.for_model(kit["tiny_config"]["model_type"], **fields)).save_pretrained(
+        reference_dir)
+    _, events = run_in_process(with_reference)
+    assert sum("cache miss" in message for message in logs(events)) == 2
+
+
+def test_a_damaged_cache_entry_is_recomputed(kit, small_preferences, tmp_path, cache_directory):
+    spec = preference_spec(kit, tmp_path / "run", small_preferences, max_steps=2, checkpoint_every=0)
+    _, first = run_in_process(spec)
+    for path in cache_directory.rglob("logprobs.safetensors"):
+        path.write_bytes(b"not a safetensors file")
+    _, second = run_in_process(spec)
+    assert sum("cache miss" in message for message in logs(second)) == 2
+    assert train_losses(second) == train_losses(first)
+
+
+def test_without_the_cache_the_reference_is_computed_every_step_with_the_same_losses(
+        kit, small_preferences, tmp_path, cache_directory):
+    cached_spec = preference_spec(kit, tmp_path / "cached", small_preferences, max_steps=3, checkpoint_every=0)
+    _, cached = run_in_process(cached_spec)
+    uncached_spec = preference_spec(kit, tmp_path / "uncached", small_preferences, method_config={"reference_cache": False},
+                                    max_steps=3, checkpoint_every=0)
+    shutil.rmtree(cache_directory)
+    _, uncached = run_in_process(uncached_spec)
+
+    assert not cache_directory.exists(), "reference_cache false writes nothing"
+    assert not any("cache" in message for message in logs(uncached))
+    for step, loss in train_losses(cached).items():
+        assert train_losses(uncached)[step] == pytest.approx(loss, abs=1e-5)
+    for name, value in metrics(cached, "eval/")[3].items():
+        assert metrics(uncached, "eval/")[3][name] == pytest.approx(value, abs=1e-5)
+
+
+class CancelAtStep(MemorySink):
+    def __init__(self, step, cancel):
+        super().__init__()
+        self.step, self.cancel = step, cancel
+
+    def write(self, event):
+        super().write(event)
+        if event["kind"] == "metric" and event["step"] == self.step:
+            self.cancel.set()
+
+
+@pytest.mark.parametrize("method", ["dpo", "bco"])
+def test_a_resumed_run_equals_the_uninterrupted_one(kit, small_preferences, tmp_path, method):
+    def spec(output_dir, **extra):
+        built = preference_spec(kit, output_dir, small_preferences, method=method, max_steps=6, checkpoint_every=0,
+                                eval_every=3)
+        built["student"]["config"] = {**kit["tiny_config"], "attention_dropout": 0.1}
+        return {**built, **extra}
+
+    _, straight = run_in_process(spec(tmp_path / "straight"))
+    cancel = threading.Event()
+    stopped, _ = run_in_process(spec(tmp_path / "split"), CancelAtStep(3, cancel), cancel)
+    resumed_result, resumed = run_in_process(spec(tmp_path / "split",
+                                                  resume_from=str(tmp_path / "split" / "checkpoints" / "step-3")))
+
+    assert (stopped.status, stopped.step, resumed_result.status) == ("cancelled", 3, "finished")
+    assert sorted(train_losses(resumed)) == [4, 5, 6]
+    straight_align, resumed_align = metrics(straight, "align/"), metrics(resumed, "align/")
+    for step in (4, 5, 6):
+        assert train_losses(resumed)[step] == pytest.approx(train_losses(straight)[step], abs=1e-6)
+        for name, value in straight_align[step].items():
+            assert resumed_align[step][name] == pytest.approx(value, abs=1e-5), (step, name)
+    for name, value in metrics(straight, "eval/")[6].items():
+        assert metrics(resumed, "eval/")[6][name] == pytest.approx(value, abs=1e-6)
+
+
+def test_spec_checks_for_preference_methods(kit, small_preferences, tmp_path):
+    base = preference_spec(kit, tmp_path, small_preferences, method="simpo")
+    with pytest.raises(ValidationError, match="does not use a reference model"):
+        RunSpec.model_validate({**base, "reference": {"path": str(tmp_path)}})
+    dpo = preference_spec(kit, tmp_path, small_preferences, early_stopping_patience=2,
+                          early_stopping_metric="eval/accuracy")
+    assert RunSpec.model_validate(dpo).method_config.training.early_stopping_maximises
+    dpo["config"]["training"]["early_stopping_metric"] = "eval/kl"
+    RunSpec.model_validate(dpo)
+    dpo["config"]["training"]["early_stopping_metric"] = "eval/perplexity"
+    with pytest.raises(ValidationError, match="does not report eval/perplexity"):
+        RunSpec.model_validate(dpo)
+    lm = tiny_spec(kit, tmp_path, early_stopping_patience=2, early_stopping_metric="eval/margin")
+    with pytest.raises(ValidationError, match="reported by preference methods only"):
+        RunSpec.model_validate(lm)
+    with pytest.raises(ValidationError, match="label_smoothing"):
+        RunSpec.model_validate(preference_spec(kit, tmp_path, small_preferences, method="dpo_robust",
+                                               method_config={"label_smoothing": 0.5}))
+
+
+def test_dpo_on_the_demo_pairs_learns_the_held_out_preference(kit, preferences, tmp_path):
+    """Chosen = the real continuation, rejected = its words shuffled; validation pairs come from unseen files."""
+    spec = preference_spec(kit, tmp_path / "run", preferences, max_steps=120, batch_size=16, learning_rate=3e-3,
+                           warmup_steps=10, eval_every=0, eval_batches=16, checkpoint_every=0, log_every=20)
+    validated = RunSpec.model_validate(spec)
+    tokenizer = AutoTokenizer.from_pretrained(kit["tokenizer"]["path"])
+    validation, _ = tokenize_preferences(read_preferences(preferences["validation"], role="data"), tokenizer, 32)
+    objective_config = validated.method_config
+
+    # Step 0: the policy is the reference, so every implicit reward is 0 and no pair is ranked right;
+    # the model's own likelihood ranks the pairs no better than chance.
+    torch.manual_seed(0)
+    fields = dict(kit["tiny_config"])
+    initial = AutoModelForCausalLM.from_config(AutoConfig.for_model(fields.pop("model_type"), **fields))
+    objective = preference_recipe.PreferenceOptimisation(initial, objective_config, reference=initial, uses_reference=True)
+    step_zero = objective.evaluate(initial, RunData(None, validation, []), objective_config.training)
+    with torch.no_grad():
+        chosen, rejected = sequence_log_probs(initial, validation.batch(list(range(len(validation)))), chunk_size=256)
+    likelihood_accuracy = float((chosen > rejected).float().mean())
+
+    result, events = run_in_process(spec)
+
+    final = metrics(events, "eval/")[120]
+    assert result.status == "finished"
+    assert final["eval/accuracy"] > 0.5
+    assert final["eval/accuracy"] > step_zero["eval/accuracy"]
+    assert final["eval/accuracy"] > likelihood_accuracy
+    assert final["eval/margin"] > 0
