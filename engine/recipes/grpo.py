@@ -185,12 +185,15 @@ def completion_log_probs(
     return token_log_probs(hidden, weight, bias, labels, chunk_size=chunk_size), labels != IGNORE_INDEX
 
 
+_SEED_RANGE = 2**63  # torch.manual_seed takes seeds below 2**64
+
+
 def _sampling_seed(run_seed: int, step: int, micro_batch: int, rank: int) -> int:
-    return ((run_seed * 1_000_003 + step) * 4099 + micro_batch) * 1031 + rank
+    return (((run_seed * 1_000_003 + step) * 4099 + micro_batch) * 1031 + rank) % _SEED_RANGE
 
 
 def _reference_seed(run_seed: int, prompt_index: int) -> int:
-    return (run_seed * 1_000_033 + prompt_index) * 4111 + 2**40
+    return ((run_seed * 1_000_033 + prompt_index) * 4111 + 2**40) % _SEED_RANGE
 
 
 class GRPO(Objective):

@@ -130,6 +130,7 @@ def test_infalign_calibrates_rewards_against_reference_samples(kit, rl_data, tmp
     spec = rl_spec(kit, rl_data, tmp_path / "run", max_steps=2, rewards=REGEX_E,
                    method_config={"reward_transform": "infalign_ctrl", "calibration_samples": 5, "transform_t": 2.0,
                                   "transform_mode": "worst_of_n"})
+    spec["seed"] = 2**32 - 1  # the largest run seed still gives valid sampling seeds
 
     result, events = run_in_process(spec)
 
@@ -137,6 +138,29 @@ def test_infalign_calibrates_rewards_against_reference_samples(kit, rl_data, tmp
     calibrated = series(events, "rl/calibrated_reward_mean")
     assert set(calibrated) == {1, 2} and all(0 <= value <= 1 for value in calibrated.values())
     assert "rl/correct_share" not in metrics_of(events)[0]["values"], "a regex reward does not judge correctness"
+
+
+def test_grpo_trains_on_chat_rows_whose_last_assistant_message_is_the_answer(kit, rl_data, tmp_path):
+    tokenizer = AutoTokenizer.from_pretrained(kit["tokenizer"]["path"])
+    tokenizer.chat_template = ("{% for m in messages %}<{{ m['role'] }}>{{ m['content'] }}\n{% endfor %}"
+                               "{% if add_generation_prompt %}<assistant>{% endif %}")
+    tokenizer.save_pretrained(tmp_path / "chat-tokenizer")
+    rows = [{"messages": [{"role": "user", "content": f"What is {n} + 1?"}, {"role": "assistant", "content": str(n + 1)}]}
+            for n in range(6)]
+    (tmp_path / "chat.jsonl").write_text("".join(json.dumps(row) + "\n" for row in rows))
+    chat = {"train": str(tmp_path / "chat.jsonl"), "validation": str(tmp_path / "chat.jsonl")}
+    spec = rl_spec(kit, chat, tmp_path / "run", max_steps=2, eval_samples=1,
+                   rewards=[{"name": "numeric"}, {"name": "exact_match"}])
+    spec["tokenizer"] = str(tmp_path / "chat-tokenizer")
+
+    result, events = run_in_process(spec)
+
+    assert result.status == "finished"
+    assert "rl/correct_share" in metrics_of(events)[0]["values"]
+    [artifact] = [e for e in events.of_kind("artifact") if e["type"] == "samples"]
+    samples = json.loads(Path(artifact["path"]).read_text())
+    assert [(s["prompt"], s["answer"]) for s in samples] == [("<user>What is 0 + 1?\n<assistant>", "1"),
+                                                             ("<user>What is 1 + 1?\n<assistant>", "2")]
 
 
 def test_a_soup_reference_as_in_salsa_gives_a_kl_from_the_first_step(kit, rl_data, tmp_path):
