@@ -188,6 +188,45 @@ class LMTrainConfig(_Config):
     training: TrainingConfig = _training_field()
 
 
+class SequenceKDConfig(_Config):
+    """Sequence-level distillation: the teacher writes the targets, the student learns them with cross-entropy."""
+
+    training: TrainingConfig = _training_field()
+    max_new_tokens: int = Field(
+        64, ge=1, le=8192,
+        description="Most tokens the teacher generates per prompt (fewer when it ends its answer first).",
+    )
+    temperature: float = Field(
+        0.0, ge=0, le=10,
+        description=(
+            "Teacher sampling temperature; 0 decodes greedily, the approximation of the teacher's "
+            "mode that Kim & Rush (2016) distil (they use beam search)."
+        ),
+    )
+    top_p: float = Field(1.0, gt=0, le=1, description="Nucleus sampling threshold when temperature > 0.")
+    samples_per_prompt: int = Field(
+        1, ge=1, le=64,
+        description="Teacher outputs generated per training prompt (each becomes one training row); > 1 needs temperature > 0.",
+    )
+    text_prompt_tokens: int = Field(
+        16, ge=1, le=4096,
+        description=(
+            "For plain-text training data, the prompt is each row's first this many teacher tokens "
+            "and the teacher continues it."
+        ),
+    )
+    generation_batch_size: int = Field(16, ge=1, le=4096, description="Prompts generated at once by the teacher.")
+
+    @model_validator(mode="after")
+    def _several_samples_need_sampling(self) -> "SequenceKDConfig":
+        if self.samples_per_prompt > 1 and self.temperature == 0:
+            raise ValueError(
+                f"samples_per_prompt is {self.samples_per_prompt} but temperature is 0, so every "
+                "sample would be the same greedy output: set temperature > 0 or samples_per_prompt to 1"
+            )
+        return self
+
+
 class LogitDistillationConfig(_Config):
     """Fields shared by the token-level logit distillation methods (teacher and student share a vocabulary)."""
 

@@ -25,6 +25,9 @@ class Requirements:
     dataset_kinds: tuple[str, ...]
     tasks: bool = False
     """The method trains on a task sequence (RunSpec.tasks) instead of train_data."""
+    shared_vocabulary: bool = True
+    """With a teacher: teacher and student must use the same token ids (token-level methods).
+    False for methods that pass only text between the models (sequence-level KD)."""
 
 
 @dataclass(frozen=True)

@@ -20,7 +20,7 @@ __all__ = ["METHODS", "MethodInfo", "Paper", "Requirements", "TOKEN_DATASET_KIND
 _DISTILLATION = Requirements(teacher=True, reference=False, dataset_kinds=TOKEN_DATASET_KINDS)
 _SHARED_VOCABULARY = (
     "Teacher and student must share a tokenizer (for models with different vocabularies, use "
-    "sequence-level distillation: train the student with lm_train on text the teacher generated)."
+    "sequence-level distillation, seq_kd)."
 )
 _DISTILLM = Paper(
     title="DistiLLM: Towards Streamlined Distillation for Large Language Models (Ko et al., ICML 2024)",
@@ -48,6 +48,26 @@ METHODS: dict[str, MethodInfo] = {
             config="engine.config:LMTrainConfig",
             recipe="engine.recipes.lm_train:run",
             requires=Requirements(teacher=False, reference=False, dataset_kinds=TOKEN_DATASET_KINDS),
+        ),
+        MethodInfo(
+            name="seq_kd",
+            family="distillation",
+            description=(
+                "Sequence-level knowledge distillation: the frozen teacher first writes an answer "
+                "for every training prompt (greedy by default), then the student is trained with "
+                "ordinary cross-entropy on the teacher's answers instead of the dataset's. Only text "
+                "passes between the models, so teacher and student may use different tokenizers "
+                "and architectures: the way to distil across model families. The teacher's outputs "
+                "are kept in the run's directory, so a resumed run does not generate them again."
+            ),
+            paper=Paper(
+                title="Sequence-Level Knowledge Distillation (Kim & Rush, EMNLP 2016)",
+                url="https://arxiv.org/abs/1606.07947",
+            ),
+            config="engine.config:SequenceKDConfig",
+            recipe="engine.recipes.sequence_kd:run",
+            requires=Requirements(teacher=True, reference=False, dataset_kinds=TOKEN_DATASET_KINDS,
+                                  shared_vocabulary=False),
         ),
         MethodInfo(
             name="kd_forward_kl",
