@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 import torch
-from transformers import PreTrainedTokenizerBase
+from transformers import GenerationConfig, PreTrainedTokenizerBase
 
 from engine import distributed
 from engine.config import RunSpec, TrainingConfig
@@ -143,15 +143,20 @@ def sample_completions(
     for row, prompt in enumerate(prompts):  # left padding: every prompt ends where generation starts
         input_ids[row, width - len(prompt):] = torch.tensor(prompt, device=device)
         attention_mask[row, width - len(prompt):] = 1
+    # A complete generation config, without the model's own defaults (a checkpoint's
+    # generation_config.json may set top_k, a repetition penalty, ...): the completions must be
+    # samples of softmax(logits / temperature) within top_p, the distribution the loss assumes.
     sampling = {} if greedy else {"temperature": temperature, "top_p": top_p, "top_k": 0}
+    generation_config = GenerationConfig(
+        do_sample=not greedy, max_new_tokens=max_new_tokens, num_return_sequences=num_samples, pad_token_id=pad_id,
+        eos_token_id=eos_id, **sampling,
+    )
     was_training = model.training
     model.eval()
     with torch.random.fork_rng(devices=[device] if device.type == "cuda" else []):
         torch.manual_seed(seed)
-        output = model.generate(
-            input_ids=input_ids, attention_mask=attention_mask, do_sample=not greedy, max_new_tokens=max_new_tokens,
-            num_return_sequences=num_samples, pad_token_id=pad_id, eos_token_id=eos_id, **sampling,
-        )
+        output = model.generate(input_ids=input_ids, attention_mask=attention_mask,
+                                generation_config=generation_config, use_model_defaults=False)
     model.train(was_training)
     completions = []
     for tokens in output[:, width:].tolist():

@@ -269,6 +269,19 @@ def test_sampling_is_seeded_grouped_by_prompt_cut_after_eos_and_leaves_the_globa
     assert greedy == sample_completions(tiny_policy, prompts, seed=2, greedy=True, **{**settings, "num_samples": 1})
 
 
+def test_sampling_ignores_the_generation_defaults_a_checkpoint_ships(tiny_policy):
+    saved = copy.deepcopy(tiny_policy.generation_config)
+    tiny_policy.generation_config.suppress_tokens = list(range(1000))  # e.g. a generation_config.json's settings
+    tiny_policy.generation_config.top_k = 1
+    try:
+        completions = sample_completions(tiny_policy, [[5, 6]], num_samples=8, max_new_tokens=4, eos_id=2, pad_id=0,
+                                         seed=0)
+    finally:
+        tiny_policy.generation_config = saved
+    tokens = [token for completion in completions for token in completion]
+    assert min(tokens) < 1000 and len(set(map(tuple, completions))) > 1
+
+
 def test_greedy_completions_stop_at_the_eos_token_which_they_keep(tiny_policy):
     settings = dict(num_samples=1, max_new_tokens=6, pad_id=0, seed=0, greedy=True)
     [free] = sample_completions(tiny_policy, [[5, 6]], eos_id=1023, **settings)
