@@ -1,4 +1,6 @@
-"""Registry entries of the continual family. Continual learning over a task sequence: replay, LwF, EWC, HFT, weight averaging.
+"""Registry entries of the continual family.
+
+Continual learning over a task sequence: sequential fine-tuning, replay, LwF, EWC, HFT, weight averaging.
 
 Every entry trains one model on RunSpec.tasks in order (engine.recipes.continual), evaluates it on
 every task's validation split before training and after each task, and reports the matrix of
@@ -63,7 +65,8 @@ METHODS: list[MethodInfo] = [
             "on the task's own tokens (cross-entropy + lambda T^2 KL(old || new)). No data of "
             "earlier tasks is kept." + _MATRIX
         ),
-        paper=Paper(title="Learning without Forgetting (Li & Hoiem, ECCV 2016)", url="https://arxiv.org/abs/1606.09282"),
+        paper=Paper(title="Learning without Forgetting (Li & Hoiem, ECCV 2016)",
+                    url="https://arxiv.org/abs/1606.09282"),
         config="engine.continual_config:CLLwFConfig",
         recipe=_RECIPE,
         requires=_CONTINUAL,

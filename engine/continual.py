@@ -149,8 +149,8 @@ class ReplayMix:
 
 
 def concatenate_blocks(parts: list[TokenBlocks]) -> TokenBlocks:
-    return TokenBlocks(torch.cat([part.input_ids for part in parts]), torch.cat([part.attention_mask for part in parts]),
-                       torch.cat([part.labels for part in parts]))
+    return TokenBlocks(torch.cat([part.input_ids for part in parts]),
+                       torch.cat([part.attention_mask for part in parts]), torch.cat([part.labels for part in parts]))
 
 
 def seeded_subset(blocks: TokenBlocks, count: int, seed: int) -> TokenBlocks:
@@ -161,7 +161,8 @@ def seeded_subset(blocks: TokenBlocks, count: int, seed: int) -> TokenBlocks:
 
 
 @torch.no_grad()
-def band_statistics(model: torch.nn.Module, blocks: TokenBlocks, *, batch_size: int) -> tuple[torch.Tensor, torch.Tensor]:
+def band_statistics(model: torch.nn.Module, blocks: TokenBlocks, *,
+                    batch_size: int) -> tuple[torch.Tensor, torch.Tensor]:
     """Per-dimension mean and standard deviation of `model`'s final hidden states over every real
     token (attention_mask = 1) of `blocks`, accumulated in float64; population std (divide by N)."""
     device = next(model.parameters()).device
@@ -339,7 +340,8 @@ def float_state(model: torch.nn.Module) -> dict[str, torch.Tensor]:
             if tensor.is_floating_point()}
 
 
-def interpolate(start: dict[str, torch.Tensor], tuned: dict[str, torch.Tensor], alpha: float) -> dict[str, torch.Tensor]:
+def interpolate(start: dict[str, torch.Tensor], tuned: dict[str, torch.Tensor],
+                alpha: float) -> dict[str, torch.Tensor]:
     """WiSE-FT (Wortsman et al. 2022, arXiv:2109.01903, eq. 1): (1 - alpha) theta_start + alpha
     theta_tuned per tensor, computed in float64 and returned in the tuned tensors' dtype."""
     return {name: ((1 - alpha) * start[name].double() + alpha * tensor.double()).to(tensor.dtype)
@@ -374,7 +376,8 @@ def greedy_soup(scores: list[float], soup_score: Callable[[list[int]], float]) -
 
 
 def load_float_state(path: Path) -> dict[str, torch.Tensor]:
-    return {name: tensor for name, tensor in load_file(path / "model.safetensors").items() if tensor.is_floating_point()}
+    state = load_file(path / "model.safetensors")
+    return {name: tensor for name, tensor in state.items() if tensor.is_floating_point()}
 
 
 # --- Strategies -------------------------------------------------------------------------------
@@ -633,7 +636,8 @@ class WeightAveraging(Strategy):
         self.model.load_state_dict(state, strict=False)
 
     def end_task(self, index: int) -> dict[str, float]:
-        ingredient = self.context.task_model_dir(index).with_name(self.context.task_model_dir(index).name + "-finetuned")
+        task_dir = self.context.task_model_dir(index)
+        ingredient = task_dir.with_name(task_dir.name + "-finetuned")
         self.model.save_pretrained(ingredient, safe_serialization=True)
         self.ingredients = self.ingredients[:index] + [str(ingredient)]
         tuned = float_state(self.model)

@@ -15,7 +15,9 @@ import warnings
 from pathlib import Path
 from typing import Any
 
-from engine.demo import MAX_ROW_CHARS, VALIDATION_SHARE, build_corpus, split_into_rows, stdlib_source_files, train_tokenizer
+from engine.demo import (
+    MAX_ROW_CHARS, VALIDATION_SHARE, build_corpus, split_into_rows, stdlib_source_files, train_tokenizer,
+)
 
 TASK_KINDS = ("code", "docstrings", "comments")
 
@@ -43,7 +45,8 @@ def _texts_of_kind(source: str, kind: str) -> list[str]:
     except (SyntaxError, ValueError):
         return []
     if kind == "docstrings":
-        return [ast.get_docstring(node) for node in _docstring_nodes(tree) if len(ast.get_docstring(node) or "") > 40]  # type: ignore[misc]
+        docstrings = [ast.get_docstring(node) or "" for node in _docstring_nodes(tree)]  # type: ignore[arg-type]
+        return [text for text in docstrings if len(text) > 40]
     if kind == "code":
         for node in _docstring_nodes(tree):
             body = node.body  # type: ignore[attr-defined]

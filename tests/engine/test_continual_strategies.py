@@ -2,7 +2,6 @@
 loss, LwF's distillation term, EWC's Fisher and penalty, HFT's selection, WiSE-FT and soups, and
 the task scores that fill the R matrix."""
 
-import threading
 from types import SimpleNamespace
 
 import pytest
@@ -15,7 +14,7 @@ from engine.continual import (
     ewc_penalty, greedy_soup, hft_frozen_parameters, hft_selection, interpolate, lwf_loss, margin_loss,
     task_scores, uniform_average,
 )
-from engine.data import Batch, TokenBlocks
+from engine.data import TokenBlocks
 from engine.errors import EngineError
 from engine.events import MemorySink
 from engine.losses import IGNORE_INDEX
