@@ -29,7 +29,7 @@ from engine.data import Batch, TokenBlocks, TrainOrder, validation_batches
 from engine.errors import EngineError
 from engine.events import EventSink
 from engine.losses import IGNORE_INDEX, DistillationSettings, forward_kl
-from engine.models import check_output_layer_gives_logits, final_hidden_states
+from engine.models import final_hidden_states
 from engine.token_logprobs import output_weight_and_bias, token_log_probs
 
 
@@ -513,7 +513,6 @@ class LearningWithoutForgetting(Strategy):
         assert isinstance(context.config, CLLwFConfig)
         self.config = context.config
         self.old_model: PreTrainedModel | None = None
-        check_output_layer_gives_logits(self.model, "student")
 
     def begin_task(self, index: int) -> None:
         self.old_model = None

@@ -26,7 +26,9 @@ from engine.continual_config import ContinualConfig
 from engine.data import read_jsonl, sample_prompts, tokenize_dataset
 from engine.errors import EngineError
 from engine.events import EventSink
-from engine.models import check_block_size, load_causal_lm, load_student, load_tokenizer
+from engine.models import (
+    check_block_size, check_output_layer_gives_logits, load_causal_lm, load_student, load_tokenizer,
+)
 from engine.reference import load_reference
 from engine.training import Objective, RunData, RunResult, default_device, seed_everything, train
 
@@ -81,9 +83,14 @@ class Progress:
         }
 
     def state_dict(self) -> dict[str, Any]:
-        return {"initial": self.initial, "rows": self.rows}
+        return {"tasks": self.task_names, "initial": self.initial, "rows": self.rows}
 
     def load_state_dict(self, state: dict[str, Any]) -> None:
+        if state["tasks"] != self.task_names:
+            raise EngineError(
+                f"the checkpoint was written for the tasks {state['tasks']} but this run has {self.task_names}: "
+                "resume with the task sequence of the run that wrote it"
+            )
         self.initial, self.rows = state["initial"], state["rows"]
 
 
@@ -142,6 +149,8 @@ def run(spec: RunSpec, events: EventSink, cancel: threading.Event) -> RunResult:
                               "from a checkpoint of this run (OUTPUT_DIR/checkpoints/step-N)")
     model = load_student(spec, tokenizer, training).to(device)
     check_block_size(model, training.block_size, "student")
+    # Losses and task scores compute logits chunk by chunk from the final hidden states.
+    check_output_layer_gives_logits(model, "student")
     tasks = _load_tasks(spec, tokenizer, config, events)
     replay_blocks = None
     if spec.replay_data is not None:
