@@ -1,7 +1,8 @@
 """The alignment and continual-learning screens in a real browser against the real stack: the
-new-run form offers dpo a reference model and only preference datasets, and the datasets page
-makes a task sequence. Each test skips, saying why, while the server does not offer what it needs
-yet (the engine's dpo method, the task-sequence endpoint), rather than faking it."""
+new-run form offers dpo a reference model and only preference datasets, the datasets page makes a
+task sequence, and a real continual-learning run's page draws its task matrix. Each test skips,
+saying why, while the server does not offer what it needs yet (the engine's dpo or cl_sequential
+method, the task-sequence endpoint), rather than faking it."""
 from __future__ import annotations
 
 import json
@@ -11,6 +12,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.browser.helpers import choose, sign_in
+from tests.integration.stack import TINY_TRAINING
 
 pytestmark = pytest.mark.browser
 
@@ -27,9 +29,7 @@ def _preference_dataset(stack, tmp_path) -> int:
 
 
 def test_the_new_run_form_offers_dpo_a_reference_model_and_only_preference_datasets(page, stack, tmp_path):
-    methods = stack.ok("GET", "/api/v1/methods/")
-    methods = methods["results"] if isinstance(methods, dict) else methods
-    if not any(m["name"] == "dpo" for m in methods):
+    if "dpo" not in _methods(stack):
         pytest.skip("the server does not offer the dpo method yet (the engine has not registered it)")
     prefs = _preference_dataset(stack, tmp_path)
 
@@ -48,11 +48,20 @@ def test_the_new_run_form_offers_dpo_a_reference_model_and_only_preference_datas
     expect(page.get_by_label("Replay dataset (optional)")).to_have_count(0)
 
 
-def test_the_datasets_page_makes_a_task_sequence_and_its_page_lists_the_tasks(page, stack):
+def _methods(stack) -> set[str]:
+    methods = stack.ok("GET", "/api/v1/methods/")
+    return {m["name"] for m in (methods["results"] if isinstance(methods, dict) else methods)}
+
+
+def _skip_without_task_sequences(stack) -> None:
     probe = stack.request("POST", "/api/v1/datasets/",
                           json={"workspace": "lab", "name": "probe", "kind": "task-sequence", "tasks": []})
     if probe.status_code != 400 or "tasks" not in (probe.json().get("errors") or {}):
         pytest.skip(f"the server has no task-sequence datasets yet (probe answered {probe.status_code}: {probe.text[:200]})")
+
+
+def test_the_datasets_page_makes_a_task_sequence_and_its_page_lists_the_tasks(page, stack):
+    _skip_without_task_sequences(stack)
 
     sign_in(page, stack)
     page.goto(stack.base_url + "/datasets")
@@ -73,3 +82,33 @@ def test_the_datasets_page_makes_a_task_sequence_and_its_page_lists_the_tasks(pa
     tasks = page.get_by_test_id("dataset-tasks")
     expect(tasks.locator("tbody tr")).to_have_count(2)
     expect(tasks.locator("tbody tr").first).to_have_attribute("data-task", "second")
+
+
+def test_a_continual_run_page_draws_its_task_matrix(page, stack):
+    if "cl_sequential" not in _methods(stack):
+        pytest.skip("the server does not offer the cl_sequential method yet (the engine has not registered it)")
+    _skip_without_task_sequences(stack)
+    kit = stack.kit
+    sequence = stack.ok("POST", "/api/v1/datasets/", 201, json={
+        "workspace": "lab", "name": "matrix-tasks", "kind": "task-sequence",
+        "tasks": [{"name": "alpha", "train_dataset": kit["train"], "validation_dataset": kit["validation"]},
+                  {"name": "beta", "train_dataset": kit["validation"], "validation_dataset": kit["train"]}]})["id"]
+    training = {key: value for key, value in TINY_TRAINING.items() if key not in ("max_steps", "warmup_steps", "checkpoint_every")}
+    run = stack.ok("POST", "/api/v1/runs/", 201, json={
+        "workspace": "lab", "name": "two-tasks", "method": "cl_sequential", "student": kit["student-init"],
+        "train_dataset": sequence, "replay_dataset": None,
+        "config": {"steps_per_task": 2, "training": {**training, "warmup_steps": 0, "eval_every": 0}}})["id"]
+    finished = stack.wait_for_status(run, {"succeeded", "failed"})
+    assert finished["status"] == "succeeded", finished.get("error_message")
+
+    sign_in(page, stack)
+    page.goto(f"{stack.base_url}/runs/{run}")
+    matrix = page.get_by_test_id("cl-matrix")
+    expect(matrix).to_have_attribute("data-completed", "2")
+    expect(matrix).to_have_attribute("data-metric", "accuracy")
+    # Before training, after alpha, after beta: three rows of two tasks, none pending.
+    expect(matrix.locator(".heatmap-cell")).to_have_count(6)
+    expect(matrix.locator('.heatmap-cell[data-pending="true"]')).to_have_count(0)
+    expect(page.get_by_test_id("cl-summary").locator('[data-summary="backward_transfer"] strong')).not_to_have_text("—")
+    matrix.get_by_label("loss", exact=True).check()
+    expect(matrix).to_have_attribute("data-metric", "loss")

@@ -193,10 +193,12 @@ describe('continual-learning panel', () => {
     const summaryList = within(matrix).getByTestId('cl-summary');
     expect(summaryList.querySelector('[data-summary="average"]')!.textContent).toContain('0.53');
     expect(summaryList.querySelector('[data-summary="forgetting"]')!.textContent).toContain('Not computable yet');
-    expect(summaryList.textContent).toContain('Mean drop from the best value');
+    expect(summaryList.querySelector('[data-summary="backward_transfer"]')!.textContent).toContain('negative means later tasks hurt it');
 
     fireEvent.click(within(matrix).getByLabelText('loss'));
     await waitFor(() => expect(screen.getByTestId('cl-matrix').getAttribute('data-metric')).toBe('loss'));
+    // For loss, lower is better: the explanations turn round.
+    expect(screen.getByTestId('cl-summary').querySelector('[data-summary="backward_transfer"]')!.textContent).toContain('positive means later tasks hurt it');
     expect(screen.getByTestId('cl-matrix').querySelector('.heatmap-cell[data-row="1"][data-column="0"]')!.textContent).toBe('1.50');
     expect(screen.getByTestId('cl-matrix').querySelector('svg')!.getAttribute('tabindex')).toBe('0');
 

@@ -92,10 +92,16 @@ function MatrixView({ matrix }: { matrix: ClMatrix }) {
           <svg width={map.width} height={map.height} viewBox={`0 0 ${map.width} ${map.height}`} role="img" tabIndex={0}
             aria-label={`Heatmap of ${metric}: rows after each task, columns on each task. The same values are in the table below.`}>
             {map.columns.map((c) => (
-              <text key={c.label} x={c.x} y={map.rows[0] ? map.rows[0].y - 8 : 20} textAnchor="middle" className="heatmap-label">on {c.label}</text>
+              <text key={c.label} x={c.x} y={map.rows[0] ? map.rows[0].y - 8 : 20} textAnchor="middle" className="heatmap-label">
+                <title>on {c.label}</title>
+                on {c.label.length > 8 ? `${c.label.slice(0, 7)}…` : c.label}
+              </text>
             ))}
             {map.rows.map((r) => (
-              <text key={r.label} x={map.geometry.labelWidth - 8} y={r.y + map.geometry.cell / 2 + 4} textAnchor="end" className={r.pending ? 'heatmap-label pending' : 'heatmap-label'}>{r.label}</text>
+              <text key={r.label} x={map.geometry.labelWidth - 8} y={r.y + map.geometry.cell / 2 + 4} textAnchor="end" className={r.pending ? 'heatmap-label pending' : 'heatmap-label'}>
+                <title>{r.label}{r.pending ? ' (pending)' : ''}</title>
+                {r.label.length > 22 ? `${r.label.slice(0, 21)}…` : r.label}
+              </text>
             ))}
             {map.cells.map((cell) => (
               <g key={`${cell.row}-${cell.column}`} className="heatmap-cell" data-row={cell.row} data-column={cell.column}

@@ -189,26 +189,30 @@ export function heatmapLayout(matrix: ClMatrix, metric: string, geometry: Heatma
   };
 }
 
-/** The summary numbers in a fixed order, with one line each on what they mean. */
+/**
+ * The summary numbers in a fixed order, with one line each on what they mean, as the engine computes
+ * them (engine/continual_metrics.py: Lopez-Paz & Ranzato 2017 for ACC, BWT, FWT; Chaudhry et al.
+ * 2018 for forgetting, signed so that positive = forgotten for both metrics).
+ */
 export const SUMMARY_EXPLANATIONS: { key: string; label: string; explain: (higherIsBetter: boolean) => string }[] = [
   {
     key: 'average',
     label: 'Average',
-    explain: () => 'Mean over all tasks after the last finished task.',
+    explain: () => 'Mean over the tasks trained so far, after the last of them.',
   },
   {
     key: 'backward_transfer',
     label: 'Backward transfer',
-    explain: (hib) => `Mean change on earlier tasks since just after learning each; ${hib ? 'negative' : 'positive'} means later tasks hurt them.`,
+    explain: (hib) => `Mean change on each earlier task since just after it was learned; ${hib ? 'negative' : 'positive'} means later tasks hurt it.`,
   },
   {
     key: 'forgetting',
     label: 'Forgetting',
-    explain: () => 'Mean drop from the best value each earlier task ever had to its value now; 0 = nothing forgotten.',
+    explain: () => 'Mean distance of each earlier task from its best earlier value; positive = forgotten, 0 = nothing forgotten.',
   },
   {
     key: 'forward_transfer',
     label: 'Forward transfer',
-    explain: (hib) => `Mean gain on each task before training on it, against the model before any training; ${hib ? 'positive' : 'negative'} means earlier tasks helped.`,
+    explain: (hib) => `Mean change on each task just before training on it, against the model before any training; ${hib ? 'positive' : 'negative'} means earlier tasks helped.`,
   },
 ];
