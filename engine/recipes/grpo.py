@@ -210,8 +210,9 @@ class GRPO(Objective):
     only its gradient carries the signal, so watch rl/reward_mean, not train/loss.
 
     Metrics (per step, means over its samples unless said otherwise): rl/reward_mean (total raw
-    reward, before any transform), rl/reward_std (within-group standard deviation of it, mean over
-    groups), rl/reward/<label> (each reward's raw, unweighted value), rl/kl (k3 to the reference,
+    reward, before any transform), rl/reward_std (within-group standard deviation of it, unbiased
+    as for the advantages, mean over groups), rl/reward/<label> (each reward's raw, unweighted
+    value), rl/kl (k3 to the reference,
     mean over each completion's tokens then over completions), rl/completion_length (generated
     tokens, EOS included), rl/correct_share (share of completions that score 1 on every exact_match
     and numeric reward of the config; only when there is one), rl/calibrated_reward_mean (InfAlign's
