@@ -11,8 +11,9 @@ imports torch: listing the rewards and validating configs is free.
 
 import math
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Callable, Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
@@ -52,7 +53,10 @@ class RegexParams(_Params):
     )
     full_match: bool = Field(
         False,
-        description="The whole completion must match the pattern (re.fullmatch); false accepts a match anywhere (re.search).",
+        description=(
+            "The whole completion must match the pattern (re.fullmatch); false accepts a match "
+            "anywhere (re.search)."
+        ),
     )
     ignore_case: bool = Field(False, description="Match without regard to letter case.")
 
@@ -85,7 +89,9 @@ def last_number(text: str) -> float | None:
 
 
 class NumericParams(_Params):
-    abs_tol: float = Field(1e-6, ge=0, le=1e12, description="Absolute tolerance: |x - answer| <= abs_tol counts as correct.")
+    abs_tol: float = Field(
+        1e-6, ge=0, le=1e12, description="Absolute tolerance: |x - answer| <= abs_tol counts as correct."
+    )
     rel_tol: float = Field(
         0.0, ge=0, le=1,
         description="Relative tolerance: |x - answer| <= rel_tol * max(|x|, |answer|) also counts as correct.",
@@ -212,7 +218,9 @@ class RewardSpec(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     name: str = Field(description=f"Registered reward function: one of {', '.join(REWARDS)}.")
-    weight: float = Field(1.0, ge=-1e6, le=1e6, description="Factor of this reward in the total reward (a sum over the rewards).")
+    weight: float = Field(
+        1.0, ge=-1e6, le=1e6, description="Factor of this reward in the total reward (a sum over the rewards)."
+    )
     params: dict[str, Any] = Field(
         default_factory=dict,
         description="The function's parameters (see its schema: python -m engine methods lists the rewards).",
@@ -236,7 +244,9 @@ class RewardSpec(BaseModel):
                 f"{'.'.join(str(part) for part in e['loc']) or 'params'}: {e['msg']}" for e in error.errors()
             )
             fields = ", ".join(REWARDS[self.name].params.model_fields)
-            raise ValueError(f"reward {self.name!r} params are invalid ({problems}); its params are: {fields}") from None
+            raise ValueError(
+                f"reward {self.name!r} params are invalid ({problems}); its params are: {fields}"
+            ) from None
         return self
 
     @property

@@ -38,7 +38,10 @@ class GRPOConfig(_Config):
     )
     max_new_tokens: int = Field(64, ge=1, le=32_768, description="Most tokens generated per completion.")
     temperature: float = Field(1.0, gt=0, le=10, description="Sampling temperature of the policy's completions.")
-    top_p: float = Field(1.0, gt=0, le=1, description="Nucleus sampling: sample from the smallest token set with this much probability.")
+    top_p: float = Field(
+        1.0, gt=0, le=1,
+        description="Nucleus sampling: sample from the smallest token set with this much probability (1: all tokens).",
+    )
     kl_coef: float = Field(
         0.04, ge=0, le=100,
         description=(
@@ -55,7 +58,10 @@ class GRPOConfig(_Config):
     )
     advantage_eps: float = Field(
         1e-4, gt=0, le=1,
-        description="Added to the group standard deviation before dividing, so a group of equal rewards gets advantages 0.",
+        description=(
+            "Added to the group standard deviation before dividing, so a group of equal rewards gets "
+            "advantages 0."
+        ),
     )
     chunk_size: int = Field(
         256, ge=1, le=1_048_576,
@@ -71,7 +77,10 @@ class GRPOConfig(_Config):
     )
     calibration_samples: int = Field(
         16, ge=1, le=4096,
-        description="InfAlign's K: reference-model samples per prompt that calibrate the reward (drawn once per prompt).",
+        description=(
+            "InfAlign's K: reference-model samples per prompt that calibrate the reward (drawn once "
+            "per prompt and kept for the run)."
+        ),
     )
     transform_t: float = Field(
         1.0, gt=0, le=100,
@@ -102,11 +111,18 @@ class GRPOConfig(_Config):
 class KDRLConfig(GRPOConfig):
     """KDRL (Xu et al. 2025): GRPO plus a reverse-KL pull toward a frozen teacher on the policy's samples."""
 
-    kd_coef_start: float = Field(5e-3, ge=0, le=100, description="Weight of the teacher KL (k2 estimator) at the first step.")
-    kd_coef_end: float = Field(1e-3, ge=0, le=100, description="Weight of the teacher KL once the linear decay is over (its floor).")
+    kd_coef_start: float = Field(
+        5e-3, ge=0, le=100, description="Weight of the teacher KL (k2 estimator) at the first step."
+    )
+    kd_coef_end: float = Field(
+        1e-3, ge=0, le=100, description="Weight of the teacher KL once the linear decay is over (its floor)."
+    )
     kd_coef_decay: float = Field(
         5e-5, ge=0, le=100,
-        description="Decrease of the teacher-KL weight per optimizer step: max(kd_coef_end, kd_coef_start - decay * (step - 1)).",
+        description=(
+            "Decrease of the teacher-KL weight per optimizer step: max(kd_coef_end, kd_coef_start - "
+            "kd_coef_decay * (step - 1))."
+        ),
     )
     kd_mask: Literal["none", "incorrect_only", "all_wrong_groups"] = Field(
         "none",
@@ -118,7 +134,10 @@ class KDRLConfig(GRPOConfig):
     )
     kd_reward_threshold: float = Field(
         1.0, ge=-1e6, le=1e6,
-        description="A completion counts as correct for kd_mask when its total raw reward (before any transform) is at least this.",
+        description=(
+            "A completion counts as correct for kd_mask when its total raw reward (before any "
+            "transform) is at least this."
+        ),
     )
 
     @model_validator(mode="after")

@@ -265,7 +265,8 @@ class GRPO(Objective):
         step = self.step + 1
         completions = sample_completions(
             self.policy, batch.prompt_ids, num_samples=group, max_new_tokens=config.max_new_tokens,
-            eos_id=self.eos_id, pad_id=self.pad_id, seed=_sampling_seed(self.run_seed, step, self.micro_batch, self.rank),
+            eos_id=self.eos_id, pad_id=self.pad_id,
+            seed=_sampling_seed(self.run_seed, step, self.micro_batch, self.rank),
             temperature=config.temperature, top_p=config.top_p,
         )
         self.micro_batch += 1
@@ -356,8 +357,8 @@ class GRPO(Objective):
             batch_scores = self._score(batch.prompts, batch.answers, completions, 1)
             scores += batch_scores
             for prompt, answer, completion, result in zip(batch.prompts, batch.answers, completions, batch_scores):
-                samples.append({"prompt": prompt, "completion": self.tokenizer.decode(completion, skip_special_tokens=True),
-                                "answer": answer, "reward": result.total})
+                text = self.tokenizer.decode(completion, skip_special_tokens=True)
+                samples.append({"prompt": prompt, "completion": text, "answer": answer, "reward": result.total})
         metrics = {"eval/reward_mean": sum(s.total for s in scores) / len(scores)}
         for label in scores[0].parts:
             metrics[f"eval/reward/{label}"] = sum(s.parts[label] for s in scores) / len(scores)

@@ -11,7 +11,7 @@ from engine.rl_losses import (
     kd_weights, kdrl_sequence_losses, masked_sequence_mean,
 )
 
-TOLERANCE = {torch.float32: dict(rtol=1e-5, atol=1e-6), torch.float64: dict(rtol=1e-12, atol=1e-12)}
+TOLERANCE = {torch.float32: {"rtol": 1e-5, "atol": 1e-6}, torch.float64: {"rtol": 1e-12, "atol": 1e-12}}
 
 
 def reference_advantages(rewards: list[list[float]], scale: bool, eps: float) -> list[list[float]]:
@@ -110,7 +110,8 @@ def reference_grpo(log_probs, reference, advantages, mask, kl_coef, teacher=None
                 gradient.append(0.0)
                 continue
             k3 = math.exp(ref - lp) - (ref - lp) - 1
-            term, d_term = -float(advantages[i]) + kl_coef * k3, -float(advantages[i]) + kl_coef * (1 - math.exp(ref - lp))
+            term = -float(advantages[i]) + kl_coef * k3
+            d_term = -float(advantages[i]) + kl_coef * (1 - math.exp(ref - lp))
             if teacher is not None:
                 w, teach = float(kd_weights[i]), float(teacher[i, t])
                 term += w * kd_coef * 0.5 * (teach - lp) ** 2
@@ -120,6 +121,12 @@ def reference_grpo(log_probs, reference, advantages, mask, kl_coef, teacher=None
         losses.append(total / n)
         gradients.append(gradient)
     return torch.tensor(losses, dtype=torch.float64), torch.tensor(gradients, dtype=torch.float64)
+
+
+def test_masked_sequence_means_count_only_masked_in_tokens_and_give_zero_for_an_empty_row():
+    values = torch.tensor([[1.0, 2.0, 30.0], [4.0, 50.0, 60.0], [7.0, 8.0, 9.0]])
+    mask = torch.tensor([[1, 1, 0], [1, 0, 0], [0, 0, 0]]).bool()
+    assert masked_sequence_mean(values, mask).tolist() == [1.5, 4.0, 0.0]
 
 
 GRPO_CASES = [
@@ -157,7 +164,10 @@ def test_the_grpo_kl_metric_is_the_mean_k3_over_each_completions_tokens():
     log_probs = torch.tensor([[-1.0, -2.0, 0.0], [-0.5, -0.5, -3.0]])
     reference = torch.tensor([[-1.5, -1.0, 0.0], [-0.5, -1.5, -2.0]])
     _, kl = grpo_sequence_losses(log_probs, reference, torch.zeros(2), mask, kl_coef=0.0)
-    k3 = lambda lp, ref: math.exp(ref - lp) - (ref - lp) - 1  # noqa: E731
+
+    def k3(lp: float, ref: float) -> float:
+        return math.exp(ref - lp) - (ref - lp) - 1
+
     expected = [(k3(-1, -1.5) + k3(-2, -1)) / 2, (k3(-0.5, -0.5) + k3(-0.5, -1.5) + k3(-3, -2)) / 3]
     torch.testing.assert_close(kl.double(), torch.tensor(expected, dtype=torch.float64), rtol=1e-6, atol=1e-7)
 
@@ -181,7 +191,7 @@ def test_the_kdrl_loss_adds_the_masked_k2_term_in_value_and_gradient(dtype):
     advantages = torch.tensor([0.5, -1.0, 1.5, -1.0], dtype=dtype)
     weights = torch.tensor([1.0, 0.0, 1.0, 0.0], dtype=dtype)
 
-    losses, kl, teacher_kl = kdrl_sequence_losses(log_probs, reference, teacher, advantages, mask.bool(), weights,
+    losses, _, teacher_kl = kdrl_sequence_losses(log_probs, reference, teacher, advantages, mask.bool(), weights,
                                                   kl_coef=0.04, kd_coef=0.3)
     losses.sum().backward()
 
@@ -189,7 +199,8 @@ def test_the_kdrl_loss_adds_the_masked_k2_term_in_value_and_gradient(dtype):
     expected, expected_gradient = reference_grpo(*args, teacher=teacher.double(), kd_coef=0.3, kd_weights=weights)
     torch.testing.assert_close(losses.double(), expected, **TOLERANCE[dtype])
     torch.testing.assert_close(log_probs.grad.double(), expected_gradient, **TOLERANCE[dtype])
-    expected_teacher_kl = masked_sequence_mean(0.5 * (teacher.double() - log_probs.detach().double()) ** 2, mask.double())
+    k2 = 0.5 * (teacher.double() - log_probs.detach().double()) ** 2
+    expected_teacher_kl = (k2 * mask.double()).sum(-1) / mask.double().sum(-1)
     torch.testing.assert_close(teacher_kl.double(), expected_teacher_kl, **TOLERANCE[dtype])
 
 

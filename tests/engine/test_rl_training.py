@@ -16,8 +16,8 @@ from engine import registry
 from engine.config import RunSpec
 from engine.data import Dataset
 from engine.errors import EngineError
-from engine.losses import IGNORE_INDEX
 from engine.events import MemorySink
+from engine.losses import IGNORE_INDEX
 from engine.recipes.grpo import GRPO, PromptSet, _sampling_seed, completion_log_probs, prompt_set, sample_completions
 from engine.rewards import RewardSpec
 from engine.rl_config import GRPOConfig, KDRLConfig
@@ -42,8 +42,8 @@ def rl_data(kit, tmp_path_factory) -> dict[str, str]:
     for split, rows in (("train", texts[:24]), ("validation", texts[24:30])):
         paths[split] = str(directory / f"{split}.jsonl")
         with open(paths[split], "w") as file:
-            for index, text in enumerate(rows):
-                file.write(json.dumps({"prompt": text[:40], "completion": f"so it is #### {index % 10}"}) + "\n")
+            file.writelines(json.dumps({"prompt": text[:40], "completion": f"so it is #### {index % 10}"}) + "\n"
+                            for index, text in enumerate(rows))
     return paths
 
 
@@ -145,8 +145,8 @@ def test_grpo_trains_on_chat_rows_whose_last_assistant_message_is_the_answer(kit
     tokenizer.chat_template = ("{% for m in messages %}<{{ m['role'] }}>{{ m['content'] }}\n{% endfor %}"
                                "{% if add_generation_prompt %}<assistant>{% endif %}")
     tokenizer.save_pretrained(tmp_path / "chat-tokenizer")
-    rows = [{"messages": [{"role": "user", "content": f"What is {n} + 1?"}, {"role": "assistant", "content": str(n + 1)}]}
-            for n in range(6)]
+    rows = [{"messages": [{"role": "user", "content": f"What is {n} + 1?"},
+                          {"role": "assistant", "content": str(n + 1)}]} for n in range(6)]
     (tmp_path / "chat.jsonl").write_text("".join(json.dumps(row) + "\n" for row in rows))
     chat = {"train": str(tmp_path / "chat.jsonl"), "validation": str(tmp_path / "chat.jsonl")}
     spec = rl_spec(kit, chat, tmp_path / "run", max_steps=2, eval_samples=1,
@@ -243,7 +243,7 @@ def test_completion_log_probs_are_the_full_softmax_log_probs_of_the_completion_t
 
 
 def test_completion_log_probs_carry_gradients_to_the_policy(tiny_policy):
-    log_probs, mask = completion_log_probs(tiny_policy, [[5, 6]], [[7, 8], [9]], 2, pad_id=0, chunk_size=2)
+    log_probs, _ = completion_log_probs(tiny_policy, [[5, 6]], [[7, 8], [9]], 2, pad_id=0, chunk_size=2)
     log_probs.sum().backward()
     gradient = tiny_policy.get_output_embeddings().weight.grad
     assert gradient is not None and gradient.abs().sum() > 0
@@ -252,7 +252,7 @@ def test_completion_log_probs_carry_gradients_to_the_policy(tiny_policy):
 
 def test_sampling_is_seeded_grouped_by_prompt_cut_after_eos_and_leaves_the_global_rng_alone(tiny_policy):
     prompts = [[5, 6, 7, 8], [9]]
-    settings = dict(num_samples=3, max_new_tokens=5, eos_id=2, pad_id=0, temperature=1.0, top_p=1.0)
+    settings = {"num_samples": 3, "max_new_tokens": 5, "eos_id": 2, "pad_id": 0, "temperature": 1.0, "top_p": 1.0}
     torch.manual_seed(123)
     before = torch.get_rng_state()
 
@@ -283,7 +283,7 @@ def test_sampling_ignores_the_generation_defaults_a_checkpoint_ships(tiny_policy
 
 
 def test_greedy_completions_stop_at_the_eos_token_which_they_keep(tiny_policy):
-    settings = dict(num_samples=1, max_new_tokens=6, pad_id=0, seed=0, greedy=True)
+    settings = {"num_samples": 1, "max_new_tokens": 6, "pad_id": 0, "seed": 0, "greedy": True}
     [free] = sample_completions(tiny_policy, [[5, 6]], eos_id=1023, **settings)
     assert len(free) == 6 and 1023 not in free
     eos = free[2]  # pretend the third generated token is the end-of-sequence token
@@ -305,8 +305,9 @@ def test_the_objective_loss_is_the_step_mean_over_prompts_of_group_means_of_toke
 
     loss, extra = objective.loss(batch, 4)  # the step has another micro-batch of 2 prompts
 
-    completions = sample_completions(tiny_policy, batch.prompt_ids, num_samples=3, max_new_tokens=3, eos_id=tokenizer.eos_token_id,
-                                     pad_id=tokenizer.eos_token_id, seed=_sampling_seed(0, 1, 0, 0))
+    completions = sample_completions(tiny_policy, batch.prompt_ids, num_samples=3, max_new_tokens=3,
+                                     eos_id=tokenizer.eos_token_id, pad_id=tokenizer.eos_token_id,
+                                     seed=_sampling_seed(0, 1, 0, 0))
     rewards = [float("e" in tokenizer.decode(c, skip_special_tokens=True)) for c in completions]
     assert len(set(rewards)) == 2, "the advantages are not all 0 in this seeded case"
     expected_loss = 0.0
@@ -331,8 +332,9 @@ def test_the_objective_loss_is_the_step_mean_over_prompts_of_group_means_of_toke
 
 
 def test_prompt_completion_rows_give_prompts_and_answers_and_long_prompts_keep_their_end(tokenizer):
-    dataset = Dataset("prompt-completion", [{"prompt": "def add(a, b):\n    return a + b\n" * 3, "completion": "#### 4"},
-                                            {"prompt": "x = 1", "completion": "#### 1"}], Path("rows.jsonl"))
+    rows = [{"prompt": "def add(a, b):\n    return a + b\n" * 3, "completion": "#### 4"},
+            {"prompt": "x = 1", "completion": "#### 1"}]
+    dataset = Dataset("prompt-completion", rows, Path("rows.jsonl"))
     prompts, note = prompt_set(dataset, tokenizer, max_prompt_tokens=6, rewards=[RewardSpec(name="numeric")])
 
     full = tokenizer(dataset.rows[0]["prompt"], add_special_tokens=False)["input_ids"]
@@ -362,7 +364,7 @@ def test_text_data_and_answers_the_rewards_cannot_use_are_refused_before_trainin
     with pytest.raises(EngineError, match="RL methods need prompts with reference answers"):
         prompt_set(Dataset("text", ["plain"], Path("t.jsonl")), tokenizer, max_prompt_tokens=8, rewards=[])
     rows = [{"prompt": "a", "completion": "#### 1"}, {"prompt": "b", "completion": "no idea"}]
-    with pytest.raises(EngineError, match=r"rows.jsonl row 2: reward 'numeric': the reference answer contains no number"):
+    with pytest.raises(EngineError, match=r"rows.jsonl row 2: reward 'numeric': the reference answer contains no"):
         prompt_set(Dataset("prompt-completion", rows, Path("rows.jsonl")), tokenizer, max_prompt_tokens=8,
                    rewards=[RewardSpec(name="numeric")])
 
@@ -377,7 +379,8 @@ def test_grpo_and_kdrl_are_registered_as_alignment_methods_on_prompt_data():
     assert "SALSA" in grpo.description and "InfAlign" in kdrl.description
     assert registry.config_class("grpo") is GRPOConfig and registry.config_class("kdrl") is KDRLConfig
     schema = registry.method_schema("kdrl")
-    assert {"rewards", "group_size", "kl_coef", "kd_coef_start", "kd_mask", "reward_transform"} <= set(schema["properties"])
+    fields = {"rewards", "group_size", "kl_coef", "kd_coef_start", "kd_mask", "reward_transform", "calibration_samples"}
+    assert fields <= set(schema["properties"])
     assert GRPOConfig(rewards=REGEX_E).kl_coef == 0.04
 
 
@@ -394,7 +397,8 @@ def base_spec(**changes):
     ({"config": {"rewards": REGEX_E, "group_size": 1}}, "config.group_size", "greater than or equal to 2"),
     ({"config": {"rewards": REGEX_E, "max_new_tokens": 128}}, "config", "must be below training.block_size"),
     ({"config": {"rewards": REGEX_E, "training": {"early_stopping_patience": 2}}}, "config", "early stopping"),
-    ({"config": {"rewards": REGEX_E, "reward_transform": "rank"}}, "config.reward_transform", "'none' or 'infalign_ctrl'"),
+    ({"config": {"rewards": REGEX_E, "reward_transform": "rank"}}, "config.reward_transform",
+     "'none' or 'infalign_ctrl'"),
     ({"config": {"rewards": REGEX_E + REGEX_E}}, "config", "give each a distinct 'label'"),
     ({"method": "kdrl", "teacher": {"path": "/tmp/t"}, "config": {"rewards": REGEX_E, "kd_coef_end": 0.1}},
      "config", "must not exceed kd_coef_start"),
