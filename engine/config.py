@@ -527,6 +527,10 @@ class RunSpec(_Config):
                 if getattr(spec, field) is not None:
                     problems.append(((field,), f"method {spec.method!r} is not a continual-learning "
                                      f"method: remove '{field}'", None))
+        # A method config may check the spec's other fields too (e.g. cl_replay's replay_data).
+        spec_problems = getattr(getattr(spec, "_method_config", None), "run_spec_problems", None)
+        if spec_problems is not None:
+            problems += spec_problems(spec)
         if spec.reference is not None and not method.requires.reference:
             problems.append((("reference",), f"method {spec.method!r} does not use a reference model: "
                              "remove 'reference'", spec.reference.model_dump()))

@@ -426,12 +426,8 @@ class Replay(Strategy):
         self.replay_order: TrainOrder | None = None
         self.initial_model: PreTrainedModel | None = None
         self.band: tuple[torch.Tensor, torch.Tensor] | None = None
-        if config.replay_source == "general" and context.replay_blocks is None:
-            raise EngineError("cl_replay with replay_source 'general' replays the run's replay_data: add "
-                              "'replay_data': {'path': ...} to the run spec, or set replay_source to 'previous_tasks'")
-        if config.replay_source == "previous_tasks" and context.replay_blocks is not None:
-            raise EngineError("replay_data is only read with replay_source 'general': remove 'replay_data' or set "
-                              "replay_source to 'general'")
+        # RunSpec validation (CLReplayConfig.run_spec_problems) pairs replay_data with the general source.
+        assert (config.replay_source == "general") == (context.replay_blocks is not None)
 
     def buffer(self, index: int) -> TokenBlocks | None:
         """The replay examples while training task `index` (None: nothing to replay yet)."""

@@ -7,7 +7,7 @@ each task were its own fine-tuning run started from the model the previous task 
 numbered globally, task i covering steps i * steps_per_task + 1 .. (i + 1) * steps_per_task.
 """
 
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import Field, model_validator
 
@@ -58,6 +58,13 @@ class ContinualConfig(_Config):
         self.training = training.model_copy(update={"max_steps": self.steps_per_task})
         return self
 
+    def run_spec_problems(self, spec: Any) -> list[tuple[tuple[str | int, ...], str, Any]]:
+        """Problems with the run spec's other fields, as (field path, message, value); RunSpec reports them."""
+        if spec.replay_data is not None:
+            return [(("replay_data",), f"method {spec.method!r} does not replay general data: remove "
+                     "'replay_data' (it is read by cl_replay with replay_source 'general')", None)]
+        return []
+
 
 class CLSequentialConfig(ContinualConfig):
     """Plain sequential fine-tuning on the tasks, the baseline every other method is compared with."""
@@ -97,6 +104,15 @@ class CLReplayConfig(ContinualConfig):
             "it off; GeRe uses 1 or 100), 'dy' sets w = CE / TM each step (both detached)."
         ),
     )
+
+    def run_spec_problems(self, spec: Any) -> list[tuple[tuple[str | int, ...], str, Any]]:
+        if self.replay_source == "general" and spec.replay_data is None:
+            return [(("replay_data",), "cl_replay with replay_source 'general' replays the run's replay_data: "
+                     "add 'replay_data': {'path': ...}, or set replay_source to 'previous_tasks'", None)]
+        if self.replay_source == "previous_tasks" and spec.replay_data is not None:
+            return [(("replay_data",), "replay_data is only read with replay_source 'general': remove "
+                     "'replay_data' or set config.replay_source to 'general'", None)]
+        return []
 
     @model_validator(mode="after")
     def _margin_needs_general_replay(self) -> "CLReplayConfig":

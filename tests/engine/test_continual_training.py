@@ -178,8 +178,15 @@ def test_on_the_demo_sequence_replay_forgets_the_first_task_less_than_sequential
 def test_user_errors_are_reported_with_what_to_do(cl_demo, tmp_path):
     spec = cl_spec(cl_demo, tmp_path / "run", "cl_replay", method_config={"replay_source": "general"})
     del spec["replay_data"]
-    with pytest.raises(EngineError, match="add 'replay_data'"):
-        run_in_process(spec)
+    with pytest.raises(ValidationError, match="replay_data\n.*add 'replay_data'"):
+        RunSpec.model_validate(spec)
+    with_replay = cl_spec(cl_demo, tmp_path / "run", "cl_sequential")
+    with_replay["replay_data"] = cl_demo["replay_data"]
+    with pytest.raises(ValidationError, match="does not replay general data: remove 'replay_data'"):
+        RunSpec.model_validate(with_replay)
+    with_replay["method"] = "cl_replay"
+    with pytest.raises(ValidationError, match="only read with replay_source 'general'"):
+        RunSpec.model_validate(with_replay)
     with pytest.raises(ValidationError, match="training.max_steps .* is not used"):
         RunSpec.model_validate(cl_spec(cl_demo, tmp_path / "run", "cl_sequential", max_steps=50))
     with pytest.raises(ValidationError, match="tm_weight needs replay_source 'general'"):
