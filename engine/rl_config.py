@@ -72,7 +72,8 @@ class GRPOConfig(_Config):
         description=(
             "'infalign_ctrl' (InfAlign, Balashankar et al. 2024): calibrate each completion's reward "
             "against calibration_samples reference-model samples of the same prompt, then transform "
-            "it for best-of-N or worst-of-N inference, before group normalisation."
+            "it for best-of-N or worst-of-N inference, before group normalisation. The paper's K and "
+            "t are not confirmed, hence calibration_samples and transform_t."
         ),
     )
     calibration_samples: int = Field(
@@ -129,7 +130,8 @@ class KDRLConfig(GRPOConfig):
         description=(
             "Reward-guided masking of the teacher KL: 'none' applies it to every completion, "
             "'incorrect_only' to completions whose reward is below kd_reward_threshold, "
-            "'all_wrong_groups' only to groups where no completion reaches the threshold."
+            "'all_wrong_groups' only to groups where no completion reaches the threshold (the paper's "
+            "default among the two masks was not confirmed)."
         ),
     )
     kd_reward_threshold: float = Field(

@@ -129,7 +129,9 @@ def calibrated_rewards(rewards: torch.Tensor, reference_rewards: torch.Tensor) -
     For each policy reward r(y) in `rewards` (any shape) and the K rewards r(z) of reference-model
     samples of the same prompt (`reference_rewards`, (K,)): C = P_z[r(z) < r(y)] + 0.5 P_z[r(z) =
     r(y)], the empirical mid-rank, in [0, 1]. Mid-rank ties (METHODS.md section 6) keep C from
-    jumping when the reward is discrete, as verifiable rewards are. Float64.
+    jumping when the reward is discrete, as verifiable rewards are. Float64. The paper's K and t
+    were not confirmed (METHODS.md section 6 marks InfAlign PARTIAL), so both are configuration
+    (calibration_samples, transform_t), as is the RL algorithm it feeds (grpo or kdrl).
     """
     policy = rewards.double()[..., None]
     reference = reference_rewards.double()
