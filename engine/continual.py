@@ -416,7 +416,12 @@ class Strategy:
 
 
 class Replay(Strategy):
-    """Experience replay, from earlier tasks or from general data (GeRe, with its optional TM loss)."""
+    """Experience replay, from earlier tasks or from general data (GeRe, with its optional TM loss).
+
+    GeRe's official code caches the initial model's hidden states h* of the replay set on disk; here
+    the frozen initial model is kept and recomputes h* for each replayed batch (the same values), which
+    costs a forward pass per step instead of replay-set x tokens x hidden-size numbers of storage.
+    """
 
     def __init__(self, context: ContinualContext):
         super().__init__(context)
@@ -490,7 +495,7 @@ class Replay(Strategy):
                 micro_batch_ce = 0.5 * (task_nll.detach() / max(batch.task.loss_units, 1) + replay_ce.detach())
                 weight = micro_batch_ce / (tm.detach() + 1e-8)
             else:
-                weight = torch.tensor(float(self.config.tm_weight))
+                weight = float(self.config.tm_weight)
             loss = loss + share * weight * tm
             extra |= {"cl/tm": share * tm.item(), "cl/tm_weight": share * float(weight)}
         return loss, extra
