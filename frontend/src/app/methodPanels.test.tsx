@@ -206,6 +206,28 @@ describe('continual-learning panel', () => {
     expect(screen.getByTestId('run-replay-dataset').textContent).toContain('corpus');
   });
 
+  it('fetches the matrix again when a newer one appears in the polled artifacts list', async () => {
+    vi.useFakeTimers({ shouldAdvanceTime: true });
+    try {
+      const run = makeRun({ id: 34, method: 'gere', teacher: null, status: 'running' });
+      let artifacts = [table(70, 'cl-matrix', 5)];
+      finishedRun(run, [], []);
+      server
+        .route('GET /api/v1/runs/34/artifacts/', () => ({ body: artifacts }))
+        .route('GET /api/v1/runs/34/artifacts/70/content/', clMatrix)
+        .route('GET /api/v1/runs/34/artifacts/71/content/', { ...clMatrix, completed: 2, matrices: { loss: [[1.5, 3.2], [2, 1]], accuracy: [[0.8, 0.25], [0.6, 0.9]] } });
+      renderAt('/runs/34');
+      await waitFor(() => expect(screen.getByTestId('cl-matrix').getAttribute('data-completed')).toBe('1'));
+      artifacts = [...artifacts, table(71, 'cl-matrix', 10)];
+      await vi.advanceTimersByTimeAsync(10_500);
+      await waitFor(() => expect(screen.getByTestId('cl-matrix').getAttribute('data-completed')).toBe('2'));
+      expect(server.sent('GET', '/api/v1/runs/34/artifacts/71/content/')).toHaveLength(1);
+      expect(screen.getByTestId('cl-matrix').querySelector('.heatmap-cell[data-row="2"][data-column="1"]')!.textContent).toBe('0.90');
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
   it('says the matrix is not available yet when there is none, or its content answers 404', async () => {
     const run = makeRun({ id: 32, method: 'gere', teacher: null, status: 'running' });
     finishedRun(run, [], []);
