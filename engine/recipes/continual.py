@@ -4,7 +4,8 @@ For every task the recipe calls engine.training.train for steps_per_task steps (
 optimizer and schedule; steps numbered globally, task i covering i * steps_per_task + 1 ..
 (i + 1) * steps_per_task), with the strategy of the method (engine.continual) supplying the batches
 and the loss. The initial model and the model after every task are evaluated on every task's
-validation split, which fills the matrices R[i][j] of loss and accuracy; after each task the
+validation split (its first training.eval_batches batches), which fills the matrices R[i][j] of
+loss and accuracy (engine.continual.task_scores; summaries in engine.continual_metrics); after each task the
 recipe reports cl/ metrics, rewrites the cl-matrix table artifact and saves the model as the
 artifact task-i-NAME. A checkpoint holds the task index, the matrices so far and the strategy's
 state, so a cancelled run resumes inside the right task at the right step.
