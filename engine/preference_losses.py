@@ -202,12 +202,20 @@ class BCODelta:
     count: int = 0
 
     def update(self, chosen_rewards: torch.Tensor, rejected_rewards: torch.Tensor) -> float:
+        """Add a batch's rewards; returns the new delta."""
+        return self.add(*self.batch_totals(chosen_rewards, rejected_rewards))
+
+    @staticmethod
+    def batch_totals(chosen_rewards: torch.Tensor, rejected_rewards: torch.Tensor) -> tuple[float, int]:
+        """(sum, count) of a batch's detached rewards, for `add` (after summing over ranks, if any)."""
         rewards = torch.cat([chosen_rewards.detach().reshape(-1), rejected_rewards.detach().reshape(-1)]).double()
-        added = rewards.numel()
-        if added:
-            total = self.mean * self.count + float(rewards.sum())
-            self.count += added
-            self.mean = total / self.count
+        return float(rewards.sum()), rewards.numel()
+
+    def add(self, total: float, count: int) -> float:
+        """Add `count` rewards summing to `total`; returns the new delta."""
+        if count:
+            self.mean = (self.mean * self.count + total) / (self.count + count)
+            self.count += count
         return self.mean
 
     @property

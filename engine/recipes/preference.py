@@ -12,6 +12,7 @@ from typing import Any, Callable
 
 import torch
 
+from engine import distributed
 from engine.alignment_config import (
     BCOConfig, DPOConfig, DPOHingeConfig, DPORobustConfig, FDPOConfig, IPOConfig, SimPOConfig,
 )
@@ -100,9 +101,12 @@ class PreferenceOptimisation(Objective):
         if self.bco_delta is None:
             return self.pair_loss(values)
         if training:
-            # Delta includes the current batch's rewards, as in TRL: update first, then the loss.
-            self.bco_delta.update(self.beta * (values["policy_chosen"] - values["reference_chosen"]),
-                                  self.beta * (values["policy_rejected"] - values["reference_rejected"]))
+            # Delta includes the current batch's rewards, as in TRL: update first, then the loss. In a
+            # data-parallel run every rank adds all ranks' rewards, so delta stays the same everywhere.
+            total, count = BCODelta.batch_totals(self.beta * (values["policy_chosen"] - values["reference_chosen"]),
+                                                 self.beta * (values["policy_rejected"] - values["reference_rejected"]))
+            total, count = distributed.all_reduce_sum([total, count], distributed.ranks_from_environment())
+            self.bco_delta.add(total, int(count))
         return bco_loss(values["policy_chosen"], values["policy_rejected"], values["reference_chosen"],
                         values["reference_rejected"], beta=self.beta, delta=self.bco_delta.value)
 
