@@ -129,6 +129,26 @@ def test_a_reference_must_be_in_the_workspace_have_weights_and_share_the_student
     assert response.json()["errors"] == {"reference": [response.json()["detail"]]}
 
 
+def test_a_teacher_of_another_vocabulary_is_refused_only_by_methods_that_compare_token_ids(
+        api, monkeypatch, cast, registry_objects, data_dir):
+    import dataclasses
+
+    from engine import registry
+    from webapp.registry.services import model_register_from_path
+
+    if "shared_vocabulary" not in {f.name for f in dataclasses.fields(registry.Requirements)}:
+        pytest.skip("this engine has no requires.shared_vocabulary")
+    info = registry.METHODS["kd_forward_kl"]
+    monkeypatch.setitem(registry.METHODS, "test_text_only_kd", dataclasses.replace(
+        info, name="test_text_only_kd", requires=dataclasses.replace(info.requires, shared_vocabulary=False)))
+    wide = model_register_from_path(workspace=cast["workspace"], user=cast["owner"], name="wide",
+                                    path=model_dir(data_dir, "wide", vocab_size=128))
+    body = dict(teacher=wide.id, config={"training": {"max_steps": 20}})
+    assert post_run(api("member"), registry_objects, method="test_text_only_kd", **body).status_code == 201
+    response = post_run(api("member"), registry_objects, method="kd_forward_kl", **body)
+    assert response.status_code == 400 and "needs a shared vocabulary" in response.json()["detail"]
+
+
 def test_launching_with_a_reference_needs_write_access(api, methods, registry_objects, weights):
     body = run_body(registry_objects, reference=weights["sft-a"].id)
     assert api("viewer").post("/api/v1/runs/", body, format="json").status_code == 403
@@ -238,6 +258,22 @@ def test_a_soup_needs_two_distinct_models_with_weights_of_one_shape(api, cast, w
     assert response.status_code == 400 and "needs 'ingredients'" in response.json()["detail"]
     assert post_soup(client, [a.id, b.id], name="first-soup").status_code == 409
     assert not ModelAsset.objects.filter(name="soup").exists()
+
+
+def test_the_models_list_loads_every_soups_ingredients_in_one_query(api, weights):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client, ingredients = api("member"), [weights["sft-a"].id, weights["sft-b"].id]
+    post_soup(client, ingredients, name="soup-0")
+    with CaptureQueriesContext(connection) as one:
+        client.get("/api/v1/models/?workspace=lab")
+    for index in range(1, 6):
+        post_soup(client, ingredients[::-1], name=f"soup-{index}")
+    with CaptureQueriesContext(connection) as many:
+        listed = client.get("/api/v1/models/?workspace=lab").json()["results"]
+    assert len(many) == len(one)
+    assert [m["ingredients"] for m in listed if m["name"] == "soup-3"] == [ingredients[::-1]]
 
 
 def test_registering_a_soup_needs_write_access_to_the_workspace(api, weights):
@@ -442,8 +478,8 @@ def test_the_method_catalog_says_which_methods_use_a_reference_or_a_task_sequenc
                                                                                    info.teacher)
     assert methods_listed[REFERENCE_METHOD]["reference"] is True and methods_listed[CONTINUAL_METHOD]["tasks"] is True
     detail = api("viewer").get(f"/api/v1/methods/{CONTINUAL_METHOD}/").json()
-    assert detail["requires"] == {"teacher": False, "reference": False, "tasks": True,
-                                  "dataset_kinds": ["text", "prompt-completion", "chat"]}
+    assert {key: detail["requires"][key] for key in ("teacher", "reference", "tasks", "dataset_kinds")} == {
+        "teacher": False, "reference": False, "tasks": True, "dataset_kinds": ["text", "prompt-completion", "chat"]}
     assert APIClient().get("/api/v1/methods/").status_code == 401
 
 

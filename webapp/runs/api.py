@@ -37,6 +37,9 @@ class MethodRequiresOutput(serializers.Serializer):
     dataset_kinds = serializers.ListField(child=serializers.CharField(), help_text="Dataset kinds it trains on.")
     tasks = serializers.BooleanField(help_text="Continual learning: trains on a task-sequence dataset, with an "
                                                "optional replay dataset and no validation dataset.")
+    shared_vocabulary = serializers.BooleanField(
+        required=False, help_text="With a teacher: teacher and student must share token ids (false for methods that "
+                                  "pass only text between them, such as sequence-level KD).")
 
 
 class MethodOutput(serializers.Serializer):

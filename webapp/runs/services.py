@@ -135,7 +135,10 @@ def _check_models_and_data(info, *, workspace: Workspace, student: ModelAsset, t
         if replay_dataset is not None:
             raise Invalid(f"Method '{method}' is not a continual-learning method and replays nothing: leave "
                           "replay_dataset empty.", field="replay_dataset")
-    for role, other in (("teacher", teacher), ("reference", reference)):
+    # Token-level methods compare the models' distributions token id by token id; a method that passes
+    # only text between teacher and student (requires.shared_vocabulary false) takes any teacher.
+    shared = (("teacher", teacher),) if getattr(info.requires, "shared_vocabulary", True) else ()
+    for role, other in (*shared, ("reference", reference)):
         if other is not None and other.vocab_size and student.vocab_size and other.vocab_size != student.vocab_size:
             why = ("logit distillation needs a shared vocabulary (use sequence-level KD instead)" if role == "teacher"
                    else "the reference scores the policy's tokens, so it needs the student's vocabulary (tokenizer)")
