@@ -18,13 +18,13 @@ class ContinualConfig(_Config):
     """Fields shared by every continual-learning method."""
 
     training: TrainingConfig = _training_field()
-    steps_per_task: int = Field(
-        100, ge=1, le=10_000_000,
+    steps_per_task: int | None = Field(
+        None, ge=1, le=10_000_000,
         description=(
-            "Optimizer steps trained on each task. Each task gets a fresh AdamW optimizer and a "
-            "fresh learning-rate schedule (training.warmup_steps, then decay over the task); the "
-            "run lasts steps_per_task x the number of tasks steps. training.max_steps is not "
-            "used: leave it out or set it equal to steps_per_task."
+            "Optimizer steps trained on each task; default: training.max_steps. Each task gets a "
+            "fresh AdamW optimizer and a fresh learning-rate schedule (training.warmup_steps, then "
+            "decay over the task); the run lasts steps_per_task x the number of tasks steps. When "
+            "both are given they must be equal."
         ),
     )
     chunk_size: int = Field(
@@ -38,11 +38,13 @@ class ContinualConfig(_Config):
     @model_validator(mode="after")
     def _steps_are_per_task(self) -> "ContinualConfig":
         training = self.training
-        if "max_steps" in training.model_fields_set and training.max_steps != self.steps_per_task:
+        if self.steps_per_task is None:
+            self.steps_per_task = training.max_steps
+        elif "max_steps" in training.model_fields_set and training.max_steps != self.steps_per_task:
             raise ValueError(
-                f"training.max_steps ({training.max_steps}) is not used by continual methods, which "
-                f"train steps_per_task ({self.steps_per_task}) steps on every task: remove "
-                "training.max_steps or set it equal to steps_per_task"
+                f"training.max_steps ({training.max_steps}) and steps_per_task ({self.steps_per_task}) "
+                "disagree: continual methods train the same number of steps on every task, so give "
+                "one of them, or the same value to both"
             )
         if training.warmup_steps > self.steps_per_task:
             raise ValueError(

@@ -160,8 +160,14 @@ def demo_run_specs(out_dir: Path) -> dict[str, dict[str, Any]]:
     }
 
 
-def build_demo_data(out_dir: Path, *, train_bytes: int = 2_000_000, vocab_size: int = 2048) -> dict[str, Any]:
-    """Write the corpus, tokenizer, model configs and run specs into out_dir; return a summary."""
+def build_demo_data(out_dir: Path, *, train_bytes: int = 2_000_000, vocab_size: int = 2048,
+                    families: bool = True) -> dict[str, Any]:
+    """Write the corpus, tokenizer, model configs and run specs into out_dir; return a summary.
+
+    With `families`, also the alignment and continual-learning demos, from the same standard
+    library text and tokenizer: preference pairs in preference/ (engine.preference_data) and a
+    two-task sequence with general replay text in continual/ (engine.continual_demo).
+    """
     out_dir = Path(out_dir).resolve()
     out_dir.mkdir(parents=True, exist_ok=True)
     train, validation = build_corpus(train_bytes)
@@ -182,7 +188,17 @@ def build_demo_data(out_dir: Path, *, train_bytes: int = 2_000_000, vocab_size: 
         spec_paths[name] = str(out_dir / "runs" / f"{name}.json")
         Path(spec_paths[name]).write_text(json.dumps(spec, indent=2) + "\n")
 
+    extras: dict[str, Any] = {}
+    if families:
+        from engine.continual_demo import build_demo_tasks
+        from engine.preference_data import build_demo_preferences
+
+        extras["preference"] = build_demo_preferences(out_dir / "preference", train_bytes=train_bytes // 2)
+        extras["continual"] = build_demo_tasks(out_dir / "continual", tokenizer=out_dir / "tokenizer",
+                                               train_bytes=min(300_000, max(20_000, train_bytes // 4)),
+                                               replay_bytes=min(100_000, max(10_000, train_bytes // 10)))
     return {
+        **extras,
         "train": {"path": str(out_dir / "train.jsonl"), "rows": len(train),
                   "bytes": sum(len(text.encode("utf-8")) for text in train)},
         "validation": {"path": str(out_dir / "validation.jsonl"), "rows": len(validation),

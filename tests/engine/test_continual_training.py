@@ -187,7 +187,7 @@ def test_user_errors_are_reported_with_what_to_do(cl_demo, tmp_path):
     with_replay["method"] = "cl_replay"
     with pytest.raises(ValidationError, match="only read with replay_source 'general'"):
         RunSpec.model_validate(with_replay)
-    with pytest.raises(ValidationError, match="training.max_steps .* is not used"):
+    with pytest.raises(ValidationError, match="training.max_steps .* and steps_per_task .* disagree"):
         RunSpec.model_validate(cl_spec(cl_demo, tmp_path / "run", "cl_sequential", max_steps=50))
     with pytest.raises(ValidationError, match="tm_weight needs replay_source 'general'"):
         RunSpec.model_validate(cl_spec(cl_demo, tmp_path / "run", "cl_replay", method_config={"tm_weight": 1.0}))
@@ -197,3 +197,15 @@ def test_user_errors_are_reported_with_what_to_do(cl_demo, tmp_path):
     duplicate["tasks"] = [duplicate["tasks"][0], duplicate["tasks"][0]]
     with pytest.raises(EngineError, match="'code' appears more than once"):
         run_in_process(duplicate)
+
+
+def test_steps_per_task_defaults_to_max_steps_and_must_agree_with_it():
+    from pydantic import ValidationError
+
+    from engine.continual_config import CLSequentialConfig
+
+    assert CLSequentialConfig(training={"max_steps": 30}).steps_per_task == 30
+    assert CLSequentialConfig(steps_per_task=50).training.max_steps == 50
+    assert CLSequentialConfig(steps_per_task=50, training={"max_steps": 50}).steps_per_task == 50
+    with pytest.raises(ValidationError, match=r"training.max_steps \(70\) and steps_per_task \(50\) disagree"):
+        CLSequentialConfig(steps_per_task=50, training={"max_steps": 70})
