@@ -1,4 +1,4 @@
-"""Command line: python -m engine {methods, schema, run, demo-data} (docs/ENGINE_CONTRACT.md).
+"""Command line: python -m engine {methods, rewards, schema, run, demo-data} (docs/ENGINE_CONTRACT.md).
 
 `run` writes events as JSON lines to a file descriptor and human logs to stderr. Exit codes:
 0 finished, 1 failed, 2 invalid spec, 3 cancelled (SIGTERM or SIGINT: the current step finishes
@@ -27,6 +27,13 @@ logger = logging.getLogger("engine")
 
 def _methods(args: argparse.Namespace) -> int:
     print(json.dumps([method.to_json() for method in registry.list_methods()], indent=2))
+    return EXIT_FINISHED
+
+
+def _rewards(args: argparse.Namespace) -> int:
+    from engine.rewards import list_rewards
+
+    print(json.dumps(list_rewards(), indent=2))
     return EXIT_FINISHED
 
 
@@ -129,6 +136,9 @@ def main(argv: list[str] | None = None) -> int:
 
     commands.add_parser("methods", help="list the registered methods as JSON")
     handlers["methods"] = _methods
+
+    commands.add_parser("rewards", help="list the reward functions of the RL methods (grpo, kdrl) as JSON")
+    handlers["rewards"] = _rewards
 
     schema = commands.add_parser("schema", help="JSON Schema of one method's config, or of all")
     schema.add_argument("method", nargs="?", help="method name; all methods when left out")

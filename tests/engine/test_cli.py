@@ -121,3 +121,11 @@ def test_methods_and_schema_print_the_registry_as_json():
 
     unknown = engine("schema", "nope")
     assert unknown.returncode == 2 and "unknown method 'nope'; known methods:" in unknown.stderr
+
+
+def test_the_rewards_command_lists_every_reward_with_its_parameter_schema():
+    completed = subprocess.run([sys.executable, "-m", "engine", "rewards"], cwd=REPO_ROOT, env=ENGINE_ENV,
+                               capture_output=True, text=True, check=True)
+    rewards = {reward["name"]: reward for reward in json.loads(completed.stdout)}
+    assert {"exact_match", "regex", "numeric", "length_penalty"} <= set(rewards)
+    assert rewards["regex"]["params"]["properties"]["pattern"]["type"] == "string"
