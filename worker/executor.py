@@ -23,8 +23,7 @@ from django.conf import settings
 from django.db import close_old_connections
 
 from webapp.notifications.services import notify_run_event
-from webapp.registry.models import DatasetKind
-from webapp.registry.services import model_engine_spec
+from webapp.runs.engine_spec import run_spec
 from webapp.runs import services
 from webapp.runs.models import Run, RunStatus
 from worker import lifecycle
@@ -37,36 +36,14 @@ HEARTBEAT_INTERVAL_S = 2.0
 ENGINE_EXIT = {0: RunStatus.SUCCEEDED, 3: RunStatus.CANCELLED}
 
 
-def _data_spec(dataset) -> dict:
-    return {"path": dataset.file, "format": dataset.format}
-
-
 def build_spec(run: Run, output_dir: Path) -> dict:
-    """The engine's run spec for this run. A task-sequence training dataset becomes `tasks` (each
-    task's training and validation data), with the replay data beside it."""
-    spec = {
-        "method": run.method,
-        "seed": run.seed,
-        "output_dir": str(output_dir),
-        "config": run.config,
-        "student": model_engine_spec(model=run.student),
-    }
-    if run.train_dataset.kind == DatasetKind.TASK_SEQUENCE:
-        spec["tasks"] = [
-            {"name": task.name, "train_data": _data_spec(task.train_dataset),
-             "validation_data": _data_spec(task.validation_dataset)}
-            for task in run.train_dataset.tasks.select_related("train_dataset", "validation_dataset")
-        ]
-    else:
-        spec["train_data"] = _data_spec(run.train_dataset)
-    if run.teacher_id:
-        spec["teacher"] = model_engine_spec(model=run.teacher)
-    if run.reference_id:
-        spec["reference"] = model_engine_spec(model=run.reference)
-    if run.validation_dataset_id:
-        spec["validation_data"] = _data_spec(run.validation_dataset)
-    if run.replay_dataset_id:
-        spec["replay_data"] = _data_spec(run.replay_dataset)
+    """The engine's run spec for this run (webapp.runs.engine_spec), resuming from the newest
+    checkpoint on disk if there is one."""
+    spec = run_spec(
+        method=run.method, seed=run.seed, config=run.config, output_dir=str(output_dir), student=run.student,
+        teacher=run.teacher, reference=run.reference, train_dataset=run.train_dataset,
+        validation_dataset=run.validation_dataset, replay_dataset=run.replay_dataset,
+    )
     checkpoint = latest_checkpoint(output_dir)
     if checkpoint is not None:
         spec["resume_from"] = str(checkpoint)

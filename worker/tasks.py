@@ -32,12 +32,13 @@ def model_inspect(model_id: int) -> str:
     from django.conf import settings
 
     from webapp.registry.models import ModelAsset
-    from webapp.registry.services import model_engine_spec, model_inspection_record
+    from webapp.registry.services import model_inspection_record
+    from webapp.runs.engine_spec import model_spec
 
     model = ModelAsset.objects.filter(pk=model_id).first()
     if model is None or model.source == "imported":
         return "skipped"
-    spec = model_engine_spec(model=model)
+    spec = model_spec(model)
     if "soup" in spec:
         # The ingredients share one architecture (checked at registration): the first one describes the soup.
         spec = {"path": spec["soup"][0]}
@@ -62,16 +63,13 @@ def playground_generate(session_id: int) -> str:
 
     from webapp.runs.models import PlaygroundSession
     from webapp.runs.playground import playground_finish, playground_record
-    from webapp.registry.services import model_engine_spec
+    from webapp.runs.engine_spec import model_spec
 
     session = PlaygroundSession.objects.filter(pk=session_id, status="queued").first()
     if session is None:
         return "skipped"
     PlaygroundSession.objects.filter(pk=session.pk).update(status="running")
-    # A soup has no directory of its own: its tokenizer is its first ingredient's.
-    spec = {"models": [{"ref": str(m.id), "model": model_engine_spec(model=m),
-                        **({"tokenizer": m.tokenizer_path} if m.source == "soup" else {})}
-                       for m in session.chosen_models.all()],
+    spec = {"models": [{"ref": str(m.id), "model": model_spec(m)} for m in session.chosen_models.all()],
             "prompts": session.prompts, **session.sampling}
     with tempfile.NamedTemporaryFile("w", suffix=".json") as handle, tempfile.TemporaryFile("w+") as stderr:
         json.dump(spec, handle)

@@ -228,9 +228,10 @@ def test_a_soup_is_registered_from_models_with_weights_and_shows_in_lineage_both
     assert [m["name"] for m in lineage["ingredients"]] == ["sft-b", "sft-a"] and lineage["soups"] == []
     assert [m["name"] for m in api("viewer").get(f"/api/v1/models/{a.id}/lineage/").json()["soups"]] == ["soup"]
 
-    from webapp.registry.services import model_engine_spec
+    from webapp.runs.engine_spec import model_spec
 
-    assert model_engine_spec(model=ModelAsset.objects.get(pk=soup["id"])) == {"soup": [b.path, a.path]}
+    # A soup has no directory of its own: the engine reads its first ingredient's tokenizer.
+    assert model_spec(ModelAsset.objects.get(pk=soup["id"])) == {"soup": [b.path, a.path], "tokenizer": b.path}
 
 
 def test_a_soup_needs_two_distinct_models_with_weights_of_one_shape(api, cast, weights, registry_objects, data_dir):
@@ -416,6 +417,22 @@ def test_a_continual_run_trains_on_a_task_sequence_with_optional_replay(api, met
     assert response.status_code == 400 and "is a task sequence" in response.json()["detail"]
 
 
+def test_the_engines_own_run_spec_rules_are_a_400_naming_the_api_field(api, methods, registry_objects, sequence):
+    from engine import registry
+
+    client, objs = api("member"), registry_objects
+    response = post_run(client, objs, seed=-1)
+    assert response.status_code == 400 and list(response.json()["errors"]) == ["seed"]
+    if "cl_sequential" not in registry.METHODS:
+        pytest.skip("cl_sequential is not registered")
+    response = post_run(client, objs, method="cl_sequential", train_dataset=sequence["tasks"].id,
+                        validation_dataset=None, replay_dataset=sequence["general"].id)
+    assert response.status_code == 400, response.json()
+    assert list(response.json()["errors"]) == ["replay_dataset"]
+    assert response.json()["detail"].startswith("Invalid run: replay_dataset: method 'cl_sequential' does not replay")
+    assert Run.objects.count() == 0
+
+
 # --- preference rows in chat form -----------------------------------------------------------
 
 
@@ -427,41 +444,75 @@ def post_preferences(client, rows):
 def test_preference_rows_may_give_the_prompt_as_chat_messages(api):
     user = [{"role": "system", "content": "Be brief."}, {"role": "user", "content": "2+2?"}]
     rows = [
-        {"prompt": "2+2?", "chosen": "4", "rejected": "5"},
         {"prompt": user, "chosen": "4", "rejected": "5"},
         {"prompt": user, "chosen": [{"role": "assistant", "content": "4"}],
          "rejected": [{"role": "assistant", "content": "5"}]},
+        {"prompt": user, "chosen": "4", "rejected": [{"role": "assistant", "content": "5"}]},
     ]
     response = post_preferences(api("member"), rows)
     assert response.status_code == 201, response.json()
     assert response.json()["row_count"] == 3
+    plain = post_preferences(api("member"), [{"prompt": "2+2?", "chosen": "4", "rejected": "5"}])
+    assert plain.status_code == 201 and plain.json()["version"] == 2
 
 
 def test_malformed_chat_preference_rows_are_reported_by_row(api):
     user = [{"role": "user", "content": "2+2?"}]
     answer = [{"role": "assistant", "content": "4"}]
     rows = [
-        {"prompt": user, "chosen": answer, "rejected": answer},               # 1: fine
+        {"prompt": user, "chosen": answer, "rejected": answer},               # 1: fine, and sets the form
         {"prompt": [], "chosen": "4", "rejected": "5"},                        # 2
         {"prompt": [{"role": "user"}], "chosen": "4", "rejected": "5"},        # 3
         {"prompt": user, "chosen": [{"role": "user", "content": "4"}], "rejected": answer},  # 4
-        {"prompt": user, "chosen": answer, "rejected": "5"},                   # 5
+        {"prompt": [{"role": "narrator", "content": "x"}], "chosen": "4", "rejected": "5"},  # 5
         {"prompt": "2+2?", "chosen": answer, "rejected": answer},              # 6
         {"prompt": user, "chosen": {"content": "4"}, "rejected": "5"},         # 7
-        {"prompt": user, "chosen": [], "rejected": []},                        # 8
+        {"prompt": user, "chosen": answer, "rejected": []},                    # 8
+        {"prompt": "2+2?", "chosen": "4", "rejected": "5"},                    # 9: plain after chat
     ]
     response = post_preferences(api("member"), rows)
     assert response.status_code == 400
     errors = response.json()["errors"]
-    assert set(errors) == {f"file.row.{n}" for n in range(2, 9)}
+    assert set(errors) == {f"file.row.{n}" for n in range(2, 10)}
     assert errors["file.row.2"] == ["field 'prompt' is empty"]
     assert errors["file.row.3"] == ["prompt[0] needs a string 'role' and a string 'content'"]
-    assert errors["file.row.4"] == ["chosen[0] has role 'user': the answers in 'chosen' must be assistant messages"]
-    assert "same form" in errors["file.row.5"][0]
+    assert errors["file.row.4"] == ["chosen[0] has role 'user': use assistant"]
+    assert errors["file.row.5"] == ["prompt[0] has role 'narrator': use system or user or assistant or tool"]
     assert "a string prompt needs string answers" in errors["file.row.6"][0]
     assert errors["file.row.7"] == ["field 'chosen' must be a string or a list of messages, got dict"]
-    assert errors["file.row.8"] == ["field 'chosen' is empty"]
+    assert errors["file.row.8"] == ["field 'rejected' is empty"]
+    assert errors["file.row.9"][0].startswith("a plain row in a chat preference dataset: the first row sets the form")
     assert not Dataset.objects.exists()
+
+
+def test_the_upload_accepts_exactly_the_preference_rows_the_engine_reads(tmp_path):
+    """Every row the upload validator accepts, the engine's reader accepts too, and the reverse for
+    the rows refused (the validator may be stricter, never looser)."""
+    preference_data = pytest.importorskip("engine.preference_data")
+    from webapp.registry.validation import iter_jsonl_problems
+
+    user = [{"role": "user", "content": "2+2?"}]
+    answer = [{"role": "assistant", "content": "4"}]
+    files = {
+        "plain": [{"prompt": "p", "chosen": "a", "rejected": "b"}] * 2,
+        "chat": [{"prompt": user, "chosen": answer, "rejected": "5"}, {"prompt": user, "chosen": "4", "rejected": answer}],
+        "mixed": [{"prompt": "p", "chosen": "a", "rejected": "b"}, {"prompt": user, "chosen": "4", "rejected": "5"}],
+        "user answer": [{"prompt": user, "chosen": [{"role": "user", "content": "4"}], "rejected": "5"}],
+        "bad role": [{"prompt": [{"role": "narrator", "content": "x"}], "chosen": "4", "rejected": "5"}],
+        "list answer to text": [{"prompt": "p", "chosen": answer, "rejected": "b"}],
+        "empty prompt": [{"prompt": [], "chosen": "4", "rejected": "5"}],
+    }
+    for name, rows in files.items():
+        path = tmp_path / f"{name}.jsonl"
+        path.write_text("".join(json.dumps(row) + "\n" for row in rows))
+        with path.open("rb") as stream:
+            accepted = all(problem is None for _, problem in iter_jsonl_problems(stream, "preference"))
+        try:
+            preference_data.read_preferences(path, role="train_data")
+            engine_accepts = True
+        except preference_data.EngineError:
+            engine_accepts = False
+        assert accepted == engine_accepts == (name in ("plain", "chat")), name
 
 
 # --- the method catalog ---------------------------------------------------------------------

@@ -26,7 +26,7 @@ def test_a_reference_soup_becomes_the_specs_reference_and_the_engine_accepts_the
     soup = post_soup(api("member"), [a.id, b.id]).json()
     run = Run.objects.get(pk=post_run(api("member"), registry_objects, reference=soup["id"]).json()["id"])
     spec = build_spec(run, tmp_path)
-    assert spec["reference"] == {"soup": [a.path, b.path]}
+    assert spec["reference"] == {"soup": [a.path, b.path], "tokenizer": a.path}
     assert spec["student"] == {"config": run.student.config, "tokenizer": run.student.tokenizer_path}
     assert spec["train_data"] == {"path": run.train_dataset.file, "format": "jsonl"}
     assert "tasks" not in spec and "replay_data" not in spec
@@ -44,7 +44,8 @@ def test_a_soup_student_and_a_path_reference_are_written_as_the_engine_reads_the
     run = Run.objects.get(pk=post_run(api("member"), registry_objects, student=soup["id"],
                                       reference=a.id).json()["id"])
     spec = build_spec(run, tmp_path)
-    assert spec["student"] == {"soup": [b.path, a.path]} and spec["reference"] == {"path": a.path}
+    assert spec["student"] == {"soup": [b.path, a.path], "tokenizer": b.path}
+    assert spec["reference"] == {"path": a.path}
     RunSpec.model_validate(spec)
 
 
@@ -126,3 +127,38 @@ def test_a_soup_is_inspected_through_its_first_ingredient(api, weights, monkeypa
     soup.refresh_from_db()
     assert (soup.parameter_count, soup.inspection_error, soup.source) == (1234, "", "soup")
     assert soup.inspected_at is not None
+
+
+def test_every_registered_continual_or_preference_method_gets_a_spec_the_engine_accepts(
+        api, cast, registry_objects, sequence, weights, tmp_path):
+    """The real catalog, whatever it holds now: continual methods over a task sequence with replay
+    data, and preference methods that use a reference, given a soup as reference."""
+    from engine import registry
+    from tests.conftest import upload
+    from webapp.registry.services import dataset_upload
+
+    continual = [name for name, info in registry.METHODS.items() if info.requires.tasks]
+    preference = [name for name, info in registry.METHODS.items() if info.requires.reference
+                  and not info.requires.teacher and "preference" in info.requires.dataset_kinds]
+    if not continual and not preference:
+        import pytest
+
+        pytest.skip("no continual or preference method is registered yet")
+    client, s = api("member"), sequence
+    user = [{"role": "user", "content": "w1 w2"}]
+    pairs, _ = dataset_upload(workspace=cast["workspace"], user=cast["owner"], name="pairs", kind="preference",
+                              upload=upload("p.jsonl", [{"prompt": user, "chosen": "w3", "rejected": "w4"}] * 4))
+    soup = post_soup(client, [weights["sft-a"].id, weights["sft-b"].id]).json()
+    bodies = {name: dict(train_dataset=s["tasks"].id, validation_dataset=None) for name in continual}
+    if "cl_replay" in bodies:
+        bodies["cl_replay"].update(replay_dataset=s["general"].id,
+                                   config={"replay_source": "general", "training": {"max_steps": 20}})
+    bodies.update({name: dict(train_dataset=pairs.id, validation_dataset=pairs.id, reference=soup["id"])
+                   for name in preference})
+    for name, body in bodies.items():
+        response = post_run(client, registry_objects, method=name, **body)
+        assert response.status_code == 201, (name, response.json())
+        spec = build_spec(Run.objects.get(pk=response.json()["id"]), tmp_path)
+        parsed = RunSpec.model_validate(spec)
+        assert (parsed.tasks is not None) == (name in continual) and parsed.method == name
+        assert (parsed.replay_data is not None) == ("replay_dataset" in body)

@@ -391,19 +391,6 @@ def model_register_soup(*, workspace: Workspace, user: User, name: str, ingredie
     return soup
 
 
-def model_engine_spec(*, model: ModelAsset) -> dict:
-    """The engine's ModelSpec of a registered model: a directory, a config with its tokenizer, or a soup
-    of its ingredients' directories (in order)."""
-    if model.source == ModelSource.IMPORTED:
-        raise Invalid(f"Model '{model.name}' came with imported run history and has no weights here.")
-    if model.source == ModelSource.CONFIG:
-        return {"config": model.config, "tokenizer": model.tokenizer_path}
-    if model.source == ModelSource.SOUP:
-        links = model.ingredient_links.select_related("ingredient").order_by("position")
-        return {"soup": [link.ingredient.path for link in links]}
-    return {"path": model.path}
-
-
 INSPECT_TASK = "worker.tasks.model_inspect"
 
 

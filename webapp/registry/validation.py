@@ -26,8 +26,12 @@ TYPE_NAMES = {str: "a string", list: "a list", int: "an integer", (str, int): "a
               (str, list): "a string or a list of messages"}
 
 
-def _messages_problem(messages: list, field: str, *, role: str | None = None) -> str | None:
-    """Why a list of chat messages is malformed (None if it is fine); `role`: the one role allowed."""
+# The roles the engine's chat template accepts (engine.data.CHAT_ROLES; not imported: it loads torch).
+CHAT_ROLES = ("system", "user", "assistant", "tool")
+
+
+def _messages_problem(messages: list, field: str, *, roles: tuple[str, ...] | None = None) -> str | None:
+    """Why a list of chat messages is malformed (None if it is fine); `roles`: the roles allowed."""
     if not messages:
         return f"field '{field}' is empty"
     for index, message in enumerate(messages):
@@ -35,29 +39,28 @@ def _messages_problem(messages: list, field: str, *, role: str | None = None) ->
             message.get("content"), str
         ):
             return f"{field}[{index}] needs a string 'role' and a string 'content'"
-        if role and message["role"] != role:
-            return f"{field}[{index}] has role '{message['role']}': the answers in '{field}' must be {role} messages"
+        if roles and message["role"] not in roles:
+            return f"{field}[{index}] has role '{message['role']}': use {' or '.join(roles)}"
     return None
 
 
 def _preference_problem(row: dict) -> str | None:
-    """Plain rows are three strings; chat rows give the prompt as messages and each answer as a string
-    or a list of assistant messages, both answers in the same form."""
-    if isinstance(row["prompt"], list):
-        problem = _messages_problem(row["prompt"], "prompt")
-        if problem:
-            return problem
-    elif isinstance(row["chosen"], list) or isinstance(row["rejected"], list):
-        return ("a string prompt needs string answers: give 'prompt' as a list of chat messages to give "
-                "'chosen' and 'rejected' as messages")
-    if type(row["chosen"]) is not type(row["rejected"]):
-        return "'chosen' and 'rejected' must have the same form: both strings or both lists of assistant messages"
+    """Plain rows are three strings. Chat rows give the prompt as messages and each answer as a string
+    (the assistant's reply) or a list of assistant messages, as engine.preference_data reads them."""
+    if isinstance(row["prompt"], str):
+        if isinstance(row["chosen"], list) or isinstance(row["rejected"], list):
+            return ("a string prompt needs string answers: give 'prompt' as a list of chat messages to give "
+                    "'chosen' and 'rejected' as messages")
+        return None
+    problem = _messages_problem(row["prompt"], "prompt", roles=CHAT_ROLES)
     for field in ("chosen", "rejected"):
-        if isinstance(row[field], list):
-            problem = _messages_problem(row[field], field, role="assistant")
-            if problem:
-                return problem
-    return None
+        if problem is None and isinstance(row[field], list):
+            problem = _messages_problem(row[field], field, roles=("assistant",))
+    return problem
+
+
+def _preference_form(row: dict) -> str:
+    return "chat" if isinstance(row["prompt"], list) else "plain"
 
 
 def _row_problem(row: object, kind: str) -> str | None:
@@ -81,6 +84,7 @@ def _row_problem(row: object, kind: str) -> str | None:
 
 def iter_jsonl_problems(stream: IO[bytes], kind: str) -> Iterator[tuple[int, str | None]]:
     """Yields (row number, problem or None) for every non-blank line; row numbers start at 1."""
+    form = None  # preference data: the first good row's form (plain or chat) is every row's, as in the engine
     for number, raw in enumerate(stream, start=1):
         line = raw.strip()
         if not line:
@@ -90,4 +94,10 @@ def iter_jsonl_problems(stream: IO[bytes], kind: str) -> Iterator[tuple[int, str
         except (json.JSONDecodeError, UnicodeDecodeError) as exc:
             yield number, f"not valid JSON ({exc.msg if hasattr(exc, 'msg') else exc})"
             continue
-        yield number, _row_problem(row, kind)
+        problem = _row_problem(row, kind)
+        if problem is None and kind == "preference":
+            form = form or _preference_form(row)
+            if _preference_form(row) != form:
+                problem = (f"a {_preference_form(row)} row in a {form} preference dataset: the first row sets the "
+                           "form, so every 'prompt' must be a string, or every one a list of messages")
+        yield number, problem

@@ -32,6 +32,7 @@ from webapp.runs.models import (
     RunStatus,
     Worker,
 )
+from webapp.runs.engine_spec import run_spec_check
 from webapp.runs.state import transition
 
 RUN_TASK = "worker.tasks.run_execute"
@@ -171,9 +172,10 @@ def run_create(
 ) -> Run:
     require_write(user=user, workspace=workspace)
     info, clean_config = _validate_method_config(method, config)
-    _check_models_and_data(info, workspace=workspace, student=student, teacher=teacher, reference=reference,
-                           train_dataset=train_dataset, validation_dataset=validation_dataset,
-                           replay_dataset=replay_dataset)
+    models_and_data = dict(student=student, teacher=teacher, reference=reference, train_dataset=train_dataset,
+                           validation_dataset=validation_dataset, replay_dataset=replay_dataset)
+    _check_models_and_data(info, workspace=workspace, **models_and_data)
+    run_spec_check(method=method, seed=seed, config=clean_config, **models_and_data)
     resources = dict(resources or {"gpus": 0})
     queue = _queue_for(resources)
     run = Run.objects.create(
