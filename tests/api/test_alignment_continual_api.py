@@ -224,6 +224,7 @@ def test_a_soup_is_registered_from_models_with_weights_and_shows_in_lineage_both
 
     listed = {m["name"]: m for m in api("viewer").get("/api/v1/models/?workspace=lab").json()["results"]}
     assert listed["soup"]["ingredients"] == [b.id, a.id] and listed["sft-a"]["ingredients"] == []
+    assert listed["sft-a"]["soups"] == [soup["id"]] and listed["soup"]["soups"] == []
     lineage = api("viewer").get(f"/api/v1/models/{soup['id']}/lineage/").json()
     assert [m["name"] for m in lineage["ingredients"]] == ["sft-b", "sft-a"] and lineage["soups"] == []
     assert [m["name"] for m in api("viewer").get(f"/api/v1/models/{a.id}/lineage/").json()["soups"]] == ["soup"]

@@ -39,10 +39,14 @@ class ModelOutput(serializers.Serializer):
     inspection_error = serializers.CharField()
     produced_by_run = serializers.IntegerField(source="produced_by_run_id", allow_null=True)
     ingredients = serializers.SerializerMethodField(help_text="A soup's ingredient model ids, in order; [] otherwise.")
+    soups = serializers.SerializerMethodField(help_text="Ids of the soups this model is an ingredient of.")
     created_at = serializers.DateTimeField()
 
     def get_ingredients(self, model) -> list[int]:
         return [link.ingredient_id for link in model.ingredient_links.all()]
+
+    def get_soups(self, model) -> list[int]:
+        return sorted(link.soup_id for link in model.soup_links.all())
 
 
 class ModelListApi(APIView):

@@ -10,7 +10,8 @@ from webapp.registry.models import Dataset, DatasetTask, ModelAsset
 
 
 def models_for(*, user: User, workspace_slug: str | None = None) -> QuerySet[ModelAsset]:
-    qs = ModelAsset.objects.filter(member_of(user)).select_related("workspace").prefetch_related("ingredient_links")
+    qs = ModelAsset.objects.filter(member_of(user)).select_related("workspace").prefetch_related(
+        "ingredient_links", "soup_links")
     if workspace_slug:
         qs = qs.filter(workspace__slug=workspace_slug)
     return qs
