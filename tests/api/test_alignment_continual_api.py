@@ -496,7 +496,8 @@ def test_the_upload_accepts_exactly_the_preference_rows_the_engine_reads(tmp_pat
     answer = [{"role": "assistant", "content": "4"}]
     files = {
         "plain": [{"prompt": "p", "chosen": "a", "rejected": "b"}] * 2,
-        "chat": [{"prompt": user, "chosen": answer, "rejected": "5"}, {"prompt": user, "chosen": "4", "rejected": answer}],
+        "chat": [{"prompt": user, "chosen": answer, "rejected": "5"},
+                 {"prompt": user, "chosen": "4", "rejected": answer}],
         "mixed": [{"prompt": "p", "chosen": "a", "rejected": "b"}, {"prompt": user, "chosen": "4", "rejected": "5"}],
         "user answer": [{"prompt": user, "chosen": [{"role": "user", "content": "4"}], "rejected": "5"}],
         "bad role": [{"prompt": [{"role": "narrator", "content": "x"}], "chosen": "4", "rejected": "5"}],
@@ -554,7 +555,8 @@ def artifacts(api, registry_objects, data_dir, settings):
         return artifact_record(run=run, kind=kind, name=name, path=str(path), step=40, size_bytes=0)
 
     settings.ARTIFACT_TABLE_MAX_BYTES = 4096
-    return {"run": run, "matrix": matrix, "table": record("table", "cl-matrix-step-40", tables / "cl-matrix-step-40.json"),
+    return {"run": run, "matrix": matrix,
+            "table": record("table", "cl-matrix-step-40", tables / "cl-matrix-step-40.json"),
             "big": record("table", "big-step-40", tables / "big-step-40.json"),
             "torn": record("table", "torn-step-40", tables / "torn-step-40.json"),
             "gone": record("table", "gone-step-40", tables / "gone-step-40.json"),

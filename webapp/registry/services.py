@@ -18,7 +18,15 @@ from webapp.accounts.selectors import require_write
 from webapp.common.errors import Conflict, Invalid, TooLarge
 from webapp.registry.archives import extract_model_archive
 from webapp.registry.inspect import inspect_model_config, inspect_model_dir
-from webapp.registry.models import TOKEN_KINDS, Dataset, DatasetKind, DatasetTask, ModelAsset, ModelSource, SoupIngredient
+from webapp.registry.models import (
+    TOKEN_KINDS,
+    Dataset,
+    DatasetKind,
+    DatasetTask,
+    ModelAsset,
+    ModelSource,
+    SoupIngredient,
+)
 from webapp.registry.validation import MAX_REPORTED_ERRORS, iter_jsonl_problems
 
 CHUNK = 1024 * 1024
@@ -172,7 +180,8 @@ def _task_member(workspace: Workspace, pk, where: str) -> Dataset:
 MIN_TASKS, MAX_TASKS = 2, 64  # the engine's RunSpec.tasks bounds
 
 
-def dataset_task_sequence_create(*, workspace: Workspace, user: User, name: str, tasks: list[dict]) -> tuple[Dataset, bool]:
+def dataset_task_sequence_create(*, workspace: Workspace, user: User, name: str,
+                                 tasks: list[dict]) -> tuple[Dataset, bool]:
     """A continual-learning task sequence made of datasets already in the workspace: an ordered list
     of {name, train_dataset, validation_dataset}. Returns (dataset, created).
 

@@ -181,7 +181,8 @@ def run_create(
     run = Run.objects.create(
         workspace=workspace, creator=user, name=name or method, method=method, config=clean_config,
         student=student, teacher=teacher, reference=reference, train_dataset=train_dataset,
-        validation_dataset=validation_dataset, replay_dataset=replay_dataset, seed=seed, resources=resources, tags=list(tags), notes=notes, parent=parent,
+        validation_dataset=validation_dataset, replay_dataset=replay_dataset, seed=seed, resources=resources,
+        tags=list(tags), notes=notes, parent=parent,
         register_model_as=register_model_as, status=RunStatus.QUEUED, queued_at=timezone.now(),
     )
     enqueue(RUN_TASK, run.id, queue=queue)
