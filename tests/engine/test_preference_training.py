@@ -168,6 +168,10 @@ def test_changing_the_data_or_the_reference_misses_the_cache(kit, small_preferen
     assert any("of the training pairs: cache miss" in message for message in messages), "new training data misses"
     assert any("of the validation pairs: cache hit" in message for message in messages), "unchanged validation hits"
 
+    rechunked = {**spec, "config": {**spec["config"], "chunk_size": 7}}
+    _, events = run_in_process(rechunked)
+    assert sum("cache hit" in message for message in logs(events)) == 2, "the key does not depend on chunk_size"
+
     _, events = run_in_process({**spec, "seed": 1})
     assert sum("cache miss" in message for message in logs(events)) == 2, "another seed builds another initial policy"
 
