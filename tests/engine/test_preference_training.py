@@ -1,6 +1,7 @@
 """Preference training end to end: chunked log-probabilities, the reference cache, every method's tiny run,
 resume, spec checks, and DPO learning a held-out preference on the demo pairs."""
 
+import json
 import shutil
 import threading
 
@@ -302,3 +303,70 @@ def test_dpo_on_the_demo_pairs_learns_the_held_out_preference(kit, preferences, 
     assert final["eval/accuracy"] > step_zero["eval/accuracy"]
     assert final["eval/accuracy"] > likelihood_accuracy
     assert final["eval/margin"] > 0
+
+
+def test_one_batch_of_four_pairs_gives_the_same_steps_as_two_accumulated_batches_of_two(kit, small_preferences, tmp_path):
+    _, whole = run_in_process(preference_spec(kit, tmp_path / "whole", small_preferences, max_steps=3, batch_size=4,
+                                              checkpoint_every=0))
+    _, accumulated = run_in_process(preference_spec(kit, tmp_path / "accumulated", small_preferences, max_steps=3,
+                                                    batch_size=2, gradient_accumulation_steps=2, checkpoint_every=0))
+    for step, values in metrics(whole, "align/").items():
+        assert train_losses(accumulated)[step] == pytest.approx(train_losses(whole)[step], abs=1e-6)
+        for name, value in values.items():
+            assert metrics(accumulated, "align/")[step][name] == pytest.approx(value, abs=1e-5), (step, name)
+
+
+def test_dpo_trains_on_chat_preference_pairs_with_the_tokenizers_chat_template(kit, tmp_path):
+    tokenizer = AutoTokenizer.from_pretrained(kit["tokenizer"]["path"])
+    tokenizer.chat_template = (
+        "{% for message in messages %}<|bos|>{{ message['role'] }}\n{{ message['content'] }}<|eos|>\n{% endfor %}"
+        "{% if add_generation_prompt %}<|bos|>assistant\n{% endif %}")
+    tokenizer.save_pretrained(tmp_path / "chat-tokenizer")
+    rows = [{"prompt": [{"role": "user", "content": f"Is {i} even?"}],
+             "chosen": "yes" if i % 2 == 0 else "no", "rejected": "no" if i % 2 == 0 else "yes"} for i in range(12)]
+    paths = {}
+    for split in ("train", "validation"):
+        paths[split] = tmp_path / f"{split}.jsonl"
+        paths[split].write_text("".join(json.dumps(row) + "\n" for row in rows))
+    spec = preference_spec(kit, tmp_path / "run", {split: str(path) for split, path in paths.items()}, max_steps=3,
+                           checkpoint_every=0)
+    spec["student"]["tokenizer"] = str(tmp_path / "chat-tokenizer")
+
+    result, events = run_in_process(spec)
+
+    assert result.status == "finished"
+    assert any("12 chat preference pairs" in message for message in logs(events))
+    assert metrics(events, "eval/")[3]["eval/loss"] is not None
+
+
+def test_the_reference_identity_follows_soup_ingredients_configs_and_seeds_and_the_key_the_tokenizer(kit, tmp_path):
+    from engine.reference_cache import cache_key, reference_identity, tokenizer_hash
+
+    fields = dict(kit["tiny_config"])
+    model_type = fields.pop("model_type")
+    for name in ("a", "b"):
+        AutoModelForCausalLM.from_config(AutoConfig.for_model(model_type, **fields)).save_pretrained(tmp_path / name)
+
+    def spec(**changes):
+        return RunSpec.model_validate({**preference_spec(kit, tmp_path / "run", {"train": "t", "validation": "v"}),
+                                       **changes})
+
+    soup = {"reference": {"soup": [str(tmp_path / "a"), str(tmp_path / "b")]}}
+    first = reference_identity(spec(**soup))
+    assert reference_identity(spec(**soup)) == first
+    torch.manual_seed(3)
+    AutoModelForCausalLM.from_config(AutoConfig.for_model(model_type, **fields)).save_pretrained(tmp_path / "b")
+    assert reference_identity(spec(**soup)) != first, "an ingredient was rewritten"
+    initial = reference_identity(spec())
+    assert reference_identity(spec(seed=2)) != initial
+    changed_config = preference_spec(kit, tmp_path / "run", {"train": "t", "validation": "v"})
+    changed_config["student"]["config"] = {**kit["tiny_config"], "hidden_size": 16}
+    assert reference_identity(RunSpec.model_validate(changed_config)) != initial
+
+    tokenizer = AutoTokenizer.from_pretrained(kit["tokenizer"]["path"])
+    plain = tokenizer_hash(tokenizer)
+    tokenizer.chat_template = "{{ messages }}"
+    assert tokenizer_hash(tokenizer) != plain
+    key = dict(reference=initial, data_sha256="0" * 64, tokenizer=plain, block_size=32, dtype=torch.float32)
+    assert cache_key(**key) != cache_key(**{**key, "block_size": 64})
+    assert cache_key(**key) != cache_key(**{**key, "dtype": torch.bfloat16})
