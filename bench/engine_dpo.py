@@ -40,7 +40,7 @@ from typing import Any
 REPO_ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO_ROOT))
 
-from bench.engine_kd import M_MMAP_THRESHOLD, _status_kib, machine_description  # noqa: E402
+from bench.engine_kd import M_MMAP_THRESHOLD, _status_kib, machine_description
 
 SECTION = "## Engine: DPO reference cache and chunked preference loss"
 POLICY = {"hidden_size": 256, "intermediate_size": 688, "num_hidden_layers": 2, "num_attention_heads": 4,
@@ -224,8 +224,9 @@ def report(args: argparse.Namespace, epochs: list[dict[str, Any]], memory: list[
            load: str) -> str:
     command = "OMP_WAIT_POLICY=PASSIVE .venv/bin/python bench/engine_dpo.py " + " ".join(sys.argv[1:])
     epoch_table = [
-        "| policy trains | cached epoch, wall (s) | recomputing epoch, wall (s) | recomputed/cached, wall "
-        "| cached epoch, CPU (s) | recomputing epoch, CPU (s) | recomputed/cached, CPU | one-off reference pass (s) |",
+        ("| policy trains | cached epoch, wall (s) | recomputing epoch, wall (s) | recomputed/cached, wall "
+         "| cached epoch, CPU (s) | recomputing epoch, CPU (s) | recomputed/cached, CPU "
+         "| one-off reference pass (s) |"),
         "|---|---:|---:|---:|---:|---:|---:|---:|",
     ] + [f"| {'LoRA rank ' + str(row['lora_rank']) + ' adapters' if row['lora_rank'] else 'all weights'} "
          f"| {row['cached_s']:.2f} | {row['recomputed_s']:.2f} | {row['ratio']:.2f}x | {row['cached_cpu_s']:.2f} "
@@ -298,7 +299,8 @@ def main() -> None:
     for lora_rank in args.lora_ranks:
         epochs.append(epoch_times(args, lora_rank))
         print(f"lora rank {lora_rank}: cached {epochs[-1]['cached_s']:.2f} s, recomputed "
-              f"{epochs[-1]['recomputed_s']:.2f} s: {epochs[-1]['ratio']:.2f}x wall, {epochs[-1]['cpu_ratio']:.2f}x CPU")
+              f"{epochs[-1]['recomputed_s']:.2f} s: {epochs[-1]['ratio']:.2f}x wall, "
+              f"{epochs[-1]['cpu_ratio']:.2f}x CPU")
     memory = [] if args.skip_memory else memory_rows(args)
     load = f"load average {load_before:.1f} at the start, {os.getloadavg()[0]:.1f} at the end"
     text = report(args, epochs, memory, machine_description(args.device), load)

@@ -8,7 +8,7 @@ from typing import Literal
 
 from pydantic import Field
 
-from engine.config import _Config, _training_field, TrainingConfig
+from engine.config import TrainingConfig, _Config, _training_field
 
 
 def _chunk_size_field() -> object:

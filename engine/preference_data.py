@@ -163,7 +163,8 @@ def _chat_sequence(prompt: list[dict[str, str]], response: list[dict[str, str]],
             "before a response, so the response cannot be located: use a template without "
             "history-dependent rendering, or plain (string) prompts"
         )
-    starts = [start for start, _ in tokenizer(text, add_special_tokens=False, return_offsets_mapping=True)["offset_mapping"]]
+    offsets = tokenizer(text, add_special_tokens=False, return_offsets_mapping=True)["offset_mapping"]
+    starts = [start for start, _ in offsets]
     split = next((index for index, start in enumerate(starts) if start >= len(prompt_text)), len(ids))
     return _Sequence(ids[:split], ids[split:], flags[split:])
 

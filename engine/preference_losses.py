@@ -135,7 +135,9 @@ def f_divergence_derivative(log_ratio: torch.Tensor, divergence: Divergence, alp
         return math.log(2) + log_ratio - F.softplus(log_ratio)
     if divergence == "alpha_divergence":
         return (1 - torch.exp((-alpha * log_ratio).clamp(max=MAX_EXPONENT))) / alpha
-    raise ValueError(f"unknown f-divergence {divergence!r}: use reverse_kl, forward_kl, js_divergence or alpha_divergence")
+    raise ValueError(
+        f"unknown f-divergence {divergence!r}: use reverse_kl, forward_kl, js_divergence or alpha_divergence"
+    )
 
 
 def f_dpo_loss(policy_chosen: torch.Tensor, policy_rejected: torch.Tensor, reference_chosen: torch.Tensor,

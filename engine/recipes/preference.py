@@ -8,28 +8,55 @@ the method's loss from engine.preference_losses, picked by config class in LOSSE
 """
 
 import threading
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 import torch
+from transformers import PreTrainedTokenizerBase
 
 from engine import distributed
 from engine.alignment_config import (
-    BCOConfig, DPOConfig, DPOHingeConfig, DPORobustConfig, FDPOConfig, IPOConfig, SimPOConfig,
+    BCOConfig,
+    DPOConfig,
+    DPOHingeConfig,
+    DPORobustConfig,
+    FDPOConfig,
+    IPOConfig,
+    SimPOConfig,
 )
 from engine.config import RunSpec, TrainingConfig
 from engine.events import EventSink
 from engine.models import check_block_size, check_output_layer_gives_logits, load_student, load_tokenizer
 from engine.preference_data import (
-    PreferenceBatch, PreferencePairs, preference_sample_prompts, read_preferences, tokenize_preferences,
+    PreferenceBatch,
+    PreferenceDataset,
+    PreferencePairs,
+    preference_sample_prompts,
+    read_preferences,
+    tokenize_preferences,
 )
 from engine.preference_losses import (
-    BCODelta, PreferenceLoss, bco_loss, conservative_dpo_loss, dpo_loss, f_dpo_loss, hinge_loss, ipo_loss,
-    robust_dpo_loss, simpo_loss,
+    BCODelta,
+    PreferenceLoss,
+    bco_loss,
+    conservative_dpo_loss,
+    dpo_loss,
+    f_dpo_loss,
+    hinge_loss,
+    ipo_loss,
+    robust_dpo_loss,
+    simpo_loss,
 )
 from engine.reference import check_reference_matches, describe_reference, load_reference
 from engine.reference_cache import attach_cached_reference, pair_batches, reference_identity, sequence_log_probs
 from engine.training import (
-    Objective, RunData, RunResult, default_device, inference_dtype, seed_everything, train,
+    Objective,
+    RunData,
+    RunResult,
+    default_device,
+    inference_dtype,
+    seed_everything,
+    train,
 )
 
 PairLoss = Callable[[dict[str, torch.Tensor]], PreferenceLoss]
@@ -89,7 +116,8 @@ class PreferenceOptimisation(Objective):
                   "chosen_lengths": batch.chosen_lengths.float(), "rejected_lengths": batch.rejected_lengths.float()}
         if self.uses_reference:
             if batch.reference_chosen is not None and batch.reference_rejected is not None:
-                values["reference_chosen"], values["reference_rejected"] = batch.reference_chosen, batch.reference_rejected
+                values["reference_chosen"] = batch.reference_chosen
+                values["reference_rejected"] = batch.reference_rejected
             else:
                 assert self.reference is not None, "no cached reference log-probabilities and no reference model"
                 with torch.no_grad():
@@ -166,7 +194,8 @@ class PreferenceOptimisation(Objective):
             self.bco_delta.mean, self.bco_delta.count = state["bco_delta_mean"], state["bco_delta_count"]
 
 
-def _load_pairs(path: str, role: str, tokenizer: Any, block_size: int, events: EventSink) -> tuple[Any, PreferencePairs]:
+def _load_pairs(path: str, role: str, tokenizer: PreTrainedTokenizerBase, block_size: int,
+                events: EventSink) -> tuple[PreferenceDataset, PreferencePairs]:
     dataset = read_preferences(path, role=role)
     pairs, description = tokenize_preferences(dataset, tokenizer, block_size)
     events.log("info", f"{role}: {description} from {dataset.path}")

@@ -10,7 +10,10 @@ from engine.data import TrainOrder
 from engine.errors import EngineError
 from engine.losses import IGNORE_INDEX
 from engine.preference_data import (
-    build_demo_preferences, preference_rows_from_texts, preference_sample_prompts, read_preferences,
+    build_demo_preferences,
+    preference_rows_from_texts,
+    preference_sample_prompts,
+    read_preferences,
     tokenize_preferences,
 )
 
@@ -56,7 +59,8 @@ def test_plain_pairs_are_prompt_then_response_then_eos_with_targets_on_the_respo
     for row, example in enumerate(rows):
         prompt = ids(tokenizer, example["prompt"])
         for side in ("chosen", "rejected"):
-            input_ids, mask, labels = (getattr(pairs, f"{side}_{name}") for name in ("input_ids", "attention_mask", "labels"))
+            input_ids, mask, labels = (getattr(pairs, f"{side}_{name}")
+                                       for name in ("input_ids", "attention_mask", "labels"))
             response = ids(tokenizer, example[side]) + [eos]
             sequence = prompt + response
             real = int(mask[row].sum())
@@ -65,7 +69,8 @@ def test_plain_pairs_are_prompt_then_response_then_eos_with_targets_on_the_respo
             # Position i is labelled with token i + 1: the last prompt position predicts the first response token.
             assert labels[row, len(prompt) - 1] == response[0]
             assert (labels[row, : len(prompt) - 1] == IGNORE_INDEX).all()
-            assert (input_ids[row, real:] == tokenizer.pad_token_id).all() and (labels[row, real:] == IGNORE_INDEX).all()
+            assert (input_ids[row, real:] == tokenizer.pad_token_id).all()
+            assert (labels[row, real:] == IGNORE_INDEX).all()
     assert pairs.chosen_lengths.tolist() == [len(ids(tokenizer, r["chosen"])) + 1 for r in rows]
     assert pairs.rejected_lengths.tolist() == [len(ids(tokenizer, r["rejected"])) + 1 for r in rows]
 
@@ -85,11 +90,13 @@ def test_chat_pairs_train_on_the_response_turns_only_not_on_assistant_turns_of_t
     assert targets(pairs.rejected_labels, 0) == ids(chat_tokenizer, "I cannot.") + turn_end
     assert targets(pairs.chosen_labels, 1) == ids(chat_tokenizer, "Hey") + turn_end
     # Two response messages: both contents are targets, the second one's role header is not.
-    assert targets(pairs.rejected_labels, 1) == ids(chat_tokenizer, "Go") + turn_end + ids(chat_tokenizer, "away") + turn_end
+    assert targets(pairs.rejected_labels, 1) == (ids(chat_tokenizer, "Go") + turn_end
+                                                 + ids(chat_tokenizer, "away") + turn_end)
     rendered = chat_tokenizer.apply_chat_template(prompt + [{"role": "assistant", "content": "Blue."}], tokenize=False)
     real = int(pairs.chosen_attention_mask[0].sum())
     assert pairs.chosen_input_ids[0, :real].tolist() == ids(chat_tokenizer, rendered)
-    prompt_ids = ids(chat_tokenizer, chat_tokenizer.apply_chat_template(prompt, tokenize=False, add_generation_prompt=True))
+    rendered_prompt = chat_tokenizer.apply_chat_template(prompt, tokenize=False, add_generation_prompt=True)
+    prompt_ids = ids(chat_tokenizer, rendered_prompt)
     assert preference_sample_prompts(dataset, chat_tokenizer, 1) == [prompt_ids]
     assert pairs.prompts[0] == prompt_ids
 
@@ -144,13 +151,15 @@ def test_pairs_batch_in_a_seeded_order_with_one_loss_unit_per_pair_and_move_with
 
 
 @pytest.mark.parametrize("row,message", [
-    ({"prompt": "a", "chosen": "b"}, r"line 2: field 'rejected' is missing \(preference datasets need 'prompt', 'chosen'"),
+    ({"prompt": "a", "chosen": "b"},
+     r"line 2: field 'rejected' is missing \(preference datasets need 'prompt', 'chosen'"),
     ({"prompt": "a", "chosen": "", "rejected": "c"}, r"line 2: field 'chosen' must be a non-empty string"),
     ({"prompt": "a", "chosen": ["b"], "rejected": "c"}, r"line 2: field 'chosen' must be a non-empty string"),
     ({"prompt": [], "chosen": "b", "rejected": "c"}, r"line 2: 'prompt' must be a non-empty list"),
     ({"prompt": [{"role": "user", "content": "hi"}], "chosen": "b",
       "rejected": [{"role": "user", "content": "c"}]}, r"line 2: 'rejected' may only hold assistant messages"),
-    ({"prompt": [{"role": "robot", "content": "hi"}], "chosen": "b", "rejected": "c"}, r"line 2: 'prompt': message 0 has role 'robot'"),
+    ({"prompt": [{"role": "robot", "content": "hi"}], "chosen": "b", "rejected": "c"},
+     r"line 2: 'prompt': message 0 has role 'robot'"),
     ("just text", r"line 2: a row must be a JSON object"),
 ])
 def test_bad_rows_are_reported_with_their_line_and_what_to_fix(tmp_path, row, message):

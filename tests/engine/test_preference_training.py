@@ -4,6 +4,7 @@ resume, spec checks, and DPO learning a held-out preference on the demo pairs.""
 import json
 import shutil
 import threading
+from pathlib import Path
 
 import pytest
 import torch
@@ -12,10 +13,10 @@ from transformers import AutoConfig, AutoModelForCausalLM, AutoTokenizer
 
 from engine.config import RunSpec
 from engine.events import MemorySink
+from engine.losses import IGNORE_INDEX
 from engine.preference_data import build_demo_preferences, read_preferences, tokenize_preferences
 from engine.recipes import preference as preference_recipe
-from engine.reference_cache import cache_path, sequence_log_probs
-from engine.losses import IGNORE_INDEX
+from engine.reference_cache import sequence_log_probs
 from engine.training import RunData
 from tests.engine.helpers import run_in_process, tiny_spec
 
@@ -41,9 +42,9 @@ def small_preferences(preferences, tmp_path_factory):
     directory = tmp_path_factory.mktemp("small-preferences")
     paths = {}
     for split, count in (("train", 64), ("validation", 16)):
-        lines = open(preferences[split]).read().splitlines()[:count]
+        lines = Path(preferences[split]).read_text().splitlines()[:count]
         paths[split] = str(directory / f"{split}.jsonl")
-        open(paths[split], "w").write("\n".join(lines) + "\n")
+        Path(paths[split]).write_text("\n".join(lines) + "\n")
     return paths
 
 
@@ -90,12 +91,14 @@ def test_chunked_sequence_log_probs_equal_the_plain_full_logits_ones_in_value_an
     for got, want in zip(chunked, expected):
         torch.testing.assert_close(got.double(), want, rtol=1e-6, atol=1e-5)
     for name, parameter in model.named_parameters():
-        torch.testing.assert_close(chunked_gradient[name], parameter.grad, rtol=1e-4, atol=1e-6, msg=lambda m: f"{name}: {m}")
+        torch.testing.assert_close(chunked_gradient[name], parameter.grad, rtol=1e-4, atol=1e-6,
+                                   msg=lambda message, name=name: f"{name}: {message}")
 
 
 @pytest.mark.parametrize("method,method_config", [
     ("dpo", {}), ("ipo", {"beta": 0.5}), ("dpo_hinge", {}), ("dpo_robust", {"variant": "conservative"}),
-    ("dpo_robust", {"variant": "robust", "label_smoothing": 0.2}), ("f_dpo", {"divergence": "alpha_divergence", "alpha": 0.3}),
+    ("dpo_robust", {"variant": "robust", "label_smoothing": 0.2}),
+    ("f_dpo", {"divergence": "alpha_divergence", "alpha": 0.3}),
     ("simpo", {}), ("bco", {}),
 ])
 def test_every_preference_method_trains_a_few_steps_and_reports_its_metrics(kit, small_preferences, tmp_path,
@@ -163,7 +166,7 @@ def test_changing_the_data_or_the_reference_misses_the_cache(kit, small_preferen
     run_in_process(spec)
 
     changed = tmp_path / "train.jsonl"
-    changed.write_text(open(small_preferences["train"]).read().replace('"chosen": " ', '"chosen": "  ', 1))
+    changed.write_text(Path(small_preferences["train"]).read_text().replace('"chosen": " ', '"chosen": "  ', 1))
     _, events = run_in_process({**spec, "train_data": {"path": str(changed)}})
     messages = logs(events)
     assert any("of the training pairs: cache miss" in message for message in messages), "new training data misses"
@@ -179,15 +182,15 @@ def test_changing_the_data_or_the_reference_misses_the_cache(kit, small_preferen
     reference_dir = tmp_path / "reference"
     fields = dict(kit["tiny_config"])
     torch.manual_seed(5)
-    AutoModelForCausalLM.from_config(AutoConfig.for_model(fields.pop("model_type"), **fields)).save_pretrained(reference_dir)
+    model_type = fields.pop("model_type")
+    AutoModelForCausalLM.from_config(AutoConfig.for_model(model_type, **fields)).save_pretrained(reference_dir)
     with_reference = {**spec, "reference": {"path": str(reference_dir)}}
     _, events = run_in_process(with_reference)
     assert sum("cache miss" in message for message in logs(events)) == 2
     _, events = run_in_process(with_reference)
     assert sum("cache hit" in message for message in logs(events)) == 2
     torch.manual_seed(6)  # new weights in the same directory: new file size or modification time
-    AutoModelForCausalLM.from_config(AutoConfig.for_model(kit["tiny_config"]["model_type"], **fields)).save_pretrained(
-        reference_dir)
+    AutoModelForCausalLM.from_config(AutoConfig.for_model(model_type, **fields)).save_pretrained(reference_dir)
     _, events = run_in_process(with_reference)
     assert sum("cache miss" in message for message in logs(events)) == 2
 
@@ -206,8 +209,8 @@ def test_without_the_cache_the_reference_is_computed_every_step_with_the_same_lo
         kit, small_preferences, tmp_path, cache_directory):
     cached_spec = preference_spec(kit, tmp_path / "cached", small_preferences, max_steps=3, checkpoint_every=0)
     _, cached = run_in_process(cached_spec)
-    uncached_spec = preference_spec(kit, tmp_path / "uncached", small_preferences, method_config={"reference_cache": False},
-                                    max_steps=3, checkpoint_every=0)
+    uncached_spec = preference_spec(kit, tmp_path / "uncached", small_preferences,
+                                    method_config={"reference_cache": False}, max_steps=3, checkpoint_every=0)
     shutil.rmtree(cache_directory)
     _, uncached = run_in_process(uncached_spec)
 
@@ -289,7 +292,8 @@ def test_dpo_on_the_demo_pairs_learns_the_held_out_preference(kit, preferences, 
     torch.manual_seed(0)
     fields = dict(kit["tiny_config"])
     initial = AutoModelForCausalLM.from_config(AutoConfig.for_model(fields.pop("model_type"), **fields))
-    objective = preference_recipe.PreferenceOptimisation(initial, objective_config, reference=initial, uses_reference=True)
+    objective = preference_recipe.PreferenceOptimisation(initial, objective_config, reference=initial,
+                                                         uses_reference=True)
     step_zero = objective.evaluate(initial, RunData(None, validation, []), objective_config.training)
     with torch.no_grad():
         chosen, rejected = sequence_log_probs(initial, validation.batch(list(range(len(validation)))), chunk_size=256)
@@ -305,7 +309,8 @@ def test_dpo_on_the_demo_pairs_learns_the_held_out_preference(kit, preferences, 
     assert final["eval/margin"] > 0
 
 
-def test_one_batch_of_four_pairs_gives_the_same_steps_as_two_accumulated_batches_of_two(kit, small_preferences, tmp_path):
+def test_one_batch_of_four_pairs_gives_the_same_steps_as_two_accumulated_batches_of_two(kit, small_preferences,
+                                                                                        tmp_path):
     _, whole = run_in_process(preference_spec(kit, tmp_path / "whole", small_preferences, max_steps=3, batch_size=4,
                                               checkpoint_every=0))
     _, accumulated = run_in_process(preference_spec(kit, tmp_path / "accumulated", small_preferences, max_steps=3,
@@ -367,6 +372,7 @@ def test_the_reference_identity_follows_soup_ingredients_configs_and_seeds_and_t
     plain = tokenizer_hash(tokenizer)
     tokenizer.chat_template = "{{ messages }}"
     assert tokenizer_hash(tokenizer) != plain
-    key = dict(reference=initial, data_sha256="0" * 64, tokenizer=plain, block_size=32, dtype=torch.float32)
+    key = {"reference": initial, "data_sha256": "0" * 64, "tokenizer": plain, "block_size": 32,
+           "dtype": torch.float32}
     assert cache_key(**key) != cache_key(**{**key, "block_size": 64})
     assert cache_key(**key) != cache_key(**{**key, "dtype": torch.bfloat16})
