@@ -376,3 +376,38 @@ def test_the_reference_identity_follows_soup_ingredients_configs_and_seeds_and_t
            "dtype": torch.float32}
     assert cache_key(**key) != cache_key(**{**key, "block_size": 64})
     assert cache_key(**key) != cache_key(**{**key, "dtype": torch.bfloat16})
+
+
+def test_bco_updates_delta_with_each_training_batch_before_its_loss_and_leaves_it_alone_in_evaluation(
+        kit, small_preferences):
+    from engine.alignment_config import BCOConfig
+
+    tokenizer = AutoTokenizer.from_pretrained(kit["tokenizer"]["path"])
+    pairs, _ = tokenize_preferences(read_preferences(small_preferences["train"], role="data"), tokenizer, 32)
+    fields = dict(kit["tiny_config"])
+    torch.manual_seed(0)
+    policy = AutoModelForCausalLM.from_config(AutoConfig.for_model(fields.pop("model_type"), **fields))
+    config = BCOConfig(beta=0.5, training={"eval_batches": 1})
+    # A reference that differs from the policy, so that rewards are not all 0.
+    pairs = pairs.with_reference(-100 * torch.ones(len(pairs)), -50 * torch.ones(len(pairs)))
+    objective = preference_recipe.PreferenceOptimisation(policy, config, reference=None, uses_reference=True)
+
+    rewards = []
+    for indices in ([0, 1, 2], [3, 4]):
+        batch = pairs.batch(indices)
+        with torch.no_grad():
+            chosen, rejected = sequence_log_probs(policy, batch, chunk_size=256)
+        rewards += (0.5 * (chosen + 100)).tolist() + (0.5 * (rejected + 50)).tolist()
+        loss, _ = objective.loss(batch, len(indices))
+        delta = sum(rewards) / len(rewards)
+        assert objective.bco_delta.value == pytest.approx(delta, rel=1e-6)
+        expected = (-torch.nn.functional.logsigmoid(0.5 * (chosen + 100) - delta)
+                    - torch.nn.functional.logsigmoid(-(0.5 * (rejected + 50) - delta))).sum() / 2 / len(indices)
+        assert float(loss.detach()) == pytest.approx(float(expected), rel=1e-5)
+
+    before = (objective.bco_delta.mean, objective.bco_delta.count)
+    objective.evaluate(policy, RunData(pairs, pairs, []), config.training)
+    assert (objective.bco_delta.mean, objective.bco_delta.count) == before
+    restored = preference_recipe.PreferenceOptimisation(policy, config, reference=None, uses_reference=True)
+    restored.load_state_dict(objective.state_dict())
+    assert (restored.bco_delta.mean, restored.bco_delta.count) == before
