@@ -161,6 +161,15 @@ def engine_env(gpu_indices: list[int]) -> dict[str, str]:
             "CUDA_VISIBLE_DEVICES": ",".join(str(i) for i in gpu_indices)}
 
 
+def engine_command(python: str, spec_file: Path, events_fd: int, gpu_indices: list[int]) -> list[str]:
+    """The engine's command line; a run given several GPUs trains data parallel, one rank per GPU
+    (the engine starts the ranks and reports through rank 0)."""
+    command = [python, "-m", "engine", "run", str(spec_file), "--events-fd", str(events_fd)]
+    if len(gpu_indices) > 1:
+        command += ["--processes", str(len(gpu_indices))]
+    return command
+
+
 def _supervise(run: Run, output_dir: Path) -> str:
     spec_file = output_dir / f"spec-attempt-{run.attempt}.json"
     spec_file.write_text(json.dumps(build_spec(run, output_dir), indent=2))
@@ -171,7 +180,7 @@ def _supervise(run: Run, output_dir: Path) -> str:
     env = engine_env(gpu_indices)
     python = settings.ENGINE_PYTHON or sys.executable
     process = subprocess.Popen(
-        [python, "-m", "engine", "run", str(spec_file), "--events-fd", str(write_fd)],
+        engine_command(python, spec_file, write_fd, gpu_indices),
         cwd=settings.BASE_DIR, env=env, pass_fds=(write_fd,), stdin=subprocess.DEVNULL,
         stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True, preexec_fn=_die_with_parent,
     )
@@ -212,10 +221,19 @@ def _supervise(run: Run, output_dir: Path) -> str:
                 term_sent_at = now
             elif term_sent_at is not None and now - term_sent_at > settings.RUN_CANCEL_GRACE_S and process.poll() is None:
                 recorder.logs.append((time.time(), "warning", "the engine did not stop in time: SIGKILL"))
-                process.kill()
+                _kill_engine(process)
     code = process.wait()
     recorder.flush()
     return _finish(run, recorder, code, reason)
+
+
+def _kill_engine(process: subprocess.Popen) -> None:
+    """SIGKILL the engine and every process it started (the ranks of a multi-GPU run): it leads
+    its own process group (start_new_session)."""
+    try:
+        os.killpg(process.pid, signal.SIGKILL)
+    except ProcessLookupError:
+        pass
 
 
 def _finish(run: Run, recorder: EventRecorder, code: int, reason: str) -> str:

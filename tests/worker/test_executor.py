@@ -5,7 +5,7 @@ import json
 
 from tests.api.test_runs_api import launch
 from webapp.runs.models import Run
-from worker.executor import EventRecorder, build_spec, latest_checkpoint
+from worker.executor import EventRecorder, build_spec, engine_command, latest_checkpoint
 
 
 def event(**fields) -> str:
@@ -156,3 +156,10 @@ def test_an_import_that_cannot_work_fails_with_the_reason(api, data_dir):
     assert "field 'text' is missing" in client.get(f"/api/v1/dataset-imports/{job['id']}/").json()["error_message"]
     assert client.post("/api/v1/datasets/import/", {"workspace": "lab", "name": "z", "kind": "text",
                                                     "path": "/etc"}, format="json").status_code == 400
+
+
+def test_a_run_given_several_gpus_starts_one_engine_rank_per_gpu(tmp_path):
+    spec = tmp_path / "spec.json"
+    assert engine_command("python", spec, 7, []) == ["python", "-m", "engine", "run", str(spec), "--events-fd", "7"]
+    assert "--processes" not in engine_command("python", spec, 7, [3])
+    assert engine_command("python", spec, 7, [0, 1, 2, 3])[-2:] == ["--processes", "4"]
