@@ -85,7 +85,8 @@ class Run(models.Model):
 
     class Meta:
         ordering = ["-created_at", "-id"]
-        indexes = [models.Index(fields=["workspace", "-created_at"], name="run_workspace_recent")]
+        # The runs list's default order, so a page of 50 is an index range, not a sort of every run.
+        indexes = [models.Index(fields=["workspace", "-created_at", "-id"], name="run_workspace_recent")]
 
     def __str__(self) -> str:
         return f"{self.name} ({self.method}, {self.status})"
