@@ -77,6 +77,11 @@ def seed(stack, kit_ids: dict, runs: int, charted: int, metrics: int, points: in
         rows = [(name, step, 3.0 * (0.999 ** step) + rng.random() * 0.1, time.time() + step)
                 for step in range(points) for name in names]
         metrics_ingest(run=run, points=rows)
+    from django.db import connection
+
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")  # as autovacuum would after a bulk load (docs/BENCHMARKS.md)
     return {"charted": [run.pk for run in created[-charted:]], "count": len(created)}
 
 
