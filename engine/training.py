@@ -21,6 +21,7 @@ from typing import Any, Literal
 
 import numpy as np
 import torch
+from safetensors.torch import load_file, save_file
 from torch.optim.lr_scheduler import LambdaLR
 from transformers import PreTrainedTokenizerBase
 
@@ -32,6 +33,9 @@ from engine.evaluation import evaluate, generate_samples
 from engine.events import EventSink
 from engine import distributed
 from engine.models import merged_for_saving
+
+BEST_WEIGHTS, BEST_STEP = "trainable.safetensors", "best_step.json"
+"""Under OUTPUT_DIR/best while an early-stopping run trains: its best evaluation's weights and step."""
 
 DEFAULT_CHUNK_SIZE = 1024
 """Tokens per chunk of logits in evaluation, for methods without a chunk_size of their own."""
@@ -292,12 +296,16 @@ def train(
         return path
 
     def save_best(step: int) -> None:
+        """Keep the trainable tensors of the best evaluation so far (the adapters of a LoRA run, every
+        weight otherwise), without touching the model: merging LoRA here would end its training."""
         best = output_dir / "best"
         partial_dir = output_dir / "best.partial"
         shutil.rmtree(partial_dir, ignore_errors=True)
-        merged_for_saving(model).save_pretrained(partial_dir, safe_serialization=True)
-        tokenizer.save_pretrained(partial_dir)
-        (partial_dir / "best_step.json").write_text(json.dumps({"step": step, early_stopping.metric: early_stopping.best}))
+        partial_dir.mkdir()
+        save_file({name: parameter.detach().to("cpu").contiguous()
+                   for name, parameter in model.named_parameters() if parameter.requires_grad},
+                  str(partial_dir / BEST_WEIGHTS))
+        (partial_dir / BEST_STEP).write_text(json.dumps({"step": step, early_stopping.metric: early_stopping.best}))
         shutil.rmtree(best, ignore_errors=True)
         partial_dir.rename(best)
 
@@ -402,15 +410,18 @@ def train(
     if ranks.is_main:
         best = output_dir / "best"
         shutil.rmtree(final, ignore_errors=True)
-        if early_stopping.patience and early_stopping.best_step not in (0, step) and (best / "best_step.json").is_file():
-            shutil.copytree(best, final)
-            (final / "best_step.json").unlink()
+        kept_step = json.loads((best / BEST_STEP).read_text())["step"] if (best / BEST_STEP).is_file() else None
+        if early_stopping.patience and early_stopping.best_step not in (0, step) and kept_step == early_stopping.best_step:
+            unexpected = model.load_state_dict(load_file(str(best / BEST_WEIGHTS), device=str(device)), strict=False)
+            assert not unexpected.unexpected_keys, unexpected.unexpected_keys
             message += f"; the final model holds the best weights, from step {early_stopping.best_step}"
             events.log("info", f"final model: the weights of step {early_stopping.best_step}, where "
                                f"{early_stopping.metric} was best ({early_stopping.best:.6g})")
-        else:
-            merged_for_saving(model).save_pretrained(final, safe_serialization=True)
-            tokenizer.save_pretrained(final)
+        elif early_stopping.patience and early_stopping.best_step not in (0, step):
+            events.log("warning", f"the best weights (step {early_stopping.best_step}) were not kept on disk "
+                                  f"(found {kept_step}): the final model holds the last weights, of step {step}")
+        merged_for_saving(model).save_pretrained(final, safe_serialization=True)
+        tokenizer.save_pretrained(final)
         shutil.rmtree(best, ignore_errors=True)
         events.artifact("final", "model", str(final), step, directory_size(final))
     distributed.barrier(ranks)

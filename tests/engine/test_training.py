@@ -333,3 +333,17 @@ def test_bf16_mixed_precision_runs_with_a_bf16_teacher_and_stays_close_to_float3
     assert train_losses(bf16) == pytest.approx(train_losses(float32), rel=2e-2)
     assert eval_losses(bf16)[3] == pytest.approx(eval_losses(float32)[3], rel=2e-2)
     assert load_file(tmp_path / "bf16" / "final" / "model.safetensors")["lm_head.weight"].dtype == torch.float32
+
+
+def test_a_lora_run_with_early_stopping_keeps_training_after_a_best_evaluation_and_ends_with_the_best(kit, tmp_path):
+    spec = tiny_spec(kit, tmp_path / "run", max_steps=30, eval_every=2, checkpoint_every=2, eval_samples=0,
+                     keep_last_checkpoints=5, early_stopping_patience=2, early_stopping_min_delta=1e6, lora_rank=4,
+                     learning_rate=1e-2)
+    result, events = run_in_process(spec)
+
+    assert (result.status, result.step) == ("finished", 6), result.message
+    assert "the final model holds the best weights, from step 2" in result.message
+    losses = [e["values"]["train/loss"] for e in events.of_kind("metric") if "train/loss" in e["values"]]
+    assert len(losses) == 6 and losses[3] != losses[2], "training went on after the best evaluation"
+    final = AutoModelForCausalLM.from_pretrained(tmp_path / "run" / "final")
+    assert not any("lora" in name for name in final.state_dict())
