@@ -9,7 +9,9 @@ those scores with its summaries (average, backward transfer, forgetting, forward
 
 from engine.method_info import TOKEN_DATASET_KINDS, MethodInfo, Paper, Requirements
 
-_CONTINUAL = Requirements(teacher=False, reference=False, dataset_kinds=TOKEN_DATASET_KINDS, tasks=True)
+# Task checkpoints, soups and the R matrix are written and read back between tasks by one process.
+_CONTINUAL = Requirements(teacher=False, reference=False, dataset_kinds=TOKEN_DATASET_KINDS, tasks=True,
+                          data_parallel=False)
 _RECIPE = "engine.recipes.continual:run"
 _MATRIX = (
     " Before training and after every task the model is evaluated on every task's validation "

@@ -85,6 +85,13 @@ def _run(args: argparse.Namespace) -> int:
         events.status("failed", message=str(error))
         return EXIT_INVALID_SPEC
 
+    processes = args.processes if "RANK" not in os.environ else int(os.environ.get("WORLD_SIZE", "1"))
+    if processes > 1 and not registry.get_method(spec.method).requires.data_parallel:
+        message = (f"method {spec.method!r} trains in one process and cannot run data parallel over "
+                   f"{processes}: run it with --processes 1 (one GPU)")
+        print(f"error: {message}", file=sys.stderr)
+        events.status("failed", message=message)
+        return EXIT_INVALID_SPEC
     if args.processes > 1 and "RANK" not in os.environ:
         # The launcher: the spec is valid, now start one engine per rank and wait for them.
         from engine import distributed

@@ -25,6 +25,9 @@ class Requirements:
     dataset_kinds: tuple[str, ...]
     tasks: bool = False
     """The method trains on a task sequence (RunSpec.tasks) instead of train_data."""
+    data_parallel: bool = True
+    """The method can train over several processes (`python -m engine run --processes N`, a run given
+    several GPUs). False for methods whose recipe writes or reads files mid-run in one process only."""
     shared_vocabulary: bool = True
     """With a teacher: teacher and student must use the same token ids (token-level methods).
     False for methods that pass only text between the models (sequence-level KD)."""

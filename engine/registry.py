@@ -66,8 +66,9 @@ METHODS: dict[str, MethodInfo] = {
             ),
             config="engine.config:SequenceKDConfig",
             recipe="engine.recipes.sequence_kd:run",
+            # The teacher's answers are generated and written once, by one process.
             requires=Requirements(teacher=True, reference=False, dataset_kinds=TOKEN_DATASET_KINDS,
-                                  shared_vocabulary=False),
+                                  shared_vocabulary=False, data_parallel=False),
         ),
         MethodInfo(
             name="kd_forward_kl",

@@ -596,3 +596,25 @@ def test_table_content_is_scoped_to_the_runs_workspace(api, artifacts, registry_
     assert APIClient().get(url).status_code == 401
     other = post_run(api("member"), registry_objects, method="lm_train").json()["id"]
     assert api("member").get(f"/api/v1/runs/{other}/artifacts/{table.id}/content/").status_code == 404
+
+
+def test_a_method_that_trains_in_one_process_refuses_several_gpus(api, monkeypatch, registry_objects):
+    from engine import registry
+    from engine.method_info import TOKEN_DATASET_KINDS, MethodInfo, Paper, Requirements
+
+    monkeypatch.setitem(registry.METHODS, "test_single_process", MethodInfo(
+        name="test_single_process", family="distillation", description="One process only.",
+        paper=Paper(title="Tests", url="https://example.org"), config="engine.config:LMTrainConfig",
+        recipe="engine.recipes.lm_train:run",
+        requires=Requirements(teacher=False, reference=False, dataset_kinds=TOKEN_DATASET_KINDS, data_parallel=False),
+    ))
+    response = post_run(api("member"), registry_objects, method="test_single_process", resources={"gpus": 2})
+    assert response.status_code == 400
+    assert "cannot use several GPUs: ask for 1 GPU" in response.json()["errors"]["resources.gpus"][0]
+    assert not Run.objects.filter(method="test_single_process").exists()
+
+
+def test_the_catalog_says_which_methods_train_data_parallel(api):
+    methods = {m["name"]: m["requires"] for m in api("member").get("/api/v1/methods/").json()}
+    assert methods["kd_forward_kl"]["data_parallel"] is True
+    assert methods["cl_replay"]["data_parallel"] is False and methods["seq_kd"]["data_parallel"] is False

@@ -83,3 +83,13 @@ def test_sigterm_to_the_launcher_stops_every_rank_with_one_checkpoint(kit, tmp_p
     assert events[-1]["kind"] == "status" and events[-1]["status"] == "cancelled"
     [checkpoint] = [e for e in events if e["kind"] == "checkpoint"]
     assert (Path(checkpoint["path"]) / "trainer_state.pt").is_file()
+
+
+def test_a_method_that_trains_in_one_process_refuses_several(kit, tiny_teacher_dir, tmp_path):
+    spec = tiny_spec(kit, tmp_path / "run", method="seq_kd", teacher=tiny_teacher_dir)
+    process, read_fd = start_engine(write_spec(spec, tmp_path / "spec.json"), "--processes", "2")
+    events = read_events(read_fd)
+    _, stderr = process.communicate(timeout=120)
+    assert process.returncode == 2
+    assert "trains in one process" in stderr and events[-1]["status"] == "failed"
+    assert not (tmp_path / "run").exists()

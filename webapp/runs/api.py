@@ -40,6 +40,9 @@ class MethodRequiresOutput(serializers.Serializer):
     shared_vocabulary = serializers.BooleanField(
         required=False, help_text="With a teacher: teacher and student must share token ids (false for methods that "
                                   "pass only text between them, such as sequence-level KD).")
+    data_parallel = serializers.BooleanField(
+        required=False, help_text="The method can train on several GPUs at once (data parallel, one process per GPU); "
+                                  "false: a run asks for at most one GPU.")
 
 
 class MethodOutput(serializers.Serializer):

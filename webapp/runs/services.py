@@ -177,6 +177,9 @@ def run_create(
     _check_models_and_data(info, workspace=workspace, **models_and_data)
     run_spec_check(method=method, seed=seed, config=clean_config, **models_and_data)
     resources = dict(resources or {"gpus": 0})
+    if int(resources.get("gpus", 0) or 0) > 1 and not info.requires.data_parallel:
+        raise Invalid(f"Method '{method}' trains in one process and cannot use several GPUs: ask for 1 GPU.",
+                      field="resources.gpus")
     queue = _queue_for(resources)
     run = Run.objects.create(
         workspace=workspace, creator=user, name=name or method, method=method, config=clean_config,
