@@ -376,7 +376,15 @@ def greedy_soup(scores: list[float], soup_score: Callable[[list[int]], float]) -
 
 
 def load_float_state(path: Path) -> dict[str, torch.Tensor]:
-    state = load_file(path / "model.safetensors")
+    """The floating-point tensors of a save_pretrained directory, one file or sharded (transformers
+    splits weights over several files above its max_shard_size, 5 GB by default)."""
+    files = [path / "model.safetensors"] if (path / "model.safetensors").is_file() else sorted(
+        path.glob("model-*-of-*.safetensors"))
+    if not files:
+        raise EngineError(f"{path} holds no model.safetensors weights (single or sharded)")
+    state: dict[str, torch.Tensor] = {}
+    for file in files:
+        state.update(load_file(file))
     return {name: tensor for name, tensor in state.items() if tensor.is_floating_point()}
 
 

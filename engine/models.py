@@ -45,13 +45,16 @@ def _hub_snapshot(hub_id: str, role: str) -> str:
 
 
 def load_tokenizer(spec: RunSpec) -> PreTrainedTokenizerBase:
-    """The run's tokenizer: spec.tokenizer, else the student's tokenizer, directory or hub id."""
+    """The run's tokenizer: spec.tokenizer, else the student's tokenizer, directory (a soup: its first
+    ingredient's) or hub id."""
     student = spec.student
     if spec.tokenizer is not None or student.tokenizer is not None:
         location = spec.tokenizer if spec.tokenizer is not None else student.tokenizer
         role = "tokenizer"
     elif student.path is not None:
         location, role = student.path, "student model"
+    elif student.soup is not None:
+        location, role = student.soup[0], "student soup's first ingredient"
     else:
         location, role = _hub_snapshot(student.hub_id, "student"), "student model"
     if not Path(location).is_dir():

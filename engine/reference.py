@@ -40,11 +40,13 @@ def load_reference(spec: RunSpec, tokenizer: PreTrainedTokenizerBase, dtype: tor
     config-built student gets the same weights because they are drawn from the run's seed in a
     forked random state (the recipe seeds and builds the student the same way).
     """
-    if spec.reference is not None:
-        reference = load_causal_lm(spec.reference, role="reference", vocab_size=len(tokenizer))
-    else:
-        with torch.random.fork_rng(devices=[]):
-            torch.manual_seed(spec.seed)
+    # A config-built model's weights come from the random state: draw them from the run's seed in a
+    # forked state, so every attempt of the run (and the reference-log-prob cache) gets the same model.
+    with torch.random.fork_rng(devices=[]):
+        torch.manual_seed(spec.seed)
+        if spec.reference is not None:
+            reference = load_causal_lm(spec.reference, role="reference", vocab_size=len(tokenizer))
+        else:
             reference = load_causal_lm(spec.student, role="reference (initial policy)", vocab_size=len(tokenizer))
     reference.eval()
     reference.requires_grad_(False)

@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Any
 
 import torch
-from transformers import AutoTokenizer, PreTrainedModel, PreTrainedTokenizerBase
+from transformers import AutoTokenizer, GenerationConfig, PreTrainedModel, PreTrainedTokenizerBase
 
 from engine.config import RunSpec, SequenceKDConfig
 from engine.data import Dataset, read_jsonl, sample_prompts, tokenize_dataset
@@ -101,13 +101,15 @@ def generate_answers(
             # Left padding: every prompt ends where generation starts.
             input_ids = torch.tensor([[pad_id] * (width - len(ids)) + ids for ids in encoded], device=device)
             attention_mask = torch.tensor([[0] * (width - len(ids)) + [1] * len(ids) for ids in encoded], device=device)
-            sampling = {"do_sample": True, "temperature": config.temperature, "top_p": config.top_p} \
+            sampling = {"do_sample": True, "temperature": config.temperature, "top_p": config.top_p, "top_k": 0} \
                 if config.temperature > 0 else {"do_sample": False}
-            output = teacher.generate(
-                input_ids=input_ids, attention_mask=attention_mask, max_new_tokens=config.max_new_tokens,
-                num_return_sequences=config.samples_per_prompt, pad_token_id=pad_id,
-                eos_token_id=tokenizer.eos_token_id, **sampling,
-            )
+            # Exactly these settings: not the teacher checkpoint's own generation defaults (top_k,
+            # repetition penalties...), which would distil another distribution than configured.
+            generation = GenerationConfig(max_new_tokens=config.max_new_tokens, pad_token_id=pad_id,
+                                          eos_token_id=tokenizer.eos_token_id,
+                                          num_return_sequences=config.samples_per_prompt, **sampling)
+            output = teacher.generate(input_ids=input_ids, attention_mask=attention_mask,
+                                      generation_config=generation, use_model_defaults=False)
             texts = tokenizer.batch_decode(output[:, width:], skip_special_tokens=True)
             for index in range(len(encoded)):
                 answers.append(texts[index * config.samples_per_prompt:(index + 1) * config.samples_per_prompt])
@@ -162,8 +164,13 @@ def teacher_dataset(spec: RunSpec, config: SequenceKDConfig, run_tokenizer: PreT
     with partial_path.open("w", encoding="utf-8") as file:
         for row in rows:
             file.write(json.dumps({"messages": row} if kind == "chat" else row, ensure_ascii=False) + "\n")
+    # The settings file goes first and comes back last, so outputs are never paired with the
+    # settings of another generation, even if the run dies in between.
+    meta.unlink(missing_ok=True)
     partial_path.rename(outputs)
-    meta.write_text(json.dumps(fingerprint))
+    meta_partial = output_dir / (OUTPUTS_META + ".partial")
+    meta_partial.write_text(json.dumps(fingerprint))
+    meta_partial.rename(meta)
     events.artifact("teacher-outputs", "samples", str(outputs), 0, outputs.stat().st_size)
     events.log("info", f"the teacher wrote {len(rows)} answers ({generated_tokens} tokens in {seconds:.1f} s) to {outputs}")
     return Dataset(kind, rows, outputs)

@@ -86,3 +86,24 @@ def test_training_data_is_required_for_methods_that_do_not_read_tasks(kit, tmp_p
     spec = tiny_spec(kit, tmp_path)
     del spec["train_data"]
     assert "needs training data" in _problems(spec)["train_data"]
+
+
+def test_a_config_built_reference_is_drawn_from_the_run_seed_whatever_the_random_state(kit, tmp_path):
+    spec = RunSpec.model_validate({**tiny_spec(kit, tmp_path, method="dpo"),
+                                   "reference": {"config": kit["tiny_config"], "tokenizer": kit["tokenizer"]["path"]}})
+    tokenizer = load_tokenizer(spec)
+    torch.manual_seed(1)
+    first = load_reference(spec, tokenizer, torch.float32)
+    torch.manual_seed(2)
+    second = load_reference(spec, tokenizer, torch.float32)
+    for name, tensor in first.state_dict().items():
+        assert torch.equal(tensor, second.state_dict()[name]), name
+
+
+def test_a_soup_student_speaks_its_first_ingredients_tokenizer(kit, tmp_path):
+    from transformers import AutoTokenizer
+
+    paths = [_saved_model(kit["tiny_config"], seed, tmp_path / f"m{seed}") for seed in (1, 2)]
+    AutoTokenizer.from_pretrained(kit["tokenizer"]["path"]).save_pretrained(paths[0])
+    spec = RunSpec.model_validate({**tiny_spec(kit, tmp_path / "run"), "student": {"soup": paths}})
+    assert len(load_tokenizer(spec)) == kit["tokenizer"]["vocab_size"]
