@@ -49,7 +49,12 @@ def test_the_run_command_starts_a_seeded_demo_and_ctrl_c_stops_it(tmp_path):
         assert login.status_code == 200
         templates = session.get(f"http://127.0.0.1:{port}/api/v1/templates/?workspace=demo", timeout=30).json()
         assert [t["name"] for t in templates] == ["train the teacher", "distill into the student",
-                                                   "student without a teacher"]
+                                                   "student without a teacher", "align with DPO",
+                                                   "continual: sequential fine-tuning", "continual: replay"]
+        datasets = session.get(f"http://127.0.0.1:{port}/api/v1/datasets/?workspace=demo", timeout=30).json()
+        rows = datasets["results"] if isinstance(datasets, dict) else datasets
+        kinds = {d["name"]: d["kind"] for d in rows}
+        assert kinds["stdlib-tasks"] == "task-sequence" and kinds["stdlib-preference-train"] == "preference"
         deadline = time.monotonic() + 60
         while not session.get(f"http://127.0.0.1:{port}/api/v1/workers/", timeout=30).json():
             assert time.monotonic() < deadline, "the worker never reported"

@@ -1,5 +1,6 @@
 """Seeds the demo: a user, a workspace, the standard-library corpus, a tokenizer, tiny teacher and
-student models and the two run templates ("train the teacher", "distill into the student").
+student models, preference pairs, a two-task continual-learning sequence, and run templates for
+the three families (distillation, alignment, continual learning).
 
 Safe to run again: whatever exists is kept. The corpus is built by the engine in a subprocess
 (`python -m engine demo-data`), so this command never imports torch.
@@ -18,7 +19,7 @@ from django.db import transaction
 
 from webapp.accounts.models import Membership, Role, User, Workspace
 from webapp.registry.models import Dataset, ModelAsset
-from webapp.registry.services import dataset_upload, model_register_from_config
+from webapp.registry.services import dataset_task_sequence_create, dataset_upload, model_register_from_config
 from webapp.runs.models import RunTemplate
 
 USERNAME, PASSWORD, WORKSPACE = "demo", "distillery-demo", "demo"
@@ -80,3 +81,51 @@ class Command(BaseCommand):
                 workspace=workspace, name=template.pop("name"),
                 defaults={**template, "train_dataset": "stdlib-train", "validation_dataset": "stdlib-validation"},
             )
+        if "preference" in summary:
+            self._seed_alignment(workspace, user, summary["preference"])
+        if "continual" in summary:
+            self._seed_continual(workspace, user, summary["continual"])
+
+    @staticmethod
+    def _upload(workspace, user, name: str, kind: str, path: str) -> Dataset:
+        existing = Dataset.objects.filter(workspace=workspace, name=name).order_by("-version").first()
+        if existing is not None:
+            return existing
+        with open(path, "rb") as handle:
+            return dataset_upload(workspace=workspace, user=user, name=name, kind=kind, upload=handle)
+
+    def _seed_alignment(self, workspace, user, preference: dict) -> None:
+        for split in ("train", "validation"):
+            self._upload(workspace, user, f"stdlib-preference-{split}", "preference", preference[split]["path"])
+        RunTemplate.objects.get_or_create(workspace=workspace, name="align with DPO", defaults=dict(
+            description="DPO on preference pairs cut from the corpus (chosen: the real continuation; rejected: the "
+                        "same words shuffled) for the demo student; the reference is the initial policy. Pick a "
+                        "trained student (e.g. the distilled one, registered from its run) for a stronger start.",
+            method="dpo", student="demo-student", train_dataset="stdlib-preference-train",
+            validation_dataset="stdlib-preference-validation",
+            config={"beta": 0.1, "training": {"max_steps": 200, "batch_size": 8, "learning_rate": 1e-3,
+                                              "warmup_steps": 10, "block_size": 64, "eval_every": 50,
+                                              "eval_batches": 4, "checkpoint_every": 100, "log_every": 10}},
+        ))
+
+    def _seed_continual(self, workspace, user, continual: dict) -> None:
+        tasks = []
+        for task in continual["tasks"]:
+            train = self._upload(workspace, user, f"task-{task['name']}-train", "text", task["train_data"]["path"])
+            validation = self._upload(workspace, user, f"task-{task['name']}-validation", "text",
+                                      task["validation_data"]["path"])
+            tasks.append({"name": task["name"], "train_dataset": train.pk, "validation_dataset": validation.pk})
+        if not Dataset.objects.filter(workspace=workspace, name="stdlib-tasks").exists():
+            dataset_task_sequence_create(workspace=workspace, user=user, name="stdlib-tasks", tasks=tasks)
+        self._upload(workspace, user, "stdlib-replay", "text", continual["replay_data"]["path"])
+        specs = {method: json.loads(Path(path).read_text()) for method, path in continual["run_specs"].items()}
+        for method, title, replay in (("cl_sequential", "continual: sequential fine-tuning", ""),
+                                      ("cl_replay", "continual: replay", "")):
+            RunTemplate.objects.get_or_create(workspace=workspace, name=title, defaults=dict(
+                description=("Trains the demo student on the code task, then on the docstrings task, and fills the "
+                             "task-by-task matrix: " + ("the baseline, which forgets the first task." if method ==
+                                                        "cl_sequential" else "replays earlier tasks' data, and "
+                                                        "forgets less than sequential fine-tuning.")),
+                method=method, student="demo-student", train_dataset="stdlib-tasks", replay_dataset=replay,
+                config=specs[method]["config"],
+            ))
