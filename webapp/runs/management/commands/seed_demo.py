@@ -92,7 +92,7 @@ class Command(BaseCommand):
         if existing is not None:
             return existing
         with open(path, "rb") as handle:
-            return dataset_upload(workspace=workspace, user=user, name=name, kind=kind, upload=handle)
+            return dataset_upload(workspace=workspace, user=user, name=name, kind=kind, upload=handle)[0]
 
     def _seed_alignment(self, workspace, user, preference: dict) -> None:
         for split in ("train", "validation"):
