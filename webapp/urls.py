@@ -58,6 +58,7 @@ api_v1 = [
     path("sweeps/", runs_api.SweepListApi.as_view()),
     path("sweeps/<int:pk>/", runs_api.SweepDetailApi.as_view()),
     path("templates/", runs_api.TemplateListApi.as_view()),
+    path("templates/<int:pk>/", runs_api.TemplateDetailApi.as_view()),
     path("templates/<int:pk>/launch/", runs_api.TemplateLaunchApi.as_view()),
     path("workers/", runs_api.WorkerListApi.as_view()),
 ]

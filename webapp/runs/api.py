@@ -433,10 +433,52 @@ class TemplateOutput(serializers.Serializer):
 
 
 class TemplateListApi(APIView):
+    class Input(StrictSerializer):
+        workspace = serializers.SlugField()
+        name = serializers.CharField(max_length=200)
+        description = serializers.CharField(required=False, allow_blank=True, default="")
+        method = serializers.CharField()
+        config = serializers.DictField(required=False, default=dict)
+        student = serializers.IntegerField()
+        teacher = serializers.IntegerField(required=False, allow_null=True, default=None)
+        reference = serializers.IntegerField(required=False, allow_null=True, default=None)
+        train_dataset = serializers.IntegerField()
+        validation_dataset = serializers.IntegerField(required=False, allow_null=True, default=None)
+        replay_dataset = serializers.IntegerField(required=False, allow_null=True, default=None)
+        seed = serializers.IntegerField(required=False, default=0)
+        register_model_as = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
+
     @extend_schema(parameters=[OpenApiParameter("workspace", str)], responses=TemplateOutput(many=True))
     def get(self, request):
         qs = selectors.templates_for(user=request.user, workspace_slug=request.query_params.get("workspace"))
         return Response(TemplateOutput(qs, many=True).data)
+
+    @extend_schema(request=Input, responses={201: TemplateOutput}, operation_id="templates_create",
+                   description="Save a run's settings as a template (the same fields as creating a run; models "
+                               "and datasets by id, kept by name so a later launch takes each dataset's newest version).")
+    def post(self, request):
+        data = self.Input(data=request.data)
+        data.is_valid(raise_exception=True)
+        d = data.validated_data
+        workspace = workspace_get(user=request.user, slug=d["workspace"])
+        template = services.template_create(
+            workspace=workspace, user=request.user, name=d["name"], description=d["description"], method=d["method"],
+            config=d["config"], student=_in_workspace(ModelAsset, d["student"], workspace, "student"),
+            teacher=_in_workspace(ModelAsset, d["teacher"], workspace, "teacher"),
+            reference=_in_workspace(ModelAsset, d["reference"], workspace, "reference"),
+            train_dataset=_in_workspace(Dataset, d["train_dataset"], workspace, "train_dataset"),
+            validation_dataset=_in_workspace(Dataset, d["validation_dataset"], workspace, "validation_dataset"),
+            replay_dataset=_in_workspace(Dataset, d["replay_dataset"], workspace, "replay_dataset"),
+            seed=d["seed"], register_model_as=d["register_model_as"],
+        )
+        return Response(TemplateOutput(template).data, status=status.HTTP_201_CREATED)
+
+
+class TemplateDetailApi(APIView):
+    @extend_schema(request=None, responses={204: None})
+    def delete(self, request, pk: int):
+        services.template_delete(template=selectors.template_get(user=request.user, pk=pk), user=request.user)
+        return Response(status=status.HTTP_204_NO_CONTENT)
 
 
 class TemplateLaunchApi(APIView):

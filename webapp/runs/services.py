@@ -194,6 +194,53 @@ def run_create(
     return run
 
 
+def template_create(
+    *,
+    workspace: Workspace,
+    user: User,
+    name: str,
+    method: str,
+    config: dict,
+    student: ModelAsset,
+    train_dataset: Dataset,
+    description: str = "",
+    teacher: ModelAsset | None = None,
+    reference: ModelAsset | None = None,
+    validation_dataset: Dataset | None = None,
+    replay_dataset: Dataset | None = None,
+    seed: int = 0,
+    register_model_as: str = "",
+) -> RunTemplate:
+    """Saves a run's settings under a name, to launch again later ("save as template").
+
+    The config is validated now and the models and data must fit the method as for a run; the
+    template keeps their names, so launching it later uses the newest version of each dataset."""
+    require_write(user=user, workspace=workspace)
+    name = name.strip()
+    if not name:
+        raise Invalid("A template needs a name.", field="name")
+    if RunTemplate.objects.filter(workspace=workspace, name=name).exists():
+        raise Invalid(f"The workspace already has a template called '{name}': choose another name.", field="name")
+    info, clean_config = _validate_method_config(method, config)
+    _check_models_and_data(info, workspace=workspace, student=student, teacher=teacher, reference=reference,
+                           train_dataset=train_dataset, validation_dataset=validation_dataset,
+                           replay_dataset=replay_dataset)
+    template = RunTemplate.objects.create(
+        workspace=workspace, name=name, description=description, method=method, config=clean_config,
+        student=student.name, teacher=teacher.name if teacher else "", reference=reference.name if reference else "",
+        train_dataset=train_dataset.name, validation_dataset=validation_dataset.name if validation_dataset else "",
+        replay_dataset=replay_dataset.name if replay_dataset else "", seed=seed, register_model_as=register_model_as,
+    )
+    audit(workspace=workspace, actor=user, action="template.create", target=template)
+    return template
+
+
+def template_delete(*, template: RunTemplate, user: User) -> None:
+    require_write(user=user, workspace=template.workspace)
+    audit(workspace=template.workspace, actor=user, action="template.delete", target=template)
+    template.delete()
+
+
 def template_launch(*, template: RunTemplate, user: User) -> Run:
     """Launches a run from a template, resolving its model and dataset names now."""
     workspace = template.workspace
