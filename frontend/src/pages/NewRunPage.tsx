@@ -20,6 +20,7 @@ import {
   defaultConfig, HyperparameterForm, type Config, type HyperparameterFormHandle,
 } from '../components/HyperparameterForm';
 import { NoWorkspace } from '../components/NoWorkspace';
+import { SaveAsTemplate } from '../components/SaveAsTemplate';
 import { SweepEditor } from '../components/SweepEditor';
 import { useDocumentTitle } from '../hooks/useDocumentTitle';
 import { configEdits, deepMerge, parseTags, tagsText } from '../lib/clone';
@@ -417,6 +418,7 @@ function NewRunForm({ current, source }: { current: Workspace; source?: Run }) {
         </div>
       </form>
       {!source && <SweepEditor getBase={sweepBase} disabled={!writable || !method} />}
+      <SaveAsTemplate getBase={sweepBase} disabled={!writable || !method} />
     </>
   );
 }
