@@ -285,6 +285,14 @@ class RunCancelApi(APIView):
         return Response(RunOutput(run).data)
 
 
+STEP_RANGE_PARAMS = [
+    OpenApiParameter("step_min", int, description="Only points at this step or later (inclusive); the range is "
+                     "downsampled on its own, to at most max_points points, its first and last points exact."),
+    OpenApiParameter("step_max", int, description="Only points at this step or earlier (inclusive); "
+                     "step_min <= step_max."),
+]
+
+
 class SeriesOutput(serializers.Serializer):
     name = serializers.CharField()
     steps = serializers.ListField(child=serializers.IntegerField())
@@ -295,26 +303,36 @@ class SeriesOutput(serializers.Serializer):
     downsampled = serializers.BooleanField()
 
 
+class StepRangeOutput(serializers.Serializer):
+    step_min = serializers.IntegerField(allow_null=True, help_text="The first step asked for (null: from the start).")
+    step_max = serializers.IntegerField(allow_null=True, help_text="The last step asked for (null: to the end).")
+
+
 class SeriesPageOutput(serializers.Serializer):
     series = SeriesOutput(many=True)
+    range = StepRangeOutput(help_text="The step range the series cover (both null: the whole series).")
     cursor = serializers.CharField(help_text="Open /events/?cursor=... to continue live from this snapshot.")
 
 
 class RunMetricsApi(APIView):
     @extend_schema(
         parameters=[OpenApiParameter("names", str, description="Comma-separated metric names (default: all)."),
-                    OpenApiParameter("max_points", int, description="At most this many points per series (default 1000).")],
+                    OpenApiParameter("max_points", int, description="At most this many points per series (default 1000)."),
+                    *STEP_RANGE_PARAMS],
         responses=SeriesPageOutput,
     )
     def get(self, request, pk: int):
         run = selectors.run_get(user=request.user, pk=pk)
         names = [n for n in request.query_params.get("names", "").split(",") if n]
         max_points = _max_points(request)
+        step_min, step_max = _step_range(request)
         # The position is read before the series, so a stream opened from it may repeat a point
         # (merged by step in the client) but never misses one.
         metric_id, log_seq = selectors.stream_position(run=run)
-        series = selectors.metric_series(run=run, names=names, max_points=max_points)
-        return Response({"series": series, "cursor": f"{metric_id}-{log_seq}"})
+        series = selectors.metric_series(run=run, names=names, max_points=max_points,
+                                         step_min=step_min, step_max=step_max)
+        return Response({"series": series, "cursor": f"{metric_id}-{log_seq}",
+                         "range": {"step_min": step_min, "step_max": step_max}})
 
 
 class LogLineOutput(serializers.Serializer):
@@ -516,11 +534,39 @@ def _max_points(request) -> int:
     return max_points
 
 
-def _series_for_runs(runs, request) -> list[dict]:
+STEP_LIMIT = 2**31 - 1
+
+
+def _step_range(request) -> tuple[int | None, int | None]:
+    """step_min and step_max (each optional, inclusive) from the query string; 400 unless they are
+    integers between -2147483647 and 2147483647 with step_min <= step_max."""
+    bounds: list[int | None] = []
+    for field in ("step_min", "step_max"):
+        raw = request.query_params.get(field)
+        if raw is None or raw == "":
+            bounds.append(None)
+            continue
+        try:
+            value = int(raw)
+        except ValueError:
+            raise Invalid(f"{field} must be an integer step, got '{raw}'.", field=field) from None
+        if abs(value) > STEP_LIMIT:
+            raise Invalid(f"{field} must be between -{STEP_LIMIT} and {STEP_LIMIT}.", field=field)
+        bounds.append(value)
+    step_min, step_max = bounds
+    if step_min is not None and step_max is not None and step_min > step_max:
+        raise Invalid(f"step_min ({step_min}) must not be greater than step_max ({step_max}).", field="step_min")
+    return step_min, step_max
+
+
+def _series_for_runs(runs, request) -> tuple[list[dict], dict]:
     names = [n for n in request.query_params.get("names", "").split(",") if n]
     max_points = _max_points(request)
-    return [{"run": run.id, **series} for run in runs
-            for series in selectors.metric_series(run=run, names=names, max_points=max_points)]
+    step_min, step_max = _step_range(request)
+    series = [{"run": run.id, **series} for run in runs
+              for series in selectors.metric_series(run=run, names=names, max_points=max_points,
+                                                    step_min=step_min, step_max=step_max)]
+    return series, {"step_min": step_min, "step_max": step_max}
 
 
 class RunSeriesOutput(SeriesOutput):
@@ -529,6 +575,7 @@ class RunSeriesOutput(SeriesOutput):
 
 class MultiSeriesOutput(serializers.Serializer):
     series = RunSeriesOutput(many=True)
+    range = StepRangeOutput(help_text="The step range the series cover (both null: the whole series).")
 
 
 class ConfigDiffOutput(serializers.Serializer):
@@ -548,7 +595,8 @@ class SharedOutput(CompareOutput):
 
 
 SERIES_PARAMS = [OpenApiParameter("names", str, description="Comma-separated metric names (default: all)."),
-                 OpenApiParameter("max_points", int, description="At most this many points per series.")]
+                 OpenApiParameter("max_points", int, description="At most this many points per series."),
+                 *STEP_RANGE_PARAMS]
 
 
 class SeriesApi(APIView):
@@ -558,7 +606,8 @@ class SeriesApi(APIView):
                    responses=MultiSeriesOutput)
     def get(self, request):
         runs = selectors.runs_get_many(user=request.user, ids=_parse_ids(request.query_params.get("runs")))
-        return Response({"series": _series_for_runs(runs, request)})
+        series, step_range = _series_for_runs(runs, request)
+        return Response({"series": series, "range": step_range})
 
 
 class CompareApi(APIView):
@@ -638,7 +687,8 @@ class SharedSeriesApi(APIView):
     @extend_schema(auth=[], parameters=SERIES_PARAMS, responses=MultiSeriesOutput)
     def get(self, request, token: str):
         link = selectors.share_link_by_token(token=token)
-        return Response({"series": _series_for_runs(list(link.runs.order_by("id")), request)})
+        series, step_range = _series_for_runs(list(link.runs.order_by("id")), request)
+        return Response({"series": series, "range": step_range})
 
 
 # --- sweeps ---------------------------------------------------------------------------------

@@ -178,7 +178,81 @@ def _downsample(run: Run, name: str, max_points: int) -> dict:
     return _series(rows, downsampled=True)
 
 
-def metric_series(*, run: Run, names: list[str] | None, max_points: int = 1000) -> list[dict]:
+def _downsample_range(run: Run, name: str, max_points: int, step_min: int | None, step_max: int | None) -> dict:
+    """The points of one metric with step_min <= step <= step_max (either end open when None).
+
+    At most `max_points` of them: all the raw points when they fit (downsampled false), otherwise
+    the first and last points of the range exactly and between them one point per step range (its
+    last value) with that range's min and max, as `_downsample` does for the whole series. The
+    ranges are read from the widest rollup width that fits inside one of them (so a narrower zoom
+    reads finer rollups, down to raw points below the finest width); rollup buckets that straddle
+    an edge of the range are replaced by the raw points inside it, so nothing outside the range
+    leaks into a band. The band of each point but the first covers exactly the raw points after the
+    previous point up to and including it; the first point is its own band.
+    """
+    points = MetricPoint.objects.filter(run=run, name=name)
+    if step_min is not None:
+        points = points.filter(step__gte=step_min)
+    if step_max is not None:
+        points = points.filter(step__lte=step_max)
+    if points.count() <= max_points:
+        rows = points.order_by("step").values_list("step", "value", "wall")
+        return _series([(s, v, w, v, v) for s, v, w in rows], downsampled=False)
+    first = points.order_by("step").values_list("step", "value", "wall").first()
+    last = points.order_by("-step").values_list("step", "value", "wall").first()
+    lo, hi = first[0], last[0]
+    inner = max_points - 2
+    span = (hi - lo + 1) / inner
+    widths = [w for w in ROLLUP_WIDTHS if w <= span]
+    parts: list[tuple[int, int, float, float, float, float]] = []  # (start, step, value, wall, min, max)
+
+    def raw(after: int, upto: int) -> None:
+        for step, value, wall in points.filter(step__gt=after, step__lte=upto).order_by("step").values_list(
+                "step", "value", "wall"):
+            parts.append((step, step, value, wall, value, value))
+
+    if widths:
+        width = widths[-1]
+        first_bucket, last_bucket = lo // width + 1, (hi + 1) // width - 1  # wholly inside (lo, hi]
+        if first_bucket <= last_bucket:
+            raw(lo, first_bucket * width - 1)
+            rollups = MetricRollup.objects.filter(
+                run=run, name=name, width=width, bucket__gte=first_bucket, bucket__lte=last_bucket,
+            ).order_by("bucket").values_list("bucket", "last_step", "last", "last_wall", "min", "max")
+            parts.extend((bucket * width, step, value, wall, low, high)
+                         for bucket, step, value, wall, low, high in rollups)
+            raw((last_bucket + 1) * width - 1, hi)
+        else:
+            raw(lo, hi)
+    else:
+        raw(lo, hi)
+    buckets: dict[int, list] = {}
+    for start, step, value, wall, low, high in parts:
+        index = min(int((start - lo) / span), inner - 1)
+        bucket = buckets.get(index)
+        if bucket is None:
+            buckets[index] = [step, value, wall, low, high]
+            continue
+        if step > bucket[0]:
+            bucket[0], bucket[1], bucket[2] = step, value, wall
+        bucket[3], bucket[4] = min(bucket[3], low), max(bucket[4], high)
+    rows = [(lo, first[1], first[2], first[1], first[1])]
+    end_low, end_high = last[1], last[1]
+    for index in sorted(buckets):
+        step, value, wall, low, high = buckets[index]
+        if step == hi:  # the range that ends at the last point lends its band to that exact point
+            end_low, end_high = min(end_low, low), max(end_high, high)
+        else:
+            rows.append((step, value, wall, low, high))
+    rows.append((hi, last[1], last[2], end_low, end_high))
+    return _series(rows, downsampled=True)
+
+
+def metric_series(*, run: Run, names: list[str] | None, max_points: int = 1000,
+                  step_min: int | None = None, step_max: int | None = None) -> list[dict]:
+    """Each named metric (all when names is empty) as column arrays of at most `max_points`
+    points. With step_min and/or step_max, only the points in that step range (inclusive), with
+    the same rules inside it (see `_downsample_range`); without them, the whole series."""
     summaries = run.metric_summaries.filter(name__in=names) if names else run.metric_summaries.all()
     summaries = {s.name: s for s in summaries}
     series = []
@@ -186,6 +260,8 @@ def metric_series(*, run: Run, names: list[str] | None, max_points: int = 1000) 
         summary = summaries.get(name)
         if summary is None:
             series.append({"name": name, **_series([], downsampled=False)})
+        elif step_min is not None or step_max is not None:
+            series.append({"name": name, **_downsample_range(run, name, max_points, step_min, step_max)})
         elif summary.count <= max_points:
             rows = MetricPoint.objects.filter(run=run, name=name).order_by("step").values_list("step", "value", "wall")
             series.append({"name": name, **_series([(s, v, w, v, v) for s, v, w in rows], downsampled=False)})
