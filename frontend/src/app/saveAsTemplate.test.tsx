@@ -80,3 +80,27 @@ describe('save as template', () => {
     expect(sent.body).not.toHaveProperty('resources');
   });
 });
+
+describe('templates on the runs page', () => {
+  it('deletes a template after confirming, and keeps it when the user says no', async () => {
+    const template = { id: 4, workspace: 'demo', name: 'nightly', description: '', method: 'lm_train', config: {},
+      student: 'student', teacher: '', reference: '', train_dataset: 'train', validation_dataset: '', replay_dataset: '',
+      seed: 0, register_model_as: '' };
+    let deleted = false;
+    server
+      .route('GET /api/v1/runs/', { count: 0, next: null, previous: null, results: [] })
+      .route('GET /api/v1/templates/', () => ({ status: 200, body: deleted ? [] : [template] }))
+      .route('DELETE /api/v1/templates/4/', () => { deleted = true; return { status: 204, body: null }; });
+    const confirm = vi.fn().mockReturnValueOnce(false).mockReturnValueOnce(true);
+    vi.stubGlobal('confirm', confirm);
+    window.history.pushState({}, '', '/runs');
+    render(<App />);
+    const button = await screen.findByRole('button', { name: 'Delete template nightly' });
+    fireEvent.click(button);
+    expect(server.sent('DELETE', '/api/v1/templates/4/')).toHaveLength(0);
+    fireEvent.click(button);
+    await waitFor(() => expect(screen.queryByTestId('templates-list')).toBeNull());
+    expect(server.sent('DELETE', '/api/v1/templates/4/')).toHaveLength(1);
+    expect(confirm).toHaveBeenCalledTimes(2);
+  });
+});

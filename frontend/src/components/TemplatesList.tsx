@@ -4,6 +4,7 @@
 
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useNavigate } from 'react-router';
+import { apiRequest } from '../api/client';
 import * as api from '../api/endpoints';
 import { queryKeys, useTemplates } from '../api/queries';
 import type { RunTemplate, Workspace } from '../api/types';
@@ -40,6 +41,13 @@ function TemplateCard({ template, writable }: { template: RunTemplate; writable:
       void navigate(`/runs/${run.id}`);
     },
   });
+  const remove = useMutation({
+    mutationFn: () => apiRequest<void>(`/templates/${template.id}/`, { method: 'DELETE' }),
+    onSuccess: () => void queryClient.invalidateQueries({ queryKey: queryKeys.templates(template.workspace) }),
+  });
+  const onDelete = () => {
+    if (window.confirm(`Delete the template '${template.name}'? Runs launched from it stay.`)) remove.mutate();
+  };
   const errorId = `template-${template.id}-error`;
   return (
     <li className="template" data-testid="template" data-template-id={template.id}>
@@ -64,6 +72,13 @@ function TemplateCard({ template, writable }: { template: RunTemplate; writable:
         title={writable ? undefined : 'Viewers cannot launch runs'}>
         {launch.isPending ? 'Launching…' : 'Launch'}
       </button>
+      {writable && (
+        <button type="button" onClick={onDelete} disabled={remove.isPending}
+          aria-label={`Delete template ${template.name}`}>
+          {remove.isPending ? 'Deleting…' : 'Delete'}
+        </button>
+      )}
+      {remove.isError && <ErrorAlert error={remove.error} title="Not deleted" />}
     </li>
   );
 }
