@@ -1,6 +1,7 @@
 """`python -m engine.inspect_model SPEC_JSON`: facts about a model without training it.
 
-SPEC_JSON is a model spec as in a run spec ({"path": DIR} or {"config": {...}, "tokenizer": DIR}).
+SPEC_JSON is a model spec as in a run spec ({"path": DIR}, {"hub_id": ID, "allow_hub": true}, read from
+the local Hugging Face cache only, or {"config": {...}, "tokenizer": DIR}).
 Prints one JSON object: architecture, parameter_count, vocab_size, dtype, has_tokenizer. A model
 from a config is built on the meta device, so counting its parameters allocates no memory.
 """
@@ -15,8 +16,13 @@ def inspect(spec: dict) -> dict:
     import torch
     from transformers import AutoConfig, AutoModelForCausalLM
 
-    if spec.get("path"):
-        directory = Path(spec["path"])
+    if spec.get("path") or spec.get("hub_id"):
+        if spec.get("path"):
+            directory = Path(spec["path"])
+        else:
+            from engine.models import _hub_snapshot
+
+            directory = Path(_hub_snapshot(spec["hub_id"], "model"))
         if not (directory / "config.json").is_file():
             raise ValueError(f"{directory} has no config.json: it is not a Hugging Face model directory")
         config = AutoConfig.from_pretrained(directory, local_files_only=True)
@@ -26,7 +32,7 @@ def inspect(spec: dict) -> dict:
         config = AutoConfig.for_model(values.pop("model_type"), **values)
         tokenizer_dir = Path(spec["tokenizer"]) if spec.get("tokenizer") else None
     else:
-        raise ValueError("the spec needs 'path' or 'config'")
+        raise ValueError("the spec needs 'path', 'hub_id' or 'config'")
     with torch.device("meta"):
         model = AutoModelForCausalLM.from_config(config)
     dtype = getattr(config, "dtype", None) or torch.float32

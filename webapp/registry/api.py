@@ -30,6 +30,7 @@ class ModelOutput(serializers.Serializer):
     path = serializers.CharField()
     config = serializers.JSONField()
     tokenizer_path = serializers.CharField()
+    hub_id = serializers.CharField(help_text="(source=hub) the Hugging Face hub id runs load from the local cache.")
     architecture = serializers.CharField()
     parameter_count = serializers.IntegerField(allow_null=True)
     vocab_size = serializers.IntegerField(allow_null=True)
@@ -56,12 +57,16 @@ class ModelListApi(APIView):
         workspace = serializers.SlugField()
         name = serializers.CharField(max_length=100)
         source = serializers.ChoiceField(choices=[ModelSource.CONFIG, ModelSource.PATH, ModelSource.RUN,
-                                                  ModelSource.UPLOAD, ModelSource.SOUP])
+                                                  ModelSource.UPLOAD, ModelSource.SOUP, ModelSource.HUB])
         file = serializers.FileField(required=False, help_text="(source=upload) .zip/.tar/.tar.gz of a model directory")
         config = serializers.JSONField(required=False, help_text="transformers config dict (source=config)")
         tokenizer_path = serializers.CharField(required=False, default="", help_text="Required with source=config.")
         path = serializers.CharField(required=False, help_text="Server-local model directory (source=path)")
         run = serializers.IntegerField(required=False, help_text="A succeeded run whose final model to register (source=run)")
+        hub_id = serializers.CharField(
+            required=False, max_length=200,
+            help_text="(source=hub) a Hugging Face hub id ('org/name') already in the server's local Hugging Face "
+                      "cache (HF_HOME); the server never downloads.")
         ingredients = serializers.ListField(
             child=serializers.IntegerField(), required=False,
             help_text="(source=soup) ids of 2 or more models of the workspace with weights, one architecture and "
@@ -100,6 +105,11 @@ class ModelListApi(APIView):
                               field="ingredients")
             model = services.model_register_soup(workspace=workspace, user=request.user, name=d["name"],
                                                  ingredients=d["ingredients"])
+        elif source == ModelSource.HUB:
+            if not d.get("hub_id"):
+                raise Invalid("source=hub needs 'hub_id', a Hugging Face hub id such as 'org/name'.", field="hub_id")
+            model = services.model_register_from_hub(workspace=workspace, user=request.user, name=d["name"],
+                                                     hub_id=d["hub_id"])
         elif source == ModelSource.PATH:
             if not d.get("path"):
                 raise Invalid("source=path needs 'path', a model directory on the server.", field="path")

@@ -14,6 +14,7 @@ class ModelSource(models.TextChoices):
     RUN = "run", "Produced by a run"
     IMPORTED = "imported", "Imported history (no weights)"
     SOUP = "soup", "Model soup (uniform weight average of registered models)"
+    HUB = "hub", "Hugging Face hub id (read from the server's local cache)"
 
 
 class ModelAsset(models.Model):
@@ -25,6 +26,8 @@ class ModelAsset(models.Model):
     # The transformers config dict of a config-built model.
     config = models.JSONField(null=True, blank=True)
     tokenizer_path = models.CharField(max_length=500, blank=True)
+    # A Hugging Face hub id ("org/name") resolved through the local cache by whoever loads it (source=hub).
+    hub_id = models.CharField(max_length=200, blank=True)
     architecture = models.CharField(max_length=100, blank=True)
     parameter_count = models.BigIntegerField(null=True, blank=True)
     vocab_size = models.IntegerField(null=True, blank=True)

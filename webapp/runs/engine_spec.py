@@ -10,12 +10,15 @@ from webapp.registry.models import Dataset, DatasetKind, ModelAsset, ModelSource
 
 
 def model_spec(model: ModelAsset) -> dict:
-    """A directory, a config with its tokenizer, or a soup of the ingredients' directories (in order)
-    with the first ingredient's tokenizer (a soup has no directory of its own)."""
+    """A directory, a config with its tokenizer, a hub id (the engine reads it from its local cache,
+    hence allow_hub), or a soup of the ingredients' directories (in order) with the first
+    ingredient's tokenizer (a soup has no directory of its own)."""
     if model.source == ModelSource.IMPORTED:
         raise Invalid(f"Model '{model.name}' came with imported run history and has no weights here.")
     if model.source == ModelSource.CONFIG:
         return {"config": model.config, "tokenizer": model.tokenizer_path}
+    if model.source == ModelSource.HUB:
+        return {"hub_id": model.hub_id, "allow_hub": True}
     if model.source == ModelSource.SOUP:
         links = model.ingredient_links.select_related("ingredient").order_by("position")
         spec: dict = {"soup": [link.ingredient.path for link in links]}

@@ -106,7 +106,7 @@ export interface Method {
   schema: JsonSchema;
 }
 
-export type ModelSource = 'config' | 'path' | 'run' | 'upload' | 'soup' | 'imported';
+export type ModelSource = 'config' | 'path' | 'run' | 'upload' | 'soup' | 'hub' | 'imported';
 
 export interface Model {
   id: number;
@@ -118,6 +118,8 @@ export interface Model {
   /** Server-local directory (source=path or run; empty for source=config). */
   path?: string | null;
   tokenizer_path?: string;
+  /** A Hugging Face hub id read from the server's local cache (source=hub). */
+  hub_id?: string;
   architecture?: string;
   /** null when the server could not count them (e.g. a config-only model). */
   parameter_count?: number | null;
@@ -141,7 +143,8 @@ export type ModelRegisterRequest =
   | { workspace: string; name: string; source: 'path'; path: string }
   | { workspace: string; name: string; source: 'config'; config: Record<string, unknown>; tokenizer_path?: string }
   | { workspace: string; name: string; source: 'run'; run: number }
-  | { workspace: string; name: string; source: 'soup'; ingredients: number[] };
+  | { workspace: string; name: string; source: 'soup'; ingredients: number[] }
+  | { workspace: string; name: string; source: 'hub'; hub_id: string };
 
 export type DatasetKind = 'text' | 'prompt-completion' | 'chat' | 'preference' | 'classification' | 'task-sequence';
 

@@ -97,6 +97,7 @@ const SOURCES: { value: RegisterSource; label: string; hint: string }[] = [
   { value: 'config', label: 'Config', hint: 'A transformers config: the engine builds a freshly initialised model from it.' },
   { value: 'run', label: 'Run', hint: "A succeeded run's final model." },
   { value: 'upload', label: 'Upload', hint: 'An archive (.zip, .tar or .tar.gz) of a model directory: config.json, weights, tokenizer.' },
+  { value: 'hub', label: 'Hub id (local cache)', hint: "A Hugging Face hub id already in the server's Hugging Face cache (HF_HOME): the server never downloads." },
   { value: 'soup', label: 'Weight soup', hint: 'The uniform average of the weights of two or more models of the same architecture (a model soup).' },
 ];
 
@@ -115,6 +116,7 @@ function RegisterModelForm({ workspace, models }: { workspace: Workspace; models
   const [ingredients, setIngredients] = useState<number[]>([]);
   const [name, setName] = useState('');
   const [path, setPath] = useState('');
+  const [hubId, setHubId] = useState('');
   const [configText, setConfigText] = useState('');
   const [tokenizerPath, setTokenizerPath] = useState('');
   const [runId, setRunId] = useState(searchParams.get('run') ?? '');
@@ -149,6 +151,7 @@ function RegisterModelForm({ workspace, models }: { workspace: Workspace; models
       void queryClient.invalidateQueries({ queryKey: queryKeys.models(workspace.slug) });
       setName('');
       setPath('');
+      setHubId('');
       setConfigText('');
       setTokenizerPath('');
       setIngredients([]);
@@ -156,7 +159,7 @@ function RegisterModelForm({ workspace, models }: { workspace: Workspace; models
   });
   const placed = placeFieldErrors(
     register.error instanceof ApiError ? register.error.errors : undefined,
-    ['name', 'path', 'config', 'tokenizer_path', 'run', 'file', 'ingredients'],
+    ['name', 'path', 'hub_id', 'config', 'tokenizer_path', 'run', 'file', 'ingredients'],
     register.isError && !(register.error instanceof DOMException),
   );
   const errorsFor = placed.forField;
@@ -171,6 +174,8 @@ function RegisterModelForm({ workspace, models }: { workspace: Workspace; models
     const base = { workspace: workspace.slug, name: name.trim() };
     if (source === 'path') {
       register.mutate({ ...base, source, path: path.trim() });
+    } else if (source === 'hub') {
+      register.mutate({ ...base, source, hub_id: hubId.trim() });
     } else if (source === 'config') {
       const parsed = parseJsonObject(configText);
       if (!parsed.ok) {
@@ -236,6 +241,15 @@ function RegisterModelForm({ workspace, models }: { workspace: Workspace; models
               {(control) => (
                 <input {...control} value={path} onChange={(e) => setPath(e.target.value)} required autoComplete="off"
                   placeholder="/data/models/my-model" className="input-mono" />
+              )}
+            </FormField>
+          )}
+          {source === 'hub' && (
+            <FormField id="model-hub-id" label="Hub id" errors={errorsFor('hub_id')}
+              hint="As on the hub, e.g. org/name. Not cached yet? Run huggingface-cli download org/name on a machine with internet, into the server's HF_HOME.">
+              {(control) => (
+                <input {...control} value={hubId} onChange={(e) => setHubId(e.target.value)} required autoComplete="off"
+                  placeholder="org/name" className="input-mono" />
               )}
             </FormField>
           )}
