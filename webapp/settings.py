@@ -194,6 +194,10 @@ EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "distillery@localhost")
+# Webhooks never reach loopback, private, link-local (cloud metadata), multicast, reserved or
+# unspecified addresses, except hosts named here or addresses inside the networks listed here
+# (comma-separated host names and CIDR networks, e.g. "hooks.internal,10.20.0.0/16").
+WEBHOOK_ALLOWED_HOSTS = env_list("WEBHOOK_ALLOWED_HOSTS", "")
 # The address users reach the web UI at, for links in e-mails (invitations).
 PUBLIC_URL = os.environ.get("PUBLIC_URL", "http://127.0.0.1:8000")
 

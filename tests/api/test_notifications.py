@@ -1,6 +1,7 @@
 """Notifications: channels, a real webhook receiver on loopback, retries with backoff, e-mail."""
 from __future__ import annotations
 
+import ipaddress
 import json
 import threading
 from datetime import timedelta
@@ -8,19 +9,26 @@ from http.server import BaseHTTPRequestHandler, HTTPServer
 
 import pytest
 from django.core import mail
+from django.test import override_settings
 from django.utils import timezone
 
 from tests.api.test_runs_api import launch
 from webapp.notifications.models import Delivery
+from webapp.notifications import services as notification_services
 from webapp.notifications.services import deliveries_retry_due, notify_run_event
 from webapp.runs.models import Run, RunStatus
 from webapp.runs.services import metrics_ingest
 
 
-class Receiver:
-    """A webhook endpoint on 127.0.0.1 that answers with the next queued status code."""
+# The receivers below listen on loopback, which webhooks may reach only when the operator allows it.
+ALLOW_LOOPBACK = override_settings(WEBHOOK_ALLOWED_HOSTS=["127.0.0.1"])
 
-    def __init__(self, statuses):
+
+class Receiver:
+    """A webhook endpoint on 127.0.0.1 that answers with the next queued status code (and, for a
+    redirect, `location`)."""
+
+    def __init__(self, statuses, location=None):
         self.statuses, self.bodies = list(statuses), []
         receiver = self
 
@@ -28,6 +36,8 @@ class Receiver:
             def do_POST(self):
                 receiver.bodies.append(json.loads(self.rfile.read(int(self.headers["Content-Length"]))))
                 self.send_response(receiver.statuses.pop(0) if receiver.statuses else 200)
+                if location:
+                    self.send_header("Location", location)
                 self.end_headers()
 
             def log_message(self, *args):
@@ -46,8 +56,8 @@ class Receiver:
 def receiver():
     made = []
 
-    def make(*statuses):
-        made.append(Receiver(statuses))
+    def make(*statuses, location=None):
+        made.append(Receiver(statuses, location))
         return made[-1]
 
     yield make
@@ -80,6 +90,7 @@ def test_channels_are_validated_and_only_members_manage_them(api):
     assert client.delete(f"/api/v1/notifications/{ok.json()['id']}/").status_code == 204
 
 
+@ALLOW_LOOPBACK
 def test_a_failed_run_posts_slack_compatible_json_to_the_webhook(api, registry_objects, receiver):
     hook = receiver()
     api("member").post("/api/v1/workspaces/lab/notifications/",
@@ -95,6 +106,7 @@ def test_a_failed_run_posts_slack_compatible_json_to_the_webhook(api, registry_o
     assert [(d["status"], d["attempts"], d["response_code"]) for d in log] == [("delivered", 1, 200)]
 
 
+@ALLOW_LOOPBACK
 def test_a_failing_receiver_is_retried_with_backoff_then_given_up(api, registry_objects, receiver):
     hook = receiver(500, 503, 200)
     api("member").post("/api/v1/workspaces/lab/notifications/",
@@ -113,6 +125,7 @@ def test_a_failing_receiver_is_retried_with_backoff_then_given_up(api, registry_
     assert len(hook.bodies) == 3
 
 
+@ALLOW_LOOPBACK
 def test_an_unreachable_webhook_fails_after_the_last_attempt(api, registry_objects, receiver):
     hook = receiver()
     hook.close()
@@ -133,3 +146,103 @@ def test_an_email_channel_sends_mail(api, registry_objects, settings):
     notify_run_event(run=failed_run(api, registry_objects), event="run.failed")
     assert len(mail.outbox) == 1 and mail.outbox[0].to == ["team@example.org"]
     assert "failed" in mail.outbox[0].subject
+
+
+def fake_dns(monkeypatch, *answers):
+    """Host names resolve to the next of `answers` (the last one repeats); IP literals to themselves."""
+    real, queue = notification_services._resolve, list(answers)
+
+    def resolve(host, port):
+        try:
+            ipaddress.ip_address(host)
+        except ValueError:
+            return queue.pop(0) if len(queue) > 1 else queue[0]
+        return real(host, port)
+
+    monkeypatch.setattr(notification_services, "_resolve", resolve)
+
+
+def create_webhook(client, target):
+    return client.post("/api/v1/workspaces/lab/notifications/",
+                       {"kind": "webhook", "target": target, "events": ["run.failed"]}, format="json")
+
+
+@pytest.mark.parametrize("target, kind", [
+    ("http://127.0.0.1:8000/hook", "loopback"),
+    ("http://10.0.0.5/hook", "private"),
+    ("http://169.254.169.254/latest/meta-data/", "link-local"),
+    ("http://[::1]:9000/hook", "loopback"),
+    ("http://0.0.0.0/hook", "unspecified"),
+    ("http://224.0.0.1/hook", "multicast"),
+    ("http://[::ffff:10.1.2.3]/hook", "private"),
+])
+def test_webhooks_to_internal_addresses_are_refused_naming_the_setting(api, target, kind):
+    response = create_webhook(api("member"), target)
+    assert response.status_code == 400
+    body = response.json()
+    assert f"a {kind} address" in body["detail"] and "WEBHOOK_ALLOWED_HOSTS" in body["detail"]
+    assert list(body["errors"]) == ["target"]
+
+
+def test_a_host_name_resolving_to_an_internal_address_is_refused(api, monkeypatch):
+    fake_dns(monkeypatch, ["93.184.215.14", "192.168.1.7"])
+    response = create_webhook(api("member"), "https://hooks.example.org/x")
+    assert response.status_code == 400
+    assert "'hooks.example.org' resolves to 192.168.1.7, a private address" in response.json()["detail"]
+
+
+def test_allowed_host_names_and_networks_let_internal_receivers_through(api, monkeypatch):
+    fake_dns(monkeypatch, ["10.20.3.4"])
+    client = api("member")
+    with override_settings(WEBHOOK_ALLOWED_HOSTS=["hooks.internal", "10.20.0.0/16", "fd00::/8"]):
+        assert create_webhook(client, "http://hooks.internal/x").status_code == 201
+        assert create_webhook(client, "http://other.internal/x").status_code == 201  # 10.20.3.4 is in 10.20/16
+        assert create_webhook(client, "http://[fd00::5]/x").status_code == 201
+        assert create_webhook(client, "http://10.21.0.1/x").status_code == 400
+    with override_settings(WEBHOOK_ALLOWED_HOSTS=["10.20.3.5/32"]):
+        assert create_webhook(client, "http://other.internal/x").status_code == 400
+
+
+@ALLOW_LOOPBACK
+def test_a_delivery_checks_the_address_again_and_sends_nothing_when_it_became_internal(api, registry_objects,
+                                                                                         receiver, monkeypatch):
+    hook = receiver()
+    host_url = hook.url.replace("127.0.0.1", "hooks.example.org")
+    fake_dns(monkeypatch, ["93.184.215.14"], ["169.254.169.254"])
+    assert create_webhook(api("member"), host_url).status_code == 201
+    notify_run_event(run=failed_run(api, registry_objects), event="run.failed")
+    delivery = Delivery.objects.get()
+    assert delivery.status == "pending" and delivery.response_code is None
+    assert "169.254.169.254, a link-local address" in delivery.last_error
+    assert hook.bodies == []
+
+
+@ALLOW_LOOPBACK
+def test_a_delivery_connects_to_the_address_it_checked(api, registry_objects, receiver, monkeypatch):
+    hook = receiver()
+    fake_dns(monkeypatch, ["127.0.0.1"], ["127.0.0.1"], ["10.9.9.9"])  # a later lookup would say otherwise
+    assert create_webhook(api("member"), hook.url.replace("127.0.0.1", "rebinding.example")).status_code == 201
+    notify_run_event(run=failed_run(api, registry_objects), event="run.failed")
+    assert Delivery.objects.get().status == "delivered" and len(hook.bodies) == 1
+
+
+def test_a_delivery_refused_by_the_operator_later_is_not_sent(api, registry_objects, receiver):
+    hook = receiver()
+    with ALLOW_LOOPBACK:
+        assert create_webhook(api("member"), hook.url).status_code == 201
+    notify_run_event(run=failed_run(api, registry_objects), event="run.failed")
+    delivery = Delivery.objects.get()
+    assert delivery.status == "pending" and "127.0.0.1, a loopback address" in delivery.last_error
+    assert hook.bodies == []
+
+
+@ALLOW_LOOPBACK
+def test_a_redirect_is_not_followed(api, registry_objects, receiver):
+    internal = receiver()
+    public = receiver(302, location=internal.url)
+    assert create_webhook(api("member"), public.url).status_code == 201
+    notify_run_event(run=failed_run(api, registry_objects), event="run.failed")
+    delivery = Delivery.objects.get()
+    assert (delivery.status, delivery.response_code) == ("pending", 302)
+    assert f"redirects to '{internal.url}'" in delivery.last_error and "not followed" in delivery.last_error
+    assert len(public.bodies) == 1 and internal.bodies == []

@@ -37,7 +37,10 @@ class DeliveryOutput(serializers.Serializer):
 class ChannelListApi(APIView):
     class Input(StrictSerializer):
         kind = serializers.ChoiceField(choices=["webhook", "email"])
-        target = serializers.CharField(max_length=500)
+        target = serializers.CharField(
+            max_length=500,
+            help_text="webhook: an http(s) URL whose host resolves to public addresses only (internal ones need "
+                      "the operator's WEBHOOK_ALLOWED_HOSTS); email: an address.")
         events = serializers.ListField(child=serializers.ChoiceField(choices=RUN_EVENTS), min_length=1)
 
     @extend_schema(responses=ChannelOutput(many=True))

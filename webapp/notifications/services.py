@@ -3,13 +3,21 @@
 Deliveries are sent by the worker that finished the run, right away, and retried by any worker's
 heartbeat loop (exponential backoff), so a notification never waits behind a training run in a
 queue and survives a receiver that is briefly down.
+
+A webhook is a URL a user chose that the server then fetches, so it is guarded against
+server-side request forgery: its host must resolve to public addresses only (unless the operator
+allows the host or its network in WEBHOOK_ALLOWED_HOSTS), checked when the channel is created and
+again at every delivery, which connects to the very address it checked (DNS may change in
+between) and never follows a redirect.
 """
 from __future__ import annotations
 
+import http.client
+import ipaddress
 import json
-import urllib.error
-import urllib.request
+import socket
 from datetime import timedelta
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.mail import send_mail
@@ -27,6 +35,62 @@ from webapp.notifications.models import RUN_EVENTS, Channel, Delivery
 MAX_ATTEMPTS = 5
 TIMEOUT_S = 5
 
+Address = ipaddress.IPv4Address | ipaddress.IPv6Address
+
+
+class WebhookRefused(ValueError):
+    """A webhook target the SSRF guard will not fetch; the message says why and what to do."""
+
+
+def _resolve(host: str, port: int) -> list[str]:
+    """Every address `host` resolves to (a seam for tests; an IP literal resolves to itself)."""
+    return sorted({info[4][0] for info in socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)})
+
+
+def _allowed_hosts() -> tuple[set[str], list[ipaddress.IPv4Network | ipaddress.IPv6Network]]:
+    names, networks = set(), []
+    for entry in settings.WEBHOOK_ALLOWED_HOSTS:
+        try:
+            networks.append(ipaddress.ip_network(entry.strip("[]"), strict=False))
+        except ValueError:
+            names.add(entry.lower().rstrip("."))
+    return names, networks
+
+
+def _internal_kind(address: Address) -> str | None:
+    """What makes an address unfit for a webhook, or None for a public one."""
+    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
+        address = address.ipv4_mapped
+    for kind in ("loopback", "link_local", "multicast", "unspecified", "reserved", "private"):
+        if getattr(address, f"is_{kind}"):
+            return kind.replace("_", "-")
+    return None if address.is_global else "non-public"
+
+
+def webhook_target_check(url: str) -> list[tuple[str, int, str]]:
+    """Resolves a webhook URL's host and returns [(scheme, port, address)] it may be sent to, or
+    raises WebhookRefused when any address is internal and not allowed; OSError when the host does
+    not resolve at all."""
+    parts = urlsplit(url)
+    host = (parts.hostname or "").rstrip(".").lower()
+    if parts.scheme not in ("http", "https") or not host:
+        raise WebhookRefused(f"'{url}' is not an http(s) URL with a host.")
+    port = parts.port or (443 if parts.scheme == "https" else 80)
+    names, networks = _allowed_hosts()
+    addresses = _resolve(host, port)
+    if host not in names:
+        for raw in addresses:
+            address = ipaddress.ip_address(raw.split("%", 1)[0])
+            kind = _internal_kind(address)
+            if kind and not any(address.version == net.version and address in net for net in networks):
+                raise WebhookRefused(
+                    f"'{host}' resolves to {address}, a {kind} address: webhooks may only reach public "
+                    "addresses, so an internal service (or a cloud metadata endpoint) cannot be reached through "
+                    "them. If this receiver is meant to be internal, ask the operator to add the host or its "
+                    "network to WEBHOOK_ALLOWED_HOSTS."
+                )
+    return [(parts.scheme, port, address) for address in addresses]
+
 
 def channel_create(*, workspace: Workspace, user: User, kind: str, target: str, events: list[str]) -> Channel:
     require_write(user=user, workspace=workspace)
@@ -39,6 +103,13 @@ def channel_create(*, workspace: Workspace, user: User, kind: str, target: str, 
     except ValidationError:
         what = "an http(s) URL" if kind == "webhook" else "an e-mail address"
         raise Invalid(f"target must be {what}, got '{target}'.", field="target") from None
+    if kind == "webhook":
+        try:
+            webhook_target_check(target)
+        except WebhookRefused as exc:
+            raise Invalid(str(exc), field="target") from None
+        except OSError:
+            pass  # a name that does not resolve yet is checked again at every delivery
     channel = Channel.objects.create(workspace=workspace, kind=kind, target=target, events=events, created_by=user)
     audit(workspace=workspace, actor=user, action="notification.create", target=channel, kind=kind)
     return channel
@@ -83,19 +154,14 @@ def delivery_attempt(*, delivery: Delivery) -> None:
     delivery.attempts += 1
     try:
         if channel.kind == "webhook":
-            request = urllib.request.Request(
-                channel.target, data=json.dumps(delivery.payload).encode(), method="POST",
-                headers={"Content-Type": "application/json", "User-Agent": "Distillery"},
-            )
-            with urllib.request.urlopen(request, timeout=TIMEOUT_S) as response:
-                delivery.response_code = response.status
+            delivery.response_code = _webhook_post(channel.target, delivery.payload)
         else:
             send_mail(subject=delivery.payload["text"][:150], message=json.dumps(delivery.payload, indent=2),
                       from_email=settings.DEFAULT_FROM_EMAIL, recipient_list=[channel.target])
         delivery.status, delivery.delivered_at, delivery.last_error = "delivered", timezone.now(), ""
-    except urllib.error.HTTPError as exc:
-        delivery.response_code, delivery.last_error = exc.code, f"HTTP {exc.code}: {exc.reason}"
-    except (OSError, ValueError) as exc:
+    except _HttpStatusError as exc:
+        delivery.response_code, delivery.last_error = exc.code, str(exc)[:1000]
+    except (OSError, ValueError, http.client.HTTPException) as exc:
         delivery.last_error = str(exc)[:1000]
     if delivery.status != "delivered":
         if delivery.attempts >= MAX_ATTEMPTS:
@@ -103,6 +169,45 @@ def delivery_attempt(*, delivery: Delivery) -> None:
         else:
             delivery.next_attempt_at = timezone.now() + timedelta(seconds=5 * 2 ** delivery.attempts)
     delivery.save()
+
+
+class _HttpStatusError(Exception):
+    def __init__(self, code: int, message: str):
+        super().__init__(message)
+        self.code = code
+
+
+def _webhook_post(url: str, payload: dict) -> int:
+    """POSTs the payload to the first address the guard accepted, with the URL's host in the Host
+    header (http.client writes it from the connection's host) and, for https, in SNI and the
+    certificate check. Returns a 2xx status; anything else,
+    a redirect included (never followed), raises _HttpStatusError."""
+    targets = webhook_target_check(url)
+    scheme, port, address = targets[0]
+    parts = urlsplit(url)
+    host = parts.hostname
+    connection_class = http.client.HTTPSConnection if scheme == "https" else http.client.HTTPConnection
+    connection = connection_class(host, port, timeout=TIMEOUT_S)
+    # Connect to the checked address, not to a fresh lookup of the name (which could answer differently).
+    connection._create_connection = lambda _address, *args, **kwargs: socket.create_connection(
+        (address, port), *args, **kwargs)
+    path = parts.path or "/"
+    if parts.query:
+        path += f"?{parts.query}"
+    try:
+        connection.request("POST", path, body=json.dumps(payload).encode(),
+                           headers={"Content-Type": "application/json", "User-Agent": "Distillery"})
+        response = connection.getresponse()
+        response.read()
+    finally:
+        connection.close()
+    if 200 <= response.status < 300:
+        return response.status
+    if 300 <= response.status < 400:
+        raise _HttpStatusError(response.status, (
+            f"HTTP {response.status}: the webhook redirects to '{response.getheader('Location', '')}', and "
+            "redirects are not followed (they could lead to an internal address): give the final URL."))
+    raise _HttpStatusError(response.status, f"HTTP {response.status}: {response.reason}")
 
 
 def deliveries_retry_due() -> int:
