@@ -6,7 +6,7 @@ import type {
   PlaygroundRequest,
   PlaygroundSession,
   ApiToken, Artifact, AuditEvent, CompareResponse, CreatedApiToken, Dataset, DatasetDetail, ListResponse, LoginRequest,
-  LogsResponse, Method, MetricSeriesResponse, Model, ModelRegisterRequest, MultiSeriesResponse, Paginated, Run,
+  LogsResponse, Method, MetricSeriesResponse, StepRange, Model, ModelRegisterRequest, MultiSeriesResponse, Paginated, Run,
   RunCloneRequest, RunCreateRequest, RunListParams, RunPatch, RunTemplate, ShareLink, ShareLinkCreateRequest, SharedView,
   User, Worker, Workspace, WorkspaceDetail, WorkspaceMember, WorkspaceRole,
   Delivery, ModelLineage, NotificationChannel, NotificationEvent, Sweep, SweepCreateRequest, SweepDetail, TokenStats,
@@ -94,9 +94,9 @@ export const cloneRun = (id: number, body: RunCloneRequest) => apiRequest<Run>(`
 export const resumeRun = (id: number) => apiRequest<Run>(`/runs/${id}/resume/`, { method: 'POST' });
 
 /** Series of the named metrics (all of them when `names` is empty) and the stream cursor of this snapshot. */
-export const getMetrics = (id: number, names: readonly string[], maxPoints = 1000, signal?: AbortSignal) =>
+export const getMetrics = (id: number, names: readonly string[], maxPoints = 1000, signal?: AbortSignal, range?: StepRange) =>
   apiRequest<MetricSeriesResponse>(`/runs/${id}/metrics/`, {
-    query: { names: names.join(','), max_points: maxPoints },
+    query: { names: names.join(','), max_points: maxPoints, step_min: range?.min, step_max: range?.max },
     signal,
   });
 
@@ -139,8 +139,12 @@ export const compareRuns = (ids: readonly number[], signal?: AbortSignal) =>
   apiRequest<CompareResponse>('/compare/', { query: { runs: ids.join(',') }, signal });
 
 /** Series of several runs in one request (all metrics when `names` is empty). */
-export const getRunsSeries = (ids: readonly number[], names: readonly string[], maxPoints = 1000, signal?: AbortSignal) =>
-  apiRequest<MultiSeriesResponse>('/series/', { query: { runs: ids.join(','), names: names.join(','), max_points: maxPoints }, signal });
+export const getRunsSeries = (ids: readonly number[], names: readonly string[], maxPoints = 1000, signal?: AbortSignal,
+  range?: StepRange) =>
+  apiRequest<MultiSeriesResponse>('/series/', {
+    query: { runs: ids.join(','), names: names.join(','), max_points: maxPoints, step_min: range?.min, step_max: range?.max },
+    signal,
+  });
 
 export const listShareLinks = async (workspace: string) =>
   listItems(await apiRequest<ListResponse<ShareLink>>('/share-links/', { query: { workspace } }));
@@ -154,9 +158,10 @@ export const revokeShareLink = (id: number) => apiRequest<void>(`/share-links/${
 export const getShared = (token: string, signal?: AbortSignal) =>
   apiRequest<SharedView>(`/shared/${encodeURIComponent(token)}/`, { signal });
 
-export const getSharedSeries = (token: string, names: readonly string[], maxPoints = 1000, signal?: AbortSignal) =>
+export const getSharedSeries = (token: string, names: readonly string[], maxPoints = 1000, signal?: AbortSignal,
+  range?: StepRange) =>
   apiRequest<MultiSeriesResponse>(`/shared/${encodeURIComponent(token)}/series/`, {
-    query: { names: names.join(','), max_points: maxPoints },
+    query: { names: names.join(','), max_points: maxPoints, step_min: range?.min, step_max: range?.max },
     signal,
   });
 

@@ -345,6 +345,7 @@ export interface RunMetricSeries extends MetricSeries {
 
 export interface MultiSeriesResponse {
   series: RunMetricSeries[];
+  range?: SeriesRange;
 }
 
 export interface ShareLink {
@@ -401,8 +402,21 @@ export interface MetricSeries {
   downsampled?: boolean;
 }
 
+/** An inclusive step range for the series endpoints' step_min/step_max. */
+export interface StepRange {
+  min: number;
+  max: number;
+}
+
+/** The step range a series response covers (both null: the whole series). */
+export interface SeriesRange {
+  step_min: number | null;
+  step_max: number | null;
+}
+
 export interface MetricSeriesResponse {
   series: MetricSeries[];
+  range?: SeriesRange;
   /** Stream position of this snapshot: open the event stream with `?cursor=` to continue from it. */
   cursor?: string;
 }

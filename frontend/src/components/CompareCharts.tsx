@@ -3,13 +3,21 @@
 // with the min..max of its runs as a band.
 
 import { useMemo, useState } from 'react';
-import type { Run } from '../api/types';
+import type { MultiSeriesResponse, Run } from '../api/types';
 import { aggregateAsSeries, aggregateSeries, type RunGroup } from '../lib/groupBy';
 import { groupMetricNames } from '../lib/metricGroups';
 import { EMPTY_SERIES, type Series } from '../lib/series';
-import { runColor } from '../lib/compare';
+import { runColor, seriesByRun as seriesByRunOf } from '../lib/compare';
+import { needsRefetch, type XRange } from '../lib/zoom';
 import { ErrorAlert } from './ErrorAlert';
-import { OverlayChart, type OverlayLine } from './OverlayChart';
+import { OverlayChart, type OverlayLine, type OverlayZoomSource } from './OverlayChart';
+
+/** Fetches the compared runs' series of some metrics in a step range (for zoom). */
+export interface RangeSeriesSource {
+  /** What the fetch depends on besides names and range, e.g. ['compare', '1,2,3'] or ['shared', token]. */
+  key: readonly unknown[];
+  fetch: (names: readonly string[], range: XRange, signal: AbortSignal) => Promise<MultiSeriesResponse>;
+}
 
 interface Props {
   runs: Run[];
@@ -23,16 +31,18 @@ interface Props {
   groupPath?: string;
   loading: boolean;
   error: unknown;
+  /** Lets a zoomed chart fetch its range again at a finer resolution. */
+  rangeSource?: RangeSeriesSource;
 }
 
-export function CompareCharts({ runs, metrics, seriesByRun, colorOf, label, groups, groupPath, loading, error }: Props) {
+export function CompareCharts({ runs, metrics, seriesByRun, colorOf, label, groups, groupPath, loading, error, rangeSource }: Props) {
   const [logScale, setLogScale] = useState(false);
   const [smoothing, setSmoothing] = useState(0);
   const grouped = Boolean(groups && groups.length > 0);
-  const linesByMetric = useMemo(() => new Map(metrics.map((metric) => {
+  const linesFor = useMemo(() => (metric: string, byRun: Map<number, Record<string, Series>>): OverlayLine[] => {
     if (groups && groups.length > 0) {
-      return [metric, groups.map<OverlayLine>((group, index) => {
-        const members = group.runIds.map((id) => seriesByRun.get(id)?.[metric] ?? EMPTY_SERIES);
+      return groups.map<OverlayLine>((group, index) => {
+        const members = group.runIds.map((id) => byRun.get(id)?.[metric] ?? EMPTY_SERIES);
         const reporting = members.filter((s) => s.steps.length > 0).length;
         return {
           runId: index,
@@ -41,15 +51,27 @@ export function CompareCharts({ runs, metrics, seriesByRun, colorOf, label, grou
           series: aggregateAsSeries(aggregateSeries(members)),
           note: `mean of ${reporting} of ${group.runIds.length} ${group.runIds.length === 1 ? 'run' : 'runs'}`,
         };
-      })];
+      });
     }
-    return [metric, runs.map<OverlayLine>((run) => ({
+    return runs.map<OverlayLine>((run) => ({
       runId: run.id,
       label: label(run),
       color: colorOf(run.id),
-      series: seriesByRun.get(run.id)?.[metric] ?? EMPTY_SERIES,
-    }))];
-  })), [metrics, runs, seriesByRun, label, colorOf, groups, groupPath]);
+      series: byRun.get(run.id)?.[metric] ?? EMPTY_SERIES,
+    }));
+  }, [runs, label, colorOf, groups, groupPath]);
+  const linesByMetric = useMemo(() => new Map(metrics.map((metric) => [metric, linesFor(metric, seriesByRun)])),
+    [metrics, seriesByRun, linesFor]);
+  const zoomByMetric = useMemo(() => {
+    if (!rangeSource) return new Map<string, OverlayZoomSource>();
+    const groupsKey = groups && groups.length > 0 ? groups.map((g) => g.runIds.join('+')).join('|') : 'runs';
+    return new Map(metrics.map((metric): [string, OverlayZoomSource] => [metric, {
+      key: [...rangeSource.key, metric, groupsKey],
+      // Decided on the runs' own series: a group's mean carries its runs' spread, not buckets.
+      needs: (range) => runs.some((run) => needsRefetch(seriesByRun.get(run.id)?.[metric] ?? EMPTY_SERIES, range)),
+      fetch: async (range, signal) => linesFor(metric, seriesByRunOf((await rangeSource.fetch([metric], range, signal)).series)),
+    }]));
+  }, [rangeSource, metrics, runs, seriesByRun, groups, linesFor]);
   const metricGroups = groupMetricNames(metrics);
 
   return (
@@ -84,6 +106,7 @@ export function CompareCharts({ runs, metrics, seriesByRun, colorOf, label, grou
                 smoothing={smoothing}
                 band={grouped}
                 lines={linesByMetric.get(metric) ?? []}
+                zoom={zoomByMetric.get(metric)}
               />
             ))}
           </div>

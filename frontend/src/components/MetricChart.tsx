@@ -3,13 +3,21 @@
 // downsampled, the min/max of each bucket is drawn as a band behind both. The plot is created
 // once per shape (metric, axes, which lines) and then only fed new data, so live updates do not
 // rebuild it.
+//
+// Dragging over the plot zooms the x axis (hooks/useChartZoom); given a `zoomSource`, a range
+// whose points are downsampled buckets is fetched again and its finer points drawn. Live points keep
+// merging into the full series while zoomed.
 
 import { useEffect, useId, useMemo, useRef } from 'react';
 import uPlot from 'uplot';
+import { applyZoom, useChartZoom } from '../hooks/useChartZoom';
 import { canUseLogScale, chartColumns, type ChartOptions } from '../lib/chartData';
 import { formatAxisValue, formatMetricValue } from '../lib/format';
 import { metricPrefix } from '../lib/metricGroups';
-import type { Series } from '../lib/series';
+import * as api from '../api/endpoints';
+import { EMPTY_SERIES, seriesFromFetched, type Series } from '../lib/series';
+import { mergeZoomed, needsRefetch, pointsInRange, type XRange } from '../lib/zoom';
+import { ZoomControls } from './ZoomControls';
 
 const HEIGHT = 200;
 const COLORS: Record<string, string> = { train: '#2563eb', eval: '#d97706', kd: '#059669' };
@@ -28,7 +36,7 @@ interface Shape {
 
 const valueText = (_u: uPlot, v: number | null) => formatMetricValue(v);
 
-function plotOptions(shape: Shape, width: number): uPlot.Options {
+function plotOptions(shape: Shape, width: number, zoom: Pick<uPlot.Options, 'cursor' | 'hooks'>): uPlot.Options {
   const color = colorFor(shape.name);
   const series: uPlot.Series[] = [{ label: shape.xAxis === 'step' ? 'step' : 'time' }];
   const bands: uPlot.Band[] = [];
@@ -62,8 +70,27 @@ function plotOptions(shape: Shape, width: number): uPlot.Options {
       shape.xAxis === 'step' ? { label: 'step', labelSize: 18, size: 36 } : { size: 52 },
       { size: 60, values: (_u, splits) => splits.map((v) => formatAxisValue(v)) },
     ],
-    cursor: { drag: { x: true, y: false } },
+    ...zoom,
     legend: { live: true },
+  };
+}
+
+/** Where a chart fetches a step range of its series again, at a finer resolution. */
+export interface ZoomSource {
+  /** What the fetch depends on besides the range, e.g. ['run', 7, 'train/loss']. */
+  key: readonly unknown[];
+  fetch: (range: XRange, signal: AbortSignal) => Promise<Series>;
+}
+
+/** Zoom source for one metric of one run: GET /runs/{id}/metrics/?names=NAME&step_min=&step_max=. */
+export function runZoomSource(runId: number, name: string, maxPoints = 1000): ZoomSource {
+  return {
+    key: ['run', runId, name, maxPoints],
+    fetch: async (range, signal) => {
+      const response = await api.getMetrics(runId, [name], maxPoints, signal, range);
+      const fetched = response.series.find((s) => s.name === name);
+      return fetched ? seriesFromFetched(fetched) : EMPTY_SERIES;
+    },
   };
 }
 
@@ -73,14 +100,28 @@ export interface MetricChartProps extends Partial<ChartOptions> {
   smoothing: number;
   /** Defaults to `chart-<name>`; a second chart of the same metric on a page needs its own. */
   testId?: string;
+  /** Fetches a zoomed step range again at a finer resolution; without it zoom only narrows the axis. */
+  zoomSource?: ZoomSource;
 }
 
-export function MetricChart({ name, series, smoothing, xAxis = 'step', logScale = false, testId }: MetricChartProps) {
+export function MetricChart({ name, series, smoothing, xAxis = 'step', logScale = false, testId, zoomSource }: MetricChartProps) {
   const plotHost = useRef<HTMLDivElement>(null);
   const plot = useRef<uPlot | null>(null);
   const captionId = useId();
 
-  const columns = useMemo(() => chartColumns(series, { xAxis, logScale, smoothing }), [series, xAxis, logScale, smoothing]);
+  const shownRef = useRef(series);
+  const zoom = useChartZoom<Series>({
+    queryKey: zoomSource ? zoomSource.key : null,
+    axis: xAxis,
+    needs: (range) => needsRefetch(shownRef.current, range),
+    fetch: (range, signal) => zoomSource!.fetch(range, signal),
+  });
+  const shown = useMemo(() => mergeZoomed(series, zoom.fine, zoom.range), [series, zoom.fine, zoom.range]);
+  shownRef.current = shown;
+  const rangeRef = useRef(zoom.range);
+  rangeRef.current = zoom.range;
+
+  const columns = useMemo(() => chartColumns(shown, { xAxis, logScale, smoothing }), [shown, xAxis, logScale, smoothing]);
   const band = columns.lower !== undefined;
   const smoothed = columns.smoothed !== undefined;
   const data = useMemo<uPlot.AlignedData>(() => {
@@ -97,8 +138,9 @@ export function MetricChart({ name, series, smoothing, xAxis = 'step', logScale 
   useEffect(() => {
     const host = plotHost.current!;
     const shape: Shape = { name, xAxis, logScale, smoothed, band };
-    const created = new uPlot(plotOptions(shape, host.clientWidth || 400), latestData.current, host);
+    const created = new uPlot(plotOptions(shape, host.clientWidth || 400, zoom.plotOptions), latestData.current, host);
     plot.current = created;
+    if (rangeRef.current) created.setScale('x', rangeRef.current);
     const observer = new ResizeObserver(() => {
       if (host.clientWidth > 0) created.setSize({ width: host.clientWidth, height: HEIGHT });
     });
@@ -108,11 +150,12 @@ export function MetricChart({ name, series, smoothing, xAxis = 'step', logScale 
       created.destroy();
       plot.current = null;
     };
+    // zoom.plotOptions is made once per chart.
   }, [name, xAxis, logScale, smoothed, band]);
 
   useEffect(() => {
-    plot.current?.setData(data);
-  }, [data]);
+    applyZoom(plot.current, data, zoom.range);
+  }, [data, zoom.range]);
 
   const count = series.steps.length;
   const lastStep = count > 0 ? series.steps[count - 1] : null;
@@ -123,7 +166,11 @@ export function MetricChart({ name, series, smoothing, xAxis = 'step', logScale 
     <figure
       className="chart"
       data-testid={testId ?? `chart-${name}`}
-      data-points={count}
+      data-points={shown.steps.length}
+      data-zoom-state={zoom.state}
+      data-zoom-min={zoom.range?.min ?? ''}
+      data-zoom-max={zoom.range?.max ?? ''}
+      data-zoom-points={zoom.range && xAxis === 'step' ? pointsInRange(shown, zoom.range) : ''}
       data-band={band ? 'true' : 'false'}
       data-x-axis={xAxis}
       data-log-scale={logScale ? 'true' : 'false'}
@@ -135,7 +182,8 @@ export function MetricChart({ name, series, smoothing, xAxis = 'step', logScale 
           {count > 0 ? `${formatMetricValue(lastValue)} at step ${lastStep}` : 'no points yet'}
         </span>
       </figcaption>
-      <div ref={plotHost} className="chart-plot" aria-hidden="true" />
+      <div ref={plotHost} className="chart-plot" aria-hidden="true" title="Drag to zoom; double-click to reset" />
+      <ZoomControls range={zoom.range} axis={xAxis} state={zoom.state} error={zoom.error} onReset={zoom.reset} label={name} />
       {(band || nothingOnLog) && (
         <p className="chart-note">
           {nothingOnLog && 'No value above 0: nothing to draw on a log scale. '}

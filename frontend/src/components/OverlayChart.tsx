@@ -2,12 +2,18 @@
 // union of their steps (a run without a point at a step leaves a gap that the line spans). With
 // `band`, each line also gets the shaded min..max of its series: the compare page's groups, drawn
 // as the group's mean with the spread of its runs around it.
+//
+// Dragging over the plot zooms the step axis (hooks/useChartZoom); given `zoom`, a range where some
+// line is downsampled is fetched again and each line draws its finer points there.
 
 import { useEffect, useId, useMemo, useRef } from 'react';
 import uPlot from 'uplot';
+import { applyZoom, useChartZoom } from '../hooks/useChartZoom';
 import { alignSeries, chartColumns, type XYSeries } from '../lib/chartData';
 import { formatAxisValue, formatMetricValue } from '../lib/format';
 import type { Series } from '../lib/series';
+import { mergeZoomed, needsRefetch, type XRange } from '../lib/zoom';
+import { ZoomControls } from './ZoomControls';
 
 const HEIGHT = 240;
 
@@ -21,6 +27,16 @@ export interface OverlayLine {
   note?: string;
 }
 
+/** Where an overlay chart fetches a step range of its lines again, at a finer resolution. */
+export interface OverlayZoomSource {
+  /** What the fetch depends on besides the range (run ids, metric, groups). */
+  key: readonly unknown[];
+  /** Whether the range needs finer data; by default, whether some line is downsampled there. */
+  needs?: (range: XRange) => boolean;
+  /** The lines for the range (matched to the chart's lines by runId). */
+  fetch: (range: XRange, signal: AbortSignal) => Promise<OverlayLine[]>;
+}
+
 interface Props {
   metric: string;
   lines: OverlayLine[];
@@ -28,18 +44,36 @@ interface Props {
   smoothing: number;
   /** Draw each line's min..max (its series' mins and maxs) as a band. */
   band?: boolean;
+  zoom?: OverlayZoomSource;
 }
 
 const valueText = (_u: uPlot, v: number | null) => formatMetricValue(v);
 
-export function OverlayChart({ metric, lines, logScale, smoothing, band = false }: Props) {
+export function OverlayChart({ metric, lines, logScale, smoothing, band = false, zoom: zoomSource }: Props) {
   const host = useRef<HTMLDivElement>(null);
   const plot = useRef<uPlot | null>(null);
   const captionId = useId();
 
+  const shownRef = useRef(lines);
+  const zoom = useChartZoom<OverlayLine[]>({
+    queryKey: zoomSource ? zoomSource.key : null,
+    axis: 'step',
+    needs: (range) => (zoomSource?.needs ? zoomSource.needs(range)
+      : shownRef.current.some((line) => needsRefetch(line.series, range))),
+    fetch: (range, signal) => zoomSource!.fetch(range, signal),
+  });
+  const shown = useMemo(() => {
+    if (!zoom.range || !zoom.fine) return lines;
+    const fine = new Map(zoom.fine.map((line) => [line.runId, line.series]));
+    return lines.map((line) => ({ ...line, series: mergeZoomed(line.series, fine.get(line.runId), zoom.range) }));
+  }, [lines, zoom.fine, zoom.range]);
+  shownRef.current = shown;
+  const rangeRef = useRef(zoom.range);
+  rangeRef.current = zoom.range;
+
   const data = useMemo(() => {
     const xy: XYSeries[] = [];
-    for (const line of lines) {
+    for (const line of shown) {
       const c = chartColumns(line.series, { xAxis: 'step', logScale, smoothing });
       if (band) {
         const none = c.x.map(() => null);
@@ -48,7 +82,7 @@ export function OverlayChart({ metric, lines, logScale, smoothing, band = false 
       xy.push({ x: c.x, y: c.smoothed ?? c.raw });
     }
     return alignSeries(xy) as uPlot.AlignedData;
-  }, [lines, logScale, smoothing, band]);
+  }, [shown, logScale, smoothing, band]);
   const latest = useRef(data);
   latest.current = data;
   // The plot is rebuilt when the set of lines, their colours or the axis change; data alone is fed in.
@@ -79,11 +113,12 @@ export function OverlayChart({ metric, lines, logScale, smoothing, band = false 
         { label: 'step', labelSize: 18, size: 36 },
         { size: 60, values: (_u, splits) => splits.map((v) => formatAxisValue(v)) },
       ],
-      cursor: { drag: { x: true, y: false } },
+      ...zoom.plotOptions,
       legend: { live: true },
     };
     const created = new uPlot(options, latest.current, el);
     plot.current = created;
+    if (rangeRef.current) created.setScale('x', rangeRef.current);
     const observer = new ResizeObserver(() => {
       if (el.clientWidth > 0) created.setSize({ width: el.clientWidth, height: HEIGHT });
     });
@@ -97,20 +132,23 @@ export function OverlayChart({ metric, lines, logScale, smoothing, band = false 
   }, [shapeKey]);
 
   useEffect(() => {
-    plot.current?.setData(data);
-  }, [data]);
+    applyZoom(plot.current, data, zoom.range);
+  }, [data, zoom.range]);
 
   const withPoints = lines.filter((l) => l.series.steps.length > 0).length;
   const what = band ? 'groups' : 'runs';
 
   return (
     <figure className="chart chart-overlay" data-testid={`chart-overlay-${metric}`} data-series={lines.length}
-      data-runs-with-points={withPoints} data-band={band ? 'true' : 'false'} aria-labelledby={captionId}>
+      data-runs-with-points={withPoints} data-band={band ? 'true' : 'false'} aria-labelledby={captionId}
+      data-points={shown.reduce((sum, line) => sum + line.series.steps.length, 0)} data-zoom-state={zoom.state}
+      data-zoom-min={zoom.range?.min ?? ''} data-zoom-max={zoom.range?.max ?? ''}>
       <figcaption id={captionId}>
         <span className="chart-name">{metric}</span>
         <span className="chart-last">{withPoints} of {lines.length} {what} report it</span>
       </figcaption>
-      <div ref={host} className="chart-plot" aria-hidden="true" />
+      <div ref={host} className="chart-plot" aria-hidden="true" title="Drag to zoom; double-click to reset" />
+      <ZoomControls range={zoom.range} axis="step" state={zoom.state} error={zoom.error} onReset={zoom.reset} label={metric} />
       <ul className="chart-legend" aria-label={`${band ? 'Groups' : 'Runs'} in ${metric}`}>
         {lines.map((line) => {
           const n = line.series.steps.length;

@@ -12,7 +12,7 @@ import { ApiError } from '../api/client';
 import * as api from '../api/endpoints';
 import { queryKeys, useCompare, useDatasets, useModels, useRunsSeries } from '../api/queries';
 import type { CompareResponse, Run } from '../api/types';
-import { CompareCharts } from '../components/CompareCharts';
+import { CompareCharts, type RangeSeriesSource } from '../components/CompareCharts';
 import { ConfigDiffTable } from '../components/ConfigDiffTable';
 import { CopyField } from '../components/CopyField';
 import { ErrorAlert } from '../components/ErrorAlert';
@@ -102,6 +102,10 @@ function CompareView({ data, onRemove }: { data: CompareResponse; onRemove: (id:
   const live = runs.some((run) => isActiveStatus(run.status));
   const series = useRunsSeries(runIds, metrics, live);
   const byRun = useMemo(() => seriesByRun(series.data?.series ?? []), [series.data]);
+  const rangeSource = useMemo<RangeSeriesSource>(() => ({
+    key: ['compare', idsKey],
+    fetch: (names, range, signal) => api.getRunsSeries(runIds, names, 1000, signal, range),
+  }), [idsKey, runIds]);
 
   // Model and dataset names read better than ids; they come from the first run's workspace.
   const workspace = runs[0]?.workspace;
@@ -151,7 +155,7 @@ function CompareView({ data, onRemove }: { data: CompareResponse; onRemove: (id:
           </GroupsTable>
         )}
       </section>
-      <CompareCharts runs={runs} metrics={metrics} seriesByRun={byRun} colorOf={colorOf} label={label}
+      <CompareCharts runs={runs} metrics={metrics} seriesByRun={byRun} colorOf={colorOf} label={label} rangeSource={rangeSource}
         groups={groups} groupPath={groupPath ? displayPath(groupPath) : undefined}
         loading={series.isPending && series.fetchStatus !== 'idle'} error={series.error} />
       <ConfigDiffTable rows={rows} columns={runs.map((run) => ({ id: run.id, label: label(run), color: colorOf(run.id) }))} />

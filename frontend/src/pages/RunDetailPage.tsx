@@ -16,7 +16,7 @@ import { ContinualMatrixPanel } from '../components/ContinualMatrixPanel';
 import { ErrorAlert } from '../components/ErrorAlert';
 import { FormField } from '../components/FormField';
 import { LogTail } from '../components/LogTail';
-import { MetricChart } from '../components/MetricChart';
+import { MetricChart, runZoomSource } from '../components/MetricChart';
 import { ProgressBar } from '../components/ProgressBar';
 import { StatusBadge } from '../components/StatusBadge';
 import { TeacherGapPanel } from '../components/TeacherGapPanel';
@@ -340,7 +340,7 @@ function MetricsSection({ run, series }: { run: Run; series: SeriesByName }) {
           <div className="chart-grid">
             {group.names.map((name) => (
               <MetricChart key={name} name={name} series={series[name] ?? EMPTY_SERIES} smoothing={smoothing}
-                logScale={logScale} xAxis={xAxis} />
+                logScale={logScale} xAxis={xAxis} zoomSource={runZoomSource(run.id, name)} />
             ))}
           </div>
         </section>

@@ -6,9 +6,10 @@
 import { useCallback, useMemo } from 'react';
 import { Link, useParams } from 'react-router';
 import { ApiError } from '../api/client';
+import * as api from '../api/endpoints';
 import { useShared, useSharedSeries } from '../api/queries';
 import type { Run, SharedView } from '../api/types';
-import { CompareCharts } from '../components/CompareCharts';
+import { CompareCharts, type RangeSeriesSource } from '../components/CompareCharts';
 import { ConfigDiffTable } from '../components/ConfigDiffTable';
 import { ErrorAlert } from '../components/ErrorAlert';
 import { ProgressBar } from '../components/ProgressBar';
@@ -64,6 +65,10 @@ function SharedView({ token, view }: { token: string; view: SharedView }) {
   const live = runs.some((run) => isActiveStatus(run.status));
   const series = useSharedSeries(token, metrics, live);
   const byRun = useMemo(() => seriesByRun(series.data?.series ?? []), [series.data]);
+  const rangeSource = useMemo<RangeSeriesSource>(() => ({
+    key: ['shared', token],
+    fetch: (names, range, signal) => api.getSharedSeries(token, names, 1000, signal, range),
+  }), [token]);
   const rows = useMemo(() => rowsFromServerDiff(view.config, runIds), [view.config, runIds]);
 
   return (
@@ -111,7 +116,7 @@ function SharedView({ token, view }: { token: string; view: SharedView }) {
           </table>
         </div>
       </section>
-      <CompareCharts runs={runs} metrics={metrics} seriesByRun={byRun} colorOf={colorOf} label={label}
+      <CompareCharts runs={runs} metrics={metrics} seriesByRun={byRun} colorOf={colorOf} label={label} rangeSource={rangeSource}
         loading={series.isPending && series.fetchStatus !== 'idle'} error={series.error} />
       <ConfigDiffTable rows={rows} columns={runs.map((run) => ({ id: run.id, label: label(run), color: colorOf(run.id) }))} />
       <SummaryTable runs={runs} metrics={metrics} fileName={`shared-runs-${runIds.join('-')}.csv`} />
