@@ -172,6 +172,10 @@ CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 # --- runs -----------------------------------------------------------------------------------
 # Seconds a running run may go without a heartbeat before it counts as lost.
 RUN_HEARTBEAT_TIMEOUT_S = float(os.environ.get("RUN_HEARTBEAT_TIMEOUT_S", 60))
+# GET /workers/ lists workers seen in the last WORKERS_RECENT_HOURS (?all=1 lists every row); the
+# heartbeat housekeeping deletes the rows of workers stopped or silent for WORKERS_RETENTION_DAYS.
+WORKERS_RECENT_HOURS = float(os.environ.get("WORKERS_RECENT_HOURS", 24))
+WORKERS_RETENTION_DAYS = float(os.environ.get("WORKERS_RETENTION_DAYS", 7))
 # A lost run is resumed on another worker until it has been attempted this many times.
 RUN_MAX_ATTEMPTS = int(os.environ.get("RUN_MAX_ATTEMPTS", 3))
 # Seconds between SIGTERM and SIGKILL when a running run is cancelled.

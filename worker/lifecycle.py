@@ -9,6 +9,8 @@ import logging
 import os
 import socket
 import threading
+import time
+from datetime import timedelta
 
 from celery import signals
 
@@ -16,11 +18,14 @@ from worker.gpus import visible_gpus
 
 log = logging.getLogger("worker")
 HEARTBEAT_INTERVAL_S = 10.0
+# Deleting long-gone workers' rows is housekeeping, not a heartbeat's job: once an hour per worker is plenty.
+PRUNE_INTERVAL_S = 3600.0
 
 shutting_down = threading.Event()
 current_run_id: int | None = None
 _identity: dict = {"hostname": socket.gethostname(), "queues": ["cpu"], "gpus": []}
 _stop = threading.Event()
+_last_prune: float | None = None
 
 
 def identity() -> dict:
@@ -28,10 +33,15 @@ def identity() -> dict:
 
 
 def beat() -> None:
-    """Reports this worker alive, and puts back in the queue any run whose worker went silent."""
+    """Reports this worker alive, puts back in the queue any run whose worker went silent, retries
+    due notifications and, now and then, deletes the rows of workers long gone."""
+    from django.conf import settings
+
     from webapp.runs.models import Run
     from webapp.notifications.services import deliveries_retry_due
-    from webapp.runs.services import runs_recover_lost, worker_heartbeat
+    from webapp.runs.services import runs_recover_lost, worker_heartbeat, workers_prune
+
+    global _last_prune
 
     run = Run.objects.filter(pk=current_run_id).first() if current_run_id else None
     worker_heartbeat(
@@ -41,6 +51,13 @@ def beat() -> None:
     for run_id in runs_recover_lost():
         log.warning("run %s lost its worker's heartbeat: requeued or failed (see its log)", run_id)
     deliveries_retry_due()
+    now = time.monotonic()
+    if _last_prune is None or now - _last_prune >= PRUNE_INTERVAL_S:
+        _last_prune = now
+        pruned = workers_prune(older_than=timedelta(days=settings.WORKERS_RETENTION_DAYS))
+        if pruned:
+            log.info("deleted %s worker row(s) stopped or silent for over %s days", pruned,
+                     settings.WORKERS_RETENTION_DAYS)
 
 
 def _heartbeat_loop() -> None:

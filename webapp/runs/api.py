@@ -418,9 +418,23 @@ class WorkerListApi(APIView):
     """Workers are shared by every workspace; the run a worker is busy with is shown only to
     members of that run's workspace."""
 
-    @extend_schema(responses=WorkerOutput(many=True))
+    class Filters(serializers.Serializer):
+        all = serializers.BooleanField(
+            required=False, default=False,
+            help_text="1: every worker the server still knows (stopped ones and silent ones included); by default "
+                      "only workers up and seen in the last WORKERS_RECENT_HOURS hours.")
+
+    @extend_schema(parameters=[Filters], responses=WorkerOutput(many=True),
+                   description="Workers up and seen in the last WORKERS_RECENT_HOURS hours (default 24), by "
+                               "hostname; ?all=1 adds stopped and silent ones (their rows are deleted after "
+                               "WORKERS_RETENTION_DAYS days, default 7).")
     def get(self, request):
-        workers = list(selectors.workers_all())
+        from django.conf import settings
+
+        filters = self.Filters(data=request.query_params)
+        filters.is_valid(raise_exception=True)
+        workers = list(selectors.workers_all() if filters.validated_data["all"]
+                       else selectors.workers_recent(hours=settings.WORKERS_RECENT_HOURS))
         busy = {w.current_run_id for w in workers if w.current_run_id}
         visible = set(selectors.runs_for(user=request.user).filter(pk__in=busy).values_list("pk", flat=True))
         data = WorkerOutput(workers, many=True).data

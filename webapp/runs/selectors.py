@@ -331,6 +331,16 @@ def workers_all() -> QuerySet[Worker]:
     return Worker.objects.select_related("current_run")
 
 
+def workers_recent(*, hours: float) -> QuerySet[Worker]:
+    """Workers that are up and sent a heartbeat in the last `hours`: stopped workers and ones
+    silent longer are left out (they are still in workers_all until housekeeping deletes them)."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    return workers_all().filter(stopped_at__isnull=True, last_heartbeat__gte=timezone.now() - timedelta(hours=hours))
+
+
 def templates_for(*, user: User, workspace_slug: str | None = None) -> QuerySet[RunTemplate]:
     qs = RunTemplate.objects.filter(member_of(user)).select_related("workspace")
     if workspace_slug:
