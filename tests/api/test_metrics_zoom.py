@@ -18,12 +18,15 @@ COUNT = 50_000
 
 @pytest.fixture
 def long_run(api, registry_objects):
-    """A run with 50,000 points of `loss` at steps 0, 1, 2, ... except every 7th step (gaps), and a
-    short `lr` series."""
+    """A run with 50,000 points of `loss` at steps 1, 2, ... skipping every multiple of 7 (gaps; the
+    last is step 58,333), and a short `lr` series."""
     run = Run.objects.get(pk=launch(api("member"), registry_objects).json()["id"])
     rng = random.Random(6)
     steps = [s for s in range(COUNT * 2) if s % 7][:COUNT]
-    points = [("loss", step, rng.gauss(0, 1) + 5 / (1 + step), 1000.0 + step) for step in steps]
+    # Spikes at a range's first step and just outside a range's edges: a band that took in a rollup
+    # bucket straddling an edge would show them.
+    spikes = {9999: -100.0, 10000: 100.0, 30006: -100.0, 30010: 100.0}
+    points = [("loss", step, spikes.get(step, rng.gauss(0, 1) + 5 / (1 + step)), 1000.0 + step) for step in steps]
     points += [("lr", step, 0.1, 1000.0 + step) for step in range(0, 300, 3)]
     metrics_ingest(run=run, points=points)
     run.raw = {step: (value, wall) for _, step, value, wall in points[:COUNT]}
@@ -51,7 +54,9 @@ def check_range(series: dict, raw: dict[int, tuple[float, float]], step_min, ste
 
 
 @pytest.mark.parametrize("step_min,step_max,max_points", [
-    (10_000, 60_000, 1000),    # 42,858 points: width-10 rollups, both edges inside buckets
+    (10_000, 60_000, 1000),    # ~41,400 points up to the last step (58,333): width-10 rollups
+    (10_000, 30_005, 1000),    # width-10 rollups; the spike at step_min, a bucket straddling step_max
+    (9_990, 30_008, 40),       # width-100 rollups, both edges inside buckets, spikes either side
     (3, 99_999, 200),          # nearly everything: width-100 rollups
     (None, 20_005, 50),        # open start: width-100 rollups, edge at a rollup boundary + 5
     (57_001, None, 100),       # open end
