@@ -131,6 +131,9 @@ describe('MetricChart zoom', () => {
     expect(chart.dataset.zoomMin).toBe('2050');
     expect(chart.dataset.zoomState).toBe('zoomed');
     expect(server.sent('GET', '/api/v1/runs/7/metrics/')).toHaveLength(1);
+    // ...and keeps drawing the finer points it zoomed into: 2050..2100, every step.
+    expect(chart.dataset.zoomPoints).toBe('51');
+    expect(plot.scales.at(-1)).toEqual({ min: 2050, max: 2100 });
 
     const reset = screen.getByRole('button', { name: 'Reset zoom' });
     reset.focus();

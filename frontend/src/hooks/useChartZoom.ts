@@ -7,7 +7,7 @@
 // On the wall-time axis the zoom only narrows the x scale: the series endpoints take step ranges,
 // and the wall time of a step is not known before it is fetched.
 
-import { useQuery } from '@tanstack/react-query';
+import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { useCallback, useEffect, useRef, useState } from 'react';
 import type uPlot from 'uplot';
 import { rangeFromSelection, rangeKey, type XRange } from '../lib/zoom';
@@ -38,14 +38,17 @@ export interface ChartZoom<T> {
   plotOptions: Pick<uPlot.Options, 'cursor' | 'hooks'>;
 }
 
-interface Zoom {
+interface Zoom<T> {
   axis: ZoomAxis;
   range: XRange;
   refine: boolean;
+  /** A zoom that needs no fetch keeps the finer data it was made on (a zoom inside a refined zoom). */
+  carried?: T;
 }
 
 export function useChartZoom<T>({ queryKey, axis, needs, fetch }: ChartZoomOptions<T>): ChartZoom<T> {
-  const [zoom, setZoom] = useState<Zoom | null>(null);
+  const [zoom, setZoom] = useState<Zoom<T> | null>(null);
+  const shownFine = useRef<T | undefined>(undefined);
   // A zoom made on the other axis means nothing on this one.
   const current = zoom && zoom.axis === axis ? zoom : null;
   const range = current?.range ?? null;
@@ -55,7 +58,8 @@ export function useChartZoom<T>({ queryKey, axis, needs, fetch }: ChartZoomOptio
 
   const zoomTo = useCallback((next: XRange) => {
     const { axis: nowAxis, needs: nowNeeds } = latest.current;
-    setZoom({ axis: nowAxis, range: next, refine: nowAxis === 'step' && nowNeeds(next) });
+    const refine = nowAxis === 'step' && nowNeeds(next);
+    setZoom({ axis: nowAxis, range: next, refine, carried: refine ? undefined : shownFine.current });
   }, []);
   const reset = useCallback(() => setZoom(null), []);
 
@@ -65,6 +69,9 @@ export function useChartZoom<T>({ queryKey, axis, needs, fetch }: ChartZoomOptio
     queryFn: ({ signal }) => latest.current.fetch(range!, signal),
     enabled,
     staleTime: 60_000,
+    // A zoom inside a zoom draws the previous range's finer points (sliced to the new range) until
+    // its own arrive, instead of falling back to the coarse series.
+    placeholderData: keepPreviousData,
   });
 
   const handlers = useRef({ zoomTo, reset });
@@ -96,12 +103,14 @@ export function useChartZoom<T>({ queryKey, axis, needs, fetch }: ChartZoomOptio
   if (current) {
     if (!enabled) state = 'zoomed';
     else if (query.isError) state = 'error';
-    else if (query.data !== undefined) state = 'refined';
+    else if (query.data !== undefined && !query.isPlaceholderData) state = 'refined';
     else state = 'loading';
   }
+  const fine = enabled ? query.data : current?.carried;
+  shownFine.current = fine;
   return {
     range,
-    fine: enabled ? query.data : undefined,
+    fine,
     state,
     error: enabled ? query.error : null,
     zoomTo,
