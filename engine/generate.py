@@ -22,7 +22,8 @@ from transformers import AutoTokenizer  # noqa: E402
 from transformers.generation.streamers import BaseStreamer  # noqa: E402
 
 from engine.config import ModelSpec  # noqa: E402
-from engine.models import load_causal_lm  # noqa: E402
+from engine.errors import EngineError  # noqa: E402
+from engine.models import _hub_snapshot, load_causal_lm  # noqa: E402
 
 EMIT_EVERY_TOKENS = 8
 
@@ -59,7 +60,11 @@ class Relay(BaseStreamer):
 
 def answer(entry: dict, prompts: list[str], settings: dict) -> None:
     spec = ModelSpec.model_validate(entry["model"])
-    tokenizer_dir = entry.get("tokenizer") or spec.tokenizer or spec.path
+    tokenizer_dir = entry.get("tokenizer") or spec.tokenizer or spec.path or (spec.soup[0] if spec.soup else None)
+    if tokenizer_dir is None and spec.hub_id is not None:
+        tokenizer_dir = _hub_snapshot(spec.hub_id, "model")  # the local cache only, like the model itself
+    if tokenizer_dir is None:
+        raise EngineError(f"model {entry['ref']} has no tokenizer: give 'tokenizer' for a config-built model")
     tokenizer = AutoTokenizer.from_pretrained(Path(tokenizer_dir), local_files_only=True)
     model = load_causal_lm(spec, role="model", vocab_size=len(tokenizer)).eval()
     greedy = settings["temperature"] <= 0

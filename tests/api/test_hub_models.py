@@ -147,3 +147,29 @@ def test_the_inspection_of_a_hub_model_gone_from_the_cache_records_why(api, hub_
     model = ModelAsset.objects.get(pk=created["id"])
     assert "not in the local Hugging Face cache" in model.inspection_error
     assert f"huggingface-cli download {HUB_ID}" in model.inspection_error
+
+
+def test_the_playground_engine_answers_with_a_hub_model_and_its_cached_tokenizer(hub_home, tmp_path):
+    import json
+    import os
+    import subprocess
+    import sys
+
+    from transformers import AutoConfig, AutoModelForCausalLM
+
+    from engine.demo import train_tokenizer
+
+    snapshot = hub_home / "hub" / "models--tiny-org--chatty" / "snapshots" / COMMIT
+    tokenizer = train_tokenizer([f"def f{i}(x): return x + {i}" for i in range(50)], 300, snapshot)
+    values = {**TINY_LLAMA, "vocab_size": len(tokenizer)}
+    AutoModelForCausalLM.from_config(AutoConfig.for_model(values.pop("model_type"), **values)).save_pretrained(snapshot)
+    (snapshot.parent.parent / "refs").mkdir()
+    (snapshot.parent.parent / "refs" / "main").write_text(COMMIT)
+    spec = tmp_path / "spec.json"
+    spec.write_text(json.dumps({"models": [{"ref": "7", "model": {"hub_id": "tiny-org/chatty", "allow_hub": True}}],
+                                "prompts": ["def f"], "max_new_tokens": 3}))
+    completed = subprocess.run([sys.executable, "-m", "engine.generate", str(spec)], capture_output=True, text=True,
+                               env={**os.environ, "HF_HUB_OFFLINE": "1"}, timeout=120, check=True)
+    events = [json.loads(line) for line in completed.stdout.splitlines()]
+    assert not [e for e in events if e.get("kind") == "error"], events
+    assert any(e.get("model") == "7" and e.get("done") for e in events), events
