@@ -44,6 +44,19 @@ def test_an_exported_history_imports_with_its_runs_series_lineage_and_parents(ap
     assert made.produced_by_run_id == runs[0]["id"] and made.source == "imported"
 
 
+def test_the_same_export_imports_into_a_workspace_once_and_a_new_export_again(api, registry_objects):
+    data = exported(api, registry_objects)
+    assert import_into(api("outsider"), data).status_code == 201
+    again = import_into(api("outsider"), data)
+    assert again.status_code == 400
+    assert "already imported into this workspace" in again.json()["errors"]["file"][0]
+    assert "(2 runs)" in again.json()["errors"]["file"][0]
+    assert Run.objects.filter(workspace__slug="elsewhere").count() == 2
+    fresh = b"".join(api("member").get("/api/v1/workspaces/lab/export/").streaming_content)
+    assert import_into(api("outsider"), fresh).status_code == 201, "a new export of the same runs is new"
+    assert Run.objects.filter(workspace__slug="elsewhere").count() == 4
+
+
 def test_imported_models_and_datasets_cannot_be_trained_with(api, registry_objects):
     import_into(api("outsider"), exported(api, registry_objects))
     student = ModelAsset.objects.get(workspace__slug="elsewhere", name="student")

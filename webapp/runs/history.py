@@ -9,6 +9,7 @@ from __future__ import annotations
 import gzip
 import json
 import tempfile
+import uuid
 from datetime import datetime
 from typing import IO
 
@@ -16,7 +17,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from webapp.accounts.audit import audit
-from webapp.accounts.models import User, Workspace
+from webapp.accounts.models import AuditEvent, User, Workspace
 from webapp.accounts.selectors import require_write
 from webapp.common.errors import Invalid
 from webapp.registry.models import Dataset, ModelAsset, ModelSource
@@ -42,7 +43,7 @@ def history_export(*, workspace: Workspace, user: User) -> IO[bytes]:
             sink.write(json.dumps(record, separators=(",", ":")).encode() + b"\n")
 
         write({"kind": "header", "format": FORMAT, "exported_at": timezone.now().isoformat(),
-               "workspace": {"name": workspace.name, "slug": workspace.slug}})
+               "export_id": uuid.uuid4().hex, "workspace": {"name": workspace.name, "slug": workspace.slug}})
         runs = list(Run.objects.filter(workspace=workspace, status__in=FINAL_STATUSES).order_by("id"))
         model_ids = {i for r in runs for i in (r.student_id, r.teacher_id, r.reference_id) if i}
         model_ids |= set(ModelAsset.objects.filter(produced_by_run__in=runs).values_list("id", flat=True))
@@ -96,6 +97,18 @@ def history_import(*, workspace: Workspace, user: User, upload: IO[bytes]) -> di
     first = next(records, (0, {}))[1]
     if first.get("kind") != "header" or first.get("format") != FORMAT:
         raise Invalid(f"The file is not a Distillery history export (expected a {FORMAT} header line).", field="file")
+    # One export goes into a workspace once: a second import would duplicate every run. Exports
+    # made before export ids existed are told apart by their source workspace and time.
+    export_key = first.get("export_id") or f"{(first.get('workspace') or {}).get('slug')}@{first.get('exported_at')}"
+    earlier = AuditEvent.objects.filter(workspace=workspace, action="history.import",
+                                        detail__export_key=export_key).order_by("created_at").first()
+    if earlier is not None:
+        raise Invalid(
+            f"This export (from workspace '{(first.get('workspace') or {}).get('slug')}', made "
+            f"{first.get('exported_at')}) was already imported into this workspace on "
+            f"{earlier.created_at:%Y-%m-%d %H:%M} UTC ({earlier.detail.get('runs', '?')} runs): importing it again "
+            "would duplicate them: import it into another workspace instead.",
+            field="file")
     models: dict[int, ModelAsset] = {}
     datasets: dict[int, Dataset] = {}
     runs: dict[int, Run] = {}
@@ -152,5 +165,5 @@ def history_import(*, workspace: Workspace, user: User, upload: IO[bytes]) -> di
         if parent_ref in runs:
             Run.objects.filter(pk=run.pk).update(parent=runs[parent_ref])
     summary = {"runs": len(runs), "models": len(models), "datasets": len(datasets), "points": points}
-    audit(workspace=workspace, actor=user, action="history.import", target=workspace, **summary)
+    audit(workspace=workspace, actor=user, action="history.import", target=workspace, export_key=export_key, **summary)
     return summary
