@@ -292,6 +292,23 @@ def test_lineage_follows_teacher_student_chains_both_ways(api, registry_objects,
     assert api("outsider").get(f"/api/v1/models/{grandchild.id}/lineage/").status_code == 404
 
 
+def test_lineage_names_the_reference_model_of_an_alignment_run_both_ways(api, registry_objects):
+    from webapp.runs.models import Run
+
+    objs = registry_objects
+    owner = objs["student"].workspace.memberships.get(role="owner").user
+    run = Run.objects.create(workspace=objs["student"].workspace, creator=owner, name="align", method="dpo",
+                             student=objs["student"], reference=objs["teacher"], train_dataset=objs["train"],
+                             status="succeeded")
+    aligned = ModelAsset.objects.create(workspace=run.workspace, name="aligned", source="run", produced_by_run=run,
+                                        config=TINY_LLAMA)
+
+    up = api("viewer").get(f"/api/v1/models/{aligned.id}/lineage/").json()["ancestors"]
+    assert (up[0]["initial"]["name"], up[0]["reference"]["name"], up[0]["teacher"]) == ("student", "teacher", None)
+    down = api("viewer").get(f"/api/v1/models/{objs['teacher'].id}/lineage/").json()["descendants"]
+    assert [(d["role"], d["model"]["name"]) for d in down] == [("reference", "aligned")]
+
+
 def test_token_length_statistics_use_the_chosen_models_tokenizer_and_are_cached(api, registry_objects, tokenizer_dir):
     from tokenizers import Tokenizer
     from tokenizers.models import WordLevel

@@ -132,7 +132,9 @@ class ModelLineageApi(APIView):
     """Where a model came from (the runs and teachers behind it) and what was made from it."""
 
     @extend_schema(responses={200: OpenApiTypes.OBJECT},
-                   description="{model, ancestors, descendants, ingredients, soups}: ingredients are a soup's "
+                   description="{model, ancestors, descendants, ingredients, soups}: each ancestor step names its "
+                               "run, teacher, initial student and reference model (alignment); each descendant the "
+                               "role (teacher, student or reference) this model played; ingredients are a soup's "
                                "models in order, soups the soups made from this model.")
     def get(self, request, pk: int):
         return Response(selectors.model_lineage(model=selectors.model_get(user=request.user, pk=pk)))

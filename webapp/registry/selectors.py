@@ -43,8 +43,9 @@ MAX_LINEAGE_DEPTH = 20
 def model_lineage(*, model: ModelAsset) -> dict:
     """The model's ancestry and descendants through runs.
 
-    Up: the run that produced the model, that run's teacher (and student it started from), and so
-    on. Down: runs that used the model as teacher or student, and the models those runs produced.
+    Up: the run that produced the model, that run's teacher (and student it started from, and the
+    reference model of an alignment run), and so on. Down: runs that used the model as teacher,
+    student or reference, and the models those runs produced.
     Each step is one query; depth is bounded so a malformed cycle cannot loop forever.
     """
     from webapp.runs.models import Run
@@ -59,7 +60,8 @@ def model_lineage(*, model: ModelAsset) -> dict:
         if run is None:
             break
         step = {"run": {"id": run.id, "name": run.name, "method": run.method},
-                "teacher": node(run.teacher) if run.teacher else None, "initial": node(run.student)}
+                "teacher": node(run.teacher) if run.teacher else None, "initial": node(run.student),
+                "reference": node(run.reference) if run.reference_id else None}
         ancestors.append(step)
         parent = run.teacher or run.student
         if parent.id in seen:
@@ -69,12 +71,13 @@ def model_lineage(*, model: ModelAsset) -> dict:
 
     descendants, frontier = [], {model.id: model}
     for _ in range(MAX_LINEAGE_DEPTH):
-        runs = Run.objects.filter(Q(teacher_id__in=frontier) | Q(student_id__in=frontier)).prefetch_related(
-            "produced_models")
+        runs = Run.objects.filter(Q(teacher_id__in=frontier) | Q(student_id__in=frontier)
+                                  | Q(reference_id__in=frontier)).prefetch_related("produced_models")
         next_frontier = {}
         for run in runs:
-            role = "teacher" if run.teacher_id in frontier else "student"
-            parent = run.teacher_id if role == "teacher" else run.student_id
+            role = ("teacher" if run.teacher_id in frontier else "student" if run.student_id in frontier
+                    else "reference")
+            parent = {"teacher": run.teacher_id, "student": run.student_id, "reference": run.reference_id}[role]
             for produced in run.produced_models.all():
                 if produced.id in seen:
                     continue

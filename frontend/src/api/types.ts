@@ -579,7 +579,7 @@ export interface ModelLineage {
   model: LineageNode;
   /** Nearest first: the run that produced the model, its teacher and the student it started from. */
   ancestors: { run: LineageRunRef; teacher: LineageNode | null; initial: LineageNode }[];
-  descendants: { from: number; role: 'teacher' | 'student'; run: LineageRunRef; model: LineageNode }[];
+  descendants: { from: number; role: 'teacher' | 'student' | 'reference'; run: LineageRunRef; model: LineageNode }[];
   /** A weight soup's ingredients, and the soups the model is in (also on the model itself). */
   ingredients?: ModelRef[];
   soups?: ModelRef[];

@@ -108,7 +108,7 @@ export function lineageFromApi(response: ModelLineage): Lineage {
 }
 
 export interface DescendantNode {
-  role: 'teacher' | 'student';
+  role: 'teacher' | 'student' | 'reference';
   run: ModelLineage['descendants'][number]['run'];
   model: ModelLineage['descendants'][number]['model'];
   children: DescendantNode[];

@@ -184,7 +184,7 @@ function DescendantList({ nodes, label }: { nodes: DescendantNode[]; label?: str
     <ul className="lineage-descendants" aria-label={label}>
       {nodes.map((node) => (
         <li key={`${node.run.id}-${node.model.id}`} className="descendant-item" data-model-id={node.model.id} data-run-id={node.run.id}>
-          <span className="muted">{node.role === 'teacher' ? 'as teacher in' : 'as student in'}</span>{' '}
+          <span className="muted">{`as ${node.role} in`}</span>{' '}
           <code>{node.run.method}</code> <Link to={`/runs/${node.run.id}`}>{node.run.name || `run #${node.run.id}`}</Link>
           {' → '}<Link to={`/models/${node.model.id}`}>{node.model.name}</Link>
           <span className="muted"> #{node.model.id}{node.model.parameter_count ? ` · ${formatCount(node.model.parameter_count)}` : ''}</span>
