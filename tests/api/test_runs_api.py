@@ -73,6 +73,20 @@ def test_asking_for_more_gpus_than_any_worker_has_is_refused(api, registry_objec
     assert response.status_code == 400 and "largest live worker has 0" in response.json()["detail"]
 
 
+def test_only_workers_that_take_gpu_runs_count_for_the_gpus_a_run_may_ask_for(api, registry_objects):
+    from django.utils import timezone
+
+    from webapp.runs.models import Worker
+
+    gpus = [{"index": i, "name": "H100", "memory_mb": 81559} for i in range(2)]
+    Worker.objects.create(hostname="light-w@gpu-host", queues=["light"], gpus=gpus, last_heartbeat=timezone.now())
+    response = launch(api("member"), registry_objects, resources={"gpus": 2})
+    assert response.status_code == 400 and "largest live worker has 0" in response.json()["detail"]
+    Worker.objects.create(hostname="w@gpu-host", queues=["cpu", "gpu", "light"], gpus=gpus,
+                          last_heartbeat=timezone.now())
+    assert launch(api("member"), registry_objects, resources={"gpus": 2}).status_code == 201
+
+
 def test_a_viewer_gets_403_on_create_and_an_outsider_404_on_read(api, registry_objects):
     assert launch(api("viewer"), registry_objects).status_code == 403
     run_id = launch(api("member"), registry_objects).json()["id"]

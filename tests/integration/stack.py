@@ -64,7 +64,9 @@ class Stack:
         (data_dir / "models").mkdir(parents=True)
         env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "CELERY_BROKER_URL")}
         env.update({"DISTILLERY_DATA_DIR": str(data_dir), "MODEL_PATH_ALLOWED_ROOTS": str(data_dir / "models"),
-                    "RUN_CANCEL_GRACE_S": "15", "RUN_HEARTBEAT_TIMEOUT_S": "15", "PYTHONUNBUFFERED": "1"})
+                    "RUN_CANCEL_GRACE_S": "15", "RUN_HEARTBEAT_TIMEOUT_S": "15", "PYTHONUNBUFFERED": "1",
+                    # The tests' webhook receivers listen on loopback, which webhooks may not reach by default.
+                    "WEBHOOK_ALLOWED_HOSTS": "127.0.0.1"})
         if self.flavour == "team":
             env["DATABASE_URL"] = fresh_postgres_url()
             redis_db = 13

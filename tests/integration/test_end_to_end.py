@@ -77,8 +77,8 @@ def test_a_teacher_is_trained_registered_and_distilled_into_a_student(stack, kit
     assert logs, "the engine's log lines are recorded"
     student = stack.ok("GET", f"/api/v1/models/{kit['student-init']}/")
     assert student["inspected_at"] and student["parameter_count"] > 0, "a worker inspected the config-built model"
-    workers = stack.ok("GET", "/api/v1/workers/")
-    assert workers and workers[0]["queues"] == ["cpu"]
+    workers = sorted(worker["queues"] for worker in stack.ok("GET", "/api/v1/workers/"))
+    assert workers == [["cpu", "light"], ["light"]], "the training worker and its light-jobs companion"
 
 
 def test_a_bad_config_is_refused_before_anything_is_queued(stack, kit):
@@ -97,6 +97,14 @@ def test_cancelling_a_running_run_stops_it_and_the_worker_takes_the_next_one(sta
     stack.wait_until(
         lambda: stack.ok("GET", f"/api/v1/runs/{long_run['id']}/")["summaries"].get("train/loss"), 120,
         "the long run to report a loss")
+    # A model registered while the worker trains is inspected by its light-jobs companion at once.
+    template = stack.ok("GET", f"/api/v1/models/{kit['student-init']}/")
+    model = stack.ok("POST", "/api/v1/models/", 201, json={
+        "workspace": "lab", "name": f"while-training-{time.time()}", "source": "config",
+        "config": template["config"], "tokenizer_path": template["tokenizer_path"]})
+    stack.wait_until(lambda: stack.ok("GET", f"/api/v1/models/{model['id']}/")["inspected_at"], 90,
+                     "the new model's inspection while a run holds the training worker")
+    assert stack.ok("GET", f"/api/v1/runs/{long_run['id']}/")["status"] == "running"
     # Queued behind the long run (one run at a time per worker), then cancelled while waiting.
     queued = launch(stack, kit, "lm_train", kit["student-init"])
     assert stack.ok("POST", f"/api/v1/runs/{queued['id']}/cancel/")["status"] == "cancelled"

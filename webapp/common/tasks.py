@@ -7,6 +7,11 @@ from __future__ import annotations
 
 from django.db import transaction
 
+LIGHT_QUEUE = "light"
+"""Short jobs (model inspection, dataset import, playground generations). Every worker serves it,
+and `python -m worker` starts a companion process that serves only it, so these jobs never wait
+behind a training run that holds the worker."""
+
 
 def enqueue(task_name: str, *args, queue: str) -> None:
     from webapp.celery_app import app, ensure_broker_dirs

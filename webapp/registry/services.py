@@ -458,9 +458,9 @@ INSPECT_TASK = "worker.tasks.model_inspect"
 
 def model_inspection_enqueue(*, model: ModelAsset) -> None:
     """A worker builds the model (on the meta device) once and records what it found."""
-    from webapp.common.tasks import enqueue
+    from webapp.common.tasks import LIGHT_QUEUE, enqueue
 
-    enqueue(INSPECT_TASK, model.id, queue="cpu")
+    enqueue(INSPECT_TASK, model.id, queue=LIGHT_QUEUE)
 
 
 def model_inspection_record(*, model: ModelAsset, facts: dict) -> None:
@@ -480,7 +480,7 @@ IMPORT_TASK = "worker.tasks.dataset_import"
 
 def dataset_import_create(*, workspace: Workspace, user: User, name: str, kind: str, hub_id: str = "",
                           path: str = "", split: str = "train"):
-    from webapp.common.tasks import enqueue
+    from webapp.common.tasks import LIGHT_QUEUE, enqueue
     from webapp.registry.models import DatasetImport
 
     require_write(user=user, workspace=workspace)
@@ -492,7 +492,7 @@ def dataset_import_create(*, workspace: Workspace, user: User, name: str, kind: 
         path = str(_allowed_path(path, field="path", what="dataset directory"))
     job = DatasetImport.objects.create(workspace=workspace, name=name, kind=kind, hub_id=hub_id, path=path,
                                        split=split, created_by=user)
-    enqueue(IMPORT_TASK, job.id, queue="cpu")
+    enqueue(IMPORT_TASK, job.id, queue=LIGHT_QUEUE)
     return job
 
 

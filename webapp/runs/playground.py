@@ -7,7 +7,7 @@ from django.utils import timezone
 from webapp.accounts.models import User, Workspace
 from webapp.accounts.selectors import require_write
 from webapp.common.errors import Invalid
-from webapp.common.tasks import enqueue
+from webapp.common.tasks import LIGHT_QUEUE, enqueue
 from webapp.registry.models import ModelAsset
 from webapp.runs.models import PlaygroundOutput, PlaygroundSession
 
@@ -41,7 +41,7 @@ def playground_create(*, workspace: Workspace, user: User, models: list[ModelAss
     session.chosen_models.set(models)
     PlaygroundOutput.objects.bulk_create([PlaygroundOutput(session=session, model=m, prompt_index=i)
                                           for m in models for i in range(len(prompts))])
-    enqueue(TASK, session.id, queue="cpu")
+    enqueue(TASK, session.id, queue=LIGHT_QUEUE)
     return session
 
 

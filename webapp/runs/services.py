@@ -68,8 +68,10 @@ def _queue_for(resources: dict) -> str:
     if gpus == 0:
         return "cpu"
     cutoff = timezone.now() - timedelta(seconds=settings.RUN_HEARTBEAT_TIMEOUT_S)
+    # Only workers that take GPU runs count (a light-jobs companion sees the same GPUs but trains nothing).
     most = max(
-        (len(w.gpus) for w in Worker.objects.filter(stopped_at__isnull=True, last_heartbeat__gte=cutoff)), default=0
+        (len(w.gpus) for w in Worker.objects.filter(stopped_at__isnull=True, last_heartbeat__gte=cutoff)
+         if "gpu" in (w.queues or [])), default=0
     )
     if gpus > most:
         raise Invalid(
