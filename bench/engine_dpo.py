@@ -281,12 +281,19 @@ def main() -> None:
     parser.add_argument("--vocab", type=int, nargs="+", default=[8192, 32768, 65536])
     parser.add_argument("--sequence", type=int, nargs="+", default=[256, 1024])
     parser.add_argument("--repeats", type=int, default=2, help="fresh processes per memory cell and variant")
+    parser.add_argument("--hidden", type=int, default=POLICY["hidden_size"],
+                        help="policy/reference hidden size (intermediate 2.6875x, heads of 64)")
+    parser.add_argument("--layers", type=int, default=POLICY["num_hidden_layers"],
+                        help="layers; more layers make the trunk, not the output layer, dominate the step")
     parser.add_argument("--device", choices=["cpu", "cuda"], default="cpu")
     parser.add_argument("--skip-memory", action="store_true")
     parser.add_argument("--write-docs", action="store_true", help="append the results to docs/BENCHMARKS.md")
     parser.add_argument("--memory-worker", choices=["plain", "chunked"], help=argparse.SUPPRESS)
     args = parser.parse_args()
 
+    heads = max(1, args.hidden // 64)
+    POLICY.update(hidden_size=args.hidden, intermediate_size=int(args.hidden * 2.6875), num_hidden_layers=args.layers,
+                  num_attention_heads=heads, num_key_value_heads=heads)
     if args.memory_worker:
         print(json.dumps(measure_memory(args.memory_worker, args.vocab[0], args.sequence[0], args.device)))
         return
