@@ -61,3 +61,44 @@ def test_float32_inputs_agree_with_float64_within_float32_tolerance():
     hidden, weight, bias, labels = _inputs(2, 9, 16, 50, 0.2, seed=5, with_bias=True)
     got = token_log_probs(hidden.float(), weight.float(), bias.float(), labels, chunk_size=5)
     torch.testing.assert_close(got.double(), reference(hidden, weight, bias, labels), rtol=1e-5, atol=1e-5)
+
+
+@pytest.mark.parametrize("batch,length,width,vocab", [(1, 1, 3, 5), (3, 7, 5, 11), (2, 13, 8, 37)])
+@pytest.mark.parametrize("masked", [0.0, 0.4, 1.0])
+@pytest.mark.parametrize("chunk_size", [1, 4, 1000])
+@pytest.mark.parametrize("with_bias", [False, True])
+def test_a_frozen_output_layer_gives_the_hidden_states_the_reference_gradient(batch, length, width, vocab, masked,
+                                                                             chunk_size, with_bias):
+    hidden, weight, bias, labels = _inputs(batch, length, width, vocab, masked, seed=length * 7 + vocab,
+                                           with_bias=with_bias)
+    mine = hidden.clone().requires_grad_()
+    got = token_log_probs(mine, weight, bias, labels, chunk_size=chunk_size)  # weight and bias need no grad
+    theirs = hidden.clone().requires_grad_()
+    expected = reference(theirs, weight, bias, labels)
+    torch.testing.assert_close(got.double(), expected, rtol=1e-6, atol=1e-6)
+    upstream = torch.randn(batch, length, dtype=torch.float64, generator=torch.Generator().manual_seed(3))
+    (got.double() * upstream).sum().backward()
+    (expected * upstream).sum().backward()
+    if bool((labels == IGNORE_INDEX).all()):
+        assert mine.grad is None or bool((mine.grad == 0).all())
+    else:
+        torch.testing.assert_close(mine.grad, theirs.grad, rtol=1e-6, atol=1e-6)
+
+
+def test_the_frozen_head_path_is_taken_and_float32_stays_within_tolerance():
+    from engine.token_logprobs import _FrozenHeadLogProbs
+
+    hidden, weight, bias, labels = _inputs(2, 9, 16, 50, 0.2, seed=5, with_bias=False)
+    leaf = hidden.float().requires_grad_()
+    got = token_log_probs(leaf, weight.float(), None, labels, chunk_size=5)
+
+    def graph_names(node, seen=()):
+        if node is None or node in seen:
+            return set()
+        names = {type(node).__name__}
+        for child, _ in node.next_functions:
+            names |= graph_names(child, (*seen, node))
+        return names
+
+    assert _FrozenHeadLogProbs.__name__ + "Backward" in graph_names(got.grad_fn)
+    torch.testing.assert_close(got.double(), reference(hidden, weight, None, labels), rtol=1e-5, atol=1e-5)
