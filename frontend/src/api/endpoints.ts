@@ -167,7 +167,10 @@ export const getSharedSeries = (token: string, names: readonly string[], maxPoin
 
 // --- workers ------------------------------------------------------------------------------------
 
-export const listWorkers = async () => listItems(await apiRequest<ListResponse<Worker>>('/workers/'));
+// `all=1`: stopped and long-silent workers too (the server deletes rows older than a week), so the
+// dashboard can show them behind its toggle.
+export const listWorkers = async () =>
+  listItems(await apiRequest<ListResponse<Worker>>('/workers/', { query: { all: '1' } }));
 
 // --- sweeps -------------------------------------------------------------------------------------
 

@@ -286,6 +286,8 @@ describe('dashboard', () => {
     const workers = await screen.findByTestId('dashboard-workers');
     const rows = within(workers).getAllByTestId('worker-row');
     expect(rows.map((r) => [r.getAttribute('data-hostname'), r.getAttribute('data-state')])).toEqual([['gpu-a', 'busy'], ['gpu-b', 'stale']]);
+    // Stopped and long-silent workers are asked for too, for the "show stopped" toggle.
+    expect(server.sent('GET', '/api/v1/workers/')[0]!.query.get('all')).toBe('1');
     expect(rows[0]!.textContent).toContain('NVIDIA H100 (80 GB)');
     expect(rows[1]!.textContent).toContain('2 min ago');
     const active = await screen.findAllByTestId('active-run');

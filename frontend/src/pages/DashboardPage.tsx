@@ -90,7 +90,7 @@ function Workers() {
   const workers = useWorkers();
   const now = useNow();
   const [showStopped, setShowStopped] = useState(false);
-  // Every worker process that ever ran is listed by the server; stopped ones are history.
+  // Every worker seen in the last week is listed (all=1); stopped ones are history.
   const all = sortWorkers(workers.data ?? [], now);
   const stopped = all.filter((w) => workerState(w, now) === 'stopped').length;
   const list = showStopped ? all : all.filter((w) => workerState(w, now) !== 'stopped');
