@@ -136,8 +136,6 @@ def test_a_teacher_of_another_vocabulary_is_refused_only_by_methods_that_compare
     from engine import registry
     from webapp.registry.services import model_register_from_path
 
-    if "shared_vocabulary" not in {f.name for f in dataclasses.fields(registry.Requirements)}:
-        pytest.skip("this engine has no requires.shared_vocabulary")
     info = registry.METHODS["kd_forward_kl"]
     monkeypatch.setitem(registry.METHODS, "test_text_only_kd", dataclasses.replace(
         info, name="test_text_only_kd", requires=dataclasses.replace(info.requires, shared_vocabulary=False)))
@@ -419,13 +417,10 @@ def test_a_continual_run_trains_on_a_task_sequence_with_optional_replay(api, met
 
 
 def test_the_engines_own_run_spec_rules_are_a_400_naming_the_api_field(api, methods, registry_objects, sequence):
-    from engine import registry
 
     client, objs = api("member"), registry_objects
     response = post_run(client, objs, seed=-1)
     assert response.status_code == 400 and list(response.json()["errors"]) == ["seed"]
-    if "cl_sequential" not in registry.METHODS:
-        pytest.skip("cl_sequential is not registered")
     response = post_run(client, objs, method="cl_sequential", train_dataset=sequence["tasks"].id,
                         validation_dataset=None, replay_dataset=sequence["general"].id)
     assert response.status_code == 400, response.json()
