@@ -417,7 +417,6 @@ def test_a_continual_run_trains_on_a_task_sequence_with_optional_replay(api, met
 
 
 def test_the_engines_own_run_spec_rules_are_a_400_naming_the_api_field(api, methods, registry_objects, sequence):
-
     client, objs = api("member"), registry_objects
     response = post_run(client, objs, seed=-1)
     assert response.status_code == 400 and list(response.json()["errors"]) == ["seed"]
