@@ -13,6 +13,7 @@ import random
 import shutil
 import threading
 import time
+from abc import ABC, abstractmethod
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from functools import partial
@@ -41,7 +42,7 @@ DEFAULT_CHUNK_SIZE = 1024
 """Tokens per chunk of logits in evaluation, for methods without a chunk_size of their own."""
 
 
-class Objective:
+class Objective(ABC):
     """What a method optimises. Subclasses write `loss`; the other hooks default to doing nothing."""
 
     teacher: torch.nn.Module | None = None
@@ -49,6 +50,7 @@ class Objective:
     chunk_size: int = DEFAULT_CHUNK_SIZE
     """Tokens per chunk of logits in evaluation."""
 
+    @abstractmethod
     def loss(self, batch: Any, num_tokens: int) -> tuple[torch.Tensor, dict[str, float]]:
         """(Loss summed over the batch's loss units / num_tokens, extra metrics on the same scale).
 
@@ -57,7 +59,6 @@ class Objective:
         the whole optimizer step, all micro-batches together, so the micro-batch losses, and
         their gradients, add up to the step's mean.
         """
-        raise NotImplementedError
 
     def evaluate(self, model: torch.nn.Module, data: "RunData", training: TrainingConfig) -> dict[str, float]:
         """The eval/ metrics on data.validation_blocks (called under autocast, when the run uses it).
