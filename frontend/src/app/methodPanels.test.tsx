@@ -8,6 +8,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { Method, MetricSummary, Run } from '../api/types';
 import { FakeEventSource, FakeServer } from '../test/fakeServer';
 import { datasets, makeRun, methods, models, user, workspaces } from '../test/fixtures';
+import { resetScreen } from '../test/screen';
 import { App } from './App';
 
 vi.mock('uplot', () => ({
@@ -57,10 +58,7 @@ beforeEach(() => {
   document.cookie = 'csrftoken=csrf-from-cookie';
 });
 
-afterEach(() => {
-  cleanup();
-  vi.unstubAllGlobals();
-});
+afterEach(resetScreen);
 
 function renderAt(path: string) {
   window.history.pushState({}, '', path);

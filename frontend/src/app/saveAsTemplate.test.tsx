@@ -1,11 +1,11 @@
 // @vitest-environment happy-dom
 // Screen test for "Save as template" under the new-run form, and its request body.
 
-import { cleanup, fireEvent, render, screen, waitFor, within } from '@testing-library/react';
+import { fireEvent, render, screen, waitFor, within } from '@testing-library/react';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { templateBody } from '../components/SaveAsTemplate';
 import { FakeServer } from '../test/fakeServer';
-import { datasets, methods, models, user, workspaces } from '../test/fixtures';
+import { resetScreen, signedInServer } from '../test/screen';
 import { App } from './App';
 
 vi.mock('uplot', () => ({ default: class { setData() {} setSize() {} destroy() {} } }));
@@ -13,22 +13,10 @@ vi.mock('uplot', () => ({ default: class { setData() {} setSize() {} destroy() {
 let server: FakeServer;
 
 beforeEach(() => {
-  server = new FakeServer()
-    .route('GET /api/v1/auth/me/', user)
-    .route('GET /api/v1/workspaces/', workspaces)
-    .route('GET /api/v1/methods/', methods)
-    .route('GET /api/v1/models/', models)
-    .route('GET /api/v1/datasets/', datasets)
-    .route('GET /api/v1/templates/', []);
-  server.install();
-  localStorage.clear();
-  document.cookie = 'csrftoken=csrf-from-cookie';
+  server = signedInServer();
 });
 
-afterEach(() => {
-  cleanup();
-  vi.unstubAllGlobals();
-});
+afterEach(resetScreen);
 
 describe('templateBody', () => {
   it('keeps the run fields a template stores and drops the run-only ones', () => {

@@ -2,10 +2,11 @@
 // The screens wired together against a fake API: sign-in redirect, runs list, new-run error
 // mapping, and the run page's live updates from the event stream.
 
-import { cleanup, fireEvent, render, screen, waitFor, within } from '@testing-library/react';
+import { fireEvent, render, screen, waitFor, within } from '@testing-library/react';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { FakeEventSource, FakeServer } from '../test/fakeServer';
-import { datasets, makeRun, methods, models, user, workspaces } from '../test/fixtures';
+import { makeRun, user } from '../test/fixtures';
+import { signedInServer, resetScreen } from '../test/screen';
 import { App } from './App';
 
 // uPlot draws on a canvas, which happy-dom does not have; the chart's own markup is what is tested.
@@ -20,23 +21,10 @@ vi.mock('uplot', () => ({
 let server: FakeServer;
 
 beforeEach(() => {
-  server = new FakeServer()
-    .route('GET /api/v1/auth/me/', user)
-    .route('GET /api/v1/workspaces/', workspaces)
-    .route('GET /api/v1/methods/', methods)
-    .route('GET /api/v1/models/', models)
-    .route('GET /api/v1/datasets/', datasets)
-    .route('GET /api/v1/templates/', []);
-  server.install();
-  FakeEventSource.instances = [];
-  localStorage.clear();
-  document.cookie = 'csrftoken=csrf-from-cookie';
+  server = signedInServer();
 });
 
-afterEach(() => {
-  cleanup();
-  vi.unstubAllGlobals();
-});
+afterEach(resetScreen);
 
 function renderAt(path: string) {
   window.history.pushState({}, '', path);

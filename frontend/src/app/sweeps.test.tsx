@@ -4,8 +4,9 @@
 import { cleanup, fireEvent, render, screen, waitFor, within } from '@testing-library/react';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { SweepDetail } from '../api/types';
-import { FakeEventSource, FakeServer } from '../test/fakeServer';
-import { datasets, makeRun, methods, models, user, workspaces } from '../test/fixtures';
+import { FakeServer } from '../test/fakeServer';
+import { makeRun } from '../test/fixtures';
+import { signedInServer, resetScreen } from '../test/screen';
 import { App } from './App';
 
 vi.mock('uplot', () => ({ default: class { setData() {} setSize() {} destroy() {} } }));
@@ -13,23 +14,10 @@ vi.mock('uplot', () => ({ default: class { setData() {} setSize() {} destroy() {
 let server: FakeServer;
 
 beforeEach(() => {
-  server = new FakeServer()
-    .route('GET /api/v1/auth/me/', user)
-    .route('GET /api/v1/workspaces/', workspaces)
-    .route('GET /api/v1/methods/', methods)
-    .route('GET /api/v1/models/', models)
-    .route('GET /api/v1/datasets/', datasets)
-    .route('GET /api/v1/templates/', []);
-  server.install();
-  FakeEventSource.instances = [];
-  localStorage.clear();
-  document.cookie = 'csrftoken=csrf-from-cookie';
+  server = signedInServer();
 });
 
-afterEach(() => {
-  cleanup();
-  vi.unstubAllGlobals();
-});
+afterEach(resetScreen);
 
 function renderAt(path: string) {
   window.history.pushState({}, '', path);

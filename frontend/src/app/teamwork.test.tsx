@@ -7,7 +7,8 @@ import { cleanup, fireEvent, render, screen, waitFor, within } from '@testing-li
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { Run } from '../api/types';
 import { FakeEventSource, FakeServer } from '../test/fakeServer';
-import { datasets, makeRun, methods, models, user, workspaces } from '../test/fixtures';
+import { makeRun, workspaces } from '../test/fixtures';
+import { signedInServer, resetScreen } from '../test/screen';
 import { App } from './App';
 
 vi.mock('uplot', () => ({
@@ -21,23 +22,10 @@ vi.mock('uplot', () => ({
 let server: FakeServer;
 
 beforeEach(() => {
-  server = new FakeServer()
-    .route('GET /api/v1/auth/me/', user)
-    .route('GET /api/v1/workspaces/', workspaces)
-    .route('GET /api/v1/methods/', methods)
-    .route('GET /api/v1/models/', models)
-    .route('GET /api/v1/datasets/', datasets)
-    .route('GET /api/v1/templates/', []);
-  server.install();
-  FakeEventSource.instances = [];
-  localStorage.clear();
-  document.cookie = 'csrftoken=csrf-from-cookie';
+  server = signedInServer();
 });
 
-afterEach(() => {
-  cleanup();
-  vi.unstubAllGlobals();
-});
+afterEach(resetScreen);
 
 function renderAt(path: string) {
   window.history.pushState({}, '', path);

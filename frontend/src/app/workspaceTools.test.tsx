@@ -1,10 +1,10 @@
 // @vitest-environment happy-dom
 // Screen tests for the model lineage endpoint, model upload, token statistics, notifications and history.
 
-import { cleanup, fireEvent, render, screen, waitFor, within } from '@testing-library/react';
+import { fireEvent, render, screen, waitFor, within } from '@testing-library/react';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { FakeEventSource, FakeServer, FakeXhr } from '../test/fakeServer';
-import { datasets, methods, models, user, workspaces } from '../test/fixtures';
+import { FakeServer, FakeXhr } from '../test/fakeServer';
+import { signedInServer, resetScreen } from '../test/screen';
 import { App } from './App';
 
 vi.mock('uplot', () => ({ default: class { setData() {} setSize() {} destroy() {} } }));
@@ -12,23 +12,10 @@ vi.mock('uplot', () => ({ default: class { setData() {} setSize() {} destroy() {
 let server: FakeServer;
 
 beforeEach(() => {
-  server = new FakeServer()
-    .route('GET /api/v1/auth/me/', user)
-    .route('GET /api/v1/workspaces/', workspaces)
-    .route('GET /api/v1/methods/', methods)
-    .route('GET /api/v1/models/', models)
-    .route('GET /api/v1/datasets/', datasets)
-    .route('GET /api/v1/templates/', []);
-  server.install();
-  FakeEventSource.instances = [];
-  localStorage.clear();
-  document.cookie = 'csrftoken=csrf-from-cookie';
+  server = signedInServer();
 });
 
-afterEach(() => {
-  cleanup();
-  vi.unstubAllGlobals();
-});
+afterEach(resetScreen);
 
 function renderAt(path: string) {
   window.history.pushState({}, '', path);
