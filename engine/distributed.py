@@ -107,12 +107,12 @@ def sum_gradients(parameters: Sequence[Any], ranks: Ranks) -> None:
     import torch
     import torch.distributed as dist
 
+    for parameter in parameters:  # a parameter unused on this rank still takes part in the sum
+        if parameter.requires_grad and parameter.grad is None:
+            parameter.grad = torch.zeros_like(parameter)
     grads = [p.grad for p in parameters if p.requires_grad]
-    missing = [p for p in parameters if p.requires_grad and p.grad is None]
-    for parameter in missing:  # a parameter unused on this rank still takes part in the sum
-        parameter.grad = torch.zeros_like(parameter)
-    grads = [p.grad for p in parameters if p.requires_grad]
-    for dtype in {g.dtype for g in grads}:
+    # Every rank must reduce the buffers in the same order: sort the dtypes by name, not by set order.
+    for dtype in sorted({g.dtype for g in grads}, key=str):
         group = [g for g in grads if g.dtype == dtype]
         flat = torch.cat([g.reshape(-1) for g in group])
         dist.all_reduce(flat)

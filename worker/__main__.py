@@ -11,21 +11,14 @@ from __future__ import annotations
 
 import argparse
 import atexit
-import ctypes
 import os
-import signal
 import socket
 import subprocess
 import sys
 
+from worker.processes import die_with_parent
+
 LIGHT_QUEUE = "light"  # webapp.common.tasks.LIGHT_QUEUE (not imported: that would set up Django first)
-
-
-def _die_with_parent() -> None:
-    try:
-        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
-    except OSError:
-        pass
 
 
 def start_light_worker(hostname: str, loglevel: str) -> subprocess.Popen:
@@ -33,7 +26,7 @@ def start_light_worker(hostname: str, loglevel: str) -> subprocess.Popen:
     companion = subprocess.Popen(
         [sys.executable, "-m", "worker", "--queues", LIGHT_QUEUE, "--no-light-worker",
          "--hostname", f"light-{hostname}", "--loglevel", loglevel],
-        preexec_fn=_die_with_parent,
+        preexec_fn=die_with_parent,
     )
 
     def stop() -> None:

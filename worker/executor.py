@@ -6,7 +6,6 @@ message and leaves the worker alive.
 """
 from __future__ import annotations
 
-import ctypes
 import json
 import logging
 import math
@@ -27,6 +26,7 @@ from webapp.runs.engine_spec import run_spec
 from webapp.runs import services
 from webapp.runs.models import Run, RunStatus
 from worker import lifecycle
+from worker.processes import die_with_parent
 from worker.system_metrics import SAMPLE_INTERVAL_S, SystemSampler
 
 log = logging.getLogger("worker")
@@ -57,16 +57,6 @@ def latest_checkpoint(output_dir: Path) -> Path | None:
     complete = [path for path in (output_dir / "checkpoints").glob("step-*")
                 if path.name[5:].isdigit() and (path / "trainer_state.pt").is_file()]
     return max(complete, key=lambda path: int(path.name[5:]), default=None)
-
-
-def _die_with_parent() -> None:
-    """Runs in the engine child before exec: if the worker dies, the kernel sends the engine
-    SIGTERM, and the engine checkpoints and exits instead of training on as an orphan."""
-    PR_SET_PDEATHSIG = 1
-    try:
-        ctypes.CDLL("libc.so.6", use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
-    except OSError:
-        pass
 
 
 def _pump(stream, sink: queue.Queue, tag: str) -> None:
@@ -182,7 +172,7 @@ def _supervise(run: Run, output_dir: Path) -> str:
     process = subprocess.Popen(
         engine_command(python, spec_file, write_fd, gpu_indices),
         cwd=settings.BASE_DIR, env=env, pass_fds=(write_fd,), stdin=subprocess.DEVNULL,
-        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True, preexec_fn=_die_with_parent,
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True, preexec_fn=die_with_parent,
     )
     os.close(write_fd)
     lines: queue.Queue = queue.Queue()
