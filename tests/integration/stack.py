@@ -69,7 +69,8 @@ class Stack:
                     "WEBHOOK_ALLOWED_HOSTS": "127.0.0.1"})
         if self.flavour == "team":
             env["DATABASE_URL"] = fresh_postgres_url()
-            redis_db = 13
+            # Two suites at once (two checkouts) each set their own database number.
+            redis_db = int(os.environ.get("DISTILLERY_IT_REDIS_DB", "13"))
             env["CELERY_BROKER_URL"] = f"redis://127.0.0.1:6379/{redis_db}"
             import redis
 
