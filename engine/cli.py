@@ -49,7 +49,15 @@ def _schema(args: argparse.Namespace) -> int:
     return EXIT_FINISHED
 
 
-def _event_stream(fd: int) -> JsonLinesSink:
+def _event_stream(fd: int, path: str | None) -> JsonLinesSink:
+    """Where events go: the file `path` (appended, one line per event), else descriptor `fd`.
+
+    A rank other than 0 of a data-parallel run reports nothing (rank 0 speaks for the run): under
+    torchrun every rank gets the same command line, so the filter is here, not in the launcher."""
+    if int(os.environ.get("RANK", "0")) != 0:
+        return JsonLinesSink(open(os.devnull, "w", encoding="utf-8"))
+    if path is not None:
+        return JsonLinesSink(open(path, "a", encoding="utf-8"))
     os.fstat(fd)  # fail early, with OSError, on a descriptor that is not open
     if fd == 1:
         # Keep stdout for events only: anything else printed to stdout (by a library, say) goes
@@ -74,9 +82,10 @@ def _run(args: argparse.Namespace) -> int:
         print(f"error: --processes must be at least 1, got {args.processes}", file=sys.stderr)
         return EXIT_INVALID_SPEC
     try:
-        events = _event_stream(args.events_fd)
+        events = _event_stream(args.events_fd, args.events_file)
     except OSError as error:
-        print(f"error: cannot write events to file descriptor {args.events_fd}: {error.strerror}", file=sys.stderr)
+        where = args.events_file or f"file descriptor {args.events_fd}"
+        print(f"error: cannot write events to {where}: {error.strerror}", file=sys.stderr)
         return EXIT_INVALID_SPEC
     try:
         spec = load_run_spec(args.spec)
@@ -154,6 +163,8 @@ def main(argv: list[str] | None = None) -> int:
     run = commands.add_parser("run", help="run a training job described by a run spec")
     run.add_argument("spec", help="run spec, .json or .yaml")
     run.add_argument("--events-fd", type=int, default=1, help="file descriptor for JSON-lines events (default: 1, stdout)")
+    run.add_argument("--events-file", help="append JSON-lines events to this file instead (for launchers such as "
+                                           "torchrun that do not pass descriptors on to their ranks)")
     run.add_argument(
         "--processes", type=int, default=1,
         help="data-parallel processes (one per GPU of CUDA_VISIBLE_DEVICES, or several on CPU); default 1",

@@ -93,3 +93,38 @@ def test_a_method_that_trains_in_one_process_refuses_several(kit, tiny_teacher_d
     assert process.returncode == 2
     assert "trains in one process" in stderr and events[-1]["status"] == "failed"
     assert not (tmp_path / "run").exists()
+
+
+def torchrun_node(spec_path: Path, events_file: Path, *, node_rank: int, port: int) -> subprocess.Popen:
+    """One node of a two-node run as the workers launch it: torchrun with a static rendezvous at
+    node 0's address (here both nodes are on loopback), one CPU process per node."""
+    return subprocess.Popen(
+        [sys.executable, "-m", "torch.distributed.run", "--nnodes", "2", "--nproc-per-node", "1",
+         "--node-rank", str(node_rank), "--master-addr", "127.0.0.1", "--master-port", str(port),
+         "-m", "engine", "run", str(spec_path), "--events-file", str(events_file)],
+        cwd=REPO_ROOT, env=ENGINE_ENV, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+    )
+
+
+def test_two_torchrun_nodes_train_like_one_process_and_only_node_0_reports(kit, tmp_path):
+    from engine.distributed import _free_port
+
+    def spec(output_dir, batch_size):
+        return tiny_spec(kit, output_dir, max_steps=4, batch_size=batch_size, eval_every=2, checkpoint_every=2,
+                         eval_samples=0)
+
+    single, _ = run_in_process(spec(tmp_path / "single", 4))
+    spec_path = write_spec(spec(tmp_path / "nodes", 2), tmp_path / "nodes.json")
+    port = _free_port()
+    nodes = [torchrun_node(spec_path, tmp_path / f"events-{rank}.jsonl", node_rank=rank, port=port) for rank in (0, 1)]
+    outputs = [node.communicate(timeout=300)[0] for node in nodes]
+
+    assert [node.returncode for node in nodes] == [0, 0], outputs
+    leader = [json.loads(line) for line in (tmp_path / "events-0.jsonl").read_text().splitlines()]
+    assert [e["status"] for e in leader if e["kind"] == "status"] == ["started", "finished"]
+    assert [e["step"] for e in leader if e["kind"] == "checkpoint"] == [2, 4]
+    assert not (tmp_path / "events-1.jsonl").exists(), "ranks other than 0 report nothing"
+    ones = load_file(tmp_path / "single" / "final" / "model.safetensors")
+    pair = load_file(tmp_path / "nodes" / "final" / "model.safetensors")
+    for name, weight in ones.items():
+        torch.testing.assert_close(pair[name], weight, rtol=1e-4, atol=1e-5, msg=name)
