@@ -180,6 +180,12 @@ WORKERS_RETENTION_DAYS = float(os.environ.get("WORKERS_RETENTION_DAYS", 7))
 RUN_MAX_ATTEMPTS = int(os.environ.get("RUN_MAX_ATTEMPTS", 3))
 # Seconds between SIGTERM and SIGKILL when a running run is cancelled.
 RUN_CANCEL_GRACE_S = float(os.environ.get("RUN_CANCEL_GRACE_S", 20))
+# A run over several hosts (resources.nodes > 1) waits this long for enough workers to join it;
+# then it goes back to the queue (or fails, when fewer such workers are alive than it needs).
+RUN_GANG_TIMEOUT_S = float(os.environ.get("RUN_GANG_TIMEOUT_S", 120))
+# The address other hosts reach this worker at, for runs over several hosts (node 0 hosts the
+# rendezvous); by default the address this host's name resolves to.
+WORKER_ADDRESS = os.environ.get("WORKER_ADDRESS", "")
 # Python used to start the engine; the worker's own interpreter by default.
 ENGINE_PYTHON = os.environ.get("ENGINE_PYTHON", "")
 # Passed to the engine as DISTILLERY_CACHE_DIR: cached reference log-probabilities of alignment runs.

@@ -131,6 +131,10 @@ def execute(run: Run) -> str:
         return f"skipped: run is {run.status}"
     output_dir = Path(settings.ARTIFACT_ROOT) / "runs" / str(run.id)
     output_dir.mkdir(parents=True, exist_ok=True)
+    if services.run_nodes_wanted(run) > 1:
+        from worker.multinode import execute_node
+
+        return execute_node(run, output_dir)
     hostname = lifecycle.identity()["hostname"]
     if not services.run_claim(run=run, worker=hostname, output_dir=str(output_dir)):
         return f"skipped: could not claim run in status {run.status}"
@@ -160,23 +164,42 @@ def engine_command(python: str, spec_file: Path, events_fd: int, gpu_indices: li
     return command
 
 
-def _supervise(run: Run, output_dir: Path) -> str:
-    spec_file = output_dir / f"spec-attempt-{run.attempt}.json"
-    spec_file.write_text(json.dumps(build_spec(run, output_dir), indent=2))
-    read_fd, write_fd = os.pipe()
+def run_gpu_indices(run: Run) -> list[int]:
+    """The run sees exactly the GPUs it asked for (none for a CPU run), numbered from 0 inside it."""
     gpus = int(run.resources.get("gpus", 0) or 0)
-    # The run sees exactly the GPUs it asked for (none for a CPU run), numbered from 0 inside it.
-    gpu_indices = [g["index"] for g in lifecycle.identity()["gpus"]][:gpus]
-    env = engine_env(gpu_indices)
-    python = settings.ENGINE_PYTHON or sys.executable
-    process = subprocess.Popen(
-        engine_command(python, spec_file, write_fd, gpu_indices),
-        cwd=settings.BASE_DIR, env=env, pass_fds=(write_fd,), stdin=subprocess.DEVNULL,
+    return [g["index"] for g in lifecycle.identity()["gpus"]][:gpus]
+
+
+def start_engine(command: list[str], gpu_indices: list[int], pass_fds: tuple[int, ...] = ()) -> subprocess.Popen:
+    """The engine (or its launcher) as the leader of its own process group, dying with the worker."""
+    return subprocess.Popen(
+        command, cwd=settings.BASE_DIR, env=engine_env(gpu_indices), pass_fds=pass_fds, stdin=subprocess.DEVNULL,
         stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True, preexec_fn=die_with_parent,
     )
-    os.close(write_fd)
+
+
+def _supervise(run: Run, output_dir: Path, node=None, nodes: list | None = None, spec: dict | None = None) -> str:
+    """Runs the engine for `run` on this worker and records what it reports. With `node` (node 0 of
+    a run over several hosts) the engine is this host's torchrun, its events come through a file,
+    and the other nodes are watched: one that leaves or goes silent stops the run at a checkpoint."""
+    spec_file = output_dir / f"spec-attempt-{run.attempt}.json"
+    spec_file.write_text(json.dumps(spec or build_spec(run, output_dir), indent=2))
+    gpu_indices = run_gpu_indices(run)
+    python = settings.ENGINE_PYTHON or sys.executable
     lines: queue.Queue = queue.Queue()
-    threading.Thread(target=_pump, args=(os.fdopen(read_fd, "rb"), lines, "events"), daemon=True).start()
+    if node is None:
+        read_fd, write_fd = os.pipe()
+        process = start_engine(engine_command(python, spec_file, write_fd, gpu_indices), gpu_indices, (write_fd,))
+        os.close(write_fd)
+        threading.Thread(target=_pump, args=(os.fdopen(read_fd, "rb"), lines, "events"), daemon=True).start()
+    else:
+        from worker.multinode import tail_events, torchrun_command
+
+        events_file = output_dir / f"events-attempt-{run.attempt}.jsonl"
+        events_file.unlink(missing_ok=True)
+        process = start_engine(torchrun_command(python, spec_file, events_file, gpu_indices, node=node,
+                                                nodes=nodes), gpu_indices)
+        threading.Thread(target=tail_events, args=(events_file, process, lines), daemon=True).start()
     threading.Thread(target=_pump, args=(process.stdout, lines, "stderr"), daemon=True).start()
     recorder = EventRecorder(run)
     sampler = SystemSampler(process.pid, gpu_indices)
@@ -204,8 +227,12 @@ def _supervise(run: Run, output_dir: Path) -> str:
         if now - last_beat >= HEARTBEAT_INTERVAL_S:
             last_beat = now
             cancel = services.run_heartbeat(run=run)
-            if term_sent_at is None and (cancel or lifecycle.shutting_down.is_set()):
-                reason = "cancel" if cancel else "shutdown"
+            lost = services.run_nodes_lost(run=run, attempt=node.attempt) if node is not None else []
+            if term_sent_at is None and (cancel or lifecycle.shutting_down.is_set() or lost):
+                reason = "cancel" if cancel else "shutdown" if lifecycle.shutting_down.is_set() else "node"
+                if lost:
+                    reason_text = ", ".join(f"node {n.node_rank} ({n.worker}) is {_node_trouble(n)}" for n in lost)
+                    recorder.logs.append((time.time(), "warning", f"{reason_text}: stopping at a checkpoint"))
                 recorder.logs.append((time.time(), "warning", f"stopping the engine ({reason}): SIGTERM"))
                 process.send_signal(signal.SIGTERM)
                 term_sent_at = now
@@ -214,7 +241,15 @@ def _supervise(run: Run, output_dir: Path) -> str:
                 _kill_engine(process)
     code = process.wait()
     recorder.flush()
+    if node is not None:
+        from worker.multinode import settle_nodes
+
+        code, reason = settle_nodes(run, node, recorder, code, reason)
     return _finish(run, recorder, code, reason)
+
+
+def _node_trouble(node) -> str:
+    return "leaving (its worker is shutting down)" if node.status == "leaving" else "silent (no heartbeat)"
 
 
 def _kill_engine(process: subprocess.Popen) -> None:
@@ -233,6 +268,17 @@ def _finish(run: Run, recorder: EventRecorder, code: int, reason: str) -> str:
         # Back in the queue: the next worker resumes from the checkpoint the engine just wrote.
         services.run_requeue(run=run, message="The worker shut down; the run resumes from its last checkpoint.")
         return "requeued"
+    if reason == "node":
+        # A host of a run over several hosts went away: like a lost run, resume from the checkpoint.
+        message = recorder.final_message or "A node of the run went away."
+        if run.attempt < settings.RUN_MAX_ATTEMPTS:
+            services.run_requeue(run=run, message=f"{message} Resuming from the last checkpoint "
+                                                  f"(attempt {run.attempt + 1} of {settings.RUN_MAX_ATTEMPTS}).")
+            return "requeued"
+        if services.run_finish(run=run, status=RunStatus.FAILED, message=f"{message} The run has been attempted "
+                                                                        f"{run.attempt} times (RUN_MAX_ATTEMPTS)."):
+            notify_run_event(run=run, event="run.failed")
+        return str(RunStatus.FAILED)
     if reason == "cancel":
         if services.run_finish(run=run, status=RunStatus.CANCELLED, message="Cancelled by a user."):
             notify_run_event(run=run, event="run.cancelled")

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from django.shortcuts import get_object_or_404
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import serializers, status
 from rest_framework.parsers import MultiPartParser
 from rest_framework.permissions import AllowAny
@@ -103,6 +103,9 @@ class RunOutput(serializers.Serializer):
     error_message = serializers.CharField()
     register_model_as = serializers.CharField()
     progress = serializers.SerializerMethodField()
+    nodes = serializers.SerializerMethodField(
+        help_text="A run over several hosts: the nodes of its current attempt (rank, worker, address, status, "
+                  "exit code, last heartbeat); empty for a run on one host.")
     summaries = serializers.SerializerMethodField(help_text="Per metric: last, min, max, count.")
     created_at = serializers.DateTimeField()
     queued_at = serializers.DateTimeField(allow_null=True)
@@ -112,6 +115,16 @@ class RunOutput(serializers.Serializer):
     def get_progress(self, run: Run) -> dict:
         return {"step": run.progress_step, "total": run.progress_total, "eta_s": run.eta_s,
                 "tokens_per_s": run.tokens_per_s}
+
+    @extend_schema_field({"type": "array", "items": {"type": "object"}})
+    def get_nodes(self, run: Run) -> list[dict]:
+        if int(run.resources.get("nodes", 1) or 1) <= 1:
+            return []
+        nodes = self.context.get("nodes", {}).get(run.id)
+        if nodes is None:
+            nodes = run.nodes.filter(attempt=run.attempt)
+        return [{"node_rank": n.node_rank, "worker": n.worker, "address": n.address, "status": n.status,
+                 "exit_code": n.exit_code, "heartbeat_at": n.heartbeat_at} for n in nodes]
 
     def get_summaries(self, run: Run) -> dict:
         summaries = self.context.get("summaries", {}).get(run.id)
@@ -127,7 +140,8 @@ class RunOutput(serializers.Serializer):
 def serialize_runs(runs: list[Run]) -> list[dict]:
     """Serializes a page of runs with their metric summaries loaded in one query."""
     summaries = selectors.metric_summaries_by_run(run_ids=[r.id for r in runs])
-    return RunOutput(runs, many=True, context={"summaries": summaries}).data
+    nodes = selectors.run_nodes_by_run(runs=runs)
+    return RunOutput(runs, many=True, context={"summaries": summaries, "nodes": nodes}).data
 
 
 def _in_workspace(model, pk, workspace, field):

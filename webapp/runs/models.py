@@ -57,7 +57,8 @@ class Run(models.Model):
         "registry.Dataset", null=True, blank=True, on_delete=models.PROTECT, related_name="runs_replaying",
         help_text="Continual learning: general text replayed alongside every task.",
     )
-    resources = models.JSONField(default=dict, help_text='{"gpus": N}; 0 GPUs runs on a CPU worker.')
+    resources = models.JSONField(
+        default=dict, help_text='{"gpus": N, "nodes": M}: N GPUs on each of M hosts (default 1); 0 GPUs runs on CPU.')
     seed = models.IntegerField(default=0)
     status = models.CharField(max_length=10, choices=RunStatus.choices, default=RunStatus.QUEUED, db_index=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -90,6 +91,36 @@ class Run(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.method}, {self.status})"
+
+
+class RunNode(models.Model):
+    """One host's share of a run that spans several (resources.nodes > 1): the worker that joined
+    it for one attempt, its node rank, and, for node 0, the address the others rendezvous at.
+    Node 0's worker holds the run itself (Run.worker, its heartbeat and status); the others keep
+    their own heartbeat here, so node 0 notices one that goes silent or leaves."""
+
+    class Status(models.TextChoices):
+        WAITING = "waiting", "Waiting for the other nodes"
+        RUNNING = "running", "Running"
+        LEAVING = "leaving", "Leaving (its worker is shutting down)"
+        EXITED = "exited", "Exited"
+
+    run = models.ForeignKey(Run, on_delete=models.CASCADE, related_name="nodes")
+    attempt = models.PositiveIntegerField()
+    node_rank = models.PositiveIntegerField()
+    worker = models.CharField(max_length=200)
+    address = models.CharField(max_length=200, help_text="Address of the worker's host, as the other nodes reach it.")
+    port = models.PositiveIntegerField(null=True, blank=True, help_text="Node 0 only: the rendezvous port.")
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.WAITING)
+    resume_from = models.CharField(max_length=500, blank=True,
+                                   help_text="Node 0 only: the checkpoint every node resumes from (empty: the start).")
+    exit_code = models.IntegerField(null=True, blank=True)
+    joined_at = models.DateTimeField(auto_now_add=True)
+    heartbeat_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["attempt", "node_rank"]
+        constraints = [models.UniqueConstraint(fields=["run", "attempt", "node_rank"], name="one_worker_per_node")]
 
 
 class MetricPoint(models.Model):

@@ -422,3 +422,17 @@ def playground_sessions_for(*, user: User, workspace_slug: str | None = None) ->
 
 def playground_session_get(*, user: User, pk: int) -> PlaygroundSession:
     return get_object_or_404(playground_sessions_for(user=user), pk=pk)
+
+
+def run_nodes_by_run(*, runs: list[Run]) -> dict[int, list]:
+    """The nodes of each multi-host run's current attempt, for a page of runs in one query (runs on
+    one host have none and cost nothing)."""
+    from webapp.runs.models import RunNode
+
+    attempts = {run.id: run.attempt for run in runs if int(run.resources.get("nodes", 1) or 1) > 1}
+    found: dict[int, list] = {run_id: [] for run_id in attempts}
+    if attempts:
+        for node in RunNode.objects.filter(run_id__in=list(attempts)).order_by("node_rank"):
+            if node.attempt == attempts[node.run_id]:
+                found[node.run_id].append(node)
+    return found

@@ -27,6 +27,7 @@ from webapp.runs.models import (
     MetricSummary,
     Run,
     RunLogLine,
+    RunNode,
     RunTemplate,
     ShareLink,
     RunStatus,
@@ -61,18 +62,43 @@ def _validate_method_config(method: str, config: dict):
     return info, validated.model_dump(mode="json")
 
 
+MAX_NODES = 64
+
+
+def run_nodes_wanted(run: Run) -> int:
+    """How many hosts the run spans (resources.nodes; 1 when not given)."""
+    return int(run.resources.get("nodes", 1) or 1)
+
+
+def _eligible_workers(*, gpus: int) -> list[Worker]:
+    """Live training workers that could hold a run asking for `gpus` GPUs (0: a CPU run). A
+    light-jobs companion sees the same GPUs but trains nothing, so it never counts."""
+    cutoff = timezone.now() - timedelta(seconds=settings.RUN_HEARTBEAT_TIMEOUT_S)
+    queue = "gpu" if gpus else "cpu"
+    return [w for w in Worker.objects.filter(stopped_at__isnull=True, last_heartbeat__gte=cutoff)
+            if queue in (w.queues or []) and len(w.gpus or []) >= gpus]
+
+
 def _queue_for(resources: dict) -> str:
-    gpus = int(resources.get("gpus", 0) or 0)
-    if gpus < 0:
+    gpus, nodes = resources.get("gpus", 0) or 0, resources.get("nodes", 1)
+    if not isinstance(gpus, int) or isinstance(gpus, bool) or gpus < 0:
         raise Invalid("resources.gpus must be 0 (CPU) or a positive number of GPUs.", field="resources.gpus")
+    if not isinstance(nodes, int) or isinstance(nodes, bool) or not 1 <= nodes <= MAX_NODES:
+        raise Invalid(f"resources.nodes must be a whole number of hosts from 1 to {MAX_NODES} (default 1).",
+                      field="resources.nodes")
+    if nodes > 1:
+        eligible = _eligible_workers(gpus=gpus)
+        if len(eligible) < nodes:
+            each = f"{gpus} GPU(s)" if gpus else "the CPU queue"
+            raise Invalid(
+                f"The run asks for {nodes} nodes with {each} each but {len(eligible)} live worker(s) have that: "
+                "ask for fewer nodes, or start more workers (see the README's 'Adding GPU machines').",
+                field="resources.nodes",
+            )
+        return "gpu" if gpus else "cpu"
     if gpus == 0:
         return "cpu"
-    cutoff = timezone.now() - timedelta(seconds=settings.RUN_HEARTBEAT_TIMEOUT_S)
-    # Only workers that take GPU runs count (a light-jobs companion sees the same GPUs but trains nothing).
-    most = max(
-        (len(w.gpus) for w in Worker.objects.filter(stopped_at__isnull=True, last_heartbeat__gte=cutoff)
-         if "gpu" in (w.queues or [])), default=0
-    )
+    most = max((len(w.gpus) for w in _eligible_workers(gpus=1)), default=0)
     if gpus > most:
         raise Invalid(
             f"The run asks for {gpus} GPU(s) but the largest live worker has {most}: ask for fewer, "
@@ -80,6 +106,12 @@ def _queue_for(resources: dict) -> str:
             field="resources.gpus",
         )
     return "gpu"
+
+
+def _enqueue_run(run: Run, queue: str | None = None) -> None:
+    """One message per node: each worker that takes one joins the run as one of its hosts."""
+    for _ in range(run_nodes_wanted(run)):
+        enqueue(RUN_TASK, run.id, queue=queue or _queue_name(run))
 
 
 def _check_models_and_data(info, *, workspace: Workspace, student: ModelAsset, teacher: ModelAsset | None,
@@ -179,10 +211,14 @@ def run_create(
     _check_models_and_data(info, workspace=workspace, **models_and_data)
     run_spec_check(method=method, seed=seed, config=clean_config, **models_and_data)
     resources = dict(resources or {"gpus": 0})
-    if int(resources.get("gpus", 0) or 0) > 1 and not info.requires.data_parallel:
-        raise Invalid(f"Method '{method}' trains in one process and cannot use several GPUs: ask for 1 GPU.",
-                      field="resources.gpus")
     queue = _queue_for(resources)
+    if not info.requires.data_parallel:
+        if int(resources.get("gpus", 0) or 0) > 1:
+            raise Invalid(f"Method '{method}' trains in one process and cannot use several GPUs: ask for 1 GPU.",
+                          field="resources.gpus")
+        if int(resources.get("nodes", 1)) > 1:
+            raise Invalid(f"Method '{method}' trains in one process and cannot span several hosts: ask for 1 node.",
+                          field="resources.nodes")
     run = Run.objects.create(
         workspace=workspace, creator=user, name=name or method, method=method, config=clean_config,
         student=student, teacher=teacher, reference=reference, train_dataset=train_dataset,
@@ -190,7 +226,7 @@ def run_create(
         tags=list(tags), notes=notes, parent=parent,
         register_model_as=register_model_as, status=RunStatus.QUEUED, queued_at=timezone.now(),
     )
-    enqueue(RUN_TASK, run.id, queue=queue)
+    _enqueue_run(run, queue)
     audit(workspace=workspace, actor=user, action="run.create", target=run, method=method, name=run.name,
           parent=parent.id if parent else None)
     return run
@@ -375,7 +411,7 @@ def run_resume(*, run: Run, user: User) -> Run:
     if not transition(run, RunStatus.QUEUED, error_message=message):
         raise Conflict(f"Run {run.id} changed status meanwhile ({run.status}): reload and try again.")
     logs_append(run=run, lines=[(time.time(), "info", message)])
-    enqueue(RUN_TASK, run.id, queue=_queue_name(run))
+    _enqueue_run(run)
     audit(workspace=run.workspace, actor=user, action="run.resume", target=run, step=checkpoint.step)
     return run
 
@@ -613,7 +649,7 @@ def runs_recover_lost() -> list[int]:
                        f"resuming from {where} (attempt {run.attempt + 1} of {settings.RUN_MAX_ATTEMPTS}).")
             if transition(run, RunStatus.QUEUED, only_if=stale, error_message=message, worker=""):
                 logs_append(run=run, lines=[(time.time(), "warning", message)])
-                enqueue(RUN_TASK, run.id, queue=_queue_name(run))
+                _enqueue_run(run)
                 recovered.append(run.id)
         else:
             message = (f"Worker {run.worker or '?'} stopped sending heartbeats {silent_for} s ago, and the run "
@@ -632,7 +668,7 @@ def run_requeue(*, run: Run, message: str) -> bool:
     last checkpoint wherever it is picked up next."""
     moved = transition(run, RunStatus.QUEUED, error_message=message, worker="")
     if moved:
-        enqueue(RUN_TASK, run.id, queue=_queue_name(run))
+        _enqueue_run(run)
     return moved
 
 
@@ -642,6 +678,121 @@ def _queue_name(run: Run) -> str:
 
 def run_finish(*, run: Run, status: str, message: str = "") -> bool:
     return transition(run, status, error_message=message)
+
+
+# --- runs over several hosts ----------------------------------------------------------------
+# Each of a run's M messages is taken by one worker, which joins the run's current attempt as the
+# next node. Node 0 claims the run (queued -> running) and hosts the rendezvous; when M nodes have
+# joined, every node starts its torchrun. The run row stays node 0's; the others report on their
+# RunNode rows, which node 0 watches.
+
+
+def run_node_join(*, run: Run, worker: str, address: str, port: int, output_dir: str) -> RunNode | None:
+    """This worker joins the run as its next node, or gets None (the run is not waiting for nodes,
+    every node of its attempt is taken, or this worker already holds one). Node 0 claims the run
+    the way a one-host run is claimed, and offers `address:port` for the rendezvous."""
+    with transaction.atomic():
+        locked = Run.objects.select_for_update().get(pk=run.pk)
+        lost = locked.heartbeat_at is None or locked.heartbeat_at < _stale_before()
+        if locked.status == RunStatus.QUEUED or (locked.status == RunStatus.RUNNING and lost):
+            if not run_claim(run=locked, worker=worker, output_dir=output_dir):
+                return None
+            node = RunNode.objects.create(run=locked, attempt=locked.attempt, node_rank=0, worker=worker,
+                                          address=address, port=port, heartbeat_at=timezone.now())
+        elif locked.status == RunStatus.RUNNING:
+            taken = list(RunNode.objects.filter(run=locked, attempt=locked.attempt))
+            if (not taken or len(taken) >= run_nodes_wanted(locked) or any(n.worker == worker for n in taken)
+                    or any(n.status != RunNode.Status.WAITING for n in taken)):
+                return None
+            node = RunNode.objects.create(run=locked, attempt=locked.attempt, node_rank=len(taken), worker=worker,
+                                          address=address, heartbeat_at=timezone.now())
+        else:
+            return None
+    run.refresh_from_db()
+    return node
+
+
+def _node_attempt_current(node: RunNode) -> Run | None:
+    """The run, if it is still running the attempt this node joined (else None: it was requeued,
+    cancelled or finished, or the attempt was given up)."""
+    run = Run.objects.filter(pk=node.run_id, status=RunStatus.RUNNING, attempt=node.attempt).first()
+    if run is None or not RunNode.objects.filter(pk=node.pk).exists():
+        return None
+    return run
+
+
+def run_gang_poll(*, node: RunNode) -> tuple[str, list[RunNode]]:
+    """A waiting node's heartbeat. Returns ("ready", nodes) once every node has joined,
+    ("waiting", nodes) before, and ("gone", []) when the attempt no longer exists."""
+    now = timezone.now()
+    RunNode.objects.filter(pk=node.pk).update(heartbeat_at=now)
+    run = _node_attempt_current(node)
+    if run is None:
+        return "gone", []
+    if node.node_rank == 0:
+        Run.objects.filter(pk=run.pk).update(heartbeat_at=now)
+    nodes = list(RunNode.objects.filter(run=run, attempt=node.attempt))
+    return ("ready" if len(nodes) >= run_nodes_wanted(run) else "waiting"), nodes
+
+
+def run_gang_start(*, node: RunNode, resume_from: str = "") -> None:
+    fields = {"status": RunNode.Status.RUNNING, "heartbeat_at": timezone.now()}
+    if node.node_rank == 0:
+        fields["resume_from"] = resume_from
+    RunNode.objects.filter(pk=node.pk).update(**fields)
+
+
+def run_gang_abandon(*, run: Run, node: RunNode, waited_s: float) -> str:
+    """Node 0, when the other nodes did not all join in time: the attempt is given up (it does not
+    count as one), and the run goes back to the queue, or fails when fewer live workers could take
+    a node than it needs. Returns the message that says which."""
+    wanted = run_nodes_wanted(run)
+    gpus = int(run.resources.get("gpus", 0) or 0)
+    with transaction.atomic():
+        Run.objects.select_for_update().filter(pk=run.pk).first()
+        joined = RunNode.objects.filter(run=run, attempt=node.attempt).count()
+        RunNode.objects.filter(run=run, attempt=node.attempt).delete()
+        eligible = len(_eligible_workers(gpus=gpus))
+        if eligible < wanted:
+            message = (f"Only {joined} of {wanted} nodes joined in {waited_s:.0f} s, and {eligible} live worker(s) "
+                       f"can take a node: start more workers, or run it on fewer nodes.")
+            transition(run, RunStatus.FAILED, only_if=Q(attempt=node.attempt), error_message=message)
+        else:
+            message = (f"Only {joined} of {wanted} nodes joined in {waited_s:.0f} s (the other workers are busy): "
+                       "back in the queue.")
+            if transition(run, RunStatus.QUEUED, only_if=Q(attempt=node.attempt), error_message=message, worker="",
+                          attempt=F("attempt") - 1):
+                _enqueue_run(run)
+    logs_append(run=run, lines=[(time.time(), "warning", message)])
+    return message
+
+
+def run_node_heartbeat(*, node: RunNode) -> bool:
+    """A follower node's heartbeat while it trains; returns whether its attempt is over (the run
+    was requeued, cancelled or finished), so it should stop."""
+    RunNode.objects.filter(pk=node.pk).update(heartbeat_at=timezone.now())
+    return _node_attempt_current(node) is None
+
+
+def run_node_leave(*, node: RunNode) -> None:
+    """The follower's worker is shutting down: node 0 sees it, checkpoints and requeues the run."""
+    RunNode.objects.filter(pk=node.pk).update(status=RunNode.Status.LEAVING, heartbeat_at=timezone.now())
+
+
+def run_node_exit(*, node: RunNode, code: int) -> None:
+    RunNode.objects.filter(pk=node.pk).update(status=RunNode.Status.EXITED, exit_code=code,
+                                              heartbeat_at=timezone.now())
+
+
+def run_nodes_lost(*, run: Run, attempt: int) -> list[RunNode]:
+    """Follower nodes of this attempt that are leaving, or whose worker went silent."""
+    return list(RunNode.objects.filter(run=run, attempt=attempt, node_rank__gt=0).filter(
+        Q(status=RunNode.Status.LEAVING)
+        | Q(status__in=[RunNode.Status.WAITING, RunNode.Status.RUNNING], heartbeat_at__lt=_stale_before())))
+
+
+def run_nodes_of(*, run: Run, attempt: int) -> list[RunNode]:
+    return list(RunNode.objects.filter(run=run, attempt=attempt))
 
 
 def worker_heartbeat(*, hostname: str, queues: list[str], gpus: list[dict], pid: int, current_run: Run | None) -> None:

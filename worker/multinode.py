@@ -1,0 +1,275 @@
+"""Runs over several hosts (resources.nodes > 1): each host's worker joins the run as one node and
+starts torchrun for its share of the ranks.
+
+A run of M nodes is queued as M messages. The worker that takes the first becomes node 0: it
+claims the run, picks the rendezvous port on its own host and records it; the workers that take
+the others join as nodes 1..M-1 (webapp.runs.services.run_node_join). When all have joined (or
+RUN_GANG_TIMEOUT_S passed: then the run goes back to the queue), each node starts
+
+    python -m torch.distributed.run --nnodes M --node-rank K --nproc-per-node P
+        --master-addr NODE0 --master-port PORT -m engine run SPEC --events-file FILE
+
+torchrun's static rendezvous makes node K's processes the global ranks K*P .. K*P+P-1, so global
+rank 0, which alone reports, evaluates and writes checkpoints, is on node 0: node 0's worker
+records the run exactly as for one host (worker.executor._supervise). The other nodes' workers
+keep a heartbeat on their RunNode row, copy their engine's log lines into the run's log, store
+their system metrics under system/nodeK/, and stop when the run is no longer running their
+attempt. Node 0 watches them: one whose worker shuts down or goes silent stops the run at a
+checkpoint, and it resumes like a lost run.
+"""
+from __future__ import annotations
+
+import logging
+import os
+import queue
+import signal
+import socket
+import sys
+import threading
+import time
+from pathlib import Path
+
+from django.conf import settings
+
+from webapp.runs import services
+from webapp.runs.models import Run, RunNode, RunStatus
+from worker import lifecycle
+from worker.system_metrics import SAMPLE_INTERVAL_S, SystemSampler
+
+log = logging.getLogger("worker")
+
+GANG_POLL_S = 0.5
+HEARTBEAT_INTERVAL_S = 2.0
+FLUSH_INTERVAL_S = 0.25
+ENGINE_CODE = {RunStatus.SUCCEEDED: 0, RunStatus.CANCELLED: 3, RunStatus.FAILED: 1}
+
+
+def host_address() -> str:
+    """The address the other nodes reach this host at: WORKER_ADDRESS, else what its name resolves to."""
+    if settings.WORKER_ADDRESS:
+        return settings.WORKER_ADDRESS
+    try:
+        return socket.gethostbyname(socket.gethostname())
+    except OSError:
+        return "127.0.0.1"
+
+
+def free_port(address: str) -> int:
+    with socket.socket() as sock:
+        sock.bind((address, 0))
+        return sock.getsockname()[1]
+
+
+def torchrun_command(python: str, spec_file: Path, events_file: Path, gpu_indices: list[int], *, node: RunNode,
+                     nodes: list[RunNode]) -> list[str]:
+    """This node's torchrun: one process per GPU it was given (one on a CPU node), a static
+    rendezvous at node 0, and no restarts (a failed rank fails the attempt; the worker decides)."""
+    leader = next(n for n in nodes if n.node_rank == 0)
+    return [python, "-m", "torch.distributed.run", f"--nnodes={len(nodes)}", f"--node-rank={node.node_rank}",
+            f"--nproc-per-node={max(len(gpu_indices), 1)}", f"--master-addr={leader.address}",
+            f"--master-port={leader.port}", "--max-restarts=0",
+            "-m", "engine", "run", str(spec_file), "--events-file", str(events_file)]
+
+
+def tail_events(path: Path, process, sink: queue.Queue) -> None:
+    """Follows the engine's events file line by line until the engine has exited and the file is
+    read to its end (the file appears when rank 0 starts; a run that failed earlier has none)."""
+    handle, pending = None, b""
+    while True:
+        exited = process.poll() is not None
+        if handle is None and path.exists():
+            handle = path.open("rb")
+        if handle is not None:
+            pending += handle.read()
+            *complete, pending = pending.split(b"\n")
+            for line in complete:
+                sink.put(("events", line.decode("utf-8", "replace")))
+        if exited:
+            if pending:
+                sink.put(("events", pending.decode("utf-8", "replace")))
+            if handle is not None:
+                handle.close()
+            sink.put(("events", None))
+            return
+        time.sleep(0.1)
+
+
+def execute_node(run: Run, output_dir: Path) -> str:
+    hostname = lifecycle.identity()["hostname"]
+    address = host_address()
+    node = services.run_node_join(run=run, worker=hostname, address=address, port=free_port(address),
+                                  output_dir=str(output_dir))
+    if node is None:
+        return f"skipped: run {run.id} is not waiting for a node (status {run.status})"
+    lifecycle.current_run_id = run.id
+    try:
+        nodes = _wait_for_gang(run, node)
+        if isinstance(nodes, str):
+            return nodes
+        if node.node_rank == 0:
+            from worker.executor import _supervise, build_spec
+
+            spec = build_spec(run, output_dir)
+            services.run_gang_start(node=node, resume_from=spec.get("resume_from", ""))
+            services.logs_append(run=run, lines=[(time.time(), "info", "all nodes joined: " + ", ".join(
+                f"node {n.node_rank} on {n.worker} ({n.address})" for n in nodes))])
+            return _supervise(run, output_dir, node=node, nodes=nodes, spec=spec)
+        return _follow(run, output_dir, node, nodes)
+    finally:
+        lifecycle.current_run_id = None
+
+
+def _wait_for_gang(run: Run, node: RunNode) -> list[RunNode] | str:
+    """Waits for every node to join (and, on the other nodes, for node 0 to have chosen the
+    checkpoint they all resume from). Returns the nodes, or a string saying why there is no run."""
+    started = time.monotonic()
+    while True:
+        state, nodes = services.run_gang_poll(node=node)
+        if state == "gone":
+            return f"node {node.node_rank}: the run's attempt {node.attempt} ended before it started"
+        leader_started = any(n.node_rank == 0 and n.status == RunNode.Status.RUNNING for n in nodes)
+        if state == "ready" and (node.node_rank == 0 or leader_started):
+            return nodes
+        if node.node_rank == 0:
+            if services.run_heartbeat(run=run):
+                services.run_finish(run=run, status=RunStatus.CANCELLED, message="Cancelled by a user.")
+                return "cancelled while waiting for its nodes"
+            if lifecycle.shutting_down.is_set():
+                services.run_requeue(run=run, message="The worker of node 0 shut down before the nodes had joined.")
+                return "requeued"
+            if time.monotonic() - started > settings.RUN_GANG_TIMEOUT_S:
+                return services.run_gang_abandon(run=run, node=node, waited_s=time.monotonic() - started)
+        elif lifecycle.shutting_down.is_set():
+            RunNode.objects.filter(pk=node.pk).delete()  # leaves room for another worker
+            return f"node {node.node_rank}: the worker shut down while waiting"
+        time.sleep(GANG_POLL_S)
+
+
+def _follow(run: Run, output_dir: Path, node: RunNode, nodes: list[RunNode]) -> str:
+    """A node other than 0: runs this host's ranks and reports only their logs and system metrics."""
+    import json
+
+    from worker.executor import _pump, build_spec, run_gpu_indices, start_engine
+
+    leader = next(n for n in nodes if n.node_rank == 0)
+    spec = build_spec(run, output_dir)
+    spec.pop("resume_from", None)
+    if leader.resume_from:
+        spec["resume_from"] = leader.resume_from  # every node must start from the same weights
+    spec_file = output_dir / f"spec-attempt-{node.attempt}-node-{node.node_rank}.json"
+    spec_file.write_text(json.dumps(spec, indent=2))
+    services.run_gang_start(node=node)
+    gpu_indices = run_gpu_indices(run)
+    python = settings.ENGINE_PYTHON or sys.executable
+    # Only global rank 0 writes events; this node's ranks write none, so the file stays empty.
+    events_file = output_dir / f"events-attempt-{node.attempt}-node-{node.node_rank}.jsonl"
+    process = start_engine(torchrun_command(python, spec_file, events_file, gpu_indices, node=node, nodes=nodes),
+                           gpu_indices)
+    lines: queue.Queue = queue.Queue()
+    threading.Thread(target=_pump, args=(process.stdout, lines, "stderr"), daemon=True).start()
+    sampler = SystemSampler(process.pid, gpu_indices)
+    prefix = f"[node {node.node_rank}] "
+    logs: list[tuple[float, str, str]] = [(time.time(), "info", f"{prefix}started on {node.worker}")]
+    metrics: list[tuple[str, int, float, float]] = []
+    last_flush = last_beat = last_sample = 0.0
+    term_sent_at: float | None = None
+    left_at: float | None = None
+    open_streams = 1
+    while open_streams:
+        try:
+            tag, line = lines.get(timeout=FLUSH_INTERVAL_S)
+            if line is None:
+                open_streams -= 1
+            elif line.strip():
+                logs.append((time.time(), "info", prefix + line))
+        except queue.Empty:
+            pass
+        now = time.monotonic()
+        if now - last_sample >= SAMPLE_INTERVAL_S and process.poll() is None:
+            last_sample = now
+            metrics += [(name.replace("system/", f"system/node{node.node_rank}/", 1), step, value, wall)
+                        for name, step, value, wall in sampler.sample()]
+        if now - last_flush >= FLUSH_INTERVAL_S:
+            last_flush = now
+            _flush(run, logs, metrics)
+        if now - last_beat >= HEARTBEAT_INTERVAL_S:
+            last_beat = now
+            over = services.run_node_heartbeat(node=node)
+            if lifecycle.shutting_down.is_set() and left_at is None:
+                # Node 0 sees this, stops the run at a checkpoint, and our ranks stop with it.
+                services.run_node_leave(node=node)
+                logs.append((time.time(), "warning", f"{prefix}its worker is shutting down: asking node 0 to stop"))
+                left_at = now
+            if over and term_sent_at is None and process.poll() is None:
+                logs.append((time.time(), "warning", f"{prefix}the run's attempt is over: SIGTERM"))
+                process.send_signal(signal.SIGTERM)
+                term_sent_at = now
+            # A leaving node waits for node 0 to stop the run, but not forever.
+            grace = settings.RUN_CANCEL_GRACE_S
+            if process.poll() is None and ((term_sent_at is not None and now - term_sent_at > grace)
+                                           or (left_at is not None and now - left_at > 2 * grace)):
+                logs.append((time.time(), "warning", f"{prefix}the engine did not stop in time: SIGKILL"))
+                _kill_group(process)
+    code = process.wait()
+    logs.append((time.time(), "info" if code == 0 else "warning", f"{prefix}exited with code {code}"))
+    _flush(run, logs, metrics)
+    services.run_node_exit(node=node, code=code)
+    return f"node {node.node_rank} exited with code {code}"
+
+
+def _flush(run: Run, logs: list, metrics: list) -> None:
+    if metrics:
+        services.metrics_ingest(run=run, points=list(metrics))
+        metrics.clear()
+    if logs:
+        services.logs_append(run=run, lines=list(logs))
+        logs.clear()
+
+
+def _kill_group(process) -> None:
+    try:
+        os.killpg(process.pid, signal.SIGKILL)
+    except ProcessLookupError:
+        pass
+
+
+def settle_nodes(run: Run, node: RunNode, recorder, code: int, reason: str) -> tuple[int, str]:
+    """Node 0 after its torchrun exited: turns torchrun's exit code into the engine's (the status
+    event says how the run ended), and decides whether a failure was the loss of another node
+    (then the run resumes from its checkpoint) or the engine's own (then the other nodes' exit
+    codes are added to the message)."""
+    if recorder.final_status in ENGINE_CODE:
+        code = ENGINE_CODE[recorder.final_status]
+    if reason in ("cancel", "shutdown") or recorder.final_status == RunStatus.SUCCEEDED:
+        return code, reason
+    if reason == "node":
+        recorder.final_message = _describe_lost(services.run_nodes_lost(run=run, attempt=node.attempt)) or \
+            "A node of the run went away."
+        return code, reason
+    # The engine failed. When another host died its ranks' connections dropped first, so wait
+    # until every other node's worker has said how its ranks ended, or has gone silent.
+    deadline = time.monotonic() + settings.RUN_HEARTBEAT_TIMEOUT_S + 2 * HEARTBEAT_INTERVAL_S
+    others: list[RunNode] = []
+    while True:
+        lost = services.run_nodes_lost(run=run, attempt=node.attempt)
+        if lost:
+            recorder.final_message = _describe_lost(lost)
+            return code, "node"
+        others = [n for n in services.run_nodes_of(run=run, attempt=node.attempt) if n.node_rank > 0]
+        if all(n.status == RunNode.Status.EXITED for n in others) or time.monotonic() > deadline:
+            break
+        services.run_heartbeat(run=run)
+        time.sleep(1.0)
+    failed = [f"node {n.node_rank} ({n.worker}) exited with code {n.exit_code}" for n in others
+              if n.exit_code not in (None, 0)]
+    if failed:
+        recorder.final_message = (recorder.final_message or "The engine failed.") + " Other nodes: " + \
+            "; ".join(failed) + " (see the run's log)."
+    return code, reason
+
+
+def _describe_lost(lost: list[RunNode]) -> str:
+    return " ".join(
+        f"Node {n.node_rank} ({n.worker}) " + ("left: its worker shut down." if n.status == RunNode.Status.LEAVING
+                                               else "went silent: its worker stopped sending heartbeats.")
+        for n in lost)
