@@ -108,6 +108,10 @@ def _run(args: argparse.Namespace) -> int:
         events.stream.flush()
         return distributed.launch([args.spec], args.processes, events.stream.fileno())
 
+    if "RANK" in os.environ:
+        from engine import distributed
+
+        distributed.die_with_launcher()
     cancel = threading.Event()
     for signum in (signal.SIGTERM, signal.SIGINT):
         signal.signal(signum, lambda *_: cancel.set())

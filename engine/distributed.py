@@ -55,6 +55,19 @@ def ranks_from_environment() -> Ranks:
     return Ranks(rank=int(os.environ.get("RANK", "0")), world_size=int(os.environ.get("WORLD_SIZE", "1")))
 
 
+def die_with_launcher() -> None:
+    """A rank whose launcher died (the engine's own, or torchrun, which starts each rank in a
+    session of its own) is killed by the kernel instead of running on as an orphan that holds its
+    GPU and keeps the other ranks of the run waiting in a collective."""
+    import ctypes
+
+    pr_set_pdeathsig = 1
+    try:
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(pr_set_pdeathsig, signal.SIGKILL)
+    except OSError:  # not Linux: the launcher's own signal forwarding is all there is
+        pass
+
+
 def setup() -> Ranks:
     """Join the process group when launched as one of several ranks (no-op otherwise)."""
     ranks = ranks_from_environment()

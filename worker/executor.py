@@ -272,8 +272,10 @@ def _finish(run: Run, recorder: EventRecorder, code: int, reason: str) -> str:
         # A host of a run over several hosts went away: like a lost run, resume from the checkpoint.
         message = recorder.final_message or "A node of the run went away."
         if run.attempt < settings.RUN_MAX_ATTEMPTS:
-            services.run_requeue(run=run, message=f"{message} Resuming from the last checkpoint "
-                                                  f"(attempt {run.attempt + 1} of {settings.RUN_MAX_ATTEMPTS}).")
+            message = (f"{message} Resuming from the last checkpoint (attempt {run.attempt + 1} of "
+                       f"{settings.RUN_MAX_ATTEMPTS}).")
+            services.logs_append(run=run, lines=[(time.time(), "warning", message)])
+            services.run_requeue(run=run, message=message)
             return "requeued"
         if services.run_finish(run=run, status=RunStatus.FAILED, message=f"{message} The run has been attempted "
                                                                         f"{run.attempt} times (RUN_MAX_ATTEMPTS)."):

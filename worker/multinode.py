@@ -240,7 +240,11 @@ def settle_nodes(run: Run, node: RunNode, recorder, code: int, reason: str) -> t
     codes are added to the message)."""
     if recorder.final_status in ENGINE_CODE:
         code = ENGINE_CODE[recorder.final_status]
-    if reason in ("cancel", "shutdown") or recorder.final_status == RunStatus.SUCCEEDED:
+    if recorder.final_status == RunStatus.SUCCEEDED:
+        # Training finished; a node lost after that (torchrun waits for every node before it
+        # exits) costs nothing.
+        return code, "" if reason == "node" else reason
+    if reason in ("cancel", "shutdown"):
         return code, reason
     if reason == "node":
         recorder.final_message = _describe_lost(services.run_nodes_lost(run=run, attempt=node.attempt)) or \
