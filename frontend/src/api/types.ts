@@ -209,6 +209,18 @@ export interface RunProgress {
 export interface RunResources {
   /** 0 means CPU. */
   gpus: number;
+  /** Hosts the run spans, each with `gpus` GPUs (default 1). */
+  nodes?: number;
+}
+
+/** One host of a run over several (resources.nodes > 1), for its current attempt. */
+export interface RunNodeInfo {
+  node_rank: number;
+  worker: string;
+  address: string;
+  status: 'waiting' | 'running' | 'leaving' | 'exited';
+  exit_code: number | null;
+  heartbeat_at: string;
 }
 
 /** Not in API.md: per-metric summary the server attaches to each run. */
@@ -239,6 +251,8 @@ export interface Run {
   replay_dataset?: number | null;
   seed: number;
   resources: RunResources;
+  /** The nodes of a run over several hosts; empty for a run on one host. */
+  nodes?: RunNodeInfo[];
   tags: string[];
   notes: string;
   /** Marked by a member to find it again; `?starred=true` lists only these. */

@@ -161,15 +161,20 @@ describe('new run', () => {
       train_dataset: 1,
       validation_dataset: null,
       seed: 0,
-      resources: { gpus: 0 },
+      resources: { gpus: 0, nodes: 1 },
       config: { alpha: 0.1, temperature: 1, training: { max_steps: 200, lr_scheduler: 'cosine' } },
     });
 
     fireEvent.change(maxSteps, { target: { value: '50' } });
+    fireEvent.click(screen.getByLabelText('GPUs'));
+    fireEvent.change(screen.getByLabelText('Number of GPUs'), { target: { value: '8' } });
+    fireEvent.change(screen.getByLabelText('Hosts'), { target: { value: '2' } });
     fireEvent.click(screen.getByRole('button', { name: 'Launch run' }));
     await screen.findByRole('heading', { name: 'my-run' });
     expect(window.location.pathname).toBe('/runs/42');
-    expect((server.sent('POST', '/api/v1/runs/')[1]!.body as { config: { training: { max_steps: number } } }).config.training.max_steps).toBe(50);
+    const second = server.sent('POST', '/api/v1/runs/')[1]!.body as { config: { training: { max_steps: number } }; resources: object };
+    expect(second.config.training.max_steps).toBe(50);
+    expect(second.resources).toEqual({ gpus: 8, nodes: 2 });
   });
 });
 
@@ -295,6 +300,23 @@ describe('run page', () => {
     await waitFor(() => expect(screen.getByTestId('run-status').textContent).toBe('cancelled'));
     expect(server.sent('POST', '/api/v1/runs/7/cancel/')[0]!.headers['X-CSRFToken']).toBe('csrf-from-cookie');
     expect(screen.queryByRole('button', { name: 'Cancel run' })).toBeNull();
+  });
+
+  it('lists the hosts of a run over several, with a node that failed', async () => {
+    serveRun(makeRun({
+      resources: { gpus: 8, nodes: 2 },
+      nodes: [
+        { node_rank: 0, worker: 'gpu-a', address: '10.0.0.1', status: 'running', exit_code: null, heartbeat_at: '2025-11-23T12:00:00Z' },
+        { node_rank: 1, worker: 'gpu-b', address: '10.0.0.2', status: 'exited', exit_code: -9, heartbeat_at: '2025-11-23T12:00:00Z' },
+      ],
+    }));
+    renderAt('/runs/7');
+    const nodes = await screen.findByTestId('run-nodes');
+    expect([...nodes.querySelectorAll('li')].map((li) => li.textContent)).toEqual([
+      'node 0: gpu-a (10.0.0.1) — running',
+      'node 1: gpu-b (10.0.0.2) — exited, exit code -9',
+    ]);
+    expect(screen.getByText('2 hosts × 8 GPUs')).toBeTruthy();
   });
 
   it('shows why a run failed and opens no stream for a finished run', async () => {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
+  formatResources,
   formatAgo, formatAxisValue, formatBytes, formatCount, formatClock, formatDateTime, formatEta, formatMetricValue, parsePaper, progressFraction, shortSha, toDate,
 } from './format';
 
@@ -143,5 +144,16 @@ describe('formatAgo and shortSha', () => {
   it('cuts a hash to its prefix', () => {
     expect(shortSha('e9d68548c7705b2848f5399bb1ebd4cc')).toBe('e9d68548c770');
     expect(shortSha('')).toBe('—');
+  });
+});
+
+describe('formatResources', () => {
+  it('says CPU or GPUs on one host, and hosts times GPUs over several', () => {
+    expect(formatResources({ gpus: 0 })).toBe('CPU');
+    expect(formatResources(undefined)).toBe('CPU');
+    expect(formatResources({ gpus: 1 })).toBe('1 GPU');
+    expect(formatResources({ gpus: 4, nodes: 1 })).toBe('4 GPUs');
+    expect(formatResources({ gpus: 8, nodes: 2 })).toBe('2 hosts × 8 GPUs');
+    expect(formatResources({ gpus: 0, nodes: 3 })).toBe('3 hosts (CPU)');
   });
 });

@@ -128,3 +128,12 @@ export function parsePaper(paper: string | Partial<PaperRef> | null | undefined)
 function pad2(n: number): string {
   return String(n).padStart(2, '0');
 }
+
+/** A run's resources in words: "CPU", "2 GPUs", "2 hosts × 1 GPU", "3 hosts (CPU)". */
+export function formatResources(resources: { gpus?: number; nodes?: number } | null | undefined): string {
+  const gpus = resources?.gpus ?? 0;
+  const nodes = resources?.nodes ?? 1;
+  const perHost = gpus ? `${gpus} GPU${gpus > 1 ? 's' : ''}` : 'CPU';
+  if (nodes <= 1) return perHost;
+  return gpus ? `${nodes} hosts × ${perHost}` : `${nodes} hosts (CPU)`;
+}

@@ -137,6 +137,7 @@ function NewRunForm({ current, source }: { current: Workspace; source?: Run }) {
   const [seed, setSeed] = useState(String(source?.seed ?? 0));
   const [device, setDevice] = useState<Device>(source?.resources?.gpus ? 'gpu' : 'cpu');
   const [gpus, setGpus] = useState(String(source?.resources?.gpus || 1));
+  const [nodes, setNodes] = useState(String(source?.resources?.nodes || 1));
   const [tags, setTags] = useState(tagsText(source?.tags));
   const [notes, setNotes] = useState('');
   const [errors, setErrors] = useState<SubmitErrors | null>(null);
@@ -217,7 +218,7 @@ function NewRunForm({ current, source }: { current: Workspace; source?: Run }) {
     ...(method.requires.tasks ? { replay_dataset: replayDataset ? Number(replayDataset) : null } : {}),
     config,
     seed: Number(seed),
-    resources: { gpus: device === 'cpu' ? 0 : Number(gpus) },
+    resources: { gpus: device === 'cpu' ? 0 : Number(gpus), nodes: Number(nodes) },
     tags: parseTags(tags),
     notes,
   });
@@ -384,6 +385,13 @@ function NewRunForm({ current, source }: { current: Workspace; source?: Run }) {
               <label htmlFor="run-gpus">Number of GPUs</label>
               <input id="run-gpus" type="number" min={1} max={64} step={1} value={gpus}
                 onChange={(e) => setGpus(e.target.value)} disabled={device === 'cpu'} required={device === 'gpu'} />
+            </span>
+            <span className="field field-inline">
+              <label htmlFor="run-nodes">Hosts</label>
+              <input id="run-nodes" type="number" min={1} max={64} step={1} value={nodes} required
+                aria-describedby="run-nodes-help" onChange={(e) => setNodes(e.target.value)} />
+              <small id="run-nodes-help">More than one: the run trains data parallel over that many workers, each
+                with the GPUs above.</small>
             </span>
             {fieldErrors('resources').length > 0 && (
               <ul id="run-resources-error" className="field-errors" data-testid="run-resources-errors">

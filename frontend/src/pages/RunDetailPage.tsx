@@ -23,7 +23,7 @@ import { TeacherGapPanel } from '../components/TeacherGapPanel';
 import { useDocumentTitle } from '../hooks/useDocumentTitle';
 import { useRunLive, type StreamState } from '../hooks/useRunLive';
 import { parseTags, tagsText } from '../lib/clone';
-import { formatBytes, formatDateTime, formatMetricValue } from '../lib/format';
+import { formatBytes, formatDateTime, formatMetricValue, formatResources } from '../lib/format';
 import { placeFieldErrors } from '../lib/jsonInput';
 import { groupMetricNames } from '../lib/metricGroups';
 import { runPanels } from '../lib/methodPanels';
@@ -396,7 +396,22 @@ function RunInputs({ run, method }: { run: Run; method: Method | undefined }) {
         <><dt>Replay dataset</dt><dd data-testid="run-replay-dataset">{run.replay_dataset ? datasetLink(run.replay_dataset) : 'none'}</dd></>
       )}
       <dt>Seed</dt><dd>{run.seed}</dd>
-      <dt>Resources</dt><dd>{run.resources?.gpus ? `${run.resources.gpus} GPU${run.resources.gpus > 1 ? 's' : ''}` : 'CPU'}</dd>
+      <dt>Resources</dt><dd>{formatResources(run.resources)}</dd>
+      {(run.nodes?.length ?? 0) > 0 && (
+        <>
+          <dt>Nodes</dt>
+          <dd>
+            <ul className="plain-list" data-testid="run-nodes">
+              {run.nodes!.map((node) => (
+                <li key={node.node_rank}>
+                  node {node.node_rank}: {node.worker} ({node.address}) — {node.status}
+                  {node.exit_code !== null && node.exit_code !== 0 ? `, exit code ${node.exit_code}` : ''}
+                </li>
+              ))}
+            </ul>
+          </dd>
+        </>
+      )}
       {run.register_model_as && <><dt>Registers its model as</dt><dd>{run.register_model_as}</dd></>}
       {run.parent !== null && run.parent !== undefined && (
         <><dt>Parent run</dt><dd><Link to={`/runs/${run.parent}`}>#{run.parent}</Link></dd></>
