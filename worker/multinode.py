@@ -240,6 +240,7 @@ def settle_nodes(run: Run, node: RunNode, recorder, code: int, reason: str) -> t
     codes are added to the message)."""
     if recorder.final_status in ENGINE_CODE:
         code = ENGINE_CODE[recorder.final_status]
+    services.run_node_exit(node=node, code=code)
     if recorder.final_status == RunStatus.SUCCEEDED:
         # Training finished; a node lost after that (torchrun waits for every node before it
         # exits) costs nothing.

@@ -96,3 +96,22 @@ def test_a_node_whose_worker_dies_sends_the_run_back_to_its_checkpoint(stack, ki
     assert "Node 1 (" in logs and "went silent" in logs and "Resuming from the last checkpoint" in logs, logs
     steps = sorted(losses(stack, run["id"]))
     assert steps == sorted(set(steps)) and steps[-1] == 1500
+
+
+def test_cancelling_a_run_over_two_hosts_stops_both_nodes_at_one_checkpoint(stack, kit):
+    run = launch(stack, kit, nodes=2, batch_size=2, max_steps=100_000, checkpoint_every=100_000, eval_every=100_000)
+
+    def both_running():
+        detail = stack.ok("GET", f"/api/v1/runs/{run['id']}/")
+        return len(detail["nodes"]) == 2 and all(n["status"] == "running" for n in detail["nodes"]) and \
+            detail["progress"]["step"] > 0
+
+    stack.wait_until(both_running, 240, "both nodes training")
+    stack.ok("POST", f"/api/v1/runs/{run['id']}/cancel/")
+    done = stack.wait_for_status(run["id"], {"succeeded", "failed", "cancelled"}, timeout=180)
+    assert done["status"] == "cancelled", done["error_message"]
+    nodes = stack.wait_until(lambda: (lambda nodes: nodes if all(n["status"] == "exited" for n in nodes) else None)(
+        stack.ok("GET", f"/api/v1/runs/{run['id']}/")["nodes"]), 120, "both nodes to exit")
+    assert nodes[0]["exit_code"] == 3, "node 0 reports the engine's own code: cancelled"
+    [checkpoint] = [a for a in stack.ok("GET", f"/api/v1/runs/{run['id']}/artifacts/") if a["kind"] == "checkpoint"]
+    assert checkpoint["step"] == done["progress"]["step"]

@@ -582,10 +582,13 @@ def metrics_ingest(*, run: Run, points: list[tuple[str, int, float, float]]) -> 
 
 
 def logs_append(*, run: Run, lines: list[tuple[float, str, str]]) -> None:
-    """Appends (time, level, message) lines after the run's last sequence number."""
+    """Appends (time, level, message) lines after the run's last sequence number. Several
+    processes append to one run (the nodes of a run over several hosts, the web on a resume), so
+    the run's row is locked while the next numbers are taken (SQLite: the IMMEDIATE transaction)."""
     if not lines:
         return
     with transaction.atomic():
+        Run.objects.select_for_update().filter(pk=run.pk).values_list("pk", flat=True).first()
         last = RunLogLine.objects.filter(run=run).order_by("-seq").values_list("seq", flat=True).first() or 0
         RunLogLine.objects.bulk_create(
             [RunLogLine(run=run, seq=last + i, time=t, level=level, message=message[:10000])
