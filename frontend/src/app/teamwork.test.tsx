@@ -168,7 +168,7 @@ describe('clone', () => {
       train_dataset: 1,
       validation_dataset: null,
       seed: 3,
-      resources: { gpus: 0 },
+      resources: { gpus: 0, nodes: 1 },
       tags: ['sweep'],
       notes: '',
     });
