@@ -87,3 +87,27 @@ def registry_objects(cast, tokenizer_dir):
     validation, _ = dataset_upload(workspace=lab, user=owner, name="val", kind="text",
                                    upload=upload("v.jsonl", rows[:3]))
     return {"student": student, "teacher": teacher, "train": train, "validation": validation}
+
+
+@pytest.fixture(scope="session")
+def s3_server(tmp_path_factory):
+    """moto's S3 server as a real process, for the whole session."""
+    from tests.s3_server import S3Server
+
+    server = S3Server(tmp_path_factory.mktemp("s3") / "moto.log")
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def s3_store(settings, data_dir, s3_server, monkeypatch):
+    """This test's processes keep artifacts in a fresh bucket (under the prefix 'artifacts') of the
+    S3 server. Returns (server, bucket)."""
+    from tests.s3_server import CREDENTIALS
+
+    for name, value in CREDENTIALS.items():
+        monkeypatch.setenv(name, value)
+    bucket = s3_server.new_bucket()
+    settings.ARTIFACT_STORE = f"s3://{bucket}/artifacts"
+    settings.S3_ENDPOINT_URL = s3_server.url
+    return s3_server, bucket

@@ -28,6 +28,14 @@ def env_list(name: str, default: str) -> list[str]:
 
 DATA_DIR = Path(os.environ.get("DISTILLERY_DATA_DIR", BASE_DIR / "var")).resolve()
 ARTIFACT_ROOT = Path(os.environ.get("ARTIFACT_ROOT", DATA_DIR / "artifacts")).resolve()
+# Where artifacts live beyond this machine (webapp/common/storage.py): empty or "local" keeps them in
+# ARTIFACT_ROOT only (one host, or a filesystem shared by every host at the same path);
+# "s3://bucket/prefix" also keeps every file in an S3-compatible bucket, and ARTIFACT_ROOT becomes each
+# host's cache of it. Credentials come from the usual AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY (or an
+# instance role); S3_ENDPOINT_URL points at MinIO, Ceph, R2 or another S3-compatible service.
+ARTIFACT_STORE = os.environ.get("ARTIFACT_STORE", "").strip()
+S3_ENDPOINT_URL = os.environ.get("S3_ENDPOINT_URL", "").strip()
+S3_REGION = os.environ.get("S3_REGION", os.environ.get("AWS_DEFAULT_REGION", "us-east-1"))
 DATA_DIR.mkdir(parents=True, exist_ok=True)
 
 DEBUG = env_bool("DEBUG", False)
