@@ -46,6 +46,7 @@ api_v1 = [
     path("runs/<int:pk>/logs/", runs_api.RunLogsApi.as_view()),
     path("runs/<int:pk>/artifacts/", runs_api.RunArtifactsApi.as_view()),
     path("runs/<int:pk>/artifacts/<int:artifact_id>/content/", runs_api.RunArtifactContentApi.as_view()),
+    path("runs/<int:pk>/artifacts/<int:artifact_id>/download/", runs_api.RunArtifactDownloadApi.as_view()),
     path("runs/<int:pk>/events/", RunEventsApi.as_view()),
     path("series/", runs_api.SeriesApi.as_view()),
     path("compare/", runs_api.CompareApi.as_view()),

@@ -41,6 +41,17 @@ def start_light_worker(hostname: str, loglevel: str) -> subprocess.Popen:
     return companion
 
 
+def check_artifact_store() -> None:
+    """A worker that could not store what its runs write must not take runs: it stops at once,
+    saying which settings to check (webapp.common.storage)."""
+    from webapp.common import storage
+
+    try:
+        storage.check()
+    except storage.StoreError as exc:
+        sys.exit(f"worker: {exc.message}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description="Start a Distillery training worker.")
     parser.add_argument("--queues", help="Comma-separated queues (default: cpu, plus gpu when GPUs are visible); "
@@ -56,6 +67,7 @@ def main() -> None:
     from webapp.celery_app import ensure_broker_dirs
 
     ensure_broker_dirs()
+    check_artifact_store()
     queues = [q for q in (args.queues or ("cpu,gpu" if visible_gpus() else "cpu")).split(",") if q]
     if LIGHT_QUEUE not in queues:
         queues.append(LIGHT_QUEUE)

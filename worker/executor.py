@@ -21,11 +21,13 @@ from pathlib import Path
 from django.conf import settings
 from django.db import close_old_connections
 
+from webapp.common import storage
 from webapp.notifications.services import notify_run_event
 from webapp.runs.engine_spec import run_spec
 from webapp.runs import services
 from webapp.runs.models import Run, RunStatus
 from worker import lifecycle
+from worker.artifact_sync import Uploads
 from worker.processes import die_with_parent
 from worker.system_metrics import SAMPLE_INTERVAL_S, SystemSampler
 
@@ -36,27 +38,38 @@ HEARTBEAT_INTERVAL_S = 2.0
 ENGINE_EXIT = {0: RunStatus.SUCCEEDED, 3: RunStatus.CANCELLED}
 
 
-def build_spec(run: Run, output_dir: Path) -> dict:
-    """The engine's run spec for this run (webapp.runs.engine_spec), resuming from the newest
-    checkpoint on disk if there is one."""
+def build_spec(run: Run, output_dir: Path, resume: bool = True) -> dict:
+    """The engine's run spec for this run (webapp.runs.engine_spec), its inputs fetched to this
+    host from the artifact store where they live there, resuming (with `resume`) from the newest
+    complete checkpoint on this host or in the store. Raises StoreError if the store fails."""
     spec = run_spec(
         method=run.method, seed=run.seed, config=run.config, output_dir=str(output_dir), student=run.student,
         teacher=run.teacher, reference=run.reference, train_dataset=run.train_dataset,
         validation_dataset=run.validation_dataset, replay_dataset=run.replay_dataset,
     )
-    checkpoint = latest_checkpoint(output_dir)
+    storage.pull_spec(spec)
+    checkpoint = latest_checkpoint(output_dir) if resume else None
     if checkpoint is not None:
         spec["resume_from"] = str(checkpoint)
     return spec
 
 
 def latest_checkpoint(output_dir: Path) -> Path | None:
-    """The newest complete checkpoint on disk. The disk, not the artifact rows, is the truth here:
-    an engine stopped by its worker's death writes a last checkpoint nobody was left to record.
-    The engine writes `step-N.partial/` and renames it when complete (engine/checkpoint.py)."""
-    complete = [path for path in (output_dir / "checkpoints").glob("step-*")
-                if path.name[5:].isdigit() and (path / "trainer_state.pt").is_file()]
-    return max(complete, key=lambda path: int(path.name[5:]), default=None)
+    """The newest complete checkpoint, on this host's disk or in the artifact store (fetched here
+    if it is only there: the run may resume on another host than the one that wrote it). The disk
+    and the store, not the artifact rows, are the truth: an engine stopped by its worker's death
+    writes a last checkpoint nobody was left to record. The engine writes `step-N.partial/` and
+    renames it when complete (engine/checkpoint.py); the store holds a directory once its manifest
+    is there (webapp.common.storage)."""
+    found = {int(path.name[5:]): path for path in (output_dir / "checkpoints").glob("step-*")
+             if path.name[5:].isdigit() and (path / "trainer_state.pt").is_file()}
+    for step, path in sorted(storage.stored_checkpoints(output_dir).items(), reverse=True):
+        if step <= max(found, default=-1):
+            break
+        if storage.pull(path) and (path / "trainer_state.pt").is_file():
+            found[step] = path
+            break
+    return found[max(found)] if found else None
 
 
 def _pump(stream, sink: queue.Queue, tag: str) -> None:
@@ -68,12 +81,16 @@ def _pump(stream, sink: queue.Queue, tag: str) -> None:
 class EventRecorder:
     """Buffers the engine's events and writes them in batches."""
 
-    def __init__(self, run: Run):
+    def __init__(self, run: Run, resumed_from: str | None = None):
         self.run = run
         self.metrics: list[tuple[str, int, float, float]] = []
         self.logs: list[tuple[float, str, str]] = []
         self.final_status: str | None = None
         self.final_message = ""
+        # With a remote artifact store: what is recorded goes up from a background thread, and only
+        # the checkpoints this attempt's engine had on its disk can have been pruned by it.
+        self.uploads = Uploads(run.worker or lifecycle.identity()["hostname"]) if storage.store() else None
+        self.checkpoints_here: set[str] = {resumed_from} if resumed_from else set()
 
     def handle(self, tag: str, line: str) -> None:
         if tag == "stderr":
@@ -110,14 +127,29 @@ class EventRecorder:
                 run=self.run, kind=artifact_kind, name=event.get("name") or Path(event["path"]).name,
                 path=event["path"], step=event.get("step"), size_bytes=event.get("size_bytes", 0),
             )
+            if self.uploads is not None:
+                self.uploads.put(event["path"])
             if kind == "checkpoint":
-                services.artifacts_prune_missing(run=self.run)
+                self.checkpoints_here.add(event["path"])
+                pruned = services.artifacts_prune_missing(
+                    run=self.run, among=self.checkpoints_here if self.uploads is not None else None)
+                for path in pruned if self.uploads is not None else ():
+                    self.checkpoints_here.discard(path)
+                    self.uploads.forget(path)
         elif kind == "status" and event.get("status") in ("finished", "failed", "cancelled"):
             self.final_status = {"finished": RunStatus.SUCCEEDED, "failed": RunStatus.FAILED,
                                  "cancelled": RunStatus.CANCELLED}[event["status"]]
             self.final_message = event.get("message", "")
 
+    def finish_uploads(self) -> None:
+        """Waits for every artifact to be in the store, then writes what was logged meanwhile."""
+        if self.uploads is not None:
+            self.uploads.finish()
+        self.flush()
+
     def flush(self) -> None:
+        if self.uploads is not None:
+            self.logs.extend(self.uploads.take_messages())
         if self.metrics:
             services.metrics_ingest(run=self.run, points=self.metrics)
             self.metrics = []
@@ -182,8 +214,13 @@ def _supervise(run: Run, output_dir: Path, node=None, nodes: list | None = None,
     """Runs the engine for `run` on this worker and records what it reports. With `node` (node 0 of
     a run over several hosts) the engine is this host's torchrun, its events come through a file,
     and the other nodes are watched: one that leaves or goes silent stops the run at a checkpoint."""
+    if spec is None:
+        try:
+            spec = build_spec(run, output_dir)
+        except storage.StoreError as exc:
+            return _store_failed(run, exc)
     spec_file = output_dir / f"spec-attempt-{run.attempt}.json"
-    spec_file.write_text(json.dumps(spec or build_spec(run, output_dir), indent=2))
+    spec_file.write_text(json.dumps(spec, indent=2))
     gpu_indices = run_gpu_indices(run)
     python = settings.ENGINE_PYTHON or sys.executable
     lines: queue.Queue = queue.Queue()
@@ -201,7 +238,7 @@ def _supervise(run: Run, output_dir: Path, node=None, nodes: list | None = None,
                                                 nodes=nodes), gpu_indices)
         threading.Thread(target=tail_events, args=(events_file, process, lines), daemon=True).start()
     threading.Thread(target=_pump, args=(process.stdout, lines, "stderr"), daemon=True).start()
-    recorder = EventRecorder(run)
+    recorder = EventRecorder(run, resumed_from=spec.get("resume_from"))
     sampler = SystemSampler(process.pid, gpu_indices)
     recorder.logs.append((time.time(), "info", f"attempt {run.attempt} on {run.worker}: {' '.join(process.args[1:4])}"))
 
@@ -241,11 +278,22 @@ def _supervise(run: Run, output_dir: Path, node=None, nodes: list | None = None,
                 _kill_engine(process)
     code = process.wait()
     recorder.flush()
+    recorder.finish_uploads()
     if node is not None:
         from worker.multinode import settle_nodes
 
         code, reason = settle_nodes(run, node, recorder, code, reason)
     return _finish(run, recorder, code, reason)
+
+
+def _store_failed(run: Run, exc: Exception) -> str:
+    """The run's inputs or checkpoint could not be fetched: nothing started, the run fails saying
+    why (a deployment problem: resume it once the store answers)."""
+    message = f"{exc.message} Nothing was trained; resume the run once the store answers."
+    services.logs_append(run=run, lines=[(time.time(), "error", message)])
+    if services.run_finish(run=run, status=RunStatus.FAILED, message=message):
+        notify_run_event(run=run, event="run.failed")
+    return str(RunStatus.FAILED)
 
 
 def _node_trouble(node) -> str:

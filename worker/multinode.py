@@ -31,6 +31,7 @@ from pathlib import Path
 
 from django.conf import settings
 
+from webapp.common import storage
 from webapp.runs import services
 from webapp.runs.models import Run, RunNode, RunStatus
 from worker import lifecycle
@@ -107,9 +108,12 @@ def execute_node(run: Run, output_dir: Path) -> str:
         if isinstance(nodes, str):
             return nodes
         if node.node_rank == 0:
-            from worker.executor import _supervise, build_spec
+            from worker.executor import _store_failed, _supervise, build_spec
 
-            spec = build_spec(run, output_dir)
+            try:
+                spec = build_spec(run, output_dir)
+            except storage.StoreError as exc:
+                return _store_failed(run, exc)  # the other nodes see the attempt end and stop waiting
             services.run_gang_start(node=node, resume_from=spec.get("resume_from", ""))
             services.logs_append(run=run, lines=[(time.time(), "info", "all nodes joined: " + ", ".join(
                 f"node {n.node_rank} on {n.worker} ({n.address})" for n in nodes))])
@@ -152,10 +156,18 @@ def _follow(run: Run, output_dir: Path, node: RunNode, nodes: list[RunNode]) -> 
     from worker.executor import _pump, build_spec, run_gpu_indices, start_engine
 
     leader = next(n for n in nodes if n.node_rank == 0)
-    spec = build_spec(run, output_dir)
-    spec.pop("resume_from", None)
-    if leader.resume_from:
-        spec["resume_from"] = leader.resume_from  # every node must start from the same weights
+    try:
+        spec = build_spec(run, output_dir, resume=False)
+        if leader.resume_from:
+            # Every node starts from the same weights: node 0's choice, fetched from the store
+            # when this host does not have it.
+            storage.pull(leader.resume_from)
+            spec["resume_from"] = leader.resume_from
+    except storage.StoreError as exc:
+        # Leaving makes node 0 stop the attempt and send the run back to the queue.
+        services.logs_append(run=run, lines=[(time.time(), "error", f"[node {node.node_rank}] {exc.message}")])
+        services.run_node_leave(node=node)
+        return f"node {node.node_rank}: the artifact store failed"
     spec_file = output_dir / f"spec-attempt-{node.attempt}-node-{node.node_rank}.json"
     spec_file.write_text(json.dumps(spec, indent=2))
     services.run_gang_start(node=node)

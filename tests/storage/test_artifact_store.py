@@ -21,7 +21,7 @@ def checkpoint(root: Path, run: int, step: int) -> Path:
     directory = root / "runs" / str(run) / "checkpoints" / f"step-{step}"
     write(directory / "model" / "model.safetensors", f"weights {step}")
     write(directory / "optimizer.pt", f"optimizer {step}")
-    write(directory / storage.COMPLETE_MARKER, f"state {step}")
+    write(directory / "trainer_state.pt", f"state {step}")
     return directory
 
 
@@ -44,7 +44,7 @@ def test_keys_are_paths_relative_to_artifact_root_and_only_those(settings, data_
     assert storage.key_of(data_dir / "models" / "tokenizer") is None
 
 
-def test_a_directory_goes_up_with_its_marker_last_and_comes_back_whole_elsewhere(s3_store, settings, tmp_path,
+def test_a_directory_goes_up_with_its_manifest_last_and_comes_back_whole_elsewhere(s3_store, settings, tmp_path,
                                                                                  monkeypatch):
     server, bucket = s3_store
     directory = checkpoint(Path(settings.ARTIFACT_ROOT), run=3, step=20)
@@ -53,9 +53,9 @@ def test_a_directory_goes_up_with_its_marker_last_and_comes_back_whole_elsewhere
     monkeypatch.setattr(storage.S3Store, "put", lambda self, local, key: (uploaded.append(key), original(self, local, key)))
     sent = storage.push(directory)
     assert sent == sum(p.stat().st_size for p in directory.rglob("*") if p.is_file())
-    assert uploaded[-1] == "runs/3/checkpoints/step-20/trainer_state.pt" and len(uploaded) == 3
+    assert uploaded[-1] == f"runs/3/checkpoints/step-20/{storage.MANIFEST}" and len(uploaded) == 4
     assert server.keys(bucket) == [f"artifacts/runs/3/checkpoints/step-20/{name}" for name in
-                                   ("model/model.safetensors", "optimizer.pt", "trainer_state.pt")]
+                                   (storage.MANIFEST, "model/model.safetensors", "optimizer.pt", "trainer_state.pt")]
 
     # Another host: same store, its own (empty) ARTIFACT_ROOT.
     settings.ARTIFACT_ROOT = tmp_path / "other-host"
@@ -63,7 +63,9 @@ def test_a_directory_goes_up_with_its_marker_last_and_comes_back_whole_elsewhere
     assert storage.stored_checkpoints(elsewhere.parent.parent) == {20: elsewhere}
     assert storage.pull(elsewhere) is True
     assert (elsewhere / "model" / "model.safetensors").read_text() == "weights 20"
-    assert (elsewhere / storage.COMPLETE_MARKER).read_text() == "state 20"
+    assert (elsewhere / "trainer_state.pt").read_text() == "state 20"
+    assert sorted(p.relative_to(elsewhere).as_posix() for p in elsewhere.rglob("*")) == [
+        "model", "model/model.safetensors", "optimizer.pt", "trainer_state.pt"], "the manifest stays in the store"
     assert [p.name for p in elsewhere.parent.iterdir()] == ["step-20"], "no staging directory left behind"
     assert storage.pull(elsewhere.parent / "step-99") is False
     assert not (elsewhere.parent / "step-99").exists()
@@ -77,14 +79,19 @@ def test_a_single_file_round_trips(s3_store, settings, tmp_path):
     assert storage.pull(again) and again.read_text() == '{"text": "hi"}\n'
 
 
-def test_a_checkpoint_without_its_marker_in_the_store_is_not_a_checkpoint(s3_store, settings):
+def test_a_directory_whose_manifest_is_not_stored_yet_is_not_there(s3_store, settings, tmp_path):
     server, bucket = s3_store
     root = Path(settings.ARTIFACT_ROOT)
     full = checkpoint(root, run=4, step=10)
     half = checkpoint(root, run=4, step=30)
     storage.push(full)
+    # Its worker is still uploading step 30: some files are there, the manifest is not.
     server.client().upload_file(str(half / "optimizer.pt"), bucket, "artifacts/runs/4/checkpoints/step-30/optimizer.pt")
     assert storage.stored_checkpoints(root / "runs" / "4") == {10: full}
+    settings.ARTIFACT_ROOT = tmp_path / "web-2"
+    elsewhere = Path(settings.ARTIFACT_ROOT) / "runs" / "4" / "checkpoints"
+    assert storage.pull(elsewhere / "step-30") is False
+    assert [p.name for p in elsewhere.iterdir()] == [], "nothing half-fetched left behind"
 
 
 def test_forget_removes_a_pruned_checkpoint_and_nothing_else(s3_store, settings):
@@ -94,7 +101,7 @@ def test_forget_removes_a_pruned_checkpoint_and_nothing_else(s3_store, settings)
     storage.push(old)
     storage.push(new)
     storage.forget(old)
-    assert all("/step-100/" in key for key in server.keys(bucket)) and len(server.keys(bucket)) == 3
+    assert all("/step-100/" in key for key in server.keys(bucket)) and len(server.keys(bucket)) == 4
     storage.forget(old)  # already gone: nothing to do
 
 

@@ -10,20 +10,23 @@ uploaded through another web host, the web serving a checkpoint a GPU host wrote
 another host) fetches it first.
 
 Rules that keep readers from ever seeing half a thing:
-- a directory is uploaded file by file with its completeness marker (a checkpoint's
-  trainer_state.pt, which the engine also writes last) put last, and a checkpoint counts as stored
-  only once its marker is in the bucket;
+- a directory is uploaded file by file, then its manifest (MANIFEST: every file and its size) is
+  put last; a directory without a manifest in the bucket is not there yet (its worker may still be
+  uploading it), and a fetch takes exactly the files the manifest lists;
 - a fetch writes into a hidden sibling and renames it into place, so a path that exists locally is
-  whole.
+  whole;
+- a removal deletes the manifest first.
 
 Store failures raise StoreError (HTTP 503 through the API) naming the settings to check; the web
 tier keeps uploads in the same transaction as their rows, so a failed put stores nothing.
 """
 from __future__ import annotations
 
+import json
 import logging
 import os
 import shutil
+import tempfile
 import uuid
 from functools import lru_cache
 from pathlib import Path
@@ -35,7 +38,7 @@ from webapp.common.errors import ServiceError
 
 log = logging.getLogger("distillery.storage")
 
-COMPLETE_MARKER = "trainer_state.pt"
+MANIFEST = ".distillery-manifest.json"  # what makes a directory complete in the store
 # Spec keys whose values are files or directories a process reads (engine.config.RunSpec,
 # engine.generate and engine.inspect_model specs).
 PATH_KEYS = ("path", "tokenizer", "soup", "resume_from")
@@ -167,46 +170,63 @@ def key_of(path: Path | str) -> str | None:
     return None
 
 
-def _files_in_upload_order(directory: Path) -> list[Path]:
-    files = sorted(p for p in directory.rglob("*") if p.is_file())
-    # The completeness marker goes last: a reader that sees it sees everything else too.
-    return [p for p in files if p.name != COMPLETE_MARKER] + [p for p in files if p.name == COMPLETE_MARKER]
-
-
 def push(path: Path | str) -> int:
-    """Puts a file, or every file of a directory, into the remote store. Returns the bytes sent
-    (0 with no remote store, or for a path outside ARTIFACT_ROOT)."""
+    """Puts a file, or every file of a directory and then its manifest, into the remote store.
+    Returns the bytes sent (0 with no remote store, or for a path outside ARTIFACT_ROOT). Raises
+    FileNotFoundError if the path is gone (the engine pruned it before it could be sent)."""
     remote, path = store(), Path(path)
     key = key_of(path)
     if remote is None or key is None:
         return 0
-    sent = 0
-    for file in ([path] if path.is_file() else _files_in_upload_order(path) if path.is_dir() else []):
-        remote.put(file, key_of(file))
-        sent += file.stat().st_size
-    if not sent and not path.exists():
+    if path.is_file():
+        remote.put(path, key)
+        return path.stat().st_size
+    if not path.is_dir():
         raise FileNotFoundError(path)
-    return sent
+    files = {p.relative_to(path).as_posix(): p.stat().st_size for p in sorted(path.rglob("*")) if p.is_file()}
+    for name in files:
+        remote.put(path / name, f"{key}/{name}")
+    with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as handle:
+        json.dump({"files": files}, handle)
+    try:
+        remote.put(Path(handle.name), f"{key}/{MANIFEST}")
+    finally:
+        os.unlink(handle.name)
+    return sum(files.values())
 
 
 def forget(path: Path | str) -> None:
-    """Removes a file or directory from the remote store (what the engine pruned from its disk)."""
+    """Removes a file or directory from the remote store (what the engine pruned from its disk),
+    manifest first so that no reader takes the rest for a whole directory."""
     remote, key = store(), key_of(path)
     if remote is None or key is None:
         return
     keys = list(remote.list(key + "/"))
     if remote.size(key) is not None:
         keys.append(key)
+    manifest = f"{key}/{MANIFEST}"
+    if manifest in keys:
+        remote.delete([manifest])
+        keys.remove(manifest)
     if keys:
-        # The marker first: a half-deleted checkpoint must not look complete.
-        keys.sort(key=lambda k: not k.endswith("/" + COMPLETE_MARKER))
         remote.delete(keys)
+
+
+def _manifest(remote: S3Store, key: str, staging: Path) -> dict[str, int] | None:
+    if remote.size(f"{key}/{MANIFEST}") is None:
+        return None
+    staging.mkdir(parents=True)
+    remote.get(f"{key}/{MANIFEST}", staging / MANIFEST)
+    try:
+        return json.loads((staging / MANIFEST).read_text())["files"]
+    finally:
+        (staging / MANIFEST).unlink()
 
 
 def pull(path: Path | str) -> bool:
     """Makes sure `path` (a file or a directory) is on this host, fetching it from the remote
-    store if it is not. Returns whether it is here now. Paths outside ARTIFACT_ROOT are left alone
-    (True if they exist)."""
+    store if it is not. Returns whether it is here now: False if it is in neither place, or is a
+    directory still being uploaded. Paths outside ARTIFACT_ROOT are left alone (True if they exist)."""
     path = Path(path)
     if path.exists():
         return True
@@ -216,12 +236,15 @@ def pull(path: Path | str) -> bool:
     path.parent.mkdir(parents=True, exist_ok=True)
     staging = path.parent / f".{path.name}.pull-{uuid.uuid4().hex[:8]}"
     try:
-        members = remote.list(key + "/")
-        if members:
-            for member in sorted(members):
-                target = staging / member[len(key) + 1:]
+        files = _manifest(remote, key, staging)
+        if files is not None:
+            for name, size in files.items():
+                target = staging / name
                 target.parent.mkdir(parents=True, exist_ok=True)
-                remote.get(member, target)
+                remote.get(f"{key}/{name}", target)
+                if target.stat().st_size != size:
+                    raise StoreError(f"{key}/{name} in {remote.url} is {target.stat().st_size} bytes, its manifest "
+                                     f"says {size}: it was changed after it was stored.")
         elif remote.size(key) is not None:
             remote.get(key, staging)
         else:
@@ -241,15 +264,15 @@ def pull(path: Path | str) -> bool:
 
 
 def stored_checkpoints(output_dir: Path | str) -> dict[int, Path]:
-    """Complete checkpoints (step -> local path) of a run's output directory in the remote store:
-    those whose completeness marker is there."""
+    """Checkpoints (step -> local path) of a run's output directory that are whole in the remote
+    store (their manifest is there)."""
     remote, key = store(), key_of(Path(output_dir) / "checkpoints")
     if remote is None or key is None:
         return {}
     steps = {}
     for member in remote.list(key + "/"):
         parts = member[len(key) + 1:].split("/")
-        if len(parts) == 2 and parts[1] == COMPLETE_MARKER and parts[0].startswith("step-") and parts[0][5:].isdigit():
+        if len(parts) == 2 and parts[1] == MANIFEST and parts[0].startswith("step-") and parts[0][5:].isdigit():
             steps[int(parts[0][5:])] = Path(output_dir) / "checkpoints" / parts[0]
     return steps
 

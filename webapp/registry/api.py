@@ -13,7 +13,8 @@ from rest_framework.views import APIView
 
 from webapp.accounts.selectors import workspace_get
 from webapp.common.api import StrictSerializer, page_response, paginated
-from webapp.common.errors import Invalid
+from webapp.common import storage
+from webapp.common.errors import Invalid, NotFound
 from webapp.registry import selectors, services
 from webapp.registry.models import DatasetKind, ModelSource
 
@@ -239,6 +240,9 @@ class DatasetDetailApi(APIView):
             return Response({**DatasetOutput(dataset).data, "preview": tasks, "tasks": tasks})
         preview = []
         if dataset.file:  # imported history carries no data
+            if not storage.pull(dataset.file):
+                raise NotFound(f"The file of dataset '{dataset}' is neither on this server nor in the artifact store "
+                               f"({storage.describe()}).")
             with open(dataset.file, "rb") as handle:
                 preview = [json.loads(line) for line in islice((l for l in handle if l.strip()), PREVIEW_ROWS)]
         return Response({**DatasetOutput(dataset).data, "preview": preview, "tasks": []})

@@ -15,6 +15,7 @@ from django.db.models import Max
 
 from webapp.accounts.models import User, Workspace
 from webapp.accounts.selectors import require_write
+from webapp.common import storage
 from webapp.common.errors import Conflict, Invalid, TooLarge
 from webapp.registry.archives import extract_model_archive
 from webapp.registry.inspect import inspect_model_config, inspect_model_dir
@@ -147,9 +148,15 @@ def dataset_upload(*, workspace: Workspace, user: User, name: str, kind: str, up
                 )
             except IntegrityError:
                 raise Conflict(f"Another upload of '{name}' finished at the same moment: try again.") from None
-            # Move the file into place only once the row exists; if the rename fails the
-            # transaction rolls back and the temporary file is removed below.
+            # Move the file into place only once the row exists, and put it in the artifact store
+            # (webapp.common.storage) before the row commits: if either fails the transaction rolls
+            # back and the file is removed, so no dataset exists without its data.
             os.replace(jsonl_path, final_path)
+            try:
+                storage.push(final_path)
+            except BaseException:
+                final_path.unlink(missing_ok=True)
+                raise
         return dataset, True
     finally:
         tmp_path.unlink(missing_ok=True)
@@ -242,6 +249,11 @@ def dataset_task_sequence_create(*, workspace: Workspace, user: User, name: str,
             for position, (n, t, v) in enumerate(resolved)
         ])
         final_path.write_bytes(manifest)
+        try:
+            storage.push(final_path)
+        except BaseException:
+            final_path.unlink(missing_ok=True)
+            raise
     return dataset, True
 
 
@@ -374,6 +386,7 @@ def model_register_from_run(*, workspace: Workspace, user: User, name: str, run)
             field="run",
         )
     directory = Path(artifact.path)
+    storage.pull(directory)  # the run may have trained on another host
     facts = inspect_model_dir(directory, field="run")
     model = ModelAsset.objects.create(
         workspace=workspace, name=name, source=ModelSource.RUN, path=str(directory), tokenizer_path=str(directory),
@@ -396,6 +409,7 @@ def model_register_from_upload(*, workspace: Workspace, user: User, name: str, u
                 workspace=workspace, name=name, source=ModelSource.UPLOAD, path=str(directory),
                 tokenizer_path=str(directory), created_by=user, **facts,
             )
+            storage.push(directory)
             model_inspection_enqueue(model=model)
             return model
     except BaseException:

@@ -7,7 +7,8 @@ import math
 from itertools import islice
 from pathlib import Path
 
-from webapp.common.errors import Invalid
+from webapp.common import storage
+from webapp.common.errors import Invalid, NotFound
 from webapp.registry.models import Dataset, DatasetTokenStats, ModelAsset
 
 MAX_ROWS = 50_000
@@ -38,6 +39,9 @@ def dataset_token_stats(*, dataset: Dataset, model: ModelAsset) -> dict:
     from tokenizers import Tokenizer
 
     tokenizer_file = Path(model.tokenizer_path or model.path) / "tokenizer.json"
+    # A run's model may have been written on another host. The whole directory comes (a local
+    # directory is always whole: webapp.common.storage), once per web host.
+    storage.pull(tokenizer_file.parent)
     if dataset.kind == "task-sequence":
         raise Invalid(f"'{dataset}' is a task sequence: ask for the token statistics of its tasks' datasets.",
                       field="dataset")
@@ -47,6 +51,9 @@ def dataset_token_stats(*, dataset: Dataset, model: ModelAsset) -> dict:
     cached = DatasetTokenStats.objects.filter(dataset=dataset, tokenizer_path=str(tokenizer_file)).first()
     if cached:
         return cached.stats
+    if not storage.pull(dataset.file):
+        raise NotFound(f"The file of dataset '{dataset}' is neither on this server nor in the artifact store "
+                       f"({storage.describe()}).")
     tokenizer = Tokenizer.from_file(str(tokenizer_file))
     lengths: list[int] = []
     rows = 0

@@ -15,7 +15,7 @@ from webapp.common.api import StrictSerializer, page_response, paginated
 from webapp.common.errors import Invalid, NotFound
 from webapp.registry.models import Dataset, ModelAsset
 from webapp.runs import selectors, services
-from webapp.runs.models import Run, RunStatus
+from webapp.runs.models import Run
 
 
 # --- methods --------------------------------------------------------------------------------
@@ -395,6 +395,21 @@ class RunArtifactsApi(APIView):
     def get(self, request, pk: int):
         run = selectors.run_get(user=request.user, pk=pk)
         return Response(ArtifactOutput(selectors.artifacts_of(run=run), many=True).data)
+
+
+class RunArtifactDownloadApi(APIView):
+    """Downloads an artifact: a file as itself, a directory (a checkpoint, the final model) as a tar
+    named run-ID-NAME.tar whose members sit under run-ID-NAME/. Fetched from the artifact store
+    first when the run wrote it on another host; 404 while its worker is still uploading it."""
+
+    @extend_schema(responses={(200, "application/octet-stream"): OpenApiTypes.BINARY})
+    def get(self, request, pk: int, artifact_id: int):
+        from webapp.runs.downloads import artifact_response
+
+        run = selectors.run_get(user=request.user, pk=pk)
+        artifact = selectors.artifact_get(run=run, pk=artifact_id)
+        path = selectors.artifact_local_path(artifact=artifact)
+        return artifact_response(path, f"run-{run.id}-{artifact.name}")
 
 
 class RunArtifactContentApi(APIView):

@@ -298,12 +298,29 @@ def artifact_get(*, run: Run, pk: int) -> Artifact:
     return get_object_or_404(run.artifacts.all(), pk=pk)
 
 
+def artifact_local_path(*, artifact: Artifact):
+    """The artifact's file or directory on this host, fetched from the artifact store if it was
+    written on another (webapp.common.storage). Refuses paths outside ARTIFACT_ROOT."""
+    from pathlib import Path
+
+    from django.conf import settings
+
+    from webapp.common import storage
+
+    path = Path(artifact.path).resolve()
+    if Path(settings.ARTIFACT_ROOT).resolve() not in path.parents:
+        raise NotFound(f"Artifact '{artifact.name}' is not kept in the artifact store ({artifact.path}).")
+    if not storage.pull(path):
+        raise NotFound(f"Artifact '{artifact.name}' is neither on this server nor in the artifact store "
+                       f"({storage.describe()}): it was removed, or its worker is still uploading it; try again "
+                       "in a moment.")
+    return path
+
+
 def artifact_table_content(*, artifact: Artifact):
     """The parsed JSON of a table artifact (the engine writes each table as one JSON document under the
     run's output directory). Refuses other kinds, files outside ARTIFACT_ROOT, and files over
     ARTIFACT_TABLE_MAX_BYTES."""
-    from pathlib import Path
-
     from django.conf import settings
 
     from webapp.common.errors import TooLarge
@@ -311,9 +328,8 @@ def artifact_table_content(*, artifact: Artifact):
     if artifact.kind != "table":
         raise Invalid(f"Artifact '{artifact.name}' is a {artifact.kind}, not a table: only table artifacts can be "
                       "read as JSON; list the run's artifacts to find its tables.", field="artifact")
-    path = Path(artifact.path).resolve()
-    root = Path(settings.ARTIFACT_ROOT).resolve()
-    if root not in path.parents or not path.is_file():
+    path = artifact_local_path(artifact=artifact)
+    if not path.is_file():
         raise NotFound(f"The file of table '{artifact.name}' is no longer in the artifact store.")
     size = path.stat().st_size
     limit = settings.ARTIFACT_TABLE_MAX_BYTES

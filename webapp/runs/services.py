@@ -79,13 +79,20 @@ def _eligible_workers(*, gpus: int) -> list[Worker]:
             if queue in (w.queues or []) and len(w.gpus or []) >= gpus]
 
 
-def _queue_for(resources: dict) -> str:
+def _check_resources(resources: dict) -> tuple[int, int]:
+    """(gpus per host, hosts) of a run's resources, or a 400 saying what they must be."""
     gpus, nodes = resources.get("gpus", 0) or 0, resources.get("nodes", 1)
     if not isinstance(gpus, int) or isinstance(gpus, bool) or gpus < 0:
         raise Invalid("resources.gpus must be 0 (CPU) or a positive number of GPUs.", field="resources.gpus")
     if not isinstance(nodes, int) or isinstance(nodes, bool) or not 1 <= nodes <= MAX_NODES:
         raise Invalid(f"resources.nodes must be a whole number of hosts from 1 to {MAX_NODES} (default 1).",
                       field="resources.nodes")
+    return gpus, nodes
+
+
+def _queue_for(resources: dict) -> str:
+    """The queue of a run with these resources, refused (400) when no live workers could take it."""
+    gpus, nodes = _check_resources(resources)
     if nodes > 1:
         eligible = _eligible_workers(gpus=gpus)
         if len(eligible) < nodes:
@@ -211,14 +218,15 @@ def run_create(
     _check_models_and_data(info, workspace=workspace, **models_and_data)
     run_spec_check(method=method, seed=seed, config=clean_config, **models_and_data)
     resources = dict(resources or {"gpus": 0})
-    queue = _queue_for(resources)
+    gpus, nodes = _check_resources(resources)
     if not info.requires.data_parallel:
-        if int(resources.get("gpus", 0) or 0) > 1:
+        if gpus > 1:
             raise Invalid(f"Method '{method}' trains in one process and cannot use several GPUs: ask for 1 GPU.",
                           field="resources.gpus")
-        if int(resources.get("nodes", 1)) > 1:
+        if nodes > 1:
             raise Invalid(f"Method '{method}' trains in one process and cannot span several hosts: ask for 1 node.",
                           field="resources.nodes")
+    queue = _queue_for(resources)
     run = Run.objects.create(
         workspace=workspace, creator=user, name=name or method, method=method, config=clean_config,
         student=student, teacher=teacher, reference=reference, train_dataset=train_dataset,
@@ -603,12 +611,18 @@ def artifact_record(*, run: Run, kind: str, name: str, path: str, step: int | No
     return artifact
 
 
-def artifacts_prune_missing(*, run: Run) -> None:
-    """Drops checkpoint rows whose directories the engine deleted (it keeps only the last K)."""
+def artifacts_prune_missing(*, run: Run, among: set[str] | None = None) -> list[str]:
+    """Drops checkpoint rows whose directories the engine deleted (it keeps only the last K), and
+    returns their paths. With a remote artifact store each host has only some of a run's
+    checkpoints on its disk, so only `among` (those this attempt's engine had) are candidates."""
     from pathlib import Path
 
-    gone = [a.pk for a in run.artifacts.filter(kind="checkpoint") if not Path(a.path).exists()]
+    candidates = run.artifacts.filter(kind="checkpoint")
+    if among is not None:
+        candidates = candidates.filter(path__in=among)
+    gone = {a.pk: a.path for a in candidates if not Path(a.path).exists()}
     Artifact.objects.filter(pk__in=gone).delete()
+    return list(gone.values())
 
 
 def run_progress(*, run: Run, step: int, total: int, eta_s: float | None, tokens_per_s: float | None) -> None:
