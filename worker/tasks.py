@@ -10,6 +10,8 @@ import tempfile
 
 from celery import shared_task
 
+from webapp.common import storage
+
 log = logging.getLogger("worker")
 
 
@@ -42,6 +44,11 @@ def model_inspect(model_id: int) -> str:
     if "soup" in spec:
         # The ingredients share one architecture (checked at registration): the first one describes the soup.
         spec = {"path": spec["soup"][0]}
+    try:
+        storage.pull_spec(spec)  # uploaded through another host: fetched from the artifact store
+    except storage.StoreError as exc:
+        model_inspection_record(model=model, facts={"error": exc.message})
+        return "error"
     with tempfile.NamedTemporaryFile("w", suffix=".json") as handle:
         json.dump(spec, handle)
         handle.flush()
@@ -71,6 +78,11 @@ def playground_generate(session_id: int) -> str:
     PlaygroundSession.objects.filter(pk=session.pk).update(status="running")
     spec = {"models": [{"ref": str(m.id), "model": model_spec(m)} for m in session.chosen_models.all()],
             "prompts": session.prompts, **session.sampling}
+    try:
+        storage.pull_spec(spec)
+    except storage.StoreError as exc:
+        playground_finish(session=session, error=exc.message)
+        return "failed"
     with tempfile.NamedTemporaryFile("w", suffix=".json") as handle, tempfile.TemporaryFile("w+") as stderr:
         json.dump(spec, handle)
         handle.flush()

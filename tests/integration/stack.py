@@ -55,18 +55,19 @@ class Stack:
     flavour: str  # "team" (PostgreSQL + Redis) or "embedded" (SQLite + filesystem broker)
     workdir: Path
     env: dict = field(default_factory=dict)
+    extra_env: dict = field(default_factory=dict)  # added to every process's environment
     processes: dict = field(default_factory=dict)
     base_url: str = ""
     token: str = ""
 
-    def start(self) -> "Stack":
+    def start(self, workers: int = 1) -> "Stack":
         data_dir = self.workdir / "data"
         (data_dir / "models").mkdir(parents=True)
         env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "CELERY_BROKER_URL")}
         env.update({"DISTILLERY_DATA_DIR": str(data_dir), "MODEL_PATH_ALLOWED_ROOTS": str(data_dir / "models"),
                     "RUN_CANCEL_GRACE_S": "15", "RUN_HEARTBEAT_TIMEOUT_S": "15", "PYTHONUNBUFFERED": "1",
                     # The tests' webhook receivers listen on loopback, which webhooks may not reach by default.
-                    "WEBHOOK_ALLOWED_HOSTS": "127.0.0.1"})
+                    "WEBHOOK_ALLOWED_HOSTS": "127.0.0.1", **self.extra_env})
         if self.flavour == "team":
             env["DATABASE_URL"] = fresh_postgres_url()
             # Two suites at once (two checkouts) each set their own database number.
@@ -82,7 +83,8 @@ class Stack:
         self.base_url = f"http://127.0.0.1:{port}"
         self.port = port
         self.start_web()
-        self.start_worker()
+        if workers:
+            self.start_worker()
         self.wait_until(lambda: self._healthy(), 60, "the web server to answer /healthz")
         return self
 
@@ -97,8 +99,22 @@ class Stack:
         self.start_web()
         self.wait_until(lambda: self._healthy(), 60, "the restarted web server")
 
-    def start_worker(self, name: str = "worker") -> None:
-        self.spawn(name, [sys.executable, "-m", "worker", "--hostname", f"it-{self.flavour}-{name}@%h"])
+    def start_worker(self, name: str = "worker", own_disk: Path | None = None) -> None:
+        """A worker; with `own_disk`, one that behaves as another host: in its own mount namespace
+        that directory is mounted over ARTIFACT_ROOT, so it sees none of the files the web or other
+        workers wrote, except through the artifact store."""
+        command = [sys.executable, "-m", "worker", "--hostname", f"it-{self.flavour}-{name}@%h"]
+        if own_disk is not None:
+            root = self.artifact_root
+            root.mkdir(parents=True, exist_ok=True)
+            own_disk.mkdir(parents=True, exist_ok=True)
+            command = ["unshare", "--mount", "--propagation", "private", "sh", "-c",
+                       f'mount --bind "{own_disk}" "{root}" && exec "$@"', "sh", *command]
+        self.spawn(name, command)
+
+    @property
+    def artifact_root(self) -> Path:
+        return Path(self.env.get("ARTIFACT_ROOT", self.workdir / "data" / "artifacts"))
 
     def kill(self, name: str) -> None:
         """SIGKILL: the process gets no chance to clean up, as when a machine dies."""
