@@ -242,6 +242,10 @@ describe('run page upgrades', () => {
     fireEvent.click(screen.getByLabelText('Wall time'));
     expect(screen.getByTestId('chart-train/loss').getAttribute('data-x-axis')).toBe('wall');
 
+    const download = await screen.findByRole('link', { name: 'Download final' });
+    expect(download.getAttribute('href')).toBe('/api/v1/runs/7/artifacts/2/download/');
+    expect(download.hasAttribute('download')).toBe(true);
+
     fireEvent.click(await screen.findByRole('button', { name: 'Register as model' }));
     const name = screen.getByLabelText('Model name') as HTMLInputElement;
     expect(name.value).toBe('distil-1-model');

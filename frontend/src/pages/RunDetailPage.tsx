@@ -460,7 +460,7 @@ function ArtifactsList({ run, active, writable }: { run: Run; active: boolean; w
               <th scope="col" className="numeric">Step</th>
               <th scope="col" className="numeric">Size</th>
               <th scope="col">Path</th>
-              {canRegister && <th scope="col"><span className="visually-hidden">Actions</span></th>}
+              <th scope="col"><span className="visually-hidden">Actions</span></th>
             </tr>
           </thead>
           <tbody>
@@ -471,16 +471,22 @@ function ArtifactsList({ run, active, writable }: { run: Run; active: boolean; w
                 <td className="numeric">{artifact.step ?? '—'}</td>
                 <td className="numeric">{formatBytes(artifact.size_bytes)}</td>
                 <td><code className="path">{artifact.path}</code></td>
-                {canRegister && (
-                  <td>
-                    {artifactKind(artifact) === 'model' && (
-                      <button type="button" onClick={() => setRegistering(true)} aria-expanded={registering}
-                        aria-controls="register-run-model">
-                        Register as model
-                      </button>
-                    )}
-                  </td>
-                )}
+                <td className="actions">
+                  {artifact.id != null && (
+                    // A directory (checkpoint, final model) comes as a .tar; fetched from the artifact
+                    // store by the server when another host wrote it.
+                    <a href={`/api/v1/runs/${run.id}/artifacts/${artifact.id}/download/`} download
+                      aria-label={`Download ${artifact.name || basename(artifact.path)}`}>
+                      Download
+                    </a>
+                  )}
+                  {canRegister && artifactKind(artifact) === 'model' && (
+                    <button type="button" onClick={() => setRegistering(true)} aria-expanded={registering}
+                      aria-controls="register-run-model">
+                      Register as model
+                    </button>
+                  )}
+                </td>
               </tr>
             ))}
           </tbody>
