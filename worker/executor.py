@@ -81,16 +81,17 @@ def _pump(stream, sink: queue.Queue, tag: str) -> None:
 class EventRecorder:
     """Buffers the engine's events and writes them in batches."""
 
-    def __init__(self, run: Run, resumed_from: str | None = None):
+    def __init__(self, run: Run, checkpoints_here: list[str] = ()):
         self.run = run
         self.metrics: list[tuple[str, int, float, float]] = []
         self.logs: list[tuple[float, str, str]] = []
         self.final_status: str | None = None
         self.final_message = ""
         # With a remote artifact store: what is recorded goes up from a background thread, and only
-        # the checkpoints this attempt's engine had on its disk can have been pruned by it.
+        # the checkpoints this attempt's engine has on its disk (those there when it started, then
+        # those it writes) can have been pruned by it.
         self.uploads = Uploads(run.worker or lifecycle.identity()["hostname"]) if storage.store() else None
-        self.checkpoints_here: set[str] = {resumed_from} if resumed_from else set()
+        self.checkpoints_here: set[str] = set(checkpoints_here)
 
     def handle(self, tag: str, line: str) -> None:
         if tag == "stderr":
@@ -238,7 +239,7 @@ def _supervise(run: Run, output_dir: Path, node=None, nodes: list | None = None,
                                                 nodes=nodes), gpu_indices)
         threading.Thread(target=tail_events, args=(events_file, process, lines), daemon=True).start()
     threading.Thread(target=_pump, args=(process.stdout, lines, "stderr"), daemon=True).start()
-    recorder = EventRecorder(run, resumed_from=spec.get("resume_from"))
+    recorder = EventRecorder(run, checkpoints_here=[str(p) for p in (output_dir / "checkpoints").glob("step-*")])
     sampler = SystemSampler(process.pid, gpu_indices)
     recorder.logs.append((time.time(), "info", f"attempt {run.attempt} on {run.worker}: {' '.join(process.args[1:4])}"))
 

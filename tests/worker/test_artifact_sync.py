@@ -41,13 +41,18 @@ def test_recorded_checkpoints_go_up_and_pruned_ones_come_out_in_order(s3_store, 
     # A checkpoint another host wrote in an earlier attempt: in the store and recorded, not on this disk.
     earlier = out / "checkpoints" / "step-2"
     services.artifact_record(run=run, kind="checkpoint", name="step-2", path=str(earlier), step=2, size_bytes=1)
-    recorder = EventRecorder(run)
+    # One this host wrote in an earlier attempt of its own: on its disk when the attempt starts.
+    own = write_checkpoint(out, 4)
+    services.artifact_record(run=run, kind="checkpoint", name="step-4", path=str(own), step=4, size_bytes=1)
+    storage.push(own)
+    recorder = EventRecorder(run, checkpoints_here=[str(own)])
     assert recorder.uploads is not None
     first = write_checkpoint(out, 6)
     recorder.handle("events", checkpoint_event(first, 6))
     second = write_checkpoint(out, 12)
     recorder.handle("events", checkpoint_event(second, 12))
     shutil.rmtree(first)  # the engine keeps the last K checkpoints
+    shutil.rmtree(own)
     third = write_checkpoint(out, 18)
     recorder.handle("events", checkpoint_event(third, 18))
     recorder.finish_uploads()
