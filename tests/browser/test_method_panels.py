@@ -1,12 +1,13 @@
 """The alignment and continual-learning screens in a real browser against the real stack: the
 new-run form offers dpo a reference model and only preference datasets, the datasets page makes a
-task sequence, and a real continual-learning run's page draws its task matrix. Each test skips,
-saying why, while the server does not offer what it needs yet (the engine's dpo or cl_sequential
-method, the task-sequence endpoint), rather than faking it."""
+task sequence, and a real continual-learning run's page draws its task matrix and downloads its
+artifacts (a table as itself, the final model as a tar)."""
 from __future__ import annotations
 
 import json
 import re
+import tarfile
+from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
@@ -102,3 +103,17 @@ def test_a_continual_run_page_draws_its_task_matrix(page, stack):
     expect(page.get_by_test_id("cl-summary").locator('[data-summary="backward_transfer"] strong')).not_to_have_text("—")
     matrix.get_by_label("loss", exact=True).check()
     expect(matrix).to_have_attribute("data-metric", "loss")
+
+    artifacts = {a["kind"]: a for a in stack.ok("GET", f"/api/v1/runs/{run}/artifacts/")}
+    table, model = artifacts["table"], artifacts["model"]
+    listed = page.get_by_test_id("artifacts-table")
+    with page.expect_download() as table_download:
+        listed.get_by_role("link", name=f"Download {table['name']}", exact=True).click()
+    assert table_download.value.suggested_filename == f"run-{run}-{table['name']}"
+    saved = json.loads(Path(table_download.value.path()).read_text())
+    assert saved == stack.ok("GET", f"/api/v1/runs/{run}/artifacts/{table['id']}/content/")
+    with page.expect_download() as model_download:
+        listed.get_by_role("link", name=f"Download {model['name']}", exact=True).click()
+    assert model_download.value.suggested_filename == f"run-{run}-{model['name']}.tar"
+    with tarfile.open(model_download.value.path(), mode="r:") as archive:
+        assert f"run-{run}-{model['name']}/config.json" in archive.getnames()
