@@ -155,3 +155,19 @@ def test_a_malformed_store_url_says_what_to_write(settings, data_dir):
     with pytest.raises(storage.StoreError) as error:
         storage.store()
     assert "s3://BUCKET[/PREFIX]" in error.value.message
+
+
+@pytest.mark.parametrize("name", ["../escaped.txt", "/etc/escaped.txt", "a/../../escaped.txt"])
+def test_a_manifest_naming_a_path_outside_its_directory_is_refused(s3_store, settings, name):
+    import json
+
+    server, bucket = s3_store
+    root = Path(settings.ARTIFACT_ROOT)
+    key = "runs/9/checkpoints/step-1"
+    server.client().put_object(Bucket=bucket, Key=f"artifacts/{key}/x", Body=b"x")
+    server.client().put_object(Bucket=bucket, Key=f"artifacts/{key}/{storage.MANIFEST}",
+                               Body=json.dumps({"files": {name: 1}}).encode())
+    with pytest.raises(storage.StoreError) as error:
+        storage.pull(root / key)
+    assert "not a path inside the directory" in error.value.message
+    assert not (root / key).exists() and not list(root.rglob("escaped.txt"))

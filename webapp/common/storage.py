@@ -239,6 +239,10 @@ def pull(path: Path | str) -> bool:
         files = _manifest(remote, key, staging)
         if files is not None:
             for name, size in files.items():
+                parts = Path(name).parts
+                if not parts or Path(name).is_absolute() or ".." in parts:
+                    raise StoreError(f"The manifest of {key} in {remote.url} lists '{name}', which is not a path "
+                                     "inside the directory: the bucket was written by something else; remove it.")
                 target = staging / name
                 target.parent.mkdir(parents=True, exist_ok=True)
                 remote.get(f"{key}/{name}", target)
