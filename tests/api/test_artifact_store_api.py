@@ -164,3 +164,57 @@ def test_a_model_upload_while_the_store_is_down_is_a_503_and_stores_nothing(api,
     assert response.status_code == 503, response.json()
     assert not ModelAsset.objects.filter(name="uploaded").exists()
     assert list((data_dir / "artifacts" / "models" / "lab").iterdir()) == []
+
+
+# --- a checkpoint registered as a model ---------------------------------------------------------
+
+
+@pytest.fixture
+def saved_checkpoint(run_with_artifacts):
+    """The run's step-6 checkpoint as the engine writes it: a save_pretrained directory plus trainer_state.pt."""
+    import torch
+    from safetensors.torch import save_file
+
+    directory = run_with_artifacts["checkpoint_dir"]
+    (directory / "config.json").write_text(json.dumps(TINY_LLAMA))
+    save_file({"w": torch.zeros(4, 8)}, str(directory / "model.safetensors"))
+    return run_with_artifacts
+
+
+def register(client, run, **fields):
+    return client.post("/api/v1/models/", {"workspace": "lab", "name": "from-step-6", "source": "run", "run": run.id,
+                                           **fields}, format="json")
+
+
+def test_a_checkpoint_of_an_unfinished_run_is_registered_as_a_model_of_its_own(api, saved_checkpoint):
+    run, checkpoint = saved_checkpoint["run"], saved_checkpoint["checkpoint"]
+    assert run.status == "queued"
+    response = register(api("member"), run, artifact=checkpoint.id)
+    assert response.status_code == 201, response.json()
+    model = response.json()
+    assert model["produced_by_run"] == run.id and model["parameter_count"] == 32 and model["vocab_size"] == 64
+    copy = Path(model["path"])
+    assert copy != saved_checkpoint["checkpoint_dir"] and (copy / "model.safetensors").is_file()
+    assert not (copy / "trainer_state.pt").exists(), "the optimizer and trainer state stay with the run"
+    shutil.rmtree(saved_checkpoint["checkpoint_dir"])  # the engine prunes its old checkpoints
+    assert (copy / "config.json").is_file()
+
+
+def test_registering_needs_a_checkpoint_write_access_and_the_run_in_reach(api, saved_checkpoint):
+    run, checkpoint, table = (saved_checkpoint[k] for k in ("run", "checkpoint", "table"))
+    refused = register(api("member"), run, artifact=table.id)
+    assert refused.status_code == 400 and "is a table" in refused.json()["errors"]["artifact"][0]
+    assert register(api("member"), run, artifact=999999).status_code == 400
+    no_final = register(api("member"), run)
+    assert no_final.status_code == 400 and "give 'artifact'" in no_final.json()["detail"]
+    assert register(api("viewer"), run, artifact=checkpoint.id).status_code == 403
+    assert register(api("outsider"), run, artifact=checkpoint.id).status_code == 404
+    assert APIClient().post("/api/v1/models/", {}, format="json").status_code == 401
+    assert not ModelAsset.objects.filter(name="from-step-6").exists()
+
+
+def test_a_registered_checkpoint_is_in_the_store_for_every_host(api, s3_store, saved_checkpoint):
+    server, bucket = s3_store
+    model = register(api("member"), saved_checkpoint["run"], artifact=saved_checkpoint["checkpoint"].id).json()
+    key = storage.key_of(model["path"])
+    assert f"artifacts/{key}/{storage.MANIFEST}" in server.keys(bucket, f"artifacts/{key}/")

@@ -64,6 +64,9 @@ class ModelListApi(APIView):
         tokenizer_path = serializers.CharField(required=False, default="", help_text="Required with source=config.")
         path = serializers.CharField(required=False, help_text="Server-local model directory (source=path)")
         run = serializers.IntegerField(required=False, help_text="A succeeded run whose final model to register (source=run)")
+        artifact = serializers.IntegerField(
+            required=False, help_text="(source=run) one of the run's checkpoints to register instead of its final "
+                                      "model; any run that saved one, finished or not.")
         hub_id = serializers.CharField(
             required=False, max_length=200,
             help_text="(source=hub) a Hugging Face hub id ('org/name') already in the server's local Hugging Face "
@@ -119,7 +122,8 @@ class ModelListApi(APIView):
             if "run" not in d:
                 raise Invalid("source=run needs 'run', the id of a succeeded run.", field="run")
             run = run_get(user=request.user, pk=d["run"])
-            model = services.model_register_from_run(workspace=workspace, user=request.user, name=d["name"], run=run)
+            model = services.model_register_from_run(workspace=workspace, user=request.user, name=d["name"], run=run,
+                                                     artifact_id=d.get("artifact"))
         return Response(ModelOutput(model).data, status=status.HTTP_201_CREATED)
 
 

@@ -373,21 +373,49 @@ def model_register_from_hub(*, workspace: Workspace, user: User, name: str, hub_
     return model
 
 
-def model_register_from_run(*, workspace: Workspace, user: User, name: str, run) -> ModelAsset:
-    """Registers the final model a finished run produced (lineage: the model points at the run)."""
+def model_register_from_run(*, workspace: Workspace, user: User, name: str, run,
+                            artifact_id: int | None = None) -> ModelAsset:
+    """Registers the final model a finished run produced, or (artifact_id) one of its checkpoints,
+    which are save_pretrained directories too; lineage: the model points at the run either way."""
     require_write(user=user, workspace=workspace)
     _check_unique_model_name(workspace, name)
     if run.workspace_id != workspace.id:
         raise Invalid("That run belongs to another workspace.", field="run")
-    artifact = run.artifacts.filter(kind="model").order_by("-created_at").first()
-    if run.status != "succeeded" or artifact is None:
-        raise Invalid(
-            f"Run {run.id} is {run.status} and has no final model: only a succeeded run's model can be registered.",
-            field="run",
-        )
+    if artifact_id is not None:
+        artifact = run.artifacts.filter(pk=artifact_id).first()
+        if artifact is None or artifact.kind != "checkpoint":
+            what = f"a {artifact.kind}" if artifact else "not one of its artifacts"
+            raise Invalid(f"Artifact {artifact_id} of run {run.id} is {what}: give one of the run's checkpoints "
+                          "(GET /runs/{id}/artifacts/), or leave 'artifact' out for its final model.",
+                          field="artifact")
+    else:
+        artifact = run.artifacts.filter(kind="model").order_by("-created_at").first()
+        if run.status != "succeeded" or artifact is None:
+            raise Invalid(
+                f"Run {run.id} is {run.status} and has no final model: only a succeeded run's model can be "
+                "registered; give 'artifact' to register one of its checkpoints instead.",
+                field="run",
+            )
     directory = Path(artifact.path)
     storage.pull(directory)  # the run may have trained on another host
-    facts = inspect_model_dir(directory, field="run")
+    facts = inspect_model_dir(directory, field="artifact" if artifact_id is not None else "run")
+    if artifact_id is None:
+        return _create_run_model(workspace=workspace, user=user, name=name, run=run, directory=directory, facts=facts)
+    # The engine keeps only its last few checkpoints: the model gets a copy of its own (weights,
+    # config and tokenizer; the optimizer and trainer state stay behind).
+    copy = Path(settings.ARTIFACT_ROOT) / "models" / workspace.slug / uuid.uuid4().hex
+    shutil.copytree(directory, copy, ignore=shutil.ignore_patterns("trainer_state.pt"))
+    try:
+        with transaction.atomic():
+            model = _create_run_model(workspace=workspace, user=user, name=name, run=run, directory=copy, facts=facts)
+            storage.push(copy)
+            return model
+    except BaseException:
+        shutil.rmtree(copy, ignore_errors=True)
+        raise
+
+
+def _create_run_model(*, workspace, user, name, run, directory: Path, facts: dict) -> ModelAsset:
     model = ModelAsset.objects.create(
         workspace=workspace, name=name, source=ModelSource.RUN, path=str(directory), tokenizer_path=str(directory),
         produced_by_run=run, created_by=user, **facts,

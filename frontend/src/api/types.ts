@@ -142,7 +142,7 @@ export interface ModelRef {
 export type ModelRegisterRequest =
   | { workspace: string; name: string; source: 'path'; path: string }
   | { workspace: string; name: string; source: 'config'; config: Record<string, unknown>; tokenizer_path?: string }
-  | { workspace: string; name: string; source: 'run'; run: number }
+  | { workspace: string; name: string; source: 'run'; run: number; artifact?: number }
   | { workspace: string; name: string; source: 'soup'; ingredients: number[] }
   | { workspace: string; name: string; source: 'hub'; hub_id: string };
 

@@ -256,6 +256,32 @@ describe('run page upgrades', () => {
   });
 });
 
+describe('registering a checkpoint', () => {
+  it('offers every checkpoint of an unfinished run and sends its id as the artifact', async () => {
+    server
+      .route('GET /api/v1/runs/7/', makeRun({ status: 'failed', name: 'long-run' }))
+      .route('GET /api/v1/runs/7/metrics/', { series: [], cursor: '0-0' })
+      .route('GET /api/v1/runs/7/logs/', { results: [] })
+      .route('GET /api/v1/runs/7/artifacts/', [
+        { id: 5, kind: 'checkpoint', name: 'step-40', path: '/var/runs/7/checkpoints/step-40', step: 40, size_bytes: 2048, created_at: '2025-11-23T12:09:00Z' },
+        { id: 6, kind: 'table', name: 'calibration-step-40', path: '/var/runs/7/tables/c.json', step: 40, size_bytes: 10, created_at: '2025-11-23T12:09:00Z' },
+      ])
+      .route('POST /api/v1/models/', (request) => ({
+        status: 201,
+        body: { ...lineageModels[4], id: 13, name: (request.body as { name: string }).name, produced_by_run: 7 },
+      }));
+    renderAt('/runs/7');
+    fireEvent.click(await screen.findByRole('button', { name: 'Register step-40 as a model' }));
+    expect(screen.queryByRole('button', { name: 'Register calibration-step-40 as a model' })).toBeNull();
+    expect((screen.getByLabelText('Model name') as HTMLInputElement).value).toBe('long-run-step-40');
+    fireEvent.click(screen.getByRole('button', { name: 'Register' }));
+    expect((await screen.findByRole('link', { name: 'long-run-step-40' })).getAttribute('href')).toBe('/models/13');
+    expect(server.sent('POST', '/api/v1/models/')[0]!.body).toEqual({
+      workspace: 'demo', name: 'long-run-step-40', source: 'run', run: 7, artifact: 5,
+    });
+  });
+});
+
 describe('dashboard', () => {
   it('shows active runs with progress, workers with stale ones marked, and the latest finished runs', async () => {
     const now = Date.now();

@@ -430,15 +430,19 @@ function Described({ id, name, to }: { id: number | null; name: string | undefin
 function ArtifactsList({ run, active, writable }: { run: Run; active: boolean; writable: boolean }) {
   const artifacts = useArtifacts(run.id, active);
   const models = useModels(run.workspace);
-  const [registering, setRegistering] = useState(false);
+  // The artifact whose registration form is open: the final model, or a checkpoint.
+  const [registering, setRegistering] = useState<Artifact | null>(null);
   const registered = models.data?.filter((m) => m.produced_by_run === run.id) ?? [];
   if (artifacts.isPending) return <p role="status">Loading artifacts…</p>;
   if (artifacts.isError) return <ErrorAlert error={artifacts.error} title="Cannot load the artifacts" />;
   if (artifacts.data.length === 0) {
     return <p className="muted">{active ? 'Checkpoints and the final model will appear here.' : 'This run saved no artifacts.'}</p>;
   }
-  // The server registers a run's final model (its latest `model` artifact), only once it succeeded.
-  const canRegister = writable && run.status === 'succeeded';
+  // The server registers a run's final model (its latest `model` artifact) once it succeeded, and
+  // any checkpoint of a run, finished or not (as a copy of its own).
+  const canRegister = (artifact: Artifact) =>
+    writable && artifact.id != null &&
+    ((artifactKind(artifact) === 'model' && run.status === 'succeeded') || artifactKind(artifact) === 'checkpoint');
   return (
     <>
       {registered.length > 0 && (
@@ -480,9 +484,11 @@ function ArtifactsList({ run, active, writable }: { run: Run; active: boolean; w
                       Download
                     </a>
                   )}
-                  {canRegister && artifactKind(artifact) === 'model' && (
-                    <button type="button" onClick={() => setRegistering(true)} aria-expanded={registering}
-                      aria-controls="register-run-model">
+                  {canRegister(artifact) && (
+                    <button type="button" onClick={() => setRegistering(artifact)} aria-expanded={registering === artifact}
+                      aria-controls="register-run-model"
+                      aria-label={artifactKind(artifact) === 'model' ? 'Register as model'
+                        : `Register ${artifact.name || basename(artifact.path)} as a model`}>
                       Register as model
                     </button>
                   )}
@@ -492,19 +498,28 @@ function ArtifactsList({ run, active, writable }: { run: Run; active: boolean; w
           </tbody>
         </table>
       </div>
-      {canRegister && registering && <RegisterRunModel run={run} onClose={() => setRegistering(false)} />}
+      {registering && (
+        <RegisterRunModel key={registering.id} run={run} artifact={registering} onClose={() => setRegistering(null)} />
+      )}
     </>
   );
 }
 
-/** Asks for a name and registers the run's final model (POST /models/ with source "run"). */
-function RegisterRunModel({ run, onClose }: { run: Run; onClose: () => void }) {
+/** Asks for a name and registers the run's final model, or one of its checkpoints (POST /models/
+ * with source "run", and the checkpoint's id as `artifact`). */
+function RegisterRunModel({ run, artifact, onClose }: { run: Run; artifact: Artifact; onClose: () => void }) {
   const queryClient = useQueryClient();
-  const [name, setName] = useState(run.register_model_as || `${run.name || `run-${run.id}`}-model`);
+  const checkpoint = artifactKind(artifact) === 'checkpoint' ? artifact.id : undefined;
+  const base = run.name || `run-${run.id}`;
+  const [name, setName] = useState(
+    checkpoint != null ? `${base}-step-${artifact.step ?? artifact.id}` : run.register_model_as || `${base}-model`);
   const input = useRef<HTMLInputElement>(null);
   useEffect(() => input.current?.select(), []);
   const register = useMutation({
-    mutationFn: () => api.registerModel({ workspace: run.workspace, name: name.trim(), source: 'run', run: run.id }),
+    mutationFn: () => api.registerModel({
+      workspace: run.workspace, name: name.trim(), source: 'run', run: run.id,
+      ...(checkpoint != null ? { artifact: checkpoint } : {}),
+    }),
     onSuccess: () => void queryClient.invalidateQueries({ queryKey: queryKeys.models(run.workspace) }),
   });
   const placed = placeFieldErrors(register.error instanceof ApiError ? register.error.errors : undefined, ['name'], register.isError);
@@ -523,7 +538,10 @@ function RegisterRunModel({ run, onClose }: { run: Run; onClose: () => void }) {
   }
   return (
     <form id="register-run-model" className="inline-panel" onSubmit={onSubmit} aria-label="Register the run's model">
-      <p className="hint">Registers this run's final model in {run.workspace}, so that new runs can use it as a student or teacher.</p>
+      <p className="hint">
+        Registers {checkpoint != null ? `checkpoint ${artifact.name || basename(artifact.path)} (a copy of its weights)` : "this run's final model"}{' '}
+        in {run.workspace}, so that new runs can use it as a student or teacher.
+      </p>
       {placed.hasUnplaced && <ErrorAlert error={register.error} title="The model was not registered" />}
       <div className="inline-form with-labels">
         <FormField id="register-model-name" label="Model name" errors={nameErrors}>
