@@ -43,6 +43,7 @@ api_v1 = [
     path("runs/<int:pk>/resume/", runs_api.RunResumeApi.as_view()),
     path("runs/<int:pk>/clone/", runs_api.RunCloneApi.as_view()),
     path("runs/<int:pk>/metrics/", runs_api.RunMetricsApi.as_view()),
+    path("runs/<int:pk>/metrics/export/", runs_api.RunMetricsExportApi.as_view()),
     path("runs/<int:pk>/logs/", runs_api.RunLogsApi.as_view()),
     path("runs/<int:pk>/artifacts/", runs_api.RunArtifactsApi.as_view()),
     path("runs/<int:pk>/artifacts/<int:artifact_id>/content/", runs_api.RunArtifactContentApi.as_view()),

@@ -98,6 +98,11 @@ def test_a_run_moves_between_hosts_through_the_bucket_and_the_web_serves_what_it
     series = stack.ok("GET", f"/api/v1/runs/{run['id']}/metrics/?names=train/loss")["series"][0]
     assert series["steps"][0] > 0 and series["steps"] == sorted(set(series["steps"])) and series["steps"][-1] == 400
     assert "bytes sent" in logs
+    # Every point, through the ASGI server's streaming path (the database read in the request's thread).
+    exported = stack.request("GET", f"/api/v1/runs/{run['id']}/metrics/export/?as=csv&names=train/loss")
+    assert exported.status_code == 200, exported.text[:500]
+    rows = exported.text.splitlines()
+    assert rows[0] == "run,name,step,value,wall" and len(rows) - 1 == done["summaries"]["train/loss"]["count"]
 
     # The web host's disk never had the run's files: it fetches them from the bucket.
     assert not (stack.artifact_root / "runs" / str(run["id"])).exists()

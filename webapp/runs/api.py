@@ -349,6 +349,26 @@ class RunMetricsApi(APIView):
                          "range": {"step_min": step_min, "step_max": step_max}})
 
 
+class RunMetricsExportApi(APIView):
+    """Every point of the run's metrics at full resolution (no downsampling), streamed as CSV or as
+    one JSON document; the charts' endpoint above returns at most max_points per series."""
+
+    @extend_schema(
+        parameters=[OpenApiParameter("names", str, description="Comma-separated metric names (default: all)."),
+                    OpenApiParameter("as", str, enum=["csv", "json"], description="csv (default) or json.")],
+        responses={(200, "text/csv"): OpenApiTypes.BINARY, (200, "application/json"): OpenApiTypes.BINARY},
+    )
+    def get(self, request, pk: int):
+        from webapp.runs.downloads import metrics_export_response
+
+        run = selectors.run_get(user=request.user, pk=pk)
+        fmt = request.query_params.get("as", "csv")  # not ?format=, which DRF keeps for its renderers
+        if fmt not in ("csv", "json"):
+            raise Invalid(f"as must be csv or json, not '{fmt}'.", field="as")
+        names = [n for n in request.query_params.get("names", "").split(",") if n]
+        return metrics_export_response(run.id, names, fmt)
+
+
 class LogLineOutput(serializers.Serializer):
     seq = serializers.IntegerField()
     time = serializers.FloatField()

@@ -1,4 +1,4 @@
-"""Downloads of run artifacts: a file as itself, a directory (a checkpoint, a final model) as an
+"""Downloads of run artifacts and of a run's metrics at full resolution. An artifact file comes as itself, a directory (a checkpoint, a final model) as an
 uncompressed tar (weights do not compress) written as it is sent, so a multi-GB checkpoint never sits
 in the web process's memory. The chunks come from an async iterator: Django would collect a sync
 one into a list before sending it under ASGI."""
@@ -56,11 +56,75 @@ def tar_chunks(directory: Path, arcname: str) -> Iterator[bytes]:
     yield b"\0" * (2 * BLOCK)
 
 
-async def _in_threads(chunks: Iterator[bytes]) -> AsyncIterator[bytes]:
-    """Each chunk read in a worker thread (file I/O must not block the event loop)."""
+async def _in_threads(chunks: Iterator[bytes], thread_sensitive: bool = False) -> AsyncIterator[bytes]:
+    """Each chunk made in a worker thread (file I/O must not block the event loop); with
+    `thread_sensitive`, in the request's own thread, where its database connection lives."""
     done = object()
-    while (chunk := await sync_to_async(next, thread_sensitive=False)(chunks, done)) is not done:
+    while (chunk := await sync_to_async(next, thread_sensitive=thread_sensitive)(chunks, done)) is not done:
         yield chunk
+
+
+EXPORT_CHUNK = 20_000
+
+
+def metric_points(run_id: int, names: list[str]) -> Iterator[tuple[str, int, float, float]]:
+    """Every point of the run's metrics (all, or `names`) by name and step, read in keyset pages
+    along the (run, name, step) unique index: no long-lived cursor, constant memory."""
+    from django.db.models import Q
+
+    from webapp.runs.models import MetricPoint
+
+    after = Q()
+    while True:
+        query = MetricPoint.objects.filter(after, run_id=run_id)
+        if names:
+            query = query.filter(name__in=names)
+        page = list(query.order_by("name", "step").values_list("name", "step", "value", "wall")[:EXPORT_CHUNK])
+        yield from page
+        if len(page) < EXPORT_CHUNK:
+            return
+        name, step = page[-1][0], page[-1][1]
+        after = Q(name__gt=name) | Q(name=name, step__gt=step)
+
+
+def _csv_chunks(run_id: int, points: Iterator[tuple]) -> Iterator[bytes]:
+    import csv
+    import io
+
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(["run", "name", "step", "value", "wall"])
+    for count, (name, step, value, wall) in enumerate(points, start=1):
+        writer.writerow([run_id, name, step, repr(value), repr(wall)])
+        if count % 5000 == 0:
+            yield buffer.getvalue().encode()
+            buffer.seek(0)
+            buffer.truncate()
+    yield buffer.getvalue().encode()
+
+
+def _json_chunks(run_id: int, points: Iterator[tuple]) -> Iterator[bytes]:
+    import json
+
+    yield f'{{"run": {run_id}, "columns": ["name", "step", "value", "wall"], "points": ['.encode()
+    lines: list[str] = []
+    for count, point in enumerate(points):
+        lines.append(("," if count else "") + json.dumps(list(point)))
+        if len(lines) == 5000:
+            yield "\n".join(lines).encode()
+            lines = []
+    yield ("\n".join(lines) + "]}\n").encode()
+
+
+def metrics_export_response(run_id: int, names: list[str], fmt: str) -> StreamingHttpResponse:
+    """Every point at full resolution, streamed: CSV (run,name,step,value,wall, values as Python
+    reprs so they read back exactly) or one JSON document {run, columns, points: [[...], ...]}."""
+    points = metric_points(run_id, names)
+    chunks = _csv_chunks(run_id, points) if fmt == "csv" else _json_chunks(run_id, points)
+    content_type = "text/csv" if fmt == "csv" else "application/json"
+    response = StreamingHttpResponse(_in_threads(chunks, thread_sensitive=True), content_type=content_type)
+    response["Content-Disposition"] = f"attachment; filename=run-{run_id}-metrics.{fmt}"
+    return response
 
 
 def artifact_response(path: Path, filename: str) -> StreamingHttpResponse:

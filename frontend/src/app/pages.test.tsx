@@ -239,6 +239,8 @@ describe('run page upgrades', () => {
     expect(chart.textContent).toContain('min–max of each bucket');
     fireEvent.click(screen.getByLabelText('Log scale'));
     expect(screen.getByTestId('chart-train/loss').getAttribute('data-log-scale')).toBe('true');
+    expect(screen.getByRole('link', { name: 'CSV' }).getAttribute('href')).toBe('/api/v1/runs/7/metrics/export/?as=csv');
+    expect(screen.getByRole('link', { name: 'JSON' }).getAttribute('href')).toBe('/api/v1/runs/7/metrics/export/?as=json');
     fireEvent.click(screen.getByLabelText('Wall time'));
     expect(screen.getByTestId('chart-train/loss').getAttribute('data-x-axis')).toBe('wall');
 

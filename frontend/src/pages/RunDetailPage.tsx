@@ -323,6 +323,12 @@ function MetricsSection({ run, series }: { run: Run; series: SeriesByName }) {
             <input type="checkbox" checked={logScale} onChange={(e) => setLogScale(e.target.checked)} />
             Log scale
           </label>
+          {/* The charts are downsampled; these are every point, as the run reported them. */}
+          <span className="export-links">
+            Every point:{' '}
+            <a href={`/api/v1/runs/${run.id}/metrics/export/?as=csv`} download>CSV</a>{' · '}
+            <a href={`/api/v1/runs/${run.id}/metrics/export/?as=json`} download>JSON</a>
+          </span>
           <div className="field field-inline">
             <label htmlFor="chart-smoothing">Smoothing</label>
             <input id="chart-smoothing" type="range" min={0} max={0.99} step={0.01} value={smoothing}
