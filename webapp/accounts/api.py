@@ -197,10 +197,31 @@ class WorkspaceMembersApi(APIView):
 
 
 class InvitationAcceptApi(APIView):
-    @extend_schema(request=None, responses={200: MemberOutput})
+    """Accepts an invitation: a signed-in user joins with it (200); a visitor without an account
+    sends a username and password, gets an account with the invited e-mail address, joins and is
+    signed in (201)."""
+
+    permission_classes = [AllowAny]
+
+    class Input(StrictSerializer):
+        username = serializers.CharField(required=False, max_length=150)
+        password = serializers.CharField(required=False, write_only=True, trim_whitespace=False)
+
+    @extend_schema(request=Input, responses={200: MemberOutput, 201: MemberOutput})
     def post(self, request, token: str):
-        membership = services.invitation_accept(token=token, user=request.user)
-        return Response({"workspace": membership.workspace.slug, **MemberOutput(membership).data})
+        if request.user.is_authenticated:
+            membership = services.invitation_accept(token=token, user=request.user)
+            return Response({"workspace": membership.workspace.slug, **MemberOutput(membership).data})
+        data = self.Input(data=request.data)
+        data.is_valid(raise_exception=True)
+        d = data.validated_data
+        if not d.get("username") or not d.get("password"):
+            raise Invalid("Sign in to accept this invitation, or send a username and a password to make an account "
+                          "with it.", field="username")
+        user, membership = services.invitation_sign_up(token=token, username=d["username"], password=d["password"])
+        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+        return Response({"workspace": membership.workspace.slug, **MemberOutput(membership).data},
+                        status=status.HTTP_201_CREATED)
 
 
 class WorkspaceMemberDetailApi(APIView):

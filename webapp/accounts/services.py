@@ -110,7 +110,7 @@ INVITATION_DAYS = 14
 @transaction.atomic
 def invitation_create(*, workspace: Workspace, actor: User, email: str, role: str):
     """Invites by e-mail address: a user who already has that address joins at once (as with a
-    username); anyone else gets a link to accept after signing in or signing up."""
+    username); anyone else gets a link to accept after signing in, or to make an account with."""
     import secrets
 
     from django.conf import settings
@@ -130,21 +130,55 @@ def invitation_create(*, workspace: Workspace, actor: User, email: str, role: st
     )
     link = f"{settings.PUBLIC_URL.rstrip('/')}/invitations/{invitation.token}"
     send_mail(subject=f"{actor.username} invited you to '{workspace.name}' on Distillery",
-              message=f"Open {link} and sign in to join '{workspace.name}' as {role}. "
+              message=f"Open {link} to join '{workspace.name}' as {role}: sign in, or choose a username and "
+                      "password there to make your account. "
                       f"The invitation expires in {INVITATION_DAYS} days.",
               from_email=settings.DEFAULT_FROM_EMAIL, recipient_list=[email])
     audit(workspace=workspace, actor=actor, action="member.invite", target=invitation, email=email, role=role)
     return invitation
 
 
-@transaction.atomic
-def invitation_accept(*, token: str, user: User) -> Membership:
+def _open_invitation(token: str):
     from webapp.accounts.models import Invitation
 
     invitation = Invitation.objects.select_for_update().select_related("workspace").filter(token=token).first()
     if invitation is None or invitation.accepted_at is not None or invitation.expires_at <= timezone.now():
         raise Invalid("This invitation does not exist, was already used or has expired: ask for a new one.",
                       field="token")
+    return invitation
+
+
+@transaction.atomic
+def invitation_sign_up(*, token: str, username: str, password: str) -> tuple[User, Membership]:
+    """Someone invited by e-mail who has no account makes one through the invitation (the only way
+    to sign up: accounts are by invitation or made by an operator), with the invited address."""
+    from django.contrib.auth.password_validation import validate_password
+    from django.core.exceptions import ValidationError
+
+    invitation = _open_invitation(token)
+    username = username.strip()
+    if not username:
+        raise Invalid("Choose a username.", field="username")
+    if User.objects.filter(username__iexact=username).exists():
+        raise Invalid(f"The username '{username}' is taken: choose another, or sign in if it is yours.",
+                      field="username")
+    candidate = User(username=username, email=invitation.email)
+    try:
+        validate_password(password, user=candidate)
+    except ValidationError as exc:
+        raise Invalid(f"The password is too weak: {' '.join(exc.messages)}",
+                      errors={"password": list(exc.messages)}) from None
+    candidate.set_password(password)
+    candidate.save()
+    return candidate, _accept(invitation, candidate)
+
+
+@transaction.atomic
+def invitation_accept(*, token: str, user: User) -> Membership:
+    return _accept(_open_invitation(token), user)
+
+
+def _accept(invitation, user: User) -> Membership:
     membership, created = Membership.objects.get_or_create(
         user=user, workspace=invitation.workspace, defaults={"role": invitation.role})
     invitation.accepted_by, invitation.accepted_at = user, timezone.now()

@@ -220,3 +220,7 @@ export const getPlayground = (id: number, signal?: AbortSignal) =>
 
 export const acceptInvitation = (token: string) =>
   apiRequest<InvitationAccepted>(`/invitations/${encodeURIComponent(token)}/accept/`, { method: 'POST' });
+
+/** A visitor without an account makes one with the invitation's address, joins and is signed in. */
+export const signUpWithInvitation = (token: string, body: { username: string; password: string }) =>
+  apiRequest<InvitationAccepted>(`/invitations/${encodeURIComponent(token)}/accept/`, { method: 'POST', body });

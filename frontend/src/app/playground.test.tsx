@@ -137,4 +137,33 @@ describe('invitation page', () => {
     await waitFor(() => expect(window.location.pathname).toBe('/login'));
     expect(new URLSearchParams(window.location.search).get('next')).toBe('/invitations/abc123');
   });
+
+  it('lets a visitor without an account make one with the invitation, and shows why one was refused', async () => {
+    let attempts = 0;
+    server
+      .route('GET /api/v1/auth/me/', () => ({ status: 403, body: { detail: 'Not signed in.' } }))
+      .route('POST /api/v1/invitations/abc123/accept/', () => {
+        attempts += 1;
+        if (attempts === 1) {
+          return { status: 400, body: { detail: 'The password is too weak: This password is too short.', errors: { password: ['This password is too short.'] } } };
+        }
+        return { status: 201, body: { workspace: 'team', username: 'newcomer', role: 'member' } };
+      });
+    renderAt('/invitations/abc123');
+    fireEvent.change(await screen.findByLabelText('Choose a username'), { target: { value: 'newcomer' } });
+    fireEvent.change(screen.getByLabelText('Choose a password'), { target: { value: 'shortish1' } });
+    fireEvent.click(screen.getByRole('button', { name: 'Make account and join' }));
+    expect((await screen.findByRole('alert')).textContent).toContain('too short');
+    fireEvent.change(screen.getByLabelText('Choose a password'), { target: { value: 'a-long-enough-password' } });
+    fireEvent.click(screen.getByRole('button', { name: 'Make account and join' }));
+    await waitFor(() => expect(window.location.pathname).toBe('/runs'));
+    expect(server.sent('POST', '/api/v1/invitations/abc123/accept/')[1]!.body).toEqual({ username: 'newcomer', password: 'a-long-enough-password' });
+  });
+
+  it('offers no sign-up on a plain sign-in', async () => {
+    server.route('GET /api/v1/auth/me/', () => ({ status: 403, body: { detail: 'Not signed in.' } }));
+    renderAt('/runs');
+    await screen.findByRole('heading', { name: 'Sign in to Distillery' });
+    expect(screen.queryByLabelText('Choose a username')).toBeNull();
+  });
 });

@@ -1,4 +1,6 @@
 // Sign-in: POST /auth/login/ sets the session cookie; the server's message is shown on failure.
+// Coming from an invitation link (?next=/invitations/TOKEN), a visitor without an account can make
+// one with it instead: accounts are by invitation only.
 
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
@@ -29,6 +31,7 @@ export function LoginPage() {
   });
 
   if (me.isSuccess && !signIn.isPending) return <Navigate to={next} replace />;
+  const invitation = /^\/invitations\/([^/?#]+)$/.exec(next)?.[1];
 
   const onSubmit = (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
@@ -68,6 +71,45 @@ export function LoginPage() {
           {signIn.isPending ? 'Signing in…' : 'Sign in'}
         </button>
       </form>
+      {invitation && <SignUpWithInvitation token={decodeURIComponent(invitation)} />}
     </main>
+  );
+}
+
+function SignUpWithInvitation({ token }: { token: string }) {
+  const navigate = useNavigate();
+  const queryClient = useQueryClient();
+  const [username, setUsername] = useState('');
+  const [password, setPassword] = useState('');
+  const signUp = useMutation({
+    mutationFn: () => api.signUpWithInvitation(token, { username: username.trim(), password }),
+    onSuccess: () => {
+      queryClient.removeQueries();
+      void navigate('/runs', { replace: true });
+    },
+  });
+  const onSubmit = (event: FormEvent<HTMLFormElement>) => {
+    event.preventDefault();
+    signUp.mutate();
+  };
+  return (
+    <form className="login-card" onSubmit={onSubmit} aria-labelledby="signup-title">
+      <h2 id="signup-title">New here? Make your account</h2>
+      <p className="hint">Your invitation makes an account with the address it was sent to, and joins its workspace.</p>
+      {signUp.isError && <ErrorAlert error={signUp.error} title="No account was made" />}
+      <div className="field">
+        <label htmlFor="signup-username">Choose a username</label>
+        <input id="signup-username" autoComplete="username" required value={username}
+          onChange={(event) => setUsername(event.target.value)} />
+      </div>
+      <div className="field">
+        <label htmlFor="signup-password">Choose a password</label>
+        <input id="signup-password" type="password" autoComplete="new-password" required minLength={8} value={password}
+          onChange={(event) => setPassword(event.target.value)} />
+      </div>
+      <button type="submit" disabled={signUp.isPending}>
+        {signUp.isPending ? 'Making your account…' : 'Make account and join'}
+      </button>
+    </form>
   );
 }

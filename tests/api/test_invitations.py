@@ -1,0 +1,99 @@
+"""Invitations by e-mail address: the mail and its link, joining with it signed in, making an
+account through it (the only way to sign up), and every way to get it wrong."""
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+
+import pytest
+from django.core import mail
+from django.utils import timezone
+from rest_framework.test import APIClient
+
+from webapp.accounts.models import Invitation, Membership, User
+
+
+@pytest.fixture
+def invite(api, settings):
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    settings.PUBLIC_URL = "https://distillery.example.org"
+
+    def send(address="newcomer@example.org", role="member", by="owner"):
+        return api(by).post("/api/v1/workspaces/lab/members/", {"email": address, "role": role}, format="json")
+
+    return send
+
+
+def token_from_mail() -> str:
+    [message] = mail.outbox
+    return re.search(r"https://distillery\.example\.org/invitations/(\S+)", message.body).group(1)
+
+
+def accept(client, token, **body):
+    return client.post(f"/api/v1/invitations/{token}/accept/", body, format="json")
+
+
+def test_an_address_without_an_account_gets_a_mail_whose_link_makes_one_and_joins(invite, cast):
+    response = invite(role="viewer")
+    assert response.status_code == 202 and response.json()["email"] == "newcomer@example.org"
+    assert mail.outbox[0].to == ["newcomer@example.org"] and "'Lab' as viewer" in mail.outbox[0].body
+    token = token_from_mail()
+
+    visitor = APIClient()
+    joined = accept(visitor, token, username="newcomer", password="a-long-enough-password")
+    assert joined.status_code == 201, joined.json()
+    assert joined.json() == {"workspace": "lab", "username": "newcomer", "role": "viewer"}
+    user = User.objects.get(username="newcomer")
+    assert user.email == "newcomer@example.org" and user.check_password("a-long-enough-password")
+    assert visitor.get("/api/v1/auth/me/").json()["username"] == "newcomer", "signed in by the sign-up"
+    assert accept(APIClient(), token, username="another", password="a-long-enough-password").status_code == 400
+
+
+def test_a_signed_in_user_joins_with_the_link(invite, api, cast):
+    invite("someone-else@example.org", role="member")
+    response = accept(api("outsider"), token_from_mail())
+    assert response.status_code == 200 and response.json() == {"workspace": "lab", "username": "outsider",
+                                                               "role": "member"}
+    assert Membership.objects.get(user=cast["outsider"], workspace=cast["workspace"]).role == "member"
+
+
+def test_an_address_that_has_an_account_joins_at_once(invite, cast):
+    cast["outsider"].email = "outsider@example.org"
+    cast["outsider"].save()
+    response = invite("Outsider@Example.org")
+    assert response.status_code == 201 and response.json()["username"] == "outsider"
+    assert mail.outbox == [] and not Invitation.objects.exists()
+
+
+def test_signing_up_refuses_a_weak_password_a_taken_name_or_nothing_and_creates_nothing(invite, cast):
+    invite()
+    token = token_from_mail()
+    weak = accept(APIClient(), token, username="newcomer", password="short")
+    assert weak.status_code == 400 and "password" in weak.json()["errors"]
+    taken = accept(APIClient(), token, username="Member", password="a-long-enough-password")
+    assert taken.status_code == 400 and "is taken" in taken.json()["errors"]["username"][0]
+    empty = accept(APIClient(), token)
+    assert empty.status_code == 400 and "Sign in to accept" in empty.json()["detail"]
+    assert not User.objects.filter(username="newcomer").exists()
+    assert Invitation.objects.get().accepted_at is None, "still usable"
+
+
+def test_an_unknown_or_expired_invitation_is_refused(invite, api, cast):
+    assert accept(api("outsider"), "no-such-token").status_code == 400
+    invite()
+    Invitation.objects.update(expires_at=timezone.now() - timedelta(seconds=1))
+    expired = accept(APIClient(), token_from_mail(), username="late", password="a-long-enough-password")
+    assert expired.status_code == 400 and "expired" in expired.json()["detail"]
+    assert not User.objects.filter(username="late").exists()
+
+
+def test_only_managers_invite_and_only_owners_invite_owners(invite, api, cast):
+    assert invite(by="member").status_code == 403
+    assert invite(by="viewer").status_code == 403
+    assert invite(by="outsider").status_code == 404
+    assert APIClient().post("/api/v1/workspaces/lab/members/", {"email": "x@example.org", "role": "member"},
+                            format="json").status_code == 401
+    assert mail.outbox == []
+    both = api("owner").post("/api/v1/workspaces/lab/members/", {"email": "x@example.org", "username": "member",
+                                                                 "role": "member"}, format="json")
+    assert both.status_code == 400
