@@ -11,6 +11,7 @@ from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from webapp.accounts.audit import audit
 from webapp.accounts.selectors import workspace_get
 from webapp.common.api import StrictSerializer, page_response, paginated
 from webapp.common import storage
@@ -124,6 +125,8 @@ class ModelListApi(APIView):
             run = run_get(user=request.user, pk=d["run"])
             model = services.model_register_from_run(workspace=workspace, user=request.user, name=d["name"], run=run,
                                                      artifact_id=d.get("artifact"))
+        audit(workspace=workspace, actor=request.user, action="model.create", target=model, name=model.name,
+              source=model.source, **({"run": model.produced_by_run_id} if model.produced_by_run_id else {}))
         return Response(ModelOutput(model).data, status=status.HTTP_201_CREATED)
 
 

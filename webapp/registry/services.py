@@ -13,6 +13,7 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import Max
 
+from webapp.accounts.audit import audit
 from webapp.accounts.models import User, Workspace
 from webapp.accounts.selectors import require_write
 from webapp.common import storage
@@ -157,6 +158,8 @@ def dataset_upload(*, workspace: Workspace, user: User, name: str, kind: str, up
             except BaseException:
                 final_path.unlink(missing_ok=True)
                 raise
+            audit(workspace=workspace, actor=user, action="dataset.create", target=dataset, name=name,
+                  version=version, kind=kind, rows=rows)
         return dataset, True
     finally:
         tmp_path.unlink(missing_ok=True)
@@ -254,6 +257,8 @@ def dataset_task_sequence_create(*, workspace: Workspace, user: User, name: str,
         except BaseException:
             final_path.unlink(missing_ok=True)
             raise
+        audit(workspace=workspace, actor=user, action="dataset.create", target=dataset, name=name,
+              version=version, kind=DatasetKind.TASK_SEQUENCE, tasks=len(resolved))
     return dataset, True
 
 

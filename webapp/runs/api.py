@@ -241,6 +241,11 @@ class RunDetailApi(APIView):
         data.is_valid(raise_exception=True)
         return Response(RunOutput(services.run_update(run=run, user=request.user, **data.validated_data)).data)
 
+    @extend_schema(responses={204: None})
+    def delete(self, request, pk: int):
+        services.run_delete(run=selectors.run_get(user=request.user, pk=pk), user=request.user)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
 
 class RunRetryApi(APIView):
     """A new run with the same method, models, data and config; its parent is this run."""

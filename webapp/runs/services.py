@@ -368,6 +368,52 @@ def share_link_revoke(*, link: ShareLink, user: User) -> None:
         audit(workspace=link.workspace, actor=user, action="share.revoke", target=link)
 
 
+@transaction.atomic
+def run_delete(*, run: Run, user: User) -> None:
+    """Deletes a finished run with its metrics, logs and artifact rows; its files (on this host and
+    in the artifact store) go once the deletion commits. Its creator, or an owner or admin, may;
+    a queued or running run is cancelled first, and a run that produced registered models is kept
+    (their lineage needs it)."""
+    from webapp.accounts.models import Role
+    from webapp.accounts.selectors import role_in
+    from webapp.common.errors import Forbidden
+
+    require_write(user=user, workspace=run.workspace)
+    if run.creator_id != user.id and role_in(user=user, workspace=run.workspace) not in (Role.OWNER, Role.ADMIN):
+        raise Forbidden(f"Run {run.id} was launched by someone else: only they, or an owner or admin of "
+                        f"'{run.workspace.slug}', can delete it.")
+    run = Run.objects.select_for_update().get(pk=run.pk)
+    if run.status not in FINAL_STATUSES:
+        raise Conflict(f"Run {run.id} is {run.status}: cancel it first, then delete it.")
+    produced = list(run.produced_models.values_list("name", flat=True))
+    if produced:
+        raise Conflict(f"Run {run.id} produced the registered model(s) {', '.join(produced)}, whose lineage "
+                       "points at it: the run is kept while they exist.")
+    audit(workspace=run.workspace, actor=user, action="run.delete", target=run, name=run.name, method=run.method,
+          status=run.status)
+    output_dir = run.output_dir
+    run.delete()
+    if output_dir:
+        transaction.on_commit(lambda: _remove_run_files(output_dir))
+
+
+def _remove_run_files(output_dir: str) -> None:
+    import shutil
+    from pathlib import Path
+
+    from webapp.common import storage
+
+    if storage.key_of(output_dir) is None:
+        return  # not under ARTIFACT_ROOT: not ours to remove
+    shutil.rmtree(Path(output_dir), ignore_errors=True)
+    try:
+        storage.forget(output_dir)
+    except storage.StoreError as exc:  # the run is deleted; its objects stay until the store answers
+        import logging
+
+        logging.getLogger("distillery").warning("run files left in the artifact store: %s", exc.message)
+
+
 def run_update(*, run: Run, user: User, **changes) -> Run:
     """Edits what a user may change on a run at any time: name, notes, tags, starred."""
     require_write(user=user, workspace=run.workspace)

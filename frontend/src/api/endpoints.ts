@@ -87,6 +87,9 @@ export const updateRun = (id: number, body: RunPatch) => apiRequest<Run>(`/runs/
 /** A new run with the same everything; its parent is this run. */
 export const retryRun = (id: number) => apiRequest<Run>(`/runs/${id}/retry/`, { method: 'POST' });
 
+/** Deletes a finished run (its creator, or an owner or admin); 409 while it runs or has registered models. */
+export const deleteRun = (id: number) => apiRequest<void>(`/runs/${id}/`, { method: 'DELETE' });
+
 /** A new run from this one with edits (config edits deep-merged); its parent is this run. */
 export const cloneRun = (id: number, body: RunCloneRequest) => apiRequest<Run>(`/runs/${id}/clone/`, { method: 'POST', body });
 

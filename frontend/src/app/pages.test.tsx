@@ -258,6 +258,43 @@ describe('run page upgrades', () => {
   });
 });
 
+describe('deleting a run', () => {
+  const serveFinished = () => server
+    .route('GET /api/v1/runs/7/', makeRun({ status: 'succeeded', name: 'old-run' }))
+    .route('GET /api/v1/runs/7/metrics/', { series: [], cursor: '0-0' })
+    .route('GET /api/v1/runs/7/logs/', { results: [] })
+    .route('GET /api/v1/runs/7/artifacts/', []);
+
+  it('asks first, deletes, and goes back to the runs list', async () => {
+    const confirm = vi.fn((message: string) => message.length > 0);
+    vi.stubGlobal('confirm', confirm);
+    serveFinished()
+      .route('DELETE /api/v1/runs/7/', () => ({ status: 204 }))
+      .route('GET /api/v1/runs/', { count: 0, next: null, previous: null, results: [] });
+    renderAt('/runs/7');
+    fireEvent.click(await screen.findByRole('button', { name: 'Delete' }));
+    expect(String(confirm.mock.calls[0]![0])).toContain('Delete run old-run');
+    await waitFor(() => expect(window.location.pathname).toBe('/runs'));
+    expect(server.sent('DELETE', '/api/v1/runs/7/')).toHaveLength(1);
+    vi.unstubAllGlobals();
+  });
+
+  it('sends nothing when not confirmed, and shows why the server refused', async () => {
+    const confirm = vi.fn().mockReturnValueOnce(false).mockReturnValueOnce(true);
+    vi.stubGlobal('confirm', confirm);
+    serveFinished().route('DELETE /api/v1/runs/7/', () => ({
+      status: 409, body: { detail: 'Run 7 produced the registered model(s) distilled, whose lineage points at it.' },
+    }));
+    renderAt('/runs/7');
+    fireEvent.click(await screen.findByRole('button', { name: 'Delete' }));
+    expect(server.sent('DELETE', '/api/v1/runs/7/')).toHaveLength(0);
+    fireEvent.click(screen.getByRole('button', { name: 'Delete' }));
+    expect((await screen.findByRole('alert')).textContent).toContain('whose lineage points at it');
+    expect(window.location.pathname).toBe('/runs/7');
+    vi.unstubAllGlobals();
+  });
+});
+
 describe('registering a checkpoint', () => {
   it('offers every checkpoint of an unfinished run and sends its id as the artifact', async () => {
     server

@@ -188,7 +188,15 @@ function RunActions({ run }: { run: Run }) {
       void queryClient.invalidateQueries({ queryKey: ['runs'] });
     },
   });
-  const busy = retry.isPending || resume.isPending;
+  const remove = useMutation({
+    mutationFn: () => api.deleteRun(run.id),
+    onSuccess: () => {
+      queryClient.removeQueries({ queryKey: queryKeys.run(run.id) });
+      void queryClient.invalidateQueries({ queryKey: ['runs'] });
+      void navigate('/runs');
+    },
+  });
+  const busy = retry.isPending || resume.isPending || remove.isPending;
   return (
     <>
       <div className="toolbar run-toolbar" role="group" aria-label="Run actions">
@@ -213,10 +221,19 @@ function RunActions({ run }: { run: Run }) {
           title="Open the new-run form filled in from this run, to change some settings first">
           Clone
         </button>
+        {final && (
+          <button type="button" className="button-danger" disabled={busy}
+            onClick={() => {
+              if (window.confirm(`Delete run ${run.name || run.id} with its metrics, logs and files? This cannot be undone.`)) remove.mutate();
+            }}>
+            {remove.isPending ? 'Deleting…' : 'Delete'}
+          </button>
+        )}
       </div>
       {star.isError && <ErrorAlert error={star.error} title={run.starred ? 'The star was not removed' : 'The run was not starred'} />}
       {retry.isError && <ErrorAlert error={retry.error} title="The run was not retried" />}
       {resume.isError && <ErrorAlert error={resume.error} title="The run was not resumed" />}
+      {remove.isError && <ErrorAlert error={remove.error} title="The run was not deleted" />}
       {resume.isSuccess && !resume.isPending && isActiveStatus(run.status) && (
         <p className="alert alert-success" role="status" data-testid="run-resumed">Back in the queue: it continues from its last checkpoint.</p>
       )}
