@@ -118,6 +118,34 @@ def test_runs_filter_by_tag_star_name_and_metric_summary(three_runs):
     assert names(client.get(base + "&config=alpha=0.5&method=kd_forward_kl&q=beta")) == ["beta"]
 
 
+def test_runs_filter_by_status_creator_date_and_a_model_or_dataset_in_any_role(three_runs, api, registry_objects):
+    from datetime import datetime, timedelta, timezone as tz
+
+    client, ids = three_runs
+    base = "/api/v1/runs/?workspace=lab"
+    Run.objects.filter(pk=ids[0]).update(status=RunStatus.SUCCEEDED)
+    Run.objects.filter(pk=ids[1]).update(status=RunStatus.FAILED,
+                                         created_at=datetime(2026, 1, 10, tzinfo=tz.utc))
+    assert names(client.get(base + "&status=succeeded")) == ["alpha"]
+    assert sorted(names(client.get(base + "&status=succeeded,failed"))) == ["alpha", "beta"]
+    by_owner = launch(api("owner"), registry_objects, name="owners").json()["id"]
+    assert names(client.get(base + "&creator=owner")) == ["owners"]
+    assert names(client.get(base + "&created_before=2026-02-01")) == ["beta"]
+    tomorrow = (datetime.now(tz.utc) + timedelta(days=1)).date().isoformat()
+    assert "beta" not in names(client.get(base + "&created_after=2026-02-01&created_before=" + tomorrow))
+
+    teacher, student = registry_objects["teacher"].id, registry_objects["student"].id
+    validation = registry_objects["validation"].id
+    # Every run here distils teacher into student; the same model as teacher or student matches.
+    assert len(names(client.get(base + f"&model={teacher}"))) == 4
+    assert names(client.get(base + f"&teacher={student}")) == []
+    assert len(names(client.get(base + f"&dataset={validation}"))) == 4
+    assert names(client.get(base + f"&train_dataset={validation}")) == []
+    Run.objects.filter(pk=by_owner).update(validation_dataset=None)
+    assert len(names(client.get(base + f"&validation_dataset={validation}"))) == 3
+    assert client.get(base + "&model=abc").json()["errors"]["model"] == ["model must be an id (a whole number), not 'abc'."]
+
+
 def test_runs_sort_by_a_metric_summary(three_runs):
     client, _ = three_runs
     assert names(client.get("/api/v1/runs/?workspace=lab&ordering=metric:eval/loss:min")) == ["beta", "gamma", "alpha"]

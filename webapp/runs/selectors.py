@@ -3,10 +3,10 @@ from __future__ import annotations
 
 import json
 import re
-from datetime import datetime
+from datetime import datetime, timezone as dt_timezone
 
 from django.db import connection
-from django.db.models import F, OuterRef, QuerySet, Subquery
+from django.db.models import F, OuterRef, Q, QuerySet, Subquery
 from django.shortcuts import get_object_or_404
 
 from webapp.accounts.models import User
@@ -53,17 +53,31 @@ def runs_search(qs: QuerySet[Run], params) -> QuerySet[Run]:
     """Applies the runs list's filters and ordering from query parameters; a malformed one is a
     400 that says what is accepted.
 
-    method, tag, creator (username), student/teacher/reference/train_dataset (ids), starred (true/false),
+    method, tag, creator (username), student/teacher/reference/train_dataset/validation_dataset/
+    replay_dataset/sweep (ids), model (id, in any role) and dataset (id, in any role), starred (true/false),
     q (name contains), created_after/created_before (ISO dates), metric (repeatable,
     e.g. `eval/loss.min<2.1`), config (repeatable, e.g. `training.learning_rate=0.001`), and
     ordering: created_at, name, status, or metric:NAME:STAT, each with a leading '-' for descending.
     """
-    simple = {"method": "method", "creator": "creator__username", "student": "student_id",
-              "teacher": "teacher_id", "reference": "reference_id", "train_dataset": "train_dataset_id",
-              "sweep": "sweep_id"}
-    for param, lookup in simple.items():
+    for param, lookup in (("method", "method"), ("creator", "creator__username")):
         if params.get(param):
             qs = qs.filter(**{lookup: params[param]})
+    by_id = {"student": ["student_id"], "teacher": ["teacher_id"], "reference": ["reference_id"],
+             "train_dataset": ["train_dataset_id"], "validation_dataset": ["validation_dataset_id"],
+             "replay_dataset": ["replay_dataset_id"], "sweep": ["sweep_id"],
+             # A model or dataset in any role.
+             "model": ["student_id", "teacher_id", "reference_id"],
+             "dataset": ["train_dataset_id", "validation_dataset_id", "replay_dataset_id"]}
+    for param, lookups in by_id.items():
+        if params.get(param):
+            try:
+                pk = int(params[param])
+            except ValueError:
+                raise Invalid(f"{param} must be an id (a whole number), not '{params[param]}'.", field=param) from None
+            any_role = Q()
+            for lookup in lookups:
+                any_role |= Q(**{lookup: pk})
+            qs = qs.filter(any_role)
     if params.get("tag"):
         qs = qs.filter(tags__contains=[params["tag"]]) if connection.vendor == "postgresql" else \
             qs.filter(tags__icontains=f'"{params["tag"]}"')
@@ -74,7 +88,10 @@ def runs_search(qs: QuerySet[Run], params) -> QuerySet[Run]:
     for param, lookup in (("created_after", "created_at__gte"), ("created_before", "created_at__lt")):
         if params.get(param):
             try:
-                qs = qs.filter(**{lookup: datetime.fromisoformat(params[param])})
+                moment = datetime.fromisoformat(params[param])
+                if moment.tzinfo is None:  # a plain date or time is read in UTC, the server's time zone
+                    moment = moment.replace(tzinfo=dt_timezone.utc)
+                qs = qs.filter(**{lookup: moment})
             except ValueError:
                 raise Invalid(f"{param} must be an ISO date like 2026-11-23.", field=param) from None
     for index, expression in enumerate(params.getlist("metric") if hasattr(params, "getlist") else []):
