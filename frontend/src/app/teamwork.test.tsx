@@ -295,6 +295,24 @@ describe('compare: groups and sharing', () => {
     expect(screen.getByTestId('chart-overlay-train/loss').getAttribute('data-series')).toBe('3');
   });
 
+  it('groups runs by their tags, runs without tags in a group of their own', async () => {
+    const tagged = [
+      { ...runA, tags: ['baseline', 'seeds'] }, { ...runB, tags: ['seeds', 'baseline'] }, { ...runC, tags: [] },
+    ];
+    server.route('GET /api/v1/compare/', { runs: tagged, config: threeDiff }).route('GET /api/v1/series/', threeSeries);
+    renderAt('/compare?runs=7,8,9');
+    const groupBy = await screen.findByLabelText('Group by') as HTMLSelectElement;
+    await waitFor(() => expect([...groupBy.options].map((o) => o.value)).toContain('tags'));
+    fireEvent.change(groupBy, { target: { value: 'tags' } });
+    const groups = await screen.findByTestId('compare-groups');
+    const rows = [...groups.querySelectorAll('tbody tr')].map((tr) => tr.textContent);
+    expect(rows).toHaveLength(2);
+    expect(rows[0]).toContain('baseline, seeds');
+    expect(rows[0]).toContain('lr-1 (#7), lr-2 (#8)');
+    expect(rows[1]).toContain('(not set)');
+    expect(screen.getByTestId('chart-overlay-train/loss').getAttribute('data-series')).toBe('2');
+  });
+
   it('shares the compared runs and shows the full address with a copy button', async () => {
     server
       .route('GET /api/v1/compare/', { runs: [runA, runB], config: { values: {}, differing: [] } })

@@ -117,12 +117,21 @@ function CompareView({ data, onRemove }: { data: CompareResponse; onRemove: (id:
     return name ? `${name} (#${id})` : undefined;
   }), [data.config, runIds, models.data, datasets.data]);
 
-  const paths = useMemo(() => groupablePaths(data.config), [data.config]);
-  const groupPath = searchParams.get('group') ?? '';
-  const groups = useMemo(
-    () => (groupPath ? groupRunsBy(runIds, (id) => serverValue(data.config, groupPath, id)) : null),
-    [groupPath, runIds, data.config],
+  // Config paths that differ, and the runs' tags (a group per set of tags, e.g. the seeds of one
+  // variant tagged alike).
+  const paths = useMemo(
+    () => [...groupablePaths(data.config), ...(runs.some((run) => (run.tags ?? []).length > 0) ? [TAGS_GROUP] : [])],
+    [data.config, runs],
   );
+  const groupPath = searchParams.get('group') ?? '';
+  const groups = useMemo(() => {
+    if (!groupPath) return null;
+    if (groupPath === TAGS_GROUP) {
+      const tagsOf = new Map(runs.map((run) => [run.id, [...(run.tags ?? [])].sort().join(', ')]));
+      return groupRunsBy(runIds, (id) => tagsOf.get(id) || undefined);
+    }
+    return groupRunsBy(runIds, (id) => serverValue(data.config, groupPath, id));
+  }, [groupPath, runIds, data.config, runs]);
   const setGroup = (path: string) => {
     const next = new URLSearchParams(searchParams);
     if (path) next.set('group', path);
@@ -164,6 +173,9 @@ function CompareView({ data, onRemove }: { data: CompareResponse; onRemove: (id:
   );
 }
 
+/** The group-by choice that groups runs by their tags rather than by a config path. */
+const TAGS_GROUP = 'tags';
+
 function GroupPicker({ paths, value, onChange }: { paths: string[]; value: string; onChange: (path: string) => void }) {
   const options = value && !paths.includes(value) ? [value, ...paths] : paths;
   return (
@@ -171,7 +183,9 @@ function GroupPicker({ paths, value, onChange }: { paths: string[]; value: strin
       <label htmlFor="compare-group-by">Group by</label>
       <select id="compare-group-by" value={value} onChange={(e) => onChange(e.target.value)} aria-describedby="compare-group-by-hint">
         <option value="">No grouping: a line per run</option>
-        {options.map((path) => <option key={path} value={path}>{displayPath(path)}</option>)}
+        {options.map((path) => (
+          <option key={path} value={path}>{path === TAGS_GROUP ? 'Tags (runs with the same tags)' : displayPath(path)}</option>
+        ))}
       </select>
       <span id="compare-group-by-hint" className="hint">Runs with the same value become one line: their mean, with their min–max shaded.</span>
     </div>
