@@ -7,7 +7,7 @@ from webapp.frontend import healthz, index
 from webapp.notifications import api as notifications_api
 from webapp.registry import api as registry_api
 from webapp.runs import api as runs_api
-from webapp.runs.events import RunEventsApi
+from webapp.runs.events import PlaygroundEventsApi, RunEventsApi
 
 api_v1 = [
     path("auth/login/", accounts_api.LoginApi.as_view()),
@@ -57,6 +57,7 @@ api_v1 = [
     path("shared/<str:token>/series/", runs_api.SharedSeriesApi.as_view()),
     path("playground/", runs_api.PlaygroundListApi.as_view()),
     path("playground/<int:pk>/", runs_api.PlaygroundDetailApi.as_view()),
+    path("playground/<int:pk>/events/", PlaygroundEventsApi.as_view()),
     path("sweeps/", runs_api.SweepListApi.as_view()),
     path("sweeps/<int:pk>/", runs_api.SweepDetailApi.as_view()),
     path("templates/", runs_api.TemplateListApi.as_view()),

@@ -2,6 +2,10 @@
 from __future__ import annotations
 
 import json
+import threading
+
+import pytest
+from django.db import connection
 
 from tests.api.test_runs_api import launch
 from webapp.runs.models import Run
@@ -101,6 +105,52 @@ def test_a_playground_session_is_answered_by_every_model_for_every_prompt(api, r
     assert all(o["done"] and 1 <= o["tokens"] <= 12 and o["tokens_per_s"] > 0 and not o["error"] for o in body["outputs"]), \
         body["outputs"]
     assert PlaygroundSession.objects.get(pk=session_id).finished_at is not None
+
+
+# The stream reads from a thread pool with its own connections, and the worker runs in another
+# thread, so this test commits.
+@pytest.mark.django_db(transaction=True)
+def test_the_playground_stream_sends_the_outputs_as_the_worker_generates_them_then_ends(
+        api, registry_objects, tokenizer_dir):
+    from worker.tasks import playground_generate
+
+    save_tiny_tokenizer(tokenizer_dir)
+    client = api("member")
+    models = [registry_objects["student"].id, registry_objects["teacher"].id]
+    session_id = client.post("/api/v1/playground/", {
+        "workspace": "lab", "models": models, "prompts": ["w1 w2", "w3"], "max_new_tokens": 8, "seed": 1},
+        format="json").json()["id"]
+    assert api("outsider").get(f"/api/v1/playground/{session_id}/events/").status_code == 404
+    response = client.get(f"/api/v1/playground/{session_id}/events/", HTTP_ACCEPT="text/event-stream")
+    assert response.status_code == 200 and response["Content-Type"] == "text/event-stream"
+    # The view built the first message already (the session is still queued); the sync test client
+    # reads an async stream to its end before it hands back the first chunk, so the worker starts now.
+    def generate():
+        try:
+            playground_generate(session_id)
+        finally:
+            connection.close()  # the thread's own connection, so the test database can be dropped
+
+    worker = threading.Thread(target=generate)
+    worker.start()
+    messages = []
+    for block in b"".join(response).decode().split("\n\n"):
+        fields = dict(line.split(": ", 1) for line in block.splitlines() if ": " in line and line[0] != ":")
+        if "event" in fields:
+            messages.append((fields["event"], json.loads(fields["data"])))
+    worker.join(60)
+    kinds = [kind for kind, _ in messages]
+    assert kinds[0] == "session" and messages[0][1]["status"] == "queued" and len(messages[0][1]["outputs"]) == 4
+    assert "outputs" in kinds and messages[-1] == ("status", messages[-1][1]) and messages[-1][1]["status"] == "done"
+    cells = {}
+    for kind, data in messages:
+        for cell in data.get("outputs", []) if kind == "outputs" else []:
+            cells[(cell["model"], cell["prompt_index"])] = cell
+    assert set(cells) == {(m, p) for m in models for p in (0, 1)}
+    assert all(c["done"] and c["tokens"] >= 1 and c["tokens_per_s"] > 0 for c in cells.values()), cells
+    # What the stream delivered is what the session now holds.
+    stored = {(o["model"], o["prompt_index"]): o for o in client.get(f"/api/v1/playground/{session_id}/").json()["outputs"]}
+    assert stored == cells
 
 
 def test_playground_input_is_checked(api, registry_objects):

@@ -941,7 +941,8 @@ class PlaygroundListApi(APIView):
 
 
 class PlaygroundDetailApi(APIView):
-    """Poll while `status` is queued or running: outputs fill in as tokens are generated."""
+    """The session now; outputs fill in as tokens are generated. To follow it live, open
+    /playground/{id}/events/ (Server-Sent Events) instead of polling this."""
 
     @extend_schema(responses=PlaygroundOutputSerializer)
     def get(self, request, pk: int):

@@ -16,6 +16,7 @@ from asgiref.sync import sync_to_async
 from django.db import connection
 from django.http import StreamingHttpResponse
 from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import serializers
 from rest_framework.renderers import BaseRenderer, JSONRenderer
 from rest_framework.views import APIView
 
@@ -146,6 +147,73 @@ class RunEventsApi(APIView):
         run = selectors.run_get(user=request.user, pk=pk)
         cursor = Cursor.parse(request.headers.get("Last-Event-ID") or request.query_params.get("cursor"))
         response = StreamingHttpResponse(_stream(run.id, cursor), content_type="text/event-stream")
+        response["Cache-Control"] = "no-cache"
+        response["X-Accel-Buffering"] = "no"
+        return response
+
+
+# --- playground ---------------------------------------------------------------------------------
+# A playground session is small (at most 6 models x 20 prompts), so its stream sends whole cells
+# rather than deltas: a `session` message with everything first, then an `outputs` message with the
+# cells that changed since the last look, and `status` when the session's status changes. A client
+# that reconnects simply gets the whole session again; replacing a cell by its newer state is
+# idempotent, so nothing needs a cursor.
+
+PLAYGROUND_FINAL = {"done", "failed"}
+
+
+def _playground_look(session_id: int) -> tuple[dict, dict[tuple[int, int], dict]]:
+    """The session's status fields and its cells keyed by (model, prompt index)."""
+    from webapp.runs.api import PlaygroundOutputRow
+    from webapp.runs.models import PlaygroundOutput, PlaygroundSession
+
+    try:
+        session = PlaygroundSession.objects.values("id", "status", "error_message", "finished_at").get(pk=session_id)
+        outputs = PlaygroundOutput.objects.filter(session_id=session_id)
+        cells = {(o.model_id, o.prompt_index): PlaygroundOutputRow(o).data for o in outputs}
+    finally:
+        connection.close()
+    session["finished_at"] = serializers.DateTimeField().to_representation(session["finished_at"]) \
+        if session["finished_at"] else None
+    return session, cells
+
+
+async def _playground_stream(session_id: int, first: dict):
+    yield "retry: 1000\n\n"
+    cursor = Cursor()
+    yield _message("session", first, cursor)
+    sent = {(o["model"], o["prompt_index"]): o for o in first["outputs"]}
+    status = {k: first[k] for k in ("id", "status", "error_message", "finished_at")}
+    started = time.monotonic()
+    look = sync_to_async(_playground_look, thread_sensitive=False)
+    while status["status"] not in PLAYGROUND_FINAL and time.monotonic() - started <= MAX_STREAM_S:
+        await asyncio.sleep(POLL_INTERVAL_S)
+        now, cells = await look(session_id)
+        changed = [cell for key, cell in cells.items() if sent.get(key) != cell]
+        if changed:
+            sent.update({(c["model"], c["prompt_index"]): c for c in changed})
+            yield _message("outputs", {"outputs": changed}, cursor)
+        if now != status:
+            status = now
+            yield _message("status", status, cursor)
+        elif not changed:
+            yield ": keep-alive\n\n"
+
+
+class PlaygroundEventsApi(APIView):
+    """Server-Sent Events for one playground session: `session` (everything, first), then `outputs`
+    (the cells whose text grew or finished) and `status`; the stream ends when the session is done
+    or failed."""
+
+    renderer_classes = [JSONRenderer, EventStreamRenderer]
+
+    @extend_schema(responses={(200, "text/event-stream"): str})
+    def get(self, request, pk: int):
+        from webapp.runs.api import PlaygroundOutputSerializer
+
+        session = selectors.playground_session_get(user=request.user, pk=pk)
+        first = json.loads(json.dumps(PlaygroundOutputSerializer(session).data, default=str))
+        response = StreamingHttpResponse(_playground_stream(session.id, first), content_type="text/event-stream")
         response["Cache-Control"] = "no-cache"
         response["X-Accel-Buffering"] = "no"
         return response
