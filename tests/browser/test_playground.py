@@ -1,5 +1,5 @@
 """The playground in a real browser against a real worker: two models answer two prompts side by
-side and every cell finishes."""
+side, the cells filling in over the event stream, and every cell finishes."""
 from __future__ import annotations
 
 import pytest
@@ -23,6 +23,9 @@ def test_two_models_answer_two_prompts_side_by_side(page, stack):
     expect(cells).to_have_count(4)
     for index in range(4):
         expect(cells.nth(index)).to_have_attribute("data-done", "true", timeout=120_000)
+    # The outputs came over the session's event stream, which the page closed once it was done.
+    expect(page.get_by_test_id("playground-status")).to_have_attribute("data-status", "done", timeout=60_000)
+    expect(page.get_by_test_id("playground-status")).to_have_attribute("data-stream", "ended")
     session = stack.wait_until(  # the cells finish just before the session is marked done
         lambda: next((s for s in stack.ok("GET", "/api/v1/playground/?workspace=lab") if s["status"] == "done"), None),
         60, "the playground session to finish")

@@ -221,6 +221,9 @@ export const startPlayground = (body: PlaygroundRequest) =>
 export const getPlayground = (id: number, signal?: AbortSignal) =>
   apiRequest<PlaygroundSession>(`/playground/${id}/`, { signal });
 
+/** URL of a playground session's Server-Sent Events stream (`session`, `outputs`, `status`). */
+export const playgroundEventsUrl = (id: number) => apiUrl(`/playground/${id}/events/`);
+
 export const acceptInvitation = (token: string) =>
   apiRequest<InvitationAccepted>(`/invitations/${encodeURIComponent(token)}/accept/`, { method: 'POST' });
 

@@ -3,7 +3,7 @@
 
 import { cleanup, fireEvent, render, screen, waitFor } from '@testing-library/react';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { FakeServer } from '../test/fakeServer';
+import { FakeEventSource, FakeServer } from '../test/fakeServer';
 import { user, workspaces } from '../test/fixtures';
 import { App } from './App';
 
@@ -38,7 +38,7 @@ function renderAt(path: string) {
 }
 
 describe('playground', () => {
-  it('sends the chosen models and prompts, then polls until every cell is done', async () => {
+  it('sends the chosen models and prompts, then polls until every cell is done while no stream comes', async () => {
     let polls = 0;
     server
       .route('POST /api/v1/playground/', () => ({ status: 201, body: { id: 4, status: 'queued', outputs: [] } }))
@@ -81,6 +81,82 @@ describe('playground', () => {
     const pollsWhenDone = polls;
     await new Promise((resolve) => setTimeout(resolve, 700));
     expect(polls).toBe(pollsWhenDone);
+  });
+
+  async function startSession() {
+    renderAt('/playground');
+    fireEvent.click(await screen.findByLabelText('teacher-small'));
+    fireEvent.click(screen.getByLabelText('student-tiny'));
+    fireEvent.change(screen.getByLabelText('Prompts (one per line)'), { target: { value: 'Hi\nBye' } });
+    fireEvent.click(screen.getByRole('button', { name: 'Generate' }));
+    await waitFor(() => expect(FakeEventSource.instances.some((s) => s.url.endsWith('/api/v1/playground/4/events/'))).toBe(true));
+    return FakeEventSource.instances.find((s) => s.url.endsWith('/api/v1/playground/4/events/'))!;
+  }
+
+  const models = [{ id: 3, name: 'teacher' }, { id: 2, name: 'student' }];
+
+  it('fills the cells from the event stream and does not poll while it is live', async () => {
+    FakeEventSource.instances = [];
+    let polls = 0;
+    let answerFirstRead: () => void = () => undefined;
+    server
+      .route('POST /api/v1/playground/', () => ({ status: 201, body: { id: 4, status: 'queued', outputs: [] } }))
+      .route('GET /api/v1/playground/4/', () => {
+        polls += 1;
+        const stale = { body: { id: 4, status: 'queued', models, prompts: ['Hi', 'Bye'], outputs: [] } };
+        // The first read is answered only after the stream has delivered newer state.
+        return polls === 1 ? new Promise((resolve) => { answerFirstRead = () => resolve(stale); }) : stale;
+      });
+    const source = await startSession();
+    await waitFor(() => expect(polls).toBe(1));
+    source.open();
+    source.emit('session', { id: 4, status: 'running', models, prompts: ['Hi', 'Bye'], outputs: [
+      { model: 3, prompt_index: 0, text: 'Hel', tokens: 1, tokens_per_s: 5, done: false },
+      { model: 2, prompt_index: 0, text: 'Hey', tokens: 1, tokens_per_s: 4, done: true },
+    ] });
+    const grid = await screen.findByTestId('playground-grid');
+    await waitFor(() => expect(grid.querySelector('[data-model="3"][data-prompt="0"]')?.textContent).toContain('Hel'));
+    expect(screen.getByTestId('playground-status').getAttribute('data-stream')).toBe('live');
+    const pollsWhenLive = polls;
+    // Changed cells replace their older state; new ones are added; the others stay.
+    source.emit('outputs', { outputs: [
+      { model: 3, prompt_index: 0, text: 'Hello there', tokens: 3, tokens_per_s: 12.5, done: true },
+      { model: 3, prompt_index: 1, text: 'Bye!', tokens: 2, tokens_per_s: 9, done: true },
+      { model: 2, prompt_index: 1, text: '', tokens: 0, done: true, error: 'CUDA out of memory' },
+    ] });
+    await waitFor(() => expect(grid.querySelectorAll('[data-done="true"]')).toHaveLength(4));
+    expect(grid.querySelector('[data-model="3"][data-prompt="0"]')?.textContent).toContain('Hello there');
+    expect(grid.querySelector('[data-model="2"][data-prompt="0"]')?.textContent).toContain('Hey');
+    expect(grid.querySelector('[data-model="2"][data-prompt="1"]')?.getAttribute('data-state')).toBe('error');
+    answerFirstRead();
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    source.emit('status', { id: 4, status: 'done', error_message: '', finished_at: '2026-12-06T10:00:00Z' });
+    await waitFor(() => expect(screen.getByTestId('playground-status').getAttribute('data-status')).toBe('done'));
+    expect(source.readyState).toBe(FakeEventSource.CLOSED);
+    await new Promise((resolve) => setTimeout(resolve, 700));
+    expect(polls).toBe(pollsWhenLive);
+    // The first read answered "queued, no outputs" late, and did not overwrite the stream's cells.
+    expect(grid.querySelectorAll('[data-done="true"]')).toHaveLength(4);
+  });
+
+  it('polls when the server refuses the stream, and shows a failed session', async () => {
+    FakeEventSource.instances = [];
+    let polls = 0;
+    server
+      .route('POST /api/v1/playground/', () => ({ status: 201, body: { id: 4, status: 'queued', outputs: [] } }))
+      .route('GET /api/v1/playground/4/', () => {
+        polls += 1;
+        return polls < 3
+          ? { body: { id: 4, status: 'running', models, prompts: ['Hi', 'Bye'], outputs: [] } }
+          : { body: { id: 4, status: 'failed', error_message: 'The worker lost the model files.', models, prompts: ['Hi', 'Bye'], outputs: [] } };
+      });
+    const source = await startSession();
+    source.readyState = FakeEventSource.CLOSED;
+    source.onerror?.(new Event('error'));
+    await waitFor(() => expect(screen.getByTestId('playground-status').getAttribute('data-stream')).toBe('unavailable'));
+    await waitFor(() => expect(screen.getByTestId('playground-status').getAttribute('data-status')).toBe('failed'), { timeout: 3000 });
+    expect(screen.getByText('The worker lost the model files.')).toBeTruthy();
+    expect(polls).toBeGreaterThanOrEqual(3);
   });
 
   it("shows the server's 400 detail and field errors", async () => {

@@ -14,6 +14,7 @@ import { ApiError } from '../api/client';
 import * as api from '../api/endpoints';
 import { queryKeys } from '../api/queries';
 import type { LogEventData, LogLine, MetricsEventData, Run, StatusEventData } from '../api/types';
+import { parseEvent } from '../lib/events';
 import { appendLogLines, LOG_TAIL_LINES } from '../lib/logTail';
 import { isActiveStatus } from '../lib/runStatus';
 import { mergePoints, mergeSeriesList, type SeriesByName } from '../lib/series';
@@ -162,14 +163,6 @@ export function useRunLive(run: Run): RunLive {
   }, [stream]);
 
   return { series, logs, stream, loadError };
-}
-
-function parseEvent<T>(event: Event): T | null {
-  try {
-    return JSON.parse((event as MessageEvent<string>).data) as T;
-  } catch {
-    return null;
-  }
 }
 
 function reportUnlessAborted(error: unknown, report: (error: unknown) => void) {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { buildGrid, isPlaygroundActive, playableModels, splitPrompts } from './playground';
+import { buildGrid, isPlaygroundActive, mergePlaygroundOutputs, playableModels, splitPrompts } from './playground';
 
 describe('splitPrompts', () => {
   it('keeps one trimmed prompt per non-blank line', () => {
@@ -34,6 +34,28 @@ describe('buildGrid', () => {
   it('ignores outputs for prompts or models not asked for', () => {
     const grid = buildGrid(['a'], [1], [{ model: 9, prompt_index: 0, text: 'x', done: true }, { model: 1, prompt_index: 4, text: 'y', done: true }]);
     expect(grid[0]!.cells[0]!.state).toBe('pending');
+  });
+});
+
+describe('mergePlaygroundOutputs', () => {
+  const session = { id: 1, status: 'running' as const, outputs: [
+    { model: 1, prompt_index: 0, text: 'a', done: false },
+    { model: 2, prompt_index: 0, text: 'b', done: true },
+  ] };
+  it('replaces changed cells in place and appends new ones', () => {
+    const merged = mergePlaygroundOutputs(session, [
+      { model: 1, prompt_index: 0, text: 'ab', done: true },
+      { model: 1, prompt_index: 1, text: 'c', done: false },
+    ]);
+    expect(merged.outputs).toEqual([
+      { model: 1, prompt_index: 0, text: 'ab', done: true },
+      { model: 2, prompt_index: 0, text: 'b', done: true },
+      { model: 1, prompt_index: 1, text: 'c', done: false },
+    ]);
+    expect(session.outputs[0]!.text).toBe('a');
+  });
+  it('returns the same session when nothing changed', () => {
+    expect(mergePlaygroundOutputs(session, [])).toBe(session);
   });
 });
 

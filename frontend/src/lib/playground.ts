@@ -1,7 +1,7 @@
 // The playground's pure logic: prompts from a text area, the models it can run, and the grid of
 // outputs (one row per prompt, one column per model) built from the server's flat `outputs`.
 
-import type { PlaygroundOutput } from '../api/types';
+import type { PlaygroundOutput, PlaygroundSession } from '../api/types';
 
 export const MAX_PLAYGROUND_MODELS = 6;
 
@@ -70,4 +70,21 @@ export function buildGrid(
 /** Poll while the worker has not finished. */
 export function isPlaygroundActive(status: string | undefined): boolean {
   return status === 'queued' || status === 'running';
+}
+
+const cellKey = (output: PlaygroundOutput) => `${output.prompt_index}:${output.model}`;
+
+/**
+ * The session with the stream's changed cells in place of the ones they replace (a cell is sent
+ * whole, so the newer one wins); cells the session did not have yet are appended.
+ */
+export function mergePlaygroundOutputs(session: PlaygroundSession, changed: readonly PlaygroundOutput[]): PlaygroundSession {
+  if (changed.length === 0) return session;
+  const replacing = new Map(changed.map((output) => [cellKey(output), output]));
+  const outputs = session.outputs.map((output) => {
+    const newer = replacing.get(cellKey(output));
+    replacing.delete(cellKey(output));
+    return newer ?? output;
+  });
+  return { ...session, outputs: [...outputs, ...replacing.values()] };
 }

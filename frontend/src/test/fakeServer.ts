@@ -12,7 +12,8 @@ export interface FakeRequest {
 }
 
 export type FakeResponse = { status?: number; body?: unknown };
-export type Handler = (request: FakeRequest) => FakeResponse | undefined;
+/** A handler may answer later (a promise), for tests of what the UI does while a request is in flight. */
+export type Handler = (request: FakeRequest) => FakeResponse | undefined | Promise<FakeResponse | undefined>;
 
 export class FakeServer {
   readonly requests: FakeRequest[] = [];
@@ -39,7 +40,7 @@ export class FakeServer {
       };
       this.requests.push(request);
       const handler = this.routes.get(`${method} ${url.pathname}`);
-      const response = handler?.(request) ?? { status: 404, body: { detail: `No fake for ${method} ${url.pathname}` } };
+      const response = (await handler?.(request)) ?? { status: 404, body: { detail: `No fake for ${method} ${url.pathname}` } };
       const status = response.status ?? 200;
       return new Response(status === 204 ? null : JSON.stringify(response.body ?? null), {
         status,
