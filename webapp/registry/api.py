@@ -135,6 +135,14 @@ class ModelDetailApi(APIView):
     def get(self, request, pk: int):
         return Response(ModelOutput(selectors.model_get(user=request.user, pk=pk)).data)
 
+    @extend_schema(responses={204: None}, description="Deletes the model (its creator, or an owner or admin). 409 "
+                   "while a run uses it (as student, teacher or reference), a soup has it as an ingredient, or a "
+                   "playground session is generating with it. Files the registry stored (uploads, checkpoint "
+                   "copies) go with it; a server-local directory and a run's final model stay.")
+    def delete(self, request, pk: int):
+        services.model_delete(model=selectors.model_get(user=request.user, pk=pk), user=request.user)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
 
 class ModelLineageApi(APIView):
     """Where a model came from (the runs and teachers behind it) and what was made from it."""
@@ -253,6 +261,13 @@ class DatasetDetailApi(APIView):
             with open(dataset.file, "rb") as handle:
                 preview = [json.loads(line) for line in islice((l for l in handle if l.strip()), PREVIEW_ROWS)]
         return Response({**DatasetOutput(dataset).data, "preview": preview, "tasks": []})
+
+    @extend_schema(responses={204: None}, description="Deletes this version (its creator, or an owner or admin); "
+                   "other versions stay. 409 while a run trains, validates or replays on it or a task sequence "
+                   "has it as a task. Its stored file goes with it, here and in the artifact store.")
+    def delete(self, request, pk: int):
+        services.dataset_delete(dataset=selectors.dataset_get(user=request.user, pk=pk), user=request.user)
+        return Response(status=status.HTTP_204_NO_CONTENT)
 
 
 class DatasetTokenStatsApi(APIView):

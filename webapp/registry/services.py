@@ -577,3 +577,111 @@ def dataset_import_run(*, job) -> None:
         DatasetImport.objects.filter(pk=job.pk).update(status="failed", error_message=exc.message)
     except Exception as exc:  # a broken file on disk: say what it was
         DatasetImport.objects.filter(pk=job.pk).update(status="failed", error_message=f"{type(exc).__name__}: {exc}")
+
+
+# --- deletion ----------------------------------------------------------------------------------
+# A model or dataset goes only when nothing depends on it: runs keep their inputs (a run's page, its
+# clone and its retry need them) and soups and task sequences keep their members. The 409 names
+# what holds it, so the user knows what to delete first. Files go once the deletion commits, and
+# only the ones the registry itself stored under ARTIFACT_ROOT: a server-local directory belongs to
+# the operator and a run's final model to the run.
+
+def _require_creator_or_admin(*, user: User, workspace: Workspace, created_by_id, what: str) -> None:
+    from webapp.accounts.models import Role
+    from webapp.accounts.selectors import role_in
+    from webapp.common.errors import Forbidden
+
+    require_write(user=user, workspace=workspace)
+    if created_by_id != user.id and role_in(user=user, workspace=workspace) not in (Role.OWNER, Role.ADMIN):
+        raise Forbidden(f"{what} was registered by someone else: only they, or an owner or admin of "
+                        f"'{workspace.slug}', can delete it.")
+
+
+def _named(items: list[str], total: int) -> str:
+    more = f" and {total - len(items)} more" if total > len(items) else ""
+    return ", ".join(items) + more
+
+
+def _runs_using(queryset, what: str) -> None:
+    total = queryset.count()
+    if total:
+        runs = [f"{run.id} ({run.name})" for run in queryset.order_by("id")[:5]]
+        raise Conflict(f"{what} is used by run(s) {_named(runs, total)}: delete those runs first (their history "
+                       "needs it), or keep it.")
+
+
+def _owned_path(path: str, folder: str) -> Path | None:
+    """The path when the registry stored it itself (under ARTIFACT_ROOT/<folder>/), else None."""
+    if not path:
+        return None
+    root = (Path(settings.ARTIFACT_ROOT) / folder).resolve()
+    resolved = Path(path).resolve()
+    return resolved if resolved.is_relative_to(root) and resolved != root else None
+
+
+def _remove_stored(path: Path) -> None:
+    import logging
+
+    if path.is_dir():
+        shutil.rmtree(path, ignore_errors=True)
+    else:
+        path.unlink(missing_ok=True)
+    try:
+        storage.forget(path)
+    except storage.StoreError as exc:  # the row is gone; its objects stay until the store answers
+        logging.getLogger("distillery").warning("registry files left in the artifact store: %s", exc.message)
+
+
+@transaction.atomic
+def model_delete(*, model: ModelAsset, user: User) -> None:
+    """Deletes a registered model that no run, soup or unfinished playground session uses."""
+    from django.db.models import Q
+
+    from webapp.runs.models import PlaygroundSession, Run
+
+    _require_creator_or_admin(user=user, workspace=model.workspace, created_by_id=model.created_by_id,
+                              what=f"Model '{model.name}'")
+    model = ModelAsset.objects.select_for_update().get(pk=model.pk)
+    _runs_using(Run.objects.filter(Q(student=model) | Q(teacher=model) | Q(reference=model)),
+                f"Model '{model.name}'")
+    soups = list(ModelAsset.objects.filter(ingredient_links__ingredient=model).values_list("name", flat=True))
+    if soups:
+        raise Conflict(f"Model '{model.name}' is an ingredient of the soup(s) {', '.join(sorted(soups))}: "
+                       "delete the soups first.")
+    if PlaygroundSession.objects.filter(chosen_models=model, status__in=("queued", "running")).exists():
+        raise Conflict(f"Model '{model.name}' is generating in the playground: wait until the session "
+                       "finishes, then delete it.")
+    audit(workspace=model.workspace, actor=user, action="model.delete", target=model, name=model.name,
+          source=model.source)
+    # Only uploads and checkpoint copies were stored by the registry; a `path` model is the
+    # operator's directory even where an allowed root lies under ARTIFACT_ROOT.
+    owned = _owned_path(model.path, "models") if model.source in (ModelSource.UPLOAD, ModelSource.RUN) else None
+    model.delete()
+    if owned is not None:
+        transaction.on_commit(lambda: _remove_stored(owned))
+
+
+@transaction.atomic
+def dataset_delete(*, dataset: Dataset, user: User) -> None:
+    """Deletes one version of a dataset that no run or task sequence uses; other versions stay."""
+    from django.db.models import Q
+
+    from webapp.runs.models import Run
+
+    what = f"Dataset '{dataset.name}' v{dataset.version}"
+    _require_creator_or_admin(user=user, workspace=dataset.workspace, created_by_id=dataset.created_by_id, what=what)
+    dataset = Dataset.objects.select_for_update().get(pk=dataset.pk)
+    _runs_using(Run.objects.filter(Q(train_dataset=dataset) | Q(validation_dataset=dataset)
+                                   | Q(replay_dataset=dataset)), what)
+    sequences = sorted({f"{t.sequence.name} v{t.sequence.version}" for t in DatasetTask.objects.filter(
+        Q(train_dataset=dataset) | Q(validation_dataset=dataset)).select_related("sequence")})
+    if sequences:
+        raise Conflict(f"{what} is a task of the task sequence(s) {', '.join(sequences)}: delete the sequences "
+                       "first.")
+    audit(workspace=dataset.workspace, actor=user, action="dataset.delete", target=dataset, name=dataset.name,
+          version=dataset.version, kind=dataset.kind)
+    owned = _owned_path(dataset.file, "datasets")
+    shared = Dataset.objects.filter(file=dataset.file).exclude(pk=dataset.pk).exists()
+    dataset.delete()
+    if owned is not None and not shared:
+        transaction.on_commit(lambda: _remove_stored(owned))

@@ -90,6 +90,12 @@ export const retryRun = (id: number) => apiRequest<Run>(`/runs/${id}/retry/`, { 
 /** Deletes a finished run (its creator, or an owner or admin); 409 while it runs or has registered models. */
 export const deleteRun = (id: number) => apiRequest<void>(`/runs/${id}/`, { method: 'DELETE' });
 
+/** Deletes a model (409 while a run, a soup or a playground session uses it). */
+export const deleteModel = (id: number) => apiRequest<void>(`/models/${id}/`, { method: 'DELETE' });
+
+/** Deletes one dataset version (409 while a run or a task sequence uses it). */
+export const deleteDataset = (id: number) => apiRequest<void>(`/datasets/${id}/`, { method: 'DELETE' });
+
 /** A new run from this one with edits (config edits deep-merged); its parent is this run. */
 export const cloneRun = (id: number, body: RunCloneRequest) => apiRequest<Run>(`/runs/${id}/clone/`, { method: 'POST', body });
 

@@ -200,3 +200,45 @@ describe('dataset formats', () => {
     expect((form.get('file') as File).name).toBe('table.txt');
   });
 });
+
+describe('deleting registry objects', () => {
+  it('shows why a model in use is kept, then deletes it and goes back to the models', async () => {
+    let deletes = 0;
+    server
+      .route('GET /api/v1/models/3/', { ...node(3, 'teacher'), workspace: 'demo', config: {} })
+      .route('GET /api/v1/models/3/lineage/', { model: node(3, 'teacher'), ancestors: [], descendants: [], ingredients: [], soups: [] })
+      .route('DELETE /api/v1/models/3/', () => {
+        deletes += 1;
+        return deletes === 1
+          ? { status: 409, body: { detail: "Model 'teacher' is used by run(s) 12 (kd): delete those runs first." } }
+          : { status: 204 };
+      })
+      .route('GET /api/v1/models/', []);
+    const confirm = vi.fn((message: string) => message !== "");
+    vi.stubGlobal('confirm', confirm);
+    renderAt('/models/3');
+    fireEvent.click(await screen.findByRole('button', { name: 'Delete' }));
+    expect(confirm.mock.calls[0]![0]).toContain('Delete model teacher and the weights stored for it?');
+    expect((await screen.findByRole('alert')).textContent).toContain('used by run(s) 12 (kd)');
+    expect(window.location.pathname).toBe('/models/3');
+    fireEvent.click(screen.getByRole('button', { name: 'Delete' }));
+    await waitFor(() => expect(window.location.pathname).toBe('/models'));
+    expect(server.sent('DELETE', '/api/v1/models/3/')).toHaveLength(2);
+  });
+
+  it('asks before deleting a dataset version and sends nothing when declined', async () => {
+    server
+      .route('GET /api/v1/datasets/1/', { id: 1, workspace: 'demo', name: 'corpus', version: 2, kind: 'text', row_count: 3, preview: [] })
+      .route('DELETE /api/v1/datasets/1/', () => ({ status: 204 }))
+      .route('GET /api/v1/datasets/', []);
+    let answer = false;
+    vi.stubGlobal('confirm', vi.fn(() => answer));
+    renderAt('/datasets/1');
+    fireEvent.click(await screen.findByRole('button', { name: 'Delete' }));
+    expect(server.sent('DELETE', '/api/v1/datasets/1/')).toHaveLength(0);
+    answer = true;
+    fireEvent.click(screen.getByRole('button', { name: 'Delete' }));
+    await waitFor(() => expect(window.location.pathname).toBe('/datasets'));
+    expect(server.sent('DELETE', '/api/v1/datasets/1/')).toHaveLength(1);
+  });
+});

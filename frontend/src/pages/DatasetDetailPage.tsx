@@ -8,6 +8,7 @@ import { ApiError } from '../api/client';
 import * as api from '../api/endpoints';
 import { queryKeys, useDataset, useDatasets, useModels } from '../api/queries';
 import type { DatasetDetail, DatasetRef, TaskSequenceTask } from '../api/types';
+import { DeleteButton } from '../components/DeleteButton';
 import { ErrorAlert } from '../components/ErrorAlert';
 import { useDocumentTitle } from '../hooks/useDocumentTitle';
 import { formatBytes, formatCount, formatDateTime } from '../lib/format';
@@ -46,6 +47,11 @@ function DatasetView({ dataset }: { dataset: DatasetDetail }) {
         <div>
           <h1>{dataset.name} <span className="muted">v{dataset.version}</span></h1>
           <p className="run-meta">{dataset.kind} · {dataset.format ?? 'jsonl'} · in {dataset.workspace}</p>
+        </div>
+        <div className="run-actions">
+          <DeleteButton what={`dataset ${dataset.name} v${dataset.version}`} consequence="its stored file (other versions stay)"
+            remove={() => api.deleteDataset(dataset.id)} removes={queryKeys.dataset(dataset.id)}
+            invalidates={['datasets', dataset.workspace]} backTo="/datasets" />
         </div>
       </div>
       <section className="run-section" aria-labelledby="dataset-details-heading">

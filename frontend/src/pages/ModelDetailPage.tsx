@@ -7,6 +7,7 @@ import { ApiError } from '../api/client';
 import * as api from '../api/endpoints';
 import { queryKeys, useModel } from '../api/queries';
 import type { Model, ModelRef } from '../api/types';
+import { DeleteButton } from '../components/DeleteButton';
 import { ErrorAlert } from '../components/ErrorAlert';
 import { StatusBadge } from '../components/StatusBadge';
 import { useDocumentTitle } from '../hooks/useDocumentTitle';
@@ -52,6 +53,10 @@ function ModelView({ model }: { model: Model }) {
         <div className="run-actions">
           <Link className="button" to={`/runs/new?student=${model.id}`}>Train it as a student</Link>
           <Link className="button" to={`/runs/new?method=kd_forward_kl&teacher=${model.id}`}>Distil from it</Link>
+          <DeleteButton what={`model ${model.name}`}
+            consequence={model.source === 'upload' || model.source === 'run' ? 'the weights stored for it' : 'its registry entry (its files stay where they are)'}
+            remove={() => api.deleteModel(model.id)} removes={queryKeys.model(model.id)}
+            invalidates={['models', model.workspace]} backTo="/models" />
         </div>
       </div>
       <section className="run-section" aria-labelledby="model-details-heading">
