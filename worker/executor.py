@@ -242,6 +242,9 @@ def _supervise(run: Run, output_dir: Path, node=None, nodes: list | None = None,
     recorder = EventRecorder(run, checkpoints_here=[str(p) for p in (output_dir / "checkpoints").glob("step-*")])
     sampler = SystemSampler(process.pid, gpu_indices)
     recorder.logs.append((time.time(), "info", f"attempt {run.attempt} on {run.worker}: {' '.join(process.args[1:4])}"))
+    if gpu_indices:
+        recorder.logs.append((time.time(), "info", f"GPU metrics through {sampler.gpus.name}" if sampler.gpus else
+                              "no GPU metrics: neither NVML nor nvidia-smi answered on this worker"))
 
     open_streams, last_flush, last_beat, last_sample = 2, 0.0, 0.0, 0.0
     term_sent_at: float | None = None
@@ -278,6 +281,7 @@ def _supervise(run: Run, output_dir: Path, node=None, nodes: list | None = None,
                 recorder.logs.append((time.time(), "warning", "the engine did not stop in time: SIGKILL"))
                 _kill_engine(process)
     code = process.wait()
+    sampler.close()
     recorder.flush()
     recorder.finish_uploads()
     if node is not None:

@@ -223,6 +223,7 @@ def _follow(run: Run, output_dir: Path, node: RunNode, nodes: list[RunNode]) -> 
                 logs.append((time.time(), "warning", f"{prefix}the engine did not stop in time: SIGKILL"))
                 _kill_group(process)
     code = process.wait()
+    sampler.close()
     logs.append((time.time(), "info" if code == 0 else "warning", f"{prefix}exited with code {code}"))
     _flush(run, logs, metrics)
     services.run_node_exit(node=node, code=code)
