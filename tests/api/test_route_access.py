@@ -1,0 +1,99 @@
+"""Every API route refuses a caller who has not signed in, except the few that are public on
+purpose (listed below with the reason), and every route of a run, model, dataset or playground
+session answers 404 to someone signed in who is not in its workspace. The routes are read from the
+URL resolver, so a route added later is covered without being listed here: one that is public by
+accident, or that shows another workspace's object, fails these tests."""
+from __future__ import annotations
+
+import re
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver
+from rest_framework.test import APIClient
+
+# (route pattern, method): why anyone may call it.
+PUBLIC = {
+    ("api/v1/auth/login/", "post"): "signing in",
+    ("api/v1/invitations/<str:token>/accept/", "post"): "an invitee without an account makes one with it; "
+                                                        "the token is the secret",
+    ("api/v1/shared/<str:token>/", "get"): "a share link is public by design; the token is the secret",
+    ("api/v1/shared/<str:token>/series/", "get"): "the charts of a share link",
+    ("api/schema/", "get"): "the OpenAPI schema (describes the API, holds no data)",
+    ("api/docs/", "get"): "the Swagger page that reads the schema",
+}
+
+
+def api_routes(patterns=None, prefix=""):
+    for entry in patterns if patterns is not None else get_resolver().url_patterns:
+        if isinstance(entry, URLResolver):
+            yield from api_routes(entry.url_patterns, prefix + str(entry.pattern))
+        elif isinstance(entry, URLPattern) and (prefix + str(entry.pattern)).startswith("api/"):
+            view = getattr(entry.callback, "view_class", None)
+            if view is None or not hasattr(view, "permission_classes"):
+                continue  # not a DRF view
+            for method in ("get", "post", "put", "patch", "delete"):
+                if hasattr(view, method):
+                    yield prefix + str(entry.pattern), method
+
+
+def concrete(route: str) -> str:
+    return "/" + re.sub(r"<(\w+:)?(\w+)>", lambda m: "1" if m.group(1) == "int:" else "x", route)
+
+
+ROUTES = sorted(api_routes())
+
+
+def test_the_route_list_is_read_from_the_resolver():
+    assert len(ROUTES) > 60
+    assert ("api/v1/runs/<int:pk>/", "delete") in ROUTES and ("api/v1/playground/<int:pk>/events/", "get") in ROUTES
+    assert set(PUBLIC) <= set(ROUTES), set(PUBLIC) - set(ROUTES)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("route,method", ROUTES, ids=[f"{m.upper()} {r}" for r, m in ROUTES])
+def test_an_anonymous_caller_is_refused(route, method):
+    response = getattr(APIClient(), method)(concrete(route), {}, format="json")
+    if (route, method) in PUBLIC:
+        assert response.status_code not in (401, 403), (route, method, response.status_code)
+    else:
+        assert response.status_code in (401, 403), (route, method, response.status_code, response.content[:200])
+        if response.status_code == 401 or response.get("Content-Type", "").startswith("application/json"):
+            assert "detail" in response.json()
+
+
+# --- someone signed in, but not a member of the workspace ---------------------------------------
+
+OBJECT_ROUTES = {  # route prefix -> which object of workspace 'lab' its <pk> names
+    "api/v1/runs/<int:pk>/": "run",
+    "api/v1/models/<int:pk>/": "model",
+    "api/v1/datasets/<int:pk>/": "dataset",
+    "api/v1/playground/<int:pk>/": "playground",
+}
+
+
+@pytest.mark.django_db
+def test_an_outsider_gets_404_on_every_route_of_another_workspaces_objects(api, registry_objects):
+    from tests.api.test_runs_api import launch
+    from webapp.registry.models import Dataset, ModelAsset
+    from webapp.runs.models import PlaygroundSession, Run
+
+    member = api("member")
+    run_id = launch(member, registry_objects).json()["id"]
+    session = PlaygroundSession.objects.create(workspace=registry_objects["student"].workspace, prompts=["hi"],
+                                               sampling={})
+    ids = {"run": run_id, "model": registry_objects["student"].id, "dataset": registry_objects["train"].id,
+           "playground": session.id}
+    outsider, checked = api("outsider"), []
+    for route, method in ROUTES:
+        kind = next((k for prefix, k in OBJECT_ROUTES.items() if route.startswith(prefix)), None)
+        if kind is None:
+            continue
+        path = "/" + route.replace("<int:pk>", str(ids[kind])).replace("<int:artifact_id>", "1")
+        response = getattr(outsider, method)(path, {}, format="json")
+        assert response.status_code == 404, (method, path, response.status_code)
+        checked.append((method, route))
+    assert len(checked) >= 20
+    # Nothing the outsider sent changed or removed anything.
+    assert Run.objects.get(pk=run_id).status == "queued" and Run.objects.filter(parent_id=run_id).count() == 0
+    assert ModelAsset.objects.filter(pk=ids["model"]).exists() and Dataset.objects.filter(pk=ids["dataset"]).exists()
+    assert PlaygroundSession.objects.filter(pk=session.id).exists()
