@@ -97,3 +97,47 @@ def test_an_outsider_gets_404_on_every_route_of_another_workspaces_objects(api, 
     assert Run.objects.get(pk=run_id).status == "queued" and Run.objects.filter(parent_id=run_id).count() == 0
     assert ModelAsset.objects.filter(pk=ids["model"]).exists() and Dataset.objects.filter(pk=ids["dataset"]).exists()
     assert PlaygroundSession.objects.filter(pk=session.id).exists()
+
+
+# --- a viewer of the workspace ------------------------------------------------------------------
+
+# Writes a viewer may make, each with the reason: they concern the viewer's own account, or read.
+VIEWER_MAY = {
+    ("api/v1/auth/logout/", "post"): "signing out",
+    ("api/v1/auth/login/", "post"): "signing in",
+    ("api/v1/tokens/", "post"): "their own API tokens",
+    ("api/v1/tokens/<int:pk>/", "delete"): "their own API tokens",
+    ("api/v1/workspaces/", "post"): "a workspace of their own",
+}
+
+
+@pytest.mark.django_db
+def test_a_viewer_is_refused_every_write_to_the_workspaces_objects(api, registry_objects):
+    from tests.api.test_runs_api import launch
+    from webapp.accounts.models import AuditEvent
+    from webapp.registry.models import Dataset, ModelAsset
+    from webapp.runs.models import PlaygroundSession, Run
+
+    run_id = launch(api("member"), registry_objects).json()["id"]
+    session = PlaygroundSession.objects.create(workspace=registry_objects["student"].workspace, prompts=["hi"],
+                                               sampling={})
+    ids = {"run": run_id, "model": registry_objects["student"].id, "dataset": registry_objects["train"].id,
+           "playground": session.id}
+    counts = lambda: (Run.objects.count(), ModelAsset.objects.count(), Dataset.objects.count(),  # noqa: E731
+                      PlaygroundSession.objects.count(), AuditEvent.objects.count())
+    before, viewer, checked = counts(), api("viewer"), []
+    for route, method in ROUTES:
+        kind = next((k for prefix, k in OBJECT_ROUTES.items() if route.startswith(prefix)), None)
+        if method == "get" or (route, method) in VIEWER_MAY or (route, method) in PUBLIC or "<" in route and not kind \
+                and "<slug:slug>" not in route:
+            continue
+        path = "/" + route.replace("<int:pk>", str(ids.get(kind, 1))).replace("<int:artifact_id>", "1")
+        path = path.replace("<slug:slug>", "lab").replace("<str:username>", "member")
+        body = {"workspace": "lab"}
+        response = getattr(viewer, method)(path, body, format="json")
+        checked.append((method, route, response.status_code))
+    wrong = [(m, r, code) for m, r, code in checked if code != 403]
+    assert not wrong, "\n".join(map(str, wrong))
+    assert len(checked) >= 20  # every write route named by the workspace or one of its objects
+    assert counts() == before
+    assert Run.objects.get(pk=run_id).status == "queued"

@@ -177,6 +177,7 @@ class WorkspaceMembersApi(APIView):
         from webapp.accounts.models import Invitation
 
         workspace = selectors.workspace_get(user=request.user, slug=slug)
+        services.require_manager(workspace=workspace, actor=request.user)
         data = self.Input(data=request.data)
         data.is_valid(raise_exception=True)
         d = data.validated_data
@@ -236,6 +237,7 @@ class WorkspaceMemberDetailApi(APIView):
     @extend_schema(request=Input, responses=MemberOutput)
     def patch(self, request, slug: str, username: str):
         membership = self._membership(request, slug, username)
+        services.require_manager(workspace=membership.workspace, actor=request.user)
         data = self.Input(data=request.data)
         data.is_valid(raise_exception=True)
         membership = services.membership_change_role(membership=membership, actor=request.user, **data.validated_data)

@@ -43,5 +43,22 @@ def require_write(*, user: User, workspace: Workspace) -> None:
         )
 
 
+def writable_workspace(*, user: User, slug: str) -> Workspace:
+    """The workspace, checked for the caller's write role. Views call this before they read the
+    body, so a viewer hears 403 (and a non-member 404) rather than which fields were wrong."""
+    workspace = workspace_get(user=user, slug=slug)
+    require_write(user=user, workspace=workspace)
+    return workspace
+
+
+def require_write_to_body_workspace(*, user: User, data) -> None:
+    """For create endpoints whose body names the workspace: when `workspace` is a slug, the caller
+    must be able to write there before the rest of the body is validated. A missing or malformed
+    slug is left to the serializer, which says what is wrong with it."""
+    slug = data.get("workspace") if hasattr(data, "get") else None
+    if isinstance(slug, str) and slug:
+        writable_workspace(user=user, slug=slug)
+
+
 def api_tokens_for(*, user: User) -> QuerySet[ApiToken]:
     return ApiToken.objects.filter(user=user, revoked_at__isnull=True)

@@ -26,7 +26,7 @@ def workspace_create(*, user: User, name: str, slug: str = "") -> Workspace:
     return workspace
 
 
-def _require_manager(*, workspace: Workspace, actor: User) -> str:
+def require_manager(*, workspace: Workspace, actor: User) -> str:
     actor_role = role_in(user=actor, workspace=workspace)
     if actor_role not in (Role.OWNER, Role.ADMIN):
         raise Forbidden("Only the workspace's owners and admins can change members.")
@@ -34,7 +34,7 @@ def _require_manager(*, workspace: Workspace, actor: User) -> str:
 
 
 def membership_add(*, workspace: Workspace, actor: User, user: User, role: str) -> Membership:
-    actor_role = _require_manager(workspace=workspace, actor=actor)
+    actor_role = require_manager(workspace=workspace, actor=actor)
     if role == Role.OWNER and actor_role != Role.OWNER:
         raise Forbidden("Only an owner can make someone else an owner.")
     try:
@@ -53,7 +53,7 @@ def _last_owner(membership: Membership) -> bool:
 
 @transaction.atomic
 def membership_change_role(*, membership: Membership, actor: User, role: str) -> Membership:
-    actor_role = _require_manager(workspace=membership.workspace, actor=actor)
+    actor_role = require_manager(workspace=membership.workspace, actor=actor)
     if Role.OWNER in (role, membership.role) and actor_role != Role.OWNER:
         raise Forbidden("Only an owner can make someone an owner or change an owner's role.")
     if role != Role.OWNER and _last_owner(membership):
@@ -69,7 +69,7 @@ def membership_change_role(*, membership: Membership, actor: User, role: str) ->
 @transaction.atomic
 def membership_remove(*, membership: Membership, actor: User) -> None:
     if membership.user_id != actor.id:  # anyone may leave; removing others needs a manager
-        actor_role = _require_manager(workspace=membership.workspace, actor=actor)
+        actor_role = require_manager(workspace=membership.workspace, actor=actor)
         if membership.role == Role.OWNER and actor_role != Role.OWNER:
             raise Forbidden("Only an owner can remove an owner.")
     if _last_owner(membership):
@@ -118,7 +118,7 @@ def invitation_create(*, workspace: Workspace, actor: User, email: str, role: st
 
     from webapp.accounts.models import Invitation
 
-    actor_role = _require_manager(workspace=workspace, actor=actor)
+    actor_role = require_manager(workspace=workspace, actor=actor)
     if role == Role.OWNER and actor_role != Role.OWNER:
         raise Forbidden("Only an owner can invite an owner.")
     existing = User.objects.filter(email__iexact=email).first()

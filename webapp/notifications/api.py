@@ -7,7 +7,7 @@ from rest_framework import serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from webapp.accounts.selectors import member_of, workspace_get
+from webapp.accounts.selectors import member_of, workspace_get, writable_workspace
 from webapp.common.api import StrictSerializer, page_response, paginated
 from webapp.notifications import services
 from webapp.notifications.models import RUN_EVENTS, Channel, Delivery
@@ -50,7 +50,7 @@ class ChannelListApi(APIView):
 
     @extend_schema(request=Input, responses={201: ChannelOutput})
     def post(self, request, slug: str):
-        workspace = workspace_get(user=request.user, slug=slug)
+        workspace = writable_workspace(user=request.user, slug=slug)
         data = self.Input(data=request.data)
         data.is_valid(raise_exception=True)
         channel = services.channel_create(workspace=workspace, user=request.user, **data.validated_data)

@@ -12,7 +12,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from webapp.accounts.audit import audit
-from webapp.accounts.selectors import workspace_get
+from webapp.accounts.selectors import require_write_to_body_workspace, workspace_get
 from webapp.common.api import StrictSerializer, page_response, paginated
 from webapp.common import storage
 from webapp.common.errors import Invalid, NotFound
@@ -87,6 +87,7 @@ class ModelListApi(APIView):
     def post(self, request):
         from webapp.runs.selectors import run_get
 
+        require_write_to_body_workspace(user=request.user, data=request.data)
         data = self.Input(data=request.data)
         data.is_valid(raise_exception=True)
         d = data.validated_data
@@ -201,6 +202,7 @@ class DatasetListApi(APIView):
                                "kind=task-sequence with 'tasks'). 200: the same content under the same name "
                                "is already stored as that version.")
     def post(self, request):
+        require_write_to_body_workspace(user=request.user, data=request.data)
         data = self.Input(data=request.data)
         data.is_valid(raise_exception=True)
         d = data.validated_data
@@ -316,6 +318,7 @@ class DatasetImportApi(APIView):
 
     @extend_schema(request=Input, responses={202: DatasetImportOutput})
     def post(self, request):
+        require_write_to_body_workspace(user=request.user, data=request.data)
         data = self.Input(data=request.data)
         data.is_valid(raise_exception=True)
         d = dict(data.validated_data)

@@ -10,7 +10,7 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from webapp.accounts.selectors import workspace_get
+from webapp.accounts.selectors import require_write, require_write_to_body_workspace, workspace_get, writable_workspace
 from webapp.common.api import StrictSerializer, page_response, paginated
 from webapp.common.errors import Invalid, NotFound
 from webapp.registry.models import Dataset, ModelAsset
@@ -209,6 +209,7 @@ class RunListApi(APIView):
 
     @extend_schema(request=Input, responses={201: RunOutput})
     def post(self, request):
+        require_write_to_body_workspace(user=request.user, data=request.data)
         data = self.Input(data=request.data)
         data.is_valid(raise_exception=True)
         d = data.validated_data
@@ -240,6 +241,7 @@ class RunDetailApi(APIView):
     @extend_schema(request=Input, responses=RunOutput)
     def patch(self, request, pk: int):
         run = selectors.run_get(user=request.user, pk=pk)
+        require_write(user=request.user, workspace=run.workspace)
         data = self.Input(data=request.data)
         data.is_valid(raise_exception=True)
         return Response(RunOutput(services.run_update(run=run, user=request.user, **data.validated_data)).data)
@@ -280,6 +282,7 @@ class RunCloneApi(APIView):
     @extend_schema(request=Input, responses={201: RunOutput})
     def post(self, request, pk: int):
         original = selectors.run_get(user=request.user, pk=pk)
+        require_write(user=request.user, workspace=original.workspace)
         data = self.Input(data=request.data)
         data.is_valid(raise_exception=True)
         edits = dict(data.validated_data)
@@ -546,6 +549,7 @@ class TemplateListApi(APIView):
                    description="Save a run's settings as a template (the same fields as creating a run; models "
                                "and datasets by id, kept by name so a later launch takes each dataset's newest version).")
     def post(self, request):
+        require_write_to_body_workspace(user=request.user, data=request.data)
         data = self.Input(data=request.data)
         data.is_valid(raise_exception=True)
         d = data.validated_data
@@ -720,6 +724,7 @@ class ShareLinkListApi(APIView):
 
     @extend_schema(request=Input, responses={201: ShareLinkOutput})
     def post(self, request):
+        require_write_to_body_workspace(user=request.user, data=request.data)
         data = self.Input(data=request.data)
         data.is_valid(raise_exception=True)
         workspace = workspace_get(user=request.user, slug=data.validated_data["workspace"])
@@ -807,6 +812,7 @@ class SweepListApi(APIView):
     def post(self, request):
         from webapp.runs.sweeps import sweep_create
 
+        require_write_to_body_workspace(user=request.user, data=request.data)
         data = self.Input(data=request.data)
         data.is_valid(raise_exception=True)
         d = dict(data.validated_data)
@@ -873,7 +879,7 @@ class HistoryImportApi(APIView):
     def post(self, request, slug: str):
         from webapp.runs.history import history_import
 
-        workspace = workspace_get(user=request.user, slug=slug)
+        workspace = writable_workspace(user=request.user, slug=slug)
         data = self.Input(data=request.data)
         data.is_valid(raise_exception=True)
         summary = history_import(workspace=workspace, user=request.user, upload=data.validated_data["file"])
@@ -931,6 +937,7 @@ class PlaygroundListApi(APIView):
     def post(self, request):
         from webapp.runs.playground import playground_create
 
+        require_write_to_body_workspace(user=request.user, data=request.data)
         data = self.Input(data=request.data)
         data.is_valid(raise_exception=True)
         d = dict(data.validated_data)
