@@ -1,6 +1,7 @@
 """Every API route refuses a caller who has not signed in, except the few that are public on
 purpose (listed below with the reason), and every route of a run, model, dataset or playground
-session answers 404 to someone signed in who is not in its workspace. The routes are read from the
+session answers 404 to someone signed in who is not in its workspace; a viewer is refused every write
+before the body is read, and every body with a field the endpoint does not know is a 400 naming it. The routes are read from the
 URL resolver, so a route added later is covered without being listed here: one that is public by
 accident, or that shows another workspace's object, fails these tests."""
 from __future__ import annotations
@@ -141,3 +142,53 @@ def test_a_viewer_is_refused_every_write_to_the_workspaces_objects(api, registry
     assert len(checked) >= 20  # every write route named by the workspace or one of its objects
     assert counts() == before
     assert Run.objects.get(pk=run_id).status == "queued"
+
+
+# --- a body the endpoint does not accept --------------------------------------------------------
+
+def routes_with_input():
+    """(route, method, view) for every write route whose view declares an input serializer."""
+    from django.urls import resolve
+
+    for route, method in ROUTES:
+        if method in ("post", "put", "patch"):
+            view = resolve(concrete(route)).func.view_class
+            if hasattr(view, "Input"):
+                yield route, method, view
+
+
+# A signed-in caller accepts an invitation with the token alone; the body is for visitors signing up.
+BODY_IGNORED_WHEN_SIGNED_IN = {("api/v1/invitations/<str:token>/accept/", "post")}
+
+
+@pytest.mark.django_db
+def test_every_write_route_with_a_body_answers_400_naming_an_unknown_field(api, registry_objects):
+    from rest_framework.parsers import JSONParser
+
+    from tests.api.test_runs_api import launch
+    from webapp.accounts.models import AuditEvent
+    from webapp.registry.models import Dataset, ModelAsset
+    from webapp.runs.models import PlaygroundSession, Run
+
+    run_id = launch(api("member"), registry_objects).json()["id"]
+    session = PlaygroundSession.objects.create(workspace=registry_objects["student"].workspace, prompts=["hi"],
+                                               sampling={})
+    ids = {"run": run_id, "model": registry_objects["student"].id, "dataset": registry_objects["train"].id,
+           "playground": session.id}
+    counts = lambda: (Run.objects.count(), ModelAsset.objects.count(), Dataset.objects.count(),  # noqa: E731
+                      PlaygroundSession.objects.count(), AuditEvent.objects.count())
+    before, owner, checked = counts(), api("owner"), []
+    for route, method, view in routes_with_input():
+        kind = next((k for prefix, k in OBJECT_ROUTES.items() if route.startswith(prefix)), None)
+        if "<" in route and not kind and "<slug:slug>" not in route or (route, method) in BODY_IGNORED_WHEN_SIGNED_IN:
+            continue
+        path = "/" + route.replace("<int:pk>", str(ids.get(kind, 1))).replace("<slug:slug>", "lab")
+        path = path.replace("<str:username>", "member")
+        json_body = any(isinstance(parser, JSONParser) for parser in view().get_parsers())
+        response = getattr(owner, method)(path, {"workspace": "lab", "no_such_field": "1"},
+                                          format="json" if json_body else "multipart")
+        checked.append((method, route, response.status_code, response.json().get("errors", {})))
+    wrong = [(m, r, code) for m, r, code, errors in checked if code != 400 or "no_such_field" not in errors]
+    assert not wrong, "\n".join(map(str, wrong))
+    assert len(checked) >= 15
+    assert counts() == before
