@@ -1,9 +1,9 @@
 """Every API route refuses a caller who has not signed in, except the few that are public on
-purpose (listed below with the reason), and every route of a run, model, dataset or playground
-session answers 404 to someone signed in who is not in its workspace; a viewer is refused every write
-before the body is read, and every body with a field the endpoint does not know is a 400 naming it. The routes are read from the
-URL resolver, so a route added later is covered without being listed here: one that is public by
-accident, or that shows another workspace's object, fails these tests."""
+purpose (listed below with the reason); every route of a run, model, dataset or playground session
+answers 404 to someone signed in who is not in its workspace; a viewer is refused every write
+before the body is read; and every body with a field the endpoint does not know is a 400 naming
+it. The routes are read from the URL resolver, so a route added later is covered without being
+listed here: one that is public by accident, or that shows another workspace's object, fails."""
 from __future__ import annotations
 
 import re
