@@ -36,6 +36,13 @@ ARTIFACT_ROOT = Path(os.environ.get("ARTIFACT_ROOT", DATA_DIR / "artifacts")).re
 ARTIFACT_STORE = os.environ.get("ARTIFACT_STORE", "").strip()
 S3_ENDPOINT_URL = os.environ.get("S3_ENDPOINT_URL", "").strip()
 S3_REGION = os.environ.get("S3_REGION", os.environ.get("AWS_DEFAULT_REGION", "us-east-1"))
+# On a worker with ARTIFACT_STORE set: the most its ARTIFACT_ROOT may hold before the least recently used
+# items that are whole in the bucket are removed from this host (worker/artifact_cache.py). Unset: no bound.
+try:
+    ARTIFACT_CACHE_MAX_BYTES = int(float(os.environ.get("ARTIFACT_CACHE_MAX_GB") or 0) * 1024**3)
+except ValueError:
+    raise SystemExit(f"ARTIFACT_CACHE_MAX_GB={os.environ['ARTIFACT_CACHE_MAX_GB']!r} is not a number of GiB "
+                     "(e.g. 500 or 0.5); unset it for no bound.") from None
 DATA_DIR.mkdir(parents=True, exist_ok=True)
 
 DEBUG = env_bool("DEBUG", False)

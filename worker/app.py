@@ -10,6 +10,7 @@ django.setup()
 
 from webapp.celery_app import app  # noqa: E402
 
+import worker.artifact_cache  # noqa: E402,F401  (the cache lock around tasks, and the prune after them)
 import worker.lifecycle  # noqa: E402,F401  (heartbeat and shutdown signal handlers)
 import worker.tasks  # noqa: E402,F401  (registers the tasks)
 

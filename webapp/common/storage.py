@@ -27,6 +27,7 @@ import logging
 import os
 import shutil
 import tempfile
+import time
 import uuid
 from functools import lru_cache
 from pathlib import Path
@@ -42,6 +43,7 @@ MANIFEST = ".distillery-manifest.json"  # what makes a directory complete in the
 # Spec keys whose values are files or directories a process reads (engine.config.RunSpec,
 # engine.generate and engine.inspect_model specs).
 PATH_KEYS = ("path", "tokenizer", "soup", "resume_from")
+USE_INDEX = ".distillery-cache-use.json"  # key -> when a task on this host last asked for it (worker/artifact_cache.py)
 RETRY_ATTEMPTS = 5  # boto's standard retry mode: throttling, 5xx and dropped connections, with back-off
 
 
@@ -298,11 +300,40 @@ def spec_paths(spec) -> list[str]:
     return found
 
 
+def read_use_index() -> dict[str, float]:
+    try:
+        return json.loads((Path(settings.ARTIFACT_ROOT) / USE_INDEX).read_text())
+    except (OSError, ValueError):
+        return {}
+
+
+def _record_use(keys: list[str]) -> None:
+    """Notes that these keys were just asked for, for the bound on this host's cache. Written whole
+    and renamed into place; two processes writing at once may lose one's note (the item then looks
+    older than it is and may be fetched again later: nothing worse)."""
+    root = Path(settings.ARTIFACT_ROOT)
+    used = read_use_index()
+    now = time.time()
+    used.update({key: now for key in keys})
+    staging = root / f".{USE_INDEX}.{uuid.uuid4().hex[:8]}"
+    try:
+        staging.write_text(json.dumps(used))
+        os.replace(staging, root / USE_INDEX)
+    except OSError as exc:
+        staging.unlink(missing_ok=True)
+        log.warning("could not note the use of %d stored item(s): %s", len(keys), exc)
+
+
 def pull_spec(spec: dict) -> None:
     """Fetches every input of a spec that lives in the store and is not on this host yet. A missing
     input is left for the engine to report (with its own message naming the path)."""
     if store() is None:
         return
+    keys = []
     for path in dict.fromkeys(spec_paths(spec)):
-        if key_of(path) is not None and not pull(path):
-            log.warning("%s is neither on this host nor in %s", path, describe())
+        if key_of(path) is not None:
+            keys.append(key_of(path))
+            if not pull(path):
+                log.warning("%s is neither on this host nor in %s", path, describe())
+    if keys and settings.ARTIFACT_CACHE_MAX_BYTES:
+        _record_use(keys)
