@@ -99,10 +99,10 @@ class Stack:
         self.start_web()
         self.wait_until(lambda: self._healthy(), 60, "the restarted web server")
 
-    def start_worker(self, name: str = "worker", own_disk: Path | None = None) -> None:
+    def start_worker(self, name: str = "worker", own_disk: Path | None = None, env: dict | None = None) -> None:
         """A worker; with `own_disk`, one that behaves as another host: in its own mount namespace
         that directory is mounted over ARTIFACT_ROOT, so it sees none of the files the web or other
-        workers wrote, except through the artifact store."""
+        workers wrote, except through the artifact store. `env`: settings of this worker only."""
         command = [sys.executable, "-m", "worker", "--hostname", f"it-{self.flavour}-{name}@%h"]
         if own_disk is not None:
             root = self.artifact_root
@@ -110,7 +110,7 @@ class Stack:
             own_disk.mkdir(parents=True, exist_ok=True)
             command = ["unshare", "--mount", "--propagation", "private", "sh", "-c",
                        f'mount --bind "{own_disk}" "{root}" && exec "$@"', "sh", *command]
-        self.spawn(name, command)
+        self.spawn(name, command, env=env)
 
     @property
     def artifact_root(self) -> Path:
@@ -131,9 +131,10 @@ class Stack:
         return subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env=self.env, check=True,
                               capture_output=True, text=True).stdout
 
-    def spawn(self, name: str, command: list[str]) -> None:
+    def spawn(self, name: str, command: list[str], env: dict | None = None) -> None:
         log = open(self.workdir / f"{name}.log", "ab")
-        self.processes[name] = subprocess.Popen(command, cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT)
+        self.processes[name] = subprocess.Popen(command, cwd=ROOT, env={**self.env, **(env or {})}, stdout=log,
+                                                stderr=subprocess.STDOUT)
 
     def log_of(self, name: str) -> str:
         return (self.workdir / f"{name}.log").read_text(errors="replace")

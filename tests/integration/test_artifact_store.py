@@ -3,7 +3,8 @@ real processes: moto's S3 server, the web server, and two workers that each see 
 disk at ARTIFACT_ROOT (a bind mount in their own mount namespace). Datasets uploaded through the
 web reach the workers through the bucket; a run whose worker is killed resumes on the other host
 from the checkpoint in the bucket; the web serves and registers the model the run wrote elsewhere,
-and a new host with an empty disk distils a student from it.""" 
+and a new host with an empty disk and a bound on its copy of the bucket distils a student from it,
+clears its disk after the run, and fetches the teacher again for the next one.""" 
 from __future__ import annotations
 
 import io
@@ -124,7 +125,7 @@ def test_a_run_moves_between_hosts_through_the_bucket_and_the_web_serves_what_it
     # The host that finished the run goes away; a new one, with an empty disk, distils from the model.
     survivor = "host-b" if victim == "host-a" else "host-a"
     stack.kill(survivor)
-    stack.start_worker("host-c", own_disk=stack.workdir / "host-c-disk")
+    stack.start_worker("host-c", own_disk=stack.workdir / "host-c-disk", env={"ARTIFACT_CACHE_MAX_GB": "1e-9"})
     kd = stack.ok("POST", "/api/v1/runs/", 201, json={
         "workspace": "lab", "name": f"kd-{time.time()}", "method": "kd_forward_kl", "student": kit["student-init"],
         "teacher": teacher["id"], "train_dataset": kit["train"], "validation_dataset": kit["validation"],
@@ -133,4 +134,15 @@ def test_a_run_moves_between_hosts_through_the_bucket_and_the_web_serves_what_it
     assert kd_done["status"] == "succeeded", kd_done["error_message"] + "\n" + log_text(stack, kd["id"])
     assert "host-c" in kd_done["worker"]
     on_host_c = stack.workdir / "host-c-disk" / Path(final["path"]).relative_to(stack.artifact_root)
-    assert (on_host_c / "config.json").is_file(), "the teacher came from the bucket"
+    teacher_key = on_host_c.relative_to(stack.workdir / "host-c-disk").as_posix()
+    assert f"fetched {teacher_key} from" in stack.log_of("host-c"), "the teacher came from the bucket"
+
+    # Its bound (about one byte) takes off everything that is safely in the bucket once the run is over.
+    kd_output = stack.workdir / "host-c-disk" / "runs" / str(kd["id"])
+    stack.wait_until(lambda: not on_host_c.exists() and not (kd_output / "model").exists(), 60,
+                     "host-c to clear its copy of the teacher and of the run's model")
+    assert "artifact cache: removed" in stack.log_of("host-c")
+    again = stack.ok("POST", f"/api/v1/runs/{kd['id']}/retry/", 201)
+    again_done = stack.wait_for_status(again["id"], {"succeeded", "failed", "cancelled"}, timeout=300)
+    assert again_done["status"] == "succeeded", again_done["error_message"] + "\n" + log_text(stack, again["id"])
+    assert stack.log_of("host-c").count(f"fetched {teacher_key} from") == 2
