@@ -112,8 +112,10 @@ VIEWER_MAY = {
 }
 
 
-@pytest.mark.django_db
-def test_a_viewer_is_refused_every_write_to_the_workspaces_objects(api, registry_objects):
+@pytest.fixture
+def lab_objects(api, registry_objects):
+    """Ids of one object of each kind in workspace 'lab' (a queued run, a model, a dataset, a
+    playground session), and a function counting the rows a write could add (audit events too)."""
     from tests.api.test_runs_api import launch
     from webapp.accounts.models import AuditEvent
     from webapp.registry.models import Dataset, ModelAsset
@@ -124,8 +126,16 @@ def test_a_viewer_is_refused_every_write_to_the_workspaces_objects(api, registry
                                                sampling={})
     ids = {"run": run_id, "model": registry_objects["student"].id, "dataset": registry_objects["train"].id,
            "playground": session.id}
-    counts = lambda: (Run.objects.count(), ModelAsset.objects.count(), Dataset.objects.count(),  # noqa: E731
-                      PlaygroundSession.objects.count(), AuditEvent.objects.count())
+    return ids, lambda: (Run.objects.count(), ModelAsset.objects.count(), Dataset.objects.count(),
+                         PlaygroundSession.objects.count(), AuditEvent.objects.count())
+
+
+@pytest.mark.django_db
+def test_a_viewer_is_refused_every_write_to_the_workspaces_objects(api, lab_objects):
+    from webapp.runs.models import Run
+
+    ids, counts = lab_objects
+    run_id = ids["run"]
     before, viewer, checked = counts(), api("viewer"), []
     for route, method in ROUTES:
         kind = next((k for prefix, k in OBJECT_ROUTES.items() if route.startswith(prefix)), None)
@@ -162,21 +172,10 @@ BODY_IGNORED_WHEN_SIGNED_IN = {("api/v1/invitations/<str:token>/accept/", "post"
 
 
 @pytest.mark.django_db
-def test_every_write_route_with_a_body_answers_400_naming_an_unknown_field(api, registry_objects):
+def test_every_write_route_with_a_body_answers_400_naming_an_unknown_field(api, lab_objects):
     from rest_framework.parsers import JSONParser
 
-    from tests.api.test_runs_api import launch
-    from webapp.accounts.models import AuditEvent
-    from webapp.registry.models import Dataset, ModelAsset
-    from webapp.runs.models import PlaygroundSession, Run
-
-    run_id = launch(api("member"), registry_objects).json()["id"]
-    session = PlaygroundSession.objects.create(workspace=registry_objects["student"].workspace, prompts=["hi"],
-                                               sampling={})
-    ids = {"run": run_id, "model": registry_objects["student"].id, "dataset": registry_objects["train"].id,
-           "playground": session.id}
-    counts = lambda: (Run.objects.count(), ModelAsset.objects.count(), Dataset.objects.count(),  # noqa: E731
-                      PlaygroundSession.objects.count(), AuditEvent.objects.count())
+    ids, counts = lab_objects
     before, owner, checked = counts(), api("owner"), []
     for route, method, view in routes_with_input():
         kind = next((k for prefix, k in OBJECT_ROUTES.items() if route.startswith(prefix)), None)
