@@ -49,12 +49,29 @@ def test_an_address_without_an_account_gets_a_mail_whose_link_makes_one_and_join
     assert accept(APIClient(), token, username="another", password="a-long-enough-password").status_code == 400
 
 
-def test_a_signed_in_user_joins_with_the_link(invite, api, cast):
-    invite("someone-else@example.org", role="member")
+def test_a_signed_in_user_without_an_address_joins_with_the_link_and_takes_the_invited_address(invite, api, cast):
+    User.objects.filter(pk=cast["outsider"].pk).update(email="")
+    invite("Outsider.Work@example.org", role="member")
     response = accept(api("outsider"), token_from_mail())
     assert response.status_code == 200 and response.json() == {"workspace": "lab", "username": "outsider",
                                                                "role": "member"}
     assert Membership.objects.get(user=cast["outsider"], workspace=cast["workspace"]).role == "member"
+    assert User.objects.get(pk=cast["outsider"].pk).email == "Outsider.Work@example.org"
+
+
+def test_a_link_sent_to_another_address_does_not_let_a_signed_in_account_in(invite, api, cast):
+    User.objects.filter(pk=cast["outsider"].pk).update(email="outsider@example.org")
+    invite("someone-else@example.org", role="admin")
+    token = token_from_mail()
+    refused = accept(api("outsider"), token)
+    assert refused.status_code == 403
+    assert "sent to someone-else@example.org" in refused.json()["detail"]
+    assert "Sign in with the account that has that address" in refused.json()["detail"]
+    assert not Membership.objects.filter(user=cast["outsider"], workspace=cast["workspace"]).exists()
+    assert Invitation.objects.get().accepted_at is None, "still there for the person it was sent to"
+
+    User.objects.filter(pk=cast["outsider"].pk).update(email="SOMEONE-ELSE@example.org")  # addresses ignore case
+    assert accept(api("outsider"), token).status_code == 200
 
 
 def test_an_address_that_has_an_account_joins_at_once(invite, cast):

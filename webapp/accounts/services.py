@@ -175,7 +175,18 @@ def invitation_sign_up(*, token: str, username: str, password: str) -> tuple[Use
 
 @transaction.atomic
 def invitation_accept(*, token: str, user: User) -> Membership:
-    return _accept(_open_invitation(token), user)
+    """A signed-in user joins with an invitation sent to their own address. A forwarded or leaked
+    link does not let another account in; an account without an address (made by an operator)
+    takes the invited one."""
+    invitation = _open_invitation(token)
+    if not user.email:
+        user.email = invitation.email
+        user.save(update_fields=["email"])
+    elif user.email.lower() != invitation.email.lower():
+        raise Forbidden(f"This invitation was sent to {invitation.email}, and you are signed in as {user.username} "
+                        f"({user.email}). Sign in with the account that has that address, or ask for an "
+                        "invitation to yours.")
+    return _accept(invitation, user)
 
 
 def _accept(invitation, user: User) -> Membership:
