@@ -1,5 +1,6 @@
 """Benchmark of the metrics store on PostgreSQL: ingestion along the worker's real path, series
-reads downsampled to 1,000 points, and a page of the runs list with summaries.
+reads downsampled to 1,000 points, a page of the runs list with summaries, and a 20,000-point
+history read over HTTP (the measure bench/mlflow_baseline.py takes of MLflow).
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres .venv/bin/python bench/metrics_store.py [--full]
 
@@ -44,6 +45,67 @@ def drop_database(url: str) -> None:
     with psycopg.connect(host=cfg["HOST"], port=cfg["PORT"] or 5432, user=cfg["USER"], dbname="postgres",
                          autocommit=True) as conn:
         conn.execute(f'DROP DATABASE IF EXISTS "{cfg["NAME"]}" WITH (FORCE)')
+
+
+HISTORY_POINTS, HISTORY_READS = 20_000, 7
+
+
+def history_over_http(database_url: str, user, template_run) -> dict:
+    """Median times to read a HISTORY_POINTS-point metric through uvicorn on this database: every
+    point (the JSON export) and the chart's downsampled series (<= 1,000 points)."""
+    import socket
+    import subprocess
+
+    import requests
+
+    from webapp.accounts.services import api_token_create
+    from webapp.runs.models import Run
+    from webapp.runs.services import metrics_ingest
+
+    run = Run.objects.create(**{f.name: getattr(template_run, f.name) for f in Run._meta.fields
+                                if f.name not in ("id", "created_at")})
+    for first in range(0, HISTORY_POINTS, 1000):  # 1,000-point batches, as the MLflow baseline logs
+        metrics_ingest(run=run, points=[("loss", s, 1.0 / (s + 1), 1.7e9 + s) for s in range(first, first + 1000)])
+    _, token = api_token_create(user=user, name="bench")
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    env = {**os.environ, "DATABASE_URL": database_url, "ALLOWED_HOSTS": "127.0.0.1"}
+    server = subprocess.Popen([sys.executable, "-m", "uvicorn", "webapp.asgi:application", "--host", "127.0.0.1",
+                               "--port", str(port), "--log-level", "warning"], cwd=ROOT, env=env)
+    base = f"http://127.0.0.1:{port}/api/v1/runs/{run.pk}"
+    session = requests.Session()
+    session.headers["Authorization"] = f"Token {token}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                if session.get(f"{base}/", timeout=2).status_code == 200:
+                    break
+            except requests.ConnectionError:
+                pass
+            if time.monotonic() > deadline or server.poll() is not None:
+                raise RuntimeError("uvicorn did not answer within 60 s")
+            time.sleep(0.3)
+
+        def timed(path: str, check) -> float:
+            timings = []
+            for _ in range(HISTORY_READS):
+                started = time.perf_counter()
+                response = session.get(f"{base}/{path}", timeout=60)
+                body = response.json()
+                timings.append(time.perf_counter() - started)
+                assert response.status_code == 200 and check(body), response.text[:300]
+            return round(statistics.median(timings) * 1000, 1)
+
+        full_ms = timed("metrics/export/?as=json&names=loss",
+                        lambda body: len({point[1] for point in body["points"]}) == HISTORY_POINTS)
+        chart_ms = timed("metrics/?names=loss", lambda body: 0 < len(body["series"][0]["steps"]) <= 1000)
+    finally:
+        server.terminate()
+        server.wait(timeout=20)
+    return {"history_points": HISTORY_POINTS, "history_full_http_median_ms": full_ms,
+            "history_downsampled_http_median_ms": chart_ms}
 
 
 def main() -> None:
@@ -143,6 +205,10 @@ def main() -> None:
             timings.append(time.perf_counter() - t)
         assert len(series[0]["steps"]) <= 1000 and series[0]["downsampled"]
 
+        # History over HTTP, like for like with bench/mlflow_baseline.py's get-history: a 20,000-point
+        # metric on its own run, read through a real uvicorn server with a token, as a script would.
+        history = history_over_http(url, user, runs[0])
+
         # Runs list: 10,000 runs, a page of 50 with summaries, through the API.
         Run.objects.bulk_create([new_run(i) for i in range(10_000 - runs_n - 1)], batch_size=2000)
         with connection.cursor() as cursor:
@@ -165,6 +231,7 @@ def main() -> None:
             "resent_batch_new_points": resent,
             "series_points": long_points, "series_read_median_ms": round(statistics.median(timings) * 1000, 1),
             "runs_list_median_ms": round(statistics.median(list_timings) * 1000, 1), "runs_list_queries": len(queries),
+            **history,
         }
     finally:
         connection.close()
