@@ -50,42 +50,51 @@ def drop_database(url: str) -> None:
 HISTORY_POINTS, HISTORY_READS = 20_000, 7
 
 
+def _answers(url: str) -> bool:
+    import requests
+
+    try:
+        return requests.get(url, timeout=2).ok
+    except requests.ConnectionError:  # not listening yet
+        return False
+
+
+def copy_run(template):
+    """A new run with the template's fields (its own id and creation time)."""
+    from webapp.runs.models import Run
+
+    return Run.objects.create(**{f.name: getattr(template, f.name) for f in Run._meta.fields
+                                 if f.name not in ("id", "created_at")})
+
+
 def history_over_http(database_url: str, user, template_run) -> dict:
     """Median times to read a HISTORY_POINTS-point metric through uvicorn on this database: every
     point (the JSON export) and the chart's downsampled series (<= 1,000 points)."""
-    import socket
     import subprocess
 
     import requests
 
+    from tests.integration.stack import free_port
     from webapp.accounts.services import api_token_create
-    from webapp.runs.models import Run
     from webapp.runs.services import metrics_ingest
 
-    run = Run.objects.create(**{f.name: getattr(template_run, f.name) for f in Run._meta.fields
-                                if f.name not in ("id", "created_at")})
+    run = copy_run(template_run)
     for first in range(0, HISTORY_POINTS, 1000):  # 1,000-point batches, as the MLflow baseline logs
         metrics_ingest(run=run, points=[("loss", s, 1.0 / (s + 1), 1.7e9 + s) for s in range(first, first + 1000)])
     _, token = api_token_create(user=user, name="bench")
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
+    port = free_port()
     env = {**os.environ, "DATABASE_URL": database_url, "ALLOWED_HOSTS": "127.0.0.1"}
     server = subprocess.Popen([sys.executable, "-m", "uvicorn", "webapp.asgi:application", "--host", "127.0.0.1",
                                "--port", str(port), "--log-level", "warning"], cwd=ROOT, env=env)
-    base = f"http://127.0.0.1:{port}/api/v1/runs/{run.pk}"
+    origin = f"http://127.0.0.1:{port}"
+    base = f"{origin}/api/v1/runs/{run.pk}"
     session = requests.Session()
     session.headers["Authorization"] = f"Token {token}"
     try:
         deadline = time.monotonic() + 60
-        while True:
-            try:
-                if session.get(f"{base}/", timeout=2).status_code == 200:
-                    break
-            except requests.ConnectionError:
-                pass
+        while not _answers(f"{origin}/healthz"):
             if time.monotonic() > deadline or server.poll() is not None:
-                raise RuntimeError("uvicorn did not answer within 60 s")
+                raise RuntimeError("uvicorn did not answer /healthz within 60 s")
             time.sleep(0.3)
 
         def timed(path: str, check) -> float:
@@ -93,9 +102,10 @@ def history_over_http(database_url: str, user, template_run) -> dict:
             for _ in range(HISTORY_READS):
                 started = time.perf_counter()
                 response = session.get(f"{base}/{path}", timeout=60)
+                assert response.status_code == 200, response.text[:300]
                 body = response.json()
                 timings.append(time.perf_counter() - started)
-                assert response.status_code == 200 and check(body), response.text[:300]
+                assert check(body), response.text[:300]
             return round(statistics.median(timings) * 1000, 1)
 
         full_ms = timed("metrics/export/?as=json&names=loss",
@@ -192,8 +202,7 @@ def main() -> None:
 
         # Series read: one long series on its own run.
         long_points = 1_000_000 if args.full else 100_000
-        long_run = Run.objects.create(**{f.name: getattr(runs[0], f.name) for f in Run._meta.fields
-                                         if f.name not in ("id", "created_at")})
+        long_run = copy_run(runs[0])
         for first in range(0, long_points, 100_000):
             metrics_ingest(run=long_run, points=[("long", s, float((s * 7919) % 997), 1.7e9 + s)
                                                  for s in range(first, first + 100_000)])

@@ -76,19 +76,18 @@ def metric_pages(run_id: int, names: list[str]) -> Iterator[list[tuple[str, int,
     from webapp.runs.models import MetricPoint
 
     table = connection.ops.quote_name(MetricPoint._meta.db_table)
-    names_clause = f" AND name IN ({', '.join(['%s'] * len(names))})" if names else ""
-    first = f"SELECT name, step, value, wall FROM {table} WHERE run_id = %s{names_clause} ORDER BY name, step LIMIT %s"
-    after = (f"SELECT name, step, value, wall FROM {table} WHERE run_id = %s{names_clause} AND (name, step) > (%s, %s)"
-             " ORDER BY name, step LIMIT %s")
+    select = f"SELECT name, step, value, wall FROM {table} WHERE run_id = %s"
+    if names:
+        select += f" AND name IN ({', '.join(['%s'] * len(names))})"
+    order = " ORDER BY name, step LIMIT %s"
     with connection.cursor() as cursor:
-        cursor.execute(first, [run_id, *names, EXPORT_CHUNK])
-        while True:
-            page = cursor.fetchall()
-            if page:
-                yield page
+        cursor.execute(select + order, [run_id, *names, EXPORT_CHUNK])
+        while page := cursor.fetchall():
+            yield page
             if len(page) < EXPORT_CHUNK:
                 return
-            cursor.execute(after, [run_id, *names, page[-1][0], page[-1][1], EXPORT_CHUNK])
+            cursor.execute(select + " AND (name, step) > (%s, %s)" + order,
+                           [run_id, *names, page[-1][0], page[-1][1], EXPORT_CHUNK])
 
 
 def _csv_chunks(run_id: int, pages: Iterator[list[tuple]]) -> Iterator[bytes]:
