@@ -65,7 +65,8 @@ def main() -> int:
         env["CELERY_BROKER_URL"] = broker_url
         print(f"make test: using Redis at {broker_url}")
     env["DISTILLERY_TEAM_SERVICES"] = "1" if not (pg_problem or redis_problem) else "0"
-    args = [sys.executable, "-m", "pytest", *sys.argv[1:]]
+    # The whole suite also checks that every API route answered a test successfully (tests/route_coverage.py).
+    args = [sys.executable, "-m", "pytest", *(sys.argv[1:] or ["--route-coverage"])]
     os.execve(sys.executable, args, env)
 
 

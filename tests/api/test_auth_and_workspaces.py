@@ -14,6 +14,15 @@ def test_a_session_login_sets_the_session_and_me_answers(cast):
     assert client.get("/api/v1/auth/me/").json()["username"] == "member"
 
 
+def test_logout_ends_the_session(cast):
+    client = APIClient(enforce_csrf_checks=True)
+    client.post("/api/v1/auth/login/", {"username": "member", "password": "member-password"}, format="json")
+    csrf = client.get("/api/v1/auth/me/").cookies["csrftoken"].value
+    response = client.post("/api/v1/auth/logout/", HTTP_X_CSRFTOKEN=csrf)
+    assert response.status_code == 204
+    assert client.get("/api/v1/auth/me/").status_code == 401
+
+
 def test_a_wrong_password_is_refused_with_a_message(cast):
     response = APIClient().post("/api/v1/auth/login/", {"username": "member", "password": "nope"}, format="json")
     assert response.status_code == 400
@@ -54,6 +63,15 @@ def test_a_token_is_shown_once_stored_hashed_and_stops_working_when_revoked(api,
 def test_workspaces_list_only_mine_with_my_role(api):
     body = api("viewer").get("/api/v1/workspaces/").json()
     assert [(w["slug"], w["role"]) for w in body] == [("lab", "viewer")]
+
+
+def test_a_workspace_shows_its_members_with_roles_and_my_own_role(api):
+    response = api("viewer").get("/api/v1/workspaces/lab/")
+    assert response.status_code == 200
+    body = response.json()
+    assert (body["slug"], body["name"], body["role"]) == ("lab", "Lab", "viewer")
+    assert [(m["username"], m["role"]) for m in body["members"]] == [
+        ("member", "member"), ("owner", "owner"), ("viewer", "viewer")]
 
 
 def test_an_outsider_gets_404_for_a_workspace_it_does_not_belong_to(api):

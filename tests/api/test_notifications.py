@@ -86,8 +86,14 @@ def test_channels_are_validated_and_only_members_manage_them(api):
     assert bad_event.status_code == 400 and "events.0" in bad_event.json()["errors"]
     assert api("viewer").post("/api/v1/workspaces/lab/notifications/",
                               {"kind": "email", "target": "a@b.org", "events": ["run.failed"]}, format="json").status_code == 403
+    listed = api("viewer").get("/api/v1/workspaces/lab/notifications/")
+    assert listed.status_code == 200
+    assert [(c["id"], c["kind"], c["target"], c["events"]) for c in listed.json()] == [
+        (ok.json()["id"], "webhook", "https://hooks.example.org/x", ["run.failed"])]
+    assert api("outsider").get("/api/v1/workspaces/lab/notifications/").status_code == 404
     assert api("outsider").delete(f"/api/v1/notifications/{ok.json()['id']}/").status_code == 404
     assert client.delete(f"/api/v1/notifications/{ok.json()['id']}/").status_code == 204
+    assert client.get("/api/v1/workspaces/lab/notifications/").json() == []
 
 
 @ALLOW_LOOPBACK

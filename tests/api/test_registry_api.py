@@ -90,6 +90,9 @@ def test_a_model_from_a_config_records_its_architecture_and_vocabulary(api, toke
         "tokenizer_path": str(tokenizer_dir)}, format="json")
     assert response.status_code == 201
     assert response.json()["architecture"] == "LlamaForCausalLM" and response.json()["vocab_size"] == 64
+    detail = api("viewer").get(f"/api/v1/models/{response.json()['id']}/")
+    assert detail.status_code == 200
+    assert detail.json() == response.json()
 
 
 def test_a_model_directory_is_inspected_for_parameters_without_loading_it(api, data_dir):

@@ -9,8 +9,9 @@ from __future__ import annotations
 import re
 
 import pytest
-from django.urls import URLPattern, URLResolver, get_resolver
 from rest_framework.test import APIClient
+
+from tests.routes import api_routes
 
 # (route pattern, method): why anyone may call it.
 PUBLIC = {
@@ -22,19 +23,6 @@ PUBLIC = {
     ("api/schema/", "get"): "the OpenAPI schema (describes the API, holds no data)",
     ("api/docs/", "get"): "the Swagger page that reads the schema",
 }
-
-
-def api_routes(patterns=None, prefix=""):
-    for entry in patterns if patterns is not None else get_resolver().url_patterns:
-        if isinstance(entry, URLResolver):
-            yield from api_routes(entry.url_patterns, prefix + str(entry.pattern))
-        elif isinstance(entry, URLPattern) and (prefix + str(entry.pattern)).startswith("api/"):
-            view = getattr(entry.callback, "view_class", None)
-            if view is None or not hasattr(view, "permission_classes"):
-                continue  # not a DRF view
-            for method in ("get", "post", "put", "patch", "delete"):
-                if hasattr(view, method):
-                    yield prefix + str(entry.pattern), method
 
 
 def concrete(route: str) -> str:

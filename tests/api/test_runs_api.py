@@ -206,3 +206,19 @@ def test_the_log_tail_returns_the_last_lines_in_order(api, registry_objects):
     logs_append(run=run, lines=[(1.0, "info", f"line {i}") for i in range(10)])
     body = api("viewer").get(f"/api/v1/runs/{run.id}/logs/?tail=3").json()
     assert [l["message"] for l in body["results"]] == ["line 7", "line 8", "line 9"]
+
+
+def test_the_playground_list_shows_a_workspaces_sessions_newest_first_to_its_members_only(api, registry_objects):
+    client = api("member")
+    ids = []
+    for prompt in ("first", "second"):
+        response = client.post("/api/v1/playground/", {"workspace": "lab", "models": [registry_objects["student"].id],
+                                                       "prompts": [prompt], "max_new_tokens": 8}, format="json")
+        assert response.status_code == 201, response.json()
+        ids.append(response.json()["id"])
+    listed = api("viewer").get("/api/v1/playground/?workspace=lab")
+    assert listed.status_code == 200
+    assert [(s["id"], s["prompts"], s["status"]) for s in listed.json()] == [
+        (ids[1], ["second"], "queued"), (ids[0], ["first"], "queued")]
+    assert [m["name"] for m in listed.json()[0]["models"]] == ["student"]
+    assert api("outsider").get("/api/v1/playground/").json() == []

@@ -65,3 +65,14 @@ def test_the_sweep_names_its_best_run_by_the_chosen_metric(api, registry_objects
     listed = api("viewer").get(f"/api/v1/runs/?workspace=lab&sweep={body['id']}").json()
     assert listed["count"] == 6
     assert api("outsider").get(f"/api/v1/sweeps/{body['id']}/").status_code == 404
+
+
+def test_the_sweeps_list_shows_a_workspaces_sweeps_to_its_members_only(api, registry_objects):
+    created = api("member").post("/api/v1/sweeps/", sweep_body(registry_objects), format="json").json()
+    listed = api("viewer").get("/api/v1/sweeps/?workspace=lab")
+    assert listed.status_code == 200
+    assert [(s["id"], s["name"], s["strategy"], s["creator"], s["workspace"]) for s in listed.json()] == [
+        (created["id"], "lr-sweep", "grid", "member", "lab")]
+    assert api("viewer").get("/api/v1/sweeps/").json() == listed.json()  # every workspace of mine
+    assert api("outsider").get("/api/v1/sweeps/").json() == []
+    assert api("outsider").get("/api/v1/sweeps/?workspace=lab").json() == []

@@ -103,9 +103,16 @@ def test_a_share_link_shows_runs_signed_out_until_it_is_revoked(api, two_runs):
     assert anonymous.get(f"/api/v1/runs/{first}/").status_code == 401
     assert anonymous.get("/api/v1/shared/not-a-token/").status_code == 404
 
+    listed = api("viewer").get("/api/v1/share-links/?workspace=lab")
+    assert listed.status_code == 200
+    assert [(entry["id"], entry["title"], entry["runs"], entry["created_by"]) for entry in listed.json()] == [
+        (link["id"], "kd vs kd", sorted([first, second]), "member")]
+    assert api("outsider").get("/api/v1/share-links/").json() == []
+
     assert api("outsider").delete(f"/api/v1/share-links/{link['id']}/").status_code == 404
     assert member.delete(f"/api/v1/share-links/{link['id']}/").status_code == 204
     assert anonymous.get(f"/api/v1/shared/{link['token']}/").status_code == 404
+    assert member.get("/api/v1/share-links/?workspace=lab").json() == []  # a revoked link leaves the list
     actions = [e["action"] for e in member.get("/api/v1/workspaces/lab/audit/").json()["results"]]
     assert actions[:2] == ["share.revoke", "share.create"]
 
