@@ -17,46 +17,13 @@ import platform
 import statistics
 import sys
 import time
-import uuid
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 
-def make_database() -> str:
-    import dj_database_url
-    import psycopg
-
-    base = os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/postgres")
-    cfg = dj_database_url.parse(base)
-    name = f"distillery_bench_{uuid.uuid4().hex[:8]}"
-    with psycopg.connect(host=cfg["HOST"], port=cfg["PORT"] or 5432, user=cfg["USER"], dbname="postgres",
-                         autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{name}"')
-    return base.rsplit("/", 1)[0] + "/" + name
-
-
-def drop_database(url: str) -> None:
-    import dj_database_url
-    import psycopg
-
-    cfg = dj_database_url.parse(url)
-    with psycopg.connect(host=cfg["HOST"], port=cfg["PORT"] or 5432, user=cfg["USER"], dbname="postgres",
-                         autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{cfg["NAME"]}" WITH (FORCE)')
-
-
 HISTORY_POINTS, HISTORY_READS = 20_000, 7
-
-
-def _answers(url: str) -> bool:
-    import requests
-
-    try:
-        return requests.get(url, timeout=2).ok
-    except requests.ConnectionError:  # not listening yet
-        return False
 
 
 def copy_run(template):
@@ -74,7 +41,7 @@ def history_over_http(database_url: str, user, template_run) -> dict:
 
     import requests
 
-    from tests.integration.stack import free_port
+    from tests.integration.stack import answers_healthz, free_port, web_command
     from webapp.accounts.services import api_token_create
     from webapp.runs.services import metrics_ingest
 
@@ -84,15 +51,14 @@ def history_over_http(database_url: str, user, template_run) -> dict:
     _, token = api_token_create(user=user, name="bench")
     port = free_port()
     env = {**os.environ, "DATABASE_URL": database_url, "ALLOWED_HOSTS": "127.0.0.1"}
-    server = subprocess.Popen([sys.executable, "-m", "uvicorn", "webapp.asgi:application", "--host", "127.0.0.1",
-                               "--port", str(port), "--log-level", "warning"], cwd=ROOT, env=env)
+    server = subprocess.Popen(web_command(port), cwd=ROOT, env=env)
     origin = f"http://127.0.0.1:{port}"
     base = f"{origin}/api/v1/runs/{run.pk}"
     session = requests.Session()
     session.headers["Authorization"] = f"Token {token}"
     try:
         deadline = time.monotonic() + 60
-        while not _answers(f"{origin}/healthz"):
+        while not answers_healthz(origin):
             if time.monotonic() > deadline or server.poll() is not None:
                 raise RuntimeError("uvicorn did not answer /healthz within 60 s")
             time.sleep(0.3)
@@ -128,7 +94,10 @@ def main() -> None:
     steps = 100_000 if args.full else 10_000
     runs_n, metrics_n = 10, 10
 
-    url = make_database()
+    from tests.integration.stack import drop_postgres, fresh_postgres_url
+
+    os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/postgres")
+    url = fresh_postgres_url(prefix="distillery_bench")
     os.environ["DATABASE_URL"] = url
     os.environ["ALLOWED_HOSTS"] = "testserver"
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "webapp.settings")
@@ -244,7 +213,7 @@ def main() -> None:
         }
     finally:
         connection.close()
-        drop_database(url)
+        drop_postgres(url)
     print(f"{'measure':40s} value")
     for key, value in results.items():
         print(f"{key:40s} {value}")

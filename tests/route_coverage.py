@@ -44,33 +44,27 @@ def pytest_sessionstart(session):
     BaseHandler.get_response, BaseHandler.get_response_async = get_response, get_response_async
 
 
-def missing_routes() -> list[tuple[str, str]]:
-    return sorted(_all_routes() - SUCCEEDED)
-
-
-def _all_routes() -> set[tuple[str, str]]:
+def missing_routes(routes: set[tuple[str, str]] | None = None) -> list[tuple[str, str]]:
     from tests.routes import api_routes
 
-    return set(api_routes())
+    return sorted((set(api_routes()) if routes is None else routes) - SUCCEEDED)
 
 
 @pytest.hookimpl(trylast=True)
 def pytest_sessionfinish(session, exitstatus):
     if not session.config.getoption("--route-coverage") or exitstatus != 0 or session.testscollected == 0:
         return
-    missing = missing_routes()
+    from tests.routes import api_routes
+
+    routes = set(api_routes())
+    missing = missing_routes(routes)
     reporter = session.config.pluginmanager.get_plugin("terminalreporter")
-    if not missing and reporter is not None:
-        reporter.ensure_newline()
-        reporter.write_line(f"--route-coverage: every one of the {len(_all_routes())} API (route, method) pairs "
-                            "answered a test with a success", green=True)
-    if missing:
-        lines = [f"  {method.upper()} /{route}" for route, method in missing]
-        message = (f"--route-coverage: {len(missing)} API route(s) never answered 2xx/3xx to any test; add a test "
-                   "that calls each one successfully:\n" + "\n".join(lines))
-        if reporter is not None:
-            reporter.ensure_newline()
-            reporter.write_line(message, red=True)
-        else:
-            print(message)
-        session.exitstatus = pytest.ExitCode.TESTS_FAILED
+    reporter.ensure_newline()
+    if not missing:
+        reporter.write_line(f"--route-coverage: every one of the {len(routes)} API (route, method) pairs answered a "
+                            "test with a success", green=True)
+        return
+    reporter.write_line(f"--route-coverage: {len(missing)} API route(s) never answered 2xx/3xx to any test; add a "
+                        "test that calls each one successfully:\n"
+                        + "\n".join(f"  {method.upper()} /{route}" for route, method in missing), red=True)
+    session.exitstatus = pytest.ExitCode.TESTS_FAILED

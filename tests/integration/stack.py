@@ -27,13 +27,14 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def fresh_postgres_url() -> str:
+def fresh_postgres_url(prefix: str = "distillery_it") -> str:
+    """A new, empty database on the server of DATABASE_URL, named `prefix_<random>`."""
     import dj_database_url
     import psycopg
 
     base = os.environ["DATABASE_URL"]
     cfg = dj_database_url.parse(base)
-    name = f"distillery_it_{uuid.uuid4().hex[:10]}"
+    name = f"{prefix}_{uuid.uuid4().hex[:10]}"
     with psycopg.connect(host=cfg["HOST"], port=cfg["PORT"] or 5432, user=cfg["USER"], password=cfg["PASSWORD"] or None,
                          dbname="postgres", autocommit=True) as conn:
         conn.execute(f'CREATE DATABASE "{name}"')
@@ -48,6 +49,19 @@ def drop_postgres(url: str) -> None:
     with psycopg.connect(host=cfg["HOST"], port=cfg["PORT"] or 5432, user=cfg["USER"], password=cfg["PASSWORD"] or None,
                          dbname="postgres", autocommit=True) as conn:
         conn.execute(f'DROP DATABASE IF EXISTS "{cfg["NAME"]}" WITH (FORCE)')
+
+
+def web_command(port: int) -> list[str]:
+    """The web server as docker-compose's `web` service runs it, on 127.0.0.1:port."""
+    return [sys.executable, "-m", "uvicorn", "webapp.asgi:application", "--host", "127.0.0.1", "--port", str(port),
+            "--log-level", "warning"]
+
+
+def answers_healthz(base_url: str) -> bool:
+    try:
+        return requests.get(base_url + "/healthz", timeout=5).ok
+    except requests.RequestException:  # not listening yet, or still importing on a busy machine
+        return False
 
 
 @dataclass
@@ -85,19 +99,18 @@ class Stack:
         self.start_web()
         if workers:
             self.start_worker()
-        self.wait_until(lambda: self._healthy(), 60, "the web server to answer /healthz")
+        self.wait_until(lambda: answers_healthz(self.base_url), 60, "the web server to answer /healthz")
         return self
 
     def start_web(self) -> None:
-        self.spawn("web", [sys.executable, "-m", "uvicorn", "webapp.asgi:application", "--host", "127.0.0.1",
-                           "--port", str(self.port), "--log-level", "warning"])
+        self.spawn("web", web_command(self.port))
 
     def restart_web(self, down_for: float) -> None:
         """The web server goes away (connections drop) and comes back on the same address."""
         self.kill("web")
         time.sleep(down_for)
         self.start_web()
-        self.wait_until(lambda: self._healthy(), 60, "the restarted web server")
+        self.wait_until(lambda: answers_healthz(self.base_url), 60, "the restarted web server")
 
     def start_worker(self, name: str = "worker", own_disk: Path | None = None, env: dict | None = None) -> None:
         """A worker; with `own_disk`, one that behaves as another host: in its own mount namespace
@@ -120,12 +133,6 @@ class Stack:
         """SIGKILL: the process gets no chance to clean up, as when a machine dies."""
         self.processes[name].kill()
         self.processes[name].wait()
-
-    def _healthy(self) -> bool:
-        try:
-            return requests.get(self.base_url + "/healthz", timeout=5).ok
-        except requests.RequestException:  # not listening yet, or still importing on a busy machine
-            return False
 
     def manage(self, *args: str) -> str:
         return subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env=self.env, check=True,
