@@ -109,6 +109,23 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     }
     DATABASES["default"]["TEST"] = {"NAME": str(DATA_DIR / "test.sqlite3")}
 DATABASE_IS_EMBEDDED = DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3"
+# Connections to PostgreSQL from a process that sets DATABASE_POOL_SIZE > 0 come from a pool of at
+# most that many (psycopg_pool) instead of being opened for each request and closed after it.
+# webapp/asgi.py sets it to 10 for the web server unless it is given; management commands, the
+# workers and the tests open their own connections. Each web process holds up to
+# DATABASE_POOL_SIZE connections: keep processes x size under PostgreSQL's max_connections.
+DATABASE_POOL_SIZE = int(os.environ.get("DATABASE_POOL_SIZE") or 0)
+if not DATABASE_IS_EMBEDDED:
+    _options = DATABASES["default"].setdefault("OPTIONS", {})
+    # Shown in pg_stat_activity, so an operator can tell the web server's connections from the workers'.
+    _options.setdefault("application_name", os.environ.get("DATABASE_APPLICATION_NAME", "distillery"))
+    if DATABASE_POOL_SIZE > 0:
+        # A request waits up to `timeout` seconds for a free connection, then fails with a 500
+        # instead of hanging. Connections are checked before they are handed out, so a restart of
+        # PostgreSQL costs the pool its connections, not the next requests.
+        _options["pool"] = {"min_size": min(2, DATABASE_POOL_SIZE), "max_size": DATABASE_POOL_SIZE, "timeout": 10,
+                            "max_idle": 300}
+        DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
 

@@ -61,6 +61,8 @@ def main() -> None:
     parser.add_argument("--no-light-worker", dest="light_worker", action="store_false",
                         help=f"do not start the companion process for the '{LIGHT_QUEUE}' queue")
     args = parser.parse_args()
+    # Its PostgreSQL connections show as distillery-worker in pg_stat_activity (webapp/settings.py).
+    os.environ.setdefault("DATABASE_APPLICATION_NAME", "distillery-worker")
 
     from worker.app import app
     from worker.gpus import visible_gpus

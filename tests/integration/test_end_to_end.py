@@ -169,3 +169,41 @@ def test_a_run_whose_worker_is_killed_resumes_from_its_checkpoint_on_another_wor
     assert "stopped sending heartbeats" in logs
     series = stack.ok("GET", f"/api/v1/runs/{run['id']}/metrics/?names=train/loss")["series"][0]
     assert series["steps"] == sorted(set(series["steps"])) and series["steps"][-1] == 60
+
+
+def test_the_web_server_reuses_pooled_connections_and_replaces_ones_postgresql_dropped(stack, kit):
+    """On PostgreSQL the web server (webapp/asgi.py) keeps a pool of connections named
+    distillery-web: requests reuse them instead of each opening its own, and connections the
+    server terminated (a restart, an operator's pg_terminate_backend) are replaced without a
+    single failed request."""
+    if stack.flavour != "team":
+        pytest.skip("the embedded SQLite database has no server connections to pool")
+    import psycopg
+
+    database = stack.env["DATABASE_URL"]
+    name = database.rsplit("/", 1)[1]
+
+    def web_backends() -> set[int]:
+        with psycopg.connect(database, autocommit=True) as conn:
+            rows = conn.execute("SELECT pid FROM pg_stat_activity WHERE datname = %s AND application_name = %s",
+                                (name, "distillery-web")).fetchall()
+        return {pid for (pid,) in rows}
+
+    def burst() -> None:
+        for _ in range(15):
+            assert stack.ok("GET", "/api/v1/datasets/?workspace=lab")["results"]
+            stack.ok("GET", f"/api/v1/models/{kit['student-init']}/")
+
+    burst()
+    stack.wait_until(lambda: len(web_backends()) >= 2, 30, "the pool to hold its two connections")
+    pooled = web_backends()
+    assert len(pooled) <= 10, "the pool holds at most DATABASE_POOL_SIZE (10) connections"
+    burst()
+    assert web_backends() == pooled, "30 requests in turn went through the same pooled connections"
+
+    with psycopg.connect(database, autocommit=True) as conn:
+        conn.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = %s "
+                     "AND application_name = %s", (name, "distillery-web"))
+    stack.wait_until(lambda: not web_backends(), 30, "PostgreSQL to end the web server's connections")
+    burst()  # every request succeeds: the pool checks a connection before handing it out
+    assert web_backends() and not web_backends() & pooled
