@@ -8,6 +8,11 @@ $DISTILLERY_CACHE_DIR (default ~/.cache/distillery)/reference-logprobs/<key>/log
 a run whose every split hits the cache never loads the reference model. The key does not depend on
 chunk_size (the values do not, up to float rounding).
 
+The cache is bounded: after each write, entries least recently used (written or read: a hit
+touches its file) are deleted until the whole cache is under $DISTILLERY_CACHE_MAX_GB (default 10;
+0 keeps everything). An entry costs 24 bytes per pair, so the bound matters only on hosts that
+train on many datasets or references for months; an evicted entry is simply computed again.
+
 The reference identity changes when its weights may have: for model directories it hashes every
 file's name, size and modification time (not the contents, which would cost a full read), for a
 model built from a config it hashes the config and the run's seed.
@@ -17,7 +22,7 @@ import hashlib
 import json
 import os
 import tempfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Collection, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -39,6 +44,54 @@ CACHE_FORMAT = 1
 def cache_root() -> Path:
     """$DISTILLERY_CACHE_DIR, or ~/.cache/distillery."""
     return Path(os.environ.get("DISTILLERY_CACHE_DIR") or Path.home() / ".cache" / "distillery")
+
+
+DEFAULT_MAX_GB = 10.0
+
+
+def cache_max_bytes() -> int | None:
+    """$DISTILLERY_CACHE_MAX_GB in bytes (default 10 GB); None when it is 0 (no bound)."""
+    raw = os.environ.get("DISTILLERY_CACHE_MAX_GB", "").strip()
+    try:
+        gigabytes = float(raw) if raw else DEFAULT_MAX_GB
+    except ValueError:
+        gigabytes = -1.0
+    if not gigabytes >= 0:  # also NaN
+        raise ValueError(f"DISTILLERY_CACHE_MAX_GB must be a number of gigabytes, 0 for no bound (got {raw!r}): "
+                         "fix it in the worker's environment.")
+    return int(gigabytes * 1024**3) if gigabytes > 0 else None
+
+
+def prune_cache(max_bytes: int | None, *, keep: Collection[str] = ()) -> list[str]:
+    """Delete the least recently used entries until the cache holds at most max_bytes; returns
+    their keys. The entries in `keep` (those the run just wrote) stay even when they alone are over
+    the bound. Safe beside other processes using the cache: an entry deleted under a reader reads
+    as a miss."""
+    base = cache_root() / "reference-logprobs"
+    if max_bytes is None or not base.is_dir():
+        return []
+    entries = []
+    for directory in base.iterdir():
+        try:
+            info = (directory / "logprobs.safetensors").stat()
+        except (FileNotFoundError, NotADirectoryError):
+            continue
+        entries.append((info.st_mtime_ns, info.st_size, directory.name))
+    total = sum(size for _, size, _ in entries)
+    removed = []
+    for _, size, key in sorted(entries):  # least recently used first
+        if total <= max_bytes:
+            break
+        if key in keep:
+            continue
+        (base / key / "logprobs.safetensors").unlink(missing_ok=True)
+        try:
+            (base / key).rmdir()
+        except OSError:  # a writer's temporary file is in it: it stays, and so does the directory
+            pass
+        total -= size
+        removed.append(key)
+    return removed
 
 
 def _hash(value: object) -> str:
@@ -119,14 +172,24 @@ def read_cached(key: str, pairs: PreferencePairs) -> ReferenceLogProbs | None:
     if not shapes_fit or not (torch.equal(cached.chosen_lengths, pairs.chosen_lengths)
                               and torch.equal(cached.rejected_lengths, pairs.rejected_lengths)):
         return None
+    try:
+        os.utime(path)  # recently used: the bound (prune_cache) deletes it last
+    except OSError:  # a read-only cache is still read
+        pass
     return cached
 
 
 def write_cached(key: str, values: ReferenceLogProbs, description: str) -> Path:
     """Write atomically: a temporary file in the same directory, renamed over the final name."""
     path = cache_path(key)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".logprobs-", suffix=".tmp")
+    for attempt in range(3):
+        path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".logprobs-", suffix=".tmp")
+            break
+        except FileNotFoundError:  # another process's prune_cache removed the directory just now
+            if attempt == 2:
+                raise
     os.close(handle)
     try:
         save_file({"chosen": values.chosen.contiguous(), "rejected": values.rejected.contiguous(),
@@ -195,6 +258,7 @@ def attach_cached_reference(
     `splits` maps a split name to (pairs, sha256 of its data file). The reference model is loaded
     (by calling load_reference_model) only when some split misses the cache, and released after.
     """
+    max_bytes = cache_max_bytes()  # a bad setting fails here, before any work
     tokens = tokenizer_hash(tokenizer)
     result: dict[str, PreferencePairs] = {}
     missing: dict[str, str] = {}
@@ -217,5 +281,9 @@ def attach_cached_reference(
             events.log("info", f"reference log-probabilities of the {name} pairs: cache miss, computed "
                                f"{len(pairs)} pairs with {describe} and saved them to {path}")
             result[name] = pairs.with_reference(values.chosen, values.rejected)
+            evicted = prune_cache(max_bytes, keep=set(missing.values()))
+            if evicted:
+                events.log("info", f"reference log-probability cache over DISTILLERY_CACHE_MAX_GB: deleted the "
+                                   f"{len(evicted)} least recently used entries")
         del reference
     return result

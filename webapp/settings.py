@@ -222,6 +222,15 @@ WORKER_ADDRESS = os.environ.get("WORKER_ADDRESS", "")
 ENGINE_PYTHON = os.environ.get("ENGINE_PYTHON", "")
 # Passed to the engine as DISTILLERY_CACHE_DIR: cached reference log-probabilities of alignment runs.
 ENGINE_CACHE_DIR = Path(os.environ.get("DISTILLERY_CACHE_DIR", DATA_DIR / "cache")).resolve()
+# The most that cache may hold, in GiB (default 10, 0: no bound); the engine deletes the least
+# recently used entries past it (engine/reference_cache.py). Checked here so that a worker with a
+# bad value refuses to start instead of failing its alignment runs.
+try:
+    if not float(os.environ.get("DISTILLERY_CACHE_MAX_GB") or 10) >= 0:
+        raise ValueError
+except ValueError:
+    raise SystemExit(f"DISTILLERY_CACHE_MAX_GB={os.environ['DISTILLERY_CACHE_MAX_GB']!r} is not a number of GiB "
+                     "(e.g. 10 or 0.5); 0 keeps every cached entry.") from None
 # Largest table artifact (JSON written by the engine) that the API reads and returns.
 ARTIFACT_TABLE_MAX_BYTES = int(os.environ.get("ARTIFACT_TABLE_MAX_BYTES", 5 * 1024 * 1024))
 

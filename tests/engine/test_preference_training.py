@@ -195,6 +195,25 @@ def test_changing_the_data_or_the_reference_misses_the_cache(kit, small_preferen
     assert sum("cache miss" in message for message in logs(events)) == 2
 
 
+def test_past_its_bound_the_cache_deletes_the_least_recently_used_entries_and_they_are_computed_again(
+        kit, small_preferences, tmp_path, cache_directory, monkeypatch):
+    monkeypatch.setenv("DISTILLERY_CACHE_MAX_GB", "1e-9")  # about one byte: only the run's own entries stay
+    spec = preference_spec(kit, tmp_path / "run", small_preferences, max_steps=1, warmup_steps=0, checkpoint_every=0)
+    result, events = run_in_process(spec)
+    assert result.status == "finished", logs(events)
+    first_entries = {path.parent.name for path in cache_directory.rglob("logprobs.safetensors")}
+    assert len(first_entries) == 2, [m for m in logs(events) if "cache" in m]
+
+    _, events = run_in_process({**spec, "seed": 1})  # another initial policy: two new entries
+    entries = {path.parent.name for path in cache_directory.rglob("logprobs.safetensors")}
+    assert len(entries) == 2 and not entries & first_entries, "the earlier run's entries were deleted"
+    assert not list((cache_directory / "reference-logprobs").glob(f"{next(iter(first_entries))}*"))
+    assert any("deleted the 2 least recently used entries" in message for message in logs(events))
+
+    _, events = run_in_process(spec)
+    assert sum("cache miss" in message for message in logs(events)) == 2, "an evicted entry is computed again"
+
+
 def test_a_damaged_cache_entry_is_recomputed(kit, small_preferences, tmp_path, cache_directory):
     spec = preference_spec(kit, tmp_path / "run", small_preferences, max_steps=2, checkpoint_every=0)
     _, first = run_in_process(spec)
