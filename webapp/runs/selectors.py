@@ -29,10 +29,11 @@ from webapp.runs.models import (
 
 
 def runs_for(*, user: User, workspace_slug: str | None = None, status: str | None = None) -> QuerySet[Run]:
-    qs = Run.objects.filter(member_of(user)).select_related(
-        "workspace", "creator", "student", "teacher", "reference", "train_dataset", "validation_dataset",
-        "replay_dataset",
-    )
+    # Only what the run's output shows (its workspace's slug, its creator's name): the models and
+    # datasets appear as ids, and the few writes that need the objects load them. Joining all six
+    # in made an 11-table join that PostgreSQL took about 12 ms to plan (and 0.2 ms to run) on every
+    # read of a run or a runs page.
+    qs = Run.objects.filter(member_of(user)).select_related("workspace", "creator")
     if workspace_slug:
         qs = qs.filter(workspace__slug=workspace_slug)
     if status:
