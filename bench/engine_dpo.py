@@ -40,7 +40,7 @@ from typing import Any
 REPO_ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO_ROOT))
 
-from bench.engine_kd import M_MMAP_THRESHOLD, _status_kib, machine_description
+from bench.engine_kd import M_MMAP_THRESHOLD, _status_kib, machine_description  # noqa: E402
 
 SECTION = "## Engine: DPO reference cache and chunked preference loss"
 POLICY = {"hidden_size": 256, "intermediate_size": 688, "num_hidden_layers": 2, "num_attention_heads": 4,

@@ -12,7 +12,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
-import os
 import statistics
 import subprocess
 import sys
@@ -52,7 +51,8 @@ ws = Workspace.objects.create(name="b", slug="b")
 Membership.objects.create(user=user, workspace=ws, role="owner")
 m = ModelAsset.objects.create(workspace=ws, name="m", source="config", config={"model_type": "llama"})
 d = Dataset.objects.create(workspace=ws, name="d", kind="text", file="/dev/null", sha256="0", row_count=1, size_bytes=1)
-run = Run.objects.create(workspace=ws, creator=user, name="live", method="lm_train", student=m, train_dataset=d, status="running")
+run = Run.objects.create(workspace=ws, creator=user, name="live", method="lm_train", student=m, train_dataset=d, \
+status="running")
 print(run.id, api_token_create(user=user, name="bench")[1])
 """
 
@@ -82,7 +82,8 @@ async def run_subscribers(base: str, run_id: int, token: str, count: int, second
     stop = time.time() + seconds
     connector = aiohttp.TCPConnector(limit=0)
     async with aiohttp.ClientSession(connector=connector) as session:
-        async with session.get(f"{base}/api/v1/runs/{run_id}/metrics/", headers={"Authorization": f"Token {token}"}) as r:
+        async with session.get(f"{base}/api/v1/runs/{run_id}/metrics/",
+                               headers={"Authorization": f"Token {token}"}) as r:
             cursor = (await r.json())["cursor"]  # subscribers start from now, not from the first point
         url = f"{base}/api/v1/runs/{run_id}/events/?cursor={cursor}"
         outcomes = await asyncio.gather(*(subscribe(session, url, token, latencies, stop) for _ in range(count)),

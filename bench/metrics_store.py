@@ -120,7 +120,8 @@ def main() -> None:
         user = User.objects.create_user("bench", password="bench-password")
         workspace = Workspace.objects.create(name="Bench", slug="bench")
         Membership.objects.create(user=user, workspace=workspace, role="owner")
-        model = ModelAsset.objects.create(workspace=workspace, name="m", source="config", config={"model_type": "llama"})
+        model = ModelAsset.objects.create(workspace=workspace, name="m", source="config",
+                                          config={"model_type": "llama"})
         dataset = Dataset.objects.create(workspace=workspace, name="d", kind="text", file="/dev/null", sha256="0",
                                          row_count=1, size_bytes=1)
         def new_run(i):

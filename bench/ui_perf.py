@@ -33,7 +33,8 @@ sys.path.insert(0, str(ROOT))
 
 CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
 FRAME_PROBE = """() => { window.__frames = []; let last = performance.now();
-  const tick = (t) => { window.__frames.push(t - last); last = t; if (!window.__stopFrames) requestAnimationFrame(tick); };
+  const tick = (t) => { window.__frames.push(t - last); last = t; \
+if (!window.__stopFrames) requestAnimationFrame(tick); };
   window.__stopFrames = false; requestAnimationFrame(tick); }"""
 
 

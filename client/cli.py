@@ -110,7 +110,8 @@ def main(argv: list[str] | None = None) -> int:
     commands = parser.add_subparsers(dest="command", required=True)
     launch_cmd = commands.add_parser("launch", help="launch a run from a YAML file")
     launch_cmd.add_argument("file")
-    launch_cmd.add_argument("--wait", action="store_true", help="follow the run; exit 0/1/3 on succeeded/failed/cancelled")
+    launch_cmd.add_argument("--wait", action="store_true",
+                            help="follow the run; exit 0/1/3 on succeeded/failed/cancelled")
     show = commands.add_parser("show", help="print a run as JSON")
     show.add_argument("run_id", type=int)
     wait = commands.add_parser("wait", help="follow a run until it ends")

@@ -39,7 +39,8 @@ def _rewards(args: argparse.Namespace) -> int:
 
 def _schema(args: argparse.Namespace) -> int:
     if args.method is None:
-        print(json.dumps({method.name: registry.method_schema(method.name) for method in registry.list_methods()}, indent=2))
+        print(json.dumps({method.name: registry.method_schema(method.name) for method in registry.list_methods()},
+                         indent=2))
         return EXIT_FINISHED
     try:
         print(json.dumps(registry.method_schema(args.method), indent=2))
@@ -166,7 +167,8 @@ def main(argv: list[str] | None = None) -> int:
 
     run = commands.add_parser("run", help="run a training job described by a run spec")
     run.add_argument("spec", help="run spec, .json or .yaml")
-    run.add_argument("--events-fd", type=int, default=1, help="file descriptor for JSON-lines events (default: 1, stdout)")
+    run.add_argument("--events-fd", type=int, default=1,
+                     help="file descriptor for JSON-lines events (default: 1, stdout)")
     run.add_argument("--events-file", help="append JSON-lines events to this file instead (for launchers such as "
                                            "torchrun that do not pass descriptors on to their ranks)")
     run.add_argument(

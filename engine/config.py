@@ -206,7 +206,10 @@ class SequenceKDConfig(_Config):
     top_p: float = Field(1.0, gt=0, le=1, description="Nucleus sampling threshold when temperature > 0.")
     samples_per_prompt: int = Field(
         1, ge=1, le=64,
-        description="Teacher outputs generated per training prompt (each becomes one training row); > 1 needs temperature > 0.",
+        description=(
+            "Teacher outputs generated per training prompt (each becomes one training row); "
+            "> 1 needs temperature > 0."
+        ),
     )
     text_prompt_tokens: int = Field(
         16, ge=1, le=4096,
@@ -427,7 +430,8 @@ class DataSpec(_Config):
 class TaskSpec(_Config):
     """One task of a continual-learning sequence: its training data and its validation split."""
 
-    name: str = Field(min_length=1, max_length=100, description="Short task name shown in the metrics and the R matrix.")
+    name: str = Field(min_length=1, max_length=100,
+                      description="Short task name shown in the metrics and the R matrix.")
     train_data: DataSpec = Field(description="The task's training data.")
     validation_data: DataSpec = Field(
         description="The task's held-out data, evaluated after every task to fill the R matrix."

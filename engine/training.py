@@ -412,7 +412,8 @@ def train(
         best = output_dir / "best"
         shutil.rmtree(final, ignore_errors=True)
         kept_step = json.loads((best / BEST_STEP).read_text())["step"] if (best / BEST_STEP).is_file() else None
-        if early_stopping.patience and early_stopping.best_step not in (0, step) and kept_step == early_stopping.best_step:
+        if (early_stopping.patience and early_stopping.best_step not in (0, step)
+                and kept_step == early_stopping.best_step):
             unexpected = model.load_state_dict(load_file(str(best / BEST_WEIGHTS), device=str(device)), strict=False)
             assert not unexpected.unexpected_keys, unexpected.unexpected_keys
             message += f"; the final model holds the best weights, from step {early_stopping.best_step}"

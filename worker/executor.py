@@ -110,7 +110,8 @@ class EventRecorder:
                     continue
                 if not math.isfinite(value):
                     # JSON has no NaN, so the store keeps finite values only; the log says where it diverged.
-                    self.logs.append((time.time(), "warning", f"{name} was {value} at step {event['step']} (not stored)"))
+                    self.logs.append((time.time(), "warning",
+                                      f"{name} was {value} at step {event['step']} (not stored)"))
                     continue
                 self.metrics.append((name, int(event["step"]), float(value), float(event.get("wall", time.time()))))
         elif kind == "log":
@@ -277,7 +278,8 @@ def _supervise(run: Run, output_dir: Path, node=None, nodes: list | None = None,
                 recorder.logs.append((time.time(), "warning", f"stopping the engine ({reason}): SIGTERM"))
                 process.send_signal(signal.SIGTERM)
                 term_sent_at = now
-            elif term_sent_at is not None and now - term_sent_at > settings.RUN_CANCEL_GRACE_S and process.poll() is None:
+            elif (term_sent_at is not None and now - term_sent_at > settings.RUN_CANCEL_GRACE_S
+                    and process.poll() is None):
                 recorder.logs.append((time.time(), "warning", "the engine did not stop in time: SIGKILL"))
                 _kill_engine(process)
     code = process.wait()

@@ -16,8 +16,8 @@ import torch
 
 from engine.chunked_loss import chunked_distillation_loss
 from engine.config import (
-    TrainingConfig, KDForwardKLConfig, KDJSDConfig, KDReverseKLConfig, KDSkewForwardKLConfig, KDSkewReverseKLConfig, KDTAIDConfig,
-    KDTVDConfig, RunSpec, LogitDistillationConfig,
+    TrainingConfig, KDForwardKLConfig, KDJSDConfig, KDReverseKLConfig, KDSkewForwardKLConfig, KDSkewReverseKLConfig,
+    KDTAIDConfig, KDTVDConfig, RunSpec, LogitDistillationConfig,
 )
 from engine.data import Batch
 from engine.evaluation import evaluate

@@ -172,7 +172,8 @@ def teacher_dataset(spec: RunSpec, config: SequenceKDConfig, run_tokenizer: PreT
     meta_partial.write_text(json.dumps(fingerprint))
     meta_partial.rename(meta)
     events.artifact("teacher-outputs", "samples", str(outputs), 0, outputs.stat().st_size)
-    events.log("info", f"the teacher wrote {len(rows)} answers ({generated_tokens} tokens in {seconds:.1f} s) to {outputs}")
+    events.log("info", f"the teacher wrote {len(rows)} answers ({generated_tokens} tokens in {seconds:.1f} s) "
+                       f"to {outputs}")
     return Dataset(kind, rows, outputs)
 
 

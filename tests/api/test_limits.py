@@ -34,7 +34,8 @@ def test_an_upload_with_many_bad_rows_reports_the_first_20_and_counts_them_all(a
     ("chat", [{"messages": [{"role": "user", "content": "hi"}]}, {"messages": []}], 2, "field 'messages' is empty"),
     ("chat", [{"messages": [{"role": "user"}]}], 1, "messages[0] needs a string 'role' and a string 'content'"),
     ("chat", [{"messages": "hello"}], 1, "field 'messages' must be"),
-    ("prompt-completion", [{"prompt": "2+2=", "completion": "4"}, {"prompt": "3+3="}], 2, "field 'completion' is missing"),
+    ("prompt-completion", [{"prompt": "2+2=", "completion": "4"}, {"prompt": "3+3="}], 2,
+     "field 'completion' is missing"),
     ("prompt-completion", [{"prompt": "", "completion": "4"}], 1, "field 'prompt' is empty"),
     ("prompt-completion", [{"prompt": "2+2=", "completion": 4}], 1, "field 'completion' must be"),
 ])
@@ -113,8 +114,8 @@ def test_a_lost_run_notifies_the_channels_that_listen_for_it(api, registry_objec
     settings.RUN_MAX_ATTEMPTS = 1
     client = api("member")
     for target, events in (("lost@example.org", ["run.lost"]), ("failed@example.org", ["run.failed"])):
-        assert client.post("/api/v1/workspaces/lab/notifications/", {"kind": "email", "target": target,
-                                                                     "events": events}, format="json").status_code == 201
+        assert client.post("/api/v1/workspaces/lab/notifications/",
+                           {"kind": "email", "target": target, "events": events}, format="json").status_code == 201
     run_id = launch(client, registry_objects).json()["id"]
     silent = timezone.now() - timedelta(seconds=settings.RUN_HEARTBEAT_TIMEOUT_S + 5)
     Run.objects.filter(pk=run_id).update(status=RunStatus.RUNNING, heartbeat_at=silent, attempt=1, worker="w1")

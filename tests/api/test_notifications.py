@@ -76,7 +76,8 @@ def failed_run(api, objs) -> Run:
 def test_channels_are_validated_and_only_members_manage_them(api):
     client = api("member")
     ok = client.post("/api/v1/workspaces/lab/notifications/",
-                     {"kind": "webhook", "target": "https://hooks.example.org/x", "events": ["run.failed"]}, format="json")
+                     {"kind": "webhook", "target": "https://hooks.example.org/x", "events": ["run.failed"]},
+                     format="json")
     assert ok.status_code == 201
     bad_url = client.post("/api/v1/workspaces/lab/notifications/",
                           {"kind": "webhook", "target": "ftp://x", "events": ["run.failed"]}, format="json")
@@ -85,7 +86,8 @@ def test_channels_are_validated_and_only_members_manage_them(api):
                             {"kind": "email", "target": "a@b.org", "events": ["run.exploded"]}, format="json")
     assert bad_event.status_code == 400 and "events.0" in bad_event.json()["errors"]
     assert api("viewer").post("/api/v1/workspaces/lab/notifications/",
-                              {"kind": "email", "target": "a@b.org", "events": ["run.failed"]}, format="json").status_code == 403
+                              {"kind": "email", "target": "a@b.org", "events": ["run.failed"]},
+                              format="json").status_code == 403
     listed = api("viewer").get("/api/v1/workspaces/lab/notifications/")
     assert listed.status_code == 200
     assert [(c["id"], c["kind"], c["target"], c["events"]) for c in listed.json()] == [

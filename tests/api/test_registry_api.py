@@ -175,8 +175,6 @@ def upload_model(client, archive, name="uploaded"):
 
 @pytest.mark.parametrize("kind", ["tar.gz", "zip"])
 def test_an_uploaded_model_archive_is_extracted_and_inspected(api, data_dir, kind):
-    import io
-
     import torch
     from safetensors.torch import save
 
@@ -286,7 +284,8 @@ def test_lineage_follows_teacher_student_chains_both_ways(api, registry_objects,
     grandchild = produce("distilled-twice", objs["student"], teacher=student)
 
     lineage = api("viewer").get(f"/api/v1/models/{student.id}/lineage/").json()
-    assert [(a["run"]["name"], a["teacher"] and a["teacher"]["name"], a["initial"]["name"]) for a in lineage["ancestors"]] == [
+    assert [(a["run"]["name"], a["teacher"] and a["teacher"]["name"], a["initial"]["name"])
+            for a in lineage["ancestors"]] == [
         ("make-distilled", "trained-teacher", "student"), ("make-trained-teacher", None, "teacher")]
     assert [(d["from"], d["role"], d["model"]["name"]) for d in lineage["descendants"]] == [
         (student.id, "teacher", "distilled-twice")]
@@ -337,7 +336,8 @@ def test_token_length_statistics_use_the_chosen_models_tokenizer_and_are_cached(
 
 def test_token_statistics_need_a_fast_tokenizer(api, registry_objects):
     dataset = post_dataset(api("member"), name="lengths").json()
-    response = api("member").get(f"/api/v1/datasets/{dataset['id']}/token-stats/?model={registry_objects['student'].id}")
+    response = api("member").get(
+        f"/api/v1/datasets/{dataset['id']}/token-stats/?model={registry_objects['student'].id}")
     assert response.status_code == 400 and "no tokenizer.json" in response.json()["detail"]
 
 

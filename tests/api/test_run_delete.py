@@ -37,7 +37,8 @@ def test_the_creator_deletes_a_finished_run_with_its_rows_and_files(api, registr
         response = api("member").delete(f"/api/v1/runs/{run.id}/")
     assert response.status_code == 204
     assert not Run.objects.filter(pk=run.pk).exists()
-    assert not MetricPoint.objects.filter(run_id=run.pk).exists() and not Artifact.objects.filter(run_id=run.pk).exists()
+    assert (not MetricPoint.objects.filter(run_id=run.pk).exists()
+            and not Artifact.objects.filter(run_id=run.pk).exists())
     assert not Path(run.output_dir).exists()
     assert api("member").get(f"/api/v1/runs/{run.id}/").status_code == 404
     assert actions(api)[0] == "run.delete"

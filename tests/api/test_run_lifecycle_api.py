@@ -22,7 +22,8 @@ def test_notes_tags_and_star_are_editable_by_members_not_viewers(api, registry_o
     assert api("viewer").patch(f"/api/v1/runs/{run_id}/", body, format="json").status_code == 403
     response = api("member").patch(f"/api/v1/runs/{run_id}/", body, format="json")
     assert response.status_code == 200
-    assert (response.json()["notes"], response.json()["tags"], response.json()["starred"]) == ("lr too high?", ["sweep-1"], True)
+    assert (response.json()["notes"], response.json()["tags"], response.json()["starred"]) == (
+        "lr too high?", ["sweep-1"], True)
     assert api("member").patch(f"/api/v1/runs/{run_id}/", {"status": "succeeded"}, format="json").status_code == 400
 
 
@@ -143,7 +144,8 @@ def test_runs_filter_by_status_creator_date_and_a_model_or_dataset_in_any_role(t
     assert names(client.get(base + f"&train_dataset={validation}")) == []
     Run.objects.filter(pk=by_owner).update(validation_dataset=None)
     assert len(names(client.get(base + f"&validation_dataset={validation}"))) == 3
-    assert client.get(base + "&model=abc").json()["errors"]["model"] == ["model must be an id (a whole number), not 'abc'."]
+    assert client.get(base + "&model=abc").json()["errors"]["model"] == [
+        "model must be an id (a whole number), not 'abc'."]
 
 
 def test_runs_sort_by_a_metric_summary(three_runs):

@@ -48,7 +48,8 @@ def test_one_invalid_combination_creates_nothing(api, registry_objects, django_c
 
 def test_unsweepable_paths_and_oversized_grids_are_refused(api, registry_objects):
     client = api("member")
-    bad_path = client.post("/api/v1/sweeps/", sweep_body(registry_objects, parameters={"student": [1, 2]}), format="json")
+    bad_path = client.post("/api/v1/sweeps/", sweep_body(registry_objects, parameters={"student": [1, 2]}),
+                           format="json")
     assert bad_path.status_code == 400 and "cannot be swept" in bad_path.json()["detail"]
     big = {"config.training.learning_rate": list(range(1, 12)), "config.temperature": list(range(1, 11))}
     too_big = client.post("/api/v1/sweeps/", sweep_body(registry_objects, parameters=big), format="json")
@@ -59,7 +60,8 @@ def test_unsweepable_paths_and_oversized_grids_are_refused(api, registry_objects
 def test_the_sweep_names_its_best_run_by_the_chosen_metric(api, registry_objects):
     body = api("member").post("/api/v1/sweeps/", sweep_body(registry_objects), format="json").json()
     for run, loss in zip(body["runs"], (3.0, 1.5, 2.0, 0.5, 4.0, 2.5)):
-        metrics_ingest(run=Run.objects.get(pk=run["id"]), points=[("eval/loss", 1, loss + 1, 1.0), ("eval/loss", 2, loss, 2.0)])
+        metrics_ingest(run=Run.objects.get(pk=run["id"]),
+                       points=[("eval/loss", 1, loss + 1, 1.0), ("eval/loss", 2, loss, 2.0)])
     detail = api("viewer").get(f"/api/v1/sweeps/{body['id']}/").json()
     assert detail["best"] == {"run": body["runs"][3]["id"], "value": 0.5}
     listed = api("viewer").get(f"/api/v1/runs/?workspace=lab&sweep={body['id']}").json()

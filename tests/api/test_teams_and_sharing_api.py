@@ -86,7 +86,8 @@ def test_comparing_a_run_i_cannot_see_is_404_and_bad_ids_are_400(api, two_runs):
 def test_a_share_link_shows_runs_signed_out_until_it_is_revoked(api, two_runs):
     first, second = two_runs
     member = api("member")
-    assert api("viewer").post("/api/v1/share-links/", {"workspace": "lab", "runs": [first]}, format="json").status_code == 403
+    assert api("viewer").post("/api/v1/share-links/", {"workspace": "lab", "runs": [first]},
+                              format="json").status_code == 403
     created = member.post("/api/v1/share-links/", {"workspace": "lab", "runs": [first, second], "title": "kd vs kd"},
                           format="json")
     assert created.status_code == 201

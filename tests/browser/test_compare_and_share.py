@@ -18,7 +18,8 @@ def two_runs(stack):
     ids = []
     for learning_rate in (0.003, 0.001):
         ids.append(stack.ok("POST", "/api/v1/runs/", 201, json={
-            "workspace": "lab", "name": f"lr-{learning_rate}", "method": "lm_train", "student": stack.kit["student-init"],
+            "workspace": "lab", "name": f"lr-{learning_rate}", "method": "lm_train",
+            "student": stack.kit["student-init"],
             "train_dataset": stack.kit["train"], "validation_dataset": stack.kit["validation"],
             "config": {"training": {**TINY_TRAINING, "learning_rate": learning_rate}}})["id"])
     for run_id in ids:

@@ -23,8 +23,9 @@ def _preference_dataset(stack, tmp_path) -> int:
     path = tmp_path / "prefs.jsonl"
     path.write_text("".join(json.dumps(row) + "\n" for row in rows))
     with open(path, "rb") as handle:
-        response = stack.request("POST", "/api/v1/datasets/", data={"workspace": "lab", "name": "browser-prefs",
-                                                                  "kind": "preference"}, files={"file": ("prefs.jsonl", handle)})
+        response = stack.request("POST", "/api/v1/datasets/",
+                                 data={"workspace": "lab", "name": "browser-prefs", "kind": "preference"},
+                                 files={"file": ("prefs.jsonl", handle)})
     assert response.status_code in (200, 201), response.text[:500]
     return response.json()["id"]
 
@@ -61,7 +62,8 @@ def test_the_datasets_page_makes_a_task_sequence_and_its_page_lists_the_tasks(pa
     form = page.get_by_test_id("task-sequence-form")
     form.get_by_text("New task sequence", exact=True).click()
     form.get_by_label("Sequence name", exact=True).fill("browser-tasks")
-    for n, (task, train, validation) in enumerate([("first", "train", "validation"), ("second", "validation", "train")], start=1):
+    for n, (task, train, validation) in enumerate(
+            [("first", "train", "validation"), ("second", "validation", "train")], start=1):
         form.get_by_label(f"Task name {n}", exact=True).fill(task)
         choose(page, f"Training dataset {n}", f"{train} v")
         choose(page, f"Validation dataset {n}", f"{validation} v")
@@ -84,7 +86,8 @@ def test_a_continual_run_page_draws_its_task_matrix(page, stack):
         "workspace": "lab", "name": "matrix-tasks", "kind": "task-sequence",
         "tasks": [{"name": "alpha", "train_dataset": kit["train"], "validation_dataset": kit["validation"]},
                   {"name": "beta", "train_dataset": kit["validation"], "validation_dataset": kit["train"]}]})["id"]
-    training = {key: value for key, value in TINY_TRAINING.items() if key not in ("max_steps", "warmup_steps", "checkpoint_every")}
+    training = {key: value for key, value in TINY_TRAINING.items()
+                if key not in ("max_steps", "warmup_steps", "checkpoint_every")}
     run = stack.ok("POST", "/api/v1/runs/", 201, json={
         "workspace": "lab", "name": "two-tasks", "method": "cl_sequential", "student": kit["student-init"],
         "train_dataset": sequence, "replay_dataset": None,

@@ -16,7 +16,8 @@ def run_with_events_fd(spec_path: Path) -> tuple[subprocess.CompletedProcess, li
     with os.fdopen(read_fd) as events_stream:
         process = subprocess.Popen(
             [sys.executable, "-m", "engine", "run", str(spec_path), "--events-fd", str(write_fd)],
-            cwd=REPO_ROOT, env=ENGINE_ENV, pass_fds=(write_fd,), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+            cwd=REPO_ROOT, env=ENGINE_ENV, pass_fds=(write_fd,), stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+            text=True,
         )
         os.close(write_fd)
         events = [json.loads(line) for line in events_stream]

@@ -137,7 +137,8 @@ def test_every_registered_method_has_a_paper_a_torch_free_config_and_a_field_des
     def fields_without_description(schema: dict) -> list[str]:
         missing = []
         for definition in [schema, *schema.get("$defs", {}).values()]:
-            missing += [name for name, field in definition.get("properties", {}).items() if not field.get("description")]
+            missing += [name for name, field in definition.get("properties", {}).items()
+                        if not field.get("description")]
         return missing
 
     for method in registry.list_methods():

@@ -92,7 +92,8 @@ def test_a_row_without_text_is_reported_with_its_file_and_line_number(tmp_path):
 
 
 def test_a_missing_data_file_names_the_path_and_the_expected_format(tmp_path):
-    with pytest.raises(EngineError, match=r"training data file .*nope.jsonl does not exist: give the path of a JSON Lines"):
+    with pytest.raises(EngineError,
+                       match=r"training data file .*nope.jsonl does not exist: give the path of a JSON Lines"):
         read_jsonl(tmp_path / "nope.jsonl", role="training data")
 
 

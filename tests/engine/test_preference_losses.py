@@ -216,7 +216,9 @@ def test_robust_dpo_with_no_label_noise_is_dpo():
 
 
 def test_ipo_and_simpo_hand_computed_cases():
-    one = lambda value: torch.tensor([value], dtype=torch.float64)
+    def one(value):
+        return torch.tensor([value], dtype=torch.float64)
+
     # IPO: chosen log-ratio +2 over 4 tokens (0.5/token), rejected -1 over 2 tokens (-0.5/token): h = 1;
     # beta = 0.25 -> target 1/(2 beta) = 2, loss (1 - 2)^2 = 1; rewards beta * summed log-ratio.
     ipo = ipo_loss(one(-10.0), one(-6.0), one(-12.0), one(-5.0), one(4.0), one(2.0), beta=0.25)

@@ -7,7 +7,8 @@ from engine.losses import IGNORE_INDEX
 from engine.token_logprobs import token_log_probs
 
 
-def reference(hidden: torch.Tensor, weight: torch.Tensor, bias: torch.Tensor | None, labels: torch.Tensor) -> torch.Tensor:
+def reference(hidden: torch.Tensor, weight: torch.Tensor, bias: torch.Tensor | None,
+              labels: torch.Tensor) -> torch.Tensor:
     logits = hidden.double() @ weight.double().T + (bias.double() if bias is not None else 0)
     log_probs = logits - logits.logsumexp(-1, keepdim=True)
     real = labels != IGNORE_INDEX
@@ -30,7 +31,8 @@ def _inputs(batch: int, length: int, width: int, vocab: int, masked: float, seed
 @pytest.mark.parametrize("chunk_size", [1, 4, 1000])
 @pytest.mark.parametrize("with_bias", [False, True])
 def test_value_and_gradient_match_the_float64_reference(batch, length, width, vocab, masked, chunk_size, with_bias):
-    hidden, weight, bias, labels = _inputs(batch, length, width, vocab, masked, seed=length * 31 + vocab, with_bias=with_bias)
+    hidden, weight, bias, labels = _inputs(batch, length, width, vocab, masked, seed=length * 31 + vocab,
+                                           with_bias=with_bias)
     leaves = [t.clone().requires_grad_() for t in (hidden, weight) + ((bias,) if with_bias else ())]
     got = token_log_probs(leaves[0], leaves[1], leaves[2] if with_bias else None, labels, chunk_size=chunk_size)
     reference_leaves = [t.clone().requires_grad_() for t in (hidden, weight) + ((bias,) if with_bias else ())]

@@ -54,7 +54,8 @@ def save_tiny_model(config: dict, directory, **changes) -> str:
 @pytest.mark.parametrize("method", ["lm_train", "kd_forward_kl"])
 def test_ten_steps_then_a_resume_for_ten_more_equal_twenty_uninterrupted_steps(kit, tiny_teacher_dir, tmp_path, method):
     def spec(output_dir, **extra):
-        built = tiny_spec(kit, output_dir, method=method, teacher=tiny_teacher_dir if method == "kd_forward_kl" else None,
+        built = tiny_spec(kit, output_dir, method=method,
+                          teacher=tiny_teacher_dir if method == "kd_forward_kl" else None,
                           max_steps=20, checkpoint_every=0, eval_every=10)
         # Dropout makes the run draw from the torch RNG, so the resume must restore it too.
         built["student"]["config"] = {**kit["tiny_config"], "attention_dropout": 0.1}
@@ -101,7 +102,8 @@ def test_the_learning_rate_warms_up_linearly_then_follows_the_chosen_decay_to_ze
     assert schedule("constant") == pytest.approx([0.5, 1.0] + [1.0] * 8)
 
 
-def test_a_run_reports_its_metrics_keeps_the_last_checkpoints_and_saves_a_loadable_final_model(kit, tiny_teacher_dir, tmp_path):
+def test_a_run_reports_its_metrics_keeps_the_last_checkpoints_and_saves_a_loadable_final_model(
+        kit, tiny_teacher_dir, tmp_path):
     spec = tiny_spec(kit, tmp_path / "run", method="kd_forward_kl", teacher=tiny_teacher_dir, max_steps=6,
                      checkpoint_every=2, keep_last_checkpoints=2, log_every=3, eval_every=0)
 
@@ -159,7 +161,8 @@ def test_a_hub_model_missing_from_the_local_cache_is_refused_without_downloading
 
 
 def test_a_teacher_with_another_vocabulary_size_is_refused_by_name(kit, tmp_path):
-    teacher = save_tiny_model(kit["tiny_config"], tmp_path / "teacher", vocab_size=kit["tiny_config"]["vocab_size"] + 64)
+    teacher = save_tiny_model(kit["tiny_config"], tmp_path / "teacher",
+                              vocab_size=kit["tiny_config"]["vocab_size"] + 64)
 
     with pytest.raises(EngineError, match=r"teacher vocabulary size \(\d+\) differs from the student's \(\d+\)"):
         run_in_process(tiny_spec(kit, tmp_path / "run", method="kd_forward_kl", teacher=teacher))

@@ -206,7 +206,8 @@ def register_kit(stack: Stack) -> dict:
     ids = {}
     for name in ("train", "validation"):
         with open(kit[name]["path"], "rb") as handle:
-            ids[name] = stack.ok("POST", "/api/v1/datasets/", 201, data={"workspace": "lab", "name": name, "kind": "text"},
+            ids[name] = stack.ok("POST", "/api/v1/datasets/", 201,
+                                 data={"workspace": "lab", "name": name, "kind": "text"},
                                  files={"file": ("data.jsonl", handle)})["id"]
     for role in ("teacher", "student"):
         ids[f"{role}-init"] = stack.ok("POST", "/api/v1/models/", 201, json={

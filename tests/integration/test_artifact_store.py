@@ -4,7 +4,7 @@ disk at ARTIFACT_ROOT (a bind mount in their own mount namespace). Datasets uplo
 web reach the workers through the bucket; a run whose worker is killed resumes on the other host
 from the checkpoint in the bucket; the web serves and registers the model the run wrote elsewhere,
 and a new host with an empty disk and a bound on its copy of the bucket distils a student from it,
-clears its disk after the run, and fetches the teacher again for the next one.""" 
+clears its disk after the run, and fetches the teacher again for the next one."""
 from __future__ import annotations
 
 import io

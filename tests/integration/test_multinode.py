@@ -36,8 +36,9 @@ def kit(stack):
 
 def launch(stack, kit, *, nodes: int, expect: int = 201, **training) -> dict:
     return stack.ok("POST", "/api/v1/runs/", expect, json={
-        "workspace": "lab", "name": f"nodes-{nodes}-{time.time()}", "method": "lm_train", "student": kit["student-init"],
-        "train_dataset": kit["train"], "validation_dataset": kit["validation"], "resources": {"gpus": 0, "nodes": nodes},
+        "workspace": "lab", "name": f"nodes-{nodes}-{time.time()}", "method": "lm_train",
+        "student": kit["student-init"], "train_dataset": kit["train"], "validation_dataset": kit["validation"],
+        "resources": {"gpus": 0, "nodes": nodes},
         "config": {"training": {**TINY_TRAINING, **training}}})
 
 

@@ -50,7 +50,8 @@ def test_a_directory_goes_up_with_its_manifest_last_and_comes_back_whole_elsewhe
     directory = checkpoint(Path(settings.ARTIFACT_ROOT), run=3, step=20)
     uploaded: list[str] = []
     original = storage.S3Store.put
-    monkeypatch.setattr(storage.S3Store, "put", lambda self, local, key: (uploaded.append(key), original(self, local, key)))
+    monkeypatch.setattr(storage.S3Store, "put",
+                        lambda self, local, key: (uploaded.append(key), original(self, local, key)))
     sent = storage.push(directory)
     assert sent == sum(p.stat().st_size for p in directory.rglob("*") if p.is_file())
     assert uploaded[-1] == f"runs/3/checkpoints/step-20/{storage.MANIFEST}" and len(uploaded) == 4

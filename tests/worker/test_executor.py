@@ -102,8 +102,8 @@ def test_a_playground_session_is_answered_by_every_model_for_every_prompt(api, r
     body = client.get(f"/api/v1/playground/{session_id}/").json()
     assert body["status"] == "done" and len(body["outputs"]) == 4
     # Sampling may stop early at the end-of-sequence token; the seed makes it the same every time.
-    assert all(o["done"] and 1 <= o["tokens"] <= 12 and o["tokens_per_s"] > 0 and not o["error"] for o in body["outputs"]), \
-        body["outputs"]
+    assert all(o["done"] and 1 <= o["tokens"] <= 12 and o["tokens_per_s"] > 0 and not o["error"]
+               for o in body["outputs"]), body["outputs"]
     assert PlaygroundSession.objects.get(pk=session_id).finished_at is not None
 
 
@@ -149,7 +149,8 @@ def test_the_playground_stream_sends_the_outputs_as_the_worker_generates_them_th
     assert set(cells) == {(m, p) for m in models for p in (0, 1)}
     assert all(c["done"] and c["tokens"] >= 1 and c["tokens_per_s"] > 0 for c in cells.values()), cells
     # What the stream delivered is what the session now holds.
-    stored = {(o["model"], o["prompt_index"]): o for o in client.get(f"/api/v1/playground/{session_id}/").json()["outputs"]}
+    stored = {(o["model"], o["prompt_index"]): o
+              for o in client.get(f"/api/v1/playground/{session_id}/").json()["outputs"]}
     assert stored == cells
 
 
@@ -196,7 +197,8 @@ def test_an_import_that_cannot_work_fails_with_the_reason(api, data_dir):
     missing = client.post("/api/v1/datasets/import/", {"workspace": "lab", "name": "x", "kind": "text",
                                                        "hub_id": "someone/not-cached-anywhere"}, format="json").json()
     assert dataset_import(missing["id"]) == "failed"
-    assert "not in this server's Hugging Face cache" in client.get(f"/api/v1/dataset-imports/{missing['id']}/").json()["error_message"]
+    assert "not in this server's Hugging Face cache" in client.get(
+        f"/api/v1/dataset-imports/{missing['id']}/").json()["error_message"]
 
     wrong_kind = data_dir / "models" / "pairs"
     datasets.Dataset.from_dict({"prompt": ["p"], "completion": ["c"]}).save_to_disk(str(wrong_kind))

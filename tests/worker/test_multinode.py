@@ -58,7 +58,8 @@ def test_more_nodes_than_live_workers_that_could_hold_one_is_refused_before_anyt
         api, registry_objects, django_capture_on_commit_callbacks):
     live_workers(1, gpus=2, queues=("cpu", "gpu", "light"))
     live_workers(1, gpus=2, queues=("light",), name="light-w")  # a light-jobs companion trains nothing
-    Worker.objects.create(hostname="old@gone", queues=["cpu", "gpu"], last_heartbeat=timezone.now() - timedelta(hours=1),
+    Worker.objects.create(hostname="old@gone", queues=["cpu", "gpu"],
+                          last_heartbeat=timezone.now() - timedelta(hours=1),
                           gpus=[{"index": 0, "name": "H100", "memory_mb": 1}] * 2)
     with django_capture_on_commit_callbacks() as callbacks:
         response = launch(api("member"), registry_objects, resources={"gpus": 2, "nodes": 2})

@@ -72,7 +72,8 @@ def test_gpu_points_count_only_the_runs_processes_and_skip_what_the_driver_does_
 def test_the_nvidia_smi_reader_parses_its_csv_for_the_runs_gpus(tmp_path):
     reader = SmiReader([1], command=str(fake_smi(tmp_path, run_pid=777)))
     [gpu] = reader.read()
-    assert (gpu.index, gpu.util_percent, gpu.memory_mb, gpu.power_w, gpu.temperature_c) == (1, 97.0, 20480.0, None, 71.0)
+    assert (gpu.index, gpu.util_percent, gpu.memory_mb, gpu.power_w, gpu.temperature_c) == (
+        1, 97.0, 20480.0, None, 71.0)
     assert gpu.processes == {777: 1500.0, 4242: 5000.0}
 
 

@@ -68,7 +68,8 @@ class S3Store:
         self.prefix = parsed.path.strip("/")
         self.client = boto3.client(
             "s3", endpoint_url=endpoint_url or None, region_name=region,
-            config=Config(retries={"max_attempts": RETRY_ATTEMPTS, "mode": "standard"}, connect_timeout=10, read_timeout=120),
+            config=Config(retries={"max_attempts": RETRY_ATTEMPTS, "mode": "standard"}, connect_timeout=10,
+                          read_timeout=120),
         )
 
     def __repr__(self) -> str:

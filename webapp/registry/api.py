@@ -64,7 +64,8 @@ class ModelListApi(APIView):
         config = serializers.JSONField(required=False, help_text="transformers config dict (source=config)")
         tokenizer_path = serializers.CharField(required=False, default="", help_text="Required with source=config.")
         path = serializers.CharField(required=False, help_text="Server-local model directory (source=path)")
-        run = serializers.IntegerField(required=False, help_text="A succeeded run whose final model to register (source=run)")
+        run = serializers.IntegerField(required=False,
+                                       help_text="A succeeded run whose final model to register (source=run)")
         artifact = serializers.IntegerField(
             required=False, help_text="(source=run) one of the run's checkpoints to register instead of its final "
                                       "model; any run that saved one, finished or not.")
@@ -119,7 +120,8 @@ class ModelListApi(APIView):
         elif source == ModelSource.PATH:
             if not d.get("path"):
                 raise Invalid("source=path needs 'path', a model directory on the server.", field="path")
-            model = services.model_register_from_path(workspace=workspace, user=request.user, name=d["name"], path=d["path"])
+            model = services.model_register_from_path(workspace=workspace, user=request.user, name=d["name"],
+                                                      path=d["path"])
         else:
             if "run" not in d:
                 raise Invalid("source=run needs 'run', the id of a succeeded run.", field="run")
@@ -261,7 +263,7 @@ class DatasetDetailApi(APIView):
                 raise NotFound(f"The file of dataset '{dataset}' is neither on this server nor in the artifact store "
                                f"({storage.describe()}).")
             with open(dataset.file, "rb") as handle:
-                preview = [json.loads(line) for line in islice((l for l in handle if l.strip()), PREVIEW_ROWS)]
+                preview = [json.loads(line) for line in islice((raw for raw in handle if raw.strip()), PREVIEW_ROWS)]
         return Response({**DatasetOutput(dataset).data, "preview": preview, "tasks": []})
 
     @extend_schema(responses={204: None}, description="Deletes this version (its creator, or an owner or admin); "
@@ -335,5 +337,6 @@ class DatasetImportDetailApi(APIView):
         from webapp.accounts.selectors import member_of
         from webapp.registry.models import DatasetImport
 
-        job = get_object_or_404(DatasetImport.objects.filter(member_of(request.user)).select_related("workspace"), pk=pk)
+        job = get_object_or_404(DatasetImport.objects.filter(member_of(request.user)).select_related("workspace"),
+                                pk=pk)
         return Response(DatasetImportOutput(job).data)

@@ -33,7 +33,8 @@ def _members(handle: IO[bytes]):
             if info.is_dir():
                 continue
             if (info.external_attr >> 16) & 0o170000 == 0o120000:
-                raise Invalid(f"The archive has a symbolic link '{info.filename}': links are not allowed.", field="file")
+                raise Invalid(f"The archive has a symbolic link '{info.filename}': links are not allowed.",
+                              field="file")
             yield info.filename, info.file_size, (lambda info=info: archive.open(info))
         return
     handle.seek(0)
@@ -59,7 +60,8 @@ def extract_model_archive(handle: IO[bytes], destination: Path, *, max_bytes: in
         members.append((_check_name(name), size, opener))
         total += size
         if len(members) > MAX_FILES:
-            raise Invalid(f"The archive has more than {MAX_FILES} files: a model directory has far fewer.", field="file")
+            raise Invalid(f"The archive has more than {MAX_FILES} files: a model directory has far fewer.",
+                          field="file")
         if total > max_bytes:
             raise TooLarge(f"The archive unpacks to more than {max_bytes // 2**20} MiB (MODEL_MAX_UPLOAD_BYTES): "
                            "register the model from a server path instead.")

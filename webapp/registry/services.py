@@ -276,12 +276,14 @@ def _check_unique_model_name(workspace: Workspace, name: str) -> None:
         raise Conflict(f"A model named '{name}' already exists in '{workspace.slug}': choose another name.")
 
 
-def model_register_from_config(*, workspace: Workspace, user: User, name: str, config: dict, tokenizer_path: str) -> ModelAsset:
+def model_register_from_config(*, workspace: Workspace, user: User, name: str, config: dict,
+                               tokenizer_path: str) -> ModelAsset:
     """A model built from scratch by the engine from a transformers config dict."""
     require_write(user=user, workspace=workspace)
     _check_unique_model_name(workspace, name)
     facts = inspect_model_config(config)
-    tokenizer = _allowed_path(tokenizer_path, field="tokenizer_path", what="tokenizer directory") if tokenizer_path else ""
+    tokenizer = (_allowed_path(tokenizer_path, field="tokenizer_path", what="tokenizer directory")
+                 if tokenizer_path else "")
     if not tokenizer:
         raise Invalid(
             "A model built from a config needs a tokenizer: set tokenizer_path to a tokenizer directory on the server.",
@@ -514,7 +516,8 @@ def model_inspection_record(*, model: ModelAsset, facts: dict) -> None:
     from django.utils import timezone
 
     if "error" in facts:
-        ModelAsset.objects.filter(pk=model.pk).update(inspection_error=facts["error"][:2000], inspected_at=timezone.now())
+        ModelAsset.objects.filter(pk=model.pk).update(inspection_error=facts["error"][:2000],
+                                                      inspected_at=timezone.now())
         return
     ModelAsset.objects.filter(pk=model.pk).update(
         architecture=facts["architecture"], parameter_count=facts["parameter_count"], vocab_size=facts["vocab_size"],

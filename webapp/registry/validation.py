@@ -19,7 +19,9 @@ REQUIRED_FIELDS: dict[str, tuple[dict[str, type | tuple[type, ...]], str]] = {
         "preference datasets need prompt, chosen, rejected: strings, or a prompt of chat messages with chosen and "
         "rejected as strings or lists of assistant messages",
     ),
-    "classification": ({"text": str, "label": (str, int)}, 'classification datasets need {"text": "...", "label": ...}'),
+    "classification": (
+        {"text": str, "label": (str, int)}, 'classification datasets need {"text": "...", "label": ...}',
+    ),
 }
 
 TYPE_NAMES = {str: "a string", list: "a list", int: "an integer", (str, int): "a string or an integer",

@@ -180,7 +180,8 @@ class RunListApi(APIView):
 
     @extend_schema(
         parameters=[
-            OpenApiParameter("workspace", str), OpenApiParameter("status", str, description="Comma-separated statuses."),
+            OpenApiParameter("workspace", str),
+            OpenApiParameter("status", str, description="Comma-separated statuses."),
             OpenApiParameter("method", str), OpenApiParameter("tag", str), OpenApiParameter("creator", str),
             OpenApiParameter("student", int), OpenApiParameter("teacher", int), OpenApiParameter("reference", int),
             OpenApiParameter("train_dataset", int), OpenApiParameter("validation_dataset", int),
@@ -190,7 +191,8 @@ class RunListApi(APIView):
             OpenApiParameter("sweep", int),
             OpenApiParameter("starred", bool), OpenApiParameter("q", str, description="Name contains."),
             OpenApiParameter("created_after", str), OpenApiParameter("created_before", str),
-            OpenApiParameter("metric", str, many=True, description="Summary filter, e.g. eval/loss.min<2.1 (repeatable)."),
+            OpenApiParameter("metric", str, many=True,
+                             description="Summary filter, e.g. eval/loss.min<2.1 (repeatable)."),
             OpenApiParameter("config", str, many=True, description="Config filter, e.g. training.seed=1 (repeatable)."),
             OpenApiParameter("ordering", str, description="created_at, finished_at, name, status or metric:NAME:STAT; "
                                                            "'-' descends."),
@@ -342,7 +344,8 @@ class SeriesPageOutput(serializers.Serializer):
 class RunMetricsApi(APIView):
     @extend_schema(
         parameters=[OpenApiParameter("names", str, description="Comma-separated metric names (default: all)."),
-                    OpenApiParameter("max_points", int, description="At most this many points per series (default 1000)."),
+                    OpenApiParameter("max_points", int,
+                                     description="At most this many points per series (default 1000)."),
                     *STEP_RANGE_PARAMS],
         responses=SeriesPageOutput,
     )
@@ -547,7 +550,8 @@ class TemplateListApi(APIView):
 
     @extend_schema(request=Input, responses={201: TemplateOutput}, operation_id="templates_create",
                    description="Save a run's settings as a template (the same fields as creating a run; models "
-                               "and datasets by id, kept by name so a later launch takes each dataset's newest version).")
+                               "and datasets by id, kept by name so a later launch takes each dataset's newest "
+                               "version).")
     def post(self, request):
         require_write_to_body_workspace(user=request.user, data=request.data)
         data = self.Input(data=request.data)

@@ -1,7 +1,8 @@
-"""Downloads of run artifacts and of a run's metrics at full resolution. An artifact file comes as itself, a directory (a checkpoint, a final model) as an
-uncompressed tar (weights do not compress) written as it is sent, so a multi-GB checkpoint never sits
-in the web process's memory. The chunks come from an async iterator: Django would collect a sync
-one into a list before sending it under ASGI."""
+"""Downloads of run artifacts and of a run's metrics at full resolution. An artifact file comes as
+itself, a directory (a checkpoint, a final model) as an uncompressed tar (weights do not compress)
+written as it is sent, so a multi-GB checkpoint never sits in the web process's memory. The chunks
+come from an async iterator: Django would collect a sync one into a list before sending it under
+ASGI."""
 from __future__ import annotations
 
 import tarfile

@@ -70,7 +70,8 @@ def _poll(run_id: int, cursor: Cursor) -> tuple[list[str], dict, bool, Cursor]:
     if lines:
         cursor.log_seq = lines[-1].seq
         messages.append(_message(
-            "log", {"lines": [{"seq": l.seq, "time": l.time, "level": l.level, "message": l.message} for l in lines]},
+            "log", {"lines": [{"seq": line.seq, "time": line.time, "level": line.level, "message": line.message}
+                      for line in lines]},
             cursor,
         ))
     state = RunOutput(run).data

@@ -130,7 +130,8 @@ def history_import(*, workspace: Workspace, user: User, upload: IO[bytes]) -> di
                 existing = Dataset.objects.filter(workspace=workspace, name=record["name"],
                                                   sha256=record["sha256"]).first()
                 if existing is None:
-                    latest = Dataset.objects.filter(workspace=workspace, name=record["name"]).order_by("-version").first()
+                    latest = Dataset.objects.filter(workspace=workspace,
+                                                    name=record["name"]).order_by("-version").first()
                     existing = Dataset.objects.create(
                         workspace=workspace, name=record["name"], version=(latest.version + 1) if latest else 1,
                         kind=record["dataset_kind"], format=record.get("format", "jsonl"), file="",

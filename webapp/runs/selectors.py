@@ -103,7 +103,8 @@ def runs_search(qs: QuerySet[Run], params) -> QuerySet[Run]:
         try:
             value = float(match["value"])
         except ValueError:
-            raise Invalid(f"metric filter '{expression}': '{match['value']}' is not a number.", field="metric") from None
+            raise Invalid(f"metric filter '{expression}': '{match['value']}' is not a number.",
+                          field="metric") from None
         alias = f"_metric_filter_{index}"
         qs = qs.annotate(**{alias: _summary_stat(match["name"].strip(), match["stat"])}).filter(
             **{f"{alias}__{OPERATORS[match['op']]}": value})
@@ -121,8 +122,8 @@ def runs_search(qs: QuerySet[Run], params) -> QuerySet[Run]:
     descending = ordering.startswith("-")
     key = ordering.lstrip("-")
     if key == "finished_at":
-        return qs.order_by(F("finished_at").desc(nulls_last=True) if descending else F("finished_at").asc(nulls_last=True),
-                           "-id")
+        return qs.order_by(
+            F("finished_at").desc(nulls_last=True) if descending else F("finished_at").asc(nulls_last=True), "-id")
     if key in ("created_at", "name", "status"):
         return qs.order_by(ordering, "-id")
     parts = key.split(":")

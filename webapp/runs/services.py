@@ -326,7 +326,8 @@ def run_register_produced_model(*, run: Run) -> None:
     """Registers a succeeded run's final model under the name the run asked for, if any."""
     from webapp.registry.services import model_register_from_run
 
-    if run.register_model_as and not ModelAsset.objects.filter(workspace=run.workspace, name=run.register_model_as).exists():
+    if (run.register_model_as
+            and not ModelAsset.objects.filter(workspace=run.workspace, name=run.register_model_as).exists()):
         model_register_from_run(workspace=run.workspace, user=run.creator, name=run.register_model_as, run=run)
 
 
@@ -337,7 +338,8 @@ def run_cancel(*, run: Run, user: User) -> Run:
     if run.status in FINAL_STATUSES:
         raise Conflict(f"Run {run.id} already {run.status}: there is nothing to cancel.")
     audit(workspace=run.workspace, actor=user, action="run.cancel", target=run, status=run.status)
-    if run.status == RunStatus.QUEUED and transition(run, RunStatus.CANCELLED, error_message="Cancelled before it started."):
+    if (run.status == RunStatus.QUEUED
+            and transition(run, RunStatus.CANCELLED, error_message="Cancelled before it started.")):
         return run
     # The worker may have claimed it in between: then it is running and gets the flag.
     Run.objects.filter(pk=run.pk, status=RunStatus.RUNNING).update(cancel_requested=True)
@@ -495,7 +497,8 @@ def _insert_new_points(run_id: int, rows: list[tuple[str, int, float, float]]) -
             chunk = rows[start:start + SQLITE_ROWS_PER_STATEMENT]
             placeholders = ",".join(["(%s, %s, %s, %s, %s)"] * len(chunk))
             params = [item for name, step, value, wall in chunk for item in (run_id, name, step, value, wall)]
-            cursor.execute(f"INSERT INTO {table} (run_id, name, step, value, wall) VALUES {placeholders} {conflict}", params)
+            cursor.execute(f"INSERT INTO {table} (run_id, name, step, value, wall) VALUES {placeholders} {conflict}",
+                           params)
             inserted.extend(cursor.fetchall())
     return inserted
 

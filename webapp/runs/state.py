@@ -13,7 +13,8 @@ from webapp.runs.models import Run, RunStatus
 ALLOWED_FROM: dict[str, frozenset[str]] = {
     # Back to the queue: a lost or interrupted run, or a failed/cancelled one resumed by a user.
     RunStatus.QUEUED: frozenset({RunStatus.RUNNING, RunStatus.FAILED, RunStatus.CANCELLED}),
-    RunStatus.RUNNING: frozenset({RunStatus.QUEUED, RunStatus.RUNNING}),  # RUNNING->RUNNING: redelivered to a new worker
+    # RUNNING->RUNNING: redelivered to a new worker
+    RunStatus.RUNNING: frozenset({RunStatus.QUEUED, RunStatus.RUNNING}),
     RunStatus.SUCCEEDED: frozenset({RunStatus.RUNNING}),
     RunStatus.FAILED: frozenset({RunStatus.QUEUED, RunStatus.RUNNING}),
     RunStatus.CANCELLED: frozenset({RunStatus.QUEUED, RunStatus.RUNNING}),

@@ -68,9 +68,10 @@ class Command(BaseCommand):
         templates = [
             dict(name="train the teacher", method="lm_train", student="demo-teacher-init",
                  register_model_as="demo-teacher", config=specs["teacher"]["config"],
-                 description="Trains the demo teacher on the standard-library corpus and registers it as 'demo-teacher'."),
-            dict(name="distill into the student", method="kd_forward_kl", student="demo-student", teacher="demo-teacher",
-                 config=specs["distill"]["config"],
+                 description="Trains the demo teacher on the standard-library corpus and registers it as "
+                             "'demo-teacher'."),
+            dict(name="distill into the student", method="kd_forward_kl", student="demo-student",
+                 teacher="demo-teacher", config=specs["distill"]["config"],
                  description="Distils 'demo-teacher' into the small demo student (launch 'train the teacher' first)."),
             dict(name="student without a teacher", method="lm_train", student="demo-student",
                  config=specs["baseline"]["config"],
