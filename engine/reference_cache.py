@@ -50,7 +50,7 @@ DEFAULT_MAX_GB = 10.0
 
 
 def cache_max_bytes() -> int | None:
-    """$DISTILLERY_CACHE_MAX_GB in bytes (default 10 GB); None when it is 0 (no bound)."""
+    """$DISTILLERY_CACHE_MAX_GB in bytes (default 10 GB); None when it is 0 or inf (no bound)."""
     raw = os.environ.get("DISTILLERY_CACHE_MAX_GB", "").strip()
     try:
         gigabytes = float(raw) if raw else DEFAULT_MAX_GB
@@ -59,7 +59,7 @@ def cache_max_bytes() -> int | None:
     if not gigabytes >= 0:  # also NaN
         raise ValueError(f"DISTILLERY_CACHE_MAX_GB must be a number of gigabytes, 0 for no bound (got {raw!r}): "
                          "fix it in the worker's environment.")
-    return int(gigabytes * 1024**3) if gigabytes > 0 else None
+    return int(gigabytes * 1024**3) if 0 < gigabytes < float("inf") else None
 
 
 def prune_cache(max_bytes: int | None, *, keep: Collection[str] = ()) -> list[str]:

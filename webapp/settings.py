@@ -114,7 +114,11 @@ DATABASE_IS_EMBEDDED = DATABASES["default"]["ENGINE"] == "django.db.backends.sql
 # webapp/asgi.py sets it to 10 for the web server unless it is given; management commands, the
 # workers and the tests open their own connections. Each web process holds up to
 # DATABASE_POOL_SIZE connections: keep processes x size under PostgreSQL's max_connections.
-DATABASE_POOL_SIZE = int(os.environ.get("DATABASE_POOL_SIZE") or 0)
+try:
+    DATABASE_POOL_SIZE = int(os.environ.get("DATABASE_POOL_SIZE") or 0)
+except ValueError:
+    raise SystemExit(f"DATABASE_POOL_SIZE={os.environ['DATABASE_POOL_SIZE']!r} is not a whole number of connections "
+                     "(e.g. 10); 0 opens a connection per request instead of keeping a pool.") from None
 if not DATABASE_IS_EMBEDDED:
     _options = DATABASES["default"].setdefault("OPTIONS", {})
     # Shown in pg_stat_activity, so an operator can tell the web server's connections from the workers'.

@@ -95,7 +95,8 @@ def test_a_directory_left_with_a_writers_temporary_file_is_kept(cache_directory)
 
 
 @pytest.mark.parametrize(("raw", "expected"), [(None, 10 * 1024**3), ("", 10 * 1024**3), ("0", None),
-                                               ("0.5", 512 * 1024**2), (" 2 ", 2 * 1024**3)])
+                                               ("0.5", 512 * 1024**2), (" 2 ", 2 * 1024**3),
+                                               ("inf", None)])
 def test_the_bound_setting(raw, expected, monkeypatch):
     if raw is None:
         monkeypatch.delenv("DISTILLERY_CACHE_MAX_GB", raising=False)
