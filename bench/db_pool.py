@@ -55,7 +55,7 @@ def seed(runs: int) -> dict:
 def measure(database_url: str, ids: dict, pool_size: int) -> dict:
     import requests
 
-    from tests.integration.stack import answers_healthz, free_port, web_command
+    from tests.integration.stack import free_port, wait_for_web, web_command
 
     port = free_port()
     env = {**os.environ, "DATABASE_URL": database_url, "ALLOWED_HOSTS": "127.0.0.1",
@@ -70,11 +70,7 @@ def measure(database_url: str, ids: dict, pool_size: int) -> dict:
         "model detail": f"/api/v1/models/{ids['model']}/",
     }
     try:
-        deadline = time.monotonic() + 60
-        while not answers_healthz(origin):
-            if time.monotonic() > deadline or server.poll() is not None:
-                raise RuntimeError("uvicorn did not answer /healthz within 60 s")
-            time.sleep(0.3)
+        wait_for_web(server, origin)
         session = requests.Session()
         session.headers.update(headers)
         for path in reads.values():  # warm-up: imports, the pool's first connections

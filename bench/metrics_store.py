@@ -41,7 +41,7 @@ def history_over_http(database_url: str, user, template_run) -> dict:
 
     import requests
 
-    from tests.integration.stack import answers_healthz, free_port, web_command
+    from tests.integration.stack import free_port, wait_for_web, web_command
     from webapp.accounts.services import api_token_create
     from webapp.runs.services import metrics_ingest
 
@@ -57,11 +57,7 @@ def history_over_http(database_url: str, user, template_run) -> dict:
     session = requests.Session()
     session.headers["Authorization"] = f"Token {token}"
     try:
-        deadline = time.monotonic() + 60
-        while not answers_healthz(origin):
-            if time.monotonic() > deadline or server.poll() is not None:
-                raise RuntimeError("uvicorn did not answer /healthz within 60 s")
-            time.sleep(0.3)
+        wait_for_web(server, origin)
 
         def timed(path: str, check) -> float:
             timings = []

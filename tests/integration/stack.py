@@ -64,6 +64,15 @@ def answers_healthz(base_url: str) -> bool:
         return False
 
 
+def wait_for_web(server: subprocess.Popen, base_url: str, timeout: float = 60) -> None:
+    """Until the web server started as `server` answers /healthz; an error if it exits or takes longer."""
+    deadline = time.monotonic() + timeout
+    while not answers_healthz(base_url):
+        if time.monotonic() > deadline or server.poll() is not None:
+            raise RuntimeError(f"uvicorn did not answer /healthz within {timeout:.0f} s")
+        time.sleep(0.3)
+
+
 @dataclass
 class Stack:
     flavour: str  # "team" (PostgreSQL + Redis) or "embedded" (SQLite + filesystem broker)
