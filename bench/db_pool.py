@@ -16,7 +16,6 @@ import json
 import os
 import platform
 import statistics
-import subprocess
 import sys
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -55,13 +54,10 @@ def seed(runs: int) -> dict:
 def measure(database_url: str, ids: dict, pool_size: int) -> dict:
     import requests
 
-    from tests.integration.stack import free_port, wait_for_web, web_command
+    from tests.integration.stack import web_server
 
-    port = free_port()
     env = {**os.environ, "DATABASE_URL": database_url, "ALLOWED_HOSTS": "127.0.0.1",
            "DATABASE_POOL_SIZE": str(pool_size)}
-    server = subprocess.Popen(web_command(port), cwd=ROOT, env=env)
-    origin = f"http://127.0.0.1:{port}"
     headers = {"Authorization": f"Token {ids['token']}"}
     reads = {
         "runs page (50 of 200)": "/api/v1/runs/?workspace=bench&page_size=50",
@@ -69,8 +65,7 @@ def measure(database_url: str, ids: dict, pool_size: int) -> dict:
         "run metrics (chart)": f"/api/v1/runs/{ids['run']}/metrics/?names=train/loss",
         "model detail": f"/api/v1/models/{ids['model']}/",
     }
-    try:
-        wait_for_web(server, origin)
+    with web_server(env) as origin:
         session = requests.Session()
         session.headers.update(headers)
         for path in reads.values():  # warm-up: imports, the pool's first connections
@@ -90,6 +85,7 @@ def measure(database_url: str, ids: dict, pool_size: int) -> dict:
             assert response.status_code == 200, response.text[:300]
 
         result = {name: median_ms(lambda p=path: get(p)) for name, path in reads.items()}
+
         def client(count: int) -> None:
             own = requests.Session()
             own.headers.update(headers)
@@ -102,9 +98,6 @@ def measure(database_url: str, ids: dict, pool_size: int) -> dict:
         result[f"runs page, {CONCURRENT_CLIENTS} clients (requests/s)"] = round(
             CONCURRENT_REQUESTS / (time.perf_counter() - started), 1)
         return result
-    finally:
-        server.terminate()
-        server.wait(timeout=20)
 
 
 def main() -> None:

@@ -37,11 +37,9 @@ def copy_run(template):
 def history_over_http(database_url: str, user, template_run) -> dict:
     """Median times to read a HISTORY_POINTS-point metric through uvicorn on this database: every
     point (the JSON export) and the chart's downsampled series (<= 1,000 points)."""
-    import subprocess
-
     import requests
 
-    from tests.integration.stack import free_port, wait_for_web, web_command
+    from tests.integration.stack import web_server
     from webapp.accounts.services import api_token_create
     from webapp.runs.services import metrics_ingest
 
@@ -49,15 +47,10 @@ def history_over_http(database_url: str, user, template_run) -> dict:
     for first in range(0, HISTORY_POINTS, 1000):  # 1,000-point batches, as the MLflow baseline logs
         metrics_ingest(run=run, points=[("loss", s, 1.0 / (s + 1), 1.7e9 + s) for s in range(first, first + 1000)])
     _, token = api_token_create(user=user, name="bench")
-    port = free_port()
-    env = {**os.environ, "DATABASE_URL": database_url, "ALLOWED_HOSTS": "127.0.0.1"}
-    server = subprocess.Popen(web_command(port), cwd=ROOT, env=env)
-    origin = f"http://127.0.0.1:{port}"
-    base = f"{origin}/api/v1/runs/{run.pk}"
     session = requests.Session()
     session.headers["Authorization"] = f"Token {token}"
-    try:
-        wait_for_web(server, origin)
+    with web_server({**os.environ, "DATABASE_URL": database_url, "ALLOWED_HOSTS": "127.0.0.1"}) as origin:
+        base = f"{origin}/api/v1/runs/{run.pk}"
 
         def timed(path: str, check) -> float:
             timings = []
@@ -73,9 +66,6 @@ def history_over_http(database_url: str, user, template_run) -> dict:
         full_ms = timed("metrics/export/?as=json&names=loss",
                         lambda body: len({point[1] for point in body["points"]}) == HISTORY_POINTS)
         chart_ms = timed("metrics/?names=loss", lambda body: 0 < len(body["series"][0]["steps"]) <= 1000)
-    finally:
-        server.terminate()
-        server.wait(timeout=20)
     return {"history_points": HISTORY_POINTS, "history_full_http_median_ms": full_ms,
             "history_downsampled_http_median_ms": chart_ms}
 

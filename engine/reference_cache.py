@@ -8,9 +8,9 @@ $DISTILLERY_CACHE_DIR (default ~/.cache/distillery)/reference-logprobs/<key>/log
 a run whose every split hits the cache never loads the reference model. The key does not depend on
 chunk_size (the values do not, up to float rounding).
 
-The cache is bounded: after each write, entries least recently used (written or read: a hit
-touches its file) are deleted until the whole cache is under $DISTILLERY_CACHE_MAX_GB (default 10;
-0 keeps everything). An entry costs 24 bytes per pair, so the bound matters only on hosts that
+The cache is bounded: after a run writes its entries, the least recently used ones (written or
+read: a hit touches its file) are deleted until the whole cache is under $DISTILLERY_CACHE_MAX_GB
+(default 10; 0 keeps everything). An entry costs 24 bytes per pair, so the bound matters only on hosts that
 train on many datasets or references for months; an evicted entry is simply computed again.
 
 The reference identity changes when its weights may have: for model directories it hashes every
@@ -281,9 +281,9 @@ def attach_cached_reference(
             events.log("info", f"reference log-probabilities of the {name} pairs: cache miss, computed "
                                f"{len(pairs)} pairs with {describe} and saved them to {path}")
             result[name] = pairs.with_reference(values.chosen, values.rejected)
-            evicted = prune_cache(max_bytes, keep=set(missing.values()))
-            if evicted:
-                events.log("info", f"reference log-probability cache over DISTILLERY_CACHE_MAX_GB: deleted the "
-                                   f"{len(evicted)} least recently used entries")
         del reference
+        evicted = prune_cache(max_bytes, keep=set(missing.values()))
+        if evicted:
+            events.log("info", f"reference log-probability cache over DISTILLERY_CACHE_MAX_GB: deleted the "
+                               f"{len(evicted)} least recently used entries")
     return result

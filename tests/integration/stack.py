@@ -11,6 +11,8 @@ import subprocess
 import sys
 import time
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -64,13 +66,23 @@ def answers_healthz(base_url: str) -> bool:
         return False
 
 
-def wait_for_web(server: subprocess.Popen, base_url: str, timeout: float = 60) -> None:
-    """Until the web server started as `server` answers /healthz; an error if it exits or takes longer."""
-    deadline = time.monotonic() + timeout
-    while not answers_healthz(base_url):
-        if time.monotonic() > deadline or server.poll() is not None:
-            raise RuntimeError(f"uvicorn did not answer /healthz within {timeout:.0f} s")
-        time.sleep(0.3)
+@contextmanager
+def web_server(env: dict) -> Iterator[str]:
+    """uvicorn as web_command runs it, with this environment, on a free port of 127.0.0.1: yields its
+    origin once it answers /healthz (an error if it exits first or takes over 60 s), stops it after."""
+    port = free_port()
+    server = subprocess.Popen(web_command(port), cwd=ROOT, env=env)
+    origin = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while not answers_healthz(origin):
+            if time.monotonic() > deadline or server.poll() is not None:
+                raise RuntimeError("uvicorn did not answer /healthz within 60 s")
+            time.sleep(0.3)
+        yield origin
+    finally:
+        server.terminate()
+        server.wait(timeout=20)
 
 
 @dataclass

@@ -171,13 +171,13 @@ def test_a_run_whose_worker_is_killed_resumes_from_its_checkpoint_on_another_wor
     assert series["steps"] == sorted(set(series["steps"])) and series["steps"][-1] == 60
 
 
+# PostgreSQL only: the embedded SQLite database has no server connections to pool.
+@pytest.mark.parametrize("stack", [f for f in FLAVOURS if f == "team"], indirect=True)
 def test_the_web_server_reuses_pooled_connections_and_replaces_ones_postgresql_dropped(stack, kit):
     """On PostgreSQL the web server (webapp/asgi.py) keeps a pool of connections named
     distillery-web: requests reuse them instead of each opening its own, and connections the
     server terminated (a restart, an operator's pg_terminate_backend) are replaced without a
     single failed request."""
-    if stack.flavour != "team":
-        pytest.skip("the embedded SQLite database has no server connections to pool")
     import psycopg
 
     database = stack.env["DATABASE_URL"]
