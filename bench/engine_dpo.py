@@ -7,16 +7,16 @@ loss's peak memory with chunked log-probabilities vs full logits.
 1. Epoch time. One process builds a policy and a frozen reference (the same initial weights, as
    the engine's default initial-policy reference) and --pairs random preference pairs of
    --epoch-sequence tokens, then runs training epochs of the engine's DPO objective
-   (engine.recipes.preference.PreferenceOptimisation: forward over chosen + rejected, backward,
+   (engine.methods.preference.recipe.PreferenceOptimisation: forward over chosen + rejected, backward,
    AdamW step) alternating between the two ways of getting the reference's log-probabilities:
-   "cached" (attached to the pairs once, as engine.reference_cache does, so an epoch after the
+   "cached" (attached to the pairs once, as engine.methods.preference.reference_cache does, so an epoch after the
    first runs no reference forward) and "recomputed" (reference_cache false: a reference forward
    every step). The first epoch of each kind is a warm-up; the medians of the later ones give the
    ratio recomputed/cached. For each of --lora-ranks: 0 trains all weights, r > 0 LoRA adapters
    (PEFT), whose backward computes no weight gradients, so the reference forward weighs more.
 
 2. Peak memory of one DPO step (forward, backward; reference values cached) with the engine's
-   chunked log-probabilities from the final hidden states (engine.token_logprobs, chunk_size from
+   chunked log-probabilities from the final hidden states (engine.core.token_logprobs, chunk_size from
    DPOConfig) against a plain implementation that materialises the full logits of both responses
    (model(...).logits, log_softmax, gather), for each --vocab and --sequence. Each cell is a fresh
    process, measured as in bench/engine_kd.py: on CPU, allocations above 64 KiB go to mmap, the
@@ -62,8 +62,8 @@ def _random_pairs(count: int, sequence: int, vocab: int) -> Any:
     """Preference pairs of random tokens: a quarter of each sequence is prompt, the rest response."""
     import torch
 
-    from engine.losses import IGNORE_INDEX
-    from engine.preference_data import PreferencePairs
+    from engine.core.losses import IGNORE_INDEX
+    from engine.methods.preference.data import PreferencePairs
 
     generator = torch.Generator().manual_seed(1)
     prompt = sequence // 4
@@ -81,10 +81,10 @@ def epoch_times(args: argparse.Namespace, lora_rank: int) -> dict[str, Any]:
     """Seconds per epoch of both variants, alternating in one process."""
     import torch
 
-    from engine.alignment_config import DPOConfig
-    from engine.config import TrainingConfig
-    from engine.recipes.preference import PreferenceOptimisation
-    from engine.reference_cache import compute_reference_log_probs
+    from engine.methods.preference.config import DPOConfig
+    from engine.spec import TrainingConfig
+    from engine.methods.preference.recipe import PreferenceOptimisation
+    from engine.methods.preference.reference_cache import compute_reference_log_probs
 
     config = DPOConfig(training=TrainingConfig(batch_size=args.batch_size, block_size=args.epoch_sequence))
     policy = _model(args.epoch_vocab, args.epoch_sequence, seed=0)
@@ -139,10 +139,10 @@ def measure_memory(variant: str, vocab: int, sequence: int, device_name: str) ->
     """One process: the peak extra memory of one DPO step (forward and backward)."""
     import torch
 
-    from engine.alignment_config import DPOConfig
-    from engine.losses import IGNORE_INDEX
-    from engine.preference_losses import dpo_loss
-    from engine.recipes.preference import PreferenceOptimisation
+    from engine.methods.preference.config import DPOConfig
+    from engine.core.losses import IGNORE_INDEX
+    from engine.methods.preference.losses import dpo_loss
+    from engine.methods.preference.recipe import PreferenceOptimisation
 
     device = torch.device(device_name)
     policy = _model(vocab, sequence, seed=0).to(device)

@@ -4,9 +4,9 @@
 
 Both variants train the same student against the same frozen teacher on the same batch of
 --tokens tokens with the forward-KL objective of kd_forward_kl (alpha 0.1, T 1): "plain"
-materialises the full logits of both models (model(...).logits, then engine.losses.
-distillation_loss), "chunked" is what the engine runs (engine.recipes.logit_distillation, i.e.
-engine.chunked_loss from the final hidden states, --chunk-size tokens at a time). A step is
+materialises the full logits of both models (model(...).logits, then engine.methods.distillation.losses.
+distillation_loss), "chunked" is what the engine runs (engine.methods.distillation.recipe, i.e.
+engine.methods.distillation.chunked from the final hidden states, --chunk-size tokens at a time). A step is
 forward, backward, AdamW step and zero_grad.
 
 Each measurement runs in a fresh Python process (no allocator state carried over from another
@@ -70,10 +70,11 @@ def measure(variant: str, vocab: int, tokens: int, chunk_size: int, device_name:
     import torch
     from transformers import LlamaConfig, LlamaForCausalLM
 
-    from engine.config import KDForwardKLConfig, TrainingConfig
-    from engine.losses import DistillationSettings, distillation_loss, forward_kl
-    from engine.recipes.logit_distillation import LogitDistillation
-    from engine.data import Batch
+    from engine.methods.distillation.config import KDForwardKLConfig
+    from engine.spec import TrainingConfig
+    from engine.methods.distillation.losses import DistillationSettings, distillation_loss, forward_kl
+    from engine.methods.distillation.recipe import LogitDistillation
+    from engine.core.data import Batch
 
     device = torch.device(device_name)
     torch.manual_seed(0)
@@ -229,7 +230,7 @@ def main() -> None:
     if args.timed_steps < 1:
         parser.error("--timed-steps must be at least 1")
     if args.chunk_size is None:
-        from engine.config import KDForwardKLConfig
+        from engine.methods.distillation.config import KDForwardKLConfig
 
         args.chunk_size = KDForwardKLConfig().chunk_size
 

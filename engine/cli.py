@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Callable
 
 from engine import registry
-from engine.config import load_run_spec
+from engine.spec import load_run_spec
 from engine.errors import EngineError, SpecError
 from engine.events import JsonLinesSink
 
@@ -31,7 +31,7 @@ def _methods(args: argparse.Namespace) -> int:
 
 
 def _rewards(args: argparse.Namespace) -> int:
-    from engine.rewards import list_rewards
+    from engine.methods.rl.rewards import list_rewards
 
     print(json.dumps(list_rewards(), indent=2))
     return EXIT_FINISHED
@@ -143,7 +143,7 @@ def _run(args: argparse.Namespace) -> int:
 
 
 def _demo_data(args: argparse.Namespace) -> int:
-    from engine.demo import build_demo_data
+    from engine.demo.kit import build_demo_data
 
     summary = build_demo_data(Path(args.out_dir), train_bytes=args.train_bytes)
     print(json.dumps(summary, indent=2))

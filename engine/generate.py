@@ -21,7 +21,7 @@ import torch  # noqa: E402
 from transformers import AutoTokenizer  # noqa: E402
 from transformers.generation.streamers import BaseStreamer  # noqa: E402
 
-from engine.config import ModelSpec  # noqa: E402
+from engine.spec import ModelSpec  # noqa: E402
 from engine.errors import EngineError  # noqa: E402
 from engine.models import _hub_snapshot, load_causal_lm  # noqa: E402
 

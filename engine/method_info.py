@@ -1,6 +1,6 @@
 """What the registry says about a method: its paper, what a run of it needs, where its code is.
 
-Kept apart from engine.registry so that the per-family catalogs (engine.catalog_*) can build
+Kept apart from engine.registry so that the per-family catalogs (engine.methods.<family>.catalog) can build
 their entries without importing the registry itself.
 """
 
@@ -40,7 +40,7 @@ class MethodInfo:
     description: str
     paper: Paper
     config: str
-    """Import path `module:Class` of the pydantic config class (in engine.config)."""
+    """Import path `module:Class` of the pydantic config class (the family's engine.methods.<family>.config)."""
     recipe: str
     """Import path `module:function` of the run function, `run(spec, events, cancel) -> RunResult`."""
     requires: Requirements
@@ -57,4 +57,4 @@ class MethodInfo:
 
 
 TOKEN_DATASET_KINDS = ("text", "prompt-completion", "chat")
-"""Every token-level method trains on any of these (engine.data reads all three)."""
+"""Every token-level method trains on any of these (engine.core.data reads all three)."""

@@ -12,7 +12,7 @@ from huggingface_hub import snapshot_download
 from huggingface_hub.errors import HFValidationError, LocalEntryNotFoundError
 from transformers import AutoConfig, AutoModelForCausalLM, AutoTokenizer, PreTrainedModel, PreTrainedTokenizerBase
 
-from engine.config import ModelSpec, RunSpec, TrainingConfig
+from engine.spec import ModelSpec, RunSpec, TrainingConfig
 from engine.errors import EngineError
 
 

@@ -227,7 +227,7 @@ ENGINE_PYTHON = os.environ.get("ENGINE_PYTHON", "")
 # Passed to the engine as DISTILLERY_CACHE_DIR: cached reference log-probabilities of alignment runs.
 ENGINE_CACHE_DIR = Path(os.environ.get("DISTILLERY_CACHE_DIR", DATA_DIR / "cache")).resolve()
 # The most that cache may hold, in GiB (default 10, 0: no bound); the engine deletes the least
-# recently used entries past it (engine/reference_cache.py). Checked here so that a worker with a
+# recently used entries past it (engine/methods/preference/reference_cache.py). Checked here so that a worker with a
 # bad value refuses to start instead of failing its alignment runs.
 try:
     if not float(os.environ.get("DISTILLERY_CACHE_MAX_GB") or 10) >= 0:

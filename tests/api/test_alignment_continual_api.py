@@ -34,8 +34,8 @@ def methods(monkeypatch):
                                    (CONTINUAL_METHOD, "continual", {"tasks": True})):
         monkeypatch.setitem(registry.METHODS, name, MethodInfo(
             name=name, family=family, description="A method registered by the tests.",
-            paper=Paper(title="Tests", url="https://example.org"), config="engine.config:LMTrainConfig",
-            recipe="engine.recipes.lm_train:run",
+            paper=Paper(title="Tests", url="https://example.org"), config="engine.methods.lm.config:LMTrainConfig",
+            recipe="engine.methods.lm.recipe:run",
             requires=Requirements(**{"teacher": False, "reference": False, "dataset_kinds": TOKEN_DATASET_KINDS,
                                      **requires}),
         ))
@@ -483,7 +483,7 @@ def test_malformed_chat_preference_rows_are_reported_by_row(api):
 def test_the_upload_accepts_exactly_the_preference_rows_the_engine_reads(tmp_path):
     """Every row the upload validator accepts, the engine's reader accepts too, and the reverse for
     the rows refused (the validator may be stricter, never looser)."""
-    preference_data = pytest.importorskip("engine.preference_data")
+    preference_data = pytest.importorskip("engine.methods.preference.data")
     from webapp.registry.validation import iter_jsonl_problems
 
     user = [{"role": "user", "content": "2+2?"}]
@@ -598,8 +598,8 @@ def test_a_method_that_trains_in_one_process_refuses_several_gpus(api, monkeypat
 
     monkeypatch.setitem(registry.METHODS, "test_single_process", MethodInfo(
         name="test_single_process", family="distillation", description="One process only.",
-        paper=Paper(title="Tests", url="https://example.org"), config="engine.config:LMTrainConfig",
-        recipe="engine.recipes.lm_train:run",
+        paper=Paper(title="Tests", url="https://example.org"), config="engine.methods.lm.config:LMTrainConfig",
+        recipe="engine.methods.lm.recipe:run",
         requires=Requirements(teacher=False, reference=False, dataset_kinds=TOKEN_DATASET_KINDS, data_parallel=False),
     ))
     response = post_run(api("member"), registry_objects, method="test_single_process", resources={"gpus": 2})

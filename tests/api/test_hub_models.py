@@ -56,7 +56,7 @@ def test_the_laid_out_cache_is_what_huggingface_hub_resolves(hub_home):
 
 
 def test_a_member_registers_a_cached_hub_model_and_runs_get_its_hub_spec(api, hub_home):
-    from engine.config import ModelSpec
+    from engine.spec import ModelSpec
     from webapp.runs.engine_spec import model_spec
 
     response = api("member").post("/api/v1/models/", {"workspace": "lab", "name": "tiny", "source": "hub",
@@ -157,7 +157,7 @@ def test_the_playground_engine_answers_with_a_hub_model_and_its_cached_tokenizer
 
     from transformers import AutoConfig, AutoModelForCausalLM
 
-    from engine.demo import train_tokenizer
+    from engine.demo.corpus import train_tokenizer
 
     snapshot = hub_home / "hub" / "models--tiny-org--chatty" / "snapshots" / COMMIT
     tokenizer = train_tokenizer([f"def f{i}(x): return x + {i}" for i in range(50)], 300, snapshot)

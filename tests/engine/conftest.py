@@ -8,7 +8,7 @@ import pytest
 import torch
 from transformers import AutoConfig, AutoModelForCausalLM
 
-from engine.demo import build_demo_data
+from engine.demo.kit import build_demo_data
 from tests.engine.helpers import TINY_LLAMA
 
 # One thread per test process: on a shared or small CI machine, OpenMP threads that outnumber

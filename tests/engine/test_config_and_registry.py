@@ -8,7 +8,8 @@ import pytest
 from pydantic import BaseModel, ValidationError
 
 from engine import registry
-from engine.config import KDForwardKLConfig, RunSpec, TrainingConfig, load_run_spec
+from engine.methods.distillation.config import KDForwardKLConfig
+from engine.spec import RunSpec, TrainingConfig, load_run_spec
 from engine.errors import SpecError
 from tests.engine.helpers import REPO_ROOT
 
@@ -32,9 +33,23 @@ def error_paths(error: ValidationError) -> dict[str, str]:
 
 def test_importing_the_config_and_the_registry_and_listing_schemas_never_imports_torch():
     script = (
-        "import sys, engine.config, engine.registry as r\n"
+        "import sys, engine.spec, engine.registry as r\n"
         "[r.method_schema(m.name) for m in r.list_methods()]\n"
         "r.validate_config('kd_forward_kl', {'alpha': 0.2})\n"
+        "print(sorted(name for name in ('torch', 'transformers') if name in sys.modules))\n"
+    )
+    output = subprocess.run([sys.executable, "-c", script], cwd=REPO_ROOT, capture_output=True, text=True, check=True)
+    assert output.stdout.strip() == "[]"
+
+
+def test_every_family_catalog_and_config_imports_without_torch_and_every_family_init_is_empty():
+    methods = REPO_ROOT / "engine" / "methods"
+    families = sorted(path.name for path in methods.iterdir() if (path / "__init__.py").exists())
+    assert families == sorted(registry.FAMILIES)
+    assert all((methods / family / "__init__.py").read_text() == "" for family in families)
+    modules = [f"engine.methods.{family}.{name}" for family in families for name in ("catalog", "config")]
+    script = (
+        f"import sys, importlib\nfor name in {modules!r}: importlib.import_module(name)\n"
         "print(sorted(name for name in ('torch', 'transformers') if name in sys.modules))\n"
     )
     output = subprocess.run([sys.executable, "-c", script], cwd=REPO_ROOT, capture_output=True, text=True, check=True)

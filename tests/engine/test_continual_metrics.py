@@ -2,7 +2,7 @@
 
 import pytest
 
-from engine.continual_metrics import average, backward_transfer, forgetting, forward_transfer, summary
+from engine.methods.continual.metrics import average, backward_transfer, forgetting, forward_transfer, summary
 
 ACCURACY = [
     [0.8, 0.1, 0.2],

@@ -9,15 +9,15 @@ import torch
 from torch import nn
 from transformers import AutoConfig, AutoModelForCausalLM
 
-from engine.continual import (
+from engine.methods.continual.strategies import (
     HFT_ATTENTION, HFT_MLP, HFT_NORMS, ContinualContext, HalfFineTuning, band_statistics, diagonal_fisher,
     ewc_penalty, greedy_soup, hft_frozen_parameters, hft_selection, interpolate, lwf_loss, margin_loss,
     task_scores, uniform_average,
 )
-from engine.data import TokenBlocks
+from engine.core.data import TokenBlocks
 from engine.errors import EngineError
 from engine.events import MemorySink
-from engine.losses import IGNORE_INDEX
+from engine.core.losses import IGNORE_INDEX
 from tests.engine.helpers import TINY_LLAMA
 
 VOCAB = 40

@@ -12,8 +12,8 @@ import torch
 from pydantic import ValidationError
 from safetensors.torch import load_file
 
-from engine.config import RunSpec
-from engine.continual_demo import build_demo_tasks
+from engine.spec import RunSpec
+from engine.demo.continual import build_demo_tasks
 from engine.errors import EngineError
 from engine.events import MemorySink
 from tests.engine.helpers import TINY_LLAMA, run_in_process
@@ -202,7 +202,7 @@ def test_user_errors_are_reported_with_what_to_do(cl_demo, tmp_path):
 def test_steps_per_task_defaults_to_max_steps_and_must_agree_with_it():
     from pydantic import ValidationError
 
-    from engine.continual_config import CLSequentialConfig
+    from engine.methods.continual.config import CLSequentialConfig
 
     assert CLSequentialConfig(training={"max_steps": 30}).steps_per_task == 30
     assert CLSequentialConfig(steps_per_task=50).training.max_steps == 50

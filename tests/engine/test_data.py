@@ -7,11 +7,11 @@ import pytest
 import torch
 from transformers import AutoTokenizer
 
-from engine.data import (
+from engine.core.data import (
     TEXT_SAMPLE_PROMPT_TOKENS, TrainOrder, pack_texts, read_jsonl, sample_prompts, tokenize_dataset, validation_batches,
 )
 from engine.errors import EngineError
-from engine.losses import IGNORE_INDEX
+from engine.core.losses import IGNORE_INDEX
 
 
 @pytest.fixture(scope="module")

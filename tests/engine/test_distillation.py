@@ -8,7 +8,7 @@ import torch
 from safetensors.torch import load_file
 
 from engine.errors import EngineError
-from engine.recipes.logit_distillation import TAIDSchedule
+from engine.methods.distillation.recipe import TAIDSchedule
 from tests.engine.helpers import run_in_process, tiny_spec
 from tests.engine.test_training import CancelAtStep, eval_losses, save_tiny_model, train_losses
 

@@ -12,7 +12,7 @@ import pytest
 import torch
 from safetensors.torch import load_file
 
-from engine.data import TokenBlocks, TrainOrder
+from engine.core.data import TokenBlocks, TrainOrder
 from tests.engine.helpers import ENGINE_ENV, REPO_ROOT, run_in_process, tiny_spec, write_spec
 
 

@@ -8,9 +8,10 @@ from functools import partial
 import pytest
 import torch
 
-from engine.losses import (
-    IGNORE_INDEX, DistillationSettings, causal_lm_loss, distillation_loss, forward_kl, generalized_jsd, reverse_kl,
-    skew_forward_kl, skew_reverse_kl, taid_cross_entropy, total_variation,
+from engine.core.losses import IGNORE_INDEX, causal_lm_loss
+from engine.methods.distillation.losses import (
+    DistillationSettings, distillation_loss, forward_kl, generalized_jsd, reverse_kl, skew_forward_kl,
+    skew_reverse_kl, taid_cross_entropy, total_variation,
 )
 
 # --- References: one token at a time, probabilities by hand, formulas as the papers write them. ---

@@ -6,12 +6,11 @@ import pytest
 import torch
 from transformers import AutoTokenizer
 
-from engine.data import TrainOrder
+from engine.core.data import TrainOrder
 from engine.errors import EngineError
-from engine.losses import IGNORE_INDEX
-from engine.preference_data import (
-    build_demo_preferences,
-    preference_rows_from_texts,
+from engine.core.losses import IGNORE_INDEX
+from engine.demo.preference import build_demo_preferences, preference_rows_from_texts
+from engine.methods.preference.data import (
     preference_sample_prompts,
     read_preferences,
     tokenize_preferences,

@@ -6,7 +6,7 @@ from functools import partial
 import pytest
 import torch
 
-from engine.preference_losses import (
+from engine.methods.preference.losses import (
     BCODelta,
     bco_loss,
     conservative_dpo_loss,

@@ -11,13 +11,14 @@ import torch
 from pydantic import ValidationError
 from transformers import AutoConfig, AutoModelForCausalLM, AutoTokenizer
 
-from engine.config import RunSpec
+from engine.spec import RunSpec
 from engine.events import MemorySink
-from engine.losses import IGNORE_INDEX
-from engine.preference_data import build_demo_preferences, read_preferences, tokenize_preferences
-from engine.recipes import preference as preference_recipe
-from engine.reference_cache import sequence_log_probs
-from engine.training import RunData
+from engine.core.losses import IGNORE_INDEX
+from engine.demo.preference import build_demo_preferences
+from engine.methods.preference.data import read_preferences, tokenize_preferences
+from engine.methods.preference import recipe as preference_recipe
+from engine.methods.preference.reference_cache import sequence_log_probs
+from engine.core.training import RunData
 from tests.engine.helpers import run_in_process, tiny_spec
 
 
@@ -364,7 +365,7 @@ def test_dpo_trains_on_chat_preference_pairs_with_the_tokenizers_chat_template(k
 
 
 def test_the_reference_identity_follows_soup_ingredients_configs_and_seeds_and_the_key_the_tokenizer(kit, tmp_path):
-    from engine.reference_cache import cache_key, reference_identity, tokenizer_hash
+    from engine.methods.preference.reference_cache import cache_key, reference_identity, tokenizer_hash
 
     fields = dict(kit["tiny_config"])
     model_type = fields.pop("model_type")
@@ -399,7 +400,7 @@ def test_the_reference_identity_follows_soup_ingredients_configs_and_seeds_and_t
 
 def test_bco_updates_delta_with_each_training_batch_before_its_loss_and_leaves_it_alone_in_evaluation(
         kit, small_preferences):
-    from engine.alignment_config import BCOConfig
+    from engine.methods.preference.config import BCOConfig
 
     tokenizer = AutoTokenizer.from_pretrained(kit["tokenizer"]["path"])
     pairs, _ = tokenize_preferences(read_preferences(small_preferences["train"], role="data"), tokenizer, 32)

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 import torch
 
-from engine.preference_data import IGNORE_INDEX, PreferencePairs
-from engine.reference_cache import (
+from engine.methods.preference.data import IGNORE_INDEX, PreferencePairs
+from engine.methods.preference.reference_cache import (
     ReferenceLogProbs,
     cache_max_bytes,
     cache_path,

@@ -7,7 +7,7 @@ import sys
 import pytest
 from pydantic import ValidationError
 
-from engine.rewards import (
+from engine.methods.rl.rewards import (
     REWARDS, RewardSpec, answer_problems, check_reward_labels, exact_match, last_number, length_penalty, list_rewards,
     numeric, regex, score,
 )
@@ -155,7 +155,8 @@ def test_the_reward_list_is_torch_free_and_describes_every_function():
     assert listed["regex"]["params"]["required"] == ["pattern"]
     assert json.loads(json.dumps(listed))["numeric"]["judges_correctness"] is True
 
-    code = "import sys, engine.rewards as r, engine.rl_config\nr.list_rewards()\nprint('torch' in sys.modules)"
+    code = ("import sys, engine.methods.rl.rewards as r, engine.methods.rl.config\nr.list_rewards()\n"
+            "print('torch' in sys.modules)")
     completed = subprocess.run([sys.executable, "-c", code], cwd=REPO_ROOT, env=ENGINE_ENV, capture_output=True,
                                text=True, timeout=60, check=False)
     assert completed.stdout.strip() == "False", completed.stderr

@@ -6,7 +6,7 @@ import statistics
 import pytest
 import torch
 
-from engine.rl_losses import (
+from engine.methods.rl.losses import (
     calibrated_rewards, grpo_sequence_losses, group_advantages, infalign_transform, k2_kl, k3_kl, kd_coefficient,
     kd_weights, kdrl_sequence_losses, masked_sequence_mean,
 )

@@ -13,15 +13,17 @@ from safetensors.torch import load_file
 from transformers import AutoTokenizer
 
 from engine import registry
-from engine.config import RunSpec
-from engine.data import Dataset
+from engine.spec import RunSpec
+from engine.core.data import Dataset
 from engine.errors import EngineError
 from engine.events import MemorySink
-from engine.losses import IGNORE_INDEX
-from engine.recipes.grpo import GRPO, PromptSet, _sampling_seed, completion_log_probs, prompt_set, sample_completions
-from engine.rewards import RewardSpec
-from engine.rl_config import GRPOConfig, KDRLConfig
-from engine.rl_losses import kd_coefficient
+from engine.core.losses import IGNORE_INDEX
+from engine.methods.rl.recipe import (
+    GRPO, PromptSet, _sampling_seed, completion_log_probs, prompt_set, sample_completions,
+)
+from engine.methods.rl.rewards import RewardSpec
+from engine.methods.rl.config import GRPOConfig, KDRLConfig
+from engine.methods.rl.losses import kd_coefficient
 from tests.engine.helpers import run_in_process, tiny_spec
 from tests.engine.test_training import CancelAtStep, save_tiny_model
 

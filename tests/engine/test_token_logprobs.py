@@ -3,8 +3,8 @@
 import pytest
 import torch
 
-from engine.losses import IGNORE_INDEX
-from engine.token_logprobs import token_log_probs
+from engine.core.losses import IGNORE_INDEX
+from engine.core.token_logprobs import token_log_probs
 
 
 def reference(hidden: torch.Tensor, weight: torch.Tensor, bias: torch.Tensor | None,
@@ -88,7 +88,7 @@ def test_a_frozen_output_layer_gives_the_hidden_states_the_reference_gradient(ba
 
 
 def test_the_frozen_head_path_is_taken_and_float32_stays_within_tolerance():
-    from engine.token_logprobs import _FrozenHeadLogProbs
+    from engine.core.token_logprobs import _FrozenHeadLogProbs
 
     hidden, weight, bias, labels = _inputs(2, 9, 16, 50, 0.2, seed=5, with_bias=False)
     leaf = hidden.float().requires_grad_()

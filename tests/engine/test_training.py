@@ -13,13 +13,13 @@ from pydantic import ValidationError
 from safetensors.torch import load_file
 from transformers import AutoConfig, AutoModelForCausalLM, AutoTokenizer
 
-from engine.config import RunSpec, TrainingConfig
-from engine.data import read_jsonl, tokenize_dataset
+from engine.spec import RunSpec, TrainingConfig
+from engine.core.data import read_jsonl, tokenize_dataset
 from engine.errors import EngineError
-from engine.evaluation import evaluate
+from engine.core.evaluation import evaluate
 from engine.events import MemorySink
-from engine.losses import IGNORE_INDEX
-from engine.training import learning_rate_multiplier
+from engine.core.losses import IGNORE_INDEX
+from engine.core.training import learning_rate_multiplier
 from tests.engine.helpers import run_in_process, tiny_spec
 
 

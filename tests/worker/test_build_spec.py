@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 
-from engine.config import RunSpec
+from engine.spec import RunSpec
 from tests.api.test_alignment_continual_api import (  # noqa: F401 (fixtures)
     CONTINUAL_METHOD,
     REFERENCE_METHOD,

@@ -40,7 +40,7 @@ from webapp.common.errors import ServiceError
 log = logging.getLogger("distillery.storage")
 
 MANIFEST = ".distillery-manifest.json"  # what makes a directory complete in the store
-# Spec keys whose values are files or directories a process reads (engine.config.RunSpec,
+# Spec keys whose values are files or directories a process reads (engine.spec.RunSpec,
 # engine.generate and engine.inspect_model specs).
 PATH_KEYS = ("path", "tokenizer", "soup", "resume_from")
 USE_INDEX = ".distillery-cache-use.json"  # key -> when a task on this host last asked for it (worker/artifact_cache.py)

@@ -28,7 +28,7 @@ TYPE_NAMES = {str: "a string", list: "a list", int: "an integer", (str, int): "a
               (str, list): "a string or a list of messages"}
 
 
-# The roles the engine's chat template accepts (engine.data.CHAT_ROLES; not imported: it loads torch).
+# The roles the engine's chat template accepts (engine.core.data.CHAT_ROLES; not imported: it loads torch).
 CHAT_ROLES = ("system", "user", "assistant", "tool")
 
 
@@ -48,7 +48,7 @@ def _messages_problem(messages: list, field: str, *, roles: tuple[str, ...] | No
 
 def _preference_problem(row: dict) -> str | None:
     """Plain rows are three strings. Chat rows give the prompt as messages and each answer as a string
-    (the assistant's reply) or a list of assistant messages, as engine.preference_data reads them."""
+    (the assistant's reply) or a list of assistant messages, as engine.methods.preference.data reads them."""
     if isinstance(row["prompt"], str):
         if isinstance(row["chosen"], list) or isinstance(row["rejected"], list):
             return ("a string prompt needs string answers: give 'prompt' as a list of chat messages to give "

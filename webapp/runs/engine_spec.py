@@ -1,8 +1,8 @@
-"""The engine's run spec (engine.config.RunSpec) of a run: how registered models and datasets become
+"""The engine's run spec (engine.spec.RunSpec) of a run: how registered models and datasets become
 model and data specs. The worker writes it before it starts the engine; the web tier validates the
 same spec with the engine's own RunSpec when a run is created, so every cross-field rule of the
 engine (a method config's own checks included) is a 400 at launch rather than a failed run later.
-Importing engine.config costs no torch."""
+Importing engine.spec costs no torch."""
 from __future__ import annotations
 
 from webapp.common.errors import Invalid
@@ -67,7 +67,7 @@ def run_spec_check(**fields) -> None:
     RunSpec; its problems become a 400 whose error keys are the API's field paths."""
     from pydantic import ValidationError
 
-    from engine.config import RunSpec
+    from engine.spec import RunSpec
 
     try:
         RunSpec.model_validate(run_spec(output_dir="(decided by the worker)", **fields))
