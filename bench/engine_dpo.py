@@ -82,9 +82,9 @@ def epoch_times(args: argparse.Namespace, lora_rank: int) -> dict[str, Any]:
     import torch
 
     from engine.methods.preference.config import DPOConfig
-    from engine.spec import TrainingConfig
     from engine.methods.preference.recipe import PreferenceOptimisation
     from engine.methods.preference.reference_cache import compute_reference_log_probs
+    from engine.spec import TrainingConfig
 
     config = DPOConfig(training=TrainingConfig(batch_size=args.batch_size, block_size=args.epoch_sequence))
     policy = _model(args.epoch_vocab, args.epoch_sequence, seed=0)
@@ -139,8 +139,8 @@ def measure_memory(variant: str, vocab: int, sequence: int, device_name: str) ->
     """One process: the peak extra memory of one DPO step (forward and backward)."""
     import torch
 
-    from engine.methods.preference.config import DPOConfig
     from engine.core.losses import IGNORE_INDEX
+    from engine.methods.preference.config import DPOConfig
     from engine.methods.preference.losses import dpo_loss
     from engine.methods.preference.recipe import PreferenceOptimisation
 

@@ -70,11 +70,11 @@ def measure(variant: str, vocab: int, tokens: int, chunk_size: int, device_name:
     import torch
     from transformers import LlamaConfig, LlamaForCausalLM
 
+    from engine.core.data import Batch
     from engine.methods.distillation.config import KDForwardKLConfig
-    from engine.spec import TrainingConfig
     from engine.methods.distillation.losses import DistillationSettings, distillation_loss, forward_kl
     from engine.methods.distillation.recipe import LogitDistillation
-    from engine.core.data import Batch
+    from engine.spec import TrainingConfig
 
     device = torch.device(device_name)
     torch.manual_seed(0)

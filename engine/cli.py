@@ -16,9 +16,9 @@ from pathlib import Path
 from typing import Callable
 
 from engine import registry
-from engine.spec import load_run_spec
 from engine.errors import EngineError, SpecError
 from engine.events import JsonLinesSink
+from engine.spec import load_run_spec
 
 EXIT_FINISHED, EXIT_FAILED, EXIT_INVALID_SPEC, EXIT_CANCELLED = 0, 1, 2, 3
 

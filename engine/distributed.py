@@ -6,7 +6,7 @@ do, and waits for them. accelerate's PartialState reads that environment, initia
 group (NCCL on GPUs, Gloo on CPU) and gives each rank its device (cuda:LOCAL_RANK), so the recipes
 place models on `default_device()` whatever the launch.
 
-How the loop stays exact (engine.core.training.train):
+How the loop stays exact (engine.core.training.Trainer):
 - training.batch_size is per process: every step draws batch_size x WORLD_SIZE examples from the
   one seeded order and rank r takes the r-th slice, so N processes see exactly the examples one
   process with an N-times larger batch would.

@@ -13,6 +13,7 @@ import time
 from abc import ABC, abstractmethod
 from typing import Any, Literal, Mapping, TextIO
 
+
 def _finite_or_none(value: float) -> float | None:
     # JSON has no NaN or infinity; a missing value is the honest encoding.
     value = float(value)

@@ -12,8 +12,8 @@ from huggingface_hub import snapshot_download
 from huggingface_hub.errors import HFValidationError, LocalEntryNotFoundError
 from transformers import AutoConfig, AutoModelForCausalLM, AutoTokenizer, PreTrainedModel, PreTrainedTokenizerBase
 
-from engine.spec import ModelSpec, RunSpec, TrainingConfig
 from engine.errors import EngineError
+from engine.spec import ModelSpec, RunSpec, TrainingConfig
 
 
 def _model_directory(path: str, role: str) -> Path:

@@ -1,8 +1,14 @@
-"""Typed run configuration: the run spec, model and data specs, and one config class per method.
+"""The run spec (RunSpec) with its model, data and task specs, and the training config every
+method shares (TrainingConfig); each method's own config class is in its family's
+engine.methods.<family>.config and is named by the registry.
 
-The webapp validates run configs with these same classes and the frontend builds its forms from
+The webapp validates run specs with these same classes and the frontend builds its forms from
 their JSON Schema, so this module never imports torch (PyYAML is imported only to read a YAML
 spec). Every field has a description and bounds; unknown fields are errors.
+
+Over 400 lines on purpose: it is one idea, the spec a run is started from, whose parts are
+validated together (RunSpec's cross-field checks read ModelSpec, DataSpec and TrainingConfig), and
+most of its length is the field descriptions the API and the UI show.
 """
 
 import json

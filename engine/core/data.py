@@ -22,8 +22,8 @@ from typing import Any, Callable, Iterator, Literal
 import torch
 from transformers import PreTrainedTokenizerBase
 
-from engine.errors import EngineError
 from engine.core.losses import IGNORE_INDEX
+from engine.errors import EngineError
 
 DatasetKind = Literal["text", "prompt-completion", "chat"]
 CHAT_ROLES = ("system", "user", "assistant", "tool")

@@ -1,12 +1,15 @@
-"""The loss conventions every method shares, and next-token cross-entropy.
+"""Next-token cross-entropy, and the conventions every loss of every method follows.
 
+Conventions:
 - `logits[..., i, :]` is the prediction for `labels[..., i]`: the caller aligns them (the data
   pipeline already stores each position's next token as its label).
 - A label of IGNORE_INDEX (-100) marks a position without a target (padding, a prompt token, a
   user turn); it contributes nothing to the value or the gradient.
 - Reduction: the sum over real (unmasked) tokens divided by `num_tokens`, the number of real
-  tokens of the whole optimizer step (see engine.methods.distillation.losses for the details);
-  a batch without any real token gives 0, not NaN.
+  tokens of the whole optimizer step. Under gradient accumulation the training loop passes the
+  count over all the step's micro-batches, so the accumulated gradient is that of the mean over
+  every real token of the step, not a mean of per-micro-batch means. Left out, it is this call's
+  own count. A batch without any real token gives 0, not NaN.
 - Softmaxes are computed in at least float32 whatever the logits' dtype.
 """
 
@@ -14,6 +17,7 @@ import torch
 import torch.nn.functional as F
 
 IGNORE_INDEX = -100
+
 
 def at_least_float32(tensor: torch.Tensor) -> torch.Tensor:
     return tensor.to(torch.promote_types(tensor.dtype, torch.float32))

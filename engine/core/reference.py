@@ -9,9 +9,9 @@ speak the run's tokenizer.
 import torch
 from transformers import PreTrainedModel, PreTrainedTokenizerBase
 
-from engine.spec import ModelSpec, RunSpec
 from engine.errors import EngineError
 from engine.models import load_causal_lm
+from engine.spec import ModelSpec, RunSpec
 
 
 def describe_reference(spec: RunSpec) -> str:

@@ -1,10 +1,11 @@
-"""The training loop for token-level objectives, shared by the recipes.
+"""The training loop for token-level objectives, shared by the recipes, as a small Trainer class.
 
 A recipe loads its models and data, writes an Objective with its own math (the loss of a
-micro-batch, and any state the method keeps between steps), and hands both to `train`, which reads
-top to bottom: optimizer and schedule, restore from a checkpoint, then for every step accumulate
-gradients, clip, step, report, evaluate, stop early or checkpoint, and at the end save the final
-model.
+micro-batch, and any state the method keeps between steps; engine.core.objective), and hands both to
+a Trainer, whose `fit` reads top to bottom: `setup` (optimizer and schedule, restore from a
+checkpoint), then for every step `step` (accumulate gradients, clip, step, report), `evaluate` when
+due (stop early or keep the best weights), `save` a checkpoint when due, and at the end `close`
+(the final model).
 """
 
 import json
@@ -13,12 +14,10 @@ import random
 import shutil
 import threading
 import time
-from abc import ABC, abstractmethod
 from contextlib import AbstractContextManager
-from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
 import numpy as np
 import torch
@@ -26,86 +25,19 @@ from safetensors.torch import load_file, save_file
 from torch.optim.lr_scheduler import LambdaLR
 from transformers import PreTrainedTokenizerBase
 
-from engine.checkpoint import directory_size, load_trainer_state, restore_rng_state, rng_state, save_checkpoint
-from engine.spec import RunSpec, TrainingConfig
-from engine.core.data import TrainOrder, read_jsonl, sample_prompts, tokenize_dataset
-from engine.errors import EngineError
-from engine.core.evaluation import evaluate, generate_samples
-from engine.events import EventSink
 from engine import distributed
+from engine.checkpoint import directory_size, load_trainer_state, restore_rng_state, rng_state, save_checkpoint
+from engine.core.data import TrainOrder
+from engine.core.evaluation import generate_samples
+from engine.core.objective import Objective, RunData, RunResult
+from engine.core.optim import build_optimizer, learning_rate_multiplier
+from engine.errors import EngineError
+from engine.events import EventSink
 from engine.models import merged_for_saving
+from engine.spec import RunSpec, TrainingConfig
 
 BEST_WEIGHTS, BEST_STEP = "trainable.safetensors", "best_step.json"
 """Under OUTPUT_DIR/best while an early-stopping run trains: its best evaluation's weights and step."""
-
-DEFAULT_CHUNK_SIZE = 1024
-"""Tokens per chunk of logits in evaluation, for methods without a chunk_size of their own."""
-
-
-class Objective(ABC):
-    """What a method optimises. Subclasses write `loss`; the other hooks default to doing nothing."""
-
-    teacher: torch.nn.Module | None = None
-    """A frozen teacher, when the method has one: evaluation compares the student with it."""
-    chunk_size: int = DEFAULT_CHUNK_SIZE
-    """Tokens per chunk of logits in evaluation."""
-
-    @abstractmethod
-    def loss(self, batch: Any, num_tokens: int) -> tuple[torch.Tensor, dict[str, float]]:
-        """(Loss summed over the batch's loss units / num_tokens, extra metrics on the same scale).
-
-        The batch is one of data.train_blocks' batches. num_tokens counts the loss units
-        (`batch.loss_units`: real tokens for token-level methods, pairs or prompts for others) of
-        the whole optimizer step, all micro-batches together, so the micro-batch losses, and
-        their gradients, add up to the step's mean.
-        """
-
-    def evaluate(self, model: torch.nn.Module, data: "RunData", training: TrainingConfig) -> dict[str, float]:
-        """The eval/ metrics on data.validation_blocks (called under autocast, when the run uses it).
-
-        The default is the token-level evaluation of engine.core.evaluation, against the teacher when
-        there is one, and keeps its reliability diagram for `evaluation_tables`; methods with
-        other data override it.
-        """
-        bins: list[dict[str, float]] = []
-        metrics = evaluate(model, data.validation_blocks, batch_size=training.batch_size,
-                           max_batches=training.eval_batches, chunk_size=self.chunk_size, teacher=self.teacher,
-                           calibration=bins)
-        self._tables = {"calibration": {"kind": "calibration", "ece": metrics["eval/ece"], "bins": bins}}
-        return metrics
-
-    def evaluation_tables(self) -> dict[str, dict[str, Any]]:
-        """JSON tables of the last evaluate() call, saved as 'table' artifacts named NAME-step-N."""
-        return getattr(self, "_tables", {})
-
-    def end_step(self, step: int, max_steps: int, values: dict[str, float]) -> dict[str, float]:
-        """Called after each step's gradients with its summed metrics; returns metrics to add."""
-        return {}
-
-    def state_dict(self) -> dict[str, Any]:
-        """What the method carries from step to step, saved in checkpoints for an exact resume."""
-        return {}
-
-    def load_state_dict(self, state: dict[str, Any]) -> None:
-        pass
-
-
-@dataclass
-class RunResult:
-    status: Literal["finished", "cancelled"]
-    step: int
-    message: str
-
-
-@dataclass
-class RunData:
-    train_blocks: Any
-    """What the run trains on: TokenBlocks, or any sized collection whose `batch(indices)` returns a
-    batch with `.to(device)` and a `loss_units` count (see Objective.loss)."""
-    validation_blocks: Any | None
-    """Held-out examples for Objective.evaluate, or None for no evaluation."""
-    sample_prompts: list[list[int]]
-    """Token ids of the fixed prompts completed at every evaluation."""
 
 
 def seed_everything(seed: int) -> None:
@@ -122,46 +54,6 @@ def default_device() -> torch.device:
 def inference_dtype(training: TrainingConfig) -> torch.dtype:
     """The dtype a frozen model (a teacher) is kept in."""
     return torch.bfloat16 if training.mixed_precision == "bf16" else torch.float32
-
-
-def prepare_data(
-    spec: RunSpec, tokenizer: PreTrainedTokenizerBase, training: TrainingConfig, events: EventSink
-) -> RunData:
-    """Training blocks and, when the spec has validation data, validation blocks and sample prompts."""
-    train = read_jsonl(spec.train_data.path, role="training data")
-    train_blocks, description = tokenize_dataset(train, tokenizer, training.block_size)
-    events.log("info", f"training data: {description} from {train.path}")
-    if spec.validation_data is None:
-        events.log("info", "no validation data: the eval/ metrics will not be reported")
-        return RunData(train_blocks, None, [])
-    validation = read_jsonl(spec.validation_data.path, role="validation data")
-    validation_blocks, description = tokenize_dataset(validation, tokenizer, training.block_size)
-    events.log("info", f"validation data: {description} from {validation.path}")
-    return RunData(train_blocks, validation_blocks, sample_prompts(validation, tokenizer, training.eval_samples))
-
-
-def learning_rate_multiplier(step: int, training: TrainingConfig) -> float:
-    """Factor on the peak learning rate at optimizer step `step` (0-based): warmup, then decay."""
-    if step < training.warmup_steps:
-        return (step + 1) / training.warmup_steps
-    if training.lr_scheduler == "constant":
-        return 1.0
-    progress = (step - training.warmup_steps) / max(1, training.max_steps - training.warmup_steps)
-    if training.lr_scheduler == "cosine":
-        return 0.5 * (1.0 + math.cos(math.pi * progress))
-    return 1.0 - progress
-
-
-def build_optimizer(model: torch.nn.Module, training: TrainingConfig) -> torch.optim.AdamW:
-    """AdamW with weight decay on weight matrices and embeddings only, not on biases and norms."""
-    trainable = [parameter for parameter in model.parameters() if parameter.requires_grad]
-    return torch.optim.AdamW(
-        [
-            {"params": [p for p in trainable if p.ndim >= 2], "weight_decay": training.weight_decay},
-            {"params": [p for p in trainable if p.ndim < 2], "weight_decay": 0.0},
-        ],
-        lr=training.learning_rate,
-    )
 
 
 class _Averages:
@@ -221,138 +113,120 @@ class EarlyStopping:
         self.evaluations_without_improvement = state["evaluations_without_improvement"]
 
 
-def train(
-    *,
-    spec: RunSpec,
-    training: TrainingConfig,
-    model: torch.nn.Module,
-    tokenizer: PreTrainedTokenizerBase,
-    data: RunData,
-    objective: Objective,
-    events: EventSink,
-    cancel: threading.Event,
-    step_offset: int = 0,
-    total_steps: int | None = None,
-    save_final: bool = True,
-) -> RunResult:
-    """Optimise `model` on `objective` for training.max_steps steps, until early stopping, or until `cancel` is set.
+class Trainer:
+    """Optimises `model` on `objective` for training.max_steps steps, until early stopping, or until
+    `cancel` is set: `Trainer(...).fit()`.
 
-    A run made of several stages (the tasks of a continual-learning run) calls this once per stage
-    with `step_offset`, the steps of the stages before: steps are then numbered from step_offset + 1
-    to step_offset + training.max_steps in metrics, checkpoints and the result, while the optimizer
-    and the learning-rate schedule are the stage's own. `total_steps` is the whole run's length for
-    progress reports (default: the end of this stage); save_final=False leaves output_dir/final to
-    the caller.
+    A run made of several stages (the tasks of a continual-learning run) makes one Trainer per
+    stage with `step_offset`, the steps of the stages before: steps are then numbered from
+    step_offset + 1 to step_offset + training.max_steps in metrics, checkpoints and the result,
+    while the optimizer and the learning-rate schedule are the stage's own. `total_steps` is the
+    whole run's length for progress reports (default: the end of this stage); save_final=False
+    leaves output_dir/final to the caller.
     """
-    output_dir = Path(spec.output_dir)
-    output_dir.mkdir(parents=True, exist_ok=True)
-    device = next(model.parameters()).device
-    optimizer = build_optimizer(model, training)
-    scheduler = LambdaLR(optimizer, partial(learning_rate_multiplier, training=training))
-    ranks = distributed.ranks_from_environment()
-    order = TrainOrder(data.train_blocks, training.batch_size, spec.seed, rank=ranks.rank, world_size=ranks.world_size)
-    if ranks.distributed:
-        events.log("info", f"data parallel over {ranks.world_size} processes: {training.batch_size} examples per "
-                           f"process and micro-batch, {training.batch_size * ranks.world_size} in all")
-    early_stopping = EarlyStopping(training)
 
-    def autocast() -> AbstractContextManager:
-        # Weights, gradients and optimizer state stay float32; only the forward passes run in bf16.
-        return torch.autocast(device.type, dtype=torch.bfloat16, enabled=training.mixed_precision == "bf16")
+    def __init__(
+        self,
+        *,
+        spec: RunSpec,
+        training: TrainingConfig,
+        model: torch.nn.Module,
+        tokenizer: PreTrainedTokenizerBase,
+        data: RunData,
+        objective: Objective,
+        events: EventSink,
+        cancel: threading.Event,
+        step_offset: int = 0,
+        total_steps: int | None = None,
+        save_final: bool = True,
+    ) -> None:
+        self.spec, self.training, self.model, self.tokenizer = spec, training, model, tokenizer
+        self.data, self.objective, self.events, self.cancel = data, objective, events, cancel
+        self.save_final = save_final
+        self.output_dir = Path(spec.output_dir)
+        self.current_step = step_offset
+        """The last step taken (step_offset before the first)."""
+        self.last_step = step_offset + training.max_steps
+        self.run_end = total_steps if total_steps is not None else self.last_step
+        self.learning_rate = training.learning_rate
+        """The learning rate of the last step taken."""
 
-    step = step_offset
-    last_step = step_offset + training.max_steps
-    if spec.resume_from is not None:
+    def fit(self) -> RunResult:
+        """Set up, train to the end, close; a cancelled run stops after a checkpoint of its last step."""
+        self.setup()
+        stopped_early = False
+        while self.current_step < self.last_step and not stopped_early:
+            self.step()
+            # Every rank stops at the same step: rank 0's flag decides (the launcher signals all ranks).
+            if distributed.broadcast_flag(self.cancel.is_set(), self.ranks):
+                path = self.save()
+                return RunResult("cancelled", self.current_step, f"cancelled at step {self.current_step}; "
+                                                                 f"resume from {path}")
+            if self._evaluation_due():
+                stopped_early = self._evaluate_for_early_stopping()
+            if self.training.checkpoint_every and self.current_step % self.training.checkpoint_every == 0:
+                self.save()
+        return self.close(stopped_early)
+
+    def setup(self) -> None:
+        """Optimizer, schedule and data order; restored from spec.resume_from when it is set."""
+        spec, training, events = self.spec, self.training, self.events
+        self.output_dir.mkdir(parents=True, exist_ok=True)
+        self.device = next(self.model.parameters()).device
+        self.optimizer = build_optimizer(self.model, training)
+        self.scheduler = LambdaLR(self.optimizer, partial(learning_rate_multiplier, training=training))
+        self.ranks = distributed.ranks_from_environment()
+        self.order = TrainOrder(self.data.train_blocks, training.batch_size, spec.seed, rank=self.ranks.rank,
+                                world_size=self.ranks.world_size)
+        if self.ranks.distributed:
+            events.log("info", f"data parallel over {self.ranks.world_size} processes: {training.batch_size} "
+                               f"examples per process and micro-batch, {training.batch_size * self.ranks.world_size} "
+                               "in all")
+        self.early_stopping = EarlyStopping(training)
+        if spec.resume_from is not None:
+            self._resume()
+        elif (self.output_dir / "final").exists():
+            events.log("warning", f"{self.output_dir} already holds a finished run; its files will be replaced")
+        self.model.train()
+        self._first_step, self._started = self.current_step, time.monotonic()
+        self._averages = _Averages()
+
+    def _resume(self) -> None:
+        spec = self.spec
         state = load_trainer_state(spec.resume_from)
         if state["method"] != spec.method:
             raise EngineError(
                 f"resume_from {spec.resume_from} was written by method {state['method']!r}, not "
                 f"{spec.method!r}: resume with the method that wrote it"
             )
-        optimizer.load_state_dict(state["optimizer"])
-        scheduler.load_state_dict(state["scheduler"])
-        order.load_state_dict(state["data"])
-        objective.load_state_dict(state.get("objective", {}))
+        self.optimizer.load_state_dict(state["optimizer"])
+        self.scheduler.load_state_dict(state["scheduler"])
+        self.order.load_state_dict(state["data"])
+        self.objective.load_state_dict(state.get("objective", {}))
         if "early_stopping" in state:
-            early_stopping.load_state_dict(state["early_stopping"])
+            self.early_stopping.load_state_dict(state["early_stopping"])
         restore_rng_state(state["rng"])
-        step = state["step"]
-        events.log("info", f"resumed from {spec.resume_from} at step {step}")
-    elif (output_dir / "final").exists():
-        events.log("warning", f"{output_dir} already holds a finished run; its files will be replaced")
+        self.current_step = state["step"]
+        self.events.log("info", f"resumed from {spec.resume_from} at step {self.current_step}")
 
-    def save(step: int) -> Path:
-        if not ranks.is_main:  # rank 0 writes; the others wait until the checkpoint is complete
-            distributed.barrier(ranks)
-            return output_dir / "checkpoints" / f"step-{step}"
-        path = save_checkpoint(
-            output_dir, step, model, tokenizer,
-            {"method": spec.method, "step": step, "optimizer": optimizer.state_dict(),
-             "scheduler": scheduler.state_dict(), "data": order.state_dict(), "rng": rng_state(),
-             "objective": objective.state_dict(), "early_stopping": early_stopping.state_dict()},
-            keep_last=training.keep_last_checkpoints,
-        )
-        events.checkpoint(str(path), step, directory_size(path))
-        distributed.barrier(ranks)
-        return path
+    def _autocast(self) -> AbstractContextManager:
+        # Weights, gradients and optimizer state stay float32; only the forward passes run in bf16.
+        return torch.autocast(self.device.type, dtype=torch.bfloat16,
+                              enabled=self.training.mixed_precision == "bf16")
 
-    def save_best(step: int) -> None:
-        """Keep the trainable tensors of the best evaluation so far (the adapters of a LoRA run, every
-        weight otherwise), without touching the model: merging LoRA here would end its training."""
-        best = output_dir / "best"
-        partial_dir = output_dir / "best.partial"
-        shutil.rmtree(partial_dir, ignore_errors=True)
-        partial_dir.mkdir()
-        save_file({name: parameter.detach().to("cpu").contiguous()
-                   for name, parameter in model.named_parameters() if parameter.requires_grad},
-                  str(partial_dir / BEST_WEIGHTS))
-        (partial_dir / BEST_STEP).write_text(json.dumps({"step": step, early_stopping.metric: early_stopping.best}))
-        shutil.rmtree(best, ignore_errors=True)
-        partial_dir.rename(best)
-
-    def evaluate_and_sample(step: int) -> dict[str, float]:
-        assert data.validation_blocks is not None
-        with autocast():
-            metrics = objective.evaluate(model, data, training)
-            events.metric(step, metrics)
-        for name, table in objective.evaluation_tables().items():
-            path = output_dir / "tables" / f"{name}-step-{step}.json"
-            path.parent.mkdir(exist_ok=True)
-            path.write_text(json.dumps({**table, "step": step}, allow_nan=False) + "\n", encoding="utf-8")
-            events.artifact(f"{name}-step-{step}", "table", str(path), step, path.stat().st_size)
-        with autocast():
-            if data.sample_prompts:
-                samples = generate_samples(model, tokenizer, data.sample_prompts, block_size=training.block_size,
-                                           max_new_tokens=training.sample_max_new_tokens)
-        if data.sample_prompts:
-            path = output_dir / "samples" / f"step-{step}.json"
-            path.parent.mkdir(exist_ok=True)
-            path.write_text(json.dumps(samples, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
-            events.artifact(f"samples-step-{step}", "samples", str(path), step, path.stat().st_size)
-        return metrics
-
-    model.train()
-    first_step, started = step, time.monotonic()
-    averages = _Averages()
-
-    def report(step: int) -> None:
-        tokens_per_s = averages.tokens_per_second()
-        events.metric(step, {**averages.means(), "train/lr": learning_rate, "train/tokens_per_s": tokens_per_s})
-        seconds_per_step = (time.monotonic() - started) / (step - first_step)
-        run_end = total_steps if total_steps is not None else last_step
-        events.progress(step, run_end, seconds_per_step * (run_end - step), tokens_per_s)
-
-    stopped_early = False
-    while step < last_step and not stopped_early:
-        step += 1
-        learning_rate = scheduler.get_last_lr()[0]
-        micro_batches = [order.next_batch().to(device) for _ in range(training.gradient_accumulation_steps)]
+    def step(self) -> dict[str, float]:
+        """One optimizer step over gradient_accumulation_steps micro-batches; its summed metrics."""
+        training, ranks, model = self.training, self.ranks, self.model
+        self.current_step += 1
+        step = self.current_step
+        self.learning_rate = self.scheduler.get_last_lr()[0]
+        micro_batches = [self.order.next_batch().to(self.device) for _ in range(training.gradient_accumulation_steps)]
         [step_tokens] = distributed.all_reduce_sum([sum(batch.loss_units for batch in micro_batches)], ranks)
         step_tokens = int(step_tokens)
         step_values: dict[str, float] = {}
         for batch in micro_batches:
-            with autocast():
-                loss, extra = objective.loss(batch, step_tokens)
+            with self._autocast():
+                loss, extra = self.objective.loss(batch, step_tokens)
             loss.backward()
             for name, value in {"train/loss": loss.item(), **extra}.items():
                 step_values[name] = step_values.get(name, 0.0) + value
@@ -365,66 +239,139 @@ def train(
                 f"the training loss is {step_values['train/loss']} at step {step}: lower "
                 "training.learning_rate or set training.max_grad_norm"
             )
-        step_values |= objective.end_step(step, training.max_steps, step_values)
+        step_values |= self.objective.end_step(step, training.max_steps, step_values)
         grad_norm = torch.nn.utils.clip_grad_norm_(model.parameters(), training.max_grad_norm or math.inf)
-        optimizer.step()
-        scheduler.step()
-        optimizer.zero_grad(set_to_none=True)
-        averages.add({**step_values, "train/grad_norm": grad_norm.item()}, step_tokens)
+        self.optimizer.step()
+        self.scheduler.step()
+        self.optimizer.zero_grad(set_to_none=True)
+        self._averages.add({**step_values, "train/grad_norm": grad_norm.item()}, step_tokens)
+        if step % training.log_every == 0 or step == self.last_step or self.cancel.is_set():
+            self._report()
+        return step_values
 
-        if step % training.log_every == 0 or step == last_step or cancel.is_set():
-            report(step)
-            averages = _Averages()
-        # Every rank stops at the same step: rank 0's flag decides (the launcher signals all ranks).
-        cancelled = distributed.broadcast_flag(cancel.is_set(), ranks)
+    def _report(self) -> None:
+        """The averaged train/ metrics since the last report, and progress; starts new averages."""
+        step, averages = self.current_step, self._averages
+        tokens_per_s = averages.tokens_per_second()
+        self.events.metric(step, {**averages.means(), "train/lr": self.learning_rate,
+                                  "train/tokens_per_s": tokens_per_s})
+        seconds_per_step = (time.monotonic() - self._started) / (step - self._first_step)
+        self.events.progress(step, self.run_end, seconds_per_step * (self.run_end - step), tokens_per_s)
+        self._averages = _Averages()
 
-        if cancelled:
-            path = save(step)
-            return RunResult("cancelled", step, f"cancelled at step {step}; resume from {path}")
-
-        if data.validation_blocks is not None and (
-            step == last_step or (training.eval_every and step % training.eval_every == 0)
-        ):
-            if ranks.is_main:
-                stopped_early = early_stopping.should_stop(step, evaluate_and_sample(step))
-                if early_stopping.patience and early_stopping.best_step == step and save_final:
-                    # Keep the best weights so far: the final model of an early-stopped run is its best.
-                    save_best(step)
-            stopped_early = distributed.broadcast_flag(stopped_early, ranks)
-
-        if training.checkpoint_every and step % training.checkpoint_every == 0:
-            save(step)
-
-    message = f"finished {step} steps"
-    if stopped_early:
-        if averages.steps:
-            report(step)
-        message = (
-            f"stopped early at step {step}: {early_stopping.metric} has not improved for "
-            f"{early_stopping.patience} evaluations (best {early_stopping.best:.6g} at step "
-            f"{early_stopping.best_step})"
+    def _evaluation_due(self) -> bool:
+        step, eval_every = self.current_step, self.training.eval_every
+        return self.data.validation_blocks is not None and (
+            step == self.last_step or bool(eval_every and step % eval_every == 0)
         )
-        events.log("info", message)
-    if not save_final:
-        return RunResult("finished", step, message)
-    final = output_dir / "final"
-    if ranks.is_main:
-        best = output_dir / "best"
+
+    def _evaluate_for_early_stopping(self) -> bool:
+        """Evaluate (rank 0), keep the best weights when early stopping watches; True to stop now."""
+        stopped_early = False
+        if self.ranks.is_main:
+            step = self.current_step
+            stopped_early = self.early_stopping.should_stop(step, self.evaluate())
+            if self.early_stopping.patience and self.early_stopping.best_step == step and self.save_final:
+                # Keep the best weights so far: the final model of an early-stopped run is its best.
+                self._save_best()
+        return distributed.broadcast_flag(stopped_early, self.ranks)
+
+    def evaluate(self) -> dict[str, float]:
+        """The objective's eval/ metrics, its tables and the sample generations, reported at this step."""
+        step, events, output_dir = self.current_step, self.events, self.output_dir
+        assert self.data.validation_blocks is not None
+        with self._autocast():
+            metrics = self.objective.evaluate(self.model, self.data, self.training)
+            events.metric(step, metrics)
+        for name, table in self.objective.evaluation_tables().items():
+            path = output_dir / "tables" / f"{name}-step-{step}.json"
+            path.parent.mkdir(exist_ok=True)
+            path.write_text(json.dumps({**table, "step": step}, allow_nan=False) + "\n", encoding="utf-8")
+            events.artifact(f"{name}-step-{step}", "table", str(path), step, path.stat().st_size)
+        if self.data.sample_prompts:
+            with self._autocast():
+                samples = generate_samples(self.model, self.tokenizer, self.data.sample_prompts,
+                                           block_size=self.training.block_size,
+                                           max_new_tokens=self.training.sample_max_new_tokens)
+            path = output_dir / "samples" / f"step-{step}.json"
+            path.parent.mkdir(exist_ok=True)
+            path.write_text(json.dumps(samples, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+            events.artifact(f"samples-step-{step}", "samples", str(path), step, path.stat().st_size)
+        return metrics
+
+    def save(self) -> Path:
+        """A resumable checkpoint of this step (written by rank 0; the others wait until it is complete)."""
+        step, ranks = self.current_step, self.ranks
+        if not ranks.is_main:
+            distributed.barrier(ranks)
+            return self.output_dir / "checkpoints" / f"step-{step}"
+        path = save_checkpoint(
+            self.output_dir, step, self.model, self.tokenizer,
+            {"method": self.spec.method, "step": step, "optimizer": self.optimizer.state_dict(),
+             "scheduler": self.scheduler.state_dict(), "data": self.order.state_dict(), "rng": rng_state(),
+             "objective": self.objective.state_dict(), "early_stopping": self.early_stopping.state_dict()},
+            keep_last=self.training.keep_last_checkpoints,
+        )
+        self.events.checkpoint(str(path), step, directory_size(path))
+        distributed.barrier(ranks)
+        return path
+
+    def _save_best(self) -> None:
+        """Keep the trainable tensors of the best evaluation so far (the adapters of a LoRA run, every
+        weight otherwise), without touching the model: merging LoRA here would end its training."""
+        best = self.output_dir / "best"
+        partial_dir = self.output_dir / "best.partial"
+        shutil.rmtree(partial_dir, ignore_errors=True)
+        partial_dir.mkdir()
+        save_file({name: parameter.detach().to("cpu").contiguous()
+                   for name, parameter in self.model.named_parameters() if parameter.requires_grad},
+                  str(partial_dir / BEST_WEIGHTS))
+        (partial_dir / BEST_STEP).write_text(json.dumps({"step": self.current_step,
+                                                         self.early_stopping.metric: self.early_stopping.best}))
+        shutil.rmtree(best, ignore_errors=True)
+        partial_dir.rename(best)
+
+    def close(self, stopped_early: bool = False) -> RunResult:
+        """The run's result; with save_final, the final model (the best weights of an early-stopped run)."""
+        step, early_stopping = self.current_step, self.early_stopping
+        message = f"finished {step} steps"
+        if stopped_early:
+            if self._averages.steps:
+                self._report()
+            message = (
+                f"stopped early at step {step}: {early_stopping.metric} has not improved for "
+                f"{early_stopping.patience} evaluations (best {early_stopping.best:.6g} at step "
+                f"{early_stopping.best_step})"
+            )
+            self.events.log("info", message)
+        if not self.save_final:
+            return RunResult("finished", step, message)
+        final = self.output_dir / "final"
+        if self.ranks.is_main:
+            message += self._save_final_model(final)
+        distributed.barrier(self.ranks)
+        return RunResult("finished", step, f"{message}; model in {final}")
+
+    def _save_final_model(self, final: Path) -> str:
+        """Write output_dir/final (rank 0); what to add to the run's message."""
+        step, early_stopping, events = self.current_step, self.early_stopping, self.events
+        note = ""
+        best = self.output_dir / "best"
         shutil.rmtree(final, ignore_errors=True)
         kept_step = json.loads((best / BEST_STEP).read_text())["step"] if (best / BEST_STEP).is_file() else None
         if (early_stopping.patience and early_stopping.best_step not in (0, step)
                 and kept_step == early_stopping.best_step):
-            unexpected = model.load_state_dict(load_file(str(best / BEST_WEIGHTS), device=str(device)), strict=False)
+            weights = load_file(str(best / BEST_WEIGHTS), device=str(self.device))
+            unexpected = self.model.load_state_dict(weights, strict=False)
             assert not unexpected.unexpected_keys, unexpected.unexpected_keys
-            message += f"; the final model holds the best weights, from step {early_stopping.best_step}"
+            note = f"; the final model holds the best weights, from step {early_stopping.best_step}"
             events.log("info", f"final model: the weights of step {early_stopping.best_step}, where "
                                f"{early_stopping.metric} was best ({early_stopping.best:.6g})")
         elif early_stopping.patience and early_stopping.best_step not in (0, step):
             events.log("warning", f"the best weights (step {early_stopping.best_step}) were not kept on disk "
                                   f"(found {kept_step}): the final model holds the last weights, of step {step}")
-        merged_for_saving(model).save_pretrained(final, safe_serialization=True)
-        tokenizer.save_pretrained(final)
+        merged_for_saving(self.model).save_pretrained(final, safe_serialization=True)
+        self.tokenizer.save_pretrained(final)
         shutil.rmtree(best, ignore_errors=True)
-        events.artifact("final", "model", str(final), step, directory_size(final))
-    distributed.barrier(ranks)
-    return RunResult("finished", step, f"{message}; model in {final}")
+        self.events.artifact("final", "model", str(final), step, directory_size(final))
+        return note

@@ -16,7 +16,12 @@ from pathlib import Path
 from typing import Any
 
 from engine.demo.corpus import (
-    MAX_ROW_CHARS, VALIDATION_SHARE, build_corpus, split_into_rows, stdlib_source_files, train_tokenizer,
+    MAX_ROW_CHARS,
+    VALIDATION_SHARE,
+    build_corpus,
+    split_into_rows,
+    stdlib_source_files,
+    train_tokenizer,
 )
 
 TASK_KINDS = ("code", "docstrings", "comments")

@@ -9,9 +9,9 @@ from pathlib import Path
 from typing import Any
 
 from engine import registry
-from engine.spec import RunSpec
+from engine.core.objective import RunResult
 from engine.events import MemorySink
-from engine.core.training import RunResult
+from engine.spec import RunSpec
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 ENGINE_ENV = {**os.environ, "PYTHONPATH": str(REPO_ROOT), "OMP_NUM_THREADS": "1", "TOKENIZERS_PARALLELISM": "false"}

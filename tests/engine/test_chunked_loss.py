@@ -7,8 +7,8 @@ import torch
 from torch import nn
 from torch.utils._python_dispatch import TorchDispatchMode
 
-from engine.methods.distillation.chunked import chunked_distillation_loss
 from engine.core.losses import IGNORE_INDEX
+from engine.methods.distillation.chunked import chunked_distillation_loss
 from engine.methods.distillation.losses import distillation_loss
 from tests.engine.test_losses import VARIANT_IDS, VARIANTS, settings_for
 

@@ -8,9 +8,9 @@ import pytest
 from pydantic import BaseModel, ValidationError
 
 from engine import registry
+from engine.errors import SpecError
 from engine.methods.distillation.config import KDForwardKLConfig
 from engine.spec import RunSpec, TrainingConfig, load_run_spec
-from engine.errors import SpecError
 from tests.engine.helpers import REPO_ROOT
 
 

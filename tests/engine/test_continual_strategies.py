@@ -9,15 +9,29 @@ import torch
 from torch import nn
 from transformers import AutoConfig, AutoModelForCausalLM
 
-from engine.methods.continual.strategies import (
-    HFT_ATTENTION, HFT_MLP, HFT_NORMS, ContinualContext, HalfFineTuning, band_statistics, diagonal_fisher,
-    ewc_penalty, greedy_soup, hft_frozen_parameters, hft_selection, interpolate, lwf_loss, margin_loss,
-    task_scores, uniform_average,
-)
 from engine.core.data import TokenBlocks
+from engine.core.losses import IGNORE_INDEX
 from engine.errors import EngineError
 from engine.events import MemorySink
-from engine.core.losses import IGNORE_INDEX
+from engine.methods.continual.losses import (
+    band_statistics,
+    diagonal_fisher,
+    ewc_penalty,
+    lwf_loss,
+    margin_loss,
+    task_scores,
+)
+from engine.methods.continual.strategies import ContinualContext, HalfFineTuning
+from engine.methods.continual.weights import (
+    HFT_ATTENTION,
+    HFT_MLP,
+    HFT_NORMS,
+    greedy_soup,
+    hft_frozen_parameters,
+    hft_selection,
+    interpolate,
+    uniform_average,
+)
 from tests.engine.helpers import TINY_LLAMA
 
 VOCAB = 40

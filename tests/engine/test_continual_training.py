@@ -12,10 +12,10 @@ import torch
 from pydantic import ValidationError
 from safetensors.torch import load_file
 
-from engine.spec import RunSpec
 from engine.demo.continual import build_demo_tasks
 from engine.errors import EngineError
 from engine.events import MemorySink
+from engine.spec import RunSpec
 from tests.engine.helpers import TINY_LLAMA, run_in_process
 
 STEPS_PER_TASK = 4

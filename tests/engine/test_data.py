@@ -8,10 +8,16 @@ import torch
 from transformers import AutoTokenizer
 
 from engine.core.data import (
-    TEXT_SAMPLE_PROMPT_TOKENS, TrainOrder, pack_texts, read_jsonl, sample_prompts, tokenize_dataset, validation_batches,
+    TEXT_SAMPLE_PROMPT_TOKENS,
+    TrainOrder,
+    pack_texts,
+    read_jsonl,
+    sample_prompts,
+    tokenize_dataset,
+    validation_batches,
 )
-from engine.errors import EngineError
 from engine.core.losses import IGNORE_INDEX
+from engine.errors import EngineError
 
 
 @pytest.fixture(scope="module")

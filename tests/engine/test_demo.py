@@ -5,8 +5,8 @@ from pathlib import Path
 
 from transformers import AutoTokenizer
 
-from engine.spec import RunSpec
 from engine.demo.corpus import build_corpus
+from engine.spec import RunSpec
 from tests.engine.helpers import engine, run_in_process
 
 

@@ -10,8 +10,15 @@ import torch
 
 from engine.core.losses import IGNORE_INDEX, causal_lm_loss
 from engine.methods.distillation.losses import (
-    DistillationSettings, distillation_loss, forward_kl, generalized_jsd, reverse_kl, skew_forward_kl,
-    skew_reverse_kl, taid_cross_entropy, total_variation,
+    DistillationSettings,
+    distillation_loss,
+    forward_kl,
+    generalized_jsd,
+    reverse_kl,
+    skew_forward_kl,
+    skew_reverse_kl,
+    taid_cross_entropy,
+    total_variation,
 )
 
 # --- References: one token at a time, probabilities by hand, formulas as the papers write them. ---

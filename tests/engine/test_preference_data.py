@@ -7,9 +7,9 @@ import torch
 from transformers import AutoTokenizer
 
 from engine.core.data import TrainOrder
-from engine.errors import EngineError
 from engine.core.losses import IGNORE_INDEX
 from engine.demo.preference import build_demo_preferences, preference_rows_from_texts
+from engine.errors import EngineError
 from engine.methods.preference.data import (
     preference_sample_prompts,
     read_preferences,

@@ -11,14 +11,14 @@ import torch
 from pydantic import ValidationError
 from transformers import AutoConfig, AutoModelForCausalLM, AutoTokenizer
 
-from engine.spec import RunSpec
-from engine.events import MemorySink
 from engine.core.losses import IGNORE_INDEX
+from engine.core.objective import RunData
 from engine.demo.preference import build_demo_preferences
-from engine.methods.preference.data import read_preferences, tokenize_preferences
+from engine.events import MemorySink
 from engine.methods.preference import recipe as preference_recipe
+from engine.methods.preference.data import read_preferences, tokenize_preferences
 from engine.methods.preference.reference_cache import sequence_log_probs
-from engine.core.training import RunData
+from engine.spec import RunSpec
 from tests.engine.helpers import run_in_process, tiny_spec
 
 

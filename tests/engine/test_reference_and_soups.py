@@ -5,10 +5,10 @@ import torch
 from pydantic import ValidationError
 from transformers import AutoConfig, AutoModelForCausalLM
 
-from engine.spec import ModelSpec, RunSpec
+from engine.core.reference import check_reference_matches, describe_reference, load_reference
 from engine.errors import EngineError
 from engine.models import load_causal_lm, load_tokenizer
-from engine.core.reference import check_reference_matches, describe_reference, load_reference
+from engine.spec import ModelSpec, RunSpec
 from tests.engine.helpers import tiny_spec
 
 

@@ -8,8 +8,17 @@ import pytest
 from pydantic import ValidationError
 
 from engine.methods.rl.rewards import (
-    REWARDS, RewardSpec, answer_problems, check_reward_labels, exact_match, last_number, length_penalty, list_rewards,
-    numeric, regex, score,
+    REWARDS,
+    RewardSpec,
+    answer_problems,
+    check_reward_labels,
+    exact_match,
+    last_number,
+    length_penalty,
+    list_rewards,
+    numeric,
+    regex,
+    score,
 )
 from tests.engine.helpers import ENGINE_ENV, REPO_ROOT
 

@@ -7,8 +7,16 @@ import pytest
 import torch
 
 from engine.methods.rl.losses import (
-    calibrated_rewards, grpo_sequence_losses, group_advantages, infalign_transform, k2_kl, k3_kl, kd_coefficient,
-    kd_weights, kdrl_sequence_losses, masked_sequence_mean,
+    calibrated_rewards,
+    group_advantages,
+    grpo_sequence_losses,
+    infalign_transform,
+    k2_kl,
+    k3_kl,
+    kd_coefficient,
+    kd_weights,
+    kdrl_sequence_losses,
+    masked_sequence_mean,
 )
 
 TOLERANCE = {torch.float32: {"rtol": 1e-5, "atol": 1e-6}, torch.float64: {"rtol": 1e-12, "atol": 1e-12}}

@@ -13,17 +13,16 @@ from safetensors.torch import load_file
 from transformers import AutoTokenizer
 
 from engine import registry
-from engine.spec import RunSpec
 from engine.core.data import Dataset
+from engine.core.losses import IGNORE_INDEX
 from engine.errors import EngineError
 from engine.events import MemorySink
-from engine.core.losses import IGNORE_INDEX
-from engine.methods.rl.recipe import (
-    GRPO, PromptSet, _sampling_seed, completion_log_probs, prompt_set, sample_completions,
-)
-from engine.methods.rl.rewards import RewardSpec
 from engine.methods.rl.config import GRPOConfig, KDRLConfig
 from engine.methods.rl.losses import kd_coefficient
+from engine.methods.rl.recipe import GRPO, _sampling_seed
+from engine.methods.rl.rewards import RewardSpec
+from engine.methods.rl.rollouts import PromptSet, completion_log_probs, prompt_set, sample_completions
+from engine.spec import RunSpec
 from tests.engine.helpers import run_in_process, tiny_spec
 from tests.engine.test_training import CancelAtStep, save_tiny_model
 

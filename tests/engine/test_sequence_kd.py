@@ -8,8 +8,8 @@ import torch
 from pydantic import ValidationError
 from transformers import AutoConfig, AutoModelForCausalLM, AutoTokenizer
 
-from engine.methods.distillation.config import SequenceKDConfig
 from engine.demo.corpus import train_tokenizer
+from engine.methods.distillation.config import SequenceKDConfig
 from tests.engine.helpers import run_in_process, tiny_spec
 
 

@@ -13,13 +13,13 @@ from pydantic import ValidationError
 from safetensors.torch import load_file
 from transformers import AutoConfig, AutoModelForCausalLM, AutoTokenizer
 
-from engine.spec import RunSpec, TrainingConfig
 from engine.core.data import read_jsonl, tokenize_dataset
-from engine.errors import EngineError
 from engine.core.evaluation import evaluate
-from engine.events import MemorySink
 from engine.core.losses import IGNORE_INDEX
-from engine.core.training import learning_rate_multiplier
+from engine.core.optim import learning_rate_multiplier
+from engine.errors import EngineError
+from engine.events import MemorySink
+from engine.spec import RunSpec, TrainingConfig
 from tests.engine.helpers import run_in_process, tiny_spec
 
 

@@ -1,11 +1,11 @@
 """Continual learning: one model trained on the run's tasks in order, with a strategy against forgetting.
 
-For every task the recipe calls engine.core.training.train for steps_per_task steps (a fresh
+For every task the recipe runs an engine.core.training.Trainer for steps_per_task steps (a fresh
 optimizer and schedule; steps numbered globally, task i covering i * steps_per_task + 1 ..
 (i + 1) * steps_per_task), with the strategy of the method (engine.methods.continual.strategies)
 supplying the batches and the loss. The initial model and the model after every task are evaluated
 on every task's validation split (its first training.eval_batches batches), which fills the
-matrices R[i][j] of loss and accuracy (engine.methods.continual.strategies.task_scores; summaries
+matrices R[i][j] of loss and accuracy (engine.methods.continual.losses.task_scores; summaries
 in engine.methods.continual.metrics); after each task the
 recipe reports cl/ metrics, rewrites the cl-matrix table artifact and saves the model as the
 artifact task-i-NAME. A checkpoint holds the task index, the matrices so far and the strategy's
@@ -16,23 +16,30 @@ import json
 import re
 import threading
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 import torch
 
-from engine.methods.continual import metrics as continual_metrics
 from engine.checkpoint import directory_size, load_trainer_state
-from engine.spec import ModelSpec, RunSpec
-from engine.methods.continual.strategies import STRATEGIES, ContinualContext, Strategy, TaskData, task_scores
-from engine.methods.continual.config import ContinualConfig
-from engine.core.data import read_jsonl, sample_prompts, tokenize_dataset
+from engine.core.data import TokenBlocks, read_jsonl, sample_prompts, tokenize_dataset
+from engine.core.objective import Objective, RunData, RunResult
+from engine.core.reference import load_reference
+from engine.core.training import Trainer, default_device, seed_everything
 from engine.errors import EngineError
 from engine.events import EventSink
+from engine.methods.continual import metrics as continual_metrics
+from engine.methods.continual.config import ContinualConfig
+from engine.methods.continual.data import TaskData
+from engine.methods.continual.losses import task_scores
+from engine.methods.continual.strategies import STRATEGIES, ContinualContext, Strategy
 from engine.models import (
-    check_block_size, check_output_layer_gives_logits, load_causal_lm, load_student, load_tokenizer,
+    check_block_size,
+    check_output_layer_gives_logits,
+    load_causal_lm,
+    load_student,
+    load_tokenizer,
 )
-from engine.core.reference import load_reference
-from engine.core.training import Objective, RunData, RunResult, default_device, seed_everything, train
+from engine.spec import ModelSpec, RunSpec
 
 MATRIX_FILE = "cl_matrix.json"
 
@@ -134,34 +141,60 @@ def _task_metrics(progress: Progress, scores: dict[str, list[float]]) -> dict[st
             for j, name in enumerate(progress.task_names) for metric in Progress.METRICS}
 
 
-def run(spec: RunSpec, events: EventSink, cancel: threading.Event) -> RunResult:
-    config = spec.method_config
-    assert isinstance(config, ContinualConfig)
-    training = config.training
-    steps_per_task = config.steps_per_task
-    seed_everything(spec.seed)
+def _resume_state(spec: RunSpec) -> dict[str, Any] | None:
+    """The continual recipe's own state in spec.resume_from's checkpoint (None for a fresh run)."""
+    if spec.resume_from is None:
+        return None
+    resume_state = load_trainer_state(spec.resume_from).get("objective", {})
+    if "task_index" not in resume_state:
+        raise EngineError(f"resume_from {spec.resume_from} was not written by a continual-learning run: resume "
+                          "from a checkpoint of this run (OUTPUT_DIR/checkpoints/step-N)")
+    return resume_state
 
-    device = default_device()
-    tokenizer = load_tokenizer(spec)
-    resume_state = None
-    if spec.resume_from is not None:
-        resume_state = load_trainer_state(spec.resume_from).get("objective", {})
-        if "task_index" not in resume_state:
-            raise EngineError(f"resume_from {spec.resume_from} was not written by a continual-learning run: resume "
-                              "from a checkpoint of this run (OUTPUT_DIR/checkpoints/step-N)")
-    model = load_student(spec, tokenizer, training).to(device)
-    check_block_size(model, training.block_size, "student")
-    # Losses and task scores compute logits chunk by chunk from the final hidden states.
-    check_output_layer_gives_logits(model, "student")
-    tasks = _load_tasks(spec, tokenizer, config, events)
-    replay_blocks = None
-    if spec.replay_data is not None:
-        replay = read_jsonl(spec.replay_data.path, role="replay data")
-        replay_blocks, note = tokenize_dataset(replay, tokenizer, training.block_size)
-        events.log("info", f"replay data: {note} from {replay.path}")
 
-    output_dir = Path(spec.output_dir)
-    task_dirs = [output_dir / "tasks" / f"task-{index}-{_slug(task.name)}" for index, task in enumerate(tasks)]
+def _replay_blocks(spec: RunSpec, tokenizer: Any, config: ContinualConfig, events: EventSink) -> TokenBlocks | None:
+    if spec.replay_data is None:
+        return None
+    replay = read_jsonl(spec.replay_data.path, role="replay data")
+    replay_blocks, note = tokenize_dataset(replay, tokenizer, config.training.block_size)
+    events.log("info", f"replay data: {note} from {replay.path}")
+    return replay_blocks
+
+
+def _report_task(index: int, step: int, strategy_metrics: dict[str, float], model: torch.nn.Module,
+                 tasks: list[TaskData], config: ContinualConfig, progress: Progress,
+                 events: EventSink) -> dict[str, dict[str, float | None]]:
+    """Score every task after task `index`, add the row to R, report the cl/ metrics; the summary."""
+    scores = _evaluate_all(model, tasks, config)
+    for metric in Progress.METRICS:
+        progress.rows[metric].append(scores[metric])
+    summary = progress.summary()
+    metrics = {**_task_metrics(progress, scores), **strategy_metrics, "cl/task_index": float(index)}
+    for metric in Progress.METRICS:
+        metrics[f"cl/average_{metric}"] = summary[metric]["average"]  # type: ignore[assignment]
+    for name in ("backward_transfer", "forgetting", "forward_transfer"):
+        if summary["accuracy"][name] is not None:
+            metrics[f"cl/{name}"] = summary["accuracy"][name]  # type: ignore[assignment]
+    events.metric(step, metrics)
+    return summary
+
+
+def _save_task(index: int, name: str, step: int, model: torch.nn.Module, tokenizer: Any, task_dir: Path,
+               progress: Progress, events: EventSink) -> None:
+    """Save the model after task `index` as an artifact, and rewrite the cl-matrix table beside the tasks."""
+    task_dir.parent.mkdir(parents=True, exist_ok=True)
+    model.save_pretrained(task_dir, safe_serialization=True)
+    tokenizer.save_pretrained(task_dir)
+    events.artifact(f"task-{index}-{name}", "model", str(task_dir), step, directory_size(task_dir))
+    matrix = task_dir.parent.parent / MATRIX_FILE
+    matrix.write_text(json.dumps(progress.to_json(), allow_nan=False) + "\n", encoding="utf-8")
+    events.artifact("cl-matrix", "table", str(matrix), step, matrix.stat().st_size)
+
+
+def _task_start_models(spec: RunSpec, tokenizer: Any, task_dirs: list[Path],
+                       device: torch.device) -> Callable[[int], torch.nn.Module]:
+    """ContinualContext.task_start_model: the initial model (the reference) for task 0, else the model
+    saved after the task before, frozen on `device`."""
 
     def task_start_model(index: int) -> torch.nn.Module:
         if index == 0:
@@ -173,8 +206,32 @@ def run(spec: RunSpec, events: EventSink, cancel: threading.Event) -> RunResult:
         start.requires_grad_(False)
         return start.to(device)
 
+    return task_start_model
+
+
+def run(spec: RunSpec, events: EventSink, cancel: threading.Event) -> RunResult:
+    config = spec.method_config
+    assert isinstance(config, ContinualConfig)
+    training = config.training
+    steps_per_task = config.steps_per_task
+    seed_everything(spec.seed)
+
+    device = default_device()
+    tokenizer = load_tokenizer(spec)
+    resume_state = _resume_state(spec)
+    model = load_student(spec, tokenizer, training).to(device)
+    check_block_size(model, training.block_size, "student")
+    # Losses and task scores compute logits chunk by chunk from the final hidden states.
+    check_output_layer_gives_logits(model, "student")
+    tasks = _load_tasks(spec, tokenizer, config, events)
+    replay_blocks = _replay_blocks(spec, tokenizer, config, events)
+
+    output_dir = Path(spec.output_dir)
+    task_dirs = [output_dir / "tasks" / f"task-{index}-{_slug(task.name)}" for index, task in enumerate(tasks)]
+
     context = ContinualContext(spec=spec, config=config, model=model, tokenizer=tokenizer, tasks=tasks, events=events,
-                               replay_blocks=replay_blocks, task_start_model=task_start_model,
+                               replay_blocks=replay_blocks,
+                               task_start_model=_task_start_models(spec, tokenizer, task_dirs, device),
                                task_model_dir=lambda index: task_dirs[index])
     strategy = STRATEGIES[type(config)](context)
     progress = Progress([task.name for task in tasks])
@@ -201,39 +258,21 @@ def run(spec: RunSpec, events: EventSink, cancel: threading.Event) -> RunResult:
         else:
             events.log("info", f"task {index} {task.name!r}: steps {index * steps_per_task + 1} to "
                                f"{(index + 1) * steps_per_task}")
-        result = train(
+        result = Trainer(
             spec=spec if resuming else spec.model_copy(update={"resume_from": None}),
             training=training, model=model, tokenizer=tokenizer,
             data=RunData(strategy.train_blocks(index), task.validation_blocks, task.sample_prompts),
             objective=ContinualObjective(strategy, progress, index, config.chunk_size),
             events=events, cancel=cancel, step_offset=index * steps_per_task, total_steps=total_steps,
             save_final=False,
-        )
+        ).fit()
         if result.status == "cancelled":
             return result
         step = (index + 1) * steps_per_task
         strategy_metrics = strategy.end_task(index)
 
-        scores = _evaluate_all(model, tasks, config)
-        for metric in Progress.METRICS:
-            progress.rows[metric].append(scores[metric])
-        summary = progress.summary()
-        metrics = {**_task_metrics(progress, scores), **strategy_metrics, "cl/task_index": float(index)}
-        for metric in Progress.METRICS:
-            metrics[f"cl/average_{metric}"] = summary[metric]["average"]  # type: ignore[assignment]
-        for name in ("backward_transfer", "forgetting", "forward_transfer"):
-            if summary["accuracy"][name] is not None:
-                metrics[f"cl/{name}"] = summary["accuracy"][name]  # type: ignore[assignment]
-        events.metric(step, metrics)
-
-        task_dirs[index].parent.mkdir(parents=True, exist_ok=True)
-        model.save_pretrained(task_dirs[index], safe_serialization=True)
-        tokenizer.save_pretrained(task_dirs[index])
-        events.artifact(f"task-{index}-{task.name}", "model", str(task_dirs[index]), step,
-                        directory_size(task_dirs[index]))
-        matrix = output_dir / MATRIX_FILE
-        matrix.write_text(json.dumps(progress.to_json(), allow_nan=False) + "\n", encoding="utf-8")
-        events.artifact("cl-matrix", "table", str(matrix), step, matrix.stat().st_size)
+        summary = _report_task(index, step, strategy_metrics, model, tasks, config, progress, events)
+        _save_task(index, task.name, step, model, tokenizer, task_dirs[index], progress, events)
         events.log("info", f"task {index} {task.name!r} done: average accuracy {summary['accuracy']['average']:.4f}")
 
     final = output_dir / "final"

@@ -16,7 +16,10 @@ from torch import nn
 
 from engine.core.losses import IGNORE_INDEX, token_normaliser
 from engine.methods.distillation.losses import (
-    DistillationLoss, DistillationSettings, teacher_log_probabilities, token_losses,
+    DistillationLoss,
+    DistillationSettings,
+    teacher_log_probabilities,
+    token_losses,
 )
 
 

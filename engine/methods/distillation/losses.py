@@ -1,16 +1,5 @@
-"""Training objectives: next-token cross-entropy and token-level logit distillation.
-
-Conventions shared by every loss here:
-- `logits[..., i, :]` is the prediction for `labels[..., i]`: the caller aligns them (the data
-  pipeline already stores each position's next token as its label).
-- A label of IGNORE_INDEX (-100) marks a position without a target (padding, a prompt token, a
-  user turn); it contributes nothing to the value or the gradient.
-- Reduction: the sum over real (unmasked) tokens divided by `num_tokens`, the number of real
-  tokens of the whole optimizer step. Under gradient accumulation the training loop passes the
-  count over all the step's micro-batches, so the accumulated gradient is that of the mean over
-  every real token of the step, not a mean of per-micro-batch means. Left out, it is this call's
-  own count. A batch without any real token gives 0, not NaN.
-- Softmaxes are computed in at least float32 whatever the logits' dtype.
+"""Token-level logit distillation: divergences between the teacher's and the student's next-token
+distributions, on the loss conventions of engine.core.losses.
 
 Distillation compares the student's and the teacher's next-token distributions id by id, so both
 models must share a vocabulary. A divergence below is only its per-token math on log-probabilities;

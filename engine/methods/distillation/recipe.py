@@ -14,26 +14,43 @@ from typing import Any, Callable
 
 import torch
 
-from engine.methods.distillation.chunked import chunked_distillation_loss
-from engine.methods.distillation.config import (
-    KDForwardKLConfig, KDJSDConfig, KDReverseKLConfig, KDSkewForwardKLConfig, KDSkewReverseKLConfig, KDTAIDConfig,
-    KDTVDConfig, LogitDistillationConfig,
-)
-from engine.spec import TrainingConfig, RunSpec
 from engine.core.data import Batch
 from engine.core.evaluation import evaluate
+from engine.core.objective import Objective, RunData, RunResult, prepare_data
+from engine.core.training import Trainer, default_device, inference_dtype, seed_everything
 from engine.events import EventSink
+from engine.methods.distillation.chunked import chunked_distillation_loss
+from engine.methods.distillation.config import (
+    KDForwardKLConfig,
+    KDJSDConfig,
+    KDReverseKLConfig,
+    KDSkewForwardKLConfig,
+    KDSkewReverseKLConfig,
+    KDTAIDConfig,
+    KDTVDConfig,
+    LogitDistillationConfig,
+)
 from engine.methods.distillation.losses import (
-    DistillationSettings, TokenDivergence, forward_kl, generalized_jsd, reverse_kl, skew_forward_kl,
-    skew_reverse_kl, taid_cross_entropy, total_variation,
+    DistillationSettings,
+    TokenDivergence,
+    forward_kl,
+    generalized_jsd,
+    reverse_kl,
+    skew_forward_kl,
+    skew_reverse_kl,
+    taid_cross_entropy,
+    total_variation,
 )
 from engine.models import (
-    check_block_size, check_output_layer_gives_logits, check_same_vocabulary, final_hidden_states, load_student,
-    load_teacher, load_tokenizer,
+    check_block_size,
+    check_output_layer_gives_logits,
+    check_same_vocabulary,
+    final_hidden_states,
+    load_student,
+    load_teacher,
+    load_tokenizer,
 )
-from engine.core.training import (
-    Objective, RunData, RunResult, default_device, inference_dtype, prepare_data, seed_everything, train,
-)
+from engine.spec import RunSpec, TrainingConfig
 
 
 class LogitDistillation(Objective):
@@ -169,7 +186,7 @@ def run(spec: RunSpec, events: EventSink, cancel: threading.Event) -> RunResult:
     data = prepare_data(spec, tokenizer, training, events)
     if data.validation_blocks is not None and spec.resume_from is None:
         report_teacher_evaluation(teacher, data, training, config.chunk_size, events)
-    return train(
+    return Trainer(
         spec=spec, training=training, model=student, tokenizer=tokenizer, data=data,
         objective=OBJECTIVES[type(config)](student, teacher, config), events=events, cancel=cancel,
-    )
+    ).fit()

@@ -27,14 +27,15 @@ from typing import Any
 import torch
 from transformers import AutoTokenizer, GenerationConfig, PreTrainedModel, PreTrainedTokenizerBase
 
-from engine.methods.distillation.config import SequenceKDConfig
-from engine.spec import RunSpec
 from engine.core.data import Dataset, read_jsonl, sample_prompts, tokenize_dataset
+from engine.core.objective import RunData, RunResult
+from engine.core.training import Trainer, default_device, inference_dtype, seed_everything
 from engine.errors import EngineError
 from engine.events import EventSink
-from engine.models import check_block_size, load_causal_lm, load_student, load_tokenizer
+from engine.methods.distillation.config import SequenceKDConfig
 from engine.methods.lm.recipe import LanguageModelling
-from engine.core.training import RunData, RunResult, default_device, inference_dtype, seed_everything, train
+from engine.models import check_block_size, load_causal_lm, load_student, load_tokenizer
+from engine.spec import RunSpec
 
 OUTPUTS = "teacher_outputs.jsonl"
 OUTPUTS_META = "teacher_outputs.json"
@@ -200,7 +201,7 @@ def run(spec: RunSpec, events: EventSink, cancel: threading.Event) -> RunResult:
         data.validation_blocks, description = tokenize_dataset(validation, tokenizer, training.block_size)
         data.sample_prompts = sample_prompts(validation, tokenizer, training.eval_samples)
         events.log("info", f"validation data: {description} from {validation.path} (the dataset's own answers)")
-    return train(
+    return Trainer(
         spec=spec, training=training, model=student, tokenizer=tokenizer, data=data,
         objective=LanguageModelling(student), events=events, cancel=cancel,
-    )
+    ).fit()

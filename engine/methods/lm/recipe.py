@@ -4,13 +4,14 @@ import threading
 
 import torch
 
-from engine.methods.lm.config import LMTrainConfig
-from engine.spec import RunSpec
 from engine.core.data import Batch
-from engine.events import EventSink
 from engine.core.losses import causal_lm_loss
+from engine.core.objective import Objective, RunResult, prepare_data
+from engine.core.training import Trainer, default_device, seed_everything
+from engine.events import EventSink
+from engine.methods.lm.config import LMTrainConfig
 from engine.models import check_block_size, load_student, load_tokenizer
-from engine.core.training import Objective, RunResult, default_device, prepare_data, seed_everything, train
+from engine.spec import RunSpec
 
 
 class LanguageModelling(Objective):
@@ -32,7 +33,7 @@ def run(spec: RunSpec, events: EventSink, cancel: threading.Event) -> RunResult:
     model = load_student(spec, tokenizer, training).to(default_device())
     check_block_size(model, training.block_size, "student")
     data = prepare_data(spec, tokenizer, training, events)
-    return train(
+    return Trainer(
         spec=spec, training=training, model=model, tokenizer=tokenizer, data=data,
         objective=LanguageModelling(model), events=events, cancel=cancel,
-    )
+    ).fit()

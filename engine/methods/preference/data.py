@@ -25,8 +25,8 @@ import torch
 from transformers import PreTrainedTokenizerBase
 
 from engine.core.data import CHAT_ROLES, _pad_id, _render_chat, _require_eos, chat_tokens
-from engine.errors import EngineError
 from engine.core.losses import IGNORE_INDEX
+from engine.errors import EngineError
 
 PreferenceKind = Literal["plain", "chat"]
 PREFERENCE_FORMAT = (

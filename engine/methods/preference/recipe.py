@@ -15,6 +15,10 @@ import torch
 from transformers import PreTrainedTokenizerBase
 
 from engine import distributed
+from engine.core.objective import Objective, RunData, RunResult
+from engine.core.reference import check_reference_matches, describe_reference, load_reference
+from engine.core.training import Trainer, default_device, inference_dtype, seed_everything
+from engine.events import EventSink
 from engine.methods.preference.config import (
     BCOConfig,
     DPOConfig,
@@ -24,9 +28,6 @@ from engine.methods.preference.config import (
     IPOConfig,
     SimPOConfig,
 )
-from engine.spec import RunSpec, TrainingConfig
-from engine.events import EventSink
-from engine.models import check_block_size, check_output_layer_gives_logits, load_student, load_tokenizer
 from engine.methods.preference.data import (
     PreferenceBatch,
     PreferenceDataset,
@@ -47,19 +48,14 @@ from engine.methods.preference.losses import (
     robust_dpo_loss,
     simpo_loss,
 )
-from engine.core.reference import check_reference_matches, describe_reference, load_reference
 from engine.methods.preference.reference_cache import (
-    attach_cached_reference, pair_batches, reference_identity, sequence_log_probs,
+    attach_cached_reference,
+    pair_batches,
+    reference_identity,
+    sequence_log_probs,
 )
-from engine.core.training import (
-    Objective,
-    RunData,
-    RunResult,
-    default_device,
-    inference_dtype,
-    seed_everything,
-    train,
-)
+from engine.models import check_block_size, check_output_layer_gives_logits, load_student, load_tokenizer
+from engine.spec import RunSpec, TrainingConfig
 
 PairLoss = Callable[[dict[str, torch.Tensor]], PreferenceLoss]
 """A method's loss of a batch of pairs, from named (P,) tensors: policy_chosen, policy_rejected,
@@ -253,7 +249,7 @@ def run(spec: RunSpec, events: EventSink, cancel: threading.Event) -> RunResult:
             reference = reference_model()
 
     objective = PreferenceOptimisation(policy, config, reference=reference, uses_reference=uses_reference)
-    return train(
+    return Trainer(
         spec=spec, training=training, model=policy, tokenizer=tokenizer,
         data=RunData(train_pairs, validation_pairs, prompts), objective=objective, events=events, cancel=cancel,
-    )
+    ).fit()

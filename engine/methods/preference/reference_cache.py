@@ -31,11 +31,11 @@ from safetensors import SafetensorError
 from safetensors.torch import load_file, save_file
 from transformers import PreTrainedTokenizerBase
 
-from engine.spec import ModelSpec, RunSpec
-from engine.events import EventSink
-from engine.models import final_hidden_states
-from engine.methods.preference.data import PreferenceBatch, PreferencePairs
 from engine.core.token_logprobs import output_weight_and_bias, token_log_probs
+from engine.events import EventSink
+from engine.methods.preference.data import PreferenceBatch, PreferencePairs
+from engine.models import final_hidden_states
+from engine.spec import ModelSpec, RunSpec
 
 CACHE_FORMAT = 1
 """Bumped whenever what is stored or how it is computed changes, so old entries are not reused."""

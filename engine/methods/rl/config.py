@@ -4,8 +4,8 @@ from typing import Any, Literal
 
 from pydantic import Field, model_validator
 
-from engine.spec import TrainingConfig, _Config
 from engine.methods.rl.rewards import REWARDS, RewardSpec, check_reward_labels
+from engine.spec import TrainingConfig, _Config
 
 
 def _rl_training_field() -> Any:
