@@ -33,6 +33,7 @@ from webapp.runs import services
 from webapp.runs.models import Run, RunNode, RunStatus
 from worker import lifecycle
 from worker.outcome import finish, store_failed
+from worker.recorder import RunRows
 from worker.spec import build_spec
 from worker.supervisor import HEARTBEAT_INTERVAL_S, RunSupervisor, Supervisor, run_gpu_indices, start_engine
 
@@ -190,11 +191,9 @@ class FollowerSupervisor(Supervisor):
 
     def __init__(self, run: Run, node: RunNode, process, gpu_indices: list[int]):
         super().__init__(process, gpu_indices)
-        self.run = run
         self.node = node
         self.prefix = f"[node {node.node_rank}] "
-        self.logs: list[tuple[float, str, str]] = []
-        self.metrics: list[tuple[str, int, float, float]] = []
+        self.rows = RunRows(run)
         self.left_at: float | None = None
         self.log("info", f"started on {node.worker}")
 
@@ -203,19 +202,14 @@ class FollowerSupervisor(Supervisor):
             self.log("info", line)
 
     def log(self, level: str, message: str) -> None:
-        self.logs.append((time.time(), level, self.prefix + message))
+        self.rows.logs.append((time.time(), level, self.prefix + message))
 
     def record_sample(self, points: list[tuple[str, int, float, float]]) -> None:
-        self.metrics += [(name.replace("system/", f"system/node{self.node.node_rank}/", 1), step, value, wall)
-                         for name, step, value, wall in points]
+        self.rows.metrics += [(name.replace("system/", f"system/node{self.node.node_rank}/", 1), step, value, wall)
+                              for name, step, value, wall in points]
 
     def flush(self) -> None:
-        if self.metrics:
-            services.metrics_ingest(run=self.run, points=self.metrics)
-            self.metrics = []
-        if self.logs:
-            services.logs_append(run=self.run, lines=self.logs)
-            self.logs = []
+        self.rows.flush()
 
     def beat(self, now: float) -> None:
         over = services.run_node_heartbeat(node=self.node)

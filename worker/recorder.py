@@ -15,13 +15,28 @@ from worker import lifecycle
 from worker.artifact_sync import Uploads
 
 
-class EventRecorder:
-    """Buffers the engine's events and writes them in batches."""
+class RunRows:
+    """A run's metric points and log lines, buffered and written in batches."""
 
-    def __init__(self, run: Run, checkpoints_here: list[str] = ()):
+    def __init__(self, run: Run):
         self.run = run
         self.metrics: list[tuple[str, int, float, float]] = []
         self.logs: list[tuple[float, str, str]] = []
+
+    def flush(self) -> None:
+        if self.metrics:
+            services.metrics_ingest(run=self.run, points=self.metrics)
+            self.metrics = []
+        if self.logs:
+            services.logs_append(run=self.run, lines=self.logs)
+            self.logs = []
+
+
+class EventRecorder(RunRows):
+    """Buffers the engine's events and writes them in batches."""
+
+    def __init__(self, run: Run, checkpoints_here: list[str] = ()):
+        super().__init__(run)
         self.final_status: str | None = None
         self.final_message = ""
         # With a remote artifact store: what is recorded goes up from a background thread, and only
@@ -89,9 +104,4 @@ class EventRecorder:
     def flush(self) -> None:
         if self.uploads is not None:
             self.logs.extend(self.uploads.take_messages())
-        if self.metrics:
-            services.metrics_ingest(run=self.run, points=self.metrics)
-            self.metrics = []
-        if self.logs:
-            services.logs_append(run=self.run, lines=self.logs)
-            self.logs = []
+        super().flush()
