@@ -1,6 +1,7 @@
 """The supervisor of the engine's child process, on real child processes: a stop asks with SIGTERM,
 and an engine that ignores it is killed with its whole process group once the grace period is
-over; one that stops when asked is left to exit with its own code."""
+over; one that stops when asked is left to exit with its own code. A run's supervisor stops it
+when a user cancels the run or the worker shuts down, and the run ends accordingly."""
 from __future__ import annotations
 
 import signal
@@ -9,8 +10,14 @@ import threading
 import time
 
 import psutil
+import pytest
 
-from worker.supervisor import Supervisor, kill_group, start_engine
+from tests.api.test_runs_api import launch
+from webapp.runs import services
+from webapp.runs.models import Run, RunStatus
+from worker import lifecycle
+from worker.outcome import finish
+from worker.supervisor import RunSupervisor, Supervisor, kill_group, start_engine
 
 # The child ignores SIGTERM, as does a rank it started (same process group), then says so.
 STUBBORN = """
@@ -63,15 +70,14 @@ class StopWhenReady(Supervisor):
 
 
 def watch(supervisor: Supervisor, timeout_s: float = 120) -> int:
-    """`supervisor.watch()`, failing (and killing the child) instead of hanging past `timeout_s`."""
-    result: list[int] = []
-    thread = threading.Thread(target=lambda: result.append(supervisor.watch()), daemon=True)
-    thread.start()
-    thread.join(timeout_s)
-    if thread.is_alive():
-        kill_group(supervisor.process)
-        raise AssertionError(f"the supervisor did not return within {timeout_s} s: {supervisor.logged}")
-    return result[0]
+    """`supervisor.watch()` (in this thread: it writes through the test's database connection),
+    with the child killed if it runs past `timeout_s`, so that a test fails instead of hanging."""
+    deadline = threading.Timer(timeout_s, kill_group, [supervisor.process])
+    deadline.start()
+    try:
+        return supervisor.watch()
+    finally:
+        deadline.cancel()
 
 
 def gone(pid: int) -> bool:
@@ -98,3 +104,27 @@ def test_an_engine_that_stops_when_asked_exits_with_its_own_code_and_is_not_kill
     supervisor = StopWhenReady(start_engine([sys.executable, "-c", OBEDIENT], []), grace_s=60.0)
     assert watch(supervisor) == 3
     assert [message for _, _, message in supervisor.logged] == ["stopping the engine: SIGTERM"]
+
+
+@pytest.mark.parametrize("why, result, status", [("cancel", "cancelled", RunStatus.CANCELLED),
+                                                 ("shutdown", "requeued", RunStatus.QUEUED)])
+def test_a_run_supervisor_stops_the_engine_when_the_run_is_cancelled_or_the_worker_shuts_down(
+        api, registry_objects, settings, tmp_path, why, result, status):
+    run = Run.objects.get(pk=launch(api("member"), registry_objects).json()["id"])
+    assert services.run_claim(run=run, worker="this-worker", output_dir=str(tmp_path))
+    run.refresh_from_db()
+    supervisor = RunSupervisor(run, tmp_path, start_engine([sys.executable, "-c", OBEDIENT], []), [])
+    supervisor.heartbeat_interval_s = 0.1
+    if why == "cancel":
+        Run.objects.filter(pk=run.pk).update(cancel_requested=True)
+    else:
+        lifecycle.shutting_down.set()
+    try:
+        code = watch(supervisor)
+    finally:
+        lifecycle.shutting_down.clear()
+    assert (code, supervisor.reason) == (3, why)
+    assert finish(run, supervisor.recorder, code, supervisor.reason) == result
+    run.refresh_from_db()
+    assert run.status == status
+    assert f"stopping the engine ({why}): SIGTERM" in run.log_lines.values_list("message", flat=True)
