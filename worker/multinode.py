@@ -11,7 +11,7 @@ RUN_GANG_TIMEOUT_S passed: then the run goes back to the queue), each node start
 
 torchrun's static rendezvous makes node K's processes the global ranks K*P .. K*P+P-1, so global
 rank 0, which alone reports, evaluates and writes checkpoints, is on node 0: node 0's worker
-records the run exactly as for one host (worker.executor._supervise). The other nodes' workers
+records the run exactly as for one host (worker.supervisor.RunSupervisor). The other nodes' workers
 keep a heartbeat on their RunNode row, copy their engine's log lines into the run's log, store
 their system metrics under system/nodeK/, and stop when the run is no longer running their
 attempt. Node 0 watches them: one whose worker shuts down or goes silent stops the run at a
@@ -19,13 +19,10 @@ checkpoint, and it resumes like a lost run.
 """
 from __future__ import annotations
 
+import json
 import logging
-import os
-import queue
-import signal
 import socket
 import sys
-import threading
 import time
 from pathlib import Path
 
@@ -35,13 +32,14 @@ from webapp.common import storage
 from webapp.runs import services
 from webapp.runs.models import Run, RunNode, RunStatus
 from worker import lifecycle
-from worker.system_metrics import SAMPLE_INTERVAL_S, SystemSampler
+from worker.outcome import finish, store_failed
+from worker.recorder import RunRows
+from worker.spec import build_spec
+from worker.supervisor import HEARTBEAT_INTERVAL_S, RunSupervisor, Supervisor, run_gpu_indices, start_engine
 
 log = logging.getLogger("worker")
 
 GANG_POLL_S = 0.5
-HEARTBEAT_INTERVAL_S = 2.0
-FLUSH_INTERVAL_S = 0.25
 ENGINE_CODE = {RunStatus.SUCCEEDED: 0, RunStatus.CANCELLED: 3, RunStatus.FAILED: 1}
 
 
@@ -72,29 +70,6 @@ def torchrun_command(python: str, spec_file: Path, events_file: Path, gpu_indice
             "-m", "engine", "run", str(spec_file), "--events-file", str(events_file)]
 
 
-def tail_events(path: Path, process, sink: queue.Queue) -> None:
-    """Follows the engine's events file line by line until the engine has exited and the file is
-    read to its end (the file appears when rank 0 starts; a run that failed earlier has none)."""
-    handle, pending = None, b""
-    while True:
-        exited = process.poll() is not None
-        if handle is None and path.exists():
-            handle = path.open("rb")
-        if handle is not None:
-            pending += handle.read()
-            *complete, pending = pending.split(b"\n")
-            for line in complete:
-                sink.put(("events", line.decode("utf-8", "replace")))
-        if exited:
-            if pending:
-                sink.put(("events", pending.decode("utf-8", "replace")))
-            if handle is not None:
-                handle.close()
-            sink.put(("events", None))
-            return
-        time.sleep(0.1)
-
-
 def execute_node(run: Run, output_dir: Path) -> str:
     hostname = lifecycle.identity()["hostname"]
     address = host_address()
@@ -108,16 +83,7 @@ def execute_node(run: Run, output_dir: Path) -> str:
         if isinstance(nodes, str):
             return nodes
         if node.node_rank == 0:
-            from worker.executor import _store_failed, _supervise, build_spec
-
-            try:
-                spec = build_spec(run, output_dir)
-            except storage.StoreError as exc:
-                return _store_failed(run, exc)  # the other nodes see the attempt end and stop waiting
-            services.run_gang_start(node=node, resume_from=spec.get("resume_from", ""))
-            services.logs_append(run=run, lines=[(time.time(), "info", "all nodes joined: " + ", ".join(
-                f"node {n.node_rank} on {n.worker} ({n.address})" for n in nodes))])
-            return _supervise(run, output_dir, node=node, nodes=nodes, spec=spec)
+            return _lead(run, output_dir, node, nodes)
         return _follow(run, output_dir, node, nodes)
     finally:
         lifecycle.current_run_id = None
@@ -149,12 +115,45 @@ def _wait_for_gang(run: Run, node: RunNode) -> list[RunNode] | str:
         time.sleep(GANG_POLL_S)
 
 
+def _lead(run: Run, output_dir: Path, node: RunNode, nodes: list[RunNode]) -> str:
+    """Node 0: fixes the checkpoint every node resumes from, then runs this host's torchrun and
+    records the run as a single host does, watching the other nodes as well."""
+    try:
+        spec = build_spec(run, output_dir)
+    except storage.StoreError as exc:
+        return store_failed(run, exc)  # the other nodes see the attempt end and stop waiting
+    services.run_gang_start(node=node, resume_from=spec.get("resume_from", ""))
+    services.logs_append(run=run, lines=[(time.time(), "info", "all nodes joined: " + ", ".join(
+        f"node {n.node_rank} on {n.worker} ({n.address})" for n in nodes))])
+    spec_file = output_dir / f"spec-attempt-{run.attempt}.json"
+    spec_file.write_text(json.dumps(spec, indent=2))
+    gpu_indices = run_gpu_indices(run)
+    events_file = output_dir / f"events-attempt-{run.attempt}.jsonl"
+    events_file.unlink(missing_ok=True)
+    command = torchrun_command(settings.ENGINE_PYTHON or sys.executable, spec_file, events_file, gpu_indices,
+                               node=node, nodes=nodes)
+    supervisor = LeaderSupervisor(run, output_dir, start_engine(command, gpu_indices), gpu_indices, node=node)
+    supervisor.follow_file(events_file)
+    code = supervisor.watch()
+    code, reason = settle_nodes(run, node, supervisor.recorder, code, supervisor.reason)
+    return finish(run, supervisor.recorder, code, reason)
+
+
+class LeaderSupervisor(RunSupervisor):
+    """Node 0's supervisor: a node that leaves or goes silent stops the run at a checkpoint."""
+
+    def __init__(self, *args, node: RunNode, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.node = node
+
+    def lost_nodes(self) -> list[str]:
+        return [f"node {n.node_rank} ({n.worker}) is " + ("leaving (its worker is shutting down)"
+                                                          if n.status == "leaving" else "silent (no heartbeat)")
+                for n in services.run_nodes_lost(run=self.run, attempt=self.node.attempt)]
+
+
 def _follow(run: Run, output_dir: Path, node: RunNode, nodes: list[RunNode]) -> str:
     """A node other than 0: runs this host's ranks and reports only their logs and system metrics."""
-    import json
-
-    from worker.executor import _pump, build_spec, run_gpu_indices, start_engine
-
     leader = next(n for n in nodes if n.node_rank == 0)
     try:
         spec = build_spec(run, output_dir, resume=False)
@@ -172,78 +171,58 @@ def _follow(run: Run, output_dir: Path, node: RunNode, nodes: list[RunNode]) -> 
     spec_file.write_text(json.dumps(spec, indent=2))
     services.run_gang_start(node=node)
     gpu_indices = run_gpu_indices(run)
-    python = settings.ENGINE_PYTHON or sys.executable
     # Only global rank 0 writes events; this node's ranks write none, so the file stays empty.
     events_file = output_dir / f"events-attempt-{node.attempt}-node-{node.node_rank}.jsonl"
-    process = start_engine(torchrun_command(python, spec_file, events_file, gpu_indices, node=node, nodes=nodes),
-                           gpu_indices)
-    lines: queue.Queue = queue.Queue()
-    threading.Thread(target=_pump, args=(process.stdout, lines, "stderr"), daemon=True).start()
-    sampler = SystemSampler(process.pid, gpu_indices)
-    prefix = f"[node {node.node_rank}] "
-    logs: list[tuple[float, str, str]] = [(time.time(), "info", f"{prefix}started on {node.worker}")]
-    metrics: list[tuple[str, int, float, float]] = []
-    last_flush = last_beat = last_sample = 0.0
-    term_sent_at: float | None = None
-    left_at: float | None = None
-    open_streams = 1
-    while open_streams:
-        try:
-            tag, line = lines.get(timeout=FLUSH_INTERVAL_S)
-            if line is None:
-                open_streams -= 1
-            elif line.strip():
-                logs.append((time.time(), "info", prefix + line))
-        except queue.Empty:
-            pass
-        now = time.monotonic()
-        if now - last_sample >= SAMPLE_INTERVAL_S and process.poll() is None:
-            last_sample = now
-            metrics += [(name.replace("system/", f"system/node{node.node_rank}/", 1), step, value, wall)
-                        for name, step, value, wall in sampler.sample()]
-        if now - last_flush >= FLUSH_INTERVAL_S:
-            last_flush = now
-            _flush(run, logs, metrics)
-        if now - last_beat >= HEARTBEAT_INTERVAL_S:
-            last_beat = now
-            over = services.run_node_heartbeat(node=node)
-            if lifecycle.shutting_down.is_set() and left_at is None:
-                # Node 0 sees this, stops the run at a checkpoint, and our ranks stop with it.
-                services.run_node_leave(node=node)
-                logs.append((time.time(), "warning", f"{prefix}its worker is shutting down: asking node 0 to stop"))
-                left_at = now
-            if over and term_sent_at is None and process.poll() is None:
-                logs.append((time.time(), "warning", f"{prefix}the run's attempt is over: SIGTERM"))
-                process.send_signal(signal.SIGTERM)
-                term_sent_at = now
-            # A leaving node waits for node 0 to stop the run, but not forever.
-            grace = settings.RUN_CANCEL_GRACE_S
-            if process.poll() is None and ((term_sent_at is not None and now - term_sent_at > grace)
-                                           or (left_at is not None and now - left_at > 2 * grace)):
-                logs.append((time.time(), "warning", f"{prefix}the engine did not stop in time: SIGKILL"))
-                _kill_group(process)
-    code = process.wait()
-    sampler.close()
-    logs.append((time.time(), "info" if code == 0 else "warning", f"{prefix}exited with code {code}"))
-    _flush(run, logs, metrics)
+    command = torchrun_command(settings.ENGINE_PYTHON or sys.executable, spec_file, events_file, gpu_indices,
+                               node=node, nodes=nodes)
+    supervisor = FollowerSupervisor(run, node, start_engine(command, gpu_indices), gpu_indices)
+    code = supervisor.watch()
+    supervisor.log("info" if code == 0 else "warning", f"exited with code {code}")
+    supervisor.flush()
     services.run_node_exit(node=node, code=code)
     return f"node {node.node_rank} exited with code {code}"
 
 
-def _flush(run: Run, logs: list, metrics: list) -> None:
-    if metrics:
-        services.metrics_ingest(run=run, points=list(metrics))
-        metrics.clear()
-    if logs:
-        services.logs_append(run=run, lines=list(logs))
-        logs.clear()
+class FollowerSupervisor(Supervisor):
+    """The supervisor of a node other than 0: copies its engine's log lines into the run's log
+    (prefixed with the node), stores its system metrics under system/nodeK/, keeps the node's
+    heartbeat, and stops the engine once the run is no longer running this attempt. When its
+    worker shuts down it asks node 0 to stop the run, and waits for that, but not forever."""
 
+    def __init__(self, run: Run, node: RunNode, process, gpu_indices: list[int]):
+        super().__init__(process, gpu_indices)
+        self.node = node
+        self.prefix = f"[node {node.node_rank}] "
+        self.rows = RunRows(run)
+        self.left_at: float | None = None
+        self.log("info", f"started on {node.worker}")
 
-def _kill_group(process) -> None:
-    try:
-        os.killpg(process.pid, signal.SIGKILL)
-    except ProcessLookupError:
-        pass
+    def handle(self, tag: str, line: str) -> None:
+        if line.strip():
+            self.log("info", line)
+
+    def log(self, level: str, message: str) -> None:
+        self.rows.logs.append((time.time(), level, self.prefix + message))
+
+    def record_sample(self, points: list[tuple[str, int, float, float]]) -> None:
+        self.rows.metrics += [(name.replace("system/", f"system/node{self.node.node_rank}/", 1), step, value, wall)
+                              for name, step, value, wall in points]
+
+    def flush(self) -> None:
+        self.rows.flush()
+
+    def beat(self, now: float) -> None:
+        over = services.run_node_heartbeat(node=self.node)
+        if lifecycle.shutting_down.is_set() and self.left_at is None:
+            # Node 0 sees this, stops the run at a checkpoint, and our ranks stop with it.
+            services.run_node_leave(node=self.node)
+            self.log("warning", "its worker is shutting down: asking node 0 to stop")
+            self.left_at = now
+        if over and self.process.poll() is None:
+            self.stop("the run's attempt is over: SIGTERM")
+
+    def overdue(self, now: float) -> bool:
+        return super().overdue(now) or (self.left_at is not None and now - self.left_at > 2 * self.grace_s)
 
 
 def settle_nodes(run: Run, node: RunNode, recorder, code: int, reason: str) -> tuple[int, str]:

@@ -13,7 +13,9 @@ from webapp.common import storage
 from webapp.runs import services
 from webapp.runs.models import Run
 from worker.artifact_sync import Uploads
-from worker.executor import EventRecorder, _supervise, build_spec, latest_checkpoint
+from worker.executor import supervise
+from worker.recorder import EventRecorder
+from worker.spec import build_spec, latest_checkpoint
 
 
 def write_checkpoint(output_dir: Path, step: int) -> Path:
@@ -100,7 +102,7 @@ def test_a_run_whose_inputs_cannot_be_fetched_fails_before_training_and_says_why
     settings.S3_ENDPOINT_URL = "http://127.0.0.1:9"  # the store went away
     out = Path(settings.ARTIFACT_ROOT) / "runs" / str(run.id)
     assert services.run_claim(run=run, worker="gpu-host", output_dir=str(out))
-    assert _supervise(run, out) == "failed"  # what execute() runs once it has claimed the run
+    assert supervise(run, out) == "failed"  # what execute() runs once it has claimed the run
     run.refresh_from_db()
     assert run.status == "failed" and "S3_ENDPOINT_URL" in run.error_message
     assert "Nothing was trained" in run.error_message

@@ -17,7 +17,8 @@ from tests.api.test_alignment_continual_api import (  # noqa: F401 (fixtures)
     weights,
 )
 from webapp.runs.models import Run
-from worker.executor import build_spec, engine_env
+from worker.spec import build_spec
+from worker.supervisor import engine_env
 
 
 def test_a_reference_soup_becomes_the_specs_reference_and_the_engine_accepts_the_spec(

@@ -9,7 +9,9 @@ from django.db import connection
 
 from tests.api.test_runs_api import launch
 from webapp.runs.models import Run
-from worker.executor import EventRecorder, build_spec, engine_command, latest_checkpoint
+from worker.executor import engine_command
+from worker.recorder import EventRecorder
+from worker.spec import build_spec, latest_checkpoint
 
 
 def event(**fields) -> str:

@@ -14,7 +14,8 @@ from django.utils import timezone
 from tests.api.test_runs_api import launch
 from webapp.runs import services
 from webapp.runs.models import Run, RunNode, RunStatus, Worker
-from worker.multinode import tail_events, torchrun_command
+from worker.multinode import torchrun_command
+from worker.supervisor import tail_events
 
 
 def live_workers(count: int, *, gpus: int = 0, queues=("cpu", "light"), name: str = "w") -> None:

@@ -1,0 +1,232 @@
+"""The engine's child process, from its start to its exit, for every way a worker runs one: a
+single host, node 0 of a run over several hosts, and the other nodes of such a run.
+
+`start_engine` starts it (or its launcher, torchrun) as the leader of its own process group, with
+only the GPUs it was given. A `Supervisor` then watches it until its output streams close: it
+hands each line to `handle`, flushes what was gathered, samples the system metrics and, at each
+heartbeat, lets `beat` decide whether to stop it. A stop sends SIGTERM once (the engine writes a
+checkpoint and exits); an engine still alive `grace_s` later is killed with its whole process group
+(SIGKILL: the ranks of a multi-GPU run too), again at each heartbeat until it is gone.
+
+`RunSupervisor` is the supervisor of a recorded run (one host, or node 0): it writes the engine's
+events through an EventRecorder, keeps the run's heartbeat, and stops the engine when a user
+cancels the run, the worker shuts down, or (node 0) another node is lost.
+
+The engine runs in its own process so an out-of-memory kill or a CUDA error fails the run with a
+message and leaves the worker alive.
+"""
+from __future__ import annotations
+
+import os
+import queue
+import signal
+import subprocess
+import threading
+import time
+from pathlib import Path
+
+from django.conf import settings
+
+from webapp.runs import services
+from webapp.runs.models import Run
+from worker import lifecycle
+from worker.processes import die_with_parent
+from worker.recorder import EventRecorder
+from worker.system_metrics import SAMPLE_INTERVAL_S, SystemSampler
+
+FLUSH_INTERVAL_S = 0.25
+HEARTBEAT_INTERVAL_S = 2.0
+
+
+def engine_env(gpu_indices: list[int]) -> dict[str, str]:
+    """The engine child's environment: offline, unbuffered, only its own GPUs, and the shared cache
+    (reference log-probabilities are computed once per reference model and dataset, and reused by
+    every run of the installation)."""
+    return {**os.environ, "PYTHONUNBUFFERED": "1", "HF_HUB_OFFLINE": "1", "TOKENIZERS_PARALLELISM": "false",
+            "DISTILLERY_CACHE_DIR": str(settings.ENGINE_CACHE_DIR),
+            "CUDA_VISIBLE_DEVICES": ",".join(str(i) for i in gpu_indices)}
+
+
+def run_gpu_indices(run: Run) -> list[int]:
+    """The run sees exactly the GPUs it asked for (none for a CPU run), numbered from 0 inside it."""
+    gpus = int(run.resources.get("gpus", 0) or 0)
+    return [g["index"] for g in lifecycle.identity()["gpus"]][:gpus]
+
+
+def start_engine(command: list[str], gpu_indices: list[int], pass_fds: tuple[int, ...] = ()) -> subprocess.Popen:
+    """The engine (or its launcher) as the leader of its own process group, dying with the worker."""
+    return subprocess.Popen(
+        command, cwd=settings.BASE_DIR, env=engine_env(gpu_indices), pass_fds=pass_fds, stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True, preexec_fn=die_with_parent,
+    )
+
+
+def pump(stream, sink: queue.Queue, tag: str) -> None:
+    """Puts each line of `stream` in `sink` as (tag, line), then (tag, None) at its end."""
+    for line in iter(stream.readline, b""):
+        sink.put((tag, line.decode("utf-8", "replace").rstrip("\n")))
+    sink.put((tag, None))
+
+
+def tail_events(path: Path, process, sink: queue.Queue) -> None:
+    """Follows the engine's events file line by line until the engine has exited and the file is
+    read to its end (the file appears when rank 0 starts; a run that failed earlier has none)."""
+    handle, pending = None, b""
+    while True:
+        exited = process.poll() is not None
+        if handle is None and path.exists():
+            handle = path.open("rb")
+        if handle is not None:
+            pending += handle.read()
+            *complete, pending = pending.split(b"\n")
+            for line in complete:
+                sink.put(("events", line.decode("utf-8", "replace")))
+        if exited:
+            if pending:
+                sink.put(("events", pending.decode("utf-8", "replace")))
+            if handle is not None:
+                handle.close()
+            sink.put(("events", None))
+            return
+        time.sleep(0.1)
+
+
+def kill_group(process: subprocess.Popen) -> None:
+    """SIGKILL the engine and every process it started (the ranks of a multi-GPU run): it leads
+    its own process group (start_new_session)."""
+    try:
+        os.killpg(process.pid, signal.SIGKILL)
+    except ProcessLookupError:
+        pass
+
+
+class Supervisor:
+    """Watches one engine process (see the module's docstring). Subclasses say what a line, a
+    flush, a system sample, a log message and a heartbeat mean for them."""
+
+    flush_interval_s = FLUSH_INTERVAL_S
+    heartbeat_interval_s = HEARTBEAT_INTERVAL_S
+    kill_message = "the engine did not stop in time: SIGKILL"
+
+    def __init__(self, process: subprocess.Popen, gpu_indices: list[int]):
+        self.process = process
+        self.gpu_indices = gpu_indices
+        self.lines: queue.Queue = queue.Queue()
+        self.open_streams = 0
+        self.term_sent_at: float | None = None
+        self.grace_s = settings.RUN_CANCEL_GRACE_S
+        self.sampler = SystemSampler(process.pid, gpu_indices)
+        self.follow_stream(process.stdout, "stderr")
+
+    def follow_stream(self, stream, tag: str) -> None:
+        """Reads `stream` (a pipe from the engine) until it closes."""
+        self.open_streams += 1
+        threading.Thread(target=pump, args=(stream, self.lines, tag), daemon=True).start()
+
+    def follow_file(self, path: Path) -> None:
+        """Reads the events file the engine writes at `path` until the engine exits."""
+        self.open_streams += 1
+        threading.Thread(target=tail_events, args=(path, self.process, self.lines), daemon=True).start()
+
+    def watch(self) -> int:
+        """Runs until every stream followed has closed; returns the engine's exit code."""
+        last_flush = last_beat = last_sample = 0.0
+        while self.open_streams:
+            try:
+                tag, line = self.lines.get(timeout=self.flush_interval_s)
+                if line is None:
+                    self.open_streams -= 1
+                else:
+                    self.handle(tag, line)
+            except queue.Empty:
+                pass
+            now = time.monotonic()
+            if now - last_flush >= self.flush_interval_s:
+                last_flush = now
+                self.flush()
+            if now - last_sample >= SAMPLE_INTERVAL_S and self.process.poll() is None:
+                last_sample = now
+                self.record_sample(self.sampler.sample())
+            if now - last_beat >= self.heartbeat_interval_s:
+                last_beat = now
+                self.beat(now)
+                if self.overdue(now) and self.process.poll() is None:
+                    self.log("warning", self.kill_message)
+                    kill_group(self.process)
+        code = self.process.wait()
+        self.sampler.close()
+        return code
+
+    def stop(self, message: str) -> None:
+        """Asks the engine to stop (SIGTERM: it writes a checkpoint first), once."""
+        if self.term_sent_at is None:
+            self.log("warning", message)
+            self.process.send_signal(signal.SIGTERM)
+            self.term_sent_at = time.monotonic()
+
+    def overdue(self, now: float) -> bool:
+        """Whether the engine, still running, is killed now."""
+        return self.term_sent_at is not None and now - self.term_sent_at > self.grace_s
+
+    def handle(self, tag: str, line: str) -> None:
+        raise NotImplementedError
+
+    def flush(self) -> None:
+        raise NotImplementedError
+
+    def record_sample(self, points: list[tuple[str, int, float, float]]) -> None:
+        raise NotImplementedError
+
+    def log(self, level: str, message: str) -> None:
+        raise NotImplementedError
+
+    def beat(self, now: float) -> None:
+        raise NotImplementedError
+
+
+class RunSupervisor(Supervisor):
+    """The supervisor of a run this worker records (its only host, or its node 0). After `watch`,
+    `reason` says why the worker stopped the engine: "cancel", "shutdown", "node" or "" (it did
+    not)."""
+
+    def __init__(self, run: Run, output_dir: Path, process: subprocess.Popen, gpu_indices: list[int]):
+        super().__init__(process, gpu_indices)
+        self.run = run
+        self.reason = ""
+        here = [str(path) for path in (output_dir / "checkpoints").glob("step-*")]
+        self.recorder = EventRecorder(run, checkpoints_here=here)
+        self.log("info", f"attempt {run.attempt} on {run.worker}: {' '.join(process.args[1:4])}")
+        if gpu_indices:
+            self.log("info", f"GPU metrics through {self.sampler.gpus.name}" if self.sampler.gpus else
+                     "no GPU metrics: neither NVML nor nvidia-smi answered on this worker")
+
+    def watch(self) -> int:
+        code = super().watch()
+        self.recorder.flush()
+        self.recorder.finish_uploads()
+        return code
+
+    def handle(self, tag: str, line: str) -> None:
+        self.recorder.handle(tag, line)
+
+    def flush(self) -> None:
+        self.recorder.flush()
+
+    def record_sample(self, points: list[tuple[str, int, float, float]]) -> None:
+        self.recorder.metrics.extend(points)
+
+    def log(self, level: str, message: str) -> None:
+        self.recorder.logs.append((time.time(), level, message))
+
+    def lost_nodes(self) -> list[str]:
+        """What went wrong with the run's other nodes, one phrase per node lost (none on one host)."""
+        return []
+
+    def beat(self, now: float) -> None:
+        cancel = services.run_heartbeat(run=self.run)
+        lost = self.lost_nodes()
+        if self.term_sent_at is None and (cancel or lifecycle.shutting_down.is_set() or lost):
+            self.reason = "cancel" if cancel else "shutdown" if lifecycle.shutting_down.is_set() else "node"
+            if lost:
+                self.log("warning", f"{', '.join(lost)}: stopping at a checkpoint")
+            self.stop(f"stopping the engine ({self.reason}): SIGTERM")
