@@ -1,11 +1,11 @@
 // One function per REST endpoint the UI uses, so components never build URLs by hand.
 
-import { ApiError, apiRequest, apiUrl, listAll, listItems } from './client';
+import { ApiError, apiRequest, apiUrl, listAll } from './client';
 import type {
   InvitationAccepted,
   PlaygroundRequest,
   PlaygroundSession,
-  ApiToken, Artifact, AuditEvent, CompareResponse, CreatedApiToken, Dataset, DatasetDetail, ListResponse, LoginRequest,
+  ApiToken, Artifact, AuditEvent, CompareResponse, CreatedApiToken, Dataset, DatasetDetail, LoginRequest,
   LogsResponse, Method, MetricSeriesResponse, StepRange, Model, ModelRegisterRequest, MultiSeriesResponse, Paginated, Run,
   RunCloneRequest, RunCreateRequest, RunListParams, RunPatch, RunTemplate, ShareLink, ShareLinkCreateRequest, SharedView,
   User, Worker, Workspace, WorkspaceDetail, WorkspaceMember, WorkspaceRole,
@@ -21,7 +21,7 @@ export const getMe = () => apiRequest<User>('/auth/me/');
 
 // --- workspaces and tokens ----------------------------------------------------------------------
 
-export const listWorkspaces = async () => listItems(await apiRequest<ListResponse<Workspace>>('/workspaces/'));
+export const listWorkspaces = () => apiRequest<Workspace[]>('/workspaces/');
 
 export const getWorkspace = (slug: string) => apiRequest<WorkspaceDetail>(`/workspaces/${encodeURIComponent(slug)}/`);
 
@@ -42,7 +42,7 @@ export const removeMember = (slug: string, username: string) =>
 export const listAuditEvents = (slug: string, page: number, signal?: AbortSignal) =>
   apiRequest<Paginated<AuditEvent>>(`/workspaces/${encodeURIComponent(slug)}/audit/`, { query: { page }, signal });
 
-export const listTokens = async () => listItems(await apiRequest<ListResponse<ApiToken>>('/tokens/'));
+export const listTokens = () => apiRequest<ApiToken[]>('/tokens/');
 
 export const createToken = (name: string) => apiRequest<CreatedApiToken>('/tokens/', { method: 'POST', body: { name } });
 
@@ -50,7 +50,7 @@ export const revokeToken = (id: number) => apiRequest<void>(`/tokens/${id}/`, { 
 
 // --- methods, models, datasets, templates -------------------------------------------------------
 
-export const listMethods = async () => listItems(await apiRequest<ListResponse<Method>>('/methods/'));
+export const listMethods = () => apiRequest<Method[]>('/methods/');
 
 export const listModels = (workspace: string) => listAll<Model>('/models/', { workspace });
 
@@ -66,8 +66,8 @@ export const getDataset = (id: number, signal?: AbortSignal) => apiRequest<Datas
 export const createTaskSequence = (body: TaskSequenceCreateRequest) =>
   apiRequest<DatasetDetail>('/datasets/', { method: 'POST', body });
 
-export const listTemplates = async (workspace: string) =>
-  listItems(await apiRequest<ListResponse<RunTemplate>>('/templates/', { query: { workspace } }));
+export const listTemplates = (workspace: string) =>
+  apiRequest<RunTemplate[]>('/templates/', { query: { workspace } });
 
 export const launchTemplate = (id: number) => apiRequest<Run>(`/templates/${id}/launch/`, { method: 'POST' });
 
@@ -117,8 +117,8 @@ export const getLogs = (id: number, after?: number, signal?: AbortSignal) =>
 export const getLogTail = (id: number, count: number, signal?: AbortSignal) =>
   apiRequest<LogsResponse>(`/runs/${id}/logs/`, { query: { tail: count }, signal });
 
-export const listArtifacts = async (id: number) =>
-  listItems(await apiRequest<ListResponse<Artifact>>(`/runs/${id}/artifacts/`));
+export const listArtifacts = (id: number) =>
+  apiRequest<Artifact[]>(`/runs/${id}/artifacts/`);
 
 /**
  * The JSON of one of a run's "table" artifacts (404 when there is none). Every other endpoint ends
@@ -155,8 +155,8 @@ export const getRunsSeries = (ids: readonly number[], names: readonly string[], 
     signal,
   });
 
-export const listShareLinks = async (workspace: string) =>
-  listItems(await apiRequest<ListResponse<ShareLink>>('/share-links/', { query: { workspace } }));
+export const listShareLinks = (workspace: string) =>
+  apiRequest<ShareLink[]>('/share-links/', { query: { workspace } });
 
 export const createShareLink = (body: ShareLinkCreateRequest) =>
   apiRequest<ShareLink>('/share-links/', { method: 'POST', body });
@@ -178,15 +178,15 @@ export const getSharedSeries = (token: string, names: readonly string[], maxPoin
 
 // `all=1`: stopped and long-silent workers too (the server deletes rows older than a week), so the
 // dashboard can show them behind its toggle.
-export const listWorkers = async () =>
-  listItems(await apiRequest<ListResponse<Worker>>('/workers/', { query: { all: '1' } }));
+export const listWorkers = () =>
+  apiRequest<Worker[]>('/workers/', { query: { all: '1' } });
 
 // --- sweeps -------------------------------------------------------------------------------------
 
 export const createSweep = (body: SweepCreateRequest) => apiRequest<SweepDetail>('/sweeps/', { method: 'POST', body });
 
-export const listSweeps = async (workspace: string) =>
-  listItems(await apiRequest<ListResponse<Sweep>>('/sweeps/', { query: { workspace } }));
+export const listSweeps = (workspace: string) =>
+  apiRequest<Sweep[]>('/sweeps/', { query: { workspace } });
 
 export const getSweep = (id: number, signal?: AbortSignal) => apiRequest<SweepDetail>(`/sweeps/${id}/`, { signal });
 
@@ -202,8 +202,8 @@ export const getTokenStats = (datasetId: number, modelId: number, signal?: Abort
 
 const workspacePath = (slug: string, rest: string) => `/workspaces/${encodeURIComponent(slug)}/${rest}`;
 
-export const listNotificationChannels = async (slug: string) =>
-  listItems(await apiRequest<ListResponse<NotificationChannel>>(workspacePath(slug, 'notifications/')));
+export const listNotificationChannels = (slug: string) =>
+  apiRequest<NotificationChannel[]>(workspacePath(slug, 'notifications/'));
 
 export const createNotificationChannel = (slug: string, body: { kind: 'webhook' | 'email'; target: string; events: NotificationEvent[] }) =>
   apiRequest<NotificationChannel>(workspacePath(slug, 'notifications/'), { method: 'POST', body });

@@ -4,7 +4,7 @@
 import { cleanup, fireEvent, render, screen, waitFor } from '@testing-library/react';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { FakeEventSource, FakeServer } from '../test/fakeServer';
-import { user, workspaces } from '../test/fixtures';
+import { paged, user, workspaces } from '../test/fixtures';
 import { App } from './App';
 
 vi.mock('uplot', () => ({ default: class { setData() {} setSize() {} destroy() {} } }));
@@ -21,7 +21,7 @@ beforeEach(() => {
   server = new FakeServer()
     .route('GET /api/v1/auth/me/', user)
     .route('GET /api/v1/workspaces/', workspaces)
-    .route('GET /api/v1/models/', playgroundModels);
+    .route('GET /api/v1/models/', paged(playgroundModels));
   server.install();
   localStorage.clear();
   document.cookie = 'csrftoken=csrf-from-cookie';

@@ -91,9 +91,9 @@ function Workers() {
   const now = useNow();
   const [showStopped, setShowStopped] = useState(false);
   // Every worker seen in the last week is listed (all=1); stopped ones are history.
-  const all = sortWorkers(workers.data ?? [], now);
-  const stopped = all.filter((w) => workerState(w, now) === 'stopped').length;
-  const list = showStopped ? all : all.filter((w) => workerState(w, now) !== 'stopped');
+  const all = sortWorkers(workers.data ?? []);
+  const stopped = all.filter((w) => workerState(w) === 'stopped').length;
+  const list = showStopped ? all : all.filter((w) => workerState(w) !== 'stopped');
   return (
     <section className="run-section" aria-labelledby="workers-heading">
       <div className="section-header">
@@ -137,7 +137,7 @@ function Workers() {
 }
 
 function WorkerRow({ worker, now }: { worker: Worker; now: number }) {
-  const state = workerState(worker, now);
+  const state = workerState(worker);
   const gpus = Array.isArray(worker.gpus) ? worker.gpus : [];
   return (
     <tr data-testid="worker-row" data-state={state} data-hostname={worker.hostname}>

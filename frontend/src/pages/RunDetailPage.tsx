@@ -583,7 +583,7 @@ function RegisterRunModel({ run, artifact, onClose }: { run: Run; artifact: Arti
 }
 
 function artifactKind(artifact: Artifact): string {
-  return artifact.kind ?? artifact.type ?? '—';
+  return artifact.kind || '—';
 }
 
 function basename(path: string): string {
