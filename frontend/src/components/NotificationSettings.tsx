@@ -1,12 +1,13 @@
 // A workspace's notification channels (webhook or e-mail, for chosen run events): list, add,
 // delete; and the delivery log, a page at a time, refreshed while the page is open.
 
-import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
 import { Link } from 'react-router';
 import { ApiError } from '../api/client';
-import * as api from '../api/endpoints';
-import { queryKeys } from '../api/queries';
+import { queryKeys } from '../api/queryKeys';
+import { useDeliveries, useNotificationChannels } from '../features/workspaces/api/queries';
+import { createNotificationChannel, deleteNotificationChannel } from '../features/workspaces/api/requests';
 import type { NotificationChannel, NotificationEvent, Workspace } from '../api/types';
 import { formatDateTime } from '../lib/format';
 import { placeFieldErrors } from '../lib/jsonInput';
@@ -22,10 +23,7 @@ export const NOTIFICATION_EVENTS: { value: NotificationEvent; text: string }[] =
 ];
 
 export function NotificationSettings({ workspace }: { workspace: Workspace }) {
-  const channels = useQuery({
-    queryKey: queryKeys.notifications(workspace.slug),
-    queryFn: () => api.listNotificationChannels(workspace.slug),
-  });
+  const channels = useNotificationChannels(workspace.slug);
   const writable = canWrite(workspace);
   return (
     <section className="run-section" aria-labelledby="notifications-heading">
@@ -66,7 +64,7 @@ function ChannelRow({ channel, workspace, writable }: { channel: NotificationCha
   const queryClient = useQueryClient();
   const [confirming, setConfirming] = useState(false);
   const remove = useMutation({
-    mutationFn: () => api.deleteNotificationChannel(channel.id),
+    mutationFn: () => deleteNotificationChannel(channel.id),
     onSuccess: () => queryClient.invalidateQueries({ queryKey: queryKeys.notifications(workspace.slug) }),
   });
   return (
@@ -97,7 +95,7 @@ function AddChannelForm({ workspace }: { workspace: Workspace }) {
   const [events, setEvents] = useState<NotificationEvent[]>(['run.succeeded', 'run.failed']);
   const [eventsError, setEventsError] = useState<string | null>(null);
   const add = useMutation({
-    mutationFn: () => api.createNotificationChannel(workspace.slug, { kind, target: target.trim(), events }),
+    mutationFn: () => createNotificationChannel(workspace.slug, { kind, target: target.trim(), events }),
     onSuccess: () => {
       setTarget('');
       void queryClient.invalidateQueries({ queryKey: queryKeys.notifications(workspace.slug) });
@@ -162,12 +160,7 @@ function AddChannelForm({ workspace }: { workspace: Workspace }) {
 
 function Deliveries({ workspace }: { workspace: Workspace }) {
   const [page, setPage] = useState(1);
-  const log = useQuery({
-    queryKey: queryKeys.deliveries(workspace.slug, page),
-    queryFn: ({ signal }) => api.listDeliveries(workspace.slug, page, signal),
-    placeholderData: keepPreviousData,
-    refetchInterval: 15_000,
-  });
+  const log = useDeliveries(workspace.slug, page);
   return (
     <>
       <h3 id="deliveries-heading">Delivery log</h3>

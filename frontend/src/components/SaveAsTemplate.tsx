@@ -5,7 +5,7 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
 import { ApiError, apiRequest } from '../api/client';
-import { queryKeys } from '../api/queries';
+import { queryKeys } from '../api/queryKeys';
 import type { RunCreateRequest, RunTemplate } from '../api/types';
 import { errorMessage } from './ErrorAlert';
 

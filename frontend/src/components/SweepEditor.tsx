@@ -7,7 +7,7 @@ import { useMutation } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
 import { useNavigate } from 'react-router';
 import { ApiError } from '../api/client';
-import * as api from '../api/endpoints';
+import { createSweep } from '../features/sweeps/api/requests';
 import type { RunCreateRequest } from '../api/types';
 import { buildParameters, emptyRow, gridSize, type SweepRow, type SweepStrategy } from '../lib/sweeps';
 import { errorMessage } from './ErrorAlert';
@@ -30,7 +30,7 @@ export function SweepEditor({ getBase, disabled }: Props) {
   const [open, setOpen] = useState(false);
 
   const launch = useMutation({
-    mutationFn: api.createSweep,
+    mutationFn: createSweep,
     onSuccess: (sweep) => navigate(`/sweeps/${sweep.id}`),
   });
 

@@ -7,8 +7,8 @@ import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
 import { Link } from 'react-router';
 import { ApiError } from '../api/client';
-import * as api from '../api/endpoints';
-import { queryKeys } from '../api/queries';
+import { queryKeys } from '../api/queryKeys';
+import { createTaskSequence } from '../features/datasets/api/requests';
 import type { Dataset, Workspace } from '../api/types';
 import { TASK_SEQUENCE_KIND } from '../lib/methods';
 import {
@@ -28,7 +28,7 @@ export function TaskSequenceForm({ workspace, datasets }: { workspace: Workspace
     .sort((a, b) => a.name.localeCompare(b.name) || (b.version ?? 0) - (a.version ?? 0));
 
   const create = useMutation({
-    mutationFn: () => api.createTaskSequence({ workspace: workspace.slug, name: name.trim(), kind: 'task-sequence', tasks: requestTasks(rows) }),
+    mutationFn: () => createTaskSequence({ workspace: workspace.slug, name: name.trim(), kind: 'task-sequence', tasks: requestTasks(rows) }),
     onSuccess: () => {
       setName('');
       setRows([newRow(), newRow()]);

@@ -5,8 +5,9 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useNavigate } from 'react-router';
 import { apiRequest } from '../api/client';
-import * as api from '../api/endpoints';
-import { queryKeys, useTemplates } from '../api/queries';
+import { queryKeys } from '../api/queryKeys';
+import { useTemplates } from '../features/templates/api/queries';
+import { launchTemplate } from '../features/templates/api/requests';
 import type { RunTemplate, Workspace } from '../api/types';
 import { canWrite } from '../lib/workspace';
 import { ErrorAlert } from './ErrorAlert';
@@ -34,10 +35,10 @@ function TemplateCard({ template, writable }: { template: RunTemplate; writable:
   const navigate = useNavigate();
   const queryClient = useQueryClient();
   const launch = useMutation({
-    mutationFn: () => api.launchTemplate(template.id),
+    mutationFn: () => launchTemplate(template.id),
     onSuccess: (run) => {
       queryClient.setQueryData(queryKeys.run(run.id), run);
-      void queryClient.invalidateQueries({ queryKey: ['runs'] });
+      void queryClient.invalidateQueries({ queryKey: queryKeys.runsAll });
       void navigate(`/runs/${run.id}`);
     },
   });

@@ -2,8 +2,8 @@
 
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { Link, NavLink, useLocation, useNavigate } from 'react-router';
-import * as api from '../api/endpoints';
-import { useMe } from '../api/queries';
+import { useMe } from '../features/auth/api/queries';
+import { logout } from '../features/auth/api/requests';
 import { useWorkspace } from '../app/workspace';
 import { pageAfterWorkspaceSwitch } from '../lib/navigation';
 
@@ -14,7 +14,7 @@ export function TopBar() {
   const navigate = useNavigate();
   const queryClient = useQueryClient();
   const signOut = useMutation({
-    mutationFn: api.logout,
+    mutationFn: logout,
     onSuccess: () => {
       queryClient.clear();
       void navigate('/login', { replace: true });

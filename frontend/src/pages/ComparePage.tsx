@@ -9,8 +9,12 @@ import { useMutation, useQueries, useQueryClient } from '@tanstack/react-query';
 import { useCallback, useMemo, type ReactNode } from 'react';
 import { Link, useSearchParams } from 'react-router';
 import { ApiError } from '../api/client';
-import * as api from '../api/endpoints';
-import { queryKeys, useCompare, useDatasets, useModels, useRunsSeries } from '../api/queries';
+import { queryKeys } from '../api/queryKeys';
+import { useDatasets } from '../features/datasets/api/queries';
+import { useModels } from '../features/models/api/queries';
+import { useCompare, useRunsSeries } from '../features/runs/api/queries';
+import { getRun, getRunsSeries } from '../features/runs/api/requests';
+import { createShareLink } from '../features/sharing/api/requests';
 import type { CompareResponse, Run } from '../api/types';
 import { CompareCharts, type RangeSeriesSource } from '../components/CompareCharts';
 import { ConfigDiffTable } from '../components/ConfigDiffTable';
@@ -69,7 +73,7 @@ export function ComparePage() {
 
 function MissingRuns({ ids, onRemove }: { ids: number[]; onRemove: (id: number) => void }) {
   const results = useQueries({
-    queries: ids.map((id) => ({ queryKey: queryKeys.run(id), queryFn: ({ signal }: { signal: AbortSignal }) => api.getRun(id, signal) })),
+    queries: ids.map((id) => ({ queryKey: queryKeys.run(id), queryFn: ({ signal }: { signal: AbortSignal }) => getRun(id, signal) })),
   });
   const failed = results.flatMap((q, i) => (q.isError ? [{ id: ids[i]!, error: q.error }] : []));
   if (results.some((q) => q.isPending)) return <p role="status">Looking for the runs that cannot be compared…</p>;
@@ -104,7 +108,7 @@ function CompareView({ data, onRemove }: { data: CompareResponse; onRemove: (id:
   const byRun = useMemo(() => seriesByRun(series.data?.series ?? []), [series.data]);
   const rangeSource = useMemo<RangeSeriesSource>(() => ({
     key: ['compare', idsKey],
-    fetch: (names, range, signal) => api.getRunsSeries(runIds, names, 1000, signal, range),
+    fetch: (names, range, signal) => getRunsSeries(runIds, names, 1000, signal, range),
   }), [idsKey, runIds]);
 
   // Model and dataset names read better than ids; they come from the first run's workspace.
@@ -238,7 +242,7 @@ function ShareButton({ runs }: { runs: Run[] }) {
   const workspace = runs[0]?.workspace ?? '';
   const member = workspaces.find((w) => w.slug === workspace);
   const share = useMutation({
-    mutationFn: () => api.createShareLink({ workspace, runs: runs.map((r) => r.id), title: shareTitle(runs) }),
+    mutationFn: () => createShareLink({ workspace, runs: runs.map((r) => r.id), title: shareTitle(runs) }),
     onSuccess: () => void queryClient.invalidateQueries({ queryKey: queryKeys.shareLinks(workspace) }),
   });
   if (member && !canWrite(member)) return null;

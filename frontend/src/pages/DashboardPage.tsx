@@ -3,7 +3,8 @@
 
 import { useEffect, useState } from 'react';
 import { Link } from 'react-router';
-import { useRuns, useWorkers } from '../api/queries';
+import { useRuns } from '../features/runs/api/queries';
+import { useWorkers } from '../features/workers/api/queries';
 import type { Run, Worker, Workspace } from '../api/types';
 import { useWorkspace } from '../app/workspace';
 import { ErrorAlert } from '../components/ErrorAlert';

@@ -4,8 +4,8 @@
 
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { Link, useParams } from 'react-router';
-import * as api from '../api/endpoints';
-import { queryKeys } from '../api/queries';
+import { queryKeys } from '../api/queryKeys';
+import { acceptInvitation } from '../features/workspaces/api/requests';
 import { useWorkspace } from '../app/workspace';
 import { ErrorAlert } from '../components/ErrorAlert';
 import { useDocumentTitle } from '../hooks/useDocumentTitle';
@@ -16,7 +16,7 @@ export function InvitationPage() {
   const { select } = useWorkspace();
   const queryClient = useQueryClient();
   const accept = useMutation({
-    mutationFn: () => api.acceptInvitation(token),
+    mutationFn: () => acceptInvitation(token),
     onSuccess: async (result) => {
       await queryClient.invalidateQueries({ queryKey: queryKeys.workspaces });
       select(result.workspace);

@@ -5,8 +5,10 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
 import { Navigate, useNavigate, useSearchParams } from 'react-router';
-import * as api from '../api/endpoints';
-import { queryKeys, useMe } from '../api/queries';
+import { queryKeys } from '../api/queryKeys';
+import { useMe } from '../features/auth/api/queries';
+import { login } from '../features/auth/api/requests';
+import { signUpWithInvitation } from '../features/workspaces/api/requests';
 import { ErrorAlert } from '../components/ErrorAlert';
 import { useDocumentTitle } from '../hooks/useDocumentTitle';
 import { safeNextPath } from '../lib/navigation';
@@ -22,7 +24,7 @@ export function LoginPage() {
   const [password, setPassword] = useState('');
 
   const signIn = useMutation({
-    mutationFn: api.login,
+    mutationFn: login,
     onSuccess: (user) => {
       queryClient.removeQueries();
       queryClient.setQueryData(queryKeys.me, user);
@@ -82,7 +84,7 @@ function SignUpWithInvitation({ token }: { token: string }) {
   const [username, setUsername] = useState('');
   const [password, setPassword] = useState('');
   const signUp = useMutation({
-    mutationFn: () => api.signUpWithInvitation(token, { username: username.trim(), password }),
+    mutationFn: () => signUpWithInvitation(token, { username: username.trim(), password }),
     onSuccess: () => {
       queryClient.removeQueries();
       void navigate('/runs', { replace: true });

@@ -7,8 +7,10 @@ import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useMemo, useRef, useState, type FormEvent } from 'react';
 import { Link, useSearchParams } from 'react-router';
 import { ApiError } from '../api/client';
-import * as api from '../api/endpoints';
-import { queryKeys, useModels, useRuns } from '../api/queries';
+import { queryKeys } from '../api/queryKeys';
+import { useModels } from '../features/models/api/queries';
+import { registerModel } from '../features/models/api/requests';
+import { useRuns } from '../features/runs/api/queries';
 import type { Model, ModelRegisterRequest, ModelSource, Workspace } from '../api/types';
 import { uploadForm, type UploadProgress } from '../api/upload';
 import { useWorkspace } from '../app/workspace';
@@ -129,7 +131,7 @@ function RegisterModelForm({ workspace, models }: { workspace: Workspace; models
 
   const register = useMutation({
     mutationFn: async (body: ModelRegisterRequest | FormData) => {
-      if (!(body instanceof FormData)) return api.registerModel(body);
+      if (!(body instanceof FormData)) return registerModel(body);
       const controller = new AbortController();
       abort.current = controller;
       setProgress({ loaded: 0, total: archive?.size ?? null });

@@ -6,8 +6,9 @@
 import { useMutation, useQuery, useQueryClient, type QueryClient } from '@tanstack/react-query';
 import { useEffect, useRef, useState, type FormEvent } from 'react';
 import { ApiError } from '../api/client';
-import * as api from '../api/endpoints';
-import { useModels } from '../api/queries';
+import { queryKeys } from '../api/queryKeys';
+import { useModels } from '../features/models/api/queries';
+import { getPlayground, playgroundEventsUrl, startPlayground } from '../features/playground/api/requests';
 import type { Model, PlaygroundOutput, PlaygroundRequest, PlaygroundSession, Workspace } from '../api/types';
 import { useWorkspace } from '../app/workspace';
 import { ErrorAlert } from '../components/ErrorAlert';
@@ -46,7 +47,7 @@ function PlaygroundView({ workspace }: { workspace: Workspace }) {
   const [submitted, setSubmitted] = useState<Submitted | null>(null);
 
   const start = useMutation({
-    mutationFn: (body: PlaygroundRequest) => api.startPlayground(body),
+    mutationFn: (body: PlaygroundRequest) => startPlayground(body),
     onSuccess: (session, body) => setSubmitted({ id: session.id, models: body.models, prompts: body.prompts }),
   });
 
@@ -124,7 +125,6 @@ function PlaygroundView({ workspace }: { workspace: Workspace }) {
 
 type StreamState = 'connecting' | 'live' | 'ended' | 'unavailable';
 
-const playgroundKey = (id: number) => ['playground', id] as const;
 
 /**
  * Follows the session's event stream into the query cache. 'live' once the stream has delivered
@@ -136,9 +136,9 @@ function usePlaygroundStream(id: number, queryClient: QueryClient) {
   const live = useRef(false);
   useEffect(() => {
     if (typeof EventSource === 'undefined') return;
-    const key = playgroundKey(id);
+    const key = queryKeys.playground(id);
     let ended = false;
-    const source = new EventSource(api.playgroundEventsUrl(id));
+    const source = new EventSource(playgroundEventsUrl(id));
     const endIfFinished = (status: string | undefined) => {
       if (isPlaygroundActive(status)) return;
       ended = true;
@@ -180,12 +180,12 @@ function PlaygroundResults({ submitted, names }: { submitted: Submitted; names: 
   const queryClient = useQueryClient();
   const { stream, live } = usePlaygroundStream(submitted.id, queryClient);
   const session = useQuery({
-    queryKey: playgroundKey(submitted.id),
+    queryKey: queryKeys.playground(submitted.id),
     queryFn: async ({ signal }) => {
-      const fresh = await api.getPlayground(submitted.id, signal);
+      const fresh = await getPlayground(submitted.id, signal);
       // A read that started before the stream delivered may be older than what the stream has put
       // in the cache, and the stream sends a cell again only when it changes: keep the stream's.
-      const cached = queryClient.getQueryData<PlaygroundSession>(playgroundKey(submitted.id));
+      const cached = queryClient.getQueryData<PlaygroundSession>(queryKeys.playground(submitted.id));
       return live.current && cached ? cached : fresh;
     },
     // Poll only while the stream is not delivering (connecting, reconnecting or unavailable).

@@ -6,8 +6,13 @@ import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useRef, useState, type FormEvent } from 'react';
 import { Link, useNavigate, useParams } from 'react-router';
 import { ApiError } from '../api/client';
-import * as api from '../api/endpoints';
-import { queryKeys, useArtifacts, useDatasets, useMethods, useModels, useRun } from '../api/queries';
+import { queryKeys } from '../api/queryKeys';
+import { useDatasets } from '../features/datasets/api/queries';
+import { useMethods } from '../features/methods/api/queries';
+import { useModels } from '../features/models/api/queries';
+import { registerModel } from '../features/models/api/requests';
+import { useArtifacts, useRun } from '../features/runs/api/queries';
+import { cancelRun, deleteRun, resumeRun, retryRun, updateRun } from '../features/runs/api/requests';
 import type { Artifact, Method, Run } from '../api/types';
 import { useWorkspace } from '../app/workspace';
 import { AlignmentPanel } from '../components/AlignmentPanel';
@@ -61,11 +66,11 @@ function RunView({ run }: { run: Run }) {
   const workspace = workspaces.find((w) => w.slug === run.workspace);
   const queryClient = useQueryClient();
   const cancel = useMutation({
-    mutationFn: () => api.cancelRun(run.id),
+    mutationFn: () => cancelRun(run.id),
     onSuccess: (updated) => {
       if (updated && typeof updated === 'object' && 'status' in updated) queryClient.setQueryData(queryKeys.run(run.id), updated);
       void queryClient.invalidateQueries({ queryKey: queryKeys.run(run.id) });
-      void queryClient.invalidateQueries({ queryKey: ['runs'] });
+      void queryClient.invalidateQueries({ queryKey: queryKeys.runsAll });
     },
   });
 
@@ -169,30 +174,30 @@ function RunActions({ run }: { run: Run }) {
   const resumable = run.status === 'failed' || run.status === 'cancelled';
   const afterNewRun = (created: Run) => {
     queryClient.setQueryData(queryKeys.run(created.id), created);
-    void queryClient.invalidateQueries({ queryKey: ['runs'] });
+    void queryClient.invalidateQueries({ queryKey: queryKeys.runsAll });
     void navigate(`/runs/${created.id}`);
   };
-  const retry = useMutation({ mutationFn: () => api.retryRun(run.id), onSuccess: afterNewRun });
+  const retry = useMutation({ mutationFn: () => retryRun(run.id), onSuccess: afterNewRun });
   const resume = useMutation({
-    mutationFn: () => api.resumeRun(run.id),
+    mutationFn: () => resumeRun(run.id),
     onSuccess: (updated) => {
       queryClient.setQueryData(queryKeys.run(run.id), updated);
       void queryClient.invalidateQueries({ queryKey: queryKeys.run(run.id) });
-      void queryClient.invalidateQueries({ queryKey: ['runs'] });
+      void queryClient.invalidateQueries({ queryKey: queryKeys.runsAll });
     },
   });
   const star = useMutation({
-    mutationFn: (starred: boolean) => api.updateRun(run.id, { starred }),
+    mutationFn: (starred: boolean) => updateRun(run.id, { starred }),
     onSuccess: (updated) => {
       queryClient.setQueryData(queryKeys.run(run.id), updated);
-      void queryClient.invalidateQueries({ queryKey: ['runs'] });
+      void queryClient.invalidateQueries({ queryKey: queryKeys.runsAll });
     },
   });
   const remove = useMutation({
-    mutationFn: () => api.deleteRun(run.id),
+    mutationFn: () => deleteRun(run.id),
     onSuccess: () => {
       queryClient.removeQueries({ queryKey: queryKeys.run(run.id) });
-      void queryClient.invalidateQueries({ queryKey: ['runs'] });
+      void queryClient.invalidateQueries({ queryKey: queryKeys.runsAll });
       void navigate('/runs');
     },
   });
@@ -259,14 +264,14 @@ function RunNotes({ run }: { run: Run }) {
     setTags(serverTags);
   }
   const save = useMutation({
-    mutationFn: () => api.updateRun(run.id, { notes, tags: parseTags(tags) }),
+    mutationFn: () => updateRun(run.id, { notes, tags: parseTags(tags) }),
     onSuccess: (updated) => {
       const saved = { notes: updated.notes ?? '', tags: tagsText(updated.tags) };
       setBase(saved);
       setNotes(saved.notes);
       setTags(saved.tags);
       queryClient.setQueryData(queryKeys.run(run.id), updated);
-      void queryClient.invalidateQueries({ queryKey: ['runs'] });
+      void queryClient.invalidateQueries({ queryKey: queryKeys.runsAll });
     },
   });
   const state: SaveState = save.isPending ? 'saving' : save.isError ? 'error' : save.isSuccess && !dirty ? 'saved' : 'idle';
@@ -539,7 +544,7 @@ function RegisterRunModel({ run, artifact, onClose }: { run: Run; artifact: Arti
   const input = useRef<HTMLInputElement>(null);
   useEffect(() => input.current?.select(), []);
   const register = useMutation({
-    mutationFn: () => api.registerModel({
+    mutationFn: () => registerModel({
       workspace: run.workspace, name: name.trim(), source: 'run', run: run.id,
       ...(checkpoint != null ? { artifact: checkpoint } : {}),
     }),

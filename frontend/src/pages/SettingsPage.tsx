@@ -7,8 +7,12 @@ import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useRef, useState, type FormEvent } from 'react';
 import { Link } from 'react-router';
 import { ApiError } from '../api/client';
-import * as api from '../api/endpoints';
-import { queryKeys, useAuditLog, useMe, useShareLinks, useTokens, useWorkspaceDetail } from '../api/queries';
+import { queryKeys } from '../api/queryKeys';
+import { useMe } from '../features/auth/api/queries';
+import { useShareLinks } from '../features/sharing/api/queries';
+import { revokeShareLink } from '../features/sharing/api/requests';
+import { useAuditLog, useTokens, useWorkspaceDetail } from '../features/workspaces/api/queries';
+import { addMember, changeMemberRole, createToken, removeMember, revokeToken } from '../features/workspaces/api/requests';
 import {
   WORKSPACE_ROLES, type ApiToken, type CreatedApiToken, type ShareLink, type Workspace, type WorkspaceMember, type WorkspaceRole,
 } from '../api/types';
@@ -111,16 +115,16 @@ function MemberRow({ workspace, member, me, canManage }: {
   const isMe = member.username === me;
   const isOwner = workspace.role === 'owner';
   const changeRole = useMutation({
-    mutationFn: (role: WorkspaceRole) => api.changeMemberRole(workspace.slug, member.username, role),
+    mutationFn: (role: WorkspaceRole) => changeMemberRole(workspace.slug, member.username, role),
     onSuccess: () => {
       void queryClient.invalidateQueries({ queryKey: queryKeys.workspace(workspace.slug) });
       // Your own role shows in the workspace switcher and decides what you may do.
       if (isMe) void queryClient.invalidateQueries({ queryKey: queryKeys.workspaces });
-      void queryClient.invalidateQueries({ queryKey: ['audit', workspace.slug] });
+      void queryClient.invalidateQueries({ queryKey: queryKeys.auditAll(workspace.slug) });
     },
   });
   const remove = useMutation({
-    mutationFn: () => api.removeMember(workspace.slug, member.username),
+    mutationFn: () => removeMember(workspace.slug, member.username),
     onSuccess: () => {
       setConfirming(false);
       if (isMe) {
@@ -131,7 +135,7 @@ function MemberRow({ workspace, member, me, canManage }: {
         return;
       }
       void queryClient.invalidateQueries({ queryKey: queryKeys.workspace(workspace.slug) });
-      void queryClient.invalidateQueries({ queryKey: ['audit', workspace.slug] });
+      void queryClient.invalidateQueries({ queryKey: queryKeys.auditAll(workspace.slug) });
     },
   });
   // Owner rows and the owner role are an owner's business.
@@ -230,10 +234,10 @@ function ShareLinkRow({ link, workspace }: { link: ShareLink; workspace: Workspa
   const queryClient = useQueryClient();
   const [confirming, setConfirming] = useState(false);
   const revoke = useMutation({
-    mutationFn: () => api.revokeShareLink(link.id),
+    mutationFn: () => revokeShareLink(link.id),
     onSuccess: () => {
       void queryClient.invalidateQueries({ queryKey: queryKeys.shareLinks(workspace.slug) });
-      void queryClient.invalidateQueries({ queryKey: ['audit', workspace.slug] });
+      void queryClient.invalidateQueries({ queryKey: queryKeys.auditAll(workspace.slug) });
     },
   });
   const name = shareLinkName(link);
@@ -334,11 +338,11 @@ function AddMemberForm({ workspace }: { workspace: Workspace }) {
   const [username, setUsername] = useState('');
   const [role, setRole] = useState<WorkspaceRole>('member');
   const add = useMutation({
-    mutationFn: () => api.addMember(workspace.slug, { username: username.trim(), role }),
+    mutationFn: () => addMember(workspace.slug, { username: username.trim(), role }),
     onSuccess: () => {
       setUsername('');
       void queryClient.invalidateQueries({ queryKey: queryKeys.workspace(workspace.slug) });
-      void queryClient.invalidateQueries({ queryKey: ['audit', workspace.slug] });
+      void queryClient.invalidateQueries({ queryKey: queryKeys.auditAll(workspace.slug) });
     },
   });
   const placed = placeFieldErrors(add.error instanceof ApiError ? add.error.errors : undefined, ['username', 'role'], add.isError);
@@ -384,7 +388,7 @@ function Tokens() {
   const [name, setName] = useState('');
   const [created, setCreated] = useState<CreatedApiToken | null>(null);
   const create = useMutation({
-    mutationFn: () => api.createToken(name.trim()),
+    mutationFn: () => createToken(name.trim()),
     onSuccess: (token) => {
       setCreated(token);
       setName('');
@@ -462,7 +466,7 @@ function TokenTable({ tokens }: { tokens: ApiToken[] }) {
   const queryClient = useQueryClient();
   const [confirming, setConfirming] = useState<number | null>(null);
   const revoke = useMutation({
-    mutationFn: (id: number) => api.revokeToken(id),
+    mutationFn: (id: number) => revokeToken(id),
     onSuccess: () => {
       setConfirming(null);
       void queryClient.invalidateQueries({ queryKey: queryKeys.tokens });
