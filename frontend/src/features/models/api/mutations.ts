@@ -42,3 +42,12 @@ export function useRegisterModel(workspace: string, onRegistered: (model: Model)
   });
   return { register, progress, stop: () => abort.current?.abort() };
 }
+
+/** Registers a model from JSON (e.g. a run's final model or checkpoint); the model list refetches. */
+export function useRegisterModelJson(workspace: string) {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: (body: ModelRegisterRequest) => registerModel(body),
+    onSuccess: () => void queryClient.invalidateQueries({ queryKey: queryKeys.models(workspace) }),
+  });
+}
