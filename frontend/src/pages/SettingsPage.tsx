@@ -10,9 +10,10 @@ import { ApiError } from '../api/client';
 import { queryKeys } from '../api/queryKeys';
 import { useMe } from '../features/auth/api/queries';
 import { useShareLinks } from '../features/sharing/api/queries';
-import { revokeShareLink } from '../features/sharing/api/requests';
+import { useRevokeShareLink } from '../features/sharing/api/mutations';
 import { useAuditLog, useTokens, useWorkspaceDetail } from '../features/workspaces/api/queries';
-import { addMember, changeMemberRole, createToken, removeMember, revokeToken } from '../features/workspaces/api/requests';
+import { useCreateToken, useRevokeToken } from '../features/workspaces/api/mutations';
+import { addMember, changeMemberRole, removeMember } from '../features/workspaces/api/requests';
 import {
   WORKSPACE_ROLES, type ApiToken, type CreatedApiToken, type ShareLink, type Workspace, type WorkspaceMember, type WorkspaceRole,
 } from '../api/types';
@@ -231,15 +232,8 @@ function shareLinkName(link: ShareLink): string {
 }
 
 function ShareLinkRow({ link, workspace }: { link: ShareLink; workspace: Workspace }) {
-  const queryClient = useQueryClient();
   const [confirming, setConfirming] = useState(false);
-  const revoke = useMutation({
-    mutationFn: () => revokeShareLink(link.id),
-    onSuccess: () => {
-      void queryClient.invalidateQueries({ queryKey: queryKeys.shareLinks(workspace.slug) });
-      void queryClient.invalidateQueries({ queryKey: queryKeys.auditAll(workspace.slug) });
-    },
-  });
+  const revoke = useRevokeShareLink(workspace.slug, link.id);
   const name = shareLinkName(link);
   return (
     <tr data-share-link-id={link.id}>
@@ -383,22 +377,17 @@ function AddMemberForm({ workspace }: { workspace: Workspace }) {
 }
 
 function Tokens() {
-  const queryClient = useQueryClient();
   const tokens = useTokens();
   const [name, setName] = useState('');
   const [created, setCreated] = useState<CreatedApiToken | null>(null);
-  const create = useMutation({
-    mutationFn: () => createToken(name.trim()),
-    onSuccess: (token) => {
-      setCreated(token);
-      setName('');
-      void queryClient.invalidateQueries({ queryKey: queryKeys.tokens });
-    },
+  const create = useCreateToken((token) => {
+    setCreated(token);
+    setName('');
   });
   const placed = placeFieldErrors(create.error instanceof ApiError ? create.error.errors : undefined, ['name'], create.isError);
   const onSubmit = (event: FormEvent) => {
     event.preventDefault();
-    if (name.trim()) create.mutate();
+    if (name.trim()) create.mutate(name.trim());
   };
   return (
     <section className="run-section" aria-labelledby="tokens-heading">
@@ -463,15 +452,8 @@ function NewToken({ token, onDone }: { token: CreatedApiToken; onDone: () => voi
 }
 
 function TokenTable({ tokens }: { tokens: ApiToken[] }) {
-  const queryClient = useQueryClient();
   const [confirming, setConfirming] = useState<number | null>(null);
-  const revoke = useMutation({
-    mutationFn: (id: number) => revokeToken(id),
-    onSuccess: () => {
-      setConfirming(null);
-      void queryClient.invalidateQueries({ queryKey: queryKeys.tokens });
-    },
-  });
+  const revoke = useRevokeToken(() => setConfirming(null));
   return (
     <>
       {revoke.isError && <ErrorAlert error={revoke.error} title="The token was not revoked" />}

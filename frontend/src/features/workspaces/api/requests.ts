@@ -1,7 +1,7 @@
 // Requests of this feature, one function per endpoint: Workspaces, their members, audit log, notifications, history, invitations; API tokens.
 
 import { apiRequest, apiUrl } from '../../../api/client';
-import type { ApiToken, AuditEvent, CreatedApiToken, Delivery, InvitationAccepted, NotificationChannel, NotificationEvent, Paginated, Workspace, WorkspaceDetail, WorkspaceMember, WorkspaceRole } from '../../../api/types';
+import type { ApiToken, AuditEvent, CreatedApiToken, Delivery, InvitationAccepted, NotificationChannel, NotificationChannelCreateRequest, Paginated, Workspace, WorkspaceDetail, WorkspaceMember, WorkspaceRole } from '../../../api/types';
 
 export const listWorkspaces = () => apiRequest<Workspace[]>('/workspaces/');
 
@@ -35,7 +35,7 @@ const workspacePath = (slug: string, rest: string) => `/workspaces/${encodeURICo
 export const listNotificationChannels = (slug: string) =>
   apiRequest<NotificationChannel[]>(workspacePath(slug, 'notifications/'));
 
-export const createNotificationChannel = (slug: string, body: { kind: 'webhook' | 'email'; target: string; events: NotificationEvent[] }) =>
+export const createNotificationChannel = (slug: string, body: NotificationChannelCreateRequest) =>
   apiRequest<NotificationChannel>(workspacePath(slug, 'notifications/'), { method: 'POST', body });
 
 export const deleteNotificationChannel = (id: number) => apiRequest<void>(`/notifications/${id}/`, { method: 'DELETE' });
