@@ -314,6 +314,8 @@ export type Worker = Narrow<Schemas['WorkerOutput'], { queues: string[]; gpus: W
  */
 export type RunTemplate = Narrow<Schemas['TemplateOutput'], { config: Record<string, unknown> }>;
 
+export type TemplateCreateRequest = Narrow<Schemas['TemplateListApiInputRequest'], { config?: Record<string, unknown> }>;
+
 // --- sweeps, notifications, lineage, token statistics, history --------------------------------
 
 export type SweepStrategy = Schemas['StrategyEnum'];

@@ -2,7 +2,8 @@
 
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { queryKeys } from '../../../api/queryKeys';
-import { revokeShareLink } from './requests';
+import type { ShareLinkCreateRequest } from '../../../api/types';
+import { createShareLink, revokeShareLink } from './requests';
 
 /** Revokes a share link (its page answers 404 from now on); the audit log shows it. */
 export function useRevokeShareLink(workspace: string, id: number) {
@@ -13,5 +14,14 @@ export function useRevokeShareLink(workspace: string, id: number) {
       void queryClient.invalidateQueries({ queryKey: queryKeys.shareLinks(workspace) });
       void queryClient.invalidateQueries({ queryKey: queryKeys.auditAll(workspace) });
     },
+  });
+}
+
+/** Makes a read-only link to these runs of `workspace`; the settings page's list refetches. */
+export function useCreateShareLink(workspace: string) {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: (body: Omit<ShareLinkCreateRequest, 'workspace'>) => createShareLink({ workspace, ...body }),
+    onSuccess: () => void queryClient.invalidateQueries({ queryKey: queryKeys.shareLinks(workspace) }),
   });
 }
