@@ -3,8 +3,8 @@
 
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { queryKeys } from '../../../api/queryKeys';
-import type { CreatedApiToken, NotificationChannelCreateRequest } from '../../../api/types';
-import { createNotificationChannel, createToken, deleteNotificationChannel, revokeToken } from './requests';
+import type { CreatedApiToken, InvitationAccepted, NotificationChannelCreateRequest } from '../../../api/types';
+import { acceptInvitation, createNotificationChannel, createToken, deleteNotificationChannel, revokeToken } from './requests';
 
 export function useCreateNotificationChannel(workspace: string, onCreated: () => void) {
   const queryClient = useQueryClient();
@@ -44,6 +44,18 @@ export function useRevokeToken(onRevoked: () => void) {
     onSuccess: () => {
       onRevoked();
       void queryClient.invalidateQueries({ queryKey: queryKeys.tokens });
+    },
+  });
+}
+
+/** Accepts an invitation (signed in); the workspace list refetches before `onJoined` gets the answer. */
+export function useAcceptInvitation(token: string, onJoined: (accepted: InvitationAccepted) => void) {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: () => acceptInvitation(token),
+    onSuccess: async (result) => {
+      await queryClient.invalidateQueries({ queryKey: queryKeys.workspaces });
+      onJoined(result);
     },
   });
 }
