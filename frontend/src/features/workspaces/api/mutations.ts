@@ -3,8 +3,11 @@
 
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { queryKeys } from '../../../api/queryKeys';
-import type { CreatedApiToken, InvitationAccepted, NotificationChannelCreateRequest } from '../../../api/types';
-import { acceptInvitation, createNotificationChannel, createToken, deleteNotificationChannel, revokeToken } from './requests';
+import type { CreatedApiToken, InvitationAccepted, NotificationChannelCreateRequest, WorkspaceRole } from '../../../api/types';
+import {
+  acceptInvitation, addMember, changeMemberRole, createNotificationChannel, createToken, deleteNotificationChannel, removeMember,
+  revokeToken,
+} from './requests';
 
 export function useCreateNotificationChannel(workspace: string, onCreated: () => void) {
   const queryClient = useQueryClient();
@@ -56,6 +59,55 @@ export function useAcceptInvitation(token: string, onJoined: (accepted: Invitati
     onSuccess: async (result) => {
       await queryClient.invalidateQueries({ queryKey: queryKeys.workspaces });
       onJoined(result);
+    },
+  });
+}
+
+/** After a change to the members: the workspace (its member list) and its audit log refetch. */
+function useMembersChanged(workspace: string) {
+  const queryClient = useQueryClient();
+  return (options: { ownRole?: boolean } = {}) => {
+    void queryClient.invalidateQueries({ queryKey: queryKeys.workspace(workspace) });
+    // Your own role shows in the workspace switcher and decides what you may do.
+    if (options.ownRole) void queryClient.invalidateQueries({ queryKey: queryKeys.workspaces });
+    void queryClient.invalidateQueries({ queryKey: queryKeys.auditAll(workspace) });
+  };
+}
+
+/** Adds an existing user by username, with a role. */
+export function useAddMember(workspace: string, onAdded: () => void) {
+  const changed = useMembersChanged(workspace);
+  return useMutation({
+    mutationFn: (body: { username: string; role: WorkspaceRole }) => addMember(workspace, body),
+    onSuccess: () => {
+      onAdded();
+      changed();
+    },
+  });
+}
+
+/** Changes `username`'s role; `isMe`: your own, so the workspace list (your roles) refetches too. */
+export function useChangeMemberRole(workspace: string, username: string, isMe: boolean) {
+  const changed = useMembersChanged(workspace);
+  return useMutation({
+    mutationFn: (role: WorkspaceRole) => changeMemberRole(workspace, username, role),
+    onSuccess: () => changed({ ownRole: isMe }),
+  });
+}
+
+/**
+ * Removes `username`; with `isMe`, leaves the workspace: then only the workspace list refetches
+ * (the caller moves to another workspace in `onRemoved`).
+ */
+export function useRemoveMember(workspace: string, username: string, isMe: boolean, onRemoved: () => void) {
+  const queryClient = useQueryClient();
+  const changed = useMembersChanged(workspace);
+  return useMutation({
+    mutationFn: () => removeMember(workspace, username),
+    onSuccess: () => {
+      onRemoved();
+      if (isMe) void queryClient.invalidateQueries({ queryKey: queryKeys.workspaces });
+      else changed();
     },
   });
 }
