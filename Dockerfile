@@ -2,6 +2,7 @@
 FROM node:20-bookworm-slim AS frontend
 WORKDIR /src/frontend
 COPY frontend/package.json frontend/package-lock.json ./
+COPY frontend/tools/api-gen/package.json ./tools/api-gen/
 RUN npm ci --no-audit --no-fund
 COPY frontend/ ./
 RUN npm run build

@@ -47,5 +47,10 @@ export default defineConfig({
   test: {
     include: ['src/**/*.test.{ts,tsx}'],
     environment: 'node',
+    setupFiles: ['src/test/setup.ts'],
+    // Above the Testing Library wait in src/test/setup.ts, so a slow wait fails with its own
+    // message (what it was waiting for) rather than vitest's bare timeout.
+    testTimeout: 30_000,
+    hookTimeout: 30_000,
   },
 });

@@ -2,7 +2,7 @@
 // requests, JSON in and out, and one error type carrying the server's `detail` and `errors`.
 
 import { readCookie } from '../lib/cookies';
-import type { ApiErrorBody, ListResponse } from './types';
+import type { ApiErrorBody, Paginated } from './types';
 
 export const API_BASE = '/api/v1';
 
@@ -91,24 +91,19 @@ export async function apiRequest<T>(path: string, options: RequestOptions = {}):
   return body as T;
 }
 
-/** Lists whose pagination API.md leaves open come back as a plain array or a DRF page. */
-export function listItems<T>(response: ListResponse<T>): T[] {
-  return Array.isArray(response) ? response : response.results;
-}
-
 /** Pages followed at most by `listAll` (at 500 per page, 10 000 objects). */
 const MAX_PAGES = 20;
 
 /**
- * Every item of a list endpoint: asks for large pages and follows the server's `next` links, so a
+ * Every item of a paged list endpoint (models, datasets): asks for large pages and follows the server's `next` links, so a
  * workspace with more models or datasets than one page still offers all of them.
  */
 export async function listAll<T>(path: string, query: RequestOptions['query'] = {}, signal?: AbortSignal): Promise<T[]> {
-  let response = await apiRequest<ListResponse<T>>(path, { query: { page_size: 500, ...query }, signal });
-  const items = [...listItems(response)];
-  for (let page = 1; page < MAX_PAGES && !Array.isArray(response) && response.next; page++) {
-    response = await apiRequest<ListResponse<T>>(response.next, { signal });
-    items.push(...listItems(response));
+  let response = await apiRequest<Paginated<T>>(path, { query: { page_size: 500, ...query }, signal });
+  const items = [...response.results];
+  for (let page = 1; page < MAX_PAGES && response.next; page++) {
+    response = await apiRequest<Paginated<T>>(response.next, { signal });
+    items.push(...response.results);
   }
   return items;
 }

@@ -1,22 +1,30 @@
-// Types of the REST API v1, written by hand from docs/API.md until they can be generated from the
-// server's OpenAPI schema (/api/schema/). Keep field names exactly as the server spells them.
-// Fields marked "not in API.md" are what the server under webapp/ answers today; the UI reads
-// them when present and falls back to the documented ones.
+// The REST API's types, as the UI names them: aliases onto the declarations generated from
+// docs/openapi.yaml (./schema.d.ts, `npm run gen:api`). Nothing here restates a field the schema
+// already gives; what is written by hand is one of:
+//   - a narrowing (`Narrow<...>`) where the schema is looser than what the server sends (a plain
+//     string for an enum, an untyped object): each says which serializer field should be tightened,
+//     after which the narrowing can go;
+//   - shapes the schema does not describe at all: error bodies, the event streams' payloads, the
+//     query parameters of /runs/, and the few responses drf-spectacular sees as a bare object.
+
+import type { components } from './schema';
+
+type Schemas = components['schemas'];
+
+/** `T` with the fields of `U` replaced by `U`'s (more precise) types. */
+type Narrow<T, U> = Omit<T, keyof U> & U;
 
 export type RunStatus = 'queued' | 'running' | 'succeeded' | 'failed' | 'cancelled';
 
 export const RUN_STATUSES: readonly RunStatus[] = ['queued', 'running', 'succeeded', 'failed', 'cancelled'];
 
-/** DRF pagination envelope used by list endpoints such as /runs/. */
+/** DRF pagination envelope of the paged lists (runs, models, datasets, audit log, deliveries). */
 export interface Paginated<T> {
   count: number;
   next: string | null;
   previous: string | null;
   results: T[];
 }
-
-/** Endpoints whose pagination API.md does not pin down are read as either shape. */
-export type ListResponse<T> = T[] | Paginated<T>;
 
 /** Body of every error response; `errors` keys are dotted field paths such as "config.kd.temperature". */
 export interface ApiErrorBody {
@@ -26,66 +34,36 @@ export interface ApiErrorBody {
 
 // --- accounts and workspaces -------------------------------------------------------------------
 
-export interface User {
-  id: number;
-  username: string;
-  email: string;
-}
+export type User = Schemas['UserOutput'];
 
-export interface LoginRequest {
-  username: string;
-  password: string;
-}
+export type LoginRequest = Schemas['LoginApiInputRequest'];
 
-export interface ApiToken {
-  id: number;
-  name: string;
-  /** Present only in the response that creates the token. */
-  token?: string;
-  /** The token's first characters, to recognise it. */
-  prefix?: string;
-  created_at?: string;
-  last_used_at?: string | null;
-}
+export type ApiToken = Schemas['TokenOutput'];
 
-export interface CreatedApiToken extends ApiToken {
-  token: string;
-}
+export type CreatedApiToken = Schemas['TokenListApiCreatedOutput'];
 
-export type WorkspaceRole = 'owner' | 'admin' | 'member' | 'viewer';
+export type WorkspaceRole = Schemas['RoleEnum'];
 
 export const WORKSPACE_ROLES: readonly WorkspaceRole[] = ['owner', 'admin', 'member', 'viewer'];
 
-export interface Workspace {
-  /** Not in API.md. */
-  id?: number;
-  name: string;
-  slug: string;
-  /** The caller's role in this workspace. */
-  role: WorkspaceRole;
-}
+/** Tighten: WorkspaceOutput.role and MemberOutput.role as ChoiceField(Role.choices). */
+export type Workspace = Narrow<Schemas['WorkspaceOutput'], { role: WorkspaceRole }>;
 
-export interface WorkspaceMember {
-  username: string;
-  role: WorkspaceRole;
-}
+export type WorkspaceMember = Narrow<Schemas['MemberOutput'], { role: WorkspaceRole }>;
 
-export interface WorkspaceDetail extends Workspace {
-  members: WorkspaceMember[];
-}
+export type WorkspaceDetail = Narrow<Schemas['WorkspaceDetailApiOutput'], { role: WorkspaceRole; members: WorkspaceMember[] }>;
+
+/**
+ * POST /invitations/{token}/accept/. Tighten: the view answers MemberOutput plus `workspace` (the
+ * slug), but the schema names plain MemberOutput.
+ */
+export type InvitationAccepted = WorkspaceMember & { workspace: string };
 
 // --- methods, models, datasets -----------------------------------------------------------------
 
 export type MethodFamily = 'distillation' | 'alignment' | 'continual';
 
-export interface MethodRequires {
-  teacher: boolean;
-  reference: boolean;
-  /** Dataset kinds the method can train on, compared with Dataset.kind. */
-  dataset_kinds: string[];
-  /** The method trains on a task sequence (a "task-sequence" dataset) instead of one dataset. */
-  tasks?: boolean;
-}
+export type MethodRequires = Schemas['MethodRequiresOutput'];
 
 /** A JSON Schema document as produced by pydantic (draft 2020-12 style, with $defs and $ref). */
 export type JsonSchema = Record<string, unknown>;
@@ -95,50 +73,32 @@ export interface MethodPaper {
   url: string;
 }
 
-export interface Method {
-  name: string;
+/**
+ * Tighten: MethodOutput.family as a ChoiceField of the engine's families, `paper` as a
+ * {title, url} serializer and `schema` as an object (all three are untyped in the schema).
+ */
+export type Method = Narrow<Schemas['MethodOutput'], {
   family: MethodFamily | (string & {});
-  description: string;
-  /** API.md: title + arXiv link as one string; the engine's registry sends `{title, url}`. */
-  paper: string | MethodPaper;
-  requires: MethodRequires;
-  /** JSON Schema of the method's config (the run's `config` object). */
+  paper: MethodPaper;
   schema: JsonSchema;
-}
+}>;
 
-export type ModelSource = 'config' | 'path' | 'run' | 'upload' | 'soup' | 'hub' | 'imported';
+/** SourceEnum, plus `imported` (models brought in by a history import). */
+export type ModelSource = Schemas['SourceEnum'] | 'imported';
 
-export interface Model {
-  id: number;
-  workspace: string;
-  name: string;
+/** Tighten: ModelOutput.source as ChoiceField(Model.Source.choices); `config` as a dict field. */
+export type Model = Narrow<Schemas['ModelOutput'], {
   source: ModelSource;
-  /** transformers config dict (source=config; also read from config.json for the others). */
-  config?: Record<string, unknown> | null;
-  /** Server-local directory (source=path or run; empty for source=config). */
-  path?: string | null;
-  tokenizer_path?: string;
-  /** A Hugging Face hub id read from the server's local cache (source=hub). */
-  hub_id?: string;
-  architecture?: string;
-  /** null when the server could not count them (e.g. a config-only model). */
-  parameter_count?: number | null;
-  vocab_size?: number | null;
-  /** The run whose final model this is (source=run). */
-  produced_by_run?: number | null;
-  created_at?: string;
-  /** A weight soup's ingredients (source=soup): ids on the model itself, {id, name} in its lineage. */
-  ingredients?: (number | ModelRef)[];
-  /** The soups this model is an ingredient of. */
-  soups?: (number | ModelRef)[];
-}
+  config: Record<string, unknown> | null;
+}>;
 
+/** A model named in a lineage or on a soup: its id and name. */
 export interface ModelRef {
   id: number;
   name: string;
 }
 
-/** POST /models/: one of the three sources, with the field it needs. */
+/** POST /models/ as JSON: one of the sources, with the field it needs (uploads go as multipart). */
 export type ModelRegisterRequest =
   | { workspace: string; name: string; source: 'path'; path: string }
   | { workspace: string; name: string; source: 'config'; config: Record<string, unknown>; tokenizer_path?: string }
@@ -146,9 +106,9 @@ export type ModelRegisterRequest =
   | { workspace: string; name: string; source: 'soup'; ingredients: number[] }
   | { workspace: string; name: string; source: 'hub'; hub_id: string };
 
-export type DatasetKind = 'text' | 'prompt-completion' | 'chat' | 'preference' | 'classification' | 'task-sequence';
+export type DatasetKind = Schemas['DatasetKindEnum'];
 
-/** The server's KindEnum with its labels (openapi.yaml). */
+/** The server's KindEnum with its labels (openapi.yaml), less task-sequence (not an upload). */
 export const DATASET_KINDS: readonly { value: DatasetKind; label: string }[] = [
   { value: 'text', label: 'Text' },
   { value: 'prompt-completion', label: 'Prompt / completion' },
@@ -157,44 +117,21 @@ export const DATASET_KINDS: readonly { value: DatasetKind; label: string }[] = [
   { value: 'classification', label: 'Classification' },
 ];
 
-export interface Dataset {
-  id: number;
-  workspace: string;
-  name: string;
-  kind: DatasetKind | (string & {});
-  version?: number;
-  format?: string;
-  sha256?: string;
-  row_count?: number;
-  size_bytes?: number;
-  created_at?: string;
-}
+/** Tighten: DatasetOutput.kind (and DatasetDetailApiOutput.kind) as ChoiceField(DatasetKind). */
+export type Dataset = Narrow<Schemas['DatasetOutput'], { kind: DatasetKind | (string & {}) }>;
 
-export interface DatasetDetail extends Dataset {
-  /** The first rows of the file (at most 20), as parsed JSON. */
-  preview: unknown[];
-  /** A task sequence's tasks, in order (kind "task-sequence"). */
-  tasks?: TaskSequenceTask[];
-}
+export type DatasetDetail = Narrow<Schemas['DatasetDetailApiOutput'], { kind: DatasetKind | (string & {}) }>;
 
-export interface DatasetRef {
-  id: number;
-  name: string;
-  version?: number;
-}
+export type TaskSequenceTask = Schemas['TaskOutput'];
 
-export interface TaskSequenceTask {
-  name: string;
-  train_dataset: DatasetRef;
-  validation_dataset: DatasetRef | null;
-}
+export type DatasetRef = Schemas['TaskMemberOutput'];
 
 /** POST /datasets/ as JSON: a task sequence made of existing datasets, in training order. */
 export interface TaskSequenceCreateRequest {
   workspace: string;
   name: string;
   kind: 'task-sequence';
-  tasks: { name: string; train_dataset: number; validation_dataset: number }[];
+  tasks: Schemas['TaskInputRequest'][];
 }
 
 // --- runs ---------------------------------------------------------------------------------------
@@ -223,7 +160,7 @@ export interface RunNodeInfo {
   heartbeat_at: string;
 }
 
-/** Not in API.md: per-metric summary the server attaches to each run. */
+/** Per-metric summary the server attaches to each run (`summaries`). */
 export interface MetricSummary {
   last: number | null;
   last_step: number | null;
@@ -234,70 +171,27 @@ export interface MetricSummary {
   count: number;
 }
 
-export interface Run {
-  id: number;
-  workspace: string;
-  name: string;
-  method: string;
+/**
+ * Tighten in RunOutput: `status` as ChoiceField(RunStatus), `config` as a dict, `resources` as a
+ * {gpus, nodes} serializer, `tags` as ListField(CharField), `progress` as a {step, total, eta_s,
+ * tokens_per_s} serializer, `nodes` as a list of a node serializer, `summaries` as a dict of a
+ * summary serializer (all are plain strings or untyped objects in the schema).
+ */
+export type Run = Narrow<Schemas['RunOutput'], {
   status: RunStatus;
   config: Record<string, unknown>;
-  student: number | null;
-  teacher: number | null;
-  /** The frozen reference model of an alignment run; null = the initial policy (the student as it starts). */
-  reference?: number | null;
-  train_dataset: number | null;
-  validation_dataset: number | null;
-  /** General text replayed while a continual-learning run trains on its tasks. */
-  replay_dataset?: number | null;
-  seed: number;
   resources: RunResources;
-  /** The nodes of a run over several hosts; empty for a run on one host. */
-  nodes?: RunNodeInfo[];
   tags: string[];
-  notes: string;
-  /** Marked by a member to find it again; `?starred=true` lists only these. */
-  starred?: boolean;
-  creator: string | number | null;
-  /** The run this one was retried or cloned from. */
-  parent: number | null;
-  /** The sweep that launched this run, if one did. */
-  sweep?: number | null;
-  worker: string | null;
-  error_message: string | null;
-  progress: RunProgress | null;
-  /** In API.md; the server may send `summaries` instead, whose keys are the same names. */
-  metric_names?: string[];
-  /** Not in API.md: last/min/max per metric name; the runs table reads train/loss's `last` here. */
-  summaries?: Record<string, MetricSummary>;
-  /** 1 for the first try, more after a resume. */
-  attempt?: number;
-  /** Name under which a succeeded run's final model is registered automatically ('' for none). */
-  register_model_as?: string;
-  created_at: string;
-  queued_at: string | null;
-  started_at: string | null;
-  finished_at: string | null;
-}
+  progress: RunProgress;
+  nodes: RunNodeInfo[];
+  summaries: Record<string, MetricSummary>;
+}>;
 
-export interface RunCreateRequest {
-  workspace: string;
-  /** Optional; a run without one is named after its method. Must not be blank when sent. */
-  name?: string;
-  method: string;
-  student: number;
-  teacher?: number | null;
-  /** Only for methods with `requires.reference`; null = the initial policy. */
-  reference?: number | null;
-  train_dataset: number;
-  validation_dataset?: number | null;
-  /** Only for methods with `requires.tasks`. */
-  replay_dataset?: number | null;
+/** POST /runs/ (RunListApiInputRequest) with a typed `resources`. */
+export type RunCreateRequest = Narrow<Schemas['RunListApiInputRequest'], {
   config: Record<string, unknown>;
-  seed: number;
   resources: RunResources;
-  tags: string[];
-  notes: string;
-}
+}>;
 
 export interface RunListParams {
   workspace: string;
@@ -311,28 +205,10 @@ export interface RunListParams {
 }
 
 /** PATCH /runs/{id}/: what can change on a run at any time. */
-export interface RunPatch {
-  name?: string;
-  notes?: string;
-  tags?: string[];
-  starred?: boolean;
-}
+export type RunPatch = Schemas['PatchedRunDetailApiInputRequest'];
 
 /** POST /runs/{id}/clone/: the edits; `config` is deep-merged into the original's. */
-export interface RunCloneRequest {
-  name?: string;
-  config?: Record<string, unknown>;
-  seed?: number;
-  resources?: RunResources;
-  tags?: string[];
-  notes?: string;
-  student?: number;
-  teacher?: number | null;
-  reference?: number | null;
-  train_dataset?: number;
-  validation_dataset?: number | null;
-  replay_dataset?: number | null;
-}
+export type RunCloneRequest = Narrow<Schemas['RunCloneApiInputRequest'], { resources?: RunResources }>;
 
 // --- compare and share links --------------------------------------------------------------------
 
@@ -341,80 +217,39 @@ export interface RunCloneRequest {
  * `seed`, `student`, `teacher`, `train_dataset` and `validation_dataset`; a path a run lacks is
  * null there. `differing` lists the paths whose values are not all equal.
  */
-export interface ConfigDiff {
-  values: Record<string, Record<string, unknown>>;
-  differing: string[];
-}
+export type ConfigDiff = Schemas['ConfigDiffOutput'];
 
 /** GET /compare/?runs=1,2 */
-export interface CompareResponse {
-  runs: Run[];
-  config: ConfigDiff;
-}
+export type CompareResponse = Narrow<Schemas['CompareOutput'], { runs: Run[] }>;
 
 /** One series of one run, from GET /series/ or /shared/{token}/series/. */
-export interface RunMetricSeries extends MetricSeries {
-  run: number;
-}
+export type RunMetricSeries = Schemas['RunSeriesOutput'];
 
-export interface MultiSeriesResponse {
-  series: RunMetricSeries[];
-  range?: SeriesRange;
-}
+export type MultiSeriesResponse = Schemas['MultiSeriesOutput'];
 
-export interface ShareLink {
-  id: number;
-  workspace: string;
-  token: string;
-  /** Path of the public page, "/shared/<token>" (no origin). */
-  url: string;
-  title: string;
-  runs: number[];
-  created_by?: string | null;
-  created_at: string;
-}
+export type ShareLink = Schemas['ShareLinkOutput'];
 
-export interface ShareLinkCreateRequest {
-  workspace: string;
-  runs: number[];
-  title?: string;
-}
+export type ShareLinkCreateRequest = Schemas['ShareLinkListApiInputRequest'];
 
 /** GET /shared/{token}/ (no account needed); `workspace` is the workspace's name. */
-export interface SharedView {
-  title: string;
-  workspace: string;
-  created_at: string;
-  runs: Run[];
-  config: ConfigDiff;
-}
+export type SharedView = Narrow<Schemas['SharedOutput'], { runs: Run[] }>;
 
 // --- audit log ---------------------------------------------------------------------------------
 
-export interface AuditEvent {
-  id: number;
-  actor: string | null;
-  /** run.create, run.cancel, run.resume, share.create, share.revoke, member.add, member.role, member.remove... */
-  action: string;
-  /** "run", "sharelink", "user"... */
-  target_type: string;
-  target_id: string;
-  detail: Record<string, unknown> | null;
-  created_at: string;
-}
+/** Tighten: AuditEventOutput.detail as a dict field (untyped in the schema). */
+export type AuditEvent = Narrow<Schemas['AuditEventOutput'], { detail: Record<string, unknown> | null }>;
 
 // --- metrics, logs, artifacts, events ------------------------------------------------------------
 
-export interface MetricSeries {
-  name: string;
-  steps: number[];
+/**
+ * One metric's series. `values`, `mins` and `maxs` may hold null (a NaN point); tighten:
+ * SeriesOutput's float lists with allow_null=True children.
+ */
+export type MetricSeries = Narrow<Schemas['SeriesOutput'], {
   values: (number | null)[];
-  walls: number[];
-  /** Not in API.md: per-bucket extremes and whether the series was downsampled. */
-  mins?: (number | null)[];
-  maxs?: (number | null)[];
-  downsampled?: boolean;
-}
+  mins: (number | null)[];
+  maxs: (number | null)[];
+}>;
 
 /** An inclusive step range for the series endpoints' step_min/step_max. */
 export interface StepRange {
@@ -423,18 +258,11 @@ export interface StepRange {
 }
 
 /** The step range a series response covers (both null: the whole series). */
-export interface SeriesRange {
-  step_min: number | null;
-  step_max: number | null;
-}
+export type SeriesRange = Schemas['StepRangeOutput'];
 
-export interface MetricSeriesResponse {
-  series: MetricSeries[];
-  range?: SeriesRange;
-  /** Stream position of this snapshot: open the event stream with `?cursor=` to continue from it. */
-  cursor?: string;
-}
+export type MetricSeriesResponse = Narrow<Schemas['SeriesPageOutput'], { series: MetricSeries[] }>;
 
+/** A point of `event: metrics` on /runs/{id}/events/ (the stream is not in the schema). */
 export interface MetricPoint {
   name: string;
   step: number;
@@ -444,33 +272,15 @@ export interface MetricPoint {
 
 export type LogLevel = 'info' | 'warning' | 'error';
 
-export interface LogLine {
-  seq: number;
-  /** Unix seconds or an ISO 8601 string. */
-  time: number | string;
-  level: LogLevel | (string & {});
-  message: string;
-}
+/** Tighten: LogLineOutput.level as ChoiceField(LogLevel). `time` is Unix seconds. */
+export type LogLine = Narrow<Schemas['LogLineOutput'], { level: LogLevel | (string & {}) }>;
 
-export interface LogsResponse {
-  results: LogLine[];
-  next?: string | null;
-}
+export type LogsResponse = Schemas['LogPageOutput'];
 
 export type ArtifactType = 'checkpoint' | 'model' | 'table' | 'samples';
 
-export interface Artifact {
-  id?: number;
-  name?: string;
-  /** The engine's word; the server currently calls it `kind`. */
-  type?: ArtifactType | (string & {});
-  /** Not in API.md: same meaning as `type`. */
-  kind?: ArtifactType | (string & {});
-  path: string;
-  step: number | null;
-  size_bytes: number | null;
-  created_at?: string;
-}
+/** Tighten: ArtifactOutput.kind as ChoiceField(ArtifactType). */
+export type Artifact = Narrow<Schemas['ArtifactOutput'], { kind: ArtifactType | (string & {}) }>;
 
 /** `event: metrics` on /runs/{id}/events/. */
 export interface MetricsEventData {
@@ -493,87 +303,55 @@ export interface WorkerGpu {
   memory_mb: number;
 }
 
-export interface Worker {
-  hostname: string;
-  queues: string[];
-  gpus: WorkerGpu[];
-  current_run: number | null;
-  last_heartbeat: string | null;
-  stopped_at?: string | null;
-  /** The server's verdict: no heartbeat for its RUN_HEARTBEAT_TIMEOUT_S. */
-  stale?: boolean;
-}
+/** Tighten: WorkerOutput.queues as ListField(CharField) and `gpus` as a list of a GPU serializer. */
+export type Worker = Narrow<Schemas['WorkerOutput'], { queues: string[]; gpus: WorkerGpu[] }>;
 
 // --- templates -----------------------------------------------------------------------------------
 
-/** A saved run recipe; models and datasets are named, and resolved when it is launched. */
-export interface RunTemplate {
-  id: number;
-  workspace: string;
-  name: string;
-  description: string;
-  method: string;
-  config: Record<string, unknown>;
-  student: string;
-  /** '' when the method needs none. */
-  teacher: string;
-  train_dataset: string;
-  validation_dataset: string;
-  seed: number;
-  register_model_as: string;
-}
+/**
+ * A saved run recipe; models and datasets are named, and resolved when it is launched. Tighten:
+ * TemplateOutput.config as a dict field.
+ */
+export type RunTemplate = Narrow<Schemas['TemplateOutput'], { config: Record<string, unknown> }>;
+
+export type TemplateCreateRequest = Narrow<Schemas['TemplateListApiInputRequest'], { config?: Record<string, unknown> }>;
 
 // --- sweeps, notifications, lineage, token statistics, history --------------------------------
 
-export interface SweepCreateRequest extends RunCreateRequest {
-  parameters: Record<string, unknown>;
-  strategy: 'grid' | 'random';
-  /** Runs to sample (random). */
-  count?: number;
-  metric?: string;
-  goal?: 'min' | 'max';
-}
+export type SweepStrategy = Schemas['StrategyEnum'];
 
-export interface Sweep {
-  id: number;
-  workspace: string;
-  name: string;
-  method: string;
-  strategy: 'grid' | 'random';
-  parameters: Record<string, unknown>;
-  metric: string;
-  goal: 'min' | 'max';
-  creator: string | null;
-  created_at: string;
-}
+export type SweepGoal = Schemas['GoalEnum'];
 
-export interface SweepDetail extends Sweep {
+export type SweepCreateRequest = Narrow<Schemas['SweepListApiInputRequest'], {
+  config: Record<string, unknown>;
+  resources: RunResources;
+  parameters: Record<string, unknown>;
+}>;
+
+/** Tighten: SweepOutput.strategy and `goal` as ChoiceFields, `parameters` as a dict field. */
+export type Sweep = Narrow<Schemas['SweepOutput'], {
+  strategy: SweepStrategy;
+  goal: SweepGoal;
+  parameters: Record<string, unknown>;
+}>;
+
+export type SweepDetail = Narrow<Schemas['SweepDetailOutput'], {
+  strategy: SweepStrategy;
+  goal: SweepGoal;
+  parameters: Record<string, unknown>;
   runs: Run[];
-  best: { run: number; value: number } | null;
-}
+}>;
 
-export type NotificationEvent = 'run.succeeded' | 'run.failed' | 'run.cancelled' | 'run.lost';
+export type NotificationEvent = Schemas['EventsEnum'];
 
-export interface NotificationChannel {
-  id: number;
-  kind: 'webhook' | 'email';
-  target: string;
-  events: NotificationEvent[];
-  created_at: string;
-}
+export type NotificationKind = Schemas['ChannelListApiInputKindEnum'];
 
-export interface Delivery {
-  id: number;
-  channel: number;
-  run: number;
-  event: string;
-  status: string;
-  attempts: number;
-  response_code: number | null;
-  last_error: string;
-  created_at: string;
-  delivered_at: string | null;
-}
+/** Tighten: ChannelOutput.kind and `events` as ChoiceFields. */
+export type NotificationChannel = Narrow<Schemas['ChannelOutput'], { kind: NotificationKind; events: NotificationEvent[] }>;
+
+export type NotificationChannelCreateRequest = Schemas['ChannelListApiInputRequest'];
+
+export type Delivery = Schemas['DeliveryOutput'];
 
 export interface LineageNode {
   id: number;
@@ -589,16 +367,24 @@ export interface LineageRunRef {
   method: string;
 }
 
+/**
+ * GET /models/{id}/lineage/. Tighten: the view's answer is a bare object in the schema; it needs
+ * a ModelLineageOutput serializer with these fields.
+ */
 export interface ModelLineage {
   model: LineageNode;
   /** Nearest first: the run that produced the model, its teacher and the student it started from. */
   ancestors: { run: LineageRunRef; teacher: LineageNode | null; initial: LineageNode }[];
   descendants: { from: number; role: 'teacher' | 'student' | 'reference'; run: LineageRunRef; model: LineageNode }[];
-  /** A weight soup's ingredients, and the soups the model is in (also on the model itself). */
-  ingredients?: ModelRef[];
-  soups?: ModelRef[];
+  /** A weight soup's ingredients, and the soups the model is in. */
+  ingredients: ModelRef[];
+  soups: ModelRef[];
 }
 
+/**
+ * GET /datasets/{id}/token-stats/?model=ID. Tighten: a bare object in the schema; it needs a
+ * TokenStatsOutput serializer with these fields.
+ */
 export interface TokenStats {
   tokenizer?: string;
   rows: number;
@@ -613,49 +399,14 @@ export interface TokenStats {
   sampled: boolean;
 }
 
-export interface HistoryImportResult {
-  runs: number;
-  models: number;
-  datasets: number;
-  points: number;
-}
+export type HistoryImportResult = Schemas['HistoryImportApiOutput'];
 
 // Playground: a few prompts through a few models, generated on a worker.
-export type PlaygroundStatus = 'queued' | 'running' | 'done' | 'failed' | string;
+export type PlaygroundStatus = 'queued' | 'running' | 'done' | 'failed';
 
-export interface PlaygroundOutput {
-  model: number;
-  prompt_index: number;
-  text: string;
-  tokens?: number;
-  tokens_per_s?: number | null;
-  done: boolean;
-  error?: string | null;
-}
+export type PlaygroundOutput = Schemas['PlaygroundOutputRow'];
 
-export interface PlaygroundRequest {
-  workspace: string;
-  models: number[];
-  prompts: string[];
-  max_new_tokens: number;
-  temperature: number;
-  top_p: number;
-  seed: number;
-}
+export type PlaygroundRequest = Schemas['PlaygroundListApiInputRequest'];
 
-export interface PlaygroundSession {
-  id: number;
-  workspace?: string;
-  status: PlaygroundStatus;
-  /** The chosen models, as the server answers them. */
-  models?: Array<{ id: number; name: string }>;
-  prompts?: string[];
-  outputs: PlaygroundOutput[];
-  error_message?: string;
-}
-
-export interface InvitationAccepted {
-  workspace: string;
-  username: string;
-  role: string;
-}
+/** Tighten: PlaygroundOutput.status as ChoiceField(PlaygroundStatus). */
+export type PlaygroundSession = Narrow<Schemas['PlaygroundOutput'], { status: PlaygroundStatus | (string & {}) }>;

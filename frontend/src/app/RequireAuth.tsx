@@ -3,7 +3,7 @@
 
 import { Navigate, Outlet, useLocation } from 'react-router';
 import { ApiError } from '../api/client';
-import { useMe } from '../api/queries';
+import { useMe } from '../features/auth/api/queries';
 import { ErrorAlert } from '../components/ErrorAlert';
 
 export function RequireAuth() {

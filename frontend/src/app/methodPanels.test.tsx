@@ -7,7 +7,7 @@ import { cleanup, fireEvent, render, screen, waitFor, within } from '@testing-li
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { Method, MetricSummary, Run } from '../api/types';
 import { FakeEventSource, FakeServer } from '../test/fakeServer';
-import { datasets, makeRun, methods, models, user, workspaces } from '../test/fixtures';
+import { datasets, makeRun, methods, models, paged, user, workspaces } from '../test/fixtures';
 import { resetScreen } from '../test/screen';
 import { App } from './App';
 
@@ -49,8 +49,8 @@ beforeEach(() => {
     .route('GET /api/v1/auth/me/', user)
     .route('GET /api/v1/workspaces/', workspaces)
     .route('GET /api/v1/methods/', allMethods)
-    .route('GET /api/v1/models/', models)
-    .route('GET /api/v1/datasets/', allDatasets)
+    .route('GET /api/v1/models/', paged(models))
+    .route('GET /api/v1/datasets/', paged(allDatasets))
     .route('GET /api/v1/templates/', []);
   server.install();
   FakeEventSource.instances = [];
@@ -413,7 +413,7 @@ describe('weight soups', () => {
   ];
 
   it('registers a soup of the ticked models with weights', async () => {
-    server.route('GET /api/v1/models/', weighted)
+    server.route('GET /api/v1/models/', paged(weighted))
       .route('POST /api/v1/models/', (request) => ({ status: 201, body: { id: 9, workspace: 'demo', name: (request.body as { name: string }).name, source: 'soup' } }));
     renderAt('/models');
     fireEvent.click(await screen.findByLabelText('Weight soup'));

@@ -6,7 +6,7 @@ import { cleanup, fireEvent, render, screen, waitFor, within } from '@testing-li
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { Model, Run } from '../api/types';
 import { FakeServer, FakeXhr } from '../test/fakeServer';
-import { makeRun } from '../test/fixtures';
+import { makeModel, makeRun, paged } from '../test/fixtures';
 import { signedInServer, resetScreen } from '../test/screen';
 import { App } from './App';
 
@@ -114,15 +114,15 @@ describe('datasets', () => {
 });
 
 const lineageModels: Record<number, Model> = {
-  1: { id: 1, workspace: 'demo', name: 'teacher-init', source: 'config', produced_by_run: null, parameter_count: null },
-  2: { id: 2, workspace: 'demo', name: 'student-init', source: 'config', produced_by_run: null, parameter_count: null },
-  3: { id: 3, workspace: 'demo', name: 'teacher', source: 'run', produced_by_run: 10, parameter_count: 1_234_567, architecture: 'llama', vocab_size: 2048 },
-  4: { id: 4, workspace: 'demo', name: 'distilled', source: 'run', produced_by_run: 11, parameter_count: 345_000, architecture: 'llama', vocab_size: 2048 },
+  1: makeModel({ id: 1, name: 'teacher-init', source: 'config', produced_by_run: null, parameter_count: null }),
+  2: makeModel({ id: 2, name: 'student-init', source: 'config', produced_by_run: null, parameter_count: null }),
+  3: makeModel({ id: 3, name: 'teacher', source: 'run', produced_by_run: 10, parameter_count: 1_234_567, architecture: 'llama', vocab_size: 2048 }),
+  4: makeModel({ id: 4, name: 'distilled', source: 'run', produced_by_run: 11, parameter_count: 345_000, architecture: 'llama', vocab_size: 2048 }),
 };
 
 describe('models', () => {
   it('lists models with short parameter counts and the run that produced them', async () => {
-    server.route('GET /api/v1/models/', Object.values(lineageModels));
+    server.route('GET /api/v1/models/', paged(Object.values(lineageModels)));
     renderAt('/models');
     const table = await screen.findByTestId('models-table');
     const teacherRow = within(table).getAllByTestId('model-row').find((r) => r.getAttribute('data-model-id') === '3')!;
@@ -327,7 +327,7 @@ describe('dashboard', () => {
     server
       .route('GET /api/v1/runs/', (request) => {
         const status = request.query.get('status');
-        if (status === 'running,queued') return { body: page([makeRun({ id: 7 }), makeRun({ id: 8, name: 'waiting', status: 'queued', progress: null })]) };
+        if (status === 'running,queued') return { body: page([makeRun({ id: 7 }), makeRun({ id: 8, name: 'waiting', status: 'queued', progress: { step: 0, total: null, eta_s: null, tokens_per_s: null } })]) };
         return {
           body: page([
             makeRun({ id: 3, name: 'older', status: 'succeeded', finished_at: '2025-11-20T10:00:00Z', summaries: { 'eval/loss': { last: 2.5, last_step: 9, min: 2.5, min_step: 9, max: 3, max_step: 1, count: 3 } } }),
@@ -336,8 +336,8 @@ describe('dashboard', () => {
         };
       })
       .route('GET /api/v1/workers/', [
-        { hostname: 'gpu-a', queues: ['gpu'], gpus: [{ index: 0, name: 'NVIDIA H100', memory_mb: 81559 }], current_run: 7, last_heartbeat: new Date(now - 5_000).toISOString(), stopped_at: null },
-        { hostname: 'gpu-b', queues: ['gpu'], gpus: [], current_run: null, last_heartbeat: new Date(now - 120_000).toISOString(), stopped_at: null },
+        { hostname: 'gpu-a', queues: ['gpu'], gpus: [{ index: 0, name: 'NVIDIA H100', memory_mb: 81559 }], current_run: 7, last_heartbeat: new Date(now - 5_000).toISOString(), stopped_at: null, stale: false },
+        { hostname: 'gpu-b', queues: ['gpu'], gpus: [], current_run: null, last_heartbeat: new Date(now - 120_000).toISOString(), stopped_at: null, stale: true },
       ]);
     renderAt('/');
     const workers = await screen.findByTestId('dashboard-workers');

@@ -4,7 +4,7 @@
 import { cleanup, fireEvent, render, screen, waitFor } from '@testing-library/react';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { FakeEventSource, FakeServer } from '../test/fakeServer';
-import { user, workspaces } from '../test/fixtures';
+import { paged, user, workspaces } from '../test/fixtures';
 import { App } from './App';
 
 vi.mock('uplot', () => ({ default: class { setData() {} setSize() {} destroy() {} } }));
@@ -21,7 +21,7 @@ beforeEach(() => {
   server = new FakeServer()
     .route('GET /api/v1/auth/me/', user)
     .route('GET /api/v1/workspaces/', workspaces)
-    .route('GET /api/v1/models/', playgroundModels);
+    .route('GET /api/v1/models/', paged(playgroundModels));
   server.install();
   localStorage.clear();
   document.cookie = 'csrftoken=csrf-from-cookie';
@@ -72,7 +72,7 @@ describe('playground', () => {
     });
     const grid = await screen.findByTestId('playground-grid');
     await waitFor(() => expect(grid.querySelector('[data-model="3"][data-prompt="0"]')?.textContent).toContain('Hel'));
-    await waitFor(() => expect(grid.querySelectorAll('[data-done="true"]')).toHaveLength(4), { timeout: 3000 });
+    await waitFor(() => expect(grid.querySelectorAll('[data-done="true"]')).toHaveLength(4));
     const cells = screen.getAllByTestId('playground-cell');
     expect(cells).toHaveLength(4);
     expect(grid.querySelector('[data-model="3"][data-prompt="0"]')?.textContent).toContain('Hello there');
@@ -154,7 +154,7 @@ describe('playground', () => {
     source.readyState = FakeEventSource.CLOSED;
     source.onerror?.(new Event('error'));
     await waitFor(() => expect(screen.getByTestId('playground-status').getAttribute('data-stream')).toBe('unavailable'));
-    await waitFor(() => expect(screen.getByTestId('playground-status').getAttribute('data-status')).toBe('failed'), { timeout: 3000 });
+    await waitFor(() => expect(screen.getByTestId('playground-status').getAttribute('data-status')).toBe('failed'));
     expect(screen.getByText('The worker lost the model files.')).toBeTruthy();
     expect(polls).toBeGreaterThanOrEqual(3);
   });

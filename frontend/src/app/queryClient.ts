@@ -3,7 +3,7 @@
 
 import { QueryCache, QueryClient } from '@tanstack/react-query';
 import { ApiError } from '../api/client';
-import { queryKeys } from '../api/queries';
+import { queryKeys } from '../api/queryKeys';
 
 export function createQueryClient(): QueryClient {
   const client: QueryClient = new QueryClient({

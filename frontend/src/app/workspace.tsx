@@ -1,7 +1,7 @@
 // The workspace the screens show, chosen in the top bar and remembered in localStorage.
 
 import { createContext, useCallback, useContext, useMemo, useState, type ReactNode } from 'react';
-import { useWorkspaces } from '../api/queries';
+import { useWorkspaces } from '../features/workspaces/api/queries';
 import type { Workspace } from '../api/types';
 import { chooseWorkspace, WORKSPACE_STORAGE_KEY } from '../lib/workspace';
 

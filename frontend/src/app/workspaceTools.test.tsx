@@ -4,6 +4,7 @@
 import { fireEvent, render, screen, waitFor, within } from '@testing-library/react';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { FakeServer, FakeXhr } from '../test/fakeServer';
+import { paged } from '../test/fixtures';
 import { signedInServer, resetScreen } from '../test/screen';
 import { App } from './App';
 
@@ -188,7 +189,7 @@ describe('settings: notifications and history', () => {
 
 describe('dataset formats', () => {
   it('sends the chosen format with a CSV upload', async () => {
-    server.route('GET /api/v1/datasets/', []);
+    server.route('GET /api/v1/datasets/', paged([]));
     renderAt('/datasets');
     fireEvent.change(await screen.findByLabelText('Name'), { target: { value: 'table' } });
     fireEvent.change(screen.getByLabelText('File (JSONL)'), { target: { files: [new File(['text\nhello\n'], 'table.txt')] } });
@@ -213,7 +214,7 @@ describe('deleting registry objects', () => {
           ? { status: 409, body: { detail: "Model 'teacher' is used by run(s) 12 (kd): delete those runs first." } }
           : { status: 204 };
       })
-      .route('GET /api/v1/models/', []);
+      .route('GET /api/v1/models/', paged([]));
     const confirm = vi.fn((message: string) => message !== "");
     vi.stubGlobal('confirm', confirm);
     renderAt('/models/3');
@@ -230,7 +231,7 @@ describe('deleting registry objects', () => {
     server
       .route('GET /api/v1/datasets/1/', { id: 1, workspace: 'demo', name: 'corpus', version: 2, kind: 'text', row_count: 3, preview: [] })
       .route('DELETE /api/v1/datasets/1/', () => ({ status: 204 }))
-      .route('GET /api/v1/datasets/', []);
+      .route('GET /api/v1/datasets/', paged([]));
     let answer = false;
     vi.stubGlobal('confirm', vi.fn(() => answer));
     renderAt('/datasets/1');

@@ -5,7 +5,7 @@
 
 import { useId } from 'react';
 import { ApiError } from '../api/client';
-import { useArtifactContent, useArtifacts } from '../api/queries';
+import { useArtifactContent, useArtifacts } from '../features/runs/api/queries';
 import type { Run } from '../api/types';
 import { latestCalibrationArtifact, readCalibration, reliabilityDiagram, type Calibration } from '../lib/calibration';
 import { formatMetricValue } from '../lib/format';

@@ -8,7 +8,7 @@ import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { act, cleanup, fireEvent, render, screen, waitFor } from '@testing-library/react';
 import type { ReactNode } from 'react';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import * as api from '../api/endpoints';
+import { getRunsSeries } from '../features/runs/api/requests';
 import type { MetricSeries, Run } from '../api/types';
 import { mergeSeries, seriesFromFetched, type Series } from '../lib/series';
 import { FakeServer, type FakeRequest } from '../test/fakeServer';
@@ -185,7 +185,7 @@ describe('OverlayChart zoom (compare page)', () => {
     ]);
     render(wrap(<CompareCharts runs={runs} metrics={['eval/loss']} seriesByRun={byRun} colorOf={() => '#123456'}
       label={(run) => run.name} loading={false} error={null}
-      rangeSource={{ key: ['compare', '1,2'], fetch: (names, range, signal) => api.getRunsSeries([1, 2], names, 1000, signal, range) }} />));
+      rangeSource={{ key: ['compare', '1,2'], fetch: (names, range, signal) => getRunsSeries([1, 2], names, 1000, signal, range) }} />));
     const chart = screen.getByTestId('chart-overlay-eval/loss');
     expect(chart.dataset.points).toBe(String(101 + 31));
     drag(plots.at(-1)!, 50, 10); // steps 500..600

@@ -4,7 +4,7 @@
 
 import { useId, useState } from 'react';
 import { ApiError } from '../api/client';
-import { useArtifactContent, useArtifacts } from '../api/queries';
+import { useArtifactContent, useArtifacts } from '../features/runs/api/queries';
 import type { Artifact, Run } from '../api/types';
 import { isTableArtifact } from '../lib/calibration';
 import { clMetrics, formatCell, heatmapLayout, readClMatrix, SUMMARY_EXPLANATIONS, type ClMatrix } from '../lib/clMatrix';

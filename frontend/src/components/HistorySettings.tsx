@@ -5,7 +5,7 @@
 import { useQueryClient } from '@tanstack/react-query';
 import { useRef, useState, type FormEvent } from 'react';
 import { ApiError } from '../api/client';
-import * as api from '../api/endpoints';
+import { historyExportUrl, historyImportPath } from '../features/workspaces/api/requests';
 import type { HistoryImportResult, Workspace } from '../api/types';
 import { uploadForm, type UploadProgress } from '../api/upload';
 import { canWrite } from '../lib/workspace';
@@ -41,7 +41,7 @@ export function HistorySettings({ workspace }: { workspace: Workspace }) {
     abort.current = controller;
     setPhase({ state: 'sending', progress: { loaded: 0, total: file.size } });
     try {
-      const result = await uploadForm<HistoryImportResult>(api.historyImportPath(workspace.slug), form, {
+      const result = await uploadForm<HistoryImportResult>(historyImportPath(workspace.slug), form, {
         signal: controller.signal,
         onProgress: (progress) => setPhase((p) => (p.state === 'sending' ? { state: 'sending', progress } : p)),
         onSent: () => setPhase({ state: 'checking' }),
@@ -66,7 +66,7 @@ export function HistorySettings({ workspace }: { workspace: Workspace }) {
     <section className="run-section" aria-labelledby="history-heading">
       <h2 id="history-heading">History</h2>
       <p>
-        <a className="button" href={api.historyExportUrl(workspace.slug)} download data-testid="history-export">
+        <a className="button" href={historyExportUrl(workspace.slug)} download data-testid="history-export">
           Download history
         </a>{' '}
         <span className="hint">The finished runs of {workspace.name}: configs, statuses, summaries, full series, and descriptions of their models and datasets (gzipped JSON Lines).</span>

@@ -14,7 +14,7 @@ import { applyZoom, useChartZoom } from '../hooks/useChartZoom';
 import { canUseLogScale, chartColumns, type ChartOptions } from '../lib/chartData';
 import { formatAxisValue, formatMetricValue } from '../lib/format';
 import { metricPrefix } from '../lib/metricGroups';
-import * as api from '../api/endpoints';
+import { getMetrics } from '../features/runs/api/requests';
 import { EMPTY_SERIES, seriesFromFetched, type Series } from '../lib/series';
 import { mergeZoomed, needsRefetch, pointsInRange, type XRange } from '../lib/zoom';
 import { ZoomControls } from './ZoomControls';
@@ -87,7 +87,7 @@ export function runZoomSource(runId: number, name: string, maxPoints = 1000): Zo
   return {
     key: ['run', runId, name, maxPoints],
     fetch: async (range, signal) => {
-      const response = await api.getMetrics(runId, [name], maxPoints, signal, range);
+      const response = await getMetrics(runId, [name], maxPoints, signal, range);
       const fetched = response.series.find((s) => s.name === name);
       return fetched ? seriesFromFetched(fetched) : EMPTY_SERIES;
     },

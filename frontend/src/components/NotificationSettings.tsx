@@ -1,12 +1,11 @@
 // A workspace's notification channels (webhook or e-mail, for chosen run events): list, add,
 // delete; and the delivery log, a page at a time, refreshed while the page is open.
 
-import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
 import { Link } from 'react-router';
 import { ApiError } from '../api/client';
-import * as api from '../api/endpoints';
-import { queryKeys } from '../api/queries';
+import { useDeliveries, useNotificationChannels } from '../features/workspaces/api/queries';
+import { useCreateNotificationChannel, useDeleteNotificationChannel } from '../features/workspaces/api/mutations';
 import type { NotificationChannel, NotificationEvent, Workspace } from '../api/types';
 import { formatDateTime } from '../lib/format';
 import { placeFieldErrors } from '../lib/jsonInput';
@@ -22,10 +21,7 @@ export const NOTIFICATION_EVENTS: { value: NotificationEvent; text: string }[] =
 ];
 
 export function NotificationSettings({ workspace }: { workspace: Workspace }) {
-  const channels = useQuery({
-    queryKey: queryKeys.notifications(workspace.slug),
-    queryFn: () => api.listNotificationChannels(workspace.slug),
-  });
+  const channels = useNotificationChannels(workspace.slug);
   const writable = canWrite(workspace);
   return (
     <section className="run-section" aria-labelledby="notifications-heading">
@@ -63,12 +59,8 @@ export function NotificationSettings({ workspace }: { workspace: Workspace }) {
 }
 
 function ChannelRow({ channel, workspace, writable }: { channel: NotificationChannel; workspace: Workspace; writable: boolean }) {
-  const queryClient = useQueryClient();
   const [confirming, setConfirming] = useState(false);
-  const remove = useMutation({
-    mutationFn: () => api.deleteNotificationChannel(channel.id),
-    onSuccess: () => queryClient.invalidateQueries({ queryKey: queryKeys.notifications(workspace.slug) }),
-  });
+  const remove = useDeleteNotificationChannel(workspace.slug, channel.id);
   return (
     <tr data-channel-id={channel.id} data-kind={channel.kind}>
       <td>{channel.kind === 'email' ? 'E-mail' : 'Webhook'}</td>
@@ -91,18 +83,11 @@ function ChannelRow({ channel, workspace, writable }: { channel: NotificationCha
 }
 
 function AddChannelForm({ workspace }: { workspace: Workspace }) {
-  const queryClient = useQueryClient();
   const [kind, setKind] = useState<'webhook' | 'email'>('webhook');
   const [target, setTarget] = useState('');
   const [events, setEvents] = useState<NotificationEvent[]>(['run.succeeded', 'run.failed']);
   const [eventsError, setEventsError] = useState<string | null>(null);
-  const add = useMutation({
-    mutationFn: () => api.createNotificationChannel(workspace.slug, { kind, target: target.trim(), events }),
-    onSuccess: () => {
-      setTarget('');
-      void queryClient.invalidateQueries({ queryKey: queryKeys.notifications(workspace.slug) });
-    },
-  });
+  const add = useCreateNotificationChannel(workspace.slug, () => setTarget(''));
   const placed = placeFieldErrors(add.error instanceof ApiError ? add.error.errors : undefined, ['kind', 'target', 'events'], add.isError);
   const onSubmit = (event: FormEvent) => {
     event.preventDefault();
@@ -112,7 +97,7 @@ function AddChannelForm({ workspace }: { workspace: Workspace }) {
       setEventsError('Tick at least one event.');
       return;
     }
-    add.mutate();
+    add.mutate({ kind, target: target.trim(), events });
   };
   const eventErrors = [...(eventsError ? [eventsError] : []), ...placed.forField('events')];
   return (
@@ -162,12 +147,7 @@ function AddChannelForm({ workspace }: { workspace: Workspace }) {
 
 function Deliveries({ workspace }: { workspace: Workspace }) {
   const [page, setPage] = useState(1);
-  const log = useQuery({
-    queryKey: queryKeys.deliveries(workspace.slug, page),
-    queryFn: ({ signal }) => api.listDeliveries(workspace.slug, page, signal),
-    placeholderData: keepPreviousData,
-    refetchInterval: 15_000,
-  });
+  const log = useDeliveries(workspace.slug, page);
   return (
     <>
       <h3 id="deliveries-heading">Delivery log</h3>

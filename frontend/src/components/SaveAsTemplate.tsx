@@ -2,11 +2,10 @@
 // under a name with POST /templates/, to launch again from the runs page. The server checks the
 // template like a run; its messages are shown as it words them, per field when it names one.
 
-import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
-import { ApiError, apiRequest } from '../api/client';
-import { queryKeys } from '../api/queries';
-import type { RunCreateRequest, RunTemplate } from '../api/types';
+import { ApiError } from '../api/client';
+import type { RunCreateRequest, TemplateCreateRequest } from '../api/types';
+import { useSaveTemplate } from '../features/templates/api/mutations';
 import { errorMessage } from './ErrorAlert';
 
 interface Props {
@@ -16,23 +15,17 @@ interface Props {
 }
 
 /** The template request for a run body: the run's fields without resources, tags and notes. */
-export function templateBody(base: RunCreateRequest, name: string, description: string): Record<string, unknown> {
+export function templateBody(base: RunCreateRequest, name: string, description: string): TemplateCreateRequest {
   const { resources: _resources, tags: _tags, notes: _notes, name: _runName, ...rest } = base;
   return { ...rest, name: name.trim(), description: description.trim() };
 }
 
 export function SaveAsTemplate({ getBase, disabled }: Props) {
-  const queryClient = useQueryClient();
   const [name, setName] = useState('');
   const [description, setDescription] = useState('');
   const [formError, setFormError] = useState<string | null>(null);
 
-  const save = useMutation({
-    mutationFn: (body: Record<string, unknown>) => apiRequest<RunTemplate>('/templates/', { method: 'POST', body }),
-    onSuccess: (template) => {
-      void queryClient.invalidateQueries({ queryKey: queryKeys.templates(template.workspace) });
-    },
-  });
+  const save = useSaveTemplate();
 
   const onSubmit = (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();

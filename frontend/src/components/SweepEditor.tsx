@@ -3,11 +3,10 @@
 // min/max range (random). POST /sweeps/ validates every run before creating any, and a 400 names
 // the failing combination, which is shown as the server words it.
 
-import { useMutation } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
 import { useNavigate } from 'react-router';
 import { ApiError } from '../api/client';
-import * as api from '../api/endpoints';
+import { useCreateSweep } from '../features/sweeps/api/mutations';
 import type { RunCreateRequest } from '../api/types';
 import { buildParameters, emptyRow, gridSize, type SweepRow, type SweepStrategy } from '../lib/sweeps';
 import { errorMessage } from './ErrorAlert';
@@ -29,10 +28,7 @@ export function SweepEditor({ getBase, disabled }: Props) {
   const [formError, setFormError] = useState<string | null>(null);
   const [open, setOpen] = useState(false);
 
-  const launch = useMutation({
-    mutationFn: api.createSweep,
-    onSuccess: (sweep) => navigate(`/sweeps/${sweep.id}`),
-  });
+  const launch = useCreateSweep((sweep) => void navigate(`/sweeps/${sweep.id}`));
 
   const update = (index: number, patch: Partial<SweepRow>) =>
     setRows((current) => current.map((row, i) => (i === index ? { ...row, ...patch } : row)));

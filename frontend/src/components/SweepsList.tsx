@@ -1,15 +1,14 @@
 // The workspace's sweeps on the runs page, newest first, each a link to its page. Nothing is shown
 // when there are none, or when the server cannot list them (the runs are what the page is for).
 
-import { useQuery } from '@tanstack/react-query';
 import { Link } from 'react-router';
-import * as api from '../api/endpoints';
+import { useSweeps } from '../features/sweeps/api/queries';
 import type { Workspace } from '../api/types';
 import { formatDateTime } from '../lib/format';
 import { pathLabel } from '../lib/sweeps';
 
 export function SweepsList({ workspace }: { workspace: Workspace }) {
-  const sweeps = useQuery({ queryKey: ['sweeps', workspace.slug], queryFn: () => api.listSweeps(workspace.slug), retry: false });
+  const sweeps = useSweeps(workspace.slug);
   if (!sweeps.data || sweeps.data.length === 0) return null;
   const sorted = [...sweeps.data].sort((a, b) => b.created_at.localeCompare(a.created_at));
   return (

@@ -3,12 +3,10 @@
 // two complete tasks with distinct names), then sent as JSON; the server's errors are shown on the
 // row they concern.
 
-import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
 import { Link } from 'react-router';
 import { ApiError } from '../api/client';
-import * as api from '../api/endpoints';
-import { queryKeys } from '../api/queries';
+import { useCreateTaskSequence } from '../features/datasets/api/mutations';
 import type { Dataset, Workspace } from '../api/types';
 import { TASK_SEQUENCE_KIND } from '../lib/methods';
 import {
@@ -19,7 +17,6 @@ import { errorMessage } from './ErrorAlert';
 import { FormField } from './FormField';
 
 export function TaskSequenceForm({ workspace, datasets }: { workspace: Workspace; datasets: readonly Dataset[] }) {
-  const queryClient = useQueryClient();
   const [name, setName] = useState('');
   const [rows, setRows] = useState<TaskRow[]>(() => [newRow(), newRow()]);
   const [errors, setErrors] = useState<TaskSequenceErrors>(() => emptyErrors(2));
@@ -27,13 +24,11 @@ export function TaskSequenceForm({ workspace, datasets }: { workspace: Workspace
     .filter((d) => d.kind !== TASK_SEQUENCE_KIND)
     .sort((a, b) => a.name.localeCompare(b.name) || (b.version ?? 0) - (a.version ?? 0));
 
-  const create = useMutation({
-    mutationFn: () => api.createTaskSequence({ workspace: workspace.slug, name: name.trim(), kind: 'task-sequence', tasks: requestTasks(rows) }),
+  const create = useCreateTaskSequence(workspace.slug, {
     onSuccess: () => {
       setName('');
       setRows([newRow(), newRow()]);
       setErrors(emptyErrors(2));
-      void queryClient.invalidateQueries({ queryKey: queryKeys.datasets(workspace.slug) });
     },
     onError: (error) => setErrors(placeServerErrors(error instanceof ApiError ? error.errors : undefined, rows.length)),
   });
@@ -55,7 +50,7 @@ export function TaskSequenceForm({ workspace, datasets }: { workspace: Workspace
     const checked = validateTaskSequence(name, rows);
     setErrors(checked);
     if (hasErrors(checked)) return;
-    create.mutate();
+    create.mutate({ name: name.trim(), tasks: requestTasks(rows) });
   };
 
   // A refusal whose errors all sit on the form only needs a headline; otherwise its detail too.

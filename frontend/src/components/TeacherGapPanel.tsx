@@ -4,7 +4,7 @@
 
 import { useId } from 'react';
 import { Link, useSearchParams } from 'react-router';
-import { useRun, useRuns } from '../api/queries';
+import { useRun, useRuns } from '../features/runs/api/queries';
 import type { Run } from '../api/types';
 import { formatMetricValue } from '../lib/format';
 import { BASELINE_METHOD, chosenBaseline, defaultBaseline, gapClosed, GAP_METRIC, lastValue, summaryLast, TEACHER_METRIC } from '../lib/teacherGap';

@@ -2,11 +2,9 @@
 // datasets; the server resolves them at launch and answers 400 when one does not exist yet (e.g.
 // a teacher another template produces), which is shown next to the template.
 
-import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useNavigate } from 'react-router';
-import { apiRequest } from '../api/client';
-import * as api from '../api/endpoints';
-import { queryKeys, useTemplates } from '../api/queries';
+import { useDeleteTemplate, useLaunchTemplate } from '../features/templates/api/mutations';
+import { useTemplates } from '../features/templates/api/queries';
 import type { RunTemplate, Workspace } from '../api/types';
 import { canWrite } from '../lib/workspace';
 import { ErrorAlert } from './ErrorAlert';
@@ -32,19 +30,8 @@ export function TemplatesList({ workspace }: { workspace: Workspace }) {
 
 function TemplateCard({ template, writable }: { template: RunTemplate; writable: boolean }) {
   const navigate = useNavigate();
-  const queryClient = useQueryClient();
-  const launch = useMutation({
-    mutationFn: () => api.launchTemplate(template.id),
-    onSuccess: (run) => {
-      queryClient.setQueryData(queryKeys.run(run.id), run);
-      void queryClient.invalidateQueries({ queryKey: ['runs'] });
-      void navigate(`/runs/${run.id}`);
-    },
-  });
-  const remove = useMutation({
-    mutationFn: () => apiRequest<void>(`/templates/${template.id}/`, { method: 'DELETE' }),
-    onSuccess: () => void queryClient.invalidateQueries({ queryKey: queryKeys.templates(template.workspace) }),
-  });
+  const launch = useLaunchTemplate(template.id, (run) => void navigate(`/runs/${run.id}`));
+  const remove = useDeleteTemplate(template);
   const onDelete = () => {
     if (window.confirm(`Delete the template '${template.name}'? Runs launched from it stay.`)) remove.mutate();
   };

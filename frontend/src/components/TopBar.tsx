@@ -1,9 +1,8 @@
 // Top bar: app name, workspace switcher, main navigation, the signed-in user and sign out.
 
-import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { Link, NavLink, useLocation, useNavigate } from 'react-router';
-import * as api from '../api/endpoints';
-import { useMe } from '../api/queries';
+import { useMe } from '../features/auth/api/queries';
+import { useSignOut } from '../features/auth/api/mutations';
 import { useWorkspace } from '../app/workspace';
 import { pageAfterWorkspaceSwitch } from '../lib/navigation';
 
@@ -12,14 +11,7 @@ export function TopBar() {
   const { workspaces, current, select } = useWorkspace();
   const location = useLocation();
   const navigate = useNavigate();
-  const queryClient = useQueryClient();
-  const signOut = useMutation({
-    mutationFn: api.logout,
-    onSuccess: () => {
-      queryClient.clear();
-      void navigate('/login', { replace: true });
-    },
-  });
+  const signOut = useSignOut(() => void navigate('/login', { replace: true }));
 
   const onWorkspaceChange = (slug: string) => {
     select(slug);

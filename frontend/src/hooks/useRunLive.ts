@@ -11,8 +11,8 @@
 import { useQueryClient } from '@tanstack/react-query';
 import { useEffect, useReducer, useRef, useState } from 'react';
 import { ApiError } from '../api/client';
-import * as api from '../api/endpoints';
-import { queryKeys } from '../api/queries';
+import { queryKeys } from '../api/queryKeys';
+import { getLogTail, getLogs, getMetrics, runEventsUrl } from '../features/runs/api/requests';
 import type { LogEventData, LogLine, MetricsEventData, Run, StatusEventData } from '../api/types';
 import { parseEvent } from '../lib/events';
 import { appendLogLines, LOG_TAIL_LINES } from '../lib/logTail';
@@ -65,7 +65,7 @@ export function useRunLive(run: Run): RunLive {
     (async () => {
       let cursor = '';
       try {
-        const metrics = await api.getMetrics(runId, [], MAX_POINTS, controller.signal);
+        const metrics = await getMetrics(runId, [], MAX_POINTS, controller.signal);
         dispatchSeries({ type: 'series', series: metrics.series });
         cursor = metrics.cursor ?? '';
       } catch (error) {
@@ -73,7 +73,7 @@ export function useRunLive(run: Run): RunLive {
         if (controller.signal.aborted) return;
       }
       try {
-        const { results } = await api.getLogTail(runId, LOG_TAIL_LINES, controller.signal);
+        const { results } = await getLogTail(runId, LOG_TAIL_LINES, controller.signal);
         addLogs(results);
       } catch (error) {
         reportUnlessAborted(error, setLoadError);
@@ -101,7 +101,7 @@ export function useRunLive(run: Run): RunLive {
 
   useEffect(() => {
     if (!wantStream || snapshot === null) return;
-    const source = new EventSource(api.runEventsUrl(runId, snapshot || null));
+    const source = new EventSource(runEventsUrl(runId, snapshot || null));
     setStream('connecting');
     source.onopen = () => setStream('live');
     source.addEventListener('metrics', (event) => {
@@ -133,11 +133,11 @@ export function useRunLive(run: Run): RunLive {
   // Without a stream, poll while the run is active, and once more when it finishes.
   const pollOnce = useRef<() => void>(() => undefined);
   pollOnce.current = () => {
-    api.getMetrics(runId, [], MAX_POINTS).then(
+    getMetrics(runId, [], MAX_POINTS).then(
       (response) => dispatchSeries({ type: 'series', series: response.series }),
       (error) => reportUnlessAborted(error, setLoadError),
     );
-    api.getLogs(runId, lastLogSeq.current || undefined).then(
+    getLogs(runId, lastLogSeq.current || undefined).then(
       (response) => addLogs(response.results),
       (error) => reportUnlessAborted(error, setLoadError),
     );

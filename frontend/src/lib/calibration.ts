@@ -30,7 +30,7 @@ export function calibrationStep(name: string | undefined): number | null {
 }
 
 export function isTableArtifact(artifact: Artifact): boolean {
-  return (artifact.kind ?? artifact.type) === 'table';
+  return artifact.kind === 'table';
 }
 
 /** The table artifact named `calibration-step-N` with the largest N (the newest id on a tie). */

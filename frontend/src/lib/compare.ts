@@ -28,11 +28,10 @@ export function compareUrl(ids: readonly number[]): string {
 export type RunForSummary = Pick<Run, 'id' | 'name' | 'summaries'>;
 
 /** Every metric name any of the runs reported, sorted. */
-export function metricNamesOf(runs: readonly Pick<Run, 'summaries' | 'metric_names'>[]): string[] {
+export function metricNamesOf(runs: readonly Pick<Run, 'summaries'>[]): string[] {
   const names = new Set<string>();
   for (const run of runs) {
-    for (const name of Object.keys(run.summaries ?? {})) names.add(name);
-    for (const name of run.metric_names ?? []) names.add(name);
+    for (const name of Object.keys(run.summaries)) names.add(name);
   }
   return [...names].sort();
 }

@@ -89,31 +89,12 @@ describe('times', () => {
 });
 
 describe('parsePaper', () => {
-  it('splits a title and a parenthesised link', () => {
-    expect(parsePaper('Distilling the Knowledge in a Neural Network (https://arxiv.org/abs/1503.02531)')).toEqual({
-      title: 'Distilling the Knowledge in a Neural Network',
-      url: 'https://arxiv.org/abs/1503.02531',
-    });
-  });
-
-  it('splits a title followed by a dash and a link', () => {
-    expect(parsePaper('TAID — https://arxiv.org/abs/2501.16937')).toEqual({
-      title: 'TAID',
-      url: 'https://arxiv.org/abs/2501.16937',
-    });
-  });
-
   it('reads the registry\'s {title, url} object', () => {
     expect(parsePaper({ title: 'Distilling the Knowledge in a Neural Network', url: 'https://arxiv.org/abs/1503.02531' })).toEqual({
       title: 'Distilling the Knowledge in a Neural Network',
       url: 'https://arxiv.org/abs/1503.02531',
     });
     expect(parsePaper(null)).toEqual({ title: '', url: null });
-  });
-
-  it('keeps a plain title or a bare link', () => {
-    expect(parsePaper('Some paper')).toEqual({ title: 'Some paper', url: null });
-    expect(parsePaper('https://arxiv.org/abs/1')).toEqual({ title: 'https://arxiv.org/abs/1', url: 'https://arxiv.org/abs/1' });
   });
 });
 

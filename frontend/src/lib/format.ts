@@ -109,20 +109,10 @@ export interface PaperRef {
   url: string | null;
 }
 
-/**
- * A method's paper as a title and a link. The engine's registry gives `{title, url}`; API.md
- * describes one "title + arXiv link" string, which is split here.
- */
-export function parsePaper(paper: string | Partial<PaperRef> | null | undefined): PaperRef {
+/** A method's paper (`{title, url}`) as a title and a link, either of which may be empty. */
+export function parsePaper(paper: Partial<PaperRef> | null | undefined): PaperRef {
   if (!paper) return { title: '', url: null };
-  if (typeof paper !== 'string') return { title: paper.title ?? paper.url ?? '', url: paper.url ?? null };
-  const match = /https?:\/\/[^\s)\]>]+/.exec(paper);
-  if (!match) return { title: paper.trim(), url: null };
-  const title = (paper.slice(0, match.index) + paper.slice(match.index + match[0].length))
-    .replace(/[(<[]\s*[)>\]]/g, '')
-    .replace(/[\s,:;—–-]+$/u, '')
-    .trim();
-  return { title: title || match[0], url: match[0] };
+  return { title: paper.title || paper.url || '', url: paper.url || null };
 }
 
 function pad2(n: number): string {

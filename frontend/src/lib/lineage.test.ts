@@ -100,6 +100,8 @@ describe('lineage endpoint', () => {
         { run: { id: 10, name: 'train teacher', method: 'lm_train' }, teacher: null, initial: node(1, 'base') },
       ],
       descendants: [],
+      ingredients: [],
+      soups: [],
     });
     expect(lineage.steps.map((s) => [s.run.id, s.teacher?.id ?? null, s.student?.id, s.produced.id])).toEqual([
       [10, null, 1, 3],

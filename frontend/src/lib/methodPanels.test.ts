@@ -3,8 +3,8 @@ import type { Method } from '../api/types';
 import { alignmentMetrics, runPanels } from './methodPanels';
 
 const method = (name: string, family: string, extra: Partial<Method['requires']> = {}): Method => ({
-  name, family, description: '', paper: '', schema: {},
-  requires: { teacher: family === 'distillation', reference: family === 'alignment', dataset_kinds: [], ...extra },
+  name, family, description: '', paper: { title: '', url: '' }, schema: {},
+  requires: { teacher: family === 'distillation', reference: family === 'alignment', dataset_kinds: [], tasks: false, ...extra },
 });
 
 describe('runPanels', () => {

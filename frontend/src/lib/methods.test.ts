@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Dataset, Method } from '../api/types';
+import { makeDataset } from '../test/fixtures';
 import { datasetsForMethod, familyLabel, groupMethodsByFamily, replayDatasets, trainingDatasetKinds } from './methods';
 
 const method = (name: string, family: string, kinds: string[] = ['text']): Method => ({
@@ -7,11 +8,11 @@ const method = (name: string, family: string, kinds: string[] = ['text']): Metho
   family,
   description: '',
   paper: { title: '', url: '' },
-  requires: { teacher: false, reference: false, dataset_kinds: kinds },
+  requires: { teacher: false, reference: false, dataset_kinds: kinds, tasks: false },
   schema: {},
 });
 
-const dataset = (id: number, kind: string): Dataset => ({ id, workspace: 'demo', name: `d${id}`, kind });
+const dataset = (id: number, kind: string): Dataset => makeDataset({ id, name: `d${id}`, kind });
 
 describe('groupMethodsByFamily', () => {
   it('orders distillation, alignment, continual, then others, keeping the registry order inside a family', () => {

@@ -1,7 +1,14 @@
 // The playground's pure logic: prompts from a text area, the models it can run, and the grid of
 // outputs (one row per prompt, one column per model) built from the server's flat `outputs`.
 
-import type { PlaygroundOutput, PlaygroundSession } from '../api/types';
+import type { PlaygroundOutput } from '../api/types';
+
+/**
+ * A cell's output as the event stream sends it: the REST row (PlaygroundOutputRow), whose
+ * counters and error a stream row may leave out until it has them.
+ */
+export type PlaygroundCellOutput = Pick<PlaygroundOutput, 'model' | 'prompt_index' | 'text' | 'done'>
+  & Partial<Pick<PlaygroundOutput, 'tokens' | 'tokens_per_s' | 'error'>>;
 
 export const MAX_PLAYGROUND_MODELS = 6;
 
@@ -41,9 +48,9 @@ export interface PlaygroundRow {
 export function buildGrid(
   prompts: readonly string[],
   models: readonly number[],
-  outputs: readonly PlaygroundOutput[],
+  outputs: readonly PlaygroundCellOutput[],
 ): PlaygroundRow[] {
-  const byKey = new Map<string, PlaygroundOutput>();
+  const byKey = new Map<string, PlaygroundCellOutput>();
   for (const output of outputs) byKey.set(`${output.prompt_index}:${output.model}`, output);
   return prompts.map((prompt, promptIndex) => ({
     promptIndex,
@@ -72,15 +79,18 @@ export function isPlaygroundActive(status: string | undefined): boolean {
   return status === 'queued' || status === 'running';
 }
 
-const cellKey = (output: PlaygroundOutput) => `${output.prompt_index}:${output.model}`;
+const cellKey = (output: PlaygroundCellOutput) => `${output.prompt_index}:${output.model}`;
 
 /**
  * The session with the stream's changed cells in place of the ones they replace (a cell is sent
  * whole, so the newer one wins); cells the session did not have yet are appended.
  */
-export function mergePlaygroundOutputs(session: PlaygroundSession, changed: readonly PlaygroundOutput[]): PlaygroundSession {
+export function mergePlaygroundOutputs<S extends { outputs: readonly PlaygroundCellOutput[] }>(
+  session: S,
+  changed: readonly S['outputs'][number][],
+): S {
   if (changed.length === 0) return session;
-  const replacing = new Map(changed.map((output) => [cellKey(output), output]));
+  const replacing = new Map<string, S['outputs'][number]>(changed.map((output) => [cellKey(output), output]));
   const outputs = session.outputs.map((output) => {
     const newer = replacing.get(cellKey(output));
     replacing.delete(cellKey(output));

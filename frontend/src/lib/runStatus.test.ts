@@ -15,9 +15,9 @@ describe('isActiveStatus', () => {
 });
 
 describe('runMetricNames', () => {
-  it('unites metric_names and the summaries keys', () => {
+  it('lists the summaries keys', () => {
     expect(
-      runMetricNames({ metric_names: ['train/loss'], summaries: { 'train/loss': summary(1), 'eval/loss': summary(2) } }).sort(),
+      runMetricNames({ summaries: { 'train/loss': summary(1), 'eval/loss': summary(2) } }).sort(),
     ).toEqual(['eval/loss', 'train/loss']);
     expect(runMetricNames({ summaries: { 'kd/kl': summary(1) } })).toEqual(['kd/kl']);
     expect(runMetricNames(undefined)).toEqual([]);

@@ -6,16 +6,13 @@ export function isActiveStatus(status: RunStatus | string | undefined): boolean 
   return status === 'queued' || status === 'running';
 }
 
-/** Metric names of a run: API.md's `metric_names`, or the keys of the server's `summaries`. */
-export function runMetricNames(run: Pick<Run, 'metric_names' | 'summaries'> | undefined): string[] {
-  if (!run) return [];
-  const names = new Set(run.metric_names ?? []);
-  for (const name of Object.keys(run.summaries ?? {})) names.add(name);
-  return [...names];
+/** Metric names of a run: the keys of its `summaries`. */
+export function runMetricNames(run: Pick<Run, 'summaries'> | undefined): string[] {
+  return run ? Object.keys(run.summaries) : [];
 }
 
 /** Latest value of a metric from the run's summaries, if the server sent them. */
-export function lastMetricValue(run: Pick<Run, 'summaries'>, name: string): number | null {
+export function lastMetricValue(run: Partial<Pick<Run, 'summaries'>>, name: string): number | null {
   return run.summaries?.[name]?.last ?? null;
 }
 

@@ -1,11 +1,8 @@
 // How the dashboard describes a worker: busy, idle, stale (no heartbeat for a while) or stopped.
-// The server says whether a worker is stale (`stale`, against its own heartbeat timeout); the
-// 60-second rule here is only for a server that does not send it.
+// The server says whether a worker is stale (`stale`, against its own heartbeat timeout).
 
 import type { Worker, WorkerGpu } from '../api/types';
 import { toDate } from './format';
-
-export const STALE_AFTER_S = 60;
 
 export type WorkerState = 'busy' | 'idle' | 'stale' | 'stopped';
 
@@ -17,11 +14,9 @@ export function heartbeatAge(worker: Pick<Worker, 'last_heartbeat'>, nowMs: numb
 
 type WorkerFields = Pick<Worker, 'last_heartbeat' | 'stopped_at' | 'current_run' | 'stale'>;
 
-export function workerState(worker: WorkerFields, nowMs: number): WorkerState {
+export function workerState(worker: WorkerFields): WorkerState {
   if (worker.stopped_at) return 'stopped';
-  const age = heartbeatAge(worker, nowMs);
-  const stale = typeof worker.stale === 'boolean' ? worker.stale : age === null || age > STALE_AFTER_S;
-  if (stale) return 'stale';
+  if (worker.stale) return 'stale';
   return worker.current_run !== null && worker.current_run !== undefined ? 'busy' : 'idle';
 }
 
@@ -33,8 +28,8 @@ export function formatGpu(gpu: WorkerGpu): string {
 }
 
 /** Workers that can take work first, then stale, then stopped; by hostname within each. */
-export function sortWorkers<T extends WorkerFields & Pick<Worker, 'hostname'>>(workers: readonly T[], nowMs: number): T[] {
+export function sortWorkers<T extends WorkerFields & Pick<Worker, 'hostname'>>(workers: readonly T[]): T[] {
   const rank: Record<WorkerState, number> = { busy: 0, idle: 0, stale: 1, stopped: 2 };
   return [...workers].sort((a, b) =>
-    rank[workerState(a, nowMs)] - rank[workerState(b, nowMs)] || a.hostname.localeCompare(b.hostname));
+    rank[workerState(a)] - rank[workerState(b)] || a.hostname.localeCompare(b.hostname));
 }

@@ -2,8 +2,8 @@ import { describe, expect, it } from 'vitest';
 import type { Workspace } from '../api/types';
 import { canWrite, chooseWorkspace } from './workspace';
 
-const demo: Workspace = { name: 'Demo', slug: 'demo', role: 'owner' };
-const lab: Workspace = { name: 'Lab', slug: 'lab', role: 'viewer' };
+const demo: Workspace = { id: 1, name: 'Demo', slug: 'demo', role: 'owner' };
+const lab: Workspace = { id: 2, name: 'Lab', slug: 'lab', role: 'viewer' };
 
 describe('chooseWorkspace', () => {
   it('keeps the remembered workspace when the user still belongs to it', () => {

@@ -5,12 +5,16 @@
 // `?group=PATH` groups the runs by a config value: each group is drawn as the mean of its runs
 // with their min..max as a band. "Share" makes a read-only link to the compared runs.
 
-import { useMutation, useQueries, useQueryClient } from '@tanstack/react-query';
+import { useQueries } from '@tanstack/react-query';
 import { useCallback, useMemo, type ReactNode } from 'react';
 import { Link, useSearchParams } from 'react-router';
 import { ApiError } from '../api/client';
-import * as api from '../api/endpoints';
-import { queryKeys, useCompare, useDatasets, useModels, useRunsSeries } from '../api/queries';
+import { queryKeys } from '../api/queryKeys';
+import { useDatasets } from '../features/datasets/api/queries';
+import { useModels } from '../features/models/api/queries';
+import { useCompare, useRunsSeries } from '../features/runs/api/queries';
+import { getRun, getRunsSeries } from '../features/runs/api/requests';
+import { useCreateShareLink } from '../features/sharing/api/mutations';
 import type { CompareResponse, Run } from '../api/types';
 import { CompareCharts, type RangeSeriesSource } from '../components/CompareCharts';
 import { ConfigDiffTable } from '../components/ConfigDiffTable';
@@ -69,7 +73,7 @@ export function ComparePage() {
 
 function MissingRuns({ ids, onRemove }: { ids: number[]; onRemove: (id: number) => void }) {
   const results = useQueries({
-    queries: ids.map((id) => ({ queryKey: queryKeys.run(id), queryFn: ({ signal }: { signal: AbortSignal }) => api.getRun(id, signal) })),
+    queries: ids.map((id) => ({ queryKey: queryKeys.run(id), queryFn: ({ signal }: { signal: AbortSignal }) => getRun(id, signal) })),
   });
   const failed = results.flatMap((q, i) => (q.isError ? [{ id: ids[i]!, error: q.error }] : []));
   if (results.some((q) => q.isPending)) return <p role="status">Looking for the runs that cannot be compared…</p>;
@@ -104,7 +108,7 @@ function CompareView({ data, onRemove }: { data: CompareResponse; onRemove: (id:
   const byRun = useMemo(() => seriesByRun(series.data?.series ?? []), [series.data]);
   const rangeSource = useMemo<RangeSeriesSource>(() => ({
     key: ['compare', idsKey],
-    fetch: (names, range, signal) => api.getRunsSeries(runIds, names, 1000, signal, range),
+    fetch: (names, range, signal) => getRunsSeries(runIds, names, 1000, signal, range),
   }), [idsKey, runIds]);
 
   // Model and dataset names read better than ids; they come from the first run's workspace.
@@ -233,19 +237,15 @@ function GroupsTable({ groups, path, runs, children }: {
 
 /** Makes a read-only share link to the compared runs and shows its full address to copy. */
 function ShareButton({ runs }: { runs: Run[] }) {
-  const queryClient = useQueryClient();
   const { workspaces } = useWorkspace();
   const workspace = runs[0]?.workspace ?? '';
   const member = workspaces.find((w) => w.slug === workspace);
-  const share = useMutation({
-    mutationFn: () => api.createShareLink({ workspace, runs: runs.map((r) => r.id), title: shareTitle(runs) }),
-    onSuccess: () => void queryClient.invalidateQueries({ queryKey: queryKeys.shareLinks(workspace) }),
-  });
+  const share = useCreateShareLink(workspace);
   if (member && !canWrite(member)) return null;
   const sameWorkspace = runs.every((r) => r.workspace === workspace);
   return (
     <div className="share">
-      <button type="button" onClick={() => share.mutate()} disabled={share.isPending || !sameWorkspace || runs.length === 0}
+      <button type="button" onClick={() => share.mutate({ runs: runs.map((r) => r.id), title: shareTitle(runs) })} disabled={share.isPending || !sameWorkspace || runs.length === 0}
         title={sameWorkspace ? 'Make a read-only link that works without an account' : 'Only runs of one workspace can be shared together'}>
         {share.isPending ? 'Sharing…' : 'Share'}
       </button>

@@ -3,7 +3,8 @@
 
 import { useEffect, useState } from 'react';
 import { Link } from 'react-router';
-import { useRuns, useWorkers } from '../api/queries';
+import { useRuns } from '../features/runs/api/queries';
+import { useWorkers } from '../features/workers/api/queries';
 import type { Run, Worker, Workspace } from '../api/types';
 import { useWorkspace } from '../app/workspace';
 import { ErrorAlert } from '../components/ErrorAlert';
@@ -91,9 +92,9 @@ function Workers() {
   const now = useNow();
   const [showStopped, setShowStopped] = useState(false);
   // Every worker seen in the last week is listed (all=1); stopped ones are history.
-  const all = sortWorkers(workers.data ?? [], now);
-  const stopped = all.filter((w) => workerState(w, now) === 'stopped').length;
-  const list = showStopped ? all : all.filter((w) => workerState(w, now) !== 'stopped');
+  const all = sortWorkers(workers.data ?? []);
+  const stopped = all.filter((w) => workerState(w) === 'stopped').length;
+  const list = showStopped ? all : all.filter((w) => workerState(w) !== 'stopped');
   return (
     <section className="run-section" aria-labelledby="workers-heading">
       <div className="section-header">
@@ -137,7 +138,7 @@ function Workers() {
 }
 
 function WorkerRow({ worker, now }: { worker: Worker; now: number }) {
-  const state = workerState(worker, now);
+  const state = workerState(worker);
   const gpus = Array.isArray(worker.gpus) ? worker.gpus : [];
   return (
     <tr data-testid="worker-row" data-state={state} data-hostname={worker.hostname}>

@@ -1,12 +1,13 @@
 // One dataset version: its facts, the other versions of the same name, its token lengths under a
 // chosen model's tokenizer, and a preview of its first rows as a table.
 
-import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { Link, useParams } from 'react-router';
 import { ApiError } from '../api/client';
-import * as api from '../api/endpoints';
-import { queryKeys, useDataset, useDatasets, useModels } from '../api/queries';
+import { queryKeys } from '../api/queryKeys';
+import { useDataset, useDatasets, useTokenStats } from '../features/datasets/api/queries';
+import { deleteDataset } from '../features/datasets/api/requests';
+import { useModels } from '../features/models/api/queries';
 import type { DatasetDetail, DatasetRef, TaskSequenceTask } from '../api/types';
 import { DeleteButton } from '../components/DeleteButton';
 import { ErrorAlert } from '../components/ErrorAlert';
@@ -50,7 +51,7 @@ function DatasetView({ dataset }: { dataset: DatasetDetail }) {
         </div>
         <div className="run-actions">
           <DeleteButton what={`dataset ${dataset.name} v${dataset.version}`} consequence="its stored file (other versions stay)"
-            remove={() => api.deleteDataset(dataset.id)} removes={queryKeys.dataset(dataset.id)}
+            remove={() => deleteDataset(dataset.id)} removes={queryKeys.dataset(dataset.id)}
             invalidates={['datasets', dataset.workspace]} backTo="/datasets" />
         </div>
       </div>
@@ -136,13 +137,7 @@ function TokenStatsSection({ dataset }: { dataset: DatasetDetail }) {
   const [chosen, setChosen] = useState<string | null>(null);
   // Until a model is chosen, the first one with a tokenizer path (if any) is used.
   const modelId = chosen ?? String(models.data?.find((m) => m.tokenizer_path)?.id ?? '');
-  const stats = useQuery({
-    queryKey: queryKeys.tokenStats(dataset.id, Number(modelId)),
-    queryFn: ({ signal }) => api.getTokenStats(dataset.id, Number(modelId), signal),
-    enabled: modelId !== '',
-    staleTime: 5 * 60_000,
-    retry: (count, error) => !(error instanceof ApiError && error.status < 500) && count < 2,
-  });
+  const stats = useTokenStats(dataset.id, modelId);
   const bars = stats.data ? histogramBars(stats.data.histogram) : [];
   return (
     <section className="run-section" aria-labelledby="token-stats-heading" data-testid="token-stats"

@@ -2,10 +2,8 @@
 // signed-out visitor signs in and comes back here; "Join workspace" accepts it, then the app
 // switches to that workspace.
 
-import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { Link, useParams } from 'react-router';
-import * as api from '../api/endpoints';
-import { queryKeys } from '../api/queries';
+import { useAcceptInvitation } from '../features/workspaces/api/mutations';
 import { useWorkspace } from '../app/workspace';
 import { ErrorAlert } from '../components/ErrorAlert';
 import { useDocumentTitle } from '../hooks/useDocumentTitle';
@@ -14,14 +12,7 @@ export function InvitationPage() {
   useDocumentTitle('Invitation');
   const { token = '' } = useParams();
   const { select } = useWorkspace();
-  const queryClient = useQueryClient();
-  const accept = useMutation({
-    mutationFn: () => api.acceptInvitation(token),
-    onSuccess: async (result) => {
-      await queryClient.invalidateQueries({ queryKey: queryKeys.workspaces });
-      select(result.workspace);
-    },
-  });
+  const accept = useAcceptInvitation(token, (result) => select(result.workspace));
   const state = accept.isSuccess ? 'joined' : accept.isError ? 'error' : accept.isPending ? 'sending' : 'idle';
   return (
     <main className="page page-narrow" data-testid="invitation-page" data-state={state}>

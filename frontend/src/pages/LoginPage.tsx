@@ -2,11 +2,10 @@
 // Coming from an invitation link (?next=/invitations/TOKEN), a visitor without an account can make
 // one with it instead: accounts are by invitation only.
 
-import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
 import { Navigate, useNavigate, useSearchParams } from 'react-router';
-import * as api from '../api/endpoints';
-import { queryKeys, useMe } from '../api/queries';
+import { useMe } from '../features/auth/api/queries';
+import { useSignIn, useSignUpWithInvitation } from '../features/auth/api/mutations';
 import { ErrorAlert } from '../components/ErrorAlert';
 import { useDocumentTitle } from '../hooks/useDocumentTitle';
 import { safeNextPath } from '../lib/navigation';
@@ -16,19 +15,11 @@ export function LoginPage() {
   const [searchParams] = useSearchParams();
   const next = safeNextPath(searchParams.get('next'));
   const navigate = useNavigate();
-  const queryClient = useQueryClient();
   const me = useMe();
   const [username, setUsername] = useState('');
   const [password, setPassword] = useState('');
 
-  const signIn = useMutation({
-    mutationFn: api.login,
-    onSuccess: (user) => {
-      queryClient.removeQueries();
-      queryClient.setQueryData(queryKeys.me, user);
-      void navigate(next, { replace: true });
-    },
-  });
+  const signIn = useSignIn(() => void navigate(next, { replace: true }));
 
   if (me.isSuccess && !signIn.isPending) return <Navigate to={next} replace />;
   const invitation = /^\/invitations\/([^/?#]+)$/.exec(next)?.[1];
@@ -78,19 +69,12 @@ export function LoginPage() {
 
 function SignUpWithInvitation({ token }: { token: string }) {
   const navigate = useNavigate();
-  const queryClient = useQueryClient();
   const [username, setUsername] = useState('');
   const [password, setPassword] = useState('');
-  const signUp = useMutation({
-    mutationFn: () => api.signUpWithInvitation(token, { username: username.trim(), password }),
-    onSuccess: () => {
-      queryClient.removeQueries();
-      void navigate('/runs', { replace: true });
-    },
-  });
+  const signUp = useSignUpWithInvitation(token, () => void navigate('/runs', { replace: true }));
   const onSubmit = (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
-    signUp.mutate();
+    signUp.mutate({ username: username.trim(), password });
   };
   return (
     <form className="login-card" onSubmit={onSubmit} aria-labelledby="signup-title">

@@ -4,8 +4,10 @@
 import { useQuery, useQueryClient, type QueryClient } from '@tanstack/react-query';
 import { Link, useParams } from 'react-router';
 import { ApiError } from '../api/client';
-import * as api from '../api/endpoints';
-import { queryKeys, useModel } from '../api/queries';
+import { queryKeys } from '../api/queryKeys';
+import { useModel } from '../features/models/api/queries';
+import { deleteModel, getModel, getModelLineage } from '../features/models/api/requests';
+import { getRun } from '../features/runs/api/requests';
 import type { Model, ModelRef } from '../api/types';
 import { DeleteButton } from '../components/DeleteButton';
 import { ErrorAlert } from '../components/ErrorAlert';
@@ -55,7 +57,7 @@ function ModelView({ model }: { model: Model }) {
           <Link className="button" to={`/runs/new?method=kd_forward_kl&teacher=${model.id}`}>Distil from it</Link>
           <DeleteButton what={`model ${model.name}`}
             consequence={model.source === 'upload' || model.source === 'run' ? 'the weights stored for it' : 'its registry entry (its files stay where they are)'}
-            remove={() => api.deleteModel(model.id)} removes={queryKeys.model(model.id)}
+            remove={() => deleteModel(model.id)} removes={queryKeys.model(model.id)}
             invalidates={['models', model.workspace]} backTo="/models" />
         </div>
       </div>
@@ -90,8 +92,8 @@ function ModelView({ model }: { model: Model }) {
 /** Fetchers that share the query cache, so a model or run seen elsewhere is not asked for again. */
 function cachedFetchers(client: QueryClient): LineageFetchers {
   return {
-    getModel: (id) => client.fetchQuery({ queryKey: queryKeys.model(id), queryFn: ({ signal }) => api.getModel(id, signal), staleTime: 30_000 }),
-    getRun: (id) => client.fetchQuery({ queryKey: queryKeys.run(id), queryFn: ({ signal }) => api.getRun(id, signal), staleTime: 30_000 }),
+    getModel: (id) => client.fetchQuery({ queryKey: queryKeys.model(id), queryFn: ({ signal }) => getModel(id, signal), staleTime: 30_000 }),
+    getRun: (id) => client.fetchQuery({ queryKey: queryKeys.run(id), queryFn: ({ signal }) => getRun(id, signal), staleTime: 30_000 }),
   };
 }
 
@@ -101,7 +103,7 @@ function cachedFetchers(client: QueryClient): LineageFetchers {
  */
 async function loadLineage(model: Model, client: QueryClient, signal: AbortSignal) {
   try {
-    const response = await api.getModelLineage(model.id, signal);
+    const response = await getModelLineage(model.id, signal);
     return {
       lineage: lineageFromApi(response),
       descendants: descendantTree(model.id, response.descendants),

@@ -5,7 +5,7 @@ import { cleanup, fireEvent, render, screen } from '@testing-library/react';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { App } from '../app/App';
 import { FakeServer } from '../test/fakeServer';
-import { datasets, methods, models, user, workspaces } from '../test/fixtures';
+import { datasets, methods, models, paged, user, workspaces } from '../test/fixtures';
 
 vi.mock('uplot', () => ({
   default: class {
@@ -22,8 +22,8 @@ beforeEach(() => {
     .route('GET /api/v1/auth/me/', user)
     .route('GET /api/v1/workspaces/', workspaces)
     .route('GET /api/v1/methods/', methods)
-    .route('GET /api/v1/models/', models)
-    .route('GET /api/v1/datasets/', datasets)
+    .route('GET /api/v1/models/', paged(models))
+    .route('GET /api/v1/datasets/', paged(datasets))
     .route('GET /api/v1/templates/', []);
   server.install();
   localStorage.clear();

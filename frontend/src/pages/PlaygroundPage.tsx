@@ -3,22 +3,17 @@
 // The outputs come over Server-Sent Events (/playground/:id/events/); where the stream cannot be
 // had (a proxy that drops it, an older server) GET /playground/:id/ is polled every 500 ms instead.
 
-import { useMutation, useQuery, useQueryClient, type QueryClient } from '@tanstack/react-query';
-import { useEffect, useRef, useState, type FormEvent } from 'react';
+import { useState, type FormEvent } from 'react';
 import { ApiError } from '../api/client';
-import * as api from '../api/endpoints';
-import { useModels } from '../api/queries';
-import type { Model, PlaygroundOutput, PlaygroundRequest, PlaygroundSession, Workspace } from '../api/types';
+import { useModels } from '../features/models/api/queries';
+import { useStartPlayground } from '../features/playground/api/mutations';
+import { usePlaygroundSession } from '../features/playground/api/queries';
+import type { Model, Workspace } from '../api/types';
 import { useWorkspace } from '../app/workspace';
 import { ErrorAlert } from '../components/ErrorAlert';
 import { NoWorkspace } from '../components/NoWorkspace';
 import { useDocumentTitle } from '../hooks/useDocumentTitle';
-import { parseEvent } from '../lib/events';
-import {
-  buildGrid, isPlaygroundActive, MAX_PLAYGROUND_MODELS, mergePlaygroundOutputs, playableModels, splitPrompts,
-} from '../lib/playground';
-
-export const PLAYGROUND_POLL_MS = 500;
+import { buildGrid, MAX_PLAYGROUND_MODELS, playableModels, splitPrompts } from '../lib/playground';
 
 export function PlaygroundPage() {
   useDocumentTitle('Playground');
@@ -45,10 +40,7 @@ function PlaygroundView({ workspace }: { workspace: Workspace }) {
   const [localError, setLocalError] = useState<string | null>(null);
   const [submitted, setSubmitted] = useState<Submitted | null>(null);
 
-  const start = useMutation({
-    mutationFn: (body: PlaygroundRequest) => api.startPlayground(body),
-    onSuccess: (session, body) => setSubmitted({ id: session.id, models: body.models, prompts: body.prompts }),
-  });
+  const start = useStartPlayground((session, body) => setSubmitted({ id: session.id, models: body.models, prompts: body.prompts }));
 
   const toggle = (id: number, on: boolean) => {
     setChosen((previous) => (on ? [...previous.filter((m) => m !== id), id] : previous.filter((m) => m !== id)));
@@ -122,79 +114,8 @@ function PlaygroundView({ workspace }: { workspace: Workspace }) {
   );
 }
 
-type StreamState = 'connecting' | 'live' | 'ended' | 'unavailable';
-
-const playgroundKey = (id: number) => ['playground', id] as const;
-
-/**
- * Follows the session's event stream into the query cache. 'live' once the stream has delivered
- * the whole session; 'unavailable' when the browser gave up on it (no EventSource, or the server
- * answered with an error), and then the caller polls.
- */
-function usePlaygroundStream(id: number, queryClient: QueryClient) {
-  const [stream, setStream] = useState<StreamState>(() => (typeof EventSource === 'undefined' ? 'unavailable' : 'connecting'));
-  const live = useRef(false);
-  useEffect(() => {
-    if (typeof EventSource === 'undefined') return;
-    const key = playgroundKey(id);
-    let ended = false;
-    const source = new EventSource(api.playgroundEventsUrl(id));
-    const endIfFinished = (status: string | undefined) => {
-      if (isPlaygroundActive(status)) return;
-      ended = true;
-      live.current = false;
-      source.close();  // the server has ended the stream: do not let EventSource reconnect
-      setStream('ended');
-    };
-    source.addEventListener('session', (event) => {
-      const data = parseEvent<PlaygroundSession>(event);
-      if (!data || data.id !== id) return;
-      queryClient.setQueryData(key, data);
-      live.current = true;
-      setStream('live');
-      endIfFinished(data.status);
-    });
-    source.addEventListener('outputs', (event) => {
-      const data = parseEvent<{ outputs: PlaygroundOutput[] }>(event);
-      if (!Array.isArray(data?.outputs)) return;
-      queryClient.setQueryData<PlaygroundSession>(key, (old) => (old ? mergePlaygroundOutputs(old, data.outputs) : old));
-    });
-    source.addEventListener('status', (event) => {
-      const data = parseEvent<Pick<PlaygroundSession, 'id' | 'status' | 'error_message'>>(event);
-      if (!data || data.id !== id) return;
-      queryClient.setQueryData<PlaygroundSession>(key, (old) => (old ? { ...old, status: data.status, error_message: data.error_message } : old));
-      endIfFinished(data.status);
-    });
-    source.onerror = () => {
-      if (ended) return;
-      live.current = false;
-      // CONNECTING: EventSource retries by itself and the server sends the whole session again.
-      setStream(source.readyState === EventSource.CLOSED ? 'unavailable' : 'connecting');
-    };
-    return () => source.close();
-  }, [id, queryClient]);
-  return { stream, live };
-}
-
 function PlaygroundResults({ submitted, names }: { submitted: Submitted; names: Map<number, string> }) {
-  const queryClient = useQueryClient();
-  const { stream, live } = usePlaygroundStream(submitted.id, queryClient);
-  const session = useQuery({
-    queryKey: playgroundKey(submitted.id),
-    queryFn: async ({ signal }) => {
-      const fresh = await api.getPlayground(submitted.id, signal);
-      // A read that started before the stream delivered may be older than what the stream has put
-      // in the cache, and the stream sends a cell again only when it changes: keep the stream's.
-      const cached = queryClient.getQueryData<PlaygroundSession>(playgroundKey(submitted.id));
-      return live.current && cached ? cached : fresh;
-    },
-    // Poll only while the stream is not delivering (connecting, reconnecting or unavailable).
-    refetchInterval: (query) => {
-      if (stream === 'live' || stream === 'ended') return false;
-      const data = query.state.data as PlaygroundSession | undefined;
-      return !data || isPlaygroundActive(data.status) ? PLAYGROUND_POLL_MS : false;
-    },
-  });
+  const { session, stream } = usePlaygroundSession(submitted.id);
   const status = session.data?.status ?? 'queued';
   const prompts = session.data?.prompts?.length ? session.data.prompts : submitted.prompts;
   const modelIds = session.data?.models?.length ? session.data.models.map((model) => model.id) : submitted.models;

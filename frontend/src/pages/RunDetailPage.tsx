@@ -2,12 +2,17 @@
 // / clone and a star, live charts grouped by metric prefix, the live log tail, its artifacts, its
 // notes and tags (editable) and its configuration.
 
-import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useRef, useState, type FormEvent } from 'react';
 import { Link, useNavigate, useParams } from 'react-router';
 import { ApiError } from '../api/client';
-import * as api from '../api/endpoints';
-import { queryKeys, useArtifacts, useDatasets, useMethods, useModels, useRun } from '../api/queries';
+import { useDatasets } from '../features/datasets/api/queries';
+import { useMethods } from '../features/methods/api/queries';
+import { useModels } from '../features/models/api/queries';
+import { useRegisterModelJson } from '../features/models/api/mutations';
+import { useArtifacts, useRun } from '../features/runs/api/queries';
+import {
+  useCancelRun, useDeleteRun, useResumeRun, useRetryRun, useSaveRunNotes, useStarRun,
+} from '../features/runs/api/mutations';
 import type { Artifact, Method, Run } from '../api/types';
 import { useWorkspace } from '../app/workspace';
 import { AlignmentPanel } from '../components/AlignmentPanel';
@@ -59,15 +64,7 @@ function RunView({ run }: { run: Run }) {
   const active = isActiveStatus(run.status);
   const { workspaces } = useWorkspace();
   const workspace = workspaces.find((w) => w.slug === run.workspace);
-  const queryClient = useQueryClient();
-  const cancel = useMutation({
-    mutationFn: () => api.cancelRun(run.id),
-    onSuccess: (updated) => {
-      if (updated && typeof updated === 'object' && 'status' in updated) queryClient.setQueryData(queryKeys.run(run.id), updated);
-      void queryClient.invalidateQueries({ queryKey: queryKeys.run(run.id) });
-      void queryClient.invalidateQueries({ queryKey: ['runs'] });
-    },
-  });
+  const cancel = useCancelRun(run.id);
 
   const writable = workspace === undefined || canWrite(workspace);
   const methods = useMethods();
@@ -164,38 +161,12 @@ function RunView({ run }: { run: Run }) {
  */
 function RunActions({ run }: { run: Run }) {
   const navigate = useNavigate();
-  const queryClient = useQueryClient();
   const final = !isActiveStatus(run.status);
   const resumable = run.status === 'failed' || run.status === 'cancelled';
-  const afterNewRun = (created: Run) => {
-    queryClient.setQueryData(queryKeys.run(created.id), created);
-    void queryClient.invalidateQueries({ queryKey: ['runs'] });
-    void navigate(`/runs/${created.id}`);
-  };
-  const retry = useMutation({ mutationFn: () => api.retryRun(run.id), onSuccess: afterNewRun });
-  const resume = useMutation({
-    mutationFn: () => api.resumeRun(run.id),
-    onSuccess: (updated) => {
-      queryClient.setQueryData(queryKeys.run(run.id), updated);
-      void queryClient.invalidateQueries({ queryKey: queryKeys.run(run.id) });
-      void queryClient.invalidateQueries({ queryKey: ['runs'] });
-    },
-  });
-  const star = useMutation({
-    mutationFn: (starred: boolean) => api.updateRun(run.id, { starred }),
-    onSuccess: (updated) => {
-      queryClient.setQueryData(queryKeys.run(run.id), updated);
-      void queryClient.invalidateQueries({ queryKey: ['runs'] });
-    },
-  });
-  const remove = useMutation({
-    mutationFn: () => api.deleteRun(run.id),
-    onSuccess: () => {
-      queryClient.removeQueries({ queryKey: queryKeys.run(run.id) });
-      void queryClient.invalidateQueries({ queryKey: ['runs'] });
-      void navigate('/runs');
-    },
-  });
+  const retry = useRetryRun(run.id, (created) => void navigate(`/runs/${created.id}`));
+  const resume = useResumeRun(run.id);
+  const star = useStarRun(run.id);
+  const remove = useDeleteRun(run.id, () => void navigate('/runs'));
   const busy = retry.isPending || resume.isPending || remove.isPending;
   return (
     <>
@@ -245,7 +216,6 @@ type SaveState = 'idle' | 'saving' | 'saved' | 'error';
 
 /** Notes and tags, saved together with PATCH; what someone else saves meanwhile shows unless you are editing. */
 function RunNotes({ run }: { run: Run }) {
-  const queryClient = useQueryClient();
   const [notes, setNotes] = useState(run.notes ?? '');
   const [tags, setTags] = useState(tagsText(run.tags));
   // What the fields were last filled from, to pick up the server's values while they are untouched.
@@ -258,16 +228,11 @@ function RunNotes({ run }: { run: Run }) {
     setNotes(serverNotes);
     setTags(serverTags);
   }
-  const save = useMutation({
-    mutationFn: () => api.updateRun(run.id, { notes, tags: parseTags(tags) }),
-    onSuccess: (updated) => {
-      const saved = { notes: updated.notes ?? '', tags: tagsText(updated.tags) };
-      setBase(saved);
-      setNotes(saved.notes);
-      setTags(saved.tags);
-      queryClient.setQueryData(queryKeys.run(run.id), updated);
-      void queryClient.invalidateQueries({ queryKey: ['runs'] });
-    },
+  const save = useSaveRunNotes(run.id, (updated) => {
+    const saved = { notes: updated.notes, tags: tagsText(updated.tags) };
+    setBase(saved);
+    setNotes(saved.notes);
+    setTags(saved.tags);
   });
   const state: SaveState = save.isPending ? 'saving' : save.isError ? 'error' : save.isSuccess && !dirty ? 'saved' : 'idle';
   const fieldErrors = save.error instanceof ApiError ? save.error.errors ?? {} : {};
@@ -275,7 +240,7 @@ function RunNotes({ run }: { run: Run }) {
     Object.entries(fieldErrors).filter(([key]) => key === field || key.startsWith(`${field}.`)).flatMap(([, v]) => (Array.isArray(v) ? v : [v]));
   const onSubmit = (event: FormEvent) => {
     event.preventDefault();
-    save.mutate();
+    save.mutate({ notes, tags: parseTags(tags) });
   };
   return (
     <form className="run-notes" onSubmit={onSubmit}>
@@ -531,25 +496,23 @@ function ArtifactsList({ run, active, writable }: { run: Run; active: boolean; w
 /** Asks for a name and registers the run's final model, or one of its checkpoints (POST /models/
  * with source "run", and the checkpoint's id as `artifact`). */
 function RegisterRunModel({ run, artifact, onClose }: { run: Run; artifact: Artifact; onClose: () => void }) {
-  const queryClient = useQueryClient();
   const checkpoint = artifactKind(artifact) === 'checkpoint' ? artifact.id : undefined;
   const base = run.name || `run-${run.id}`;
   const [name, setName] = useState(
     checkpoint != null ? `${base}-step-${artifact.step ?? artifact.id}` : run.register_model_as || `${base}-model`);
   const input = useRef<HTMLInputElement>(null);
   useEffect(() => input.current?.select(), []);
-  const register = useMutation({
-    mutationFn: () => api.registerModel({
-      workspace: run.workspace, name: name.trim(), source: 'run', run: run.id,
-      ...(checkpoint != null ? { artifact: checkpoint } : {}),
-    }),
-    onSuccess: () => void queryClient.invalidateQueries({ queryKey: queryKeys.models(run.workspace) }),
-  });
+  const register = useRegisterModelJson(run.workspace);
   const placed = placeFieldErrors(register.error instanceof ApiError ? register.error.errors : undefined, ['name'], register.isError);
   const nameErrors = placed.forField('name');
   const onSubmit = (event: FormEvent) => {
     event.preventDefault();
-    if (name.trim()) register.mutate();
+    if (name.trim()) {
+      register.mutate({
+        workspace: run.workspace, name: name.trim(), source: 'run', run: run.id,
+        ...(checkpoint != null ? { artifact: checkpoint } : {}),
+      });
+    }
   };
   if (register.isSuccess) {
     return (
@@ -583,7 +546,7 @@ function RegisterRunModel({ run, artifact, onClose }: { run: Run; artifact: Arti
 }
 
 function artifactKind(artifact: Artifact): string {
-  return artifact.kind ?? artifact.type ?? '—';
+  return artifact.kind || '—';
 }
 
 function basename(path: string): string {

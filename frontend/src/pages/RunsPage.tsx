@@ -9,7 +9,8 @@
 import { useEffect, useMemo, useRef, useState, type FormEvent, type ReactNode } from 'react';
 import { Link, useNavigate, useSearchParams } from 'react-router';
 import { ApiError } from '../api/client';
-import { useMethods, useRuns } from '../api/queries';
+import { useMethods } from '../features/methods/api/queries';
+import { useRuns } from '../features/runs/api/queries';
 import { RUN_STATUSES, type Run, type Workspace } from '../api/types';
 import { useWorkspace } from '../app/workspace';
 import { ColumnPicker } from '../components/ColumnPicker';

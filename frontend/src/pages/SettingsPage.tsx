@@ -3,12 +3,16 @@
 // its audit log; and the signed-in user's API tokens (create, shown once with a
 // copy button; revoke).
 
-import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useRef, useState, type FormEvent } from 'react';
 import { Link } from 'react-router';
 import { ApiError } from '../api/client';
-import * as api from '../api/endpoints';
-import { queryKeys, useAuditLog, useMe, useShareLinks, useTokens, useWorkspaceDetail } from '../api/queries';
+import { useMe } from '../features/auth/api/queries';
+import { useShareLinks } from '../features/sharing/api/queries';
+import { useRevokeShareLink } from '../features/sharing/api/mutations';
+import { useAuditLog, useTokens, useWorkspaceDetail } from '../features/workspaces/api/queries';
+import {
+  useAddMember, useChangeMemberRole, useCreateToken, useRemoveMember, useRevokeToken,
+} from '../features/workspaces/api/mutations';
 import {
   WORKSPACE_ROLES, type ApiToken, type CreatedApiToken, type ShareLink, type Workspace, type WorkspaceMember, type WorkspaceRole,
 } from '../api/types';
@@ -105,34 +109,18 @@ function MemberRow({ workspace, member, me, canManage }: {
   me: string | undefined;
   canManage: boolean;
 }) {
-  const queryClient = useQueryClient();
   const { workspaces, select } = useWorkspace();
   const [confirming, setConfirming] = useState(false);
   const isMe = member.username === me;
   const isOwner = workspace.role === 'owner';
-  const changeRole = useMutation({
-    mutationFn: (role: WorkspaceRole) => api.changeMemberRole(workspace.slug, member.username, role),
-    onSuccess: () => {
-      void queryClient.invalidateQueries({ queryKey: queryKeys.workspace(workspace.slug) });
-      // Your own role shows in the workspace switcher and decides what you may do.
-      if (isMe) void queryClient.invalidateQueries({ queryKey: queryKeys.workspaces });
-      void queryClient.invalidateQueries({ queryKey: ['audit', workspace.slug] });
-    },
-  });
-  const remove = useMutation({
-    mutationFn: () => api.removeMember(workspace.slug, member.username),
-    onSuccess: () => {
-      setConfirming(false);
-      if (isMe) {
-        // Out of this workspace: the switcher moves to another one, if any.
-        const other = workspaces.find((w) => w.slug !== workspace.slug);
-        if (other) select(other.slug);
-        void queryClient.invalidateQueries({ queryKey: queryKeys.workspaces });
-        return;
-      }
-      void queryClient.invalidateQueries({ queryKey: queryKeys.workspace(workspace.slug) });
-      void queryClient.invalidateQueries({ queryKey: ['audit', workspace.slug] });
-    },
+  const changeRole = useChangeMemberRole(workspace.slug, member.username, isMe);
+  const remove = useRemoveMember(workspace.slug, member.username, isMe, () => {
+    setConfirming(false);
+    if (isMe) {
+      // Out of this workspace: the switcher moves to another one, if any.
+      const other = workspaces.find((w) => w.slug !== workspace.slug);
+      if (other) select(other.slug);
+    }
   });
   // Owner rows and the owner role are an owner's business.
   const canEditRole = canManage && (isOwner || member.role !== 'owner');
@@ -227,15 +215,8 @@ function shareLinkName(link: ShareLink): string {
 }
 
 function ShareLinkRow({ link, workspace }: { link: ShareLink; workspace: Workspace }) {
-  const queryClient = useQueryClient();
   const [confirming, setConfirming] = useState(false);
-  const revoke = useMutation({
-    mutationFn: () => api.revokeShareLink(link.id),
-    onSuccess: () => {
-      void queryClient.invalidateQueries({ queryKey: queryKeys.shareLinks(workspace.slug) });
-      void queryClient.invalidateQueries({ queryKey: ['audit', workspace.slug] });
-    },
-  });
+  const revoke = useRevokeShareLink(workspace.slug, link.id);
   const name = shareLinkName(link);
   return (
     <tr data-share-link-id={link.id}>
@@ -330,23 +311,15 @@ function AuditLog({ workspace }: { workspace: Workspace }) {
 }
 
 function AddMemberForm({ workspace }: { workspace: Workspace }) {
-  const queryClient = useQueryClient();
   const [username, setUsername] = useState('');
   const [role, setRole] = useState<WorkspaceRole>('member');
-  const add = useMutation({
-    mutationFn: () => api.addMember(workspace.slug, { username: username.trim(), role }),
-    onSuccess: () => {
-      setUsername('');
-      void queryClient.invalidateQueries({ queryKey: queryKeys.workspace(workspace.slug) });
-      void queryClient.invalidateQueries({ queryKey: ['audit', workspace.slug] });
-    },
-  });
+  const add = useAddMember(workspace.slug, () => setUsername(''));
   const placed = placeFieldErrors(add.error instanceof ApiError ? add.error.errors : undefined, ['username', 'role'], add.isError);
   // Only an owner can make someone an owner.
   const roles = WORKSPACE_ROLES.filter((r) => r !== 'owner' || workspace.role === 'owner');
   const onSubmit = (event: FormEvent) => {
     event.preventDefault();
-    if (username.trim()) add.mutate();
+    if (username.trim()) add.mutate({ username: username.trim(), role });
   };
   return (
     <form className="inline-panel" onSubmit={onSubmit} aria-labelledby="add-member-heading">
@@ -379,22 +352,17 @@ function AddMemberForm({ workspace }: { workspace: Workspace }) {
 }
 
 function Tokens() {
-  const queryClient = useQueryClient();
   const tokens = useTokens();
   const [name, setName] = useState('');
   const [created, setCreated] = useState<CreatedApiToken | null>(null);
-  const create = useMutation({
-    mutationFn: () => api.createToken(name.trim()),
-    onSuccess: (token) => {
-      setCreated(token);
-      setName('');
-      void queryClient.invalidateQueries({ queryKey: queryKeys.tokens });
-    },
+  const create = useCreateToken((token) => {
+    setCreated(token);
+    setName('');
   });
   const placed = placeFieldErrors(create.error instanceof ApiError ? create.error.errors : undefined, ['name'], create.isError);
   const onSubmit = (event: FormEvent) => {
     event.preventDefault();
-    if (name.trim()) create.mutate();
+    if (name.trim()) create.mutate(name.trim());
   };
   return (
     <section className="run-section" aria-labelledby="tokens-heading">
@@ -459,15 +427,8 @@ function NewToken({ token, onDone }: { token: CreatedApiToken; onDone: () => voi
 }
 
 function TokenTable({ tokens }: { tokens: ApiToken[] }) {
-  const queryClient = useQueryClient();
   const [confirming, setConfirming] = useState<number | null>(null);
-  const revoke = useMutation({
-    mutationFn: (id: number) => api.revokeToken(id),
-    onSuccess: () => {
-      setConfirming(null);
-      void queryClient.invalidateQueries({ queryKey: queryKeys.tokens });
-    },
-  });
+  const revoke = useRevokeToken(() => setConfirming(null));
   return (
     <>
       {revoke.isError && <ErrorAlert error={revoke.error} title="The token was not revoked" />}

@@ -6,8 +6,8 @@
 import { useCallback, useMemo } from 'react';
 import { Link, useParams } from 'react-router';
 import { ApiError } from '../api/client';
-import * as api from '../api/endpoints';
-import { useShared, useSharedSeries } from '../api/queries';
+import { useShared, useSharedSeries } from '../features/sharing/api/queries';
+import { getSharedSeries } from '../features/sharing/api/requests';
 import type { Run, SharedView } from '../api/types';
 import { CompareCharts, type RangeSeriesSource } from '../components/CompareCharts';
 import { ConfigDiffTable } from '../components/ConfigDiffTable';
@@ -67,7 +67,7 @@ function SharedView({ token, view }: { token: string; view: SharedView }) {
   const byRun = useMemo(() => seriesByRun(series.data?.series ?? []), [series.data]);
   const rangeSource = useMemo<RangeSeriesSource>(() => ({
     key: ['shared', token],
-    fetch: (names, range, signal) => api.getSharedSeries(token, names, 1000, signal, range),
+    fetch: (names, range, signal) => getSharedSeries(token, names, 1000, signal, range),
   }), [token]);
   const rows = useMemo(() => rowsFromServerDiff(view.config, runIds), [view.config, runIds]);
 

@@ -1,12 +1,10 @@
 // One sweep: its runs with the swept values as columns and the sweep metric, the best run marked,
 // and a parallel-coordinates view whose axis brushes filter the table. Polled while a run is active.
 
-import { useQuery } from '@tanstack/react-query';
 import { useMemo, useState } from 'react';
 import { Link, useParams } from 'react-router';
 import { ApiError } from '../api/client';
-import * as api from '../api/endpoints';
-import { queryKeys } from '../api/queries';
+import { useSweep } from '../features/sweeps/api/queries';
 import type { Run, SweepDetail } from '../api/types';
 import { ErrorAlert } from '../components/ErrorAlert';
 import { ParallelCoordinates } from '../components/ParallelCoordinates';
@@ -14,19 +12,13 @@ import { StatusBadge } from '../components/StatusBadge';
 import { useDocumentTitle } from '../hooks/useDocumentTitle';
 import { formatDateTime, formatMetricValue } from '../lib/format';
 import { buildAxis, filterRows, type Brushes, type PcRow } from '../lib/parallel';
-import { isActiveStatus } from '../lib/runStatus';
 import { formatSweepValue, pathLabel, valueAtPath } from '../lib/sweeps';
 import { NotFoundPage } from './NotFoundPage';
 
 export function SweepPage() {
   const { sweepId } = useParams();
   const id = Number(sweepId);
-  const sweep = useQuery({
-    queryKey: queryKeys.sweep(id),
-    queryFn: ({ signal }) => api.getSweep(id, signal),
-    enabled: Number.isInteger(id) && id > 0,
-    refetchInterval: (query) => (query.state.data?.runs.some((r) => isActiveStatus(r.status)) ? 5000 : false),
-  });
+  const sweep = useSweep(id);
   if (!Number.isInteger(id) || id <= 0) return <NotFoundPage />;
   if (sweep.isPending) return <p role="status">Loading sweep…</p>;
   if (sweep.isError) {

@@ -5,7 +5,7 @@
 import { cleanup } from '@testing-library/react';
 import { vi } from 'vitest';
 import { FakeEventSource, FakeServer } from './fakeServer';
-import { datasets, methods, models, user, workspaces } from './fixtures';
+import { datasets, methods, models, paged, user, workspaces } from './fixtures';
 
 /** A FakeServer answering the app's start-up requests, installed as fetch; add routes to it. */
 export function signedInServer(): FakeServer {
@@ -13,8 +13,8 @@ export function signedInServer(): FakeServer {
     .route('GET /api/v1/auth/me/', user)
     .route('GET /api/v1/workspaces/', workspaces)
     .route('GET /api/v1/methods/', methods)
-    .route('GET /api/v1/models/', models)
-    .route('GET /api/v1/datasets/', datasets)
+    .route('GET /api/v1/models/', paged(models))
+    .route('GET /api/v1/datasets/', paged(datasets))
     .route('GET /api/v1/templates/', []);
   server.install();
   FakeEventSource.instances = [];

@@ -1,0 +1,42 @@
+// The one query-key factory: every TanStack Query cache key of the app is made here, so a
+// mutation invalidates exactly what a query cached (and a prefix such as `runsAll` reaches all of them).
+
+import type { Artifact, RunListParams } from './types';
+
+export const queryKeys = {
+  me: ['me'] as const,
+  workspaces: ['workspaces'] as const,
+  methods: ['methods'] as const,
+  models: (workspace: string) => ['models', workspace] as const,
+  datasets: (workspace: string) => ['datasets', workspace] as const,
+  model: (id: number) => ['model', id] as const,
+  dataset: (id: number) => ['dataset', id] as const,
+  templates: (workspace: string) => ['templates', workspace] as const,
+  /** Every runs list, whatever its filters: what a new, changed or deleted run invalidates. */
+  runsAll: ['runs'] as const,
+  runs: (params: RunListParams) => ['runs', params] as const,
+  run: (id: number) => ['run', id] as const,
+  artifacts: (id: number) => ['artifacts', id] as const,
+  runSeries: (id: number) => ['runSeries', id] as const,
+  lineage: (modelId: number) => ['lineage', modelId] as const,
+  workers: ['workers'] as const,
+  workspace: (slug: string) => ['workspace', slug] as const,
+  tokens: ['tokens'] as const,
+  compare: (ids: string) => ['compare', ids] as const,
+  series: (ids: string, names: string) => ['series', ids, names] as const,
+  shareLinks: (workspace: string) => ['shareLinks', workspace] as const,
+  shared: (token: string) => ['shared', token] as const,
+  sharedSeries: (token: string, names: string) => ['sharedSeries', token, names] as const,
+  /** Every page of a workspace's audit log: what an audited action invalidates. */
+  auditAll: (workspace: string) => ['audit', workspace] as const,
+  audit: (workspace: string, page: number) => ['audit', workspace, page] as const,
+  sweeps: (workspace: string) => ['sweeps', workspace] as const,
+  sweep: (id: number) => ['sweep', id] as const,
+  playground: (id: number) => ['playground', id] as const,
+  modelLineage: (id: number) => ['modelLineage', id] as const,
+  tokenStats: (dataset: number, model: number) => ['tokenStats', dataset, model] as const,
+  notifications: (workspace: string) => ['notifications', workspace] as const,
+  deliveries: (workspace: string, page: number) => ['deliveries', workspace, page] as const,
+  artifactContent: (runId: number, artifact: Artifact | null) =>
+    ['artifactContent', runId, artifact?.id ?? null, artifact?.step ?? null, artifact?.created_at ?? null, artifact?.size_bytes ?? null] as const,
+};

@@ -1,0 +1,113 @@
+// TanStack Query mutations of the workspaces feature (notifications, API tokens); the caches they
+// touch are named by api/queryKeys.ts.
+
+import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { queryKeys } from '../../../api/queryKeys';
+import type { CreatedApiToken, InvitationAccepted, NotificationChannelCreateRequest, WorkspaceRole } from '../../../api/types';
+import {
+  acceptInvitation, addMember, changeMemberRole, createNotificationChannel, createToken, deleteNotificationChannel, removeMember,
+  revokeToken,
+} from './requests';
+
+export function useCreateNotificationChannel(workspace: string, onCreated: () => void) {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: (body: NotificationChannelCreateRequest) => createNotificationChannel(workspace, body),
+    onSuccess: () => {
+      onCreated();
+      void queryClient.invalidateQueries({ queryKey: queryKeys.notifications(workspace) });
+    },
+  });
+}
+
+export function useDeleteNotificationChannel(workspace: string, id: number) {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: () => deleteNotificationChannel(id),
+    onSuccess: () => queryClient.invalidateQueries({ queryKey: queryKeys.notifications(workspace) }),
+  });
+}
+
+/** Creates an API token; `onCreated` gets it with its secret, shown this once. */
+export function useCreateToken(onCreated: (token: CreatedApiToken) => void) {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: (name: string) => createToken(name),
+    onSuccess: (token) => {
+      onCreated(token);
+      void queryClient.invalidateQueries({ queryKey: queryKeys.tokens });
+    },
+  });
+}
+
+export function useRevokeToken(onRevoked: () => void) {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: (id: number) => revokeToken(id),
+    onSuccess: () => {
+      onRevoked();
+      void queryClient.invalidateQueries({ queryKey: queryKeys.tokens });
+    },
+  });
+}
+
+/** Accepts an invitation (signed in); the workspace list refetches before `onJoined` gets the answer. */
+export function useAcceptInvitation(token: string, onJoined: (accepted: InvitationAccepted) => void) {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: () => acceptInvitation(token),
+    onSuccess: async (result) => {
+      await queryClient.invalidateQueries({ queryKey: queryKeys.workspaces });
+      onJoined(result);
+    },
+  });
+}
+
+/** After a change to the members: the workspace (its member list) and its audit log refetch. */
+function useMembersChanged(workspace: string) {
+  const queryClient = useQueryClient();
+  return (options: { ownRole?: boolean } = {}) => {
+    void queryClient.invalidateQueries({ queryKey: queryKeys.workspace(workspace) });
+    // Your own role shows in the workspace switcher and decides what you may do.
+    if (options.ownRole) void queryClient.invalidateQueries({ queryKey: queryKeys.workspaces });
+    void queryClient.invalidateQueries({ queryKey: queryKeys.auditAll(workspace) });
+  };
+}
+
+/** Adds an existing user by username, with a role. */
+export function useAddMember(workspace: string, onAdded: () => void) {
+  const changed = useMembersChanged(workspace);
+  return useMutation({
+    mutationFn: (body: { username: string; role: WorkspaceRole }) => addMember(workspace, body),
+    onSuccess: () => {
+      onAdded();
+      changed();
+    },
+  });
+}
+
+/** Changes `username`'s role; `isMe`: your own, so the workspace list (your roles) refetches too. */
+export function useChangeMemberRole(workspace: string, username: string, isMe: boolean) {
+  const changed = useMembersChanged(workspace);
+  return useMutation({
+    mutationFn: (role: WorkspaceRole) => changeMemberRole(workspace, username, role),
+    onSuccess: () => changed({ ownRole: isMe }),
+  });
+}
+
+/**
+ * Removes `username`; with `isMe`, leaves the workspace: then only the workspace list refetches
+ * (the caller moves to another workspace in `onRemoved`).
+ */
+export function useRemoveMember(workspace: string, username: string, isMe: boolean, onRemoved: () => void) {
+  const queryClient = useQueryClient();
+  const changed = useMembersChanged(workspace);
+  return useMutation({
+    mutationFn: () => removeMember(workspace, username),
+    onSuccess: () => {
+      onRemoved();
+      if (isMe) void queryClient.invalidateQueries({ queryKey: queryKeys.workspaces });
+      else changed();
+    },
+  });
+}
