@@ -24,7 +24,13 @@ from django.db import close_old_connections
 from webapp.common import storage
 from webapp.notifications.services import notify_run_event
 from webapp.runs.engine_spec import run_spec
-from webapp.runs import services
+from webapp.runs.resources import Resources
+from webapp.runs.services.metrics import metrics_ingest
+from webapp.runs.services.nodes import run_nodes_lost
+from webapp.runs.services.reports import (
+    artifact_record, artifacts_prune_missing, logs_append, run_claim, run_finish, run_heartbeat, run_progress,
+    run_register_produced_model, run_requeue,
+)
 from webapp.runs.models import Run, RunStatus
 from worker import lifecycle
 from worker.artifact_sync import Uploads
@@ -118,14 +124,14 @@ class EventRecorder:
             self.logs.append((event.get("time", time.time()), event.get("level", "info"), event["message"]))
         elif kind == "progress":
             self.flush()
-            services.run_progress(
+            run_progress(
                 run=self.run, step=event["step"], total=event["total"], eta_s=event.get("eta_s"),
                 tokens_per_s=event.get("tokens_per_s"),
             )
         elif kind in ("checkpoint", "artifact"):
             self.flush()
             artifact_kind = "checkpoint" if kind == "checkpoint" else event.get("type", "model")
-            services.artifact_record(
+            artifact_record(
                 run=self.run, kind=artifact_kind, name=event.get("name") or Path(event["path"]).name,
                 path=event["path"], step=event.get("step"), size_bytes=event.get("size_bytes", 0),
             )
@@ -133,7 +139,7 @@ class EventRecorder:
                 self.uploads.put(event["path"])
             if kind == "checkpoint":
                 self.checkpoints_here.add(event["path"])
-                pruned = services.artifacts_prune_missing(
+                pruned = artifacts_prune_missing(
                     run=self.run, among=self.checkpoints_here if self.uploads is not None else None)
                 for path in pruned if self.uploads is not None else ():
                     self.checkpoints_here.discard(path)
@@ -153,10 +159,10 @@ class EventRecorder:
         if self.uploads is not None:
             self.logs.extend(self.uploads.take_messages())
         if self.metrics:
-            services.metrics_ingest(run=self.run, points=self.metrics)
+            metrics_ingest(run=self.run, points=self.metrics)
             self.metrics = []
         if self.logs:
-            services.logs_append(run=self.run, lines=self.logs)
+            logs_append(run=self.run, lines=self.logs)
             self.logs = []
 
 
@@ -165,12 +171,12 @@ def execute(run: Run) -> str:
         return f"skipped: run is {run.status}"
     output_dir = Path(settings.ARTIFACT_ROOT) / "runs" / str(run.id)
     output_dir.mkdir(parents=True, exist_ok=True)
-    if services.run_nodes_wanted(run) > 1:
+    if Resources.of(run).nodes > 1:
         from worker.multinode import execute_node
 
         return execute_node(run, output_dir)
     hostname = lifecycle.identity()["hostname"]
-    if not services.run_claim(run=run, worker=hostname, output_dir=str(output_dir)):
+    if not run_claim(run=run, worker=hostname, output_dir=str(output_dir)):
         return f"skipped: could not claim run in status {run.status}"
     lifecycle.current_run_id = run.id
     try:
@@ -200,8 +206,7 @@ def engine_command(python: str, spec_file: Path, events_fd: int, gpu_indices: li
 
 def run_gpu_indices(run: Run) -> list[int]:
     """The run sees exactly the GPUs it asked for (none for a CPU run), numbered from 0 inside it."""
-    gpus = int(run.resources.get("gpus", 0) or 0)
-    return [g["index"] for g in lifecycle.identity()["gpus"]][:gpus]
+    return [g["index"] for g in lifecycle.identity()["gpus"]][:Resources.of(run).gpus]
 
 
 def start_engine(command: list[str], gpu_indices: list[int], pass_fds: tuple[int, ...] = ()) -> subprocess.Popen:
@@ -268,8 +273,8 @@ def _supervise(run: Run, output_dir: Path, node=None, nodes: list | None = None,
             recorder.metrics.extend(sampler.sample())
         if now - last_beat >= HEARTBEAT_INTERVAL_S:
             last_beat = now
-            cancel = services.run_heartbeat(run=run)
-            lost = services.run_nodes_lost(run=run, attempt=node.attempt) if node is not None else []
+            cancel = run_heartbeat(run=run)
+            lost = run_nodes_lost(run=run, attempt=node.attempt) if node is not None else []
             if term_sent_at is None and (cancel or lifecycle.shutting_down.is_set() or lost):
                 reason = "cancel" if cancel else "shutdown" if lifecycle.shutting_down.is_set() else "node"
                 if lost:
@@ -297,8 +302,8 @@ def _store_failed(run: Run, exc: Exception) -> str:
     """The run's inputs or checkpoint could not be fetched: nothing started, the run fails saying
     why (a deployment problem: resume it once the store answers)."""
     message = f"{exc.message} Nothing was trained; resume the run once the store answers."
-    services.logs_append(run=run, lines=[(time.time(), "error", message)])
-    if services.run_finish(run=run, status=RunStatus.FAILED, message=message):
+    logs_append(run=run, lines=[(time.time(), "error", message)])
+    if run_finish(run=run, status=RunStatus.FAILED, message=message):
         notify_run_event(run=run, event="run.failed")
     return str(RunStatus.FAILED)
 
@@ -321,7 +326,7 @@ def _finish(run: Run, recorder: EventRecorder, code: int, reason: str) -> str:
         if code == 0:
             return _finish(run, recorder, code, reason="")
         # Back in the queue: the next worker resumes from the checkpoint the engine just wrote.
-        services.run_requeue(run=run, message="The worker shut down; the run resumes from its last checkpoint.")
+        run_requeue(run=run, message="The worker shut down; the run resumes from its last checkpoint.")
         return "requeued"
     if reason == "node":
         # A host of a run over several hosts went away: like a lost run, resume from the checkpoint.
@@ -329,15 +334,15 @@ def _finish(run: Run, recorder: EventRecorder, code: int, reason: str) -> str:
         if run.attempt < settings.RUN_MAX_ATTEMPTS:
             message = (f"{message} Resuming from the last checkpoint (attempt {run.attempt + 1} of "
                        f"{settings.RUN_MAX_ATTEMPTS}).")
-            services.logs_append(run=run, lines=[(time.time(), "warning", message)])
-            services.run_requeue(run=run, message=message)
+            logs_append(run=run, lines=[(time.time(), "warning", message)])
+            run_requeue(run=run, message=message)
             return "requeued"
-        if services.run_finish(run=run, status=RunStatus.FAILED, message=f"{message} The run has been attempted "
+        if run_finish(run=run, status=RunStatus.FAILED, message=f"{message} The run has been attempted "
                                                                         f"{run.attempt} times (RUN_MAX_ATTEMPTS)."):
             notify_run_event(run=run, event="run.failed")
         return str(RunStatus.FAILED)
     if reason == "cancel":
-        if services.run_finish(run=run, status=RunStatus.CANCELLED, message="Cancelled by a user."):
+        if run_finish(run=run, status=RunStatus.CANCELLED, message="Cancelled by a user."):
             notify_run_event(run=run, event="run.cancelled")
         return "cancelled"
     status = recorder.final_status or ENGINE_EXIT.get(code, RunStatus.FAILED)
@@ -348,12 +353,12 @@ def _finish(run: Run, recorder: EventRecorder, code: int, reason: str) -> str:
                       "an out-of-memory kill is the usual cause: try a smaller batch or model."
         else:
             message = f"The engine exited with code {code} without reporting why; see the run's log."
-    finished = services.run_finish(run=run, status=status, message=message)
+    finished = run_finish(run=run, status=status, message=message)
     if finished:
         notify_run_event(run=run, event=f"run.{status}")
     if status == RunStatus.SUCCEEDED:
         try:
-            services.run_register_produced_model(run=run)
+            run_register_produced_model(run=run)
         except Exception as exc:  # the run succeeded; a failed registration is reported, not fatal
-            services.logs_append(run=run, lines=[(time.time(), "error", f"could not register the model: {exc}")])
+            logs_append(run=run, lines=[(time.time(), "error", f"could not register the model: {exc}")])
     return str(status)

@@ -3,7 +3,7 @@ starts torchrun for its share of the ranks.
 
 A run of M nodes is queued as M messages. The worker that takes the first becomes node 0: it
 claims the run, picks the rendezvous port on its own host and records it; the workers that take
-the others join as nodes 1..M-1 (webapp.runs.services.run_node_join). When all have joined (or
+the others join as nodes 1..M-1 (webapp.runs.services.nodes.run_node_join). When all have joined (or
 RUN_GANG_TIMEOUT_S passed: then the run goes back to the queue), each node starts
 
     python -m torch.distributed.run --nnodes M --node-rank K --nproc-per-node P
@@ -32,7 +32,12 @@ from pathlib import Path
 from django.conf import settings
 
 from webapp.common import storage
-from webapp.runs import services
+from webapp.runs.services.metrics import metrics_ingest
+from webapp.runs.services.nodes import (
+    run_gang_abandon, run_gang_poll, run_gang_start, run_node_exit, run_node_heartbeat, run_node_join, run_node_leave,
+    run_nodes_lost, run_nodes_of,
+)
+from webapp.runs.services.reports import logs_append, run_finish, run_heartbeat, run_requeue
 from webapp.runs.models import Run, RunNode, RunStatus
 from worker import lifecycle
 from worker.system_metrics import SAMPLE_INTERVAL_S, SystemSampler
@@ -98,7 +103,7 @@ def tail_events(path: Path, process, sink: queue.Queue) -> None:
 def execute_node(run: Run, output_dir: Path) -> str:
     hostname = lifecycle.identity()["hostname"]
     address = host_address()
-    node = services.run_node_join(run=run, worker=hostname, address=address, port=free_port(address),
+    node = run_node_join(run=run, worker=hostname, address=address, port=free_port(address),
                                   output_dir=str(output_dir))
     if node is None:
         return f"skipped: run {run.id} is not waiting for a node (status {run.status})"
@@ -114,8 +119,8 @@ def execute_node(run: Run, output_dir: Path) -> str:
                 spec = build_spec(run, output_dir)
             except storage.StoreError as exc:
                 return _store_failed(run, exc)  # the other nodes see the attempt end and stop waiting
-            services.run_gang_start(node=node, resume_from=spec.get("resume_from", ""))
-            services.logs_append(run=run, lines=[(time.time(), "info", "all nodes joined: " + ", ".join(
+            run_gang_start(node=node, resume_from=spec.get("resume_from", ""))
+            logs_append(run=run, lines=[(time.time(), "info", "all nodes joined: " + ", ".join(
                 f"node {n.node_rank} on {n.worker} ({n.address})" for n in nodes))])
             return _supervise(run, output_dir, node=node, nodes=nodes, spec=spec)
         return _follow(run, output_dir, node, nodes)
@@ -128,21 +133,21 @@ def _wait_for_gang(run: Run, node: RunNode) -> list[RunNode] | str:
     checkpoint they all resume from). Returns the nodes, or a string saying why there is no run."""
     started = time.monotonic()
     while True:
-        state, nodes = services.run_gang_poll(node=node)
+        state, nodes = run_gang_poll(node=node)
         if state == "gone":
             return f"node {node.node_rank}: the run's attempt {node.attempt} ended before it started"
         leader_started = any(n.node_rank == 0 and n.status == RunNode.Status.RUNNING for n in nodes)
         if state == "ready" and (node.node_rank == 0 or leader_started):
             return nodes
         if node.node_rank == 0:
-            if services.run_heartbeat(run=run):
-                services.run_finish(run=run, status=RunStatus.CANCELLED, message="Cancelled by a user.")
+            if run_heartbeat(run=run):
+                run_finish(run=run, status=RunStatus.CANCELLED, message="Cancelled by a user.")
                 return "cancelled while waiting for its nodes"
             if lifecycle.shutting_down.is_set():
-                services.run_requeue(run=run, message="The worker of node 0 shut down before the nodes had joined.")
+                run_requeue(run=run, message="The worker of node 0 shut down before the nodes had joined.")
                 return "requeued"
             if time.monotonic() - started > settings.RUN_GANG_TIMEOUT_S:
-                return services.run_gang_abandon(run=run, node=node, waited_s=time.monotonic() - started)
+                return run_gang_abandon(run=run, node=node, waited_s=time.monotonic() - started)
         elif lifecycle.shutting_down.is_set():
             RunNode.objects.filter(pk=node.pk).delete()  # leaves room for another worker
             return f"node {node.node_rank}: the worker shut down while waiting"
@@ -165,12 +170,12 @@ def _follow(run: Run, output_dir: Path, node: RunNode, nodes: list[RunNode]) -> 
             spec["resume_from"] = leader.resume_from
     except storage.StoreError as exc:
         # Leaving makes node 0 stop the attempt and send the run back to the queue.
-        services.logs_append(run=run, lines=[(time.time(), "error", f"[node {node.node_rank}] {exc.message}")])
-        services.run_node_leave(node=node)
+        logs_append(run=run, lines=[(time.time(), "error", f"[node {node.node_rank}] {exc.message}")])
+        run_node_leave(node=node)
         return f"node {node.node_rank}: the artifact store failed"
     spec_file = output_dir / f"spec-attempt-{node.attempt}-node-{node.node_rank}.json"
     spec_file.write_text(json.dumps(spec, indent=2))
-    services.run_gang_start(node=node)
+    run_gang_start(node=node)
     gpu_indices = run_gpu_indices(run)
     python = settings.ENGINE_PYTHON or sys.executable
     # Only global rank 0 writes events; this node's ranks write none, so the file stays empty.
@@ -206,10 +211,10 @@ def _follow(run: Run, output_dir: Path, node: RunNode, nodes: list[RunNode]) -> 
             _flush(run, logs, metrics)
         if now - last_beat >= HEARTBEAT_INTERVAL_S:
             last_beat = now
-            over = services.run_node_heartbeat(node=node)
+            over = run_node_heartbeat(node=node)
             if lifecycle.shutting_down.is_set() and left_at is None:
                 # Node 0 sees this, stops the run at a checkpoint, and our ranks stop with it.
-                services.run_node_leave(node=node)
+                run_node_leave(node=node)
                 logs.append((time.time(), "warning", f"{prefix}its worker is shutting down: asking node 0 to stop"))
                 left_at = now
             if over and term_sent_at is None and process.poll() is None:
@@ -226,16 +231,16 @@ def _follow(run: Run, output_dir: Path, node: RunNode, nodes: list[RunNode]) -> 
     sampler.close()
     logs.append((time.time(), "info" if code == 0 else "warning", f"{prefix}exited with code {code}"))
     _flush(run, logs, metrics)
-    services.run_node_exit(node=node, code=code)
+    run_node_exit(node=node, code=code)
     return f"node {node.node_rank} exited with code {code}"
 
 
 def _flush(run: Run, logs: list, metrics: list) -> None:
     if metrics:
-        services.metrics_ingest(run=run, points=list(metrics))
+        metrics_ingest(run=run, points=list(metrics))
         metrics.clear()
     if logs:
-        services.logs_append(run=run, lines=list(logs))
+        logs_append(run=run, lines=list(logs))
         logs.clear()
 
 
@@ -253,7 +258,7 @@ def settle_nodes(run: Run, node: RunNode, recorder, code: int, reason: str) -> t
     codes are added to the message)."""
     if recorder.final_status in ENGINE_CODE:
         code = ENGINE_CODE[recorder.final_status]
-    services.run_node_exit(node=node, code=code)
+    run_node_exit(node=node, code=code)
     if recorder.final_status == RunStatus.SUCCEEDED:
         # Training finished; a node lost after that (torchrun waits for every node before it
         # exits) costs nothing.
@@ -261,7 +266,7 @@ def settle_nodes(run: Run, node: RunNode, recorder, code: int, reason: str) -> t
     if reason in ("cancel", "shutdown"):
         return code, reason
     if reason == "node":
-        recorder.final_message = _describe_lost(services.run_nodes_lost(run=run, attempt=node.attempt)) or \
+        recorder.final_message = _describe_lost(run_nodes_lost(run=run, attempt=node.attempt)) or \
             "A node of the run went away."
         return code, reason
     # The engine failed. When another host died its ranks' connections dropped first, so wait
@@ -269,14 +274,14 @@ def settle_nodes(run: Run, node: RunNode, recorder, code: int, reason: str) -> t
     deadline = time.monotonic() + settings.RUN_HEARTBEAT_TIMEOUT_S + 2 * HEARTBEAT_INTERVAL_S
     others: list[RunNode] = []
     while True:
-        lost = services.run_nodes_lost(run=run, attempt=node.attempt)
+        lost = run_nodes_lost(run=run, attempt=node.attempt)
         if lost:
             recorder.final_message = _describe_lost(lost)
             return code, "node"
-        others = [n for n in services.run_nodes_of(run=run, attempt=node.attempt) if n.node_rank > 0]
+        others = [n for n in run_nodes_of(run=run, attempt=node.attempt) if n.node_rank > 0]
         if all(n.status == RunNode.Status.EXITED for n in others) or time.monotonic() > deadline:
             break
-        services.run_heartbeat(run=run)
+        run_heartbeat(run=run)
         time.sleep(1.0)
     failed = [f"node {n.node_rank} ({n.worker}) exited with code {n.exit_code}" for n in others
               if n.exit_code not in (None, 0)]

@@ -62,6 +62,38 @@ API_FIELDS = {"train_data": "train_dataset", "tasks": "train_dataset", "validati
               "replay_data": "replay_dataset"}
 
 
+def invalid_from(exc, *, prefix: tuple[str, ...] = (), summary: str) -> Invalid:
+    """The one translator from the engine's pydantic validation errors to the API's 400: each
+    problem under the API field path that sets it (RunSpec fields renamed by API_FIELDS, a method
+    config's under config.), and the first one in the message after `summary`."""
+    errors: dict[str, list[str]] = {}
+    for error in exc.errors():
+        head, *rest = [*prefix, *(str(part) for part in error["loc"])] or ["run"]
+        path = API_FIELDS[head] if head in API_FIELDS else ".".join([head, *rest])
+        errors.setdefault(path, []).append(error["msg"].removeprefix("Value error, "))
+    first_path, first_messages = next(iter(errors.items()))
+    return Invalid(f"{summary}: {first_path}: {first_messages[0]}", errors=errors)
+
+
+def validate_method_config(method: str, config: dict):
+    """The method's info and its config as the engine's own config class validates it (no torch
+    import): (info, config with defaults filled in), or a 400."""
+    from pydantic import ValidationError
+
+    from engine import registry
+
+    try:
+        info = registry.get_method(method)
+    except registry.UnknownMethodError:
+        known = ", ".join(sorted(registry.METHODS))
+        raise Invalid(f"Unknown method '{method}'. Known methods: {known}.", field="method") from None
+    try:
+        validated = registry.validate_config(method, config)
+    except ValidationError as exc:
+        raise invalid_from(exc, prefix=("config",), summary="Invalid run config") from None
+    return info, validated.model_dump(mode="json")
+
+
 def run_spec_check(**fields) -> None:
     """Validates the spec a run with these fields would get (output directory aside) with the engine's
     RunSpec; its problems become a 400 whose error keys are the API's field paths."""
@@ -72,10 +104,4 @@ def run_spec_check(**fields) -> None:
     try:
         RunSpec.model_validate(run_spec(output_dir="(decided by the worker)", **fields))
     except ValidationError as exc:
-        errors: dict[str, list[str]] = {}
-        for error in exc.errors():
-            head, *rest = [str(part) for part in error["loc"]] or ["run"]
-            path = API_FIELDS[head] if head in API_FIELDS else ".".join([head, *rest])
-            errors.setdefault(path, []).append(error["msg"].removeprefix("Value error, "))
-        first_path, first_messages = next(iter(errors.items()))
-        raise Invalid(f"Invalid run: {first_path}: {first_messages[0]}", errors=errors) from None
+        raise invalid_from(exc, summary="Invalid run") from None

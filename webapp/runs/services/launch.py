@@ -1,0 +1,134 @@
+"""What a run must satisfy before it is queued, besides what the engine's RunSpec checks
+(webapp.runs.engine_spec): the models and data the web knows about, and the resources the live
+workers can give; and how a run is queued."""
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.utils import timezone
+
+from webapp.accounts.models import Workspace
+from webapp.common.errors import Invalid
+from webapp.common.tasks import enqueue
+from webapp.registry.models import Dataset, DatasetKind, ModelAsset, ModelSource
+from webapp.runs.models import Run, Worker
+from webapp.runs.resources import Resources
+
+RUN_TASK = "worker.tasks.run_execute"
+
+
+def eligible_workers(*, gpus: int) -> list[Worker]:
+    """Live training workers that could hold a run asking for `gpus` GPUs (0: a CPU run). A
+    light-jobs companion sees the same GPUs but trains nothing, so it never counts."""
+    cutoff = timezone.now() - timedelta(seconds=settings.RUN_HEARTBEAT_TIMEOUT_S)
+    queue = Resources(gpus=gpus).queue
+    return [w for w in Worker.objects.filter(stopped_at__isnull=True, last_heartbeat__gte=cutoff)
+            if queue in (w.queues or []) and len(w.gpus or []) >= gpus]
+
+
+def check_resources(info, resources: Resources) -> None:
+    """What the method and the live workers allow, or a 400 naming resources.gpus or resources.nodes."""
+    method, gpus, nodes = info.name, resources.gpus, resources.nodes
+    if not info.requires.data_parallel:
+        if gpus > 1:
+            raise Invalid(f"Method '{method}' trains in one process and cannot use several GPUs: ask for 1 GPU.",
+                          field="resources.gpus")
+        if nodes > 1:
+            raise Invalid(f"Method '{method}' trains in one process and cannot span several hosts: ask for 1 node.",
+                          field="resources.nodes")
+    if resources.multi_host:
+        eligible = eligible_workers(gpus=gpus)
+        if len(eligible) < nodes:
+            each = f"{gpus} GPU(s)" if gpus else "the CPU queue"
+            raise Invalid(
+                f"The run asks for {nodes} nodes with {each} each but {len(eligible)} live worker(s) have that: "
+                "ask for fewer nodes, or start more workers (see the README's 'Adding GPU machines').",
+                field="resources.nodes",
+            )
+        return
+    if gpus == 0:
+        return
+    most = max((len(w.gpus) for w in eligible_workers(gpus=1)), default=0)
+    if gpus > most:
+        raise Invalid(
+            f"The run asks for {gpus} GPU(s) but the largest live worker has {most}: ask for fewer, "
+            "or start a GPU worker (see the README's 'Adding GPU machines').",
+            field="resources.gpus",
+        )
+
+
+def enqueue_run(run: Run) -> None:
+    """One message per node: each worker that takes one joins the run as one of its hosts."""
+    resources = Resources.of(run)
+    for _ in range(resources.nodes):
+        enqueue(RUN_TASK, run.id, queue=resources.queue)
+
+
+def check_models_and_data(info, *, workspace: Workspace, student: ModelAsset, teacher: ModelAsset | None,
+                          reference: ModelAsset | None, train_dataset: Dataset, validation_dataset: Dataset | None,
+                          replay_dataset: Dataset | None) -> None:
+    """What the method's requirements (engine registry `requires`) say about the run's models and data,
+    checked before anything is queued so that a mistake is a 400 naming the field, not a failed run."""
+    method = info.name
+    models = (("student", student), ("teacher", teacher), ("reference", reference))
+    datasets = (("train_dataset", train_dataset), ("validation_dataset", validation_dataset),
+                ("replay_dataset", replay_dataset))
+    for role, asset in (*models, *datasets):
+        if asset is not None and asset.workspace_id != workspace.id:
+            raise Invalid(f"The {role.replace('_', ' ')} belongs to another workspace.", field=role)
+    for role, asset in models:
+        if asset is not None and asset.source == ModelSource.IMPORTED:
+            raise Invalid(f"Model '{asset.name}' came with imported run history and has no weights here: "
+                          "register its weights (path, upload or run) to train with it.", field=role)
+    for role, dataset in datasets:
+        if dataset is not None and not dataset.file:
+            raise Invalid(f"Dataset '{dataset}' came with imported run history and has no data here: "
+                          "upload it to train on it.", field=role)
+    if info.requires.teacher and teacher is None:
+        raise Invalid(f"Method '{method}' distils from a teacher: choose a teacher model.", field="teacher")
+    if teacher is not None and not info.requires.teacher:
+        raise Invalid(f"Method '{method}' does not use a teacher: leave it empty.", field="teacher")
+    if reference is not None and not info.requires.reference:
+        raise Invalid(f"Method '{method}' does not use a reference model: leave it empty.", field="reference")
+    kinds = list(info.requires.dataset_kinds)
+    if info.requires.tasks:
+        if train_dataset.kind != DatasetKind.TASK_SEQUENCE:
+            raise Invalid(f"Method '{method}' trains on a task sequence: choose a task-sequence dataset as training "
+                          f"data ('{train_dataset}' is a {train_dataset.kind} dataset).", field="train_dataset")
+        if validation_dataset is not None:
+            raise Invalid(f"Method '{method}' validates every task on the validation data given in the task "
+                          "sequence: leave validation_dataset empty.", field="validation_dataset")
+        for task in train_dataset.tasks.select_related("train_dataset", "validation_dataset"):
+            for member in (task.train_dataset, task.validation_dataset):
+                if kinds and member.kind not in kinds:
+                    raise Invalid(f"Method '{method}' needs {' or '.join(kinds)} data, but task '{task.name}' "
+                                  f"uses '{member}', a {member.kind} dataset.", field="train_dataset")
+        if replay_dataset is not None and replay_dataset.kind != DatasetKind.TEXT:
+            raise Invalid(f"Replay data is general text replayed alongside every task: choose a text dataset "
+                          f"('{replay_dataset}' is a {replay_dataset.kind} dataset).", field="replay_dataset")
+    else:
+        for role, dataset in (("train_dataset", train_dataset), ("validation_dataset", validation_dataset)):
+            if dataset is not None and dataset.kind == DatasetKind.TASK_SEQUENCE:
+                raise Invalid(f"'{dataset}' is a task sequence, which only continual-learning methods train on; "
+                              f"method '{method}' needs one dataset of {' or '.join(kinds) or 'any'} kind.",
+                              field=role)
+            if dataset is not None and kinds and dataset.kind not in kinds:
+                raise Invalid(
+                    f"Method '{method}' needs {' or '.join(kinds)} data, but '{dataset}' is a {dataset.kind} dataset.",
+                    field=role,
+                )
+        if replay_dataset is not None:
+            raise Invalid(f"Method '{method}' is not a continual-learning method and replays nothing: leave "
+                          "replay_dataset empty.", field="replay_dataset")
+    # Token-level methods compare the models' distributions token id by token id; a method that passes
+    # only text between teacher and student (requires.shared_vocabulary false) takes any teacher.
+    shared = (("teacher", teacher),) if getattr(info.requires, "shared_vocabulary", True) else ()
+    for role, other in (*shared, ("reference", reference)):
+        if other is not None and other.vocab_size and student.vocab_size and other.vocab_size != student.vocab_size:
+            why = ("logit distillation needs a shared vocabulary (use sequence-level KD instead)" if role == "teacher"
+                   else "the reference scores the policy's tokens, so it needs the student's vocabulary (tokenizer)")
+            raise Invalid(
+                f"{role.capitalize()} '{other.name}' has a vocabulary of {other.vocab_size} tokens and student "
+                f"'{student.name}' of {student.vocab_size}: {why}.", field=role,
+            )
