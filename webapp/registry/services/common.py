@@ -1,5 +1,11 @@
 """What the model and dataset services share: server paths the operator allows, the files
-the registry stored itself, and who may delete what."""
+the registry stored itself, and who may delete what.
+
+Deletion: a model or dataset goes only when nothing depends on it: runs keep their inputs (a run's
+page, its clone and its retry need them) and soups and task sequences keep their members. The 409
+names what holds it, so the user knows what to delete first. Files go once the deletion commits,
+and only the ones the registry itself stored under ARTIFACT_ROOT: a server-local directory belongs
+to the operator and a run's final model to the run."""
 from __future__ import annotations
 
 import shutil

@@ -9,7 +9,7 @@ from django.db.models import Max
 
 from webapp.accounts.audit import audit
 from webapp.accounts.models import User, Workspace
-from webapp.accounts.selectors import require_write
+from webapp.accounts.selectors import require_write, workspace_object
 from webapp.common import storage
 from webapp.common.errors import Conflict, Invalid
 from webapp.registry.models import TOKEN_KINDS, Dataset, DatasetKind, DatasetTask
@@ -17,9 +17,10 @@ from webapp.registry.services.datasets import datasets_dir
 
 
 def _task_member(workspace: Workspace, pk, where: str) -> Dataset:
-    dataset = Dataset.objects.filter(pk=pk, workspace=workspace).first() if isinstance(pk, int) else None
-    if dataset is None:
-        raise Invalid(f"{where}: there is no dataset with id {pk} in '{workspace.slug}'.", field=where)
+    missing = f"{where}: there is no dataset with id {pk} in '{workspace.slug}'."
+    dataset = workspace_object(Dataset, pk, workspace=workspace, field=where, missing=missing)
+    if dataset is None:  # no id at all
+        raise Invalid(missing, field=where)
     if dataset.kind not in TOKEN_KINDS:
         raise Invalid(f"{where}: '{dataset}' is a {dataset.kind} dataset; the tasks of a sequence train on "
                       f"token data ({', '.join(TOKEN_KINDS)}).", field=where)

@@ -68,9 +68,12 @@ def enqueue_run(run: Run) -> None:
 def check_models_and_data(info, *, workspace: Workspace, student: ModelAsset, teacher: ModelAsset | None,
                           reference: ModelAsset | None, train_dataset: Dataset, validation_dataset: Dataset | None,
                           replay_dataset: Dataset | None) -> None:
-    """What the method's requirements (engine registry `requires`) say about the run's models and data,
-    checked before anything is queued so that a mistake is a 400 naming the field, not a failed run."""
-    method = info.name
+    """What only the web knows about the run's models and data, checked before the engine's RunSpec
+    (webapp.runs.engine_spec.run_spec_check), which decides whether the method gets the teacher,
+    reference, task sequence, validation and replay data it needs: that the objects are in the
+    workspace and have their files here, that the datasets are of the kinds the method trains on,
+    and that models which must share token ids do. A mistake is a 400 naming the field, not a
+    failed run."""
     models = (("student", student), ("teacher", teacher), ("reference", reference))
     datasets = (("train_dataset", train_dataset), ("validation_dataset", validation_dataset),
                 ("replay_dataset", replay_dataset))
@@ -85,44 +88,40 @@ def check_models_and_data(info, *, workspace: Workspace, student: ModelAsset, te
         if dataset is not None and not dataset.file:
             raise Invalid(f"Dataset '{dataset}' came with imported run history and has no data here: "
                           "upload it to train on it.", field=role)
-    if info.requires.teacher and teacher is None:
-        raise Invalid(f"Method '{method}' distils from a teacher: choose a teacher model.", field="teacher")
-    if teacher is not None and not info.requires.teacher:
-        raise Invalid(f"Method '{method}' does not use a teacher: leave it empty.", field="teacher")
-    if reference is not None and not info.requires.reference:
-        raise Invalid(f"Method '{method}' does not use a reference model: leave it empty.", field="reference")
-    kinds = list(info.requires.dataset_kinds)
+    _check_dataset_kinds(info, train_dataset=train_dataset, validation_dataset=validation_dataset,
+                         replay_dataset=replay_dataset)
+    _check_vocabularies(info, student=student, teacher=teacher, reference=reference)
+
+
+def _check_dataset_kinds(info, *, train_dataset: Dataset, validation_dataset: Dataset | None,
+                         replay_dataset: Dataset | None) -> None:
+    """The datasets are of the kinds the method trains on (requires.dataset_kinds): each of a task
+    sequence's tasks, and text for replay. Whether the method takes a task sequence at all is the
+    RunSpec's to say (tasks versus train_data)."""
+    method, kinds = info.name, list(info.requires.dataset_kinds)
     if info.requires.tasks:
-        if train_dataset.kind != DatasetKind.TASK_SEQUENCE:
-            raise Invalid(f"Method '{method}' trains on a task sequence: choose a task-sequence dataset as training "
-                          f"data ('{train_dataset}' is a {train_dataset.kind} dataset).", field="train_dataset")
-        if validation_dataset is not None:
-            raise Invalid(f"Method '{method}' validates every task on the validation data given in the task "
-                          "sequence: leave validation_dataset empty.", field="validation_dataset")
-        for task in train_dataset.tasks.select_related("train_dataset", "validation_dataset"):
-            for member in (task.train_dataset, task.validation_dataset):
-                if kinds and member.kind not in kinds:
-                    raise Invalid(f"Method '{method}' needs {' or '.join(kinds)} data, but task '{task.name}' "
-                                  f"uses '{member}', a {member.kind} dataset.", field="train_dataset")
+        if train_dataset.kind == DatasetKind.TASK_SEQUENCE:
+            for task in train_dataset.tasks.select_related("train_dataset", "validation_dataset"):
+                for member in (task.train_dataset, task.validation_dataset):
+                    if kinds and member.kind not in kinds:
+                        raise Invalid(f"Method '{method}' needs {' or '.join(kinds)} data, but task '{task.name}' "
+                                      f"uses '{member}', a {member.kind} dataset.", field="train_dataset")
         if replay_dataset is not None and replay_dataset.kind != DatasetKind.TEXT:
             raise Invalid(f"Replay data is general text replayed alongside every task: choose a text dataset "
                           f"('{replay_dataset}' is a {replay_dataset.kind} dataset).", field="replay_dataset")
-    else:
-        for role, dataset in (("train_dataset", train_dataset), ("validation_dataset", validation_dataset)):
-            if dataset is not None and dataset.kind == DatasetKind.TASK_SEQUENCE:
-                raise Invalid(f"'{dataset}' is a task sequence, which only continual-learning methods train on; "
-                              f"method '{method}' needs one dataset of {' or '.join(kinds) or 'any'} kind.",
-                              field=role)
-            if dataset is not None and kinds and dataset.kind not in kinds:
-                raise Invalid(
-                    f"Method '{method}' needs {' or '.join(kinds)} data, but '{dataset}' is a {dataset.kind} dataset.",
-                    field=role,
-                )
-        if replay_dataset is not None:
-            raise Invalid(f"Method '{method}' is not a continual-learning method and replays nothing: leave "
-                          "replay_dataset empty.", field="replay_dataset")
-    # Token-level methods compare the models' distributions token id by token id; a method that passes
-    # only text between teacher and student (requires.shared_vocabulary false) takes any teacher.
+        return
+    for role, dataset in (("train_dataset", train_dataset), ("validation_dataset", validation_dataset)):
+        if dataset is not None and dataset.kind != DatasetKind.TASK_SEQUENCE and kinds and dataset.kind not in kinds:
+            raise Invalid(
+                f"Method '{method}' needs {' or '.join(kinds)} data, but '{dataset}' is a {dataset.kind} dataset.",
+                field=role,
+            )
+
+
+def _check_vocabularies(info, *, student: ModelAsset, teacher: ModelAsset | None,
+                        reference: ModelAsset | None) -> None:
+    """Token-level methods compare the models' distributions token id by token id; a method that
+    passes only text between teacher and student (requires.shared_vocabulary false) takes any teacher."""
     shared = (("teacher", teacher),) if getattr(info.requires, "shared_vocabulary", True) else ()
     for role, other in (*shared, ("reference", reference)):
         if other is not None and other.vocab_size and student.vocab_size and other.vocab_size != student.vocab_size:

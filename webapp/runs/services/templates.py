@@ -6,7 +6,7 @@ from webapp.accounts.models import User, Workspace
 from webapp.accounts.selectors import require_write
 from webapp.common.errors import Invalid
 from webapp.registry.models import Dataset, ModelAsset
-from webapp.runs.engine_spec import validate_method_config
+from webapp.runs.engine_spec import run_spec_check, validate_method_config
 from webapp.runs.models import Run, RunTemplate
 from webapp.runs.services.launch import check_models_and_data
 from webapp.runs.services.runs import run_create
@@ -40,9 +40,10 @@ def template_create(
     if RunTemplate.objects.filter(workspace=workspace, name=name).exists():
         raise Invalid(f"The workspace already has a template called '{name}': choose another name.", field="name")
     info, clean_config = validate_method_config(method, config)
-    check_models_and_data(info, workspace=workspace, student=student, teacher=teacher, reference=reference,
-                           train_dataset=train_dataset, validation_dataset=validation_dataset,
-                           replay_dataset=replay_dataset)
+    models_and_data = dict(student=student, teacher=teacher, reference=reference, train_dataset=train_dataset,
+                           validation_dataset=validation_dataset, replay_dataset=replay_dataset)
+    check_models_and_data(info, workspace=workspace, **models_and_data)
+    run_spec_check(info=info, method=method, seed=seed, config=clean_config, **models_and_data)
     template = RunTemplate.objects.create(
         workspace=workspace, name=name, description=description, method=method, config=clean_config,
         student=student.name, teacher=teacher.name if teacher else "", reference=reference.name if reference else "",
