@@ -8,7 +8,7 @@ from rest_framework.views import APIView
 
 from webapp.accounts.selectors import require_write_to_body_workspace, workspace_get
 from webapp.common.api import StrictSerializer
-from webapp.registry.models import DatasetKind
+from webapp.registry.models import DatasetImport, DatasetKind
 from webapp.registry.selectors.datasets import dataset_import_get
 from webapp.registry.services.dataset_imports import dataset_import_create
 
@@ -17,11 +17,11 @@ class DatasetImportOutput(serializers.Serializer):
     id = serializers.IntegerField()
     workspace = serializers.CharField(source="workspace.slug")
     name = serializers.CharField()
-    kind = serializers.CharField()
+    kind = serializers.ChoiceField(choices=DatasetKind.choices)
     hub_id = serializers.CharField()
     path = serializers.CharField()
     split = serializers.CharField()
-    status = serializers.CharField()
+    status = serializers.ChoiceField(choices=DatasetImport.STATUSES)
     error_message = serializers.CharField()
     dataset = serializers.IntegerField(source="dataset_id", allow_null=True)
     created_at = serializers.DateTimeField()

@@ -4,7 +4,6 @@ from __future__ import annotations
 import json
 from itertools import islice
 
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
@@ -30,7 +29,7 @@ class DatasetOutput(serializers.Serializer):
     workspace = serializers.CharField(source="workspace.slug")
     name = serializers.CharField()
     version = serializers.IntegerField()
-    kind = serializers.CharField()
+    kind = serializers.ChoiceField(choices=DatasetKind.choices)
     format = serializers.CharField()
     sha256 = serializers.CharField()
     row_count = serializers.IntegerField()
@@ -101,7 +100,7 @@ class TaskMemberOutput(serializers.Serializer):
     id = serializers.IntegerField()
     name = serializers.CharField()
     version = serializers.IntegerField()
-    kind = serializers.CharField()
+    kind = serializers.ChoiceField(choices=DatasetKind.choices)
     row_count = serializers.IntegerField()
 
 
@@ -140,12 +139,31 @@ class DatasetDetailApi(APIView):
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
+class TokenHistogramBinOutput(serializers.Serializer):
+    up_to = serializers.IntegerField(help_text="Sequences of at most this many tokens (and more than the bin before).")
+    count = serializers.IntegerField()
+
+
+class TokenStatsOutput(serializers.Serializer):
+    tokenizer = serializers.CharField(help_text="The model whose tokenizer counted.")
+    rows = serializers.IntegerField()
+    sampled = serializers.BooleanField(help_text="Only the first rows were read.")
+    sequences = serializers.IntegerField()
+    tokens = serializers.IntegerField()
+    mean = serializers.FloatField()
+    p50 = serializers.IntegerField()
+    p90 = serializers.IntegerField()
+    p99 = serializers.IntegerField()
+    max = serializers.IntegerField()
+    histogram = TokenHistogramBinOutput(many=True)
+
+
 class DatasetTokenStatsApi(APIView):
     """Token lengths of the dataset's sequences under a model's tokenizer: mean, percentiles, max and a
     log2 histogram (computed once per tokenizer; at most the first 50,000 rows)."""
 
     @extend_schema(parameters=[OpenApiParameter("model", int, required=True, description="Whose tokenizer to use.")],
-                   responses={200: OpenApiTypes.OBJECT})
+                   responses={200: TokenStatsOutput})
     def get(self, request, pk: int):
         from webapp.registry.token_stats import dataset_token_stats
 

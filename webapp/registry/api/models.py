@@ -1,7 +1,6 @@
 """API: registered models (register, list, read, delete, lineage)."""
 from __future__ import annotations
 
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
@@ -10,8 +9,10 @@ from rest_framework.views import APIView
 
 from webapp.accounts.selectors import require_write_to_body_workspace, workspace_get
 from webapp.common.api import StrictSerializer, page_response, paginated
+from webapp.common.fields import object_field
 from webapp.registry.api.params import PAGE_PARAMS, WORKSPACE_PARAM
 from webapp.registry.models import ModelSource
+from webapp.runs.api.methods import method_field
 from webapp.registry.selectors.models import model_get, model_lineage, models_for
 from webapp.registry.services.models import model_delete
 from webapp.registry.services.registration import model_register
@@ -21,9 +22,9 @@ class ModelOutput(serializers.Serializer):
     id = serializers.IntegerField()
     workspace = serializers.CharField(source="workspace.slug")
     name = serializers.CharField()
-    source = serializers.CharField()
+    source = serializers.ChoiceField(choices=ModelSource.choices)
     path = serializers.CharField()
-    config = serializers.JSONField()
+    config = object_field(allow_null=True, help_text="(source=config) the transformers config dict.")
     tokenizer_path = serializers.CharField()
     hub_id = serializers.CharField(help_text="(source=hub) the Hugging Face hub id runs load from the local cache.")
     architecture = serializers.CharField()
@@ -43,6 +44,46 @@ class ModelOutput(serializers.Serializer):
 
     def get_soups(self, model) -> list[int]:
         return sorted(link.soup_id for link in model.soup_links.all())
+
+
+class LineageModelOutput(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+    source = serializers.ChoiceField(choices=ModelSource.choices)
+    architecture = serializers.CharField()
+    parameter_count = serializers.IntegerField(allow_null=True)
+
+
+class LineageRunOutput(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+    method = method_field()
+
+
+class LineageAncestorOutput(serializers.Serializer):
+    run = LineageRunOutput()
+    teacher = LineageModelOutput(allow_null=True)
+    initial = LineageModelOutput(help_text="The student the run started from.")
+    reference = LineageModelOutput(allow_null=True)
+
+
+class LineageDescendantOutput(serializers.Serializer):
+    # "from" is a Python keyword: declared below.
+    role = serializers.ChoiceField(choices=["teacher", "student", "reference"])
+    model = LineageModelOutput()
+    run = LineageRunOutput()
+
+
+LineageDescendantOutput._declared_fields["from"] = serializers.IntegerField(
+    help_text="The model of this lineage (or of an earlier descendant) the run used.")
+
+
+class LineageOutput(serializers.Serializer):
+    model = LineageModelOutput()
+    ancestors = LineageAncestorOutput(many=True)
+    descendants = LineageDescendantOutput(many=True)
+    ingredients = LineageModelOutput(many=True)
+    soups = LineageModelOutput(many=True)
 
 
 class ModelListApi(APIView):
@@ -106,7 +147,7 @@ class ModelDetailApi(APIView):
 class ModelLineageApi(APIView):
     """Where a model came from (the runs and teachers behind it) and what was made from it."""
 
-    @extend_schema(responses={200: OpenApiTypes.OBJECT},
+    @extend_schema(responses={200: LineageOutput},
                    description="{model, ancestors, descendants, ingredients, soups}: each ancestor step names its "
                                "run, teacher, initial student and reference model (alignment); each descendant the "
                                "role (teacher, student or reference) this model played; ingredients are a soup's "

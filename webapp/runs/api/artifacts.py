@@ -7,13 +7,14 @@ from rest_framework import serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from webapp.runs.models import ArtifactKind
 from webapp.runs.selectors.artifacts import artifact_get, artifact_local_path, artifact_table_content, artifacts_of
 from webapp.runs.selectors.runs import run_get
 
 
 class ArtifactOutput(serializers.Serializer):
     id = serializers.IntegerField()
-    kind = serializers.CharField()
+    kind = serializers.ChoiceField(choices=ArtifactKind.choices)
     name = serializers.CharField()
     path = serializers.CharField()
     step = serializers.IntegerField(allow_null=True)

@@ -7,6 +7,29 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from webapp.common.errors import NotFound
+from webapp.common.fields import LazyChoiceField, LazyChoices, object_field
+from webapp.registry.models import DatasetKind
+
+
+def method_names() -> list[str]:
+    """The engine's registered methods (its catalog), sorted."""
+    from engine import registry
+
+    return sorted(registry.METHODS)
+
+
+def method_families() -> list[str]:
+    from engine import registry
+
+    return sorted({info.family for info in registry.list_methods()})
+
+
+METHOD_NAMES = LazyChoices(method_names)  # the schema's MethodEnum (settings.SPECTACULAR_SETTINGS)
+
+
+def method_field(**kwargs) -> LazyChoiceField:
+    """A registered method's name in an output: an enum of the engine's catalog in the schema."""
+    return LazyChoiceField(method_names, **kwargs)
 
 
 def _method_payload(info, *, with_schema: bool = True) -> dict:
@@ -22,7 +45,8 @@ class MethodRequiresOutput(serializers.Serializer):
     teacher = serializers.BooleanField(help_text="A run needs a teacher model (and refuses one otherwise).")
     reference = serializers.BooleanField(help_text="The method uses a frozen reference model; optional in a run "
                                                    "(default: the student as it starts), refused otherwise.")
-    dataset_kinds = serializers.ListField(child=serializers.CharField(), help_text="Dataset kinds it trains on.")
+    dataset_kinds = serializers.ListField(child=serializers.ChoiceField(choices=DatasetKind.choices),
+                                          help_text="Dataset kinds it trains on.")
     tasks = serializers.BooleanField(help_text="Continual learning: trains on a task-sequence dataset, with an "
                                                "optional replay dataset and no validation dataset.")
     shared_vocabulary = serializers.BooleanField(
@@ -33,13 +57,18 @@ class MethodRequiresOutput(serializers.Serializer):
                                   "false: a run asks for at most one GPU.")
 
 
+class PaperOutput(serializers.Serializer):
+    title = serializers.CharField()
+    url = serializers.CharField()
+
+
 class MethodOutput(serializers.Serializer):
-    name = serializers.CharField()
-    family = serializers.CharField()
+    name = method_field()
+    family = LazyChoiceField(method_families)
     description = serializers.CharField()
-    paper = serializers.JSONField(help_text='{"title": ..., "url": ...}')
+    paper = PaperOutput()
     requires = MethodRequiresOutput()
-    schema = serializers.JSONField(help_text="JSON Schema of the method's config.")
+    schema = object_field(help_text="JSON Schema of the method's config.")
 
 
 class MethodListApi(APIView):

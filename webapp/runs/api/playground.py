@@ -9,6 +9,7 @@ from rest_framework.views import APIView
 from webapp.accounts.selectors import require_write_to_body_workspace, workspace_get, workspace_object
 from webapp.common.api import StrictSerializer
 from webapp.registry.models import ModelAsset
+from webapp.runs.models import PlaygroundSession
 from webapp.runs.selectors.playground import playground_session_get, playground_sessions_for
 
 
@@ -27,13 +28,20 @@ class PlaygroundModelRow(serializers.Serializer):
     name = serializers.CharField()
 
 
+class SamplingOutput(serializers.Serializer):
+    max_new_tokens = serializers.IntegerField()
+    temperature = serializers.FloatField()
+    top_p = serializers.FloatField()
+    seed = serializers.IntegerField()
+
+
 class PlaygroundOutputSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     workspace = serializers.CharField(source="workspace.slug")
-    status = serializers.CharField()
+    status = serializers.ChoiceField(choices=PlaygroundSession.STATUSES)
     error_message = serializers.CharField()
     prompts = serializers.ListField(child=serializers.CharField())
-    sampling = serializers.JSONField()
+    sampling = SamplingOutput()
     models = PlaygroundModelRow(source="chosen_models", many=True)
     outputs = PlaygroundOutputRow(many=True)
     created_at = serializers.DateTimeField()

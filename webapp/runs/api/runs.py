@@ -8,20 +8,48 @@ from rest_framework.views import APIView
 
 from webapp.accounts.selectors import require_write, require_write_to_body_workspace, workspace_get
 from webapp.common.api import StrictSerializer, page_response, paginated
-from webapp.runs.models import Run
+from webapp.common.fields import object_field, string_list_field
+from webapp.runs.api.methods import method_field
+from webapp.runs.models import Run, RunNode, RunStatus
 from webapp.runs.resources import Resources
 from webapp.runs.selectors.metrics import metric_summaries_by_run
 from webapp.runs.selectors.runs import run_get, run_inputs, run_nodes_by_run, runs_list
 from webapp.runs.services.runs import run_cancel, run_clone, run_create, run_delete, run_resume, run_update
 
 
+class RunProgressOutput(serializers.Serializer):
+    step = serializers.IntegerField()
+    total = serializers.IntegerField()
+    eta_s = serializers.FloatField(allow_null=True)
+    tokens_per_s = serializers.FloatField(allow_null=True)
+
+
+class RunNodeOutput(serializers.Serializer):
+    node_rank = serializers.IntegerField()
+    worker = serializers.CharField()
+    address = serializers.CharField()
+    status = serializers.ChoiceField(choices=RunNode.Status.choices)
+    exit_code = serializers.IntegerField(allow_null=True)
+    heartbeat_at = serializers.DateTimeField(allow_null=True)
+
+
+class MetricSummaryOutput(serializers.Serializer):
+    last = serializers.FloatField()
+    last_step = serializers.IntegerField()
+    min = serializers.FloatField()
+    min_step = serializers.IntegerField()
+    max = serializers.FloatField()
+    max_step = serializers.IntegerField()
+    count = serializers.IntegerField()
+
+
 class RunOutput(serializers.Serializer):
     id = serializers.IntegerField()
     workspace = serializers.CharField(source="workspace.slug")
     name = serializers.CharField()
-    method = serializers.CharField()
-    status = serializers.CharField()
-    config = serializers.JSONField()
+    method = method_field()
+    status = serializers.ChoiceField(choices=RunStatus.choices)
+    config = object_field(help_text="The method's config, as validated (defaults filled in).")
     student = serializers.IntegerField(source="student_id")
     teacher = serializers.IntegerField(source="teacher_id", allow_null=True)
     reference = serializers.IntegerField(source="reference_id", allow_null=True,
@@ -31,8 +59,9 @@ class RunOutput(serializers.Serializer):
     replay_dataset = serializers.IntegerField(source="replay_dataset_id", allow_null=True,
                                               help_text="Continual learning: text replayed alongside every task.")
     seed = serializers.IntegerField()
-    resources = serializers.JSONField()
-    tags = serializers.JSONField()
+    resources = object_field({"gpus": {"type": "integer"}, "nodes": {"type": "integer"}},
+                             help_text="gpus: GPUs per host (0: CPU); nodes: hosts (default 1).")
+    tags = string_list_field()
     notes = serializers.CharField()
     starred = serializers.BooleanField()
     creator = serializers.CharField(source="creator.username", allow_null=True, default=None)
@@ -52,11 +81,12 @@ class RunOutput(serializers.Serializer):
     started_at = serializers.DateTimeField(allow_null=True)
     finished_at = serializers.DateTimeField(allow_null=True)
 
+    @extend_schema_field(RunProgressOutput)
     def get_progress(self, run: Run) -> dict:
         return {"step": run.progress_step, "total": run.progress_total, "eta_s": run.eta_s,
                 "tokens_per_s": run.tokens_per_s}
 
-    @extend_schema_field({"type": "array", "items": {"type": "object"}})
+    @extend_schema_field(RunNodeOutput(many=True))
     def get_nodes(self, run: Run) -> list[dict]:
         if not Resources.of(run).multi_host:
             return []
@@ -66,6 +96,7 @@ class RunOutput(serializers.Serializer):
         return [{"node_rank": n.node_rank, "worker": n.worker, "address": n.address, "status": n.status,
                  "exit_code": n.exit_code, "heartbeat_at": n.heartbeat_at} for n in nodes]
 
+    @extend_schema_field(serializers.DictField(child=MetricSummaryOutput()))
     def get_summaries(self, run: Run) -> dict:
         summaries = self.context.get("summaries", {}).get(run.id)
         if summaries is None:

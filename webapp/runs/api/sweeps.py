@@ -7,6 +7,8 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from webapp.accounts.selectors import require_write_to_body_workspace, workspace_get
+from webapp.common.fields import object_field
+from webapp.runs.api.methods import method_field
 from webapp.runs.api.runs import RunListApi, RunOutput
 from webapp.runs.selectors.metrics import metric_summaries_by_run
 from webapp.runs.selectors.runs import run_inputs
@@ -17,11 +19,11 @@ class SweepOutput(serializers.Serializer):
     id = serializers.IntegerField()
     workspace = serializers.CharField(source="workspace.slug")
     name = serializers.CharField()
-    method = serializers.CharField()
-    strategy = serializers.CharField()
-    parameters = serializers.JSONField()
+    method = method_field()
+    strategy = serializers.ChoiceField(choices=["grid", "random"])
+    parameters = object_field(help_text="{path: values} (grid) or {path: values or {min, max[, log]}} (random).")
     metric = serializers.CharField()
-    goal = serializers.CharField()
+    goal = serializers.ChoiceField(choices=["min", "max"])
     creator = serializers.CharField(source="creator.username", allow_null=True, default=None)
     created_at = serializers.DateTimeField()
 

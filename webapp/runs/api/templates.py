@@ -8,6 +8,8 @@ from rest_framework.views import APIView
 
 from webapp.accounts.selectors import require_write_to_body_workspace, workspace_get
 from webapp.common.api import StrictSerializer
+from webapp.common.fields import object_field
+from webapp.runs.api.methods import method_field
 from webapp.runs.api.runs import RunOutput
 from webapp.runs.selectors.runs import run_inputs
 from webapp.runs.selectors.templates import template_get, templates_for
@@ -19,8 +21,8 @@ class TemplateOutput(serializers.Serializer):
     workspace = serializers.CharField(source="workspace.slug")
     name = serializers.CharField()
     description = serializers.CharField()
-    method = serializers.CharField()
-    config = serializers.JSONField()
+    method = method_field()
+    config = object_field()
     student = serializers.CharField()
     teacher = serializers.CharField()
     reference = serializers.CharField(help_text="Model name; empty: the student as it starts.")

@@ -6,14 +6,18 @@ from rest_framework import serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from webapp.common.fields import json_field, string_list_field
 from webapp.runs.selectors.runs import runs_for
 from webapp.runs.selectors.workers import workers_all, workers_recent
 
 
 class WorkerOutput(serializers.Serializer):
     hostname = serializers.CharField()
-    queues = serializers.JSONField()
-    gpus = serializers.JSONField()
+    queues = string_list_field(help_text="cpu, gpu and/or light.")
+    gpus = json_field({"type": "array", "items": {
+        "type": "object", "properties": {"index": {"type": "integer"}, "name": {"type": "string"},
+                                         "memory_mb": {"type": "integer"}},
+        "required": ["index", "name", "memory_mb"]}})
     current_run = serializers.IntegerField(source="current_run_id", allow_null=True)
     last_heartbeat = serializers.DateTimeField()
     stopped_at = serializers.DateTimeField(allow_null=True)
