@@ -33,7 +33,7 @@ def seed(runs: int) -> dict:
     from webapp.accounts.services import api_token_create
     from webapp.registry.models import Dataset, ModelAsset
     from webapp.runs.models import Run
-    from webapp.runs.services import metrics_ingest
+    from webapp.runs.services.metrics import metrics_ingest
 
     user = User.objects.create_user("bench", password="bench-password")
     workspace = Workspace.objects.create(name="Bench", slug="bench")

@@ -112,7 +112,7 @@ def reporting_load(kit_ids: dict, reporting_runs: int, seconds: float) -> dict:
     from webapp.accounts.models import Workspace
     from webapp.registry.models import Dataset, ModelAsset
     from webapp.runs.models import Run
-    from webapp.runs.services import metrics_ingest
+    from webapp.runs.services.metrics import metrics_ingest
 
     workspace = Workspace.objects.get(slug="lab")
     runs = Run.objects.bulk_create([

@@ -28,7 +28,7 @@ import django
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "webapp.settings")
 django.setup()
 from webapp.runs.models import Run
-from webapp.runs.services import metrics_ingest
+from webapp.runs.services.metrics import metrics_ingest
 run = Run.objects.get(pk=int(sys.argv[1]))
 deadline = time.time() + float(sys.argv[2])
 step = 0

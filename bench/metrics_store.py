@@ -41,7 +41,7 @@ def history_over_http(database_url: str, user, template_run) -> dict:
 
     from tests.integration.stack import web_server
     from webapp.accounts.services import api_token_create
-    from webapp.runs.services import metrics_ingest
+    from webapp.runs.services.metrics import metrics_ingest
 
     run = copy_run(template_run)
     for first in range(0, HISTORY_POINTS, 1000):  # 1,000-point batches, as the MLflow baseline logs
@@ -99,9 +99,9 @@ def main() -> None:
         call_command("migrate", "-v", "0")
         from webapp.accounts.models import Membership, User, Workspace
         from webapp.registry.models import Dataset, ModelAsset
-        from webapp.runs import selectors
+        from webapp.runs.selectors import metrics
         from webapp.runs.models import Run
-        from webapp.runs.services import metrics_ingest
+        from webapp.runs.services.metrics import metrics_ingest
 
         user = User.objects.create_user("bench", password="bench-password")
         workspace = Workspace.objects.create(name="Bench", slug="bench")
@@ -166,7 +166,7 @@ def main() -> None:
         timings = []
         for _ in range(7):
             t = time.perf_counter()
-            series = selectors.metric_series(run=long_run, names=[series_name], max_points=1000)
+            series = metrics.metric_series(run=long_run, names=[series_name], max_points=1000)
             timings.append(time.perf_counter() - t)
         assert len(series[0]["steps"]) <= 1000 and series[0]["downsampled"]
 

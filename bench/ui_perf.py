@@ -50,7 +50,7 @@ def seed(stack, kit_ids: dict, runs: int, charted: int, metrics: int, points: in
     from webapp.accounts.models import Workspace
     from webapp.registry.models import Dataset, ModelAsset
     from webapp.runs.models import MetricSummary, Run
-    from webapp.runs.services import metrics_ingest
+    from webapp.runs.services.metrics import metrics_ingest
 
     workspace = Workspace.objects.get(slug="lab")
     student = ModelAsset.objects.get(pk=kit_ids["student-init"])

@@ -73,7 +73,8 @@ def tokenizer_dir(data_dir):
 @pytest.fixture
 def registry_objects(cast, tokenizer_dir):
     """A student, a teacher (same vocabulary) and train/validation text datasets in 'lab'."""
-    from webapp.registry.services import dataset_upload, model_register_from_config
+    from webapp.registry.services.datasets import dataset_upload
+    from webapp.registry.services.models import model_register_from_config
 
     owner, lab = cast["owner"], cast["workspace"]
     student = model_register_from_config(workspace=lab, user=owner, name="student", config=TINY_LLAMA,

@@ -171,9 +171,21 @@ SPECTACULAR_SETTINGS = {
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "COMPONENT_SPLIT_REQUEST": True,
+    # Fields of one name with several choice sets (status, source, role) get names of their own.
     "ENUM_NAME_OVERRIDES": {
         "DatasetKindEnum": "webapp.registry.models.DatasetKind",
         "ChannelKindEnum": [("webhook", "Webhook"), ("email", "E-mail")],
+        "RunStatusEnum": "webapp.runs.models.RunStatus",
+        "RunNodeStatusEnum": "webapp.runs.models.RunNode.Status",
+        "JobStatusEnum": "webapp.runs.models.PlaygroundSession.STATUSES",
+        "DeliveryStatusEnum": "webapp.notifications.models.Delivery.STATUSES",
+        "RunEventEnum": "webapp.notifications.models.RUN_EVENTS",
+        "MethodEnum": "webapp.runs.api.methods.METHOD_NAMES",
+        "ModelSourceEnum": "webapp.registry.models.ModelSource",
+        "SourceEnum": ["config", "path", "run", "upload", "soup", "hub"],
+        "RoleEnum": "webapp.accounts.models.Role",
+        "LineageRoleEnum": ["teacher", "student", "reference"],
+        "ArtifactKindEnum": "webapp.runs.models.ArtifactKind",
     },
 }
 

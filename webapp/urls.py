@@ -5,9 +5,22 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from webapp.accounts import api as accounts_api
 from webapp.frontend import healthz, index
 from webapp.notifications import api as notifications_api
-from webapp.registry import api as registry_api
-from webapp.runs import api as runs_api
-from webapp.runs.events import PlaygroundEventsApi, RunEventsApi
+from webapp.registry.api import dataset_imports as registry_dataset_imports
+from webapp.registry.api import datasets as registry_datasets
+from webapp.registry.api import models as registry_models
+from webapp.runs.api import artifacts as runs_artifacts
+from webapp.runs.api import compare as runs_compare
+from webapp.runs.api import events as runs_events
+from webapp.runs.api import history as runs_history
+from webapp.runs.api import logs as runs_logs
+from webapp.runs.api import methods as runs_methods
+from webapp.runs.api import metrics as runs_metrics
+from webapp.runs.api import playground as runs_playground
+from webapp.runs.api import runs as runs_runs
+from webapp.runs.api import share_links as runs_share_links
+from webapp.runs.api import sweeps as runs_sweeps
+from webapp.runs.api import templates as runs_templates
+from webapp.runs.api import workers as runs_workers
 
 api_v1 = [
     path("auth/login/", accounts_api.LoginApi.as_view()),
@@ -20,50 +33,50 @@ api_v1 = [
     path("workspaces/<slug:slug>/members/", accounts_api.WorkspaceMembersApi.as_view()),
     path("workspaces/<slug:slug>/members/<str:username>/", accounts_api.WorkspaceMemberDetailApi.as_view()),
     path("workspaces/<slug:slug>/audit/", accounts_api.WorkspaceAuditApi.as_view()),
-    path("workspaces/<slug:slug>/export/", runs_api.HistoryExportApi.as_view()),
-    path("workspaces/<slug:slug>/import/", runs_api.HistoryImportApi.as_view()),
+    path("workspaces/<slug:slug>/export/", runs_history.HistoryExportApi.as_view()),
+    path("workspaces/<slug:slug>/import/", runs_history.HistoryImportApi.as_view()),
     path("workspaces/<slug:slug>/notifications/", notifications_api.ChannelListApi.as_view()),
     path("workspaces/<slug:slug>/deliveries/", notifications_api.DeliveryListApi.as_view()),
     path("notifications/<int:pk>/", notifications_api.ChannelDetailApi.as_view()),
     path("invitations/<str:token>/accept/", accounts_api.InvitationAcceptApi.as_view()),
-    path("methods/", runs_api.MethodListApi.as_view()),
-    path("methods/<str:name>/", runs_api.MethodDetailApi.as_view()),
-    path("models/", registry_api.ModelListApi.as_view()),
-    path("models/<int:pk>/", registry_api.ModelDetailApi.as_view()),
-    path("models/<int:pk>/lineage/", registry_api.ModelLineageApi.as_view()),
-    path("datasets/", registry_api.DatasetListApi.as_view()),
-    path("datasets/import/", registry_api.DatasetImportApi.as_view()),
-    path("dataset-imports/<int:pk>/", registry_api.DatasetImportDetailApi.as_view()),
-    path("datasets/<int:pk>/", registry_api.DatasetDetailApi.as_view()),
-    path("datasets/<int:pk>/token-stats/", registry_api.DatasetTokenStatsApi.as_view()),
-    path("runs/", runs_api.RunListApi.as_view()),
-    path("runs/<int:pk>/", runs_api.RunDetailApi.as_view()),
-    path("runs/<int:pk>/cancel/", runs_api.RunCancelApi.as_view()),
-    path("runs/<int:pk>/retry/", runs_api.RunRetryApi.as_view()),
-    path("runs/<int:pk>/resume/", runs_api.RunResumeApi.as_view()),
-    path("runs/<int:pk>/clone/", runs_api.RunCloneApi.as_view()),
-    path("runs/<int:pk>/metrics/", runs_api.RunMetricsApi.as_view()),
-    path("runs/<int:pk>/metrics/export/", runs_api.RunMetricsExportApi.as_view()),
-    path("runs/<int:pk>/logs/", runs_api.RunLogsApi.as_view()),
-    path("runs/<int:pk>/artifacts/", runs_api.RunArtifactsApi.as_view()),
-    path("runs/<int:pk>/artifacts/<int:artifact_id>/content/", runs_api.RunArtifactContentApi.as_view()),
-    path("runs/<int:pk>/artifacts/<int:artifact_id>/download/", runs_api.RunArtifactDownloadApi.as_view()),
-    path("runs/<int:pk>/events/", RunEventsApi.as_view()),
-    path("series/", runs_api.SeriesApi.as_view()),
-    path("compare/", runs_api.CompareApi.as_view()),
-    path("share-links/", runs_api.ShareLinkListApi.as_view()),
-    path("share-links/<int:pk>/", runs_api.ShareLinkDetailApi.as_view()),
-    path("shared/<str:token>/", runs_api.SharedApi.as_view()),
-    path("shared/<str:token>/series/", runs_api.SharedSeriesApi.as_view()),
-    path("playground/", runs_api.PlaygroundListApi.as_view()),
-    path("playground/<int:pk>/", runs_api.PlaygroundDetailApi.as_view()),
-    path("playground/<int:pk>/events/", PlaygroundEventsApi.as_view()),
-    path("sweeps/", runs_api.SweepListApi.as_view()),
-    path("sweeps/<int:pk>/", runs_api.SweepDetailApi.as_view()),
-    path("templates/", runs_api.TemplateListApi.as_view()),
-    path("templates/<int:pk>/", runs_api.TemplateDetailApi.as_view()),
-    path("templates/<int:pk>/launch/", runs_api.TemplateLaunchApi.as_view()),
-    path("workers/", runs_api.WorkerListApi.as_view()),
+    path("methods/", runs_methods.MethodListApi.as_view()),
+    path("methods/<str:name>/", runs_methods.MethodDetailApi.as_view()),
+    path("models/", registry_models.ModelListApi.as_view()),
+    path("models/<int:pk>/", registry_models.ModelDetailApi.as_view()),
+    path("models/<int:pk>/lineage/", registry_models.ModelLineageApi.as_view()),
+    path("datasets/", registry_datasets.DatasetListApi.as_view()),
+    path("datasets/import/", registry_dataset_imports.DatasetImportApi.as_view()),
+    path("dataset-imports/<int:pk>/", registry_dataset_imports.DatasetImportDetailApi.as_view()),
+    path("datasets/<int:pk>/", registry_datasets.DatasetDetailApi.as_view()),
+    path("datasets/<int:pk>/token-stats/", registry_datasets.DatasetTokenStatsApi.as_view()),
+    path("runs/", runs_runs.RunListApi.as_view()),
+    path("runs/<int:pk>/", runs_runs.RunDetailApi.as_view()),
+    path("runs/<int:pk>/cancel/", runs_runs.RunCancelApi.as_view()),
+    path("runs/<int:pk>/retry/", runs_runs.RunRetryApi.as_view()),
+    path("runs/<int:pk>/resume/", runs_runs.RunResumeApi.as_view()),
+    path("runs/<int:pk>/clone/", runs_runs.RunCloneApi.as_view()),
+    path("runs/<int:pk>/metrics/", runs_metrics.RunMetricsApi.as_view()),
+    path("runs/<int:pk>/metrics/export/", runs_metrics.RunMetricsExportApi.as_view()),
+    path("runs/<int:pk>/logs/", runs_logs.RunLogsApi.as_view()),
+    path("runs/<int:pk>/artifacts/", runs_artifacts.RunArtifactsApi.as_view()),
+    path("runs/<int:pk>/artifacts/<int:artifact_id>/content/", runs_artifacts.RunArtifactContentApi.as_view()),
+    path("runs/<int:pk>/artifacts/<int:artifact_id>/download/", runs_artifacts.RunArtifactDownloadApi.as_view()),
+    path("runs/<int:pk>/events/", runs_events.RunEventsApi.as_view()),
+    path("series/", runs_metrics.SeriesApi.as_view()),
+    path("compare/", runs_compare.CompareApi.as_view()),
+    path("share-links/", runs_share_links.ShareLinkListApi.as_view()),
+    path("share-links/<int:pk>/", runs_share_links.ShareLinkDetailApi.as_view()),
+    path("shared/<str:token>/", runs_share_links.SharedApi.as_view()),
+    path("shared/<str:token>/series/", runs_share_links.SharedSeriesApi.as_view()),
+    path("playground/", runs_playground.PlaygroundListApi.as_view()),
+    path("playground/<int:pk>/", runs_playground.PlaygroundDetailApi.as_view()),
+    path("playground/<int:pk>/events/", runs_events.PlaygroundEventsApi.as_view()),
+    path("sweeps/", runs_sweeps.SweepListApi.as_view()),
+    path("sweeps/<int:pk>/", runs_sweeps.SweepDetailApi.as_view()),
+    path("templates/", runs_templates.TemplateListApi.as_view()),
+    path("templates/<int:pk>/", runs_templates.TemplateDetailApi.as_view()),
+    path("templates/<int:pk>/launch/", runs_templates.TemplateLaunchApi.as_view()),
+    path("workers/", runs_workers.WorkerListApi.as_view()),
 ]
 
 urlpatterns = [

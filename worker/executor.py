@@ -14,8 +14,9 @@ from django.conf import settings
 from django.db import close_old_connections
 
 from webapp.common import storage
-from webapp.runs import services
+from webapp.runs.services.reports import run_claim
 from webapp.runs.models import Run, RunStatus
+from webapp.runs.resources import Resources
 from worker import lifecycle
 from worker.multinode import execute_node
 from worker.outcome import finish, store_failed
@@ -30,10 +31,10 @@ def execute(run: Run) -> str:
         return f"skipped: run is {run.status}"
     output_dir = Path(settings.ARTIFACT_ROOT) / "runs" / str(run.id)
     output_dir.mkdir(parents=True, exist_ok=True)
-    if services.run_nodes_wanted(run) > 1:
+    if Resources.of(run).nodes > 1:
         return execute_node(run, output_dir)
     hostname = lifecycle.identity()["hostname"]
-    if not services.run_claim(run=run, worker=hostname, output_dir=str(output_dir)):
+    if not run_claim(run=run, worker=hostname, output_dir=str(output_dir)):
         return f"skipped: could not claim run in status {run.status}"
     lifecycle.current_run_id = run.id
     try:

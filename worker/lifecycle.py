@@ -39,7 +39,8 @@ def beat() -> None:
 
     from webapp.runs.models import Run
     from webapp.notifications.services import deliveries_retry_due
-    from webapp.runs.services import runs_recover_lost, worker_heartbeat, workers_prune
+    from webapp.runs.services.reports import runs_recover_lost
+    from webapp.runs.services.workers import worker_heartbeat, workers_prune
 
     global _last_prune
 
@@ -90,7 +91,7 @@ def _on_shutting_down(**kwargs) -> None:
 
 @signals.worker_shutdown.connect
 def _on_shutdown(**kwargs) -> None:
-    from webapp.runs.services import worker_stopped
+    from webapp.runs.services.workers import worker_stopped
 
     _stop.set()
     worker_stopped(hostname=_identity["hostname"])

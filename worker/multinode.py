@@ -29,7 +29,11 @@ from pathlib import Path
 from django.conf import settings
 
 from webapp.common import storage
-from webapp.runs import services
+from webapp.runs.services.nodes import (
+    run_gang_abandon, run_gang_poll, run_gang_start, run_node_exit, run_node_heartbeat, run_node_join, run_node_leave,
+    run_nodes_lost, run_nodes_of,
+)
+from webapp.runs.services.reports import logs_append, run_finish, run_heartbeat, run_requeue
 from webapp.runs.models import Run, RunNode, RunStatus
 from worker import lifecycle
 from worker.outcome import finish, store_failed
@@ -73,7 +77,7 @@ def torchrun_command(python: str, spec_file: Path, events_file: Path, gpu_indice
 def execute_node(run: Run, output_dir: Path) -> str:
     hostname = lifecycle.identity()["hostname"]
     address = host_address()
-    node = services.run_node_join(run=run, worker=hostname, address=address, port=free_port(address),
+    node = run_node_join(run=run, worker=hostname, address=address, port=free_port(address),
                                   output_dir=str(output_dir))
     if node is None:
         return f"skipped: run {run.id} is not waiting for a node (status {run.status})"
@@ -94,21 +98,21 @@ def _wait_for_gang(run: Run, node: RunNode) -> list[RunNode] | str:
     checkpoint they all resume from). Returns the nodes, or a string saying why there is no run."""
     started = time.monotonic()
     while True:
-        state, nodes = services.run_gang_poll(node=node)
+        state, nodes = run_gang_poll(node=node)
         if state == "gone":
             return f"node {node.node_rank}: the run's attempt {node.attempt} ended before it started"
         leader_started = any(n.node_rank == 0 and n.status == RunNode.Status.RUNNING for n in nodes)
         if state == "ready" and (node.node_rank == 0 or leader_started):
             return nodes
         if node.node_rank == 0:
-            if services.run_heartbeat(run=run):
-                services.run_finish(run=run, status=RunStatus.CANCELLED, message="Cancelled by a user.")
+            if run_heartbeat(run=run):
+                run_finish(run=run, status=RunStatus.CANCELLED, message="Cancelled by a user.")
                 return "cancelled while waiting for its nodes"
             if lifecycle.shutting_down.is_set():
-                services.run_requeue(run=run, message="The worker of node 0 shut down before the nodes had joined.")
+                run_requeue(run=run, message="The worker of node 0 shut down before the nodes had joined.")
                 return "requeued"
             if time.monotonic() - started > settings.RUN_GANG_TIMEOUT_S:
-                return services.run_gang_abandon(run=run, node=node, waited_s=time.monotonic() - started)
+                return run_gang_abandon(run=run, node=node, waited_s=time.monotonic() - started)
         elif lifecycle.shutting_down.is_set():
             RunNode.objects.filter(pk=node.pk).delete()  # leaves room for another worker
             return f"node {node.node_rank}: the worker shut down while waiting"
@@ -122,8 +126,8 @@ def _lead(run: Run, output_dir: Path, node: RunNode, nodes: list[RunNode]) -> st
         spec = build_spec(run, output_dir)
     except storage.StoreError as exc:
         return store_failed(run, exc)  # the other nodes see the attempt end and stop waiting
-    services.run_gang_start(node=node, resume_from=spec.get("resume_from", ""))
-    services.logs_append(run=run, lines=[(time.time(), "info", "all nodes joined: " + ", ".join(
+    run_gang_start(node=node, resume_from=spec.get("resume_from", ""))
+    logs_append(run=run, lines=[(time.time(), "info", "all nodes joined: " + ", ".join(
         f"node {n.node_rank} on {n.worker} ({n.address})" for n in nodes))])
     spec_file = output_dir / f"spec-attempt-{run.attempt}.json"
     spec_file.write_text(json.dumps(spec, indent=2))
@@ -149,7 +153,7 @@ class LeaderSupervisor(RunSupervisor):
     def lost_nodes(self) -> list[str]:
         return [f"node {n.node_rank} ({n.worker}) is " + ("leaving (its worker is shutting down)"
                                                           if n.status == "leaving" else "silent (no heartbeat)")
-                for n in services.run_nodes_lost(run=self.run, attempt=self.node.attempt)]
+                for n in run_nodes_lost(run=self.run, attempt=self.node.attempt)]
 
 
 def _follow(run: Run, output_dir: Path, node: RunNode, nodes: list[RunNode]) -> str:
@@ -164,12 +168,12 @@ def _follow(run: Run, output_dir: Path, node: RunNode, nodes: list[RunNode]) -> 
             spec["resume_from"] = leader.resume_from
     except storage.StoreError as exc:
         # Leaving makes node 0 stop the attempt and send the run back to the queue.
-        services.logs_append(run=run, lines=[(time.time(), "error", f"[node {node.node_rank}] {exc.message}")])
-        services.run_node_leave(node=node)
+        logs_append(run=run, lines=[(time.time(), "error", f"[node {node.node_rank}] {exc.message}")])
+        run_node_leave(node=node)
         return f"node {node.node_rank}: the artifact store failed"
     spec_file = output_dir / f"spec-attempt-{node.attempt}-node-{node.node_rank}.json"
     spec_file.write_text(json.dumps(spec, indent=2))
-    services.run_gang_start(node=node)
+    run_gang_start(node=node)
     gpu_indices = run_gpu_indices(run)
     # Only global rank 0 writes events; this node's ranks write none, so the file stays empty.
     events_file = output_dir / f"events-attempt-{node.attempt}-node-{node.node_rank}.jsonl"
@@ -179,7 +183,7 @@ def _follow(run: Run, output_dir: Path, node: RunNode, nodes: list[RunNode]) -> 
     code = supervisor.watch()
     supervisor.log("info" if code == 0 else "warning", f"exited with code {code}")
     supervisor.flush()
-    services.run_node_exit(node=node, code=code)
+    run_node_exit(node=node, code=code)
     return f"node {node.node_rank} exited with code {code}"
 
 
@@ -212,10 +216,10 @@ class FollowerSupervisor(Supervisor):
         self.rows.flush()
 
     def beat(self, now: float) -> None:
-        over = services.run_node_heartbeat(node=self.node)
+        over = run_node_heartbeat(node=self.node)
         if lifecycle.shutting_down.is_set() and self.left_at is None:
             # Node 0 sees this, stops the run at a checkpoint, and our ranks stop with it.
-            services.run_node_leave(node=self.node)
+            run_node_leave(node=self.node)
             self.log("warning", "its worker is shutting down: asking node 0 to stop")
             self.left_at = now
         if over and self.process.poll() is None:
@@ -232,7 +236,7 @@ def settle_nodes(run: Run, node: RunNode, recorder, code: int, reason: str) -> t
     codes are added to the message)."""
     if recorder.final_status in ENGINE_CODE:
         code = ENGINE_CODE[recorder.final_status]
-    services.run_node_exit(node=node, code=code)
+    run_node_exit(node=node, code=code)
     if recorder.final_status == RunStatus.SUCCEEDED:
         # Training finished; a node lost after that (torchrun waits for every node before it
         # exits) costs nothing.
@@ -240,7 +244,7 @@ def settle_nodes(run: Run, node: RunNode, recorder, code: int, reason: str) -> t
     if reason in ("cancel", "shutdown"):
         return code, reason
     if reason == "node":
-        recorder.final_message = _describe_lost(services.run_nodes_lost(run=run, attempt=node.attempt)) or \
+        recorder.final_message = _describe_lost(run_nodes_lost(run=run, attempt=node.attempt)) or \
             "A node of the run went away."
         return code, reason
     # The engine failed. When another host died its ranks' connections dropped first, so wait
@@ -248,14 +252,14 @@ def settle_nodes(run: Run, node: RunNode, recorder, code: int, reason: str) -> t
     deadline = time.monotonic() + settings.RUN_HEARTBEAT_TIMEOUT_S + 2 * HEARTBEAT_INTERVAL_S
     others: list[RunNode] = []
     while True:
-        lost = services.run_nodes_lost(run=run, attempt=node.attempt)
+        lost = run_nodes_lost(run=run, attempt=node.attempt)
         if lost:
             recorder.final_message = _describe_lost(lost)
             return code, "node"
-        others = [n for n in services.run_nodes_of(run=run, attempt=node.attempt) if n.node_rank > 0]
+        others = [n for n in run_nodes_of(run=run, attempt=node.attempt) if n.node_rank > 0]
         if all(n.status == RunNode.Status.EXITED for n in others) or time.monotonic() > deadline:
             break
-        services.run_heartbeat(run=run)
+        run_heartbeat(run=run)
         time.sleep(1.0)
     failed = [f"node {n.node_rank} ({n.worker}) exited with code {n.exit_code}" for n in others
               if n.exit_code not in (None, 0)]

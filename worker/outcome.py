@@ -8,7 +8,7 @@ import time
 from django.conf import settings
 
 from webapp.notifications.services import notify_run_event
-from webapp.runs import services
+from webapp.runs.services.reports import logs_append, run_finish, run_register_produced_model, run_requeue
 from webapp.runs.models import Run, RunStatus
 from worker.recorder import EventRecorder
 
@@ -19,8 +19,8 @@ def store_failed(run: Run, exc: Exception) -> str:
     """The run's inputs or checkpoint could not be fetched: nothing started, the run fails saying
     why (a deployment problem: resume it once the store answers)."""
     message = f"{exc.message} Nothing was trained; resume the run once the store answers."
-    services.logs_append(run=run, lines=[(time.time(), "error", message)])
-    if services.run_finish(run=run, status=RunStatus.FAILED, message=message):
+    logs_append(run=run, lines=[(time.time(), "error", message)])
+    if run_finish(run=run, status=RunStatus.FAILED, message=message):
         notify_run_event(run=run, event="run.failed")
     return str(RunStatus.FAILED)
 
@@ -33,7 +33,7 @@ def finish(run: Run, recorder: EventRecorder, code: int, reason: str) -> str:
         if code == 0:
             return finish(run, recorder, code, reason="")
         # Back in the queue: the next worker resumes from the checkpoint the engine just wrote.
-        services.run_requeue(run=run, message="The worker shut down; the run resumes from its last checkpoint.")
+        run_requeue(run=run, message="The worker shut down; the run resumes from its last checkpoint.")
         return "requeued"
     if reason == "node":
         # A host of a run over several hosts went away: like a lost run, resume from the checkpoint.
@@ -41,15 +41,15 @@ def finish(run: Run, recorder: EventRecorder, code: int, reason: str) -> str:
         if run.attempt < settings.RUN_MAX_ATTEMPTS:
             message = (f"{message} Resuming from the last checkpoint (attempt {run.attempt + 1} of "
                        f"{settings.RUN_MAX_ATTEMPTS}).")
-            services.logs_append(run=run, lines=[(time.time(), "warning", message)])
-            services.run_requeue(run=run, message=message)
+            logs_append(run=run, lines=[(time.time(), "warning", message)])
+            run_requeue(run=run, message=message)
             return "requeued"
-        if services.run_finish(run=run, status=RunStatus.FAILED, message=f"{message} The run has been attempted "
+        if run_finish(run=run, status=RunStatus.FAILED, message=f"{message} The run has been attempted "
                                                                         f"{run.attempt} times (RUN_MAX_ATTEMPTS)."):
             notify_run_event(run=run, event="run.failed")
         return str(RunStatus.FAILED)
     if reason == "cancel":
-        if services.run_finish(run=run, status=RunStatus.CANCELLED, message="Cancelled by a user."):
+        if run_finish(run=run, status=RunStatus.CANCELLED, message="Cancelled by a user."):
             notify_run_event(run=run, event="run.cancelled")
         return "cancelled"
     status = recorder.final_status or ENGINE_EXIT.get(code, RunStatus.FAILED)
@@ -60,12 +60,12 @@ def finish(run: Run, recorder: EventRecorder, code: int, reason: str) -> str:
                       "an out-of-memory kill is the usual cause: try a smaller batch or model."
         else:
             message = f"The engine exited with code {code} without reporting why; see the run's log."
-    finished = services.run_finish(run=run, status=status, message=message)
+    finished = run_finish(run=run, status=status, message=message)
     if finished:
         notify_run_event(run=run, event=f"run.{status}")
     if status == RunStatus.SUCCEEDED:
         try:
-            services.run_register_produced_model(run=run)
+            run_register_produced_model(run=run)
         except Exception as exc:  # the run succeeded; a failed registration is reported, not fatal
-            services.logs_append(run=run, lines=[(time.time(), "error", f"could not register the model: {exc}")])
+            logs_append(run=run, lines=[(time.time(), "error", f"could not register the model: {exc}")])
     return str(status)

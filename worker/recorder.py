@@ -9,7 +9,8 @@ import time
 from pathlib import Path
 
 from webapp.common import storage
-from webapp.runs import services
+from webapp.runs.services.metrics import metrics_ingest
+from webapp.runs.services.reports import artifact_record, artifacts_prune_missing, logs_append, run_progress
 from webapp.runs.models import Run, RunStatus
 from worker import lifecycle
 from worker.artifact_sync import Uploads
@@ -25,10 +26,10 @@ class RunRows:
 
     def flush(self) -> None:
         if self.metrics:
-            services.metrics_ingest(run=self.run, points=self.metrics)
+            metrics_ingest(run=self.run, points=self.metrics)
             self.metrics = []
         if self.logs:
-            services.logs_append(run=self.run, lines=self.logs)
+            logs_append(run=self.run, lines=self.logs)
             self.logs = []
 
 
@@ -70,14 +71,14 @@ class EventRecorder(RunRows):
             self.logs.append((event.get("time", time.time()), event.get("level", "info"), event["message"]))
         elif kind == "progress":
             self.flush()
-            services.run_progress(
+            run_progress(
                 run=self.run, step=event["step"], total=event["total"], eta_s=event.get("eta_s"),
                 tokens_per_s=event.get("tokens_per_s"),
             )
         elif kind in ("checkpoint", "artifact"):
             self.flush()
             artifact_kind = "checkpoint" if kind == "checkpoint" else event.get("type", "model")
-            services.artifact_record(
+            artifact_record(
                 run=self.run, kind=artifact_kind, name=event.get("name") or Path(event["path"]).name,
                 path=event["path"], step=event.get("step"), size_bytes=event.get("size_bytes", 0),
             )
@@ -85,7 +86,7 @@ class EventRecorder(RunRows):
                 self.uploads.put(event["path"])
             if kind == "checkpoint":
                 self.checkpoints_here.add(event["path"])
-                pruned = services.artifacts_prune_missing(
+                pruned = artifacts_prune_missing(
                     run=self.run, among=self.checkpoints_here if self.uploads is not None else None)
                 for path in pruned if self.uploads is not None else ():
                     self.checkpoints_here.discard(path)

@@ -27,8 +27,9 @@ from pathlib import Path
 
 from django.conf import settings
 
-from webapp.runs import services
+from webapp.runs.services.reports import run_heartbeat
 from webapp.runs.models import Run
+from webapp.runs.resources import Resources
 from worker import lifecycle
 from worker.processes import die_with_parent
 from worker.recorder import EventRecorder
@@ -49,8 +50,7 @@ def engine_env(gpu_indices: list[int]) -> dict[str, str]:
 
 def run_gpu_indices(run: Run) -> list[int]:
     """The run sees exactly the GPUs it asked for (none for a CPU run), numbered from 0 inside it."""
-    gpus = int(run.resources.get("gpus", 0) or 0)
-    return [g["index"] for g in lifecycle.identity()["gpus"]][:gpus]
+    return [g["index"] for g in lifecycle.identity()["gpus"]][:Resources.of(run).gpus]
 
 
 def start_engine(command: list[str], gpu_indices: list[int], pass_fds: tuple[int, ...] = ()) -> subprocess.Popen:
@@ -223,7 +223,7 @@ class RunSupervisor(Supervisor):
         return []
 
     def beat(self, now: float) -> None:
-        cancel = services.run_heartbeat(run=self.run)
+        cancel = run_heartbeat(run=self.run)
         lost = self.lost_nodes()
         if self.term_sent_at is None and (cancel or lifecycle.shutting_down.is_set() or lost):
             self.reason = "cancel" if cancel else "shutdown" if lifecycle.shutting_down.is_set() else "node"

@@ -34,7 +34,7 @@ def model_inspect(model_id: int) -> str:
     from django.conf import settings
 
     from webapp.registry.models import ModelAsset
-    from webapp.registry.services import model_inspection_record
+    from webapp.registry.services.inspection import model_inspection_record
     from webapp.runs.engine_spec import model_spec
 
     model = ModelAsset.objects.filter(pk=model_id).first()
@@ -69,7 +69,7 @@ def playground_generate(session_id: int) -> str:
     from django.conf import settings
 
     from webapp.runs.models import PlaygroundSession
-    from webapp.runs.playground import playground_finish, playground_record
+    from webapp.runs.services.playground import playground_finish, playground_record
     from webapp.runs.engine_spec import model_spec
 
     session = PlaygroundSession.objects.filter(pk=session_id, status="queued").first()
@@ -106,7 +106,7 @@ def playground_generate(session_id: int) -> str:
 @shared_task(name="worker.tasks.dataset_import", acks_late=True, ignore_result=True)
 def dataset_import(job_id: int) -> str:
     from webapp.registry.models import DatasetImport
-    from webapp.registry.services import dataset_import_run
+    from webapp.registry.services.dataset_imports import dataset_import_run
 
     job = DatasetImport.objects.select_related("workspace", "created_by").filter(pk=job_id, status="queued").first()
     if job is None:

@@ -52,7 +52,7 @@ def model_dir(data_dir, name: str, **config) -> str:
 @pytest.fixture
 def weights(cast, data_dir):
     """Two registered models with weights on disk ('sft-a', 'sft-b'), of the student's architecture."""
-    from webapp.registry.services import model_register_from_path
+    from webapp.registry.services.models import model_register_from_path
 
     return {name: model_register_from_path(workspace=cast["workspace"], user=cast["owner"], name=name,
                                            path=model_dir(data_dir, name)) for name in ("sft-a", "sft-b")}
@@ -107,7 +107,7 @@ def test_a_method_without_a_reference_refuses_one(api, methods, registry_objects
 
 def test_a_reference_must_be_in_the_workspace_have_weights_and_share_the_students_vocabulary(
         api, methods, cast, registry_objects, data_dir):
-    from webapp.registry.services import model_register_from_path
+    from webapp.registry.services.models import model_register_from_path
 
     client, objs = api("member"), registry_objects
     theirs = ModelAsset.objects.create(workspace=Workspace.objects.get(slug="elsewhere"), name="theirs", source="path",
@@ -134,7 +134,7 @@ def test_a_teacher_of_another_vocabulary_is_refused_only_by_methods_that_compare
     import dataclasses
 
     from engine import registry
-    from webapp.registry.services import model_register_from_path
+    from webapp.registry.services.models import model_register_from_path
 
     info = registry.METHODS["kd_forward_kl"]
     monkeypatch.setitem(registry.METHODS, "test_text_only_kd", dataclasses.replace(
@@ -234,7 +234,7 @@ def test_a_soup_is_registered_from_models_with_weights_and_shows_in_lineage_both
 
 
 def test_a_soup_needs_two_distinct_models_with_weights_of_one_shape(api, cast, weights, registry_objects, data_dir):
-    from webapp.registry.services import model_register_from_path
+    from webapp.registry.services.models import model_register_from_path
 
     client, a, b = api("member"), weights["sft-a"], weights["sft-b"]
     wide = model_register_from_path(workspace=cast["workspace"], user=cast["owner"], name="wide",
@@ -296,7 +296,7 @@ def post_sequence(client, tasks, name="tasks", workspace="lab"):
 @pytest.fixture
 def members(cast):
     """Text datasets for two tasks, and general text to replay."""
-    from webapp.registry.services import dataset_upload
+    from webapp.registry.services.datasets import dataset_upload
 
     def text(name, word):
         rows = [{"text": f"{word} {i}"} for i in range(4)]
@@ -313,7 +313,7 @@ def two_tasks(m):
 
 @pytest.fixture
 def sequence(cast, members):
-    from webapp.registry.services import dataset_task_sequence_create
+    from webapp.registry.services.task_sequences import dataset_task_sequence_create
 
     tasks, _ = dataset_task_sequence_create(workspace=cast["workspace"], user=cast["owner"], name="tasks",
                                             tasks=two_tasks(members))
@@ -345,7 +345,7 @@ def test_a_task_sequence_is_made_of_existing_datasets_versioned_by_their_hashes(
 
 
 def test_a_task_sequence_is_refused_with_the_reason(api, cast, members):
-    from webapp.registry.services import dataset_upload
+    from webapp.registry.services.datasets import dataset_upload
 
     client, m = api("member"), members
     prefs, _ = dataset_upload(workspace=cast["workspace"], user=cast["owner"], name="prefs", kind="preference",
@@ -535,7 +535,7 @@ def test_the_method_catalog_says_which_methods_use_a_reference_or_a_task_sequenc
 
 @pytest.fixture
 def artifacts(api, registry_objects, data_dir, settings):
-    from webapp.runs.services import artifact_record
+    from webapp.runs.services.reports import artifact_record
 
     run = Run.objects.get(pk=post_run(api("member"), registry_objects, method="lm_train").json()["id"])
     tables = data_dir / "artifacts" / "runs" / str(run.id) / "tables"

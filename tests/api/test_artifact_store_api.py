@@ -18,7 +18,7 @@ from tests.conftest import TINY_LLAMA
 from webapp.common import storage
 from webapp.registry.models import Dataset, ModelAsset
 from webapp.runs.models import Run
-from webapp.runs.services import artifact_record
+from webapp.runs.services.reports import artifact_record
 
 
 def body(response) -> bytes:

@@ -7,7 +7,7 @@ import io
 from tests.api.test_runs_api import launch
 from webapp.registry.models import ModelAsset
 from webapp.runs.models import Run, RunStatus
-from webapp.runs.services import metrics_ingest
+from webapp.runs.services.metrics import metrics_ingest
 
 
 def exported(api, registry_objects) -> bytes:

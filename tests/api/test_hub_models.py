@@ -47,7 +47,7 @@ def hub_home(tmp_path, monkeypatch, saved_tiny_llama):
 def test_the_laid_out_cache_is_what_huggingface_hub_resolves(hub_home):
     from huggingface_hub import scan_cache_dir, snapshot_download
 
-    from webapp.registry.services import hub_cache_dir
+    from webapp.registry.services.hub import hub_cache_dir
 
     assert hub_cache_dir() == hub_home / "hub"
     snapshot = snapshot_download(HUB_ID, local_files_only=True, cache_dir=hub_home / "hub")

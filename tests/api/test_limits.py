@@ -108,7 +108,7 @@ def test_a_gpu_run_goes_to_the_gpu_queue_and_a_cpu_run_to_the_cpu_queue(api, reg
 
 
 def test_a_lost_run_notifies_the_channels_that_listen_for_it(api, registry_objects, settings):
-    from webapp.runs.services import runs_recover_lost
+    from webapp.runs.services.reports import runs_recover_lost
 
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     settings.RUN_MAX_ATTEMPTS = 1

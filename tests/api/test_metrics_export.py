@@ -10,9 +10,9 @@ import pytest
 from rest_framework.test import APIClient
 
 from tests.api.test_runs_api import launch
-from webapp.runs import downloads
+from webapp.runs.api import downloads
 from webapp.runs.models import Run
-from webapp.runs.services import metrics_ingest
+from webapp.runs.services.metrics import metrics_ingest
 
 
 @pytest.fixture

@@ -10,8 +10,8 @@ import pytest
 
 from tests.api.test_runs_api import launch
 from webapp.runs.models import Run
-from webapp.runs.selectors import metric_series
-from webapp.runs.services import metrics_ingest
+from webapp.runs.selectors.metrics import metric_series
+from webapp.runs.services.metrics import metrics_ingest
 
 COUNT = 50_000
 

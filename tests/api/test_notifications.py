@@ -17,7 +17,7 @@ from webapp.notifications.models import Delivery
 from webapp.notifications import services as notification_services
 from webapp.notifications.services import deliveries_retry_due, notify_run_event
 from webapp.runs.models import Run, RunStatus
-from webapp.runs.services import metrics_ingest
+from webapp.runs.services.metrics import metrics_ingest
 
 
 # The receivers below listen on loopback, which webhooks may reach only when the operator allows it.

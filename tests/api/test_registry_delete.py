@@ -48,7 +48,7 @@ def test_a_dataset_version_is_deleted_with_its_file_and_the_other_versions_stay(
 
 
 def test_a_dataset_in_use_is_kept_and_the_409_names_what_uses_it(api, registry_objects):
-    from webapp.registry.services import dataset_task_sequence_create
+    from webapp.registry.services.task_sequences import dataset_task_sequence_create
 
     client = api("member")
     run_id = launch(client, registry_objects).json()["id"]

@@ -11,7 +11,8 @@ from tests.api.test_runs_api import launch
 from webapp.common import storage
 from webapp.registry.models import ModelAsset
 from webapp.runs.models import Artifact, MetricPoint, Run, RunStatus
-from webapp.runs.services import artifact_record, metrics_ingest
+from webapp.runs.services.reports import artifact_record
+from webapp.runs.services.metrics import metrics_ingest
 
 
 def finished(api, registry_objects, settings, by="member") -> Run:

@@ -8,7 +8,8 @@ from django.utils import timezone
 
 from tests.api.test_runs_api import launch
 from webapp.runs.models import Artifact, Run, RunStatus
-from webapp.runs.services import metrics_ingest, runs_recover_lost
+from webapp.runs.services.metrics import metrics_ingest
+from webapp.runs.services.reports import runs_recover_lost
 
 
 def finished(run_id: int, status=RunStatus.FAILED) -> Run:
@@ -84,7 +85,7 @@ def test_a_running_run_whose_heartbeat_went_silent_is_requeued_then_failed_after
 
 
 def test_a_redelivered_message_does_not_claim_a_run_that_is_alive_elsewhere(api, registry_objects, tmp_path):
-    from webapp.runs.services import run_claim
+    from webapp.runs.services.reports import run_claim
 
     run = Run.objects.get(pk=launch(api("member"), registry_objects).json()["id"])
     assert run_claim(run=run, worker="w1", output_dir=str(tmp_path))

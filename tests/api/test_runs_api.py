@@ -4,7 +4,8 @@ from __future__ import annotations
 import pytest
 
 from webapp.runs.models import Run, RunStatus
-from webapp.runs.services import logs_append, metrics_ingest
+from webapp.runs.services.reports import logs_append
+from webapp.runs.services.metrics import metrics_ingest
 
 
 def launch(client, objs, **overrides):

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from webapp.runs.models import Run, Sweep
-from webapp.runs.services import metrics_ingest
+from webapp.runs.services.metrics import metrics_ingest
 
 
 def sweep_body(objs, **overrides):

@@ -7,7 +7,7 @@ from rest_framework.test import APIClient
 from tests.api.test_runs_api import launch
 from webapp.accounts.models import Membership, Role
 from webapp.runs.models import Run
-from webapp.runs.services import metrics_ingest
+from webapp.runs.services.metrics import metrics_ingest
 
 
 def test_an_owner_changes_a_role_and_an_admin_cannot_touch_owners(api, cast):

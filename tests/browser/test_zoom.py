@@ -21,7 +21,7 @@ import json, math
 from webapp.accounts.models import User, Workspace
 from webapp.registry.models import Dataset, ModelAsset
 from webapp.runs.models import Run
-from webapp.runs.services import metrics_ingest
+from webapp.runs.services.metrics import metrics_ingest
 kit = json.loads({kit!r})
 run = Run.objects.create(workspace=Workspace.objects.get(slug="lab"), creator=User.objects.get(username="alice"),
                          name="zoom-long", method="lm_train", student=ModelAsset.objects.get(pk=kit["student-init"]),

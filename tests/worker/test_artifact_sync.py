@@ -10,7 +10,7 @@ from pathlib import Path
 
 from tests.api.test_runs_api import launch
 from webapp.common import storage
-from webapp.runs import services
+from webapp.runs.services import reports
 from webapp.runs.models import Run
 from worker.artifact_sync import Uploads
 from worker.executor import supervise
@@ -42,10 +42,10 @@ def test_recorded_checkpoints_go_up_and_pruned_ones_come_out_in_order(s3_store, 
     out = Path(settings.ARTIFACT_ROOT) / "runs" / str(run.id)
     # A checkpoint another host wrote in an earlier attempt: in the store and recorded, not on this disk.
     earlier = out / "checkpoints" / "step-2"
-    services.artifact_record(run=run, kind="checkpoint", name="step-2", path=str(earlier), step=2, size_bytes=1)
+    reports.artifact_record(run=run, kind="checkpoint", name="step-2", path=str(earlier), step=2, size_bytes=1)
     # One this host wrote in an earlier attempt of its own: on its disk when the attempt starts.
     own = write_checkpoint(out, 4)
-    services.artifact_record(run=run, kind="checkpoint", name="step-4", path=str(own), step=4, size_bytes=1)
+    reports.artifact_record(run=run, kind="checkpoint", name="step-4", path=str(own), step=4, size_bytes=1)
     storage.push(own)
     recorder = EventRecorder(run, checkpoints_here=[str(own)])
     assert recorder.uploads is not None
@@ -101,7 +101,7 @@ def test_a_run_whose_inputs_cannot_be_fetched_fails_before_training_and_says_why
     monkeypatch.setattr(storage, "RETRY_ATTEMPTS", 1)
     settings.S3_ENDPOINT_URL = "http://127.0.0.1:9"  # the store went away
     out = Path(settings.ARTIFACT_ROOT) / "runs" / str(run.id)
-    assert services.run_claim(run=run, worker="gpu-host", output_dir=str(out))
+    assert reports.run_claim(run=run, worker="gpu-host", output_dir=str(out))
     assert supervise(run, out) == "failed"  # what execute() runs once it has claimed the run
     run.refresh_from_db()
     assert run.status == "failed" and "S3_ENDPOINT_URL" in run.error_message

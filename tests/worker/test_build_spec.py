@@ -136,7 +136,7 @@ def test_every_registered_continual_or_preference_method_gets_a_spec_the_engine_
     data, and preference methods that use a reference, given a soup as reference."""
     from engine import registry
     from tests.conftest import upload
-    from webapp.registry.services import dataset_upload
+    from webapp.registry.services.datasets import dataset_upload
 
     continual = [name for name, info in registry.METHODS.items() if info.requires.tasks]
     preference = [name for name, info in registry.METHODS.items() if info.requires.reference

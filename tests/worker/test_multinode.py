@@ -12,7 +12,8 @@ import pytest
 from django.utils import timezone
 
 from tests.api.test_runs_api import launch
-from webapp.runs import services
+from webapp.runs.services import nodes as node_services
+from webapp.runs.services import reports
 from webapp.runs.models import Run, RunNode, RunStatus, Worker
 from worker.multinode import torchrun_command
 from worker.supervisor import tail_events
@@ -32,8 +33,8 @@ def two_node_run(api, registry_objects) -> Run:
 
 
 def join(run: Run, worker: str, port: int = 29500) -> RunNode | None:
-    return services.run_node_join(run=run, worker=worker, address=f"10.0.0.{len(worker)}", port=port,
-                                  output_dir="/tmp/out")
+    return node_services.run_node_join(run=run, worker=worker, address=f"10.0.0.{len(worker)}", port=port,
+                                       output_dir="/tmp/out")
 
 
 def test_a_run_over_two_hosts_is_queued_as_one_message_per_node(api, registry_objects,
@@ -82,12 +83,12 @@ def test_the_first_worker_claims_the_run_as_node_0_and_the_next_joins_as_node_1(
     assert (leader.node_rank, leader.port, leader.attempt) == (0, 29511, 1)
     run.refresh_from_db()
     assert (run.status, run.worker, run.attempt) == (RunStatus.RUNNING, "alpha", 1)
-    assert services.run_gang_poll(node=leader)[0] == "waiting"
+    assert node_services.run_gang_poll(node=leader)[0] == "waiting"
     assert join(run, "alpha") is None, "a worker holds one node of a run at most"
     follower = join(run, "beta")
     assert (follower.node_rank, follower.port) == (1, None)
     assert join(run, "gamma") is None, "every node is taken"
-    state, nodes = services.run_gang_poll(node=follower)
+    state, nodes = node_services.run_gang_poll(node=follower)
     assert state == "ready" and [n.worker for n in nodes] == ["alpha", "beta"]
 
 
@@ -96,12 +97,12 @@ def test_a_run_gives_up_an_attempt_whose_nodes_did_not_all_join_and_queues_again
     run = two_node_run(api, registry_objects)
     leader = join(run, "alpha")
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
-        message = services.run_gang_abandon(run=run, node=leader, waited_s=120)
+        message = node_services.run_gang_abandon(run=run, node=leader, waited_s=120)
     run.refresh_from_db()
     assert message == "Only 1 of 2 nodes joined in 120 s (the other workers are busy): back in the queue."
     assert (run.status, run.attempt, run.worker) == (RunStatus.QUEUED, 0, ""), "giving up is not an attempt"
     assert len(callbacks) == 2 and not RunNode.objects.exists()
-    assert services.run_gang_poll(node=leader)[0] == "gone"
+    assert node_services.run_gang_poll(node=leader)[0] == "gone"
     assert join(run, "beta").node_rank == 0, "the next worker starts the attempt afresh"
 
 
@@ -109,7 +110,7 @@ def test_a_run_fails_when_fewer_workers_are_alive_than_it_has_nodes(api, registr
     run = two_node_run(api, registry_objects)
     leader = join(run, "alpha")
     Worker.objects.filter(hostname="w1@host1").update(stopped_at=timezone.now())
-    message = services.run_gang_abandon(run=run, node=leader, waited_s=30)
+    message = node_services.run_gang_abandon(run=run, node=leader, waited_s=30)
     run.refresh_from_db()
     assert run.status == RunStatus.FAILED and run.error_message == message
     assert "1 live worker(s) can take a node" in message
@@ -118,15 +119,15 @@ def test_a_run_fails_when_fewer_workers_are_alive_than_it_has_nodes(api, registr
 def test_node_0_sees_a_follower_that_leaves_or_goes_silent(api, registry_objects, settings):
     run = two_node_run(api, registry_objects)
     leader, follower = join(run, "alpha"), join(run, "beta")
-    services.run_gang_start(node=leader, resume_from="/ckpt/step-10")
-    services.run_gang_start(node=follower)
-    assert services.run_nodes_lost(run=run, attempt=1) == []
-    assert services.run_node_heartbeat(node=follower) is False
+    node_services.run_gang_start(node=leader, resume_from="/ckpt/step-10")
+    node_services.run_gang_start(node=follower)
+    assert node_services.run_nodes_lost(run=run, attempt=1) == []
+    assert node_services.run_node_heartbeat(node=follower) is False
     RunNode.objects.filter(pk=follower.pk).update(
         heartbeat_at=timezone.now() - timedelta(seconds=settings.RUN_HEARTBEAT_TIMEOUT_S + 1))
-    assert [n.node_rank for n in services.run_nodes_lost(run=run, attempt=1)] == [1]
-    services.run_node_leave(node=follower)
-    [lost] = services.run_nodes_lost(run=run, attempt=1)
+    assert [n.node_rank for n in node_services.run_nodes_lost(run=run, attempt=1)] == [1]
+    node_services.run_node_leave(node=follower)
+    [lost] = node_services.run_nodes_lost(run=run, attempt=1)
     assert lost.status == RunNode.Status.LEAVING
     assert RunNode.objects.get(pk=leader.pk).resume_from == "/ckpt/step-10"
 
@@ -135,14 +136,14 @@ def test_a_follower_stops_once_its_attempt_is_over(api, registry_objects):
     run = two_node_run(api, registry_objects)
     join(run, "alpha")
     follower = join(run, "beta")
-    services.run_requeue(run=run, message="node 0's worker shut down")
-    assert services.run_node_heartbeat(node=follower) is True
+    reports.run_requeue(run=run, message="node 0's worker shut down")
+    assert node_services.run_node_heartbeat(node=follower) is True
 
 
 def test_the_run_lists_the_nodes_of_its_current_attempt(api, registry_objects):
     run = two_node_run(api, registry_objects)
     join(run, "alpha")
-    services.run_node_exit(node=join(run, "beta"), code=-9)
+    node_services.run_node_exit(node=join(run, "beta"), code=-9)
     body = api("viewer").get(f"/api/v1/runs/{run.id}/").json()
     assert [(n["node_rank"], n["worker"], n["status"], n["exit_code"]) for n in body["nodes"]] == [
         (0, "alpha", "waiting", None), (1, "beta", "exited", -9)]

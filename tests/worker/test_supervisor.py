@@ -13,7 +13,7 @@ import psutil
 import pytest
 
 from tests.api.test_runs_api import launch
-from webapp.runs import services
+from webapp.runs.services.reports import run_claim
 from webapp.runs.models import Run, RunStatus
 from worker import lifecycle
 from worker.outcome import finish
@@ -111,7 +111,7 @@ def test_an_engine_that_stops_when_asked_exits_with_its_own_code_and_is_not_kill
 def test_a_run_supervisor_stops_the_engine_when_the_run_is_cancelled_or_the_worker_shuts_down(
         api, registry_objects, settings, tmp_path, why, result, status):
     run = Run.objects.get(pk=launch(api("member"), registry_objects).json()["id"])
-    assert services.run_claim(run=run, worker="this-worker", output_dir=str(tmp_path))
+    assert run_claim(run=run, worker="this-worker", output_dir=str(tmp_path))
     run.refresh_from_db()
     supervisor = RunSupervisor(run, tmp_path, start_engine([sys.executable, "-c", OBEDIENT], []), [])
     supervisor.heartbeat_interval_s = 0.1

@@ -7,7 +7,7 @@ import pytest
 from django.utils import timezone
 
 from webapp.runs.models import Worker
-from webapp.runs.services import workers_prune
+from webapp.runs.services.workers import workers_prune
 
 WEEK = timedelta(days=7)
 

@@ -113,7 +113,7 @@ class WorkspaceOutput(serializers.Serializer):
     id = serializers.IntegerField()
     name = serializers.CharField()
     slug = serializers.CharField()
-    role = serializers.CharField(help_text="Your role in the workspace.")
+    role = serializers.ChoiceField(choices=Role.choices, help_text="Your role in the workspace.")
 
 
 class WorkspaceListApi(APIView):
@@ -142,7 +142,7 @@ class WorkspaceListApi(APIView):
 
 class MemberOutput(serializers.Serializer):
     username = serializers.CharField(source="user.username")
-    role = serializers.CharField()
+    role = serializers.ChoiceField(choices=Role.choices)
 
 
 class WorkspaceDetailApi(APIView):
@@ -162,7 +162,7 @@ class WorkspaceDetailApi(APIView):
 
 class InvitationOutput(serializers.Serializer):
     email = serializers.EmailField()
-    role = serializers.CharField()
+    role = serializers.ChoiceField(choices=Role.choices)
     expires_at = serializers.DateTimeField()
 
 

@@ -5,7 +5,7 @@ from django.db.models import Q, QuerySet
 from django.shortcuts import get_object_or_404
 
 from webapp.accounts.models import WRITE_ROLES, ApiToken, Membership, User, Workspace
-from webapp.common.errors import Forbidden
+from webapp.common.errors import Forbidden, Invalid
 
 
 def member_of(user: User, prefix: str = "workspace__") -> Q:
@@ -25,6 +25,19 @@ def workspaces_for(*, user: User) -> QuerySet[Workspace]:
 def workspace_get(*, user: User, slug: str) -> Workspace:
     """The workspace, or 404 when it does not exist or the user is not a member (no existence leak)."""
     return get_object_or_404(workspaces_for(user=user), slug=slug)
+
+
+def workspace_object(model, pk, *, workspace: Workspace, field: str, missing: str = ""):
+    """The `model` row (a model, dataset, ...) with id `pk` in `workspace`, for a request body that
+    names it by id: None when `pk` is None, a 400 on `field` when the workspace has no such row
+    (`missing` words it; default: "There is no <field> with id <pk> in '<slug>'.")."""
+    if pk is None:
+        return None
+    found = model.objects.filter(pk=pk, workspace=workspace).first() if isinstance(pk, int) else None
+    if found is None:
+        raise Invalid(missing or f"There is no {field.replace('_', ' ')} with id {pk} in '{workspace.slug}'.",
+                      field=field)
+    return found
 
 
 def role_in(*, user: User, workspace: Workspace) -> str | None:

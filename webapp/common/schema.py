@@ -1,9 +1,11 @@
-"""OpenAPI generation: unique component names for nested Input/Output serializers, and the two
-authentication schemes (API token, session cookie)."""
+"""OpenAPI generation: unique component names for nested Input/Output serializers, the two
+authentication schemes (API token, session cookie), and enums whose values are read at generation."""
 from __future__ import annotations
 
-from drf_spectacular.extensions import OpenApiAuthenticationExtension
+from drf_spectacular.extensions import OpenApiAuthenticationExtension, OpenApiSerializerFieldExtension
 from drf_spectacular.openapi import AutoSchema as BaseAutoSchema
+from drf_spectacular.plumbing import build_choice_field
+from rest_framework import serializers
 
 
 class AutoSchema(BaseAutoSchema):
@@ -33,3 +35,13 @@ class SessionScheme(OpenApiAuthenticationExtension):
 
     def get_security_definition(self, auto_schema):
         return {"type": "apiKey", "in": "cookie", "name": "sessionid"}
+
+
+class LazyChoiceFieldScheme(OpenApiSerializerFieldExtension):
+    """A LazyChoiceField is the enum of its choices as they are when the schema is generated."""
+
+    target_class = "webapp.common.fields.LazyChoiceField"
+    match_subclasses = True
+
+    def map_serializer_field(self, auto_schema, direction):
+        return build_choice_field(serializers.ChoiceField(choices=list(self.target.choices_from())))

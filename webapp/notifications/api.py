@@ -15,9 +15,9 @@ from webapp.notifications.models import RUN_EVENTS, Channel, Delivery
 
 class ChannelOutput(serializers.Serializer):
     id = serializers.IntegerField()
-    kind = serializers.CharField()
+    kind = serializers.ChoiceField(choices=Channel.KINDS)
     target = serializers.CharField()
-    events = serializers.ListField(child=serializers.CharField())
+    events = serializers.ListField(child=serializers.ChoiceField(choices=RUN_EVENTS))
     created_at = serializers.DateTimeField()
 
 
@@ -25,8 +25,8 @@ class DeliveryOutput(serializers.Serializer):
     id = serializers.IntegerField()
     channel = serializers.IntegerField(source="channel_id")
     run = serializers.IntegerField(source="run_id")
-    event = serializers.CharField()
-    status = serializers.CharField()
+    event = serializers.ChoiceField(choices=RUN_EVENTS)
+    status = serializers.ChoiceField(choices=Delivery.STATUSES)
     attempts = serializers.IntegerField()
     response_code = serializers.IntegerField(allow_null=True)
     last_error = serializers.CharField()

@@ -62,9 +62,85 @@ API_FIELDS = {"train_data": "train_dataset", "tasks": "train_dataset", "validati
               "replay_data": "replay_dataset"}
 
 
-def run_spec_check(**fields) -> None:
+def invalid_from(exc, *, prefix: tuple[str, ...] = (), summary: str, wording=None) -> Invalid:
+    """The one translator from the engine's pydantic validation errors to the API's 400: each
+    problem under the API field path that sets it (RunSpec fields renamed by API_FIELDS, a method
+    config's under config.). `wording(loc)` may say a problem in the API's terms (its fields rather
+    than the spec's); the first problem is the message: as worded, or `summary: path: message`."""
+    errors: dict[str, list[str]] = {}
+    detail = None
+    for error in exc.errors():
+        loc = (*prefix, *(str(part) for part in error["loc"]))
+        head, *rest = loc or ("run",)
+        path = API_FIELDS[head] if head in API_FIELDS else ".".join([head, *rest])
+        worded = wording(loc) if wording else None
+        message = worded or error["msg"].removeprefix("Value error, ")
+        if message not in errors.setdefault(path, []):
+            errors[path].append(message)
+        if detail is None:
+            detail = worded or f"{summary}: {path}: {message}"
+    return Invalid(detail, errors=errors)
+
+
+def _requirement_wording(info, fields: dict):
+    """How the API says the RunSpec's problems with what the method needs (a teacher, a reference,
+    a task sequence instead of one dataset, no validation or replay data), naming its own fields
+    and datasets; the engine decides whether there is a problem. Other problems keep the engine's
+    words (None)."""
+    method, requires = info.name, info.requires
+    train = fields["train_dataset"]
+
+    def wording(loc: tuple[str, ...]) -> str | None:
+        if len(loc) != 1:
+            return None
+        field = loc[0]
+        if field == "teacher":
+            if fields.get("teacher") is None:
+                return f"Method '{method}' distils from a teacher: choose a teacher model."
+            return f"Method '{method}' does not use a teacher: leave it empty."
+        if field == "reference" and fields.get("reference") is not None:
+            return f"Method '{method}' does not use a reference model: leave it empty."
+        if field in ("tasks", "train_data") and requires.tasks:
+            return (f"Method '{method}' trains on a task sequence: choose a task-sequence dataset as training data "
+                    f"('{train}' is a {train.kind} dataset).")
+        if field in ("tasks", "train_data") and train.kind == DatasetKind.TASK_SEQUENCE:
+            kinds = " or ".join(requires.dataset_kinds) or "any"
+            return (f"'{train}' is a task sequence, which only continual-learning methods train on; method "
+                    f"'{method}' needs one dataset of {kinds} kind.")
+        if field == "validation_data" and requires.tasks and fields.get("validation_dataset") is not None:
+            return (f"Method '{method}' validates every task on the validation data given in the task sequence: "
+                    "leave validation_dataset empty.")
+        if field == "replay_data" and not requires.tasks:
+            return (f"Method '{method}' is not a continual-learning method and replays nothing: leave "
+                    "replay_dataset empty.")
+        return None
+
+    return wording
+
+
+def validate_method_config(method: str, config: dict):
+    """The method's info and its config as the engine's own config class validates it (no torch
+    import): (info, config with defaults filled in), or a 400."""
+    from pydantic import ValidationError
+
+    from engine import registry
+
+    try:
+        info = registry.get_method(method)
+    except registry.UnknownMethodError:
+        known = ", ".join(sorted(registry.METHODS))
+        raise Invalid(f"Unknown method '{method}'. Known methods: {known}.", field="method") from None
+    try:
+        validated = registry.validate_config(method, config)
+    except ValidationError as exc:
+        raise invalid_from(exc, prefix=("config",), summary="Invalid run config") from None
+    return info, validated.model_dump(mode="json")
+
+
+def run_spec_check(*, info, **fields) -> None:
     """Validates the spec a run with these fields would get (output directory aside) with the engine's
-    RunSpec; its problems become a 400 whose error keys are the API's field paths."""
+    RunSpec, the one judge of what the method `info` needs; its problems become a 400 whose error keys
+    are the API's field paths."""
     from pydantic import ValidationError
 
     from engine.spec import RunSpec
@@ -72,10 +148,4 @@ def run_spec_check(**fields) -> None:
     try:
         RunSpec.model_validate(run_spec(output_dir="(decided by the worker)", **fields))
     except ValidationError as exc:
-        errors: dict[str, list[str]] = {}
-        for error in exc.errors():
-            head, *rest = [str(part) for part in error["loc"]] or ["run"]
-            path = API_FIELDS[head] if head in API_FIELDS else ".".join([head, *rest])
-            errors.setdefault(path, []).append(error["msg"].removeprefix("Value error, "))
-        first_path, first_messages = next(iter(errors.items()))
-        raise Invalid(f"Invalid run: {first_path}: {first_messages[0]}", errors=errors) from None
+        raise invalid_from(exc, summary="Invalid run", wording=_requirement_wording(info, fields)) from None

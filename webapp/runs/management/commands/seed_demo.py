@@ -19,7 +19,9 @@ from django.db import transaction
 
 from webapp.accounts.models import Membership, Role, User, Workspace
 from webapp.registry.models import Dataset, ModelAsset
-from webapp.registry.services import dataset_task_sequence_create, dataset_upload, model_register_from_config
+from webapp.registry.services.datasets import dataset_upload
+from webapp.registry.services.models import model_register_from_config
+from webapp.registry.services.task_sequences import dataset_task_sequence_create
 from webapp.runs.models import RunTemplate
 
 USERNAME, PASSWORD, WORKSPACE = "demo", "distillery-demo", "demo"

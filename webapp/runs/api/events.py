@@ -20,8 +20,11 @@ from rest_framework import serializers
 from rest_framework.renderers import BaseRenderer, JSONRenderer
 from rest_framework.views import APIView
 
-from webapp.runs import selectors
 from webapp.runs.models import FINAL_STATUSES, Run
+from webapp.runs.selectors.logs import log_lines_after
+from webapp.runs.selectors.metrics import metric_points_after
+from webapp.runs.selectors.playground import playground_session_get
+from webapp.runs.selectors.runs import run_get
 
 POLL_INTERVAL_S = 0.25
 # A stream closes after this long and the browser reconnects with its cursor; this bounds how
@@ -54,11 +57,11 @@ def _poll(run_id: int, cursor: Cursor) -> tuple[list[str], dict, bool, Cursor]:
     """One look at the database: new messages, the run's state, whether the run is final, and the
     cursor after the messages. `cursor` itself is left as it was."""
     cursor = Cursor(cursor.metric_id, cursor.log_seq)
-    from webapp.runs.api import RunOutput
+    from webapp.runs.api.runs import RunOutput
 
     run = Run.objects.select_related("workspace", "creator").get(pk=run_id)
     messages = []
-    points = selectors.metric_points_after(run=run, after_id=cursor.metric_id)
+    points = metric_points_after(run=run, after_id=cursor.metric_id)
     if points:
         cursor.metric_id = points[-1].id
         messages.append(_message(
@@ -66,7 +69,7 @@ def _poll(run_id: int, cursor: Cursor) -> tuple[list[str], dict, bool, Cursor]:
             {"points": [{"name": p.name, "step": p.step, "value": p.value, "wall": p.wall} for p in points]},
             cursor,
         ))
-    lines = selectors.log_lines_after(run=run, after_seq=cursor.log_seq)
+    lines = log_lines_after(run=run, after_seq=cursor.log_seq)
     if lines:
         cursor.log_seq = lines[-1].seq
         messages.append(_message(
@@ -145,7 +148,7 @@ class RunEventsApi(APIView):
         responses={(200, "text/event-stream"): str},
     )
     def get(self, request, pk: int):
-        run = selectors.run_get(user=request.user, pk=pk)
+        run = run_get(user=request.user, pk=pk)
         cursor = Cursor.parse(request.headers.get("Last-Event-ID") or request.query_params.get("cursor"))
         response = StreamingHttpResponse(_stream(run.id, cursor), content_type="text/event-stream")
         response["Cache-Control"] = "no-cache"
@@ -165,7 +168,7 @@ PLAYGROUND_FINAL = {"done", "failed"}
 
 def _playground_look(session_id: int) -> tuple[dict, dict[tuple[int, int], dict]]:
     """The session's status fields and its cells keyed by (model, prompt index)."""
-    from webapp.runs.api import PlaygroundOutputRow
+    from webapp.runs.api.playground import PlaygroundOutputRow
     from webapp.runs.models import PlaygroundOutput, PlaygroundSession
 
     try:
@@ -210,9 +213,9 @@ class PlaygroundEventsApi(APIView):
 
     @extend_schema(responses={(200, "text/event-stream"): str})
     def get(self, request, pk: int):
-        from webapp.runs.api import PlaygroundOutputSerializer
+        from webapp.runs.api.playground import PlaygroundOutputSerializer
 
-        session = selectors.playground_session_get(user=request.user, pk=pk)
+        session = playground_session_get(user=request.user, pk=pk)
         first = json.loads(json.dumps(PlaygroundOutputSerializer(session).data, default=str))
         response = StreamingHttpResponse(_playground_stream(session.id, first), content_type="text/event-stream")
         response["Cache-Control"] = "no-cache"

@@ -22,7 +22,7 @@ from webapp.accounts.selectors import require_write
 from webapp.common.errors import Invalid
 from webapp.registry.models import Dataset, ModelAsset, ModelSource
 from webapp.runs.models import FINAL_STATUSES, MetricPoint, Run
-from webapp.runs.services import metrics_ingest
+from webapp.runs.services.metrics import metrics_ingest
 
 FORMAT = "distillery-history/1"
 RUN_FIELDS = ("name", "method", "config", "status", "seed", "resources", "tags", "notes", "starred", "error_message",

@@ -1,4 +1,4 @@
-"""Reads of models and datasets, scoped to the caller's workspaces."""
+"""Reads of registered models and their lineage, scoped to the caller's workspaces."""
 from __future__ import annotations
 
 from django.db.models import Q, QuerySet
@@ -6,7 +6,7 @@ from django.shortcuts import get_object_or_404
 
 from webapp.accounts.models import User
 from webapp.accounts.selectors import member_of
-from webapp.registry.models import Dataset, DatasetTask, ModelAsset
+from webapp.registry.models import ModelAsset
 
 
 def models_for(*, user: User, workspace_slug: str | None = None) -> QuerySet[ModelAsset]:
@@ -19,22 +19,6 @@ def models_for(*, user: User, workspace_slug: str | None = None) -> QuerySet[Mod
 
 def model_get(*, user: User, pk: int) -> ModelAsset:
     return get_object_or_404(models_for(user=user), pk=pk)
-
-
-def datasets_for(*, user: User, workspace_slug: str | None = None) -> QuerySet[Dataset]:
-    qs = Dataset.objects.filter(member_of(user)).select_related("workspace")
-    if workspace_slug:
-        qs = qs.filter(workspace__slug=workspace_slug)
-    return qs
-
-
-def dataset_get(*, user: User, pk: int) -> Dataset:
-    return get_object_or_404(datasets_for(user=user), pk=pk)
-
-
-def dataset_tasks(*, dataset: Dataset) -> QuerySet[DatasetTask]:
-    """A task sequence's tasks in training order, with their datasets (one query)."""
-    return dataset.tasks.select_related("train_dataset", "validation_dataset").order_by("position")
 
 
 MAX_LINEAGE_DEPTH = 20

@@ -13,7 +13,7 @@ from webapp.accounts.models import User, Workspace
 from webapp.accounts.selectors import require_write
 from webapp.common.errors import Invalid
 from webapp.runs.models import Run, Sweep
-from webapp.runs.services import _deep_merge, run_create
+from webapp.runs.services.runs import deep_merge, run_create
 
 MAX_SWEEP_RUNS = 100
 SWEEPABLE_ROOTS = ("config.", "seed")
@@ -83,7 +83,7 @@ def sweep_create(*, workspace: Workspace, user: User, name: str, base: dict, par
             if path == "seed":
                 fields["seed"] = int(value)
             else:
-                config = _deep_merge(config, _nested(path.removeprefix("config."), value))
+                config = deep_merge(config, _nested(path.removeprefix("config."), value))
         label = ", ".join(f"{path.removeprefix('config.')}={value:.4g}" if isinstance(value, float)
                           else f"{path.removeprefix('config.')}={value}" for path, value in assignment.items())
         try:

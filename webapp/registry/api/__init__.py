@@ -1,0 +1,1 @@
+"""api of the registry app, one module per resource."""

@@ -1,0 +1,1 @@
+"""selectors of the registry app, one module per resource."""

@@ -1,0 +1,1 @@
+"""services of the registry app, one module per resource."""

@@ -1,0 +1,1 @@
+"""api of the runs app, one module per resource."""

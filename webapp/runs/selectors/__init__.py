@@ -1,0 +1,1 @@
+"""selectors of the runs app, one module per resource."""

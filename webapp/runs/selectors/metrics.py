@@ -1,0 +1,124 @@
+"""Reads of metrics: per-run summaries, series (downsampled for charts) and the live stream's position."""
+from __future__ import annotations
+
+from webapp.runs.models import ROLLUP_WIDTHS, MetricPoint, MetricRollup, MetricSummary, Run, RunLogLine
+
+
+def metric_summaries_by_run(*, run_ids: list[int]) -> dict[int, dict[str, MetricSummary]]:
+    """All summaries for a page of runs in one query."""
+    result: dict[int, dict[str, MetricSummary]] = {run_id: {} for run_id in run_ids}
+    for summary in MetricSummary.objects.filter(run_id__in=run_ids):
+        result[summary.run_id][summary.name] = summary
+    return result
+
+
+def _series(rows: list[tuple[int, float, float, float, float]], downsampled: bool) -> dict:
+    """(step, value, wall, min, max) rows -> the API's column arrays."""
+    steps, values, walls, mins, maxs = (list(column) for column in zip(*rows)) if rows else ([], [], [], [], [])
+    return {"steps": steps, "values": values, "walls": walls, "mins": mins, "maxs": maxs, "downsampled": downsampled}
+
+
+def _parts(points, run: Run, name: str, lo: int, hi: int, span: float) -> list[tuple]:
+    """(start, step, value, wall, min, max) of every raw point or rollup bucket after the first
+    point up to the last: rollups of the widest width that fits inside one range of `span` steps,
+    for the buckets wholly inside (lo, hi], and raw points for the rest (the edges, or everything
+    when the ranges are narrower than the finest rollup)."""
+    parts: list[tuple[int, int, float, float, float, float]] = []
+
+    def raw(after: int, upto: int) -> None:
+        for step, value, wall in points.filter(step__gt=after, step__lte=upto).order_by("step").values_list(
+                "step", "value", "wall"):
+            parts.append((step, step, value, wall, value, value))
+
+    widths = [w for w in ROLLUP_WIDTHS if w <= span]
+    width = widths[-1] if widths else None
+    first_bucket, last_bucket = (lo // width + 1, (hi + 1) // width - 1) if width else (1, 0)  # wholly inside
+    if first_bucket > last_bucket:
+        raw(lo, hi)
+        return parts
+    raw(lo, first_bucket * width - 1)
+    rollups = MetricRollup.objects.filter(
+        run=run, name=name, width=width, bucket__gte=first_bucket, bucket__lte=last_bucket,
+    ).order_by("bucket").values_list("bucket", "last_step", "last", "last_wall", "min", "max")
+    parts.extend((bucket * width, step, value, wall, low, high) for bucket, step, value, wall, low, high in rollups)
+    raw((last_bucket + 1) * width - 1, hi)
+    return parts
+
+
+def downsample(run: Run, name: str, max_points: int, step_min: int | None = None, step_max: int | None = None,
+               *, count: int | None = None) -> dict:
+    """The points of one metric with step_min <= step <= step_max (either end open when None; both
+    None: the whole series, whose `count` the caller may know from its summary).
+
+    At most `max_points` of them: all the raw points when they fit (downsampled false), otherwise
+    the first and last points exactly and between them one point per step range (its last value)
+    with that range's min and max, so a chart can draw the band. The ranges are read from the
+    widest rollup width that fits inside one of them (so a narrower zoom reads finer rollups, down
+    to raw points below the finest width); rollup buckets that straddle an edge of the range are
+    replaced by the raw points inside it, so nothing outside the range leaks into a band. The band
+    of each point but the first covers exactly the raw points after the previous point up to and
+    including it; the first point is its own band.
+    """
+    points = MetricPoint.objects.filter(run=run, name=name)
+    if step_min is not None:
+        points = points.filter(step__gte=step_min)
+    if step_max is not None:
+        points = points.filter(step__lte=step_max)
+    if (points.count() if count is None else count) <= max_points:
+        rows = points.order_by("step").values_list("step", "value", "wall")
+        return _series([(s, v, w, v, v) for s, v, w in rows], downsampled=False)
+    first = points.order_by("step").values_list("step", "value", "wall").first()
+    last = points.order_by("-step").values_list("step", "value", "wall").first()
+    lo, hi = first[0], last[0]
+    inner = max_points - 2
+    span = (hi - lo + 1) / inner
+    buckets: dict[int, list] = {}
+    for start, step, value, wall, low, high in _parts(points, run, name, lo, hi, span):
+        index = min(int((start - lo) / span), inner - 1)
+        bucket = buckets.get(index)
+        if bucket is None:
+            buckets[index] = [step, value, wall, low, high]
+            continue
+        if step > bucket[0]:
+            bucket[0], bucket[1], bucket[2] = step, value, wall
+        bucket[3], bucket[4] = min(bucket[3], low), max(bucket[4], high)
+    rows = [(lo, first[1], first[2], first[1], first[1])]
+    end_low, end_high = last[1], last[1]
+    for index in sorted(buckets):
+        step, value, wall, low, high = buckets[index]
+        if step == hi:  # the range that ends at the last point lends its band to that exact point
+            end_low, end_high = min(end_low, low), max(end_high, high)
+        else:
+            rows.append((step, value, wall, low, high))
+    rows.append((hi, last[1], last[2], end_low, end_high))
+    return _series(rows, downsampled=True)
+
+
+def metric_series(*, run: Run, names: list[str] | None, max_points: int = 1000,
+                  step_min: int | None = None, step_max: int | None = None) -> list[dict]:
+    """Each named metric (all when names is empty) as column arrays of at most `max_points`
+    points (see `downsample`). With step_min and/or step_max, only the points in that step range
+    (inclusive); without them, the whole series."""
+    summaries = run.metric_summaries.filter(name__in=names) if names else run.metric_summaries.all()
+    summaries = {s.name: s for s in summaries}
+    whole = step_min is None and step_max is None
+    series = []
+    for name in names or sorted(summaries):
+        summary = summaries.get(name)
+        if summary is None:
+            series.append({"name": name, **_series([], downsampled=False)})
+        else:
+            series.append({"name": name, **downsample(run, name, max_points, step_min, step_max,
+                                                      count=summary.count if whole else None)})
+    return series
+
+
+def metric_points_after(*, run: Run, after_id: int, limit: int = 5000) -> list[MetricPoint]:
+    return list(MetricPoint.objects.filter(run=run, id__gt=after_id).order_by("id")[:limit])
+
+
+def stream_position(*, run: Run) -> tuple[int, int]:
+    """(last metric point id, last log seq): where a live stream opened now should start."""
+    last_point = MetricPoint.objects.filter(run=run).order_by("-id").values_list("id", flat=True).first() or 0
+    last_log = RunLogLine.objects.filter(run=run).order_by("-seq").values_list("seq", flat=True).first() or 0
+    return last_point, last_log

@@ -1,0 +1,1 @@
+"""services of the runs app, one module per resource."""
