@@ -180,7 +180,6 @@ SPECTACULAR_SETTINGS = {
         "JobStatusEnum": "webapp.runs.models.PlaygroundSession.STATUSES",
         "DeliveryStatusEnum": "webapp.notifications.models.Delivery.STATUSES",
         "RunEventEnum": "webapp.notifications.models.RUN_EVENTS",
-        "MethodEnum": "webapp.runs.api.methods.METHOD_NAMES",
         "ModelSourceEnum": "webapp.registry.models.ModelSource",
         "SourceEnum": ["config", "path", "run", "upload", "soup", "hub"],
         "RoleEnum": "webapp.accounts.models.Role",

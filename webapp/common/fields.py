@@ -37,17 +37,3 @@ class LazyChoiceField(serializers.CharField):
     def __init__(self, choices: Callable[[], Iterable[str]], **kwargs):
         self.choices_from = choices
         super().__init__(**kwargs)
-
-
-class LazyChoices:
-    """The choices of a LazyChoiceField for settings.SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"],
-    read when they are iterated."""
-
-    def __init__(self, choices: Callable[[], Iterable[str]]):
-        self.choices_from = choices
-
-    def __iter__(self):
-        return iter(list(self.choices_from()))
-
-    def __len__(self) -> int:
-        return len(list(self.choices_from()))

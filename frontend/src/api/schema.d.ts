@@ -923,9 +923,17 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        /**
+         * @description * `checkpoint` - Checkpoint
+         *     * `model` - Final model
+         *     * `table` - Table
+         *     * `samples` - Samples
+         * @enum {string}
+         */
+        ArtifactKindEnum: "checkpoint" | "model" | "table" | "samples";
         ArtifactOutput: {
             id: number;
-            kind: string;
+            kind: components["schemas"]["ArtifactKindEnum"];
             name: string;
             path: string;
             step: number | null;
@@ -952,6 +960,12 @@ export interface components {
             results: components["schemas"]["AuditEventOutput"][];
         };
         /**
+         * @description * `webhook` - Webhook
+         *     * `email` - E-mail
+         * @enum {string}
+         */
+        ChannelKindEnum: "webhook" | "email";
+        /**
          * @description * `webhook` - webhook
          *     * `email` - email
          * @enum {string}
@@ -962,13 +976,13 @@ export interface components {
             kind: components["schemas"]["ChannelListApiInputKindEnum"];
             /** @description webhook: an http(s) URL whose host resolves to public addresses only (internal ones need the operator's WEBHOOK_ALLOWED_HOSTS); email: an address. */
             target: string;
-            events: components["schemas"]["EventsEnum"][];
+            events: components["schemas"]["RunEventEnum"][];
         };
         ChannelOutput: {
             id: number;
-            kind: string;
+            kind: components["schemas"]["ChannelKindEnum"];
             target: string;
-            events: string[];
+            events: components["schemas"]["RunEventEnum"][];
             /** Format: date-time */
             created_at: string;
         };
@@ -991,7 +1005,7 @@ export interface components {
             workspace: string;
             name: string;
             version: number;
-            kind: string;
+            kind: components["schemas"]["DatasetKindEnum"];
             format: string;
             sha256: string;
             row_count: number;
@@ -1028,11 +1042,11 @@ export interface components {
             id: number;
             workspace: string;
             name: string;
-            kind: string;
+            kind: components["schemas"]["DatasetKindEnum"];
             hub_id: string;
             path: string;
             split: string;
-            status: string;
+            status: components["schemas"]["JobStatusEnum"];
             error_message: string;
             dataset: number | null;
             /** Format: date-time */
@@ -1074,7 +1088,7 @@ export interface components {
             workspace: string;
             name: string;
             version: number;
-            kind: string;
+            kind: components["schemas"]["DatasetKindEnum"];
             format: string;
             sha256: string;
             row_count: number;
@@ -1094,8 +1108,8 @@ export interface components {
             id: number;
             channel: number;
             run: number;
-            event: string;
-            status: string;
+            event: components["schemas"]["RunEventEnum"];
+            status: components["schemas"]["DeliveryStatusEnum"];
             attempts: number;
             response_code: number | null;
             last_error: string;
@@ -1113,13 +1127,19 @@ export interface components {
             results: components["schemas"]["DeliveryOutput"][];
         };
         /**
-         * @description * `run.succeeded` - run.succeeded
-         *     * `run.failed` - run.failed
-         *     * `run.cancelled` - run.cancelled
-         *     * `run.lost` - run.lost
+         * @description * `pending` - Pending
+         *     * `delivered` - Delivered
+         *     * `failed` - Failed
          * @enum {string}
          */
-        EventsEnum: "run.succeeded" | "run.failed" | "run.cancelled" | "run.lost";
+        DeliveryStatusEnum: "pending" | "delivered" | "failed";
+        /**
+         * @description * `alignment` - alignment
+         *     * `continual` - continual
+         *     * `distillation` - distillation
+         * @enum {string}
+         */
+        FamilyEnum: "alignment" | "continual" | "distillation";
         /**
          * @description * `jsonl` - jsonl
          *     * `csv` - csv
@@ -1155,9 +1175,58 @@ export interface components {
         InvitationOutput: {
             /** Format: email */
             email: string;
-            role: string;
+            role: components["schemas"]["RoleEnum"];
             /** Format: date-time */
             expires_at: string;
+        };
+        /**
+         * @description * `queued` - Queued
+         *     * `running` - Running
+         *     * `done` - Done
+         *     * `failed` - Failed
+         * @enum {string}
+         */
+        JobStatusEnum: "queued" | "running" | "done" | "failed";
+        LineageAncestorOutput: {
+            run: components["schemas"]["LineageRunOutput"];
+            teacher: components["schemas"]["LineageModelOutput"] | null;
+            /** @description The student the run started from. */
+            initial: components["schemas"]["LineageModelOutput"];
+            reference: components["schemas"]["LineageModelOutput"] | null;
+        };
+        LineageDescendantOutput: {
+            role: components["schemas"]["LineageRoleEnum"];
+            model: components["schemas"]["LineageModelOutput"];
+            run: components["schemas"]["LineageRunOutput"];
+            /** @description The model of this lineage (or of an earlier descendant) the run used. */
+            from: number;
+        };
+        LineageModelOutput: {
+            id: number;
+            name: string;
+            source: components["schemas"]["ModelSourceEnum"];
+            architecture: string;
+            parameter_count: number | null;
+        };
+        LineageOutput: {
+            model: components["schemas"]["LineageModelOutput"];
+            ancestors: components["schemas"]["LineageAncestorOutput"][];
+            descendants: components["schemas"]["LineageDescendantOutput"][];
+            ingredients: components["schemas"]["LineageModelOutput"][];
+            soups: components["schemas"]["LineageModelOutput"][];
+        };
+        /**
+         * @description * `teacher` - teacher
+         *     * `student` - student
+         *     * `reference` - reference
+         * @enum {string}
+         */
+        LineageRoleEnum: "teacher" | "student" | "reference";
+        LineageRunOutput: {
+            id: number;
+            name: string;
+            /** @description A registered method's name (GET /api/v1/methods/ lists them). */
+            method: string;
         };
         LogLineOutput: {
             seq: number;
@@ -1176,17 +1245,19 @@ export interface components {
         };
         MemberOutput: {
             username: string;
-            role: string;
+            role: components["schemas"]["RoleEnum"];
         };
         MethodOutput: {
+            /** @description A registered method's name (GET /api/v1/methods/ lists them). */
             name: string;
-            family: string;
+            family: components["schemas"]["FamilyEnum"];
             description: string;
-            /** @description {"title": ..., "url": ...} */
-            paper: unknown;
+            paper: components["schemas"]["PaperOutput"];
             requires: components["schemas"]["MethodRequiresOutput"];
             /** @description JSON Schema of the method's config. */
-            schema: unknown;
+            schema: {
+                [key: string]: unknown;
+            };
         };
         MethodRequiresOutput: {
             /** @description A run needs a teacher model (and refuses one otherwise). */
@@ -1194,13 +1265,25 @@ export interface components {
             /** @description The method uses a frozen reference model; optional in a run (default: the student as it starts), refused otherwise. */
             reference: boolean;
             /** @description Dataset kinds it trains on. */
-            dataset_kinds: string[];
+            dataset_kinds: components["schemas"]["DatasetKindEnum"][];
             /** @description Continual learning: trains on a task-sequence dataset, with an optional replay dataset and no validation dataset. */
             tasks: boolean;
             /** @description With a teacher: teacher and student must share token ids (false for methods that pass only text between them, such as sequence-level KD). */
             shared_vocabulary?: boolean;
             /** @description The method can train on several GPUs at once (data parallel, one process per GPU); false: a run asks for at most one GPU. */
             data_parallel?: boolean;
+        };
+        MetricSummaryOutput: {
+            /** Format: double */
+            last: number;
+            last_step: number;
+            /** Format: double */
+            min: number;
+            min_step: number;
+            /** Format: double */
+            max: number;
+            max_step: number;
+            count: number;
         };
         /** @description An input serializer that rejects unknown fields instead of silently dropping them. */
         ModelListApiInputRequest: {
@@ -1234,9 +1317,12 @@ export interface components {
             id: number;
             workspace: string;
             name: string;
-            source: string;
+            source: components["schemas"]["ModelSourceEnum"];
             path: string;
-            config: unknown;
+            /** @description (source=config) the transformers config dict. */
+            config: {
+                [key: string]: unknown;
+            } | null;
             tokenizer_path: string;
             /** @description (source=hub) the Hugging Face hub id runs load from the local cache. */
             hub_id: string;
@@ -1267,10 +1353,25 @@ export interface components {
             previous: string | null;
             results: components["schemas"]["ModelOutput"][];
         };
+        /**
+         * @description * `config` - Built from a config
+         *     * `path` - Server-local directory
+         *     * `upload` - Uploaded
+         *     * `run` - Produced by a run
+         *     * `imported` - Imported history (no weights)
+         *     * `soup` - Model soup (uniform weight average of registered models)
+         *     * `hub` - Hugging Face hub id (read from the server's local cache)
+         * @enum {string}
+         */
+        ModelSourceEnum: "config" | "path" | "upload" | "run" | "imported" | "soup" | "hub";
         MultiSeriesOutput: {
             series: components["schemas"]["RunSeriesOutput"][];
             /** @description The step range the series cover (both null: the whole series). */
             range: components["schemas"]["StepRangeOutput"];
+        };
+        PaperOutput: {
+            title: string;
+            url: string;
         };
         /** @description An input serializer that rejects unknown fields instead of silently dropping them. */
         PatchedRunDetailApiInputRequest: {
@@ -1310,10 +1411,10 @@ export interface components {
         PlaygroundOutput: {
             id: number;
             workspace: string;
-            status: string;
+            status: components["schemas"]["JobStatusEnum"];
             error_message: string;
             prompts: string[];
-            sampling: unknown;
+            sampling: components["schemas"]["SamplingOutput"];
             models: components["schemas"]["PlaygroundModelRow"][];
             outputs: components["schemas"]["PlaygroundOutputRow"][];
             /** Format: date-time */
@@ -1359,6 +1460,14 @@ export interface components {
             validation_dataset?: number | null;
             replay_dataset?: number | null;
         };
+        /**
+         * @description * `run.succeeded` - run.succeeded
+         *     * `run.failed` - run.failed
+         *     * `run.cancelled` - run.cancelled
+         *     * `run.lost` - run.lost
+         * @enum {string}
+         */
+        RunEventEnum: "run.succeeded" | "run.failed" | "run.cancelled" | "run.lost";
         /** @description An input serializer that rejects unknown fields instead of silently dropping them. */
         RunListApiInputRequest: {
             workspace: string;
@@ -1387,13 +1496,34 @@ export interface components {
             /** @default  */
             notes?: string;
         };
+        RunNodeOutput: {
+            node_rank: number;
+            worker: string;
+            address: string;
+            status: components["schemas"]["RunNodeStatusEnum"];
+            exit_code: number | null;
+            /** Format: date-time */
+            heartbeat_at: string | null;
+        };
+        /**
+         * @description * `waiting` - Waiting for the other nodes
+         *     * `running` - Running
+         *     * `leaving` - Leaving (its worker is shutting down)
+         *     * `exited` - Exited
+         * @enum {string}
+         */
+        RunNodeStatusEnum: "waiting" | "running" | "leaving" | "exited";
         RunOutput: {
             id: number;
             workspace: string;
             name: string;
+            /** @description A registered method's name (GET /api/v1/methods/ lists them). */
             method: string;
-            status: string;
-            config: unknown;
+            status: components["schemas"]["RunStatusEnum"];
+            /** @description The method's config, as validated (defaults filled in). */
+            config: {
+                [key: string]: unknown;
+            };
             student: number;
             teacher: number | null;
             /** @description The frozen reference model; null: the student as it starts. */
@@ -1403,8 +1533,14 @@ export interface components {
             /** @description Continual learning: text replayed alongside every task. */
             replay_dataset: number | null;
             seed: number;
-            resources: unknown;
-            tags: unknown;
+            /** @description gpus: GPUs per host (0: CPU); nodes: hosts (default 1). */
+            resources: {
+                gpus?: number;
+                nodes?: number;
+            } & {
+                [key: string]: unknown;
+            };
+            tags: string[];
             notes: string;
             starred: boolean;
             creator?: string | null;
@@ -1414,14 +1550,12 @@ export interface components {
             attempt: number;
             error_message: string;
             register_model_as: string;
-            readonly progress: {
-                [key: string]: unknown;
-            };
+            readonly progress: components["schemas"]["RunProgressOutput"];
             /** @description A run over several hosts: the nodes of its current attempt (rank, worker, address, status, exit code, last heartbeat); empty for a run on one host. */
-            readonly nodes: Record<string, never>[];
+            readonly nodes: components["schemas"]["RunNodeOutput"][];
             /** @description Per metric: last, min, max, count. */
             readonly summaries: {
-                [key: string]: unknown;
+                [key: string]: components["schemas"]["MetricSummaryOutput"];
             };
             /** Format: date-time */
             created_at: string;
@@ -1440,6 +1574,14 @@ export interface components {
             previous: string | null;
             results: components["schemas"]["RunOutput"][];
         };
+        RunProgressOutput: {
+            step: number;
+            total: number;
+            /** Format: double */
+            eta_s: number | null;
+            /** Format: double */
+            tokens_per_s: number | null;
+        };
         RunSeriesOutput: {
             name: string;
             steps: number[];
@@ -1449,6 +1591,23 @@ export interface components {
             maxs: number[];
             downsampled: boolean;
             run: number;
+        };
+        /**
+         * @description * `queued` - Queued
+         *     * `running` - Running
+         *     * `succeeded` - Succeeded
+         *     * `failed` - Failed
+         *     * `cancelled` - Cancelled
+         * @enum {string}
+         */
+        RunStatusEnum: "queued" | "running" | "succeeded" | "failed" | "cancelled";
+        SamplingOutput: {
+            max_new_tokens: number;
+            /** Format: double */
+            temperature: number;
+            /** Format: double */
+            top_p: number;
+            seed: number;
         };
         SeriesOutput: {
             name: string;
@@ -1523,11 +1682,15 @@ export interface components {
             id: number;
             workspace: string;
             name: string;
+            /** @description A registered method's name (GET /api/v1/methods/ lists them). */
             method: string;
-            strategy: string;
-            parameters: unknown;
+            strategy: components["schemas"]["StrategyEnum"];
+            /** @description {path: values} (grid) or {path: values or {min, max[, log]}} (random). */
+            parameters: {
+                [key: string]: unknown;
+            };
             metric: string;
-            goal: string;
+            goal: components["schemas"]["GoalEnum"];
             creator?: string | null;
             /** Format: date-time */
             created_at: string;
@@ -1580,11 +1743,15 @@ export interface components {
             id: number;
             workspace: string;
             name: string;
+            /** @description A registered method's name (GET /api/v1/methods/ lists them). */
             method: string;
-            strategy: string;
-            parameters: unknown;
+            strategy: components["schemas"]["StrategyEnum"];
+            /** @description {path: values} (grid) or {path: values or {min, max[, log]}} (random). */
+            parameters: {
+                [key: string]: unknown;
+            };
             metric: string;
-            goal: string;
+            goal: components["schemas"]["GoalEnum"];
             creator?: string | null;
             /** Format: date-time */
             created_at: string;
@@ -1602,7 +1769,7 @@ export interface components {
             id: number;
             name: string;
             version: number;
-            kind: string;
+            kind: components["schemas"]["DatasetKindEnum"];
             row_count: number;
         };
         TaskOutput: {
@@ -1636,8 +1803,11 @@ export interface components {
             workspace: string;
             name: string;
             description: string;
+            /** @description A registered method's name (GET /api/v1/methods/ lists them). */
             method: string;
-            config: unknown;
+            config: {
+                [key: string]: unknown;
+            };
             student: string;
             teacher: string;
             /** @description Model name; empty: the student as it starts. */
@@ -1647,6 +1817,11 @@ export interface components {
             replay_dataset: string;
             seed: number;
             register_model_as: string;
+        };
+        TokenHistogramBinOutput: {
+            /** @description Sequences of at most this many tokens (and more than the bin before). */
+            up_to: number;
+            count: number;
         };
         TokenListApiCreatedOutput: {
             id: number;
@@ -1683,6 +1858,22 @@ export interface components {
             /** @description The only workspaces the token sees; empty: all of yours. */
             readonly workspaces: string[];
         };
+        TokenStatsOutput: {
+            /** @description The model whose tokenizer counted. */
+            tokenizer: string;
+            rows: number;
+            /** @description Only the first rows were read. */
+            sampled: boolean;
+            sequences: number;
+            tokens: number;
+            /** Format: double */
+            mean: number;
+            p50: number;
+            p90: number;
+            p99: number;
+            max: number;
+            histogram: components["schemas"]["TokenHistogramBinOutput"][];
+        };
         UserOutput: {
             id: number;
             username: string;
@@ -1690,8 +1881,13 @@ export interface components {
         };
         WorkerOutput: {
             hostname: string;
-            queues: unknown;
-            gpus: unknown;
+            /** @description cpu, gpu and/or light. */
+            queues: string[];
+            gpus: {
+                index: number;
+                name: string;
+                memory_mb: number;
+            }[];
             current_run: number | null;
             /** Format: date-time */
             last_heartbeat: string;
@@ -1704,8 +1900,15 @@ export interface components {
             id: number;
             name: string;
             slug: string;
-            /** @description Your role in the workspace. */
-            role: string;
+            /**
+             * @description Your role in the workspace.
+             *
+             *     * `owner` - Owner
+             *     * `admin` - Admin
+             *     * `member` - Member
+             *     * `viewer` - Viewer
+             */
+            role: components["schemas"]["RoleEnum"];
             members: components["schemas"]["MemberOutput"][];
         };
         /** @description An input serializer that rejects unknown fields instead of silently dropping them. */
@@ -1729,8 +1932,15 @@ export interface components {
             id: number;
             name: string;
             slug: string;
-            /** @description Your role in the workspace. */
-            role: string;
+            /**
+             * @description Your role in the workspace.
+             *
+             *     * `owner` - Owner
+             *     * `admin` - Admin
+             *     * `member` - Member
+             *     * `viewer` - Viewer
+             */
+            role: components["schemas"]["RoleEnum"];
         };
     };
     responses: never;
@@ -1962,9 +2172,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        [key: string]: unknown;
-                    };
+                    "application/json": components["schemas"]["TokenStatsOutput"];
                 };
             };
         };
@@ -2175,9 +2383,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        [key: string]: unknown;
-                    };
+                    "application/json": components["schemas"]["LineageOutput"];
                 };
             };
         };

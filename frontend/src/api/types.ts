@@ -342,7 +342,7 @@ export type SweepDetail = Narrow<Schemas['SweepDetailOutput'], {
   runs: Run[];
 }>;
 
-export type NotificationEvent = Schemas['EventsEnum'];
+export type NotificationEvent = Schemas['RunEventEnum'];
 
 export type NotificationKind = Schemas['ChannelListApiInputKindEnum'];
 

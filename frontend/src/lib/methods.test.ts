@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import type { Dataset, Method } from '../api/types';
+import type { Dataset, DatasetKind, Method } from '../api/types';
 import { makeDataset } from '../test/fixtures';
 import { datasetsForMethod, familyLabel, groupMethodsByFamily, replayDatasets, trainingDatasetKinds } from './methods';
 
-const method = (name: string, family: string, kinds: string[] = ['text']): Method => ({
+const method = (name: string, family: string, kinds: DatasetKind[] = ['text']): Method => ({
   name,
   family,
   description: '',
@@ -68,7 +68,7 @@ describe('training data of alignment and continual methods', () => {
   });
 
   it('offers only task sequences to methods that train on tasks, and task sequences to no one else', () => {
-    const gere = { ...method('gere', 'continual', ['text']), requires: { teacher: false, reference: false, dataset_kinds: ['text'], tasks: true } };
+    const gere = { ...method('gere', 'continual', ['text']), requires: { teacher: false, reference: false, dataset_kinds: ['text' as DatasetKind], tasks: true } };
     expect(ids(gere)).toEqual([5]);
     expect(trainingDatasetKinds(gere)).toEqual(['task-sequence']);
     expect(ids(method('any', 'distillation', []))).toEqual([1, 2, 3, 4]);

@@ -7,7 +7,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from webapp.common.errors import NotFound
-from webapp.common.fields import LazyChoiceField, LazyChoices, object_field
+from webapp.common.fields import LazyChoiceField, object_field
 from webapp.registry.models import DatasetKind
 
 
@@ -24,12 +24,11 @@ def method_families() -> list[str]:
     return sorted({info.family for info in registry.list_methods()})
 
 
-METHOD_NAMES = LazyChoices(method_names)  # the schema's MethodEnum (settings.SPECTACULAR_SETTINGS)
-
-
-def method_field(**kwargs) -> LazyChoiceField:
-    """A registered method's name in an output: an enum of the engine's catalog in the schema."""
-    return LazyChoiceField(method_names, **kwargs)
+def method_field(**kwargs) -> serializers.CharField:
+    """A registered method's name in an output. A plain string in the schema, not an enum: the
+    catalog grows with every method family (and plugins), and clients read it from GET /methods/
+    instead of baking today's list into their types."""
+    return serializers.CharField(help_text="A registered method's name (GET /api/v1/methods/ lists them).", **kwargs)
 
 
 def _method_payload(info, *, with_schema: bool = True) -> dict:
