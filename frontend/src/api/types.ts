@@ -1,9 +1,9 @@
 // The REST API's types, as the UI names them: aliases onto the declarations generated from
 // docs/openapi.yaml (./schema.d.ts, `npm run gen:api`). Nothing here restates a field the schema
 // already gives; what is written by hand is one of:
-//   - a narrowing (`Narrow<...>`) where the schema is looser than what the server sends (a plain
-//     string for an enum, an untyped object): each says which serializer field should be tightened,
-//     after which the narrowing can go;
+//   - a narrowing (`Narrow<...>`) where the schema is still looser than what the server sends (a
+//     plain string for an enum, an optional field that is always there, a missing allow_null): each
+//     names the serializer field that is still loose, after which the narrowing can go;
 //   - shapes the schema does not describe at all: error bodies, the event streams' payloads, the
 //     query parameters of /runs/, and the few responses drf-spectacular sees as a bare object.
 
@@ -14,7 +14,7 @@ type Schemas = components['schemas'];
 /** `T` with the fields of `U` replaced by `U`'s (more precise) types. */
 type Narrow<T, U> = Omit<T, keyof U> & U;
 
-export type RunStatus = 'queued' | 'running' | 'succeeded' | 'failed' | 'cancelled';
+export type RunStatus = Schemas['RunStatusEnum'];
 
 export const RUN_STATUSES: readonly RunStatus[] = ['queued', 'running', 'succeeded', 'failed', 'cancelled'];
 
@@ -46,51 +46,41 @@ export type WorkspaceRole = Schemas['RoleEnum'];
 
 export const WORKSPACE_ROLES: readonly WorkspaceRole[] = ['owner', 'admin', 'member', 'viewer'];
 
-/** Tighten: WorkspaceOutput.role and MemberOutput.role as ChoiceField(Role.choices). */
-export type Workspace = Narrow<Schemas['WorkspaceOutput'], { role: WorkspaceRole }>;
+export type Workspace = Schemas['WorkspaceOutput'];
 
-export type WorkspaceMember = Narrow<Schemas['MemberOutput'], { role: WorkspaceRole }>;
+export type WorkspaceMember = Schemas['MemberOutput'];
 
-export type WorkspaceDetail = Narrow<Schemas['WorkspaceDetailApiOutput'], { role: WorkspaceRole; members: WorkspaceMember[] }>;
+export type WorkspaceDetail = Schemas['WorkspaceDetailApiOutput'];
 
 /**
- * POST /invitations/{token}/accept/. Tighten: the view answers MemberOutput plus `workspace` (the
- * slug), but the schema names plain MemberOutput.
+ * POST /invitations/{token}/accept/. Still loose: InvitationAcceptApi.post (webapp/accounts/api.py)
+ * answers MemberOutput's fields plus `workspace` (the slug), but its extend_schema names plain
+ * MemberOutput for 200 and 201.
  */
 export type InvitationAccepted = WorkspaceMember & { workspace: string };
 
 // --- methods, models, datasets -----------------------------------------------------------------
 
-export type MethodFamily = 'distillation' | 'alignment' | 'continual';
+export type MethodFamily = Schemas['FamilyEnum'];
 
 export type MethodRequires = Schemas['MethodRequiresOutput'];
 
 /** A JSON Schema document as produced by pydantic (draft 2020-12 style, with $defs and $ref). */
 export type JsonSchema = Record<string, unknown>;
 
-export interface MethodPaper {
-  title: string;
-  url: string;
-}
+export type MethodPaper = Schemas['PaperOutput'];
 
 /**
- * Tighten: MethodOutput.family as a ChoiceField of the engine's families, `paper` as a
- * {title, url} serializer and `schema` as an object (all three are untyped in the schema).
+ * Still loose, the other way: MethodOutput.family (webapp/runs/api/methods.py) is a LazyChoiceField,
+ * whose enum lists the families registered when the schema was generated; plugins add methods (and
+ * families) at run time, so the UI takes any family name and groups unknown ones last.
  */
-export type Method = Narrow<Schemas['MethodOutput'], {
-  family: MethodFamily | (string & {});
-  paper: MethodPaper;
-  schema: JsonSchema;
-}>;
+export type Method = Narrow<Schemas['MethodOutput'], { family: MethodFamily | (string & {}) }>;
 
-/** SourceEnum, plus `imported` (models brought in by a history import). */
-export type ModelSource = Schemas['SourceEnum'] | 'imported';
+/** Every source a model can have, `imported` (models brought in by a history import) included. */
+export type ModelSource = Schemas['ModelSourceEnum'];
 
-/** Tighten: ModelOutput.source as ChoiceField(Model.Source.choices); `config` as a dict field. */
-export type Model = Narrow<Schemas['ModelOutput'], {
-  source: ModelSource;
-  config: Record<string, unknown> | null;
-}>;
+export type Model = Schemas['ModelOutput'];
 
 /** A model named in a lineage or on a soup: its id and name. */
 export interface ModelRef {
@@ -117,10 +107,9 @@ export const DATASET_KINDS: readonly { value: DatasetKind; label: string }[] = [
   { value: 'classification', label: 'Classification' },
 ];
 
-/** Tighten: DatasetOutput.kind (and DatasetDetailApiOutput.kind) as ChoiceField(DatasetKind). */
-export type Dataset = Narrow<Schemas['DatasetOutput'], { kind: DatasetKind | (string & {}) }>;
+export type Dataset = Schemas['DatasetOutput'];
 
-export type DatasetDetail = Narrow<Schemas['DatasetDetailApiOutput'], { kind: DatasetKind | (string & {}) }>;
+export type DatasetDetail = Schemas['DatasetDetailApiOutput'];
 
 export type TaskSequenceTask = Schemas['TaskOutput'];
 
@@ -136,12 +125,7 @@ export interface TaskSequenceCreateRequest {
 
 // --- runs ---------------------------------------------------------------------------------------
 
-export interface RunProgress {
-  step: number;
-  total: number | null;
-  eta_s: number | null;
-  tokens_per_s: number | null;
-}
+export type RunProgress = Schemas['RunProgressOutput'];
 
 export interface RunResources {
   /** 0 means CPU. */
@@ -151,47 +135,22 @@ export interface RunResources {
 }
 
 /** One host of a run over several (resources.nodes > 1), for its current attempt. */
-export interface RunNodeInfo {
-  node_rank: number;
-  worker: string;
-  address: string;
-  status: 'waiting' | 'running' | 'leaving' | 'exited';
-  exit_code: number | null;
-  heartbeat_at: string;
-}
+export type RunNodeInfo = Schemas['RunNodeOutput'];
 
 /** Per-metric summary the server attaches to each run (`summaries`). */
-export interface MetricSummary {
-  last: number | null;
-  last_step: number | null;
-  min: number | null;
-  min_step: number | null;
-  max: number | null;
-  max_step: number | null;
-  count: number;
-}
+export type MetricSummary = Schemas['MetricSummaryOutput'];
 
 /**
- * Tighten in RunOutput: `status` as ChoiceField(RunStatus), `config` as a dict, `resources` as a
- * {gpus, nodes} serializer, `tags` as ListField(CharField), `progress` as a {step, total, eta_s,
- * tokens_per_s} serializer, `nodes` as a list of a node serializer, `summaries` as a dict of a
- * summary serializer (all are plain strings or untyped objects in the schema).
+ * Still loose: RunOutput.resources (webapp/runs/api/runs.py) is an object_field whose `gpus` and
+ * `nodes` are optional properties, so the schema makes `gpus` optional; the server always sends it.
  */
-export type Run = Narrow<Schemas['RunOutput'], {
-  status: RunStatus;
-  config: Record<string, unknown>;
-  resources: RunResources;
-  tags: string[];
-  progress: RunProgress;
-  nodes: RunNodeInfo[];
-  summaries: Record<string, MetricSummary>;
-}>;
+export type Run = Narrow<Schemas['RunOutput'], { resources: RunResources }>;
 
-/** POST /runs/ (RunListApiInputRequest) with a typed `resources`. */
-export type RunCreateRequest = Narrow<Schemas['RunListApiInputRequest'], {
-  config: Record<string, unknown>;
-  resources: RunResources;
-}>;
+/**
+ * POST /runs/ (RunListApiInputRequest) with a typed `resources` (the Input's `resources` is a
+ * free-form object field).
+ */
+export type RunCreateRequest = Narrow<Schemas['RunListApiInputRequest'], { resources: RunResources }>;
 
 export interface RunListParams {
   workspace: string;
@@ -236,14 +195,18 @@ export type SharedView = Narrow<Schemas['SharedOutput'], { runs: Run[] }>;
 
 // --- audit log ---------------------------------------------------------------------------------
 
-/** Tighten: AuditEventOutput.detail as a dict field (untyped in the schema). */
+/**
+ * Still loose: AuditEventOutput.detail (webapp/accounts/api.py) is a plain JSONField, `unknown` in
+ * the schema; it is always an object or null.
+ */
 export type AuditEvent = Narrow<Schemas['AuditEventOutput'], { detail: Record<string, unknown> | null }>;
 
 // --- metrics, logs, artifacts, events ------------------------------------------------------------
 
 /**
- * One metric's series. `values`, `mins` and `maxs` may hold null (a NaN point); tighten:
- * SeriesOutput's float lists with allow_null=True children.
+ * One metric's series. `values`, `mins` and `maxs` may hold null (a NaN point). Still loose:
+ * SeriesOutput.values, .mins and .maxs (webapp/runs/api/metrics.py) are ListField(FloatField())
+ * without allow_null=True on the child.
  */
 export type MetricSeries = Narrow<Schemas['SeriesOutput'], {
   values: (number | null)[];
@@ -272,15 +235,17 @@ export interface MetricPoint {
 
 export type LogLevel = 'info' | 'warning' | 'error';
 
-/** Tighten: LogLineOutput.level as ChoiceField(LogLevel). `time` is Unix seconds. */
+/**
+ * Still loose: LogLineOutput.level (webapp/runs/api/logs.py) is a plain CharField. `time` is Unix
+ * seconds.
+ */
 export type LogLine = Narrow<Schemas['LogLineOutput'], { level: LogLevel | (string & {}) }>;
 
 export type LogsResponse = Schemas['LogPageOutput'];
 
-export type ArtifactType = 'checkpoint' | 'model' | 'table' | 'samples';
+export type ArtifactType = Schemas['ArtifactKindEnum'];
 
-/** Tighten: ArtifactOutput.kind as ChoiceField(ArtifactType). */
-export type Artifact = Narrow<Schemas['ArtifactOutput'], { kind: ArtifactType | (string & {}) }>;
+export type Artifact = Schemas['ArtifactOutput'];
 
 /** `event: metrics` on /runs/{id}/events/. */
 export interface MetricsEventData {
@@ -297,24 +262,16 @@ export type StatusEventData = Run;
 
 // --- workers -------------------------------------------------------------------------------------
 
-export interface WorkerGpu {
-  index: number;
-  name: string;
-  memory_mb: number;
-}
+export type Worker = Schemas['WorkerOutput'];
 
-/** Tighten: WorkerOutput.queues as ListField(CharField) and `gpus` as a list of a GPU serializer. */
-export type Worker = Narrow<Schemas['WorkerOutput'], { queues: string[]; gpus: WorkerGpu[] }>;
+export type WorkerGpu = Worker['gpus'][number];
 
 // --- templates -----------------------------------------------------------------------------------
 
-/**
- * A saved run recipe; models and datasets are named, and resolved when it is launched. Tighten:
- * TemplateOutput.config as a dict field.
- */
-export type RunTemplate = Narrow<Schemas['TemplateOutput'], { config: Record<string, unknown> }>;
+/** A saved run recipe; models and datasets are named, and resolved when it is launched. */
+export type RunTemplate = Schemas['TemplateOutput'];
 
-export type TemplateCreateRequest = Narrow<Schemas['TemplateListApiInputRequest'], { config?: Record<string, unknown> }>;
+export type TemplateCreateRequest = Schemas['TemplateListApiInputRequest'];
 
 // --- sweeps, notifications, lineage, token statistics, history --------------------------------
 
@@ -322,91 +279,44 @@ export type SweepStrategy = Schemas['StrategyEnum'];
 
 export type SweepGoal = Schemas['GoalEnum'];
 
-export type SweepCreateRequest = Narrow<Schemas['SweepListApiInputRequest'], {
-  config: Record<string, unknown>;
-  resources: RunResources;
-  parameters: Record<string, unknown>;
-}>;
+/** POST /sweeps/ with a typed `resources` (the Input's `resources` is a free-form object field). */
+export type SweepCreateRequest = Narrow<Schemas['SweepListApiInputRequest'], { resources: RunResources }>;
 
-/** Tighten: SweepOutput.strategy and `goal` as ChoiceFields, `parameters` as a dict field. */
-export type Sweep = Narrow<Schemas['SweepOutput'], {
-  strategy: SweepStrategy;
-  goal: SweepGoal;
-  parameters: Record<string, unknown>;
-}>;
+export type Sweep = Schemas['SweepOutput'];
 
-export type SweepDetail = Narrow<Schemas['SweepDetailOutput'], {
-  strategy: SweepStrategy;
-  goal: SweepGoal;
-  parameters: Record<string, unknown>;
-  runs: Run[];
-}>;
+export type SweepDetail = Narrow<Schemas['SweepDetailOutput'], { runs: Run[] }>;
 
 export type NotificationEvent = Schemas['RunEventEnum'];
 
-export type NotificationKind = Schemas['ChannelListApiInputKindEnum'];
+export type NotificationKind = Schemas['ChannelKindEnum'];
 
-/** Tighten: ChannelOutput.kind and `events` as ChoiceFields. */
-export type NotificationChannel = Narrow<Schemas['ChannelOutput'], { kind: NotificationKind; events: NotificationEvent[] }>;
+export type NotificationChannel = Schemas['ChannelOutput'];
 
 export type NotificationChannelCreateRequest = Schemas['ChannelListApiInputRequest'];
 
 export type Delivery = Schemas['DeliveryOutput'];
 
-export interface LineageNode {
-  id: number;
-  name: string;
-  source: ModelSource;
-  architecture: string;
-  parameter_count: number | null;
-}
+export type LineageNode = Schemas['LineageModelOutput'];
 
-export interface LineageRunRef {
-  id: number;
-  name: string;
-  method: string;
-}
+export type LineageRunRef = Schemas['LineageRunOutput'];
 
 /**
- * GET /models/{id}/lineage/. Tighten: the view's answer is a bare object in the schema; it needs
- * a ModelLineageOutput serializer with these fields.
+ * GET /models/{id}/lineage/. Ancestors are nearest first: the run that produced the model, its
+ * teacher, reference and the student it started from; `ingredients` and `soups` are a weight
+ * soup's ingredients and the soups the model is in.
  */
-export interface ModelLineage {
-  model: LineageNode;
-  /** Nearest first: the run that produced the model, its teacher and the student it started from. */
-  ancestors: { run: LineageRunRef; teacher: LineageNode | null; initial: LineageNode }[];
-  descendants: { from: number; role: 'teacher' | 'student' | 'reference'; run: LineageRunRef; model: LineageNode }[];
-  /** A weight soup's ingredients, and the soups the model is in. */
-  ingredients: ModelRef[];
-  soups: ModelRef[];
-}
+export type ModelLineage = Schemas['LineageOutput'];
 
-/**
- * GET /datasets/{id}/token-stats/?model=ID. Tighten: a bare object in the schema; it needs a
- * TokenStatsOutput serializer with these fields.
- */
-export interface TokenStats {
-  tokenizer?: string;
-  rows: number;
-  sequences: number;
-  tokens: number;
-  mean: number;
-  p50: number;
-  p90: number;
-  p99: number;
-  max: number;
-  histogram: { up_to: number; count: number }[];
-  sampled: boolean;
-}
+/** GET /datasets/{id}/token-stats/?model=ID. */
+export type TokenStats = Schemas['TokenStatsOutput'];
 
 export type HistoryImportResult = Schemas['HistoryImportApiOutput'];
 
 // Playground: a few prompts through a few models, generated on a worker.
-export type PlaygroundStatus = 'queued' | 'running' | 'done' | 'failed';
+export type PlaygroundStatus = Schemas['JobStatusEnum'];
 
 export type PlaygroundOutput = Schemas['PlaygroundOutputRow'];
 
 export type PlaygroundRequest = Schemas['PlaygroundListApiInputRequest'];
 
-/** Tighten: PlaygroundOutput.status as ChoiceField(PlaygroundStatus). */
-export type PlaygroundSession = Narrow<Schemas['PlaygroundOutput'], { status: PlaygroundStatus | (string & {}) }>;
+export type PlaygroundSession = Schemas['PlaygroundOutput'];

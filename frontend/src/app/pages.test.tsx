@@ -327,7 +327,7 @@ describe('dashboard', () => {
     server
       .route('GET /api/v1/runs/', (request) => {
         const status = request.query.get('status');
-        if (status === 'running,queued') return { body: page([makeRun({ id: 7 }), makeRun({ id: 8, name: 'waiting', status: 'queued', progress: { step: 0, total: null, eta_s: null, tokens_per_s: null } })]) };
+        if (status === 'running,queued') return { body: page([makeRun({ id: 7 }), makeRun({ id: 8, name: 'waiting', status: 'queued', progress: { step: 0, total: 0, eta_s: null, tokens_per_s: null } })]) };
         return {
           body: page([
             makeRun({ id: 3, name: 'older', status: 'succeeded', finished_at: '2025-11-20T10:00:00Z', summaries: { 'eval/loss': { last: 2.5, last_step: 9, min: 2.5, min_step: 9, max: 3, max_step: 1, count: 3 } } }),

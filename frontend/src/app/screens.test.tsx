@@ -116,9 +116,9 @@ describe('new run', () => {
             },
           };
         }
-        return { status: 201, body: makeRun({ id: 42, name: 'my-run', status: 'queued', progress: { step: 0, total: null, eta_s: null, tokens_per_s: null }, summaries: {} }) };
+        return { status: 201, body: makeRun({ id: 42, name: 'my-run', status: 'queued', progress: { step: 0, total: 0, eta_s: null, tokens_per_s: null }, summaries: {} }) };
       })
-      .route('GET /api/v1/runs/42/', makeRun({ id: 42, name: 'my-run', status: 'queued', progress: { step: 0, total: null, eta_s: null, tokens_per_s: null }, summaries: {} }))
+      .route('GET /api/v1/runs/42/', makeRun({ id: 42, name: 'my-run', status: 'queued', progress: { step: 0, total: 0, eta_s: null, tokens_per_s: null }, summaries: {} }))
       .route('GET /api/v1/runs/42/metrics/', { series: [] })
       .route('GET /api/v1/runs/42/logs/', { results: [] })
       .route('GET /api/v1/runs/42/artifacts/', []);

@@ -89,10 +89,10 @@ describe('run page actions', () => {
   it('retries into a new run, and resumes a failed run or says why it cannot', async () => {
     let run = makeRun({ status: 'failed', error_message: 'CUDA out of memory' });
     serveRunPage(7, () => run);
-    serveRunPage(9, () => makeRun({ id: 9, name: 'distil-1', status: 'queued', parent: 7, progress: { step: 0, total: null, eta_s: null, tokens_per_s: null } }));
+    serveRunPage(9, () => makeRun({ id: 9, name: 'distil-1', status: 'queued', parent: 7, progress: { step: 0, total: 0, eta_s: null, tokens_per_s: null } }));
     let resumes = 0;
     server
-      .route('POST /api/v1/runs/7/retry/', () => ({ status: 201, body: makeRun({ id: 9, status: 'queued', parent: 7, progress: { step: 0, total: null, eta_s: null, tokens_per_s: null } }) }))
+      .route('POST /api/v1/runs/7/retry/', () => ({ status: 201, body: makeRun({ id: 9, status: 'queued', parent: 7, progress: { step: 0, total: 0, eta_s: null, tokens_per_s: null } }) }))
       .route('POST /api/v1/runs/7/resume/', () => {
         resumes += 1;
         if (resumes === 1) return { status: 409, body: { detail: 'Run 7 has no checkpoint to resume from: use retry to start it again.' } };
@@ -139,8 +139,8 @@ describe('clone', () => {
       config: { alpha: 0.1, temperature: 1, training: { max_steps: 10, lr_scheduler: 'cosine' } },
     });
     serveRunPage(7, () => source);
-    serveRunPage(11, () => makeRun({ id: 11, name: 'distil-1-clone', status: 'queued', parent: 7, progress: { step: 0, total: null, eta_s: null, tokens_per_s: null } }));
-    server.route('POST /api/v1/runs/7/clone/', () => ({ status: 201, body: makeRun({ id: 11, name: 'distil-1-clone', status: 'queued', parent: 7, progress: { step: 0, total: null, eta_s: null, tokens_per_s: null } }) }));
+    serveRunPage(11, () => makeRun({ id: 11, name: 'distil-1-clone', status: 'queued', parent: 7, progress: { step: 0, total: 0, eta_s: null, tokens_per_s: null } }));
+    server.route('POST /api/v1/runs/7/clone/', () => ({ status: 201, body: makeRun({ id: 11, name: 'distil-1-clone', status: 'queued', parent: 7, progress: { step: 0, total: 0, eta_s: null, tokens_per_s: null } }) }));
     renderAt('/runs/7');
     fireEvent.click(await screen.findByRole('button', { name: 'Clone' }));
     await screen.findByRole('heading', { name: 'Clone run distil-1' });

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import type { Artifact } from '../api/types';
+import type { Artifact, ArtifactType } from '../api/types';
 import { makeArtifact } from '../test/fixtures';
 import { calibrationStep, latestCalibrationArtifact, readCalibration, reliabilityDiagram, type Calibration } from './calibration';
 
-const table = (id: number, name: string, kind = 'table'): Artifact => makeArtifact({ id, name, kind, path: `/x/${name}.json`, step: null, size_bytes: 10 });
+const table = (id: number, name: string, kind: ArtifactType = 'table'): Artifact => makeArtifact({ id, name, kind, path: `/x/${name}.json`, step: null, size_bytes: 10 });
 
 describe('calibration artifacts', () => {
   it('reads the step from the name', () => {

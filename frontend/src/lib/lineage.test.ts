@@ -96,8 +96,8 @@ describe('lineage endpoint', () => {
     const lineage = lineageFromApi({
       model: node(4, 'distilled'),
       ancestors: [
-        { run: { id: 11, name: 'distill', method: 'kd_forward_kl' }, teacher: node(3, 'teacher'), initial: node(2, 'student-init') },
-        { run: { id: 10, name: 'train teacher', method: 'lm_train' }, teacher: null, initial: node(1, 'base') },
+        { run: { id: 11, name: 'distill', method: 'kd_forward_kl' }, teacher: node(3, 'teacher'), initial: node(2, 'student-init'), reference: null },
+        { run: { id: 10, name: 'train teacher', method: 'lm_train' }, teacher: null, initial: node(1, 'base'), reference: null },
       ],
       descendants: [],
       ingredients: [],

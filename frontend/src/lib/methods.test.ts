@@ -12,7 +12,7 @@ const method = (name: string, family: string, kinds: DatasetKind[] = ['text']): 
   schema: {},
 });
 
-const dataset = (id: number, kind: string): Dataset => makeDataset({ id, name: `d${id}`, kind });
+const dataset = (id: number, kind: DatasetKind): Dataset => makeDataset({ id, name: `d${id}`, kind });
 
 describe('groupMethodsByFamily', () => {
   it('orders distillation, alignment, continual, then others, keeping the registry order inside a family', () => {

@@ -23,7 +23,7 @@ export function useLaunchRun(options: {
     mutationFn: (body: RunCreateRequest) => {
       if (!source) return createRun(body);
       const { workspace: _w, method: _m, config: edited, name: newName, ...rest } = body;
-      const edits = configEdits(startConfig, edited);
+      const edits = configEdits(startConfig, edited ?? {});
       const clone: RunCloneRequest = {
         ...rest,
         ...(newName ? { name: newName } : {}),
