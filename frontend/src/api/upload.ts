@@ -18,6 +18,11 @@ export interface UploadOptions {
   signal?: AbortSignal;
 }
 
+/** What an upload mutation is called with: the multipart form and where its progress goes. */
+export interface UploadVariables extends Omit<UploadOptions, 'signal'> {
+  form: FormData;
+}
+
 export interface UploadResult<T> {
   status: number;
   body: T;

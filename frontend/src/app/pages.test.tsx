@@ -100,6 +100,26 @@ describe('datasets', () => {
     expect((await screen.findByTestId('dataset-upload-result')).textContent).toContain('Nothing new stored');
   });
 
+  it('stops an upload in flight, and stops one still going when the page is left', async () => {
+    const { unmount } = renderAt('/datasets');
+    await screen.findByTestId('datasets-table');
+    fireEvent.change(screen.getByLabelText('Name'), { target: { value: 'corpus' } });
+    fireEvent.change(screen.getByLabelText('File (JSONL)'), { target: { files: [new File(['x'], 'a.jsonl')] } });
+    fireEvent.click(screen.getByRole('button', { name: 'Upload' }));
+    await waitFor(() => expect(FakeXhr.instances).toHaveLength(1));
+    FakeXhr.instances[0]!.progress(10, 100);
+    fireEvent.click(await screen.findByRole('button', { name: 'Stop upload' }));
+    expect(FakeXhr.instances[0]!.aborted).toBe(true);
+    await waitFor(() => expect(screen.queryByTestId('dataset-upload-progress')).toBeNull());
+    expect(screen.queryByTestId('dataset-upload-error')).toBeNull();
+
+    fireEvent.change(screen.getByLabelText('File (JSONL)'), { target: { files: [new File(['x'], 'a.jsonl')] } });
+    fireEvent.click(screen.getByRole('button', { name: 'Upload' }));
+    await waitFor(() => expect(FakeXhr.instances).toHaveLength(2));
+    unmount();
+    expect(FakeXhr.instances[1]!.aborted).toBe(true);
+  });
+
   it('shows a dataset preview as a table', async () => {
     server.route('GET /api/v1/datasets/5/', {
       ...fullDatasets[0], id: 5, name: 'prefs', kind: 'preference',

@@ -2,12 +2,12 @@
 // models and datasets, as one gzipped JSON Lines file), or import such a file (all or nothing)
 // with upload progress and a summary of what came in.
 
-import { useQueryClient } from '@tanstack/react-query';
-import { useRef, useState, type FormEvent } from 'react';
+import { useState, type FormEvent } from 'react';
 import { ApiError } from '../api/client';
-import { historyExportUrl, historyImportPath } from '../features/workspaces/api/requests';
+import { useImportHistory } from '../features/workspaces/api/mutations';
+import { historyExportUrl } from '../features/workspaces/api/requests';
 import type { HistoryImportResult, Workspace } from '../api/types';
-import { uploadForm, type UploadProgress } from '../api/upload';
+import type { UploadProgress } from '../api/upload';
 import { canWrite } from '../lib/workspace';
 import { errorMessage } from './ErrorAlert';
 
@@ -19,12 +19,11 @@ type Phase =
   | { state: 'failed'; error: unknown };
 
 export function HistorySettings({ workspace }: { workspace: Workspace }) {
-  const queryClient = useQueryClient();
+  const { importHistory, stop } = useImportHistory(workspace.slug);
   const [file, setFile] = useState<File | null>(null);
   const [inputKey, setInputKey] = useState(0);
   const [phase, setPhase] = useState<Phase>({ state: 'idle' });
   const [fileError, setFileError] = useState<string | null>(null);
-  const abort = useRef<AbortController | null>(null);
   const busy = phase.state === 'sending' || phase.state === 'checking';
 
   const onSubmit = async (event: FormEvent) => {
@@ -37,23 +36,18 @@ export function HistorySettings({ workspace }: { workspace: Workspace }) {
     }
     const form = new FormData();
     form.append('file', file);
-    const controller = new AbortController();
-    abort.current = controller;
     setPhase({ state: 'sending', progress: { loaded: 0, total: file.size } });
     try {
-      const result = await uploadForm<HistoryImportResult>(historyImportPath(workspace.slug), form, {
-        signal: controller.signal,
+      const result = await importHistory.mutateAsync({
+        form,
         onProgress: (progress) => setPhase((p) => (p.state === 'sending' ? { state: 'sending', progress } : p)),
         onSent: () => setPhase({ state: 'checking' }),
       });
-      setPhase({ state: 'done', result: result.body });
+      setPhase({ state: 'done', result });
       setFile(null);
       setInputKey((k) => k + 1);
-      void queryClient.invalidateQueries();
     } catch (error) {
       setPhase(error instanceof DOMException && error.name === 'AbortError' ? { state: 'idle' } : { state: 'failed', error });
-    } finally {
-      abort.current = null;
     }
   };
 
@@ -84,7 +78,7 @@ export function HistorySettings({ workspace }: { workspace: Workspace }) {
           </div>
           <div className="form-actions form-actions-tight">
             <button type="submit" className="button-primary" disabled={busy}>Import history</button>
-            {phase.state === 'sending' && <button type="button" onClick={() => abort.current?.abort()}>Stop import</button>}
+            {phase.state === 'sending' && <button type="button" onClick={stop}>Stop import</button>}
           </div>
           {phase.state === 'sending' && (
             <div className="upload-progress" data-testid="history-import-progress" data-percent={percent}>

@@ -2,14 +2,13 @@
 // the upload's progress (XMLHttpRequest: fetch reports none), then the server's verdict. A file
 // with bad rows is refused as a whole, and its bad rows are listed by row number.
 
-import { useQueryClient } from '@tanstack/react-query';
 import { useEffect, useRef, useState, type FormEvent } from 'react';
 import { Link } from 'react-router';
 import { ApiError } from '../api/client';
-import { queryKeys } from '../api/queryKeys';
+import { useUploadDataset } from '../features/datasets/api/mutations';
 import { useDatasets } from '../features/datasets/api/queries';
 import { DATASET_KINDS, type Dataset, type DatasetKind, type Workspace } from '../api/types';
-import { uploadForm, type UploadProgress } from '../api/upload';
+import type { UploadProgress } from '../api/upload';
 import { useWorkspace } from '../app/workspace';
 import { ErrorAlert, errorMessage } from '../components/ErrorAlert';
 import { FormField } from '../components/FormField';
@@ -115,18 +114,17 @@ type Phase =
   | { state: 'failed'; error: unknown; split: UploadErrors };
 
 function UploadForm({ workspace, existingNames }: { workspace: Workspace; existingNames: string[] }) {
-  const queryClient = useQueryClient();
+  const { upload, stop } = useUploadDataset(workspace.slug);
   const [name, setName] = useState('');
   const [kind, setKind] = useState<UploadKind>('text');
   const [file, setFile] = useState<File | null>(null);
   const [format, setFormat] = useState<'' | 'jsonl' | 'csv' | 'parquet'>('');
   const [fileInputKey, setFileInputKey] = useState(0);
   const [phase, setPhase] = useState<Phase>({ state: 'idle' });
-  const abort = useRef<AbortController | null>(null);
   const resultRef = useRef<HTMLDivElement>(null);
 
   // Leaving the page stops an upload in flight.
-  useEffect(() => () => abort.current?.abort(), []);
+  useEffect(() => () => stop(), [stop]);
 
   const busy = phase.state === 'sending' || phase.state === 'checking';
   const fieldErrors = phase.state === 'failed' ? phase.split.fields : {};
@@ -140,19 +138,16 @@ function UploadForm({ workspace, existingNames }: { workspace: Workspace; existi
     form.append('kind', kind);
     if (format) form.append('format', format);
     form.append('file', file, file.name);
-    const controller = new AbortController();
-    abort.current = controller;
     setPhase({ state: 'sending', progress: { loaded: 0, total: file.size } });
     try {
-      const result = await uploadForm<Dataset>('/datasets/', form, {
-        signal: controller.signal,
+      const { dataset, created } = await upload.mutateAsync({
+        form,
         onProgress: (progress) => setPhase((p) => (p.state === 'sending' ? { state: 'sending', progress } : p)),
         onSent: () => setPhase({ state: 'checking' }),
       });
-      setPhase({ state: 'done', dataset: result.body, created: result.status === 201 });
+      setPhase({ state: 'done', dataset, created });
       setFile(null);
       setFileInputKey((k) => k + 1);
-      void queryClient.invalidateQueries({ queryKey: queryKeys.datasets(workspace.slug) });
     } catch (error) {
       if (error instanceof DOMException && error.name === 'AbortError') {
         setPhase({ state: 'idle' });
@@ -160,7 +155,6 @@ function UploadForm({ workspace, existingNames }: { workspace: Workspace; existi
         setPhase({ state: 'failed', error, split: splitUploadErrors(error instanceof ApiError ? error.errors : undefined) });
       }
     } finally {
-      abort.current = null;
       requestAnimationFrame(() => resultRef.current?.focus());
     }
   };
@@ -214,7 +208,7 @@ function UploadForm({ workspace, existingNames }: { workspace: Workspace; existi
             {busy ? 'Uploading…' : 'Upload'}
           </button>
           {phase.state === 'sending' && (
-            <button type="button" onClick={() => abort.current?.abort()}>Stop upload</button>
+            <button type="button" onClick={stop}>Stop upload</button>
           )}
         </div>
       </form>

@@ -1,11 +1,18 @@
-// Requests of this feature, one function per endpoint: Datasets: list, task sequences, delete, token statistics.
+// Requests of this feature, one function per endpoint: Datasets: list, upload, task sequences, delete, token statistics.
 
 import { apiRequest, listAll } from '../../../api/client';
 import type { Dataset, DatasetDetail, TaskSequenceCreateRequest, TokenStats } from '../../../api/types';
+import { uploadForm, type UploadOptions } from '../../../api/upload';
 
 export const listDatasets = (workspace: string) => listAll<Dataset>('/datasets/', { workspace });
 
 export const getDataset = (id: number, signal?: AbortSignal) => apiRequest<DatasetDetail>(`/datasets/${id}/`, { signal });
+
+/**
+ * Uploads a dataset file (multipart, with progress: fetch reports none). 201: a new version;
+ * 200: the newest version of that name already has exactly this content.
+ */
+export const uploadDataset = (form: FormData, options: UploadOptions) => uploadForm<Dataset>('/datasets/', form, options);
 
 /** A task sequence is made of datasets already registered, so it is plain JSON, not an upload. */
 export const createTaskSequence = (body: TaskSequenceCreateRequest) =>

@@ -1,13 +1,39 @@
-// TanStack Query mutations of the workspaces feature (notifications, API tokens); the caches they
-// touch are named by api/queryKeys.ts.
+// TanStack Query mutations of the workspaces feature (notifications, API tokens, members,
+// invitations, history import); the caches they touch are named by api/queryKeys.ts.
 
 import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { useCallback, useRef } from 'react';
 import { queryKeys } from '../../../api/queryKeys';
 import type { CreatedApiToken, InvitationAccepted, NotificationChannelCreateRequest, WorkspaceRole } from '../../../api/types';
+import type { UploadVariables } from '../../../api/upload';
 import {
-  acceptInvitation, addMember, changeMemberRole, createNotificationChannel, createToken, deleteNotificationChannel, removeMember,
-  revokeToken,
+  acceptInvitation, addMember, changeMemberRole, createNotificationChannel, createToken, deleteNotificationChannel, importHistory,
+  removeMember, revokeToken,
 } from './requests';
+
+/**
+ * Imports a history file into the workspace with its progress (the variables' onProgress, then
+ * onSent while the server imports); `stop` aborts the upload in flight (the mutation then fails
+ * with an AbortError). An import can add runs, models and datasets anywhere, so every query refetches.
+ */
+export function useImportHistory(workspace: string) {
+  const queryClient = useQueryClient();
+  const abort = useRef<AbortController | null>(null);
+  const importMutation = useMutation({
+    mutationFn: async ({ form, ...options }: UploadVariables) => {
+      const controller = new AbortController();
+      abort.current = controller;
+      try {
+        return (await importHistory(workspace, form, { ...options, signal: controller.signal })).body;
+      } finally {
+        abort.current = null;
+      }
+    },
+    onSuccess: () => void queryClient.invalidateQueries(),
+  });
+  const stop = useCallback(() => abort.current?.abort(), []);
+  return { importHistory: importMutation, stop };
+}
 
 export function useCreateNotificationChannel(workspace: string, onCreated: () => void) {
   const queryClient = useQueryClient();

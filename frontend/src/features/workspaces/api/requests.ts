@@ -1,7 +1,8 @@
 // Requests of this feature, one function per endpoint: Workspaces, their members, audit log, notifications, history, invitations; API tokens.
 
 import { apiRequest, apiUrl } from '../../../api/client';
-import type { ApiToken, AuditEvent, CreatedApiToken, Delivery, InvitationAccepted, NotificationChannel, NotificationChannelCreateRequest, Paginated, Workspace, WorkspaceDetail, WorkspaceMember, WorkspaceRole } from '../../../api/types';
+import type { ApiToken, AuditEvent, CreatedApiToken, Delivery, HistoryImportResult, InvitationAccepted, NotificationChannel, NotificationChannelCreateRequest, Paginated, Workspace, WorkspaceDetail, WorkspaceMember, WorkspaceRole } from '../../../api/types';
+import { uploadForm, type UploadOptions } from '../../../api/upload';
 
 export const listWorkspaces = () => apiRequest<Workspace[]>('/workspaces/');
 
@@ -48,6 +49,10 @@ export const historyExportUrl = (slug: string) => apiUrl(workspacePath(slug, 'ex
 
 /** Path (under /api/v1) that a history file is uploaded to with XMLHttpRequest. */
 export const historyImportPath = (slug: string) => workspacePath(slug, 'import/');
+
+/** Imports a downloaded history file into the workspace, all or nothing (multipart, with progress). */
+export const importHistory = (slug: string, form: FormData, options: UploadOptions) =>
+  uploadForm<HistoryImportResult>(historyImportPath(slug), form, options);
 
 export const acceptInvitation = (token: string) =>
   apiRequest<InvitationAccepted>(`/invitations/${encodeURIComponent(token)}/accept/`, { method: 'POST' });
