@@ -258,6 +258,14 @@ class DataSpec(_Config):
         ),
     )
     format: Literal["jsonl"] = Field("jsonl", description="File format; only JSON Lines for now.")
+    kind: str | None = Field(
+        None, min_length=1, max_length=40,
+        description=(
+            "The dataset's kind as its registry knows it (text, prompt-completion, chat, preference, "
+            "...): checked against the kinds the method trains on. Leave it out to skip the check "
+            "(the engine reads the rows as they are)."
+        ),
+    )
 
 
 class TaskSpec(_Config):
@@ -368,6 +376,7 @@ class RunSpec(_Config):
         spec_problems = getattr(getattr(spec, "_method_config", None), "run_spec_problems", None)
         if spec_problems is not None:
             problems += spec_problems(spec)
+        problems += _dataset_kind_problems(spec, method)
         if spec.reference is not None and not method.requires.reference:
             problems.append((("reference",), f"method {spec.method!r} does not use a reference model: "
                              "remove 'reference'", spec.reference.model_dump()))
@@ -413,6 +422,29 @@ class RunSpec(_Config):
     def method_config(self) -> BaseModel:
         """The validated instance of the method's config class built from `config`."""
         return self._method_config
+
+
+def _dataset_kind_problems(spec: "RunSpec", method: Any) -> list[tuple[tuple[str | int, ...], str, Any]]:
+    """Data whose declared kind the method does not train on: every task's data of a continual run
+    (with general text for replay), train and validation data otherwise. Data without a kind is not
+    judged here."""
+    kinds = method.requires.dataset_kinds
+    located: list[tuple[tuple[str | int, ...], DataSpec | None]] = []
+    if method.requires.tasks:
+        for index, task in enumerate(spec.tasks or ()):
+            located += [(("tasks", index, "train_data"), task.train_data),
+                        (("tasks", index, "validation_data"), task.validation_data)]
+    else:
+        located += [(("train_data",), spec.train_data), (("validation_data",), spec.validation_data)]
+    problems: list[tuple[tuple[str | int, ...], str, Any]] = []
+    for loc, data in located:
+        if data is not None and data.kind is not None and kinds and data.kind not in kinds:
+            problems.append(((*loc, "kind"), f"method {spec.method!r} trains on {' or '.join(kinds)} data, "
+                             f"not {data.kind} data", data.kind))
+    if method.requires.tasks and spec.replay_data is not None and spec.replay_data.kind not in (None, "text"):
+        problems.append((("replay_data", "kind"), "replay data is general text replayed alongside every task, "
+                         f"not {spec.replay_data.kind} data", spec.replay_data.kind))
+    return problems
 
 
 def _spec_validation_error(problems: list[tuple[tuple[str | int, ...], str, Any]]) -> ValidationError:

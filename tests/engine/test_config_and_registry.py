@@ -122,6 +122,28 @@ def test_a_method_that_needs_a_teacher_refuses_a_spec_without_one_and_vice_versa
     assert "does not use a teacher" in error_paths(caught.value)["teacher"]
 
 
+def test_data_of_a_kind_the_method_does_not_train_on_is_refused_at_its_field_and_unknown_kinds_pass():
+    with pytest.raises(ValidationError) as caught:
+        RunSpec.model_validate(valid_spec(train_data={"path": "/tmp/p.jsonl", "kind": "preference"},
+                                          validation_data={"path": "/tmp/v.jsonl", "kind": "chat"}))
+    paths = error_paths(caught.value)
+    assert paths == {"train_data.kind": "method 'kd_forward_kl' trains on text or prompt-completion or chat data, "
+                                        "not preference data"}
+    assert RunSpec.model_validate(valid_spec(train_data={"path": "/tmp/t.jsonl"})).train_data.kind is None
+
+    task = {"train_data": {"path": "/tmp/a.jsonl", "kind": "text"},
+            "validation_data": {"path": "/tmp/b.jsonl", "kind": "preference"}}
+    continual = valid_spec(method="cl_replay", config={"replay_source": "general"}, teacher=None, train_data=None,
+                           tasks=[{"name": "one", **task}, {"name": "two", **task}],
+                           replay_data={"path": "/tmp/r.jsonl", "kind": "chat"})
+    del continual["teacher"], continual["train_data"]
+    with pytest.raises(ValidationError) as caught:
+        RunSpec.model_validate(continual)
+    paths = error_paths(caught.value)
+    assert set(paths) == {"tasks.0.validation_data.kind", "tasks.1.validation_data.kind", "replay_data.kind"}
+    assert paths["replay_data.kind"] == "replay data is general text replayed alongside every task, not chat data"
+
+
 @pytest.mark.parametrize("model,message", [
     ({}, "exactly one of 'path', 'hub_id', 'config' or 'soup'"),
     ({"path": "/a", "config": {"model_type": "llama"}}, "exactly one of 'path', 'hub_id', 'config' or 'soup'"),

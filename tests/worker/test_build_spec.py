@@ -29,7 +29,8 @@ def test_a_reference_soup_becomes_the_specs_reference_and_the_engine_accepts_the
     spec = build_spec(run, tmp_path)
     assert spec["reference"] == {"soup": [a.path, b.path], "tokenizer": a.path}
     assert spec["student"] == {"config": run.student.config, "tokenizer": run.student.tokenizer_path}
-    assert spec["train_data"] == {"path": run.train_dataset.file, "format": "jsonl"}
+    assert spec["train_data"] == {"path": run.train_dataset.file, "format": "jsonl",
+                                  "kind": run.train_dataset.kind}
     assert "tasks" not in spec and "replay_data" not in spec
     parsed = RunSpec.model_validate(spec)
     assert parsed.reference.soup == [a.path, b.path] and parsed.method == REFERENCE_METHOD
@@ -58,12 +59,12 @@ def test_a_task_sequence_expands_into_the_specs_tasks_with_the_replay_data(
                                       replay_dataset=s["general"].id).json()["id"])
     spec = build_spec(run, tmp_path)
     assert spec["tasks"] == [
-        {"name": "code", "train_data": {"path": s["code-train"].file, "format": "jsonl"},
-         "validation_data": {"path": s["code-val"].file, "format": "jsonl"}},
-        {"name": "math", "train_data": {"path": s["math-train"].file, "format": "jsonl"},
-         "validation_data": {"path": s["math-val"].file, "format": "jsonl"}},
+        {"name": "code", "train_data": {"path": s["code-train"].file, "format": "jsonl", "kind": "text"},
+         "validation_data": {"path": s["code-val"].file, "format": "jsonl", "kind": "text"}},
+        {"name": "math", "train_data": {"path": s["math-train"].file, "format": "jsonl", "kind": "text"},
+         "validation_data": {"path": s["math-val"].file, "format": "jsonl", "kind": "text"}},
     ]
-    assert spec["replay_data"] == {"path": s["general"].file, "format": "jsonl"}
+    assert spec["replay_data"] == {"path": s["general"].file, "format": "jsonl", "kind": "text"}
     assert "train_data" not in spec and "validation_data" not in spec
     parsed = RunSpec.model_validate(spec)
     assert [task.name for task in parsed.tasks] == ["code", "math"]

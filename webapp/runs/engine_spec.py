@@ -29,7 +29,8 @@ def model_spec(model: ModelAsset) -> dict:
 
 
 def data_spec(dataset: Dataset) -> dict:
-    return {"path": dataset.file, "format": dataset.format}
+    """The file, and its kind for the RunSpec to check against the kinds the method trains on."""
+    return {"path": dataset.file, "format": dataset.format, "kind": dataset.kind}
 
 
 def run_spec(*, method: str, seed: int, config: dict, output_dir: str, student: ModelAsset,
@@ -91,6 +92,8 @@ def _requirement_wording(info, fields: dict):
     train = fields["train_dataset"]
 
     def wording(loc: tuple[str, ...]) -> str | None:
+        if loc[-1] == "kind":
+            return _kind_wording(info, fields, loc)
         if len(loc) != 1:
             return None
         field = loc[0]
@@ -116,6 +119,25 @@ def _requirement_wording(info, fields: dict):
         return None
 
     return wording
+
+
+def _kind_wording(info, fields: dict, loc: tuple[str, ...]) -> str | None:
+    """A dataset of a kind the method does not train on, named as the API names it."""
+    kinds = " or ".join(info.requires.dataset_kinds)
+    if loc == ("replay_data", "kind"):
+        replay = fields["replay_dataset"]
+        return (f"Replay data is general text replayed alongside every task: choose a text dataset "
+                f"('{replay}' is a {replay.kind} dataset).")
+    if loc[0] == "tasks":
+        task = list(fields["train_dataset"].tasks.select_related("train_dataset", "validation_dataset")
+                    .order_by("position"))[int(loc[1])]
+        member = getattr(task, loc[2].replace("_data", "_dataset"))
+        return (f"Method '{info.name}' needs {kinds} data, but task '{task.name}' uses '{member}', "
+                f"a {member.kind} dataset.")
+    dataset = fields.get(API_FIELDS.get(loc[0], ""))
+    if dataset is None:
+        return None
+    return f"Method '{info.name}' needs {kinds} data, but '{dataset}' is a {dataset.kind} dataset."
 
 
 def validate_method_config(method: str, config: dict):

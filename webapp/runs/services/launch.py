@@ -11,7 +11,7 @@ from django.utils import timezone
 from webapp.accounts.models import Workspace
 from webapp.common.errors import Invalid
 from webapp.common.tasks import enqueue
-from webapp.registry.models import Dataset, DatasetKind, ModelAsset, ModelSource
+from webapp.registry.models import Dataset, ModelAsset, ModelSource
 from webapp.runs.models import Run, Worker
 from webapp.runs.resources import Resources
 
@@ -70,8 +70,8 @@ def check_models_and_data(info, *, workspace: Workspace, student: ModelAsset, te
                           replay_dataset: Dataset | None) -> None:
     """What only the web knows about the run's models and data, checked before the engine's RunSpec
     (webapp.runs.engine_spec.run_spec_check), which decides whether the method gets the teacher,
-    reference, task sequence, validation and replay data it needs: that the objects are in the
-    workspace and have their files here, that the datasets are of the kinds the method trains on,
+    reference, task sequence, validation and replay data it needs, and whether the datasets are of
+    the kinds the method trains on: that the objects are in the workspace and have their files here,
     and that models which must share token ids do. A mistake is a 400 naming the field, not a
     failed run."""
     models = (("student", student), ("teacher", teacher), ("reference", reference))
@@ -88,34 +88,7 @@ def check_models_and_data(info, *, workspace: Workspace, student: ModelAsset, te
         if dataset is not None and not dataset.file:
             raise Invalid(f"Dataset '{dataset}' came with imported run history and has no data here: "
                           "upload it to train on it.", field=role)
-    _check_dataset_kinds(info, train_dataset=train_dataset, validation_dataset=validation_dataset,
-                         replay_dataset=replay_dataset)
     _check_vocabularies(info, student=student, teacher=teacher, reference=reference)
-
-
-def _check_dataset_kinds(info, *, train_dataset: Dataset, validation_dataset: Dataset | None,
-                         replay_dataset: Dataset | None) -> None:
-    """The datasets are of the kinds the method trains on (requires.dataset_kinds): each of a task
-    sequence's tasks, and text for replay. Whether the method takes a task sequence at all is the
-    RunSpec's to say (tasks versus train_data)."""
-    method, kinds = info.name, list(info.requires.dataset_kinds)
-    if info.requires.tasks:
-        if train_dataset.kind == DatasetKind.TASK_SEQUENCE:
-            for task in train_dataset.tasks.select_related("train_dataset", "validation_dataset"):
-                for member in (task.train_dataset, task.validation_dataset):
-                    if kinds and member.kind not in kinds:
-                        raise Invalid(f"Method '{method}' needs {' or '.join(kinds)} data, but task '{task.name}' "
-                                      f"uses '{member}', a {member.kind} dataset.", field="train_dataset")
-        if replay_dataset is not None and replay_dataset.kind != DatasetKind.TEXT:
-            raise Invalid(f"Replay data is general text replayed alongside every task: choose a text dataset "
-                          f"('{replay_dataset}' is a {replay_dataset.kind} dataset).", field="replay_dataset")
-        return
-    for role, dataset in (("train_dataset", train_dataset), ("validation_dataset", validation_dataset)):
-        if dataset is not None and dataset.kind != DatasetKind.TASK_SEQUENCE and kinds and dataset.kind not in kinds:
-            raise Invalid(
-                f"Method '{method}' needs {' or '.join(kinds)} data, but '{dataset}' is a {dataset.kind} dataset.",
-                field=role,
-            )
 
 
 def _check_vocabularies(info, *, student: ModelAsset, teacher: ModelAsset | None,
