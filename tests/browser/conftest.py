@@ -1,5 +1,6 @@
 """One live stack (uvicorn + worker, embedded) for every browser test, Debian's Chromium driven by
-Playwright, and a screenshot of every test's last page under the test output folder."""
+Playwright (started once, a fresh context per test), and a screenshot of every test's last page
+under the test output folder."""
 from __future__ import annotations
 
 import os
@@ -29,14 +30,21 @@ def stack(tmp_path_factory):
         stack.stop()
 
 
-@pytest.fixture
-def page(stack, request):
+@pytest.fixture(scope="session")
+def browser():
+    """Chromium, started once for the session; each test gets its own context (cookies, storage)."""
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_FLAGS)
-        context = browser.new_context(viewport={"width": 1280, "height": 900})
-        page = context.new_page()
-        page.set_default_timeout(30_000)
-        yield page
-        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=str(SCREENSHOTS / f"{request.node.name}.png"), full_page=True)
+        yield browser
         browser.close()
+
+
+@pytest.fixture
+def page(stack, browser, request):
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    page.set_default_timeout(30_000)
+    yield page
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / f"{request.node.name}.png"), full_page=True)
+    context.close()
