@@ -3,12 +3,15 @@ the same command docker-compose's `web` service runs) and a worker (`python -m w
 `worker-cpu`), each its own process. Nothing is mocked."""
 from __future__ import annotations
 
+import atexit
 import json
 import os
+import shutil
 import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import uuid
 from collections.abc import Iterator
@@ -214,11 +217,25 @@ class Stack:
         return self.wait_until(current, timeout, f"run {run_id} to reach {statuses}", interval=0.5)
 
 
+# The demo kit is built once per test process and copied for every later stack (building it costs
+# tens of seconds on a busy machine): {"directory": where it was built, "summary": its JSON summary}.
+_BUILT_KIT: dict = {}
+
+
 def demo_kit(directory: Path) -> dict:
-    """A small stdlib corpus + tokenizer + model configs, built by the engine's own demo command."""
-    out = subprocess.run([sys.executable, "-m", "engine", "demo-data", str(directory), "--train-bytes", "150000"],
-                         cwd=ROOT, check=True, capture_output=True, text=True).stdout
-    summary = json.loads(out)
+    """A small stdlib corpus + tokenizer + model configs, built by the engine's own demo command (once
+    per process: later calls get a copy, with the paths in its JSON files pointing at the copy)."""
+    if not _BUILT_KIT:
+        built = Path(tempfile.mkdtemp(prefix="distillery-demo-kit-")) / "kit"
+        atexit.register(shutil.rmtree, built.parent, True)
+        _BUILT_KIT["summary"] = subprocess.run(
+            [sys.executable, "-m", "engine", "demo-data", str(built), "--train-bytes", "150000"],
+            cwd=ROOT, check=True, capture_output=True, text=True).stdout
+        _BUILT_KIT["directory"] = built
+    shutil.copytree(_BUILT_KIT["directory"], directory)
+    for path in directory.rglob("*.json"):
+        path.write_text(path.read_text().replace(str(_BUILT_KIT["directory"]), str(directory)))
+    summary = json.loads(_BUILT_KIT["summary"].replace(str(_BUILT_KIT["directory"]), str(directory)))
     for role in ("teacher", "student"):
         config = json.loads(Path(summary[f"{role}_config"]).read_text())
         config.update({"hidden_size": 32, "intermediate_size": 64, "num_hidden_layers": 1, "num_attention_heads": 2,
