@@ -23,9 +23,10 @@ from pathlib import Path
 
 WORKER = os.environ.get("PYTEST_XDIST_WORKER", "")
 if WORKER and os.environ.get("DISTILLERY_TEST_WORKER") != WORKER:
-    # Once per worker process: the processes it starts inherit the changed variables.
+    # Once per worker process: the processes it starts inherit the changed variables. The default
+    # folder is webapp.settings' own.
     os.environ["DISTILLERY_TEST_WORKER"] = WORKER
-    _base = Path(os.environ.get("DISTILLERY_DATA_DIR", Path(__file__).resolve().parents[1] / "var" / "test"))
+    _base = Path(os.environ.get("DISTILLERY_DATA_DIR", Path(__file__).resolve().parents[1] / "var"))
     os.environ["DISTILLERY_DATA_DIR"] = str(_base / WORKER)
 
 from webapp.settings import *  # noqa: E402,F401,F403
