@@ -47,5 +47,8 @@ export default defineConfig({
   test: {
     include: ['src/**/*.test.{ts,tsx}'],
     environment: 'node',
+    // Generous waits for a busy machine (src/test/setup.ts).
+    setupFiles: ['src/test/setup.ts'],
+    testTimeout: 60_000,
   },
 });
