@@ -72,7 +72,7 @@ describe('playground', () => {
     });
     const grid = await screen.findByTestId('playground-grid');
     await waitFor(() => expect(grid.querySelector('[data-model="3"][data-prompt="0"]')?.textContent).toContain('Hel'));
-    await waitFor(() => expect(grid.querySelectorAll('[data-done="true"]')).toHaveLength(4), { timeout: 3000 });
+    await waitFor(() => expect(grid.querySelectorAll('[data-done="true"]')).toHaveLength(4), { timeout: 15_000 });
     const cells = screen.getAllByTestId('playground-cell');
     expect(cells).toHaveLength(4);
     expect(grid.querySelector('[data-model="3"][data-prompt="0"]')?.textContent).toContain('Hello there');
@@ -154,7 +154,7 @@ describe('playground', () => {
     source.readyState = FakeEventSource.CLOSED;
     source.onerror?.(new Event('error'));
     await waitFor(() => expect(screen.getByTestId('playground-status').getAttribute('data-stream')).toBe('unavailable'));
-    await waitFor(() => expect(screen.getByTestId('playground-status').getAttribute('data-status')).toBe('failed'), { timeout: 3000 });
+    await waitFor(() => expect(screen.getByTestId('playground-status').getAttribute('data-status')).toBe('failed'), { timeout: 15_000 });
     expect(screen.getByText('The worker lost the model files.')).toBeTruthy();
     expect(polls).toBeGreaterThanOrEqual(3);
   });

@@ -193,7 +193,7 @@ describe('runs filters', () => {
     fireEvent.change(screen.getByLabelText('Method'), { target: { value: 'kd_forward_kl' } });
     fireEvent.click(screen.getByLabelText('Starred only'));
     fireEvent.change(screen.getByLabelText('Search runs'), { target: { value: 'distil' } });
-    await waitFor(() => expect(new URLSearchParams(window.location.search).get('q')).toBe('distil'), { timeout: 2000 });
+    await waitFor(() => expect(new URLSearchParams(window.location.search).get('q')).toBe('distil'), { timeout: 15_000 });
     fireEvent.change(screen.getByLabelText('Metric filter'), { target: { value: 'eval/loss.min<2.1; train/loss.last<=3' } });
     fireEvent.submit(screen.getByRole('search', { name: 'Filter runs' }));
     await waitFor(() => expect(new URLSearchParams(window.location.search).getAll('metric')).toEqual(['eval/loss.min<2.1', 'train/loss.last<=3']));
