@@ -19,7 +19,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/distillery"
 DEFAULT_BROKER_URL = "redis://127.0.0.1:6379/12"
-# Measured on a 2-core machine (docs/BENCHMARKS.md): many tests wait on the processes they start.
+# More workers than a 2-core machine's cores: many tests wait on the processes they start. Not yet
+# compared with 2 on an idle machine (one full run at 3 workers on a loaded one: 1137 s of pytest).
 DEFAULT_WORKERS = 3
 
 
