@@ -1,5 +1,6 @@
 """Shared fixtures: one cast of users (owner, member, viewer, outsider) in one workspace, API
-clients authenticated with real API tokens, and tiny files to upload."""
+clients authenticated with real API tokens, and tiny files to upload; and which tests share an
+xdist worker (xdist_group_of)."""
 from __future__ import annotations
 
 import io
@@ -12,6 +13,38 @@ TINY_LLAMA = {
     "intermediate_size": 32, "num_hidden_layers": 1, "num_attention_heads": 2, "num_key_value_heads": 2,
     "max_position_embeddings": 64,
 }
+
+
+# Directories whose modules build expensive module- or session-scoped fixtures (trained models, live
+# stacks): under `pytest -n N --dist loadgroup` each module (each stack flavour of it) runs on one
+# worker, so the fixture is built once; tests/browser shares one stack and one Chromium, so it is one
+# group. Elsewhere fixtures are per test and tests spread over the workers one by one.
+GROUPED_BY_MODULE = ("engine", "integration")
+
+
+def xdist_group_of(item: pytest.Item) -> str | None:
+    parts = item.path.relative_to(item.config.rootpath / "tests").parts
+    if parts[0] == "browser":
+        return "browser"
+    if parts[0] in GROUPED_BY_MODULE:
+        callspec = getattr(item, "callspec", None)
+        flavour = callspec.params.get("stack") if callspec else None
+        return "-".join(str(p) for p in (*parts, flavour) if p is not None)
+    return None
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(config, items):
+    if not hasattr(config, "workerinput"):  # not an xdist worker: nothing to group
+        return
+    for item in items:
+        group = xdist_group_of(item)
+        if group:
+            item.add_marker(pytest.mark.xdist_group(group))
+    # The longest groups (live stacks, the browser) go out first, so that no worker starts one last
+    # while the others sit idle. Every worker sorts alike, as xdist requires.
+    items.sort(key=lambda item: item.path.relative_to(item.config.rootpath / "tests").parts[0]
+               not in ("browser", "integration"))
 
 
 def jsonl(rows: list) -> bytes:

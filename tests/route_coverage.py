@@ -6,7 +6,8 @@ every test passed, each (route, method) of the API must have answered 2xx or 3xx
 any that never did are listed and the session fails. `make test` turns it on for the whole suite
 (a partial run would miss routes that other files cover). Requests served by separate processes
 (the integration stack's uvicorn and workers) are not seen, so each route needs a test that calls
-it in-process.
+it in-process. Under pytest-xdist each worker records its own requests and hands them to the
+controller at its end (workeroutput); the controller merges them and makes the check.
 """
 from __future__ import annotations
 
@@ -50,9 +51,20 @@ def missing_routes(routes: set[tuple[str, str]] | None = None) -> list[tuple[str
     return sorted((set(api_routes()) if routes is None else routes) - SUCCEEDED)
 
 
+@pytest.hookimpl(optionalhook=True)
+def pytest_testnodedown(node, error):
+    """xdist's controller: merge what a finished worker recorded."""
+    SUCCEEDED.update((route, method) for route, method in getattr(node, "workeroutput", {}).get("route_coverage", []))
+
+
 @pytest.hookimpl(trylast=True)
 def pytest_sessionfinish(session, exitstatus):
-    if not session.config.getoption("--route-coverage") or exitstatus != 0 or session.testscollected == 0:
+    if not session.config.getoption("--route-coverage"):
+        return
+    if hasattr(session.config, "workeroutput"):  # an xdist worker: the controller checks the merged records
+        session.config.workeroutput["route_coverage"] = sorted(SUCCEEDED)
+        return
+    if exitstatus != 0 or session.testscollected == 0:
         return
     from tests.routes import api_routes
 

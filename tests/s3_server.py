@@ -28,7 +28,7 @@ class S3Server:
         self._log = open(log_path, "ab")
         self.process = subprocess.Popen([sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(self.port)],
                                         stdout=self._log, stderr=subprocess.STDOUT)
-        deadline = time.monotonic() + 60
+        deadline = time.monotonic() + 180
         while True:
             try:
                 if requests.get(self.url, timeout=2).ok:

@@ -28,3 +28,13 @@ def test_a_route_that_never_succeeded_is_named(monkeypatch):
     assert route_coverage.missing_routes() == [("api/v1/runs/<int:pk>/", "delete")]
     monkeypatch.setattr(route_coverage, "SUCCEEDED", routes)
     assert route_coverage.missing_routes() == []
+
+
+def test_under_xdist_the_controller_merges_what_each_worker_recorded(monkeypatch):
+    from types import SimpleNamespace
+
+    monkeypatch.setattr(route_coverage, "SUCCEEDED", {("api/v1/sweeps/", "get")})
+    for recorded in ([["api/v1/runs/", "get"]], [["api/v1/runs/", "get"], ["api/v1/runs/", "post"]], None):
+        workeroutput = {} if recorded is None else {"route_coverage": recorded}  # a worker that crashed sends none
+        route_coverage.pytest_testnodedown(SimpleNamespace(workeroutput=workeroutput), None)
+    assert route_coverage.SUCCEEDED == {("api/v1/sweeps/", "get"), ("api/v1/runs/", "get"), ("api/v1/runs/", "post")}

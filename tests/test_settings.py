@@ -58,3 +58,17 @@ def test_a_pool_size_that_is_not_a_number_stops_start_up_saying_what_to_write(tm
     result = database_settings(tmp_path, entry="webapp.asgi", DATABASE_POOL_SIZE="ten")
     assert result.returncode != 0
     assert "DATABASE_POOL_SIZE='ten' is not a whole number of connections" in result.stderr
+
+
+def test_only_the_test_settings_hash_passwords_fast(tmp_path):
+    """The suite hashes with MD5 (tests/settings.py); a deployment imports webapp.settings, which keeps
+    Django's own hashers (PBKDF2 first)."""
+    from django.conf import settings
+
+    assert settings.PASSWORD_HASHERS == ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    code = ("import json, os; os.environ['DJANGO_SETTINGS_MODULE'] = 'webapp.settings'; import django; django.setup(); "
+            "from django.conf import settings; print(json.dumps(settings.PASSWORD_HASHERS))")
+    env = {**os.environ, "DISTILLERY_DATA_DIR": str(tmp_path)}
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, cwd=ROOT)
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout.strip().splitlines()[-1])[0] == "django.contrib.auth.hashers.PBKDF2PasswordHasher"

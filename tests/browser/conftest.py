@@ -1,5 +1,6 @@
 """One live stack (uvicorn + worker, embedded) for every browser test, Debian's Chromium driven by
-Playwright, and a screenshot of every test's last page under the test output folder."""
+Playwright (started once, a fresh context per test), and a screenshot of every test's last page
+under the test output folder."""
 from __future__ import annotations
 
 import os
@@ -29,14 +30,49 @@ def stack(tmp_path_factory):
         stack.stop()
 
 
+class Chromium:
+    """One Chromium for a run of consecutive browser tests, started by the first of them and stopped
+    after the last (pytest_runtest_teardown below): Playwright's sync API keeps an event loop running
+    in this thread while it is started, and Django refuses database access from such a thread, so it
+    must not outlive the browser tests when other tests follow in the same process (xdist)."""
+
+    def __init__(self):
+        self.playwright = self.browser = None
+
+    def get(self):
+        if self.browser is None:
+            self.playwright = sync_playwright().start()
+            self.browser = self.playwright.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_FLAGS)
+        return self.browser
+
+    def stop(self):
+        if self.playwright is not None:
+            self.browser.close()
+            self.playwright.stop()
+        self.playwright = self.browser = None
+
+
+CHROMIUM = Chromium()
+
+
+@pytest.hookimpl(trylast=True)  # after the test's fixtures (its context, its screenshot) are torn down
+def pytest_runtest_teardown(item, nextitem):
+    if nextitem is None or nextitem.get_closest_marker("browser") is None:
+        CHROMIUM.stop()
+
+
 @pytest.fixture
-def page(stack, request):
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_FLAGS)
-        context = browser.new_context(viewport={"width": 1280, "height": 900})
-        page = context.new_page()
-        page.set_default_timeout(30_000)
-        yield page
-        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=str(SCREENSHOTS / f"{request.node.name}.png"), full_page=True)
-        browser.close()
+def browser():
+    """Chromium, started once for consecutive browser tests; each test gets its own context."""
+    return CHROMIUM.get()
+
+
+@pytest.fixture
+def page(stack, browser, request):
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    page.set_default_timeout(30_000)
+    yield page
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / f"{request.node.name}.png"), full_page=True)
+    context.close()

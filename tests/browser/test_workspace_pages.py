@@ -44,7 +44,7 @@ def test_an_api_token_is_shown_once_and_works_against_the_api(page, stack):
     token = page.get_by_test_id("new-token-value").input_value()
     assert re.fullmatch(r"dst_[\w-]{40,}", token)
     response = requests.get(stack.base_url + "/api/v1/workspaces/", headers={"Authorization": f"Token {token}"},
-                            timeout=10)
+                            timeout=60)
     assert response.status_code == 200 and [w["slug"] for w in response.json()] == ["lab"]
     page.get_by_role("button", name="I have stored it").click()
     expect(page.get_by_test_id("new-token-value")).to_have_count(0)

@@ -3,12 +3,15 @@ the same command docker-compose's `web` service runs) and a worker (`python -m w
 `worker-cpu`), each its own process. Nothing is mocked."""
 from __future__ import annotations
 
+import atexit
 import json
 import os
+import shutil
 import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import uuid
 from collections.abc import Iterator
@@ -69,15 +72,15 @@ def answers_healthz(base_url: str) -> bool:
 @contextmanager
 def web_server(env: dict) -> Iterator[str]:
     """uvicorn as web_command runs it, with this environment, on a free port of 127.0.0.1: yields its
-    origin once it answers /healthz (an error if it exits first or takes over 60 s), stops it after."""
+    origin once it answers /healthz (an error if it exits first or takes over 180 s), stops it after."""
     port = free_port()
     server = subprocess.Popen(web_command(port), cwd=ROOT, env=env)
     origin = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 60
+        deadline = time.monotonic() + 180
         while not answers_healthz(origin):
             if time.monotonic() > deadline or server.poll() is not None:
-                raise RuntimeError("uvicorn did not answer /healthz within 60 s")
+                raise RuntimeError("uvicorn did not answer /healthz within 180 s")
             time.sleep(0.3)
         yield origin
     finally:
@@ -110,7 +113,14 @@ class Stack:
             env["CELERY_BROKER_URL"] = f"redis://127.0.0.1:6379/{redis_db}"
             import redis
 
-            redis.Redis.from_url(env["CELERY_BROKER_URL"]).flushdb()
+            from tests.settings import REDIS_KEY_PREFIX
+
+            client = redis.Redis.from_url(env["CELERY_BROKER_URL"])
+            if REDIS_KEY_PREFIX:  # an xdist worker: other workers' stacks share the database number
+                for key in client.scan_iter(match=REDIS_KEY_PREFIX + "*"):
+                    client.delete(key)
+            else:
+                client.flushdb()
         self.env = env
         self.manage("migrate", "--no-input", "-v", "0")
         self.token = self.manage("create_api_token", "alice", "--password", "alice-password-1").strip()
@@ -120,7 +130,7 @@ class Stack:
         self.start_web()
         if workers:
             self.start_worker()
-        self.wait_until(lambda: answers_healthz(self.base_url), 60, "the web server to answer /healthz")
+        self.wait_until(lambda: answers_healthz(self.base_url), 180, "the web server to answer /healthz")
         return self
 
     def start_web(self) -> None:
@@ -131,7 +141,7 @@ class Stack:
         self.kill("web")
         time.sleep(down_for)
         self.start_web()
-        self.wait_until(lambda: answers_healthz(self.base_url), 60, "the restarted web server")
+        self.wait_until(lambda: answers_healthz(self.base_url), 180, "the restarted web server")
 
     def start_worker(self, name: str = "worker", own_disk: Path | None = None, env: dict | None = None) -> None:
         """A worker; with `own_disk`, one that behaves as another host: in its own mount namespace
@@ -207,11 +217,25 @@ class Stack:
         return self.wait_until(current, timeout, f"run {run_id} to reach {statuses}", interval=0.5)
 
 
+# The demo kit is built once per test process and copied for every later stack (building it costs
+# tens of seconds on a busy machine): {"directory": where it was built, "summary": its JSON summary}.
+_BUILT_KIT: dict = {}
+
+
 def demo_kit(directory: Path) -> dict:
-    """A small stdlib corpus + tokenizer + model configs, built by the engine's own demo command."""
-    out = subprocess.run([sys.executable, "-m", "engine", "demo-data", str(directory), "--train-bytes", "150000"],
-                         cwd=ROOT, check=True, capture_output=True, text=True).stdout
-    summary = json.loads(out)
+    """A small stdlib corpus + tokenizer + model configs, built by the engine's own demo command (once
+    per process: later calls get a copy, with the paths in its JSON files pointing at the copy)."""
+    if not _BUILT_KIT:
+        built = Path(tempfile.mkdtemp(prefix="distillery-demo-kit-")) / "kit"
+        atexit.register(shutil.rmtree, built.parent, True)
+        _BUILT_KIT["summary"] = subprocess.run(
+            [sys.executable, "-m", "engine", "demo-data", str(built), "--train-bytes", "150000"],
+            cwd=ROOT, check=True, capture_output=True, text=True).stdout
+        _BUILT_KIT["directory"] = built
+    shutil.copytree(_BUILT_KIT["directory"], directory)
+    for path in directory.rglob("*.json"):
+        path.write_text(path.read_text().replace(str(_BUILT_KIT["directory"]), str(directory)))
+    summary = json.loads(_BUILT_KIT["summary"].replace(str(_BUILT_KIT["directory"]), str(directory)))
     for role in ("teacher", "student"):
         config = json.loads(Path(summary[f"{role}_config"]).read_text())
         config.update({"hidden_size": 32, "intermediate_size": 64, "num_hidden_layers": 1, "num_attention_heads": 2,

@@ -52,7 +52,7 @@ def test_a_teacher_is_trained_registered_and_distilled_into_a_student(stack, kit
     teacher_run = launch(stack, kit, "lm_train", kit["teacher-init"])
     done = stack.wait_for_status(teacher_run["id"], {"succeeded", "failed"})
     assert done["status"] == "succeeded", done["error_message"]
-    stack.wait_until(lambda: hook.bodies, 30, "the worker's webhook")
+    stack.wait_until(lambda: hook.bodies, 120, "the worker's webhook")
     assert hook.bodies[0]["run"]["id"] == teacher_run["id"] and hook.bodies[0]["event"] == "run.succeeded"
     hook.close()
     assert done["summaries"]["train/loss"]["count"] >= 6 and "eval/loss" in done["summaries"]
@@ -111,7 +111,7 @@ def test_cancelling_a_running_run_stops_it_and_the_worker_takes_the_next_one(sta
 
     cancelled_at = time.monotonic()
     stack.ok("POST", f"/api/v1/runs/{long_run['id']}/cancel/")
-    done = stack.wait_for_status(long_run["id"], {"cancelled", "failed", "succeeded"}, timeout=30)
+    done = stack.wait_for_status(long_run["id"], {"cancelled", "failed", "succeeded"}, timeout=120)
     assert done["status"] == "cancelled"
     assert time.monotonic() - cancelled_at < 10
     artifacts = stack.ok("GET", f"/api/v1/runs/{long_run['id']}/artifacts/")
@@ -195,7 +195,7 @@ def test_the_web_server_reuses_pooled_connections_and_replaces_ones_postgresql_d
             stack.ok("GET", f"/api/v1/models/{kit['student-init']}/")
 
     burst()
-    stack.wait_until(lambda: len(web_backends()) >= 2, 30, "the pool to hold its two connections")
+    stack.wait_until(lambda: len(web_backends()) >= 2, 120, "the pool to hold its two connections")
     pooled = web_backends()
     assert len(pooled) <= 10, "the pool holds at most DATABASE_POOL_SIZE (10) connections"
     burst()
@@ -204,6 +204,6 @@ def test_the_web_server_reuses_pooled_connections_and_replaces_ones_postgresql_d
     with psycopg.connect(database, autocommit=True) as conn:
         conn.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = %s "
                      "AND application_name = %s", (name, "distillery-web"))
-    stack.wait_until(lambda: not web_backends(), 30, "PostgreSQL to end the web server's connections")
+    stack.wait_until(lambda: not web_backends(), 120, "PostgreSQL to end the web server's connections")
     burst()  # every request succeeds: the pool checks a connection before handing it out
     assert web_backends() and not web_backends() & pooled

@@ -59,7 +59,7 @@ def test_two_nodes_train_like_one_process_with_both_batches(stack, kit):
     assert len({n["worker"] for n in done["nodes"]}) == 2, "each node on its own worker"
     # Node 0 records the outcome; node 1's worker records its own exit a moment later.
     nodes = stack.wait_until(lambda: (lambda nodes: nodes if nodes[1]["status"] == "exited" else None)(
-        stack.ok("GET", f"/api/v1/runs/{pair['id']}/")["nodes"]), 60, "node 1 to record its exit")
+        stack.ok("GET", f"/api/v1/runs/{pair['id']}/")["nodes"]), 120, "node 1 to record its exit")
     assert nodes[1]["exit_code"] == 0
     logs = log_text(stack, pair["id"])
     assert "all nodes joined" in logs and "[node 1] exited with code 0" in logs

@@ -1,0 +1,34 @@
+"""Which tests share an xdist worker under `make test` (tests/conftest.py: xdist_group_of): those that
+share a live stack, a browser or a module's trained model; the rest spread one by one."""
+from __future__ import annotations
+
+from pathlib import Path
+from types import SimpleNamespace
+
+from tests.conftest import xdist_group_of
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def item(path: str, **params):
+    return SimpleNamespace(path=ROOT / path, config=SimpleNamespace(rootpath=ROOT),
+                           callspec=SimpleNamespace(params=params) if params else None)
+
+
+def test_browser_tests_share_one_worker_and_engine_and_integration_modules_one_each():
+    assert xdist_group_of(item("tests/browser/test_zoom.py")) == xdist_group_of(
+        item("tests/browser/test_playground.py")) == "browser"
+    assert xdist_group_of(item("tests/engine/test_sequence_kd.py")) == "engine-test_sequence_kd.py"
+    assert xdist_group_of(item("tests/integration/test_multinode.py")) == "integration-test_multinode.py"
+
+
+def test_each_stack_flavour_of_a_module_is_its_own_group():
+    embedded = xdist_group_of(item("tests/integration/test_end_to_end.py", stack="embedded"))
+    team = xdist_group_of(item("tests/integration/test_end_to_end.py", stack="team"))
+    assert embedded != team and "team" in team
+
+
+def test_tests_with_fixtures_of_their_own_are_not_grouped():
+    assert xdist_group_of(item("tests/api/test_runs_api.py")) is None
+    assert xdist_group_of(item("tests/worker/test_executor.py")) is None
+    assert xdist_group_of(item("tests/test_settings.py")) is None
