@@ -9,15 +9,21 @@ DEFAULT_WORKERS; 0 runs it in this one process) with `--dist loadgroup`: tests/c
 tests that share an expensive fixture on one worker, and tests/settings.py gives each worker its own
 data folder and Redis key prefix (pytest-django its own test database). With arguments, they are
 passed to pytest as they are (add `-n 2 --dist loadgroup` to spread them).
+
+Two checkouts may run their suites at once on one machine: the default database name carries a tag
+of the checkout's path (pytest-django's test databases follow it), tests/settings.py prefixes every
+Redis key with the same tag, and each checkout keeps its files under its own var/.
 """
 from __future__ import annotations
 
+import hashlib
 import os
 import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/distillery"
+CHECKOUT_TAG = hashlib.sha1(str(ROOT).encode()).hexdigest()[:8]
+DEFAULT_DATABASE_URL = f"postgres://postgres@127.0.0.1:5432/distillery_{CHECKOUT_TAG}"
 DEFAULT_BROKER_URL = "redis://127.0.0.1:6379/12"
 # More workers than a 2-core machine's cores: many tests wait on the processes they start. Not yet
 # compared with 2 on an idle machine (one full run at 3 workers on a loaded one: 1137 s of pytest).

@@ -11,13 +11,14 @@ Changes:
   thousands of times per session, and the production hasher makes each one cost a sizeable fraction
   of a second on purpose.
 - Under pytest-xdist, each worker (PYTEST_XDIST_WORKER=gw0, gw1, ...) gets its own data folder (and so
-  its own SQLite files, artifacts, broker folders) and its own key prefix on a Redis broker, so two
-  workers never see each other's files or messages. pytest-django gives each worker its own test
-  database name. The env is changed before webapp.settings reads it, so the processes a test starts
-  get the worker's folder too.
+  its own SQLite files, artifacts, broker folders) and its own key prefix on a Redis broker (which also
+  names the checkout, for two suites at once), so two workers never see each other's files or
+  messages. pytest-django gives each worker its own test database name. The env is changed before
+  webapp.settings reads it, so the processes a test starts get the worker's folder too.
 """
 from __future__ import annotations
 
+import hashlib
 import os
 from pathlib import Path
 
@@ -34,9 +35,11 @@ from webapp.settings import CELERY_BROKER_URL  # noqa: E402
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
-# Every key of a Redis broker starts with this under xdist: the tests that read a queue
-# (tests/api/test_limits.py) see only their own worker's messages, and the integration stack a worker
-# starts (its processes inherit PYTEST_XDIST_WORKER) clears only its own keys.
-REDIS_KEY_PREFIX = f"{WORKER}:" if WORKER else ""
-if REDIS_KEY_PREFIX and CELERY_BROKER_URL.startswith("redis"):
+# Every key of a Redis broker starts with this: a tag of the checkout (two checkouts' suites may share
+# one Redis) and the xdist worker. The tests that read a queue (tests/api/test_limits.py) see only their
+# own worker's messages, and the integration stack a worker starts (its processes inherit
+# PYTEST_XDIST_WORKER) clears only its own keys.
+CHECKOUT_TAG = hashlib.sha1(str(Path(__file__).resolve().parents[1]).encode()).hexdigest()[:8]
+REDIS_KEY_PREFIX = f"{CHECKOUT_TAG}:{WORKER or 'main'}:"
+if CELERY_BROKER_URL.startswith("redis"):
     CELERY_BROKER_TRANSPORT_OPTIONS = {"global_keyprefix": REDIS_KEY_PREFIX}

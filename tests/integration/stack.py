@@ -108,7 +108,8 @@ class Stack:
                     "WEBHOOK_ALLOWED_HOSTS": "127.0.0.1", **self.extra_env})
         if self.flavour == "team":
             env["DATABASE_URL"] = fresh_postgres_url()
-            # Two suites at once (two checkouts) each set their own database number.
+            # Its keys carry the checkout's and the xdist worker's prefix (tests/settings.py), so stacks of
+            # other workers and of another checkout's suite can share the database number.
             redis_db = int(os.environ.get("DISTILLERY_IT_REDIS_DB", "13"))
             env["CELERY_BROKER_URL"] = f"redis://127.0.0.1:6379/{redis_db}"
             import redis
@@ -116,11 +117,8 @@ class Stack:
             from tests.settings import REDIS_KEY_PREFIX
 
             client = redis.Redis.from_url(env["CELERY_BROKER_URL"])
-            if REDIS_KEY_PREFIX:  # an xdist worker: other workers' stacks share the database number
-                for key in client.scan_iter(match=REDIS_KEY_PREFIX + "*"):
-                    client.delete(key)
-            else:
-                client.flushdb()
+            for key in client.scan_iter(match=REDIS_KEY_PREFIX + "*"):
+                client.delete(key)
         self.env = env
         self.manage("migrate", "--no-input", "-v", "0")
         self.token = self.manage("create_api_token", "alice", "--password", "alice-password-1").strip()
