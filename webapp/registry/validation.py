@@ -4,6 +4,8 @@ from __future__ import annotations
 import json
 from typing import IO, Iterator
 
+from webapp.common.strict_json import NotStrictJson, strict_loads
+
 MAX_REPORTED_ERRORS = 20
 
 # kind -> (required fields and their types, a hint naming the expected shape)
@@ -92,9 +94,12 @@ def iter_jsonl_problems(stream: IO[bytes], kind: str) -> Iterator[tuple[int, str
         if not line:
             continue
         try:
-            row = json.loads(line)
+            row = strict_loads(line)
         except (json.JSONDecodeError, UnicodeDecodeError) as exc:
             yield number, f"not valid JSON ({exc.msg if hasattr(exc, 'msg') else exc})"
+            continue
+        except NotStrictJson as exc:  # NaN, Infinity, a lone surrogate, a 100,000-deep nesting
+            yield number, f"not storable JSON: {exc}"
             continue
         problem = _row_problem(row, kind)
         if problem is None and kind == "preference":
