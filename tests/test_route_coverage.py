@@ -23,9 +23,9 @@ def test_only_successful_answers_count(monkeypatch):
 
 def test_a_route_that_never_succeeded_is_named(monkeypatch):
     routes = set(api_routes())
-    assert ("api/v1/runs/<int:pk>/", "delete") in routes
-    monkeypatch.setattr(route_coverage, "SUCCEEDED", routes - {("api/v1/runs/<int:pk>/", "delete")})
-    assert route_coverage.missing_routes() == [("api/v1/runs/<int:pk>/", "delete")]
+    assert ("api/v1/runs/<id:pk>/", "delete") in routes
+    monkeypatch.setattr(route_coverage, "SUCCEEDED", routes - {("api/v1/runs/<id:pk>/", "delete")})
+    assert route_coverage.missing_routes() == [("api/v1/runs/<id:pk>/", "delete")]
     monkeypatch.setattr(route_coverage, "SUCCEEDED", routes)
     assert route_coverage.missing_routes() == []
 

@@ -66,6 +66,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "webapp.common.middleware.RejectNulBytesMiddleware",  # before anything reads the path or the query
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -171,6 +172,8 @@ SPECTACULAR_SETTINGS = {
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "COMPONENT_SPLIT_REQUEST": True,
+    # Object ids in paths (webapp.common.ids.IdConverter): integers, as `<int:pk>` was.
+    "PATH_CONVERTER_OVERRIDES": {"id": int},
     # Fields of one name with several choice sets (status, source, role) get names of their own.
     "ENUM_NAME_OVERRIDES": {
         "DatasetKindEnum": "webapp.registry.models.DatasetKind",

@@ -26,7 +26,7 @@ PUBLIC = {
 
 
 def concrete(route: str) -> str:
-    return "/" + re.sub(r"<(\w+:)?(\w+)>", lambda m: "1" if m.group(1) == "int:" else "x", route)
+    return "/" + re.sub(r"<(\w+:)?(\w+)>", lambda m: "1" if m.group(1) == "id:" else "x", route)
 
 
 ROUTES = sorted(api_routes())
@@ -34,7 +34,7 @@ ROUTES = sorted(api_routes())
 
 def test_the_route_list_is_read_from_the_resolver():
     assert len(ROUTES) > 60
-    assert ("api/v1/runs/<int:pk>/", "delete") in ROUTES and ("api/v1/playground/<int:pk>/events/", "get") in ROUTES
+    assert ("api/v1/runs/<id:pk>/", "delete") in ROUTES and ("api/v1/playground/<id:pk>/events/", "get") in ROUTES
     assert set(PUBLIC) <= set(ROUTES), set(PUBLIC) - set(ROUTES)
 
 
@@ -53,10 +53,10 @@ def test_an_anonymous_caller_is_refused(route, method):
 # --- someone signed in, but not a member of the workspace ---------------------------------------
 
 OBJECT_ROUTES = {  # route prefix -> which object of workspace 'lab' its <pk> names
-    "api/v1/runs/<int:pk>/": "run",
-    "api/v1/models/<int:pk>/": "model",
-    "api/v1/datasets/<int:pk>/": "dataset",
-    "api/v1/playground/<int:pk>/": "playground",
+    "api/v1/runs/<id:pk>/": "run",
+    "api/v1/models/<id:pk>/": "model",
+    "api/v1/datasets/<id:pk>/": "dataset",
+    "api/v1/playground/<id:pk>/": "playground",
 }
 
 
@@ -77,7 +77,7 @@ def test_an_outsider_gets_404_on_every_route_of_another_workspaces_objects(api, 
         kind = next((k for prefix, k in OBJECT_ROUTES.items() if route.startswith(prefix)), None)
         if kind is None:
             continue
-        path = "/" + route.replace("<int:pk>", str(ids[kind])).replace("<int:artifact_id>", "1")
+        path = "/" + route.replace("<id:pk>", str(ids[kind])).replace("<id:artifact_id>", "1")
         response = getattr(outsider, method)(path, {}, format="json")
         assert response.status_code == 404, (method, path, response.status_code)
         checked.append((method, route))
@@ -95,7 +95,7 @@ VIEWER_MAY = {
     ("api/v1/auth/logout/", "post"): "signing out",
     ("api/v1/auth/login/", "post"): "signing in",
     ("api/v1/tokens/", "post"): "their own API tokens",
-    ("api/v1/tokens/<int:pk>/", "delete"): "their own API tokens",
+    ("api/v1/tokens/<id:pk>/", "delete"): "their own API tokens",
     ("api/v1/workspaces/", "post"): "a workspace of their own",
 }
 
@@ -130,7 +130,7 @@ def test_a_viewer_is_refused_every_write_to_the_workspaces_objects(api, lab_obje
         if method == "get" or (route, method) in VIEWER_MAY or (route, method) in PUBLIC or "<" in route and not kind \
                 and "<slug:slug>" not in route:
             continue
-        path = "/" + route.replace("<int:pk>", str(ids.get(kind, 1))).replace("<int:artifact_id>", "1")
+        path = "/" + route.replace("<id:pk>", str(ids.get(kind, 1))).replace("<id:artifact_id>", "1")
         path = path.replace("<slug:slug>", "lab").replace("<str:username>", "member")
         body = {"workspace": "lab"}
         response = getattr(viewer, method)(path, body, format="json")
@@ -169,7 +169,7 @@ def test_every_write_route_with_a_body_answers_400_naming_an_unknown_field(api, 
         kind = next((k for prefix, k in OBJECT_ROUTES.items() if route.startswith(prefix)), None)
         if "<" in route and not kind and "<slug:slug>" not in route or (route, method) in BODY_IGNORED_WHEN_SIGNED_IN:
             continue
-        path = "/" + route.replace("<int:pk>", str(ids.get(kind, 1))).replace("<slug:slug>", "lab")
+        path = "/" + route.replace("<id:pk>", str(ids.get(kind, 1))).replace("<slug:slug>", "lab")
         path = path.replace("<str:username>", "member")
         json_body = any(isinstance(parser, JSONParser) for parser in view().get_parsers())
         response = getattr(owner, method)(path, {"workspace": "lab", "no_such_field": "1"},

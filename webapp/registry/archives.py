@@ -1,19 +1,49 @@
 """Safe extraction of an uploaded model archive (.tar, .tar.gz, .zip of a Hugging Face model directory).
 
 Every member is checked before anything is written: no absolute paths, no `..`, no links or
-devices, at most MAX_FILES files and MAX_BYTES uncompressed. A single top-level folder is unwrapped.
+devices, no path that is both a file and a folder (`config.json` and `config.json/x`) or given
+twice, at most MAX_FILES files and MAX_BYTES uncompressed. A single top-level folder is unwrapped.
+A damaged archive (a header that lies about a size, a bad checksum, an unsupported compression or
+encryption) is a 400 that says so, found while reading, with nothing left behind.
 """
 from __future__ import annotations
 
+import lzma
 import shutil
 import tarfile
 import zipfile
+import zlib
 from pathlib import Path, PurePosixPath
 from typing import IO
 
 from webapp.common.errors import Invalid, TooLarge
 
 MAX_FILES = 10_000
+# What the zip and tar readers raise for an archive whose contents contradict its headers.
+# RuntimeError and NotImplementedError: zipfile's "File is encrypted" and unsupported compression.
+DAMAGED = (zipfile.BadZipFile, tarfile.TarError, zlib.error, lzma.LZMAError, EOFError, RuntimeError,
+           NotImplementedError)
+
+
+def _damaged(exc: BaseException) -> Invalid:
+    return Invalid(f"The archive is damaged or unsupported ({type(exc).__name__}: {exc}): make it again with zip or "
+                   "tar (no encryption) and upload it again.", field="file")
+
+
+def _check_layout(paths: list[PurePosixPath]) -> None:
+    """Every path names one file, none is another's folder: extraction could not write them all."""
+    files: set[tuple[str, ...]] = set()
+    folders: set[tuple[str, ...]] = set()
+    for path in paths:
+        if not path.parts:
+            raise Invalid("The archive has a member with an empty name.", field="file")
+        if path.parts in files:
+            raise Invalid(f"The archive has '{path}' twice: each file may appear once.", field="file")
+        files.add(path.parts)
+        folders.update(path.parts[:end] for end in range(1, len(path.parts)))
+    for clash in sorted(files & folders):
+        raise Invalid(f"The archive has '{PurePosixPath(*clash)}' both as a file and as a folder of other files.",
+                      field="file")
 
 
 def _check_name(name: str) -> PurePosixPath:
@@ -24,7 +54,14 @@ def _check_name(name: str) -> PurePosixPath:
 
 
 def _members(handle: IO[bytes]):
-    """(kind, name, size, opener) for each member, or an Invalid error naming the problem."""
+    """(name, size, opener) for each member, or an Invalid error naming the problem."""
+    try:
+        yield from _read_members(handle)
+    except DAMAGED as exc:
+        raise _damaged(exc) from None
+
+
+def _read_members(handle: IO[bytes]):
     handle.seek(0)
     if zipfile.is_zipfile(handle):
         handle.seek(0)
@@ -67,8 +104,9 @@ def extract_model_archive(handle: IO[bytes], destination: Path, *, max_bytes: in
                            "register the model from a server path instead.")
     if not members:
         raise Invalid("The archive is empty.", field="file")
-    tops = {path.parts[0] for path, _, _ in members}
+    tops = {path.parts[0] for path, _, _ in members if path.parts}
     strip = 1 if len(tops) == 1 and all(len(path.parts) > 1 for path, _, _ in members) else 0
+    _check_layout([PurePosixPath(*path.parts[strip:]) for path, _, _ in members])
     destination.mkdir(parents=True)
     try:
         written = 0
@@ -84,6 +122,9 @@ def extract_model_archive(handle: IO[bytes], destination: Path, *, max_bytes: in
         if not (destination / "config.json").is_file():
             raise Invalid("The archive has no config.json at its top level: upload a Hugging Face model directory "
                           "(saved with save_pretrained).", field="file")
+    except DAMAGED as exc:
+        shutil.rmtree(destination, ignore_errors=True)
+        raise _damaged(exc) from None
     except BaseException:
         shutil.rmtree(destination, ignore_errors=True)
         raise

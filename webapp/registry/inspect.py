@@ -5,12 +5,12 @@ lists every tensor's shape, so counting parameters costs a few kilobytes of read
 """
 from __future__ import annotations
 
-import json
 import math
 import struct
 from pathlib import Path
 
 from webapp.common.errors import Invalid
+from webapp.common.strict_json import strict_loads
 
 
 def inspect_model_config(config: dict) -> dict:
@@ -27,11 +27,41 @@ def inspect_model_config(config: dict) -> dict:
     }
 
 
-def _safetensors_parameter_count(path: Path) -> int:
+# safetensors refuses headers over 100 MB too: a larger length is a file that is not safetensors.
+MAX_SAFETENSORS_HEADER = 100_000_000
+
+
+def _safetensors_parameter_count(path: Path, *, field: str) -> int:
+    """The parameters a safetensors file holds, from its header; a 400 naming the file when it is
+    not one (a length past the file's end was a MemoryError, bad JSON a 500)."""
+    def broken(why: str) -> Invalid:
+        return Invalid(f"'{path.name}' is not a readable safetensors file ({why}): save the weights with "
+                       "save_pretrained (safe_serialization=True).", field=field)
+
+    size = path.stat().st_size
     with path.open("rb") as handle:
-        (header_length,) = struct.unpack("<Q", handle.read(8))
-        header = json.loads(handle.read(header_length))
-    return sum(math.prod(entry["shape"]) for key, entry in header.items() if key != "__metadata__")
+        start = handle.read(8)
+        if len(start) < 8:
+            raise broken("shorter than its 8-byte header length")
+        (header_length,) = struct.unpack("<Q", start)
+        if header_length > min(size - 8, MAX_SAFETENSORS_HEADER):
+            raise broken(f"its header claims {header_length} bytes, the file has {size}")
+        try:
+            header = strict_loads(handle.read(header_length))
+        except (ValueError, UnicodeDecodeError) as exc:
+            raise broken(f"its header is not JSON: {exc}") from None
+    if not isinstance(header, dict):
+        raise broken("its header is not a JSON object")
+    total = 0
+    for key, entry in header.items():
+        if key == "__metadata__":
+            continue
+        shape = entry.get("shape") if isinstance(entry, dict) else None
+        if not isinstance(shape, list) or not all(isinstance(d, int) and not isinstance(d, bool) and d >= 0
+                                                  for d in shape):
+            raise broken(f"tensor '{key}' has no shape of whole numbers")
+        total += math.prod(shape)
+    return total
 
 
 def inspect_model_dir(directory: Path, *, field: str) -> dict:
@@ -40,7 +70,12 @@ def inspect_model_dir(directory: Path, *, field: str) -> dict:
         raise Invalid(
             f"'{directory}' is not a Hugging Face model directory: config.json is missing.", field=field
         )
-    facts = inspect_model_config(json.loads(config_file.read_text()))
+    try:
+        config = strict_loads(config_file.read_bytes())
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise Invalid(f"config.json in '{directory.name}' is not valid JSON ({exc}): save the model with "
+                      "save_pretrained.", field=field) from None
+    facts = inspect_model_config(config)
     weights = sorted(directory.glob("*.safetensors"))
-    facts["parameter_count"] = sum(_safetensors_parameter_count(f) for f in weights) if weights else None
+    facts["parameter_count"] = sum(_safetensors_parameter_count(f, field=field) for f in weights) if weights else None
     return facts

@@ -13,7 +13,6 @@ field whose message would be Django's.
 """
 from __future__ import annotations
 
-import json
 import re
 from datetime import datetime
 from datetime import timezone as dt_timezone
@@ -22,8 +21,11 @@ import django_filters
 from django import forms
 from django.db import connection
 from django.db.models import F, OuterRef, Q, QuerySet, Subquery
+from django.db.models.fields.json import KeyTransform
 
 from webapp.common.errors import Invalid
+from webapp.common.ids import require_id
+from webapp.common.strict_json import strict_loads
 from webapp.runs.models import MetricSummary, Run
 
 METRIC_STATS = {"last", "min", "max", "count"}
@@ -57,10 +59,7 @@ class RepeatedFilter(django_filters.Filter):
 
 def _by_id(param: str):
     def apply(queryset: QuerySet[Run], name: str, value: str) -> QuerySet[Run]:
-        try:
-            pk = int(value)
-        except ValueError:
-            raise Invalid(f"{param} must be an id (a whole number), not '{value}'.", field=param) from None
+        pk = require_id(value, field=param)
         any_role = Q()
         for lookup in BY_ID[param]:
             any_role |= Q(**{lookup: pk})
@@ -145,16 +144,28 @@ class RunFilter(django_filters.FilterSet):
         return queryset
 
     def filter_config(self, queryset, name, expressions):
-        for expression in expressions:
+        """PATH=VALUE, equality only. Each dot-separated part of PATH is a config key, never a
+        Django lookup: `training.lr__in`, `alpha__regex` and the like were passed to the ORM (and
+        answered 500), and a key named like a lookup (`contains`) was read as one."""
+        for index, expression in enumerate(expressions):
             path, sep, raw = expression.partition("=")
+            keys = path.strip().split(".")
             if not sep or not path.strip():
                 raise Invalid(f"config filter '{expression}' is not PATH=VALUE, e.g. training.learning_rate=0.001.",
                               field="config")
+            if path.rstrip()[-1] in "<>!~" or any(not key or "__" in key for key in keys):
+                raise Invalid(f"config filter '{expression}': PATH is config keys separated by '.' (no empty keys, "
+                              "no '__'), and '=' is the only operator, e.g. training.learning_rate=0.001.",
+                              field="config")
             try:
-                value = json.loads(raw)
-            except json.JSONDecodeError:
+                value = strict_loads(raw)
+            except (ValueError, UnicodeError):  # not JSON (or NaN, Infinity): the text itself
                 value = raw
-            queryset = queryset.filter(**{"config__" + "__".join(path.strip().split(".")): value})
+            expression_ = F("config")
+            for key in keys:
+                expression_ = KeyTransform(key, expression_)
+            alias = f"_config_filter_{index}"
+            queryset = queryset.alias(**{alias: expression_}).filter(**{alias: value})
         return queryset
 
     def filter_queryset(self, queryset):

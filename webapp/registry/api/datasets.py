@@ -13,6 +13,7 @@ from rest_framework.views import APIView
 from webapp.accounts.selectors import require_write_to_body_workspace, workspace_get
 from webapp.common import storage
 from webapp.common.api import StrictSerializer, page_response, paginated
+from webapp.common.ids import parse_id
 from webapp.common.errors import Invalid, NotFound
 from webapp.registry.api.params import PAGE_PARAMS, WORKSPACE_PARAM
 from webapp.registry.models import DatasetKind
@@ -168,9 +169,8 @@ class DatasetTokenStatsApi(APIView):
         from webapp.registry.token_stats import dataset_token_stats
 
         dataset = dataset_get(user=request.user, pk=pk)
-        try:
-            model_id = int(request.query_params["model"])
-        except (KeyError, ValueError):
-            raise Invalid("Give the model whose tokenizer to use: ?model=ID.", field="model") from None
+        model_id = parse_id(request.query_params.get("model"))
+        if model_id is None:
+            raise Invalid("Give the model whose tokenizer to use: ?model=ID.", field="model")
         model = model_get(user=request.user, pk=model_id)
         return Response(dataset_token_stats(dataset=dataset, model=model))

@@ -7,6 +7,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from webapp.common.errors import Invalid
+from webapp.common.ids import parse_id
 from webapp.runs.api.runs import RunOutput, serialize_runs
 from webapp.runs.selectors.runs import config_diff, runs_get_many
 
@@ -14,10 +15,9 @@ MAX_COMPARED_RUNS = 50
 
 
 def parse_run_ids(raw: str | None, field: str = "runs") -> list[int]:
-    try:
-        ids = [int(part) for part in (raw or "").split(",") if part.strip()]
-    except ValueError:
-        raise Invalid(f"{field} must be comma-separated run ids, e.g. {field}=12,15.", field=field) from None
+    ids = [parse_id(part.strip()) for part in (raw or "").split(",") if part.strip()]
+    if None in ids:
+        raise Invalid(f"{field} must be comma-separated run ids, e.g. {field}=12,15.", field=field)
     if not ids:
         raise Invalid(f"Give the runs as {field}=ID,ID,...", field=field)
     if len(ids) > MAX_COMPARED_RUNS:

@@ -7,6 +7,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from webapp.common.errors import Invalid
+from webapp.common.ids import MAX_ID
 from webapp.runs.selectors.logs import log_lines_after, log_lines_tail
 from webapp.runs.selectors.runs import run_get
 
@@ -35,6 +36,8 @@ class RunLogsApi(APIView):
             tail = int(request.query_params.get("tail", 0))
         except ValueError:
             raise Invalid("after and tail must be integers.", field="after") from None
+        if abs(after) > MAX_ID:  # a database integer: larger ones overflowed SQLite (a 500)
+            raise Invalid(f"after must be a line number of at most {MAX_ID}.", field="after")
         if tail:
             lines = log_lines_tail(run=run, count=min(max(tail, 1), 5000))
         else:
