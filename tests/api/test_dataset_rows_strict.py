@@ -76,3 +76,20 @@ def test_strict_loads_matches_json_for_everything_else_and_checks_values_without
     assert json_value_problem({"x": [math.inf]}) == "inf is not a JSON number: write null, or a finite number"
     assert json_value_problem({"x": -math.nan}) is not None
     assert json_value_problem({"ok": ["\U0001f600", 1, None]}) is None
+
+
+def test_a_dataset_stored_before_the_check_still_shows_its_page(api):
+    """Rows stored by an earlier version (NaN, a lone surrogate) made GET /datasets/{id}/ a 500."""
+    from pathlib import Path
+
+    client = api("member")
+    made = post_raw(client, GOOD + GOOD + GOOD)
+    assert made.status_code == 201, made.content
+    stored = Path(Dataset.objects.get(pk=made.json()["id"]).file)
+    stored.write_bytes(GOOD + b'{"text": "x", "score": NaN}\n' + b'{"text": "\\ud800"}\n')
+    detail = client.get(f"/api/v1/datasets/{made.json()['id']}/")
+    assert detail.status_code == 200, detail.content
+    preview = detail.json()["preview"]
+    assert preview[0] == {"text": "fine"}
+    assert preview[1]["unreadable_row"] == 2 and "NaN is not a JSON number" in preview[1]["problem"]
+    assert preview[2]["unreadable_row"] == 3 and "lone surrogate" in preview[2]["problem"]

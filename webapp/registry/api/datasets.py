@@ -1,7 +1,6 @@
 """API: datasets (upload a file or compose a task sequence, list, read, delete, token statistics)."""
 from __future__ import annotations
 
-import json
 from itertools import islice
 
 from drf_spectacular.utils import OpenApiParameter, extend_schema
@@ -13,8 +12,9 @@ from rest_framework.views import APIView
 from webapp.accounts.selectors import require_write_to_body_workspace, workspace_get
 from webapp.common import storage
 from webapp.common.api import StrictSerializer, page_response, paginated
-from webapp.common.ids import parse_id
 from webapp.common.errors import Invalid, NotFound
+from webapp.common.ids import parse_id
+from webapp.common.strict_json import strict_loads
 from webapp.registry.api.params import PAGE_PARAMS, WORKSPACE_PARAM
 from webapp.registry.models import DatasetKind
 from webapp.registry.selectors.datasets import dataset_get, dataset_tasks, datasets_for
@@ -23,6 +23,16 @@ from webapp.registry.services.datasets import dataset_delete, dataset_upload
 from webapp.registry.services.task_sequences import dataset_task_sequence_create
 
 PREVIEW_ROWS = 20
+
+
+def _preview_row(number: int, line: bytes):
+    """A stored row as the preview shows it. Uploads refuse rows no response can carry (NaN, a
+    lone surrogate, deep nesting), but a file stored before that check still has them: such a row
+    is shown as a note, so the page answers instead of a 500."""
+    try:
+        return strict_loads(line)
+    except (ValueError, UnicodeDecodeError) as exc:
+        return {"unreadable_row": number, "problem": str(exc)}
 
 
 class DatasetOutput(serializers.Serializer):
@@ -129,7 +139,8 @@ class DatasetDetailApi(APIView):
                 raise NotFound(f"The file of dataset '{dataset}' is neither on this server nor in the artifact store "
                                f"({storage.describe()}).")
             with open(dataset.file, "rb") as handle:
-                preview = [json.loads(line) for line in islice((raw for raw in handle if raw.strip()), PREVIEW_ROWS)]
+                preview = [_preview_row(number, line) for number, line in
+                           enumerate(islice((raw for raw in handle if raw.strip()), PREVIEW_ROWS), start=1)]
         return Response({**DatasetOutput(dataset).data, "preview": preview, "tasks": []})
 
     @extend_schema(responses={204: None}, description="Deletes this version (its creator, or an owner or admin); "
