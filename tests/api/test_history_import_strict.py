@@ -142,3 +142,18 @@ def test_imported_runs_are_finished_and_can_be_deleted(api, registry_objects):
         ModelAsset.objects.filter(produced_by_run=run).delete()
         response = client.delete(f"/api/v1/runs/{run.id}/")
         assert response.status_code == 204, response.content
+
+
+@pytest.mark.parametrize("path, value, message", [
+    ("workspace", "lab", "workspace: Invalid data. Expected a dictionary, but got str. Nothing"),
+    ("export_id", {"x": 1}, "export_id: This value does not match the required pattern"),
+    ("exported_at", ["2026"], "exported_at: Not a valid string"),
+])
+def test_a_header_with_fields_of_the_wrong_type_imports_nothing(api, registry_objects, path, value, message):
+    lines = _lines(exported(api, registry_objects))
+    lines[0] = _changed(lines[0], path, value)
+    response = import_into(api("outsider"), _pack(lines))
+    assert response.status_code == 400, response.content
+    assert "Line 1 (the header) cannot be imported" in response.json()["detail"]
+    assert message in response.json()["detail"], response.json()["detail"]
+    assert _nothing_imported()

@@ -204,13 +204,27 @@ class _RunRecord(_RecordInput):
         return resources
 
 
+class _WorkspaceRef(serializers.Serializer):
+    name = serializers.CharField(max_length=100, required=False, allow_blank=True)
+    slug = serializers.CharField(max_length=100, required=False, allow_blank=True)
+
+
+class _HeaderRecord(serializers.Serializer):
+    kind = serializers.CharField()
+    format = serializers.CharField()
+    exported_at = serializers.CharField(max_length=64, required=False, allow_blank=True)
+    export_id = serializers.RegexField(r"^[0-9a-f]{1,64}$", required=False)
+    workspace = _WorkspaceRef(required=False)
+
+
 RECORD_INPUTS = {"model": _ModelRecord, "dataset": _DatasetRecord, "run": _RunRecord}
 
 
 def _flat(messages) -> str:
     """DRF's error detail (a list, or a dict by list index for a list field's items) as one line."""
     if isinstance(messages, dict):
-        return " ".join(f"[{key}] {_flat(value)}" for key, value in messages.items())
+        return " ".join(_flat(value) if key == "non_field_errors" else f"[{key}] {_flat(value)}"
+                        for key, value in messages.items())
     if isinstance(messages, list):
         return " ".join(_flat(m) for m in messages)
     return str(messages)
@@ -226,8 +240,8 @@ def _checked(number: int, record: dict) -> dict:
     data = form(data=record)
     if not data.is_valid():
         problems = "; ".join(f"{field}: {_flat(messages)}" for field, messages in data.errors.items())
-        raise Invalid(f"Line {number} ({kind} record) cannot be imported: {problems}. Nothing was imported.",
-                      field="file")
+        raise Invalid(f"Line {number} ({kind} record) cannot be imported: {problems.rstrip('.')}. "
+                      "Nothing was imported.", field="file")
     return {**data.validated_data, "kind": kind}
 
 
@@ -253,6 +267,11 @@ def history_import(*, workspace: Workspace, user: User, upload: IO[bytes]) -> di
     first = next(records, (0, {}))[1]
     if first.get("kind") != "header" or first.get("format") != FORMAT:
         raise Invalid(f"The file is not a Distillery history export (expected a {FORMAT} header line).", field="file")
+    header = _HeaderRecord(data=first)
+    if not header.is_valid():
+        problems = "; ".join(f"{field}: {_flat(messages)}" for field, messages in header.errors.items())
+        raise Invalid(f"Line 1 (the header) cannot be imported: {problems.rstrip('.')}. Nothing was imported.",
+                      field="file")
     # One export goes into a workspace once: a second import would duplicate every run. Exports
     # made before export ids existed are told apart by their source workspace and time.
     export_key = first.get("export_id") or f"{(first.get('workspace') or {}).get('slug')}@{first.get('exported_at')}"
