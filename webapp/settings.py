@@ -133,9 +133,22 @@ if not DATABASE_IS_EMBEDDED:
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
 
+# Django's standard validators, for every password a user chooses (signing up through an invitation,
+# manage.py createsuperuser / changepassword): at least 8 characters, not like the username or
+# e-mail address, not a common password, not all digits.
 AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# Sign-in throttling (webapp/accounts/services.py, user_sign_in): after this many failed sign-ins for
+# one username, or from one client address (the address the web server sees: behind a reverse proxy,
+# run uvicorn with --proxy-headers and --forwarded-allow-ips so it is the client's), within
+# LOGIN_THROTTLE_WINDOW_S seconds, sign-in answers 429 (with Retry-After) until the window ends.
+LOGIN_MAX_FAILURES_PER_ACCOUNT = int(os.environ.get("LOGIN_MAX_FAILURES_PER_ACCOUNT", 10))
+LOGIN_MAX_FAILURES_PER_ADDRESS = int(os.environ.get("LOGIN_MAX_FAILURES_PER_ADDRESS", 50))
+LOGIN_THROTTLE_WINDOW_S = int(os.environ.get("LOGIN_THROTTLE_WINDOW_S", 15 * 60))
 
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = "UTC"
@@ -209,6 +222,14 @@ if BROKER_IS_EMBEDDED:
         "store_processed": False,
     }
 CELERY_TASK_IGNORE_RESULT = True
+# Django's cache holds the throttling counts (sign-in failures, invitation e-mails): with a Redis broker
+# it lives in that Redis, so every web process shares one count; the embedded default keeps it in each
+# process's memory.
+if CELERY_BROKER_URL.startswith(("redis://", "rediss://")):
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CELERY_BROKER_URL,
+                          "KEY_PREFIX": "distillery-cache"}}
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1

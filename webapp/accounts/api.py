@@ -1,7 +1,7 @@
 """API for signing in, tokens and workspaces."""
 from __future__ import annotations
 
-from django.contrib.auth import authenticate, login, logout
+from django.contrib.auth import login, logout
 from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import extend_schema, extend_schema_field
@@ -34,11 +34,7 @@ class LoginApi(APIView):
     def post(self, request):
         data = self.Input(data=request.data)
         data.is_valid(raise_exception=True)
-        user = authenticate(request, **data.validated_data)
-        if user is None:
-            return Response(
-                {"detail": "Wrong username or password."}, status=status.HTTP_400_BAD_REQUEST
-            )
+        user = services.user_sign_in(request=request, **data.validated_data)
         login(request, user)
         get_token(request)  # sets the csrftoken cookie the SPA sends back on writes
         return Response(UserOutput(user).data)

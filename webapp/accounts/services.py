@@ -12,6 +12,37 @@ from webapp.accounts.models import ApiToken, Membership, Role, User, Workspace
 from webapp.accounts.selectors import role_in
 from webapp.accounts.tokens import hash_token, new_token
 from webapp.common.errors import Conflict, Forbidden, Invalid
+from webapp.common.throttle import throttle_check, throttle_count, throttle_reset
+
+
+def _login_keys(*, username: str, address: str) -> tuple[str, str]:
+    import hashlib
+
+    account = hashlib.sha256(username.strip().lower().encode()).hexdigest()[:32]
+    return f"login:account:{account}", f"login:address:{address}"
+
+
+def user_sign_in(*, request, username: str, password: str) -> User:
+    """The user with this username and password, or a 400. Failed attempts are counted per account
+    and per client address (LOGIN_MAX_FAILURES_PER_ACCOUNT / _PER_ADDRESS in LOGIN_THROTTLE_WINDOW_S);
+    past either limit every attempt answers 429, the right password included, until the window
+    ends. A success clears the account's count, not the address's."""
+    from django.conf import settings
+    from django.contrib.auth import authenticate
+
+    account_key, address_key = _login_keys(username=username, address=request.META.get("REMOTE_ADDR", ""))
+    throttle_check(key=account_key, limit=settings.LOGIN_MAX_FAILURES_PER_ACCOUNT,
+                   message="Too many failed sign-ins for this account: it is locked for a while.")
+    throttle_check(key=address_key, limit=settings.LOGIN_MAX_FAILURES_PER_ADDRESS,
+                   message="Too many failed sign-ins from your address.")
+    user = authenticate(request, username=username, password=password)
+    if user is None:
+        window = settings.LOGIN_THROTTLE_WINDOW_S
+        throttle_count(key=account_key, window_s=window)
+        throttle_count(key=address_key, window_s=window)
+        raise Invalid("Wrong username or password.")
+    throttle_reset(key=account_key)
+    return user
 
 
 @transaction.atomic
