@@ -32,6 +32,10 @@ if WORKER and os.environ.get("DISTILLERY_TEST_WORKER") != WORKER:
     _base = Path(os.environ.get("DISTILLERY_DATA_DIR", Path(__file__).resolve().parents[1] / "var"))
     os.environ["DISTILLERY_DATA_DIR"] = str(_base / WORKER)
 
+# webapp.settings refuses to start without a SECRET_KEY when DATABASE_URL names a server (the suite's
+# PostgreSQL); the processes a test starts inherit this one.
+os.environ.setdefault("SECRET_KEY", "distillery-test-suite-key-" + hashlib.sha1(os.urandom(16)).hexdigest())
+
 from webapp.settings import *  # noqa: E402,F401,F403
 from webapp.settings import CELERY_BROKER_URL  # noqa: E402
 

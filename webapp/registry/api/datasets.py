@@ -6,7 +6,7 @@ from itertools import islice
 
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -14,6 +14,7 @@ from webapp.accounts.selectors import require_write_to_body_workspace, workspace
 from webapp.common import storage
 from webapp.common.api import StrictSerializer, page_response, paginated
 from webapp.common.errors import Invalid, NotFound
+from webapp.common.parsers import SizeLimitedJSONParser
 from webapp.registry.api.params import PAGE_PARAMS, WORKSPACE_PARAM
 from webapp.registry.models import DatasetKind
 from webapp.registry.selectors.datasets import dataset_get, dataset_tasks, datasets_for
@@ -44,7 +45,7 @@ class TaskInput(StrictSerializer):
 
 
 class DatasetListApi(APIView):
-    parser_classes = [MultiPartParser, FormParser, JSONParser]
+    parser_classes = [MultiPartParser, FormParser, SizeLimitedJSONParser]
 
     class Input(StrictSerializer):
         workspace = serializers.SlugField()
