@@ -65,3 +65,20 @@ def test_a_json_body_over_the_limit_is_refused_with_413_naming_the_limit(api, se
     assert "at most 2000 bytes" in big.json()["detail"] and "JSON_MAX_BODY_BYTES" in big.json()["detail"]
     assert client.post("/api/v1/workspaces/", {"name": "Small"}, format="json").status_code == 201
 
+
+
+def test_the_api_docs_page_works_under_the_policy_with_its_start_up_script_served_not_inline(cast):
+    from django.test import Client
+
+    client = Client()
+    client.force_login(cast["member"])
+    page = client.get("/api/docs/")
+    assert page.status_code == 200
+    html = page.content.decode()
+    for attributes, body in re.findall(r"<script\b([^>]*)>(.*?)</script>", html, flags=re.S):
+        assert "src=" in attributes and not body.strip(), "the policy blocks inline script"
+    script_url = re.search(r'<script src="([^"]*script[^"]*)"', html).group(1).replace("&amp;", "&")
+    assert client.get(script_url).status_code == 200
+    policy = page["Content-Security-Policy"]
+    assert "script-src 'self' https://cdn.jsdelivr.net" in policy and "'unsafe-inline'" not in policy.split(
+        "script-src")[1].split(";")[0]
