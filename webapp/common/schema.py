@@ -45,4 +45,3 @@ class LazyChoiceFieldScheme(OpenApiSerializerFieldExtension):
 
     def map_serializer_field(self, auto_schema, direction):
         return build_choice_field(serializers.ChoiceField(choices=list(self.target.choices_from())))
-
