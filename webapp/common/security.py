@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from django.conf import settings
+from drf_spectacular.utils import extend_schema
 from drf_spectacular.views import SpectacularSwaggerSplitView
 
 
@@ -24,6 +25,7 @@ class ApiDocsView(SpectacularSwaggerSplitView):
     so the page needs no inline script; Swagger UI's own files come from the jsDelivr CDN, which
     this page's Content-Security-Policy lets in (the rest of the site's policy does not)."""
 
+    @extend_schema(exclude=True)
     def get(self, request, *args, **kwargs):
         response = super().get(request, *args, **kwargs)
         if settings.CONTENT_SECURITY_POLICY:
