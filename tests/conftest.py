@@ -57,6 +57,16 @@ def upload(name: str, rows: list) -> io.BytesIO:
     return handle
 
 
+@pytest.fixture(autouse=True)
+def _fresh_throttle_counts():
+    """Each test starts with no sign-in failures or invitations counted (tests.settings keeps
+    Django's cache in this process's memory, so clearing it touches nothing shared)."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+
+
 @pytest.fixture
 def data_dir(settings, tmp_path):
     settings.ARTIFACT_ROOT = tmp_path / "artifacts"

@@ -10,6 +10,8 @@ Changes:
 - Passwords are hashed with MD5: the fixture users' passwords are hashed (and checked at every login)
   thousands of times per session, and the production hasher makes each one cost a sizeable fraction
   of a second on purpose.
+- Django's cache is this process's memory (see CACHES below); a SECRET_KEY is set for the processes a
+  test starts (webapp.settings refuses to start without one outside the embedded default).
 - Under pytest-xdist, each worker (PYTEST_XDIST_WORKER=gw0, gw1, ...) gets its own data folder (and so
   its own SQLite files, artifacts, broker folders) and its own key prefix on a Redis broker (which also
   names the checkout, for two suites at once), so two workers never see each other's files or
@@ -30,10 +32,18 @@ if WORKER and os.environ.get("DISTILLERY_TEST_WORKER") != WORKER:
     _base = Path(os.environ.get("DISTILLERY_DATA_DIR", Path(__file__).resolve().parents[1] / "var"))
     os.environ["DISTILLERY_DATA_DIR"] = str(_base / WORKER)
 
+# webapp.settings refuses to start without a SECRET_KEY when DATABASE_URL names a server (the suite's
+# PostgreSQL); the processes a test starts inherit this one.
+os.environ.setdefault("SECRET_KEY", "distillery-test-suite-key-" + hashlib.sha1(os.urandom(16)).hexdigest())
+
 from webapp.settings import *  # noqa: E402,F401,F403
 from webapp.settings import CELERY_BROKER_URL  # noqa: E402
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+# The throttling counts live in each process's memory, never in a Redis that other suites share: the
+# tests clear the cache before each test (tests/conftest.py), which on Redis would empty the database.
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
 # Every key of a Redis broker starts with this: a tag of the checkout (two checkouts' suites may share
 # one Redis) and the xdist worker. The tests that read a queue (tests/api/test_limits.py) see only their

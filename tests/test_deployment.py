@@ -2,6 +2,7 @@
 running the same entrypoints the integration tests start as real processes."""
 from __future__ import annotations
 
+import os
 import subprocess
 from pathlib import Path
 
@@ -48,6 +49,8 @@ def test_compose_refuses_to_start_without_a_secret_key(tmp_path):
     result = subprocess.run(
         ["docker-compose", "--env-file", str(tmp_path / "empty.env"), "-f", "docker-compose.yml", "config"],
         cwd=ROOT, capture_output=True, text=True,
+        # compose also reads the shell's environment, where tests/settings.py put a key for the suite.
+        env={k: v for k, v in os.environ.items() if k != "SECRET_KEY"},
     )
     assert result.returncode != 0 and "SECRET_KEY" in result.stderr
 

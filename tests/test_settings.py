@@ -72,3 +72,63 @@ def test_only_the_test_settings_hash_passwords_fast(tmp_path):
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, cwd=ROOT)
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout.strip().splitlines()[-1])[0] == "django.contrib.auth.hashers.PBKDF2PasswordHasher"
+
+
+def security_settings(tmp_path, entry: str = "webapp.settings", **environment: str) -> subprocess.CompletedProcess:
+    """Imports `entry` with `environment` (and no SECRET_KEY, DATABASE_URL, PUBLIC_URL unless given)."""
+    code = ("import json, os; os.environ.setdefault('DJANGO_SETTINGS_MODULE', 'webapp.settings'); "
+            f"import {entry}; from django.conf import settings as s; "
+            "print(json.dumps({k: getattr(s, k, None) for k in ('SECRET_KEY', 'SESSION_COOKIE_SECURE', "
+            "'CSRF_COOKIE_SECURE', 'SECURE_HSTS_SECONDS', 'CONTENT_SECURITY_POLICY', 'SECURE_PROXY_SSL_HEADER')}))")
+    env = {k: v for k, v in os.environ.items()
+           if not k.startswith(("DATABASE_", "SECRET_KEY", "PUBLIC_URL", "SECURE_", "FRONTEND_DEV_SERVER",
+                                "CONTENT_SECURITY_POLICY"))}
+    # The deployment's settings, not the suite's (which the pytest process names).
+    env.update({"DISTILLERY_DATA_DIR": str(tmp_path), "DJANGO_SETTINGS_MODULE": "webapp.settings", **environment})
+    return subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, cwd=ROOT)
+
+
+def test_a_deployment_with_a_database_server_refuses_to_start_without_a_secret_key(tmp_path):
+    for entry in ("webapp.settings", "webapp.asgi", "webapp.wsgi"):
+        result = security_settings(tmp_path, entry=entry, DATABASE_URL=POSTGRES)
+        assert result.returncode != 0, entry
+        assert "SECRET_KEY is not set" in result.stderr and "secrets.token_urlsafe" in result.stderr, entry
+
+
+def test_the_published_placeholder_keys_are_refused_as_no_key(tmp_path):
+    for placeholder in ("change-me-to-a-long-random-string",
+                        "distillery-embedded-development-key-change-me-in-production"):
+        result = security_settings(tmp_path, DATABASE_URL=POSTGRES, SECRET_KEY=placeholder)
+        assert result.returncode != 0 and "SECRET_KEY is still the published placeholder" in result.stderr
+
+
+def test_a_team_deployment_with_its_own_key_starts_with_it(tmp_path):
+    settings = read(security_settings(tmp_path, entry="webapp.asgi", DATABASE_URL=POSTGRES, SECRET_KEY="k" * 50))
+    assert settings["SECRET_KEY"] == "k" * 50
+
+
+def test_the_embedded_default_starts_without_a_key_and_without_secure_cookies_or_hsts_on_http(tmp_path):
+    settings = read(security_settings(tmp_path, entry="webapp.asgi"))
+    assert settings["SECRET_KEY"]
+    assert settings["SESSION_COOKIE_SECURE"] is False and settings["CSRF_COOKIE_SECURE"] is False
+    assert settings["SECURE_HSTS_SECONDS"] == 0
+    assert "script-src 'self' 'unsafe-eval';" in settings["CONTENT_SECURITY_POLICY"]
+
+
+def test_an_https_public_url_turns_on_secure_cookies_and_a_year_of_hsts_and_each_can_be_set(tmp_path):
+    https = read(security_settings(tmp_path, entry="webapp.asgi", DATABASE_URL=POSTGRES, SECRET_KEY="k" * 50,
+                                   PUBLIC_URL="https://distillery.example.org"))
+    assert https["SESSION_COOKIE_SECURE"] is True and https["CSRF_COOKIE_SECURE"] is True
+    assert https["SECURE_HSTS_SECONDS"] == 365 * 24 * 3600
+    chosen = read(security_settings(tmp_path, PUBLIC_URL="https://distillery.example.org", SECURE_COOKIES="0",
+                                    SECURE_HSTS_SECONDS="600", SECURE_PROXY_SSL_HEADER="1",
+                                    CONTENT_SECURITY_POLICY="off"))
+    assert chosen["SESSION_COOKIE_SECURE"] is False and chosen["SECURE_HSTS_SECONDS"] == 600
+    assert chosen["SECURE_PROXY_SSL_HEADER"] == ["HTTP_X_FORWARDED_PROTO", "https"]
+    assert chosen["CONTENT_SECURITY_POLICY"] == ""
+
+
+def test_the_dev_server_is_let_into_the_policy_only_when_it_is_used(tmp_path):
+    policy = read(security_settings(tmp_path, FRONTEND_DEV_SERVER="http://localhost:5173/"))["CONTENT_SECURITY_POLICY"]
+    assert "script-src 'self' 'unsafe-eval' http://localhost:5173 'unsafe-inline'" in policy
+    assert "connect-src 'self' http://localhost:5173 ws://localhost:5173" in policy

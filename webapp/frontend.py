@@ -13,6 +13,7 @@ from django.conf import settings
 from django.db import connection
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.views.decorators.csrf import ensure_csrf_cookie
 
 ENTRY = "src/main.tsx"
 
@@ -31,6 +32,7 @@ def _read_manifest(path: str, mtime_ns: int) -> dict:
     return {"script": entry["file"], "styles": entry.get("css", [])}
 
 
+@ensure_csrf_cookie  # the sign-in form sends the csrftoken cookie back
 def index(request):
     if settings.FRONTEND_DEV_SERVER:
         return render(request, "index.html", {"dev_server": settings.FRONTEND_DEV_SERVER.rstrip("/")})

@@ -46,7 +46,6 @@ except ValueError:
 DATA_DIR.mkdir(parents=True, exist_ok=True)
 
 DEBUG = env_bool("DEBUG", False)
-SECRET_KEY = os.environ.get("SECRET_KEY", "distillery-embedded-development-key-change-me-in-production")
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", "http://127.0.0.1:8000,http://localhost:8000")
 
@@ -68,6 +67,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "webapp.common.middleware.RejectNulBytesMiddleware",  # before anything reads the path or the query
     "django.middleware.security.SecurityMiddleware",
+    "webapp.common.security.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -134,9 +134,22 @@ if not DATABASE_IS_EMBEDDED:
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
 
+# Django's standard validators, for every password a user chooses (signing up through an invitation,
+# manage.py createsuperuser / changepassword): at least 8 characters, not like the username or
+# e-mail address, not a common password, not all digits.
 AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# Sign-in throttling (webapp/accounts/services.py, user_sign_in): after this many failed sign-ins for
+# one username, or from one client address (the address the web server sees: behind a reverse proxy,
+# run uvicorn with --proxy-headers and --forwarded-allow-ips so it is the client's), within
+# LOGIN_THROTTLE_WINDOW_S seconds, sign-in answers 429 (with Retry-After) until the window ends.
+LOGIN_MAX_FAILURES_PER_ACCOUNT = int(os.environ.get("LOGIN_MAX_FAILURES_PER_ACCOUNT", 10))
+LOGIN_MAX_FAILURES_PER_ADDRESS = int(os.environ.get("LOGIN_MAX_FAILURES_PER_ADDRESS", 50))
+LOGIN_THROTTLE_WINDOW_S = int(os.environ.get("LOGIN_THROTTLE_WINDOW_S", 15 * 60))
 
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = "UTC"
@@ -165,6 +178,12 @@ REST_FRAMEWORK = {
     "PAGE_SIZE": 50,
     "EXCEPTION_HANDLER": "webapp.common.api.exception_handler",
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+    # JSON bodies are bounded by JSON_MAX_BODY_BYTES (413 past it); form and multipart as DRF has them.
+    "DEFAULT_PARSER_CLASSES": [
+        "webapp.common.parsers.SizeLimitedJSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Distillery API",
@@ -195,6 +214,8 @@ SPECTACULAR_SETTINGS = {
 DATASET_MAX_UPLOAD_BYTES = int(os.environ.get("DATASET_MAX_UPLOAD_BYTES", 200 * 1024 * 1024))
 MODEL_MAX_UPLOAD_BYTES = int(os.environ.get("MODEL_MAX_UPLOAD_BYTES", 20 * 1024**3))
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+# The largest JSON request body the API reads (413 past it); file uploads have the limits above.
+JSON_MAX_BODY_BYTES = int(os.environ.get("JSON_MAX_BODY_BYTES", DATA_UPLOAD_MAX_MEMORY_SIZE))
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 # Server-local model directories may only be registered from under these roots.
 MODEL_PATH_ALLOWED_ROOTS = [Path(p).resolve() for p in env_list("MODEL_PATH_ALLOWED_ROOTS", str(DATA_DIR / "models"))]
@@ -212,6 +233,14 @@ if BROKER_IS_EMBEDDED:
         "store_processed": False,
     }
 CELERY_TASK_IGNORE_RESULT = True
+# Django's cache holds the throttling counts (sign-in failures, invitation e-mails): with a Redis broker
+# it lives in that Redis, so every web process shares one count; the embedded default keeps it in each
+# process's memory.
+if CELERY_BROKER_URL.startswith(("redis://", "rediss://")):
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CELERY_BROKER_URL,
+                          "KEY_PREFIX": "distillery-cache"}}
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
@@ -267,8 +296,68 @@ DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "distillery@localhost"
 # unspecified addresses, except hosts named here or addresses inside the networks listed here
 # (comma-separated host names and CIDR networks, e.g. "hooks.internal,10.20.0.0/16").
 WEBHOOK_ALLOWED_HOSTS = env_list("WEBHOOK_ALLOWED_HOSTS", "")
+# Invitation e-mails: at most this many sent by one user per hour, and to one address per day (429 past it).
+INVITATIONS_PER_USER_PER_HOUR = int(os.environ.get("INVITATIONS_PER_USER_PER_HOUR", 20))
+INVITATIONS_PER_ADDRESS_PER_DAY = int(os.environ.get("INVITATIONS_PER_ADDRESS_PER_DAY", 3))
 # The address users reach the web UI at, for links in e-mails (invitations).
 PUBLIC_URL = os.environ.get("PUBLIC_URL", "http://127.0.0.1:8000")
+
+# --- secrets and browser security -----------------------------------------------------------
+# The embedded default (SQLite: `make run`, one machine) may sign sessions with a key everyone can read
+# in this file. Any other deployment (DATABASE_URL names a database server: the team deployment) refuses
+# to start without a SECRET_KEY of its own, and so do its workers (they sign nothing yet, but share the
+# settings): otherwise anyone could forge its session cookies.
+EMBEDDED_SECRET_KEY = "distillery-embedded-development-key-change-me-in-production"
+_PLACEHOLDER_SECRET_KEYS = {EMBEDDED_SECRET_KEY, "change-me-to-a-long-random-string"}
+SECRET_KEY = os.environ.get("SECRET_KEY", "").strip()
+if not DATABASE_IS_EMBEDDED and (not SECRET_KEY or SECRET_KEY in _PLACEHOLDER_SECRET_KEYS):
+    raise SystemExit(
+        ("SECRET_KEY is not set" if not SECRET_KEY else "SECRET_KEY is still the published placeholder")
+        + ": a deployment with a database server (DATABASE_URL) needs a secret key of its own. Set SECRET_KEY "
+        "to a long random string, the same for the web server and every worker, e.g. the output of "
+        "`python -c \"import secrets; print(secrets.token_urlsafe(50))\"` (in .env for docker compose).")
+SECRET_KEY = SECRET_KEY or EMBEDDED_SECRET_KEY
+
+# Cookies marked Secure are sent over HTTPS only: on by default when PUBLIC_URL is an https:// address,
+# off for the embedded default's http://127.0.0.1:8000 (a Secure cookie would never come back there).
+SECURE_COOKIES = env_bool("SECURE_COOKIES", PUBLIC_URL.startswith("https://"))
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = SECURE_COOKIES
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = CSRF_COOKIE_SAMESITE = "Lax"
+# HTTP Strict Transport Security: browsers that saw it reach this host over HTTPS only, for this many
+# seconds. Default: a year when PUBLIC_URL is https://, else off (0). It is sent on HTTPS responses only;
+# behind a reverse proxy that ends TLS, set SECURE_PROXY_SSL_HEADER=1 so the forwarded scheme counts.
+SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", 365 * 24 * 3600 if PUBLIC_URL.startswith("https://")
+                                         else 0))
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", False)
+if env_bool("SECURE_PROXY_SSL_HEADER", False):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+# Content-Security-Policy on every response (webapp/common/security.py). The UI has no inline script;
+# 'unsafe-eval' stays because the run form's JSON-schema validator (ajv, in @rjsf/validator-ajv8)
+# compiles schemas with Function(); inline style attributes are allowed (they cannot run code).
+# CONTENT_SECURITY_POLICY replaces the whole policy; "off" sends none.
+_DEV = FRONTEND_DEV_SERVER.rstrip("/")
+_DEV_WS = _DEV.replace("http://", "ws://").replace("https://", "wss://")
+_CSP_DIRECTIVES = [
+    "default-src 'self'",
+    # The dev server's React refresh preamble is an inline script: allowed with FRONTEND_DEV_SERVER only.
+    f"script-src 'self' 'unsafe-eval' {_DEV} {repr('unsafe-inline') if _DEV else ''}",
+    f"style-src 'self' 'unsafe-inline' {_DEV}",
+    "img-src 'self' data: blob:",
+    "font-src 'self' data:",
+    f"connect-src 'self' {_DEV} {_DEV_WS}",
+    "object-src 'none'",
+    "base-uri 'self'",
+    "form-action 'self'",
+    "frame-ancestors 'none'",
+]
+CONTENT_SECURITY_POLICY = os.environ.get("CONTENT_SECURITY_POLICY",
+                                         "; ".join(" ".join(d.split()) for d in _CSP_DIRECTIVES)).strip()
+if CONTENT_SECURITY_POLICY.lower() == "off":
+    CONTENT_SECURITY_POLICY = ""
 
 LOGGING = {
     "version": 1,

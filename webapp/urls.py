@@ -1,9 +1,10 @@
 """URL map: the REST API under /api/v1/, its schema and docs, and the SPA for every other route."""
 from django.urls import include, path, re_path, register_converter
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView
 
 from webapp.accounts import api as accounts_api
 from webapp.common.ids import IdConverter
+from webapp.common.security import ApiDocsView
 from webapp.frontend import healthz, index
 from webapp.notifications import api as notifications_api
 from webapp.registry.api import dataset_imports as registry_dataset_imports
@@ -85,7 +86,7 @@ api_v1 = [
 urlpatterns = [
     path("api/v1/", include(api_v1)),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
-    path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="docs"),
+    path("api/docs/", ApiDocsView.as_view(url_name="schema"), name="docs"),
     path("healthz", healthz),
     re_path(r"^(?!api/|static/).*$", index),
 ]

@@ -7,16 +7,24 @@ from rest_framework.test import APIClient
 from webapp.accounts.models import ApiToken
 
 
+def csrf_token(client: APIClient) -> str:
+    """The csrftoken cookie a signed-out browser gets (from GET /auth/me/, as the SPA asks first)."""
+    client.get("/api/v1/auth/me/")
+    return client.cookies["csrftoken"].value
+
+
 def test_a_session_login_sets_the_session_and_me_answers(cast):
     client = APIClient(enforce_csrf_checks=True)
-    response = client.post("/api/v1/auth/login/", {"username": "member", "password": "member-password"}, format="json")
+    response = client.post("/api/v1/auth/login/", {"username": "member", "password": "member-password"}, format="json",
+                           HTTP_X_CSRFTOKEN=csrf_token(client))
     assert response.status_code == 200
     assert client.get("/api/v1/auth/me/").json()["username"] == "member"
 
 
 def test_logout_ends_the_session(cast):
     client = APIClient(enforce_csrf_checks=True)
-    client.post("/api/v1/auth/login/", {"username": "member", "password": "member-password"}, format="json")
+    client.post("/api/v1/auth/login/", {"username": "member", "password": "member-password"}, format="json",
+                HTTP_X_CSRFTOKEN=csrf_token(client))
     csrf = client.get("/api/v1/auth/me/").cookies["csrftoken"].value
     response = client.post("/api/v1/auth/logout/", HTTP_X_CSRFTOKEN=csrf)
     assert response.status_code == 204
@@ -130,3 +138,18 @@ def test_a_workspace_scoped_token_sees_only_its_workspaces_and_cannot_widen_itse
     assert minted["workspaces"] == ["lab"]
     assert scoped.post("/api/v1/tokens/", {"name": "x", "workspaces": ["elsewhere"]}, format="json").status_code == 404
     assert session.post("/api/v1/tokens/", {"name": "x", "expires_in_days": 0}, format="json").status_code == 400
+
+
+def test_a_workspace_scoped_token_lists_and_revokes_only_itself_not_the_users_other_tokens(api, cast):
+    session = api("member")  # an unscoped token of the same user
+    created = session.post("/api/v1/tokens/", {"name": "ci", "workspaces": ["lab"]}, format="json").json()
+    scoped = APIClient()
+    scoped.credentials(HTTP_AUTHORIZATION=f"Token {created['token']}")
+    assert [t["name"] for t in scoped.get("/api/v1/tokens/").json()] == ["ci"]
+    others = [t["id"] for t in session.get("/api/v1/tokens/").json() if t["id"] != created["id"]]
+    assert others, "the user has a token the scoped one must not see"
+    for token_id in others:
+        assert scoped.delete(f"/api/v1/tokens/{token_id}/").status_code == 404
+    assert session.get("/api/v1/workspaces/").status_code == 200, "the unscoped token still works"
+    assert scoped.delete(f"/api/v1/tokens/{created['id']}/").status_code == 204, "a token may revoke itself"
+    assert scoped.get("/api/v1/workspaces/").status_code == 401

@@ -114,3 +114,26 @@ def test_only_managers_invite_and_only_owners_invite_owners(invite, api, cast):
     both = api("owner").post("/api/v1/workspaces/lab/members/", {"email": "x@example.org", "username": "member",
                                                                  "role": "member"}, format="json")
     assert both.status_code == 400
+
+
+def test_invitation_emails_are_rate_limited_per_inviter_with_when_to_retry(invite, settings):
+    settings.INVITATIONS_PER_USER_PER_HOUR = 3
+    for n in range(3):
+        assert invite(f"person{n}@example.org").status_code == 202
+    refused = invite("person9@example.org")
+    assert refused.status_code == 429
+    assert "3 invitations in the last hour" in refused.json()["detail"] and "Try again in 60 minutes" in refused.json()[
+        "detail"]
+    assert 3500 < int(refused["Retry-After"]) <= 3600
+    assert len(mail.outbox) == 3 and not Invitation.objects.filter(email="person9@example.org").exists()
+
+
+def test_one_address_cannot_be_flooded_with_invitations_from_many_workspaces(invite, api, settings):
+    settings.INVITATIONS_PER_ADDRESS_PER_DAY = 2
+    assert invite("target@example.org").status_code == 202
+    assert invite("target@example.org").status_code == 202
+    elsewhere = api("outsider").post("/api/v1/workspaces/elsewhere/members/",
+                                     {"email": "TARGET@example.org", "role": "viewer"}, format="json")
+    assert elsewhere.status_code == 429
+    assert "target@example.org was already invited 2 times in the last day" in elsewhere.json()["detail"].lower()
+    assert len(mail.outbox) == 2

@@ -183,6 +183,12 @@ def create_webhook(client, target):
     ("http://0.0.0.0/hook", "unspecified"),
     ("http://224.0.0.1/hook", "multicast"),
     ("http://[::ffff:10.1.2.3]/hook", "private"),
+    ("http://[2002:7f00:1::]/hook", "loopback (inside a 6to4)"),
+    ("http://[2002:a9fe:a9fe::1]/latest/meta-data/", "link-local (inside a 6to4)"),
+    ("http://[2001:0:4136:e378:8000:63bf:80ff:fffe]/hook", "loopback (inside a Teredo)"),
+    ("http://[64:ff9b::7f00:1]/hook", "loopback (inside a NAT64)"),
+    ("http://[64:ff9b::a9fe:a9fe]/hook", "link-local (inside a NAT64)"),
+    ("http://[64:ff9b:1::a00:5]/hook", "private (inside a NAT64)"),
 ])
 def test_webhooks_to_internal_addresses_are_refused_naming_the_setting(api, target, kind):
     response = create_webhook(api("member"), target)
@@ -196,7 +202,17 @@ def test_a_host_name_resolving_to_an_internal_address_is_refused(api, monkeypatc
     fake_dns(monkeypatch, ["93.184.215.14", "192.168.1.7"])
     response = create_webhook(api("member"), "https://hooks.example.org/x")
     assert response.status_code == 400
-    assert "'hooks.example.org' resolves to 192.168.1.7, a private address" in response.json()["detail"]
+    assert "'hooks.example.org' resolves to a private address" in response.json()["detail"]
+    assert "192.168" not in response.json()["detail"], "what an internal name stands for is not told"
+
+
+def test_a_host_name_resolving_to_a_6to4_address_around_loopback_is_refused_without_the_address(api, monkeypatch):
+    fake_dns(monkeypatch, ["2002:7f00:1::"])
+    response = create_webhook(api("member"), "https://sneaky.example.org/x")
+    assert response.status_code == 400
+    detail = response.json()["detail"]
+    assert "'sneaky.example.org' resolves to a loopback (inside a 6to4) address" in detail
+    assert "2002" not in detail and "127.0" not in detail
 
 
 def test_allowed_host_names_and_networks_let_internal_receivers_through(api, monkeypatch):
@@ -221,7 +237,8 @@ def test_a_delivery_checks_the_address_again_and_sends_nothing_when_it_became_in
     notify_run_event(run=failed_run(api, registry_objects), event="run.failed")
     delivery = Delivery.objects.get()
     assert delivery.status == "pending" and delivery.response_code is None
-    assert "169.254.169.254, a link-local address" in delivery.last_error
+    assert "'hooks.example.org' resolves to a link-local address" in delivery.last_error
+    assert "169.254" not in delivery.last_error, "what an internal name stands for is not told"
     assert hook.bodies == []
 
 

@@ -44,8 +44,10 @@ def test_the_run_command_starts_a_seeded_demo_and_ctrl_c_stops_it(tmp_path):
         output = read_until(process, "Press Ctrl-C to stop.", 240)
         assert f"http://127.0.0.1:{port}" in output and "demo / distillery-demo" in output
         session = requests.Session()
+        session.get(f"http://127.0.0.1:{port}/", timeout=30)  # the sign-in page sets the csrftoken cookie
         login = session.post(f"http://127.0.0.1:{port}/api/v1/auth/login/",
-                             json={"username": "demo", "password": "distillery-demo"}, timeout=30)
+                             json={"username": "demo", "password": "distillery-demo"}, timeout=30,
+                             headers={"X-CSRFToken": session.cookies["csrftoken"]})
         assert login.status_code == 200
         templates = session.get(f"http://127.0.0.1:{port}/api/v1/templates/?workspace=demo", timeout=30).json()
         assert [t["name"] for t in templates] == ["train the teacher", "distill into the student",

@@ -1,11 +1,12 @@
 """API for signing in, tokens and workspaces."""
 from __future__ import annotations
 
-from django.contrib.auth import authenticate, login, logout
+from django.contrib.auth import login, logout
 from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import serializers, status
+from rest_framework.authentication import CSRFCheck
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -13,13 +14,25 @@ from rest_framework.views import APIView
 from webapp.accounts import selectors, services
 from webapp.accounts.models import Membership, Role, User
 from webapp.common.api import StrictSerializer, page_response, paginated
-from webapp.common.errors import Invalid
+from webapp.common.errors import Forbidden, Invalid
 
 
 class UserOutput(serializers.Serializer):
     id = serializers.IntegerField()
     username = serializers.CharField()
     email = serializers.CharField()
+
+
+def require_csrf_token(request) -> None:
+    """Signing in needs the CSRF token, as every other write from a browser does, so that another site
+    cannot sign a visitor in to an account of its choosing (login CSRF). DRF checks it only for
+    requests that already have a signed-in session, hence this check."""
+    check = CSRFCheck(lambda _request: None)
+    check.process_request(request)
+    reason = check.process_view(request, None, (), {})
+    if reason:
+        raise Forbidden(f"Sign-in refused: {reason}. Load the sign-in page (or GET /api/v1/auth/me/) first, "
+                        "then send its csrftoken cookie back, with the same value in the X-CSRFToken header.")
 
 
 class LoginApi(APIView):
@@ -32,13 +45,10 @@ class LoginApi(APIView):
 
     @extend_schema(request=Input, responses=UserOutput)
     def post(self, request):
+        require_csrf_token(request)
         data = self.Input(data=request.data)
         data.is_valid(raise_exception=True)
-        user = authenticate(request, **data.validated_data)
-        if user is None:
-            return Response(
-                {"detail": "Wrong username or password."}, status=status.HTTP_400_BAD_REQUEST
-            )
+        user = services.user_sign_in(request=request, **data.validated_data)
         login(request, user)
         get_token(request)  # sets the csrftoken cookie the SPA sends back on writes
         return Response(UserOutput(user).data)
@@ -52,6 +62,10 @@ class LogoutApi(APIView):
 
 
 class MeApi(APIView):
+    def initial(self, request, *args, **kwargs):
+        get_token(request)  # a signed-out visitor gets the csrftoken cookie too: the sign-in form sends it
+        super().initial(request, *args, **kwargs)
+
     @extend_schema(responses=UserOutput)
     def get(self, request):
         get_token(request)
@@ -84,7 +98,7 @@ class TokenListApi(APIView):
 
     @extend_schema(responses=TokenOutput(many=True))
     def get(self, request):
-        tokens = selectors.api_tokens_for(user=request.user).prefetch_related("workspaces")
+        tokens = selectors.api_tokens_for(user=request.user, caller=request.auth).prefetch_related("workspaces")
         return Response(TokenOutput(tokens, many=True).data)
 
     @extend_schema(request=Input, responses={201: CreatedOutput})
@@ -104,7 +118,7 @@ class TokenListApi(APIView):
 class TokenDetailApi(APIView):
     @extend_schema(responses={204: None})
     def delete(self, request, pk: int):
-        token = get_object_or_404(selectors.api_tokens_for(user=request.user), pk=pk)
+        token = get_object_or_404(selectors.api_tokens_for(user=request.user, caller=request.auth), pk=pk)
         services.api_token_revoke(token=token)
         return Response(status=status.HTTP_204_NO_CONTENT)
 

@@ -73,5 +73,10 @@ def require_write_to_body_workspace(*, user: User, data) -> None:
         writable_workspace(user=user, slug=slug)
 
 
-def api_tokens_for(*, user: User) -> QuerySet[ApiToken]:
-    return ApiToken.objects.filter(user=user, revoked_at__isnull=True)
+def api_tokens_for(*, user: User, caller=None) -> QuerySet[ApiToken]:
+    """The user's live tokens. A request made with a workspace-scoped token (`caller`, DRF's
+    request.auth) sees that token only: it must not list, or revoke, the tokens that see more."""
+    tokens = ApiToken.objects.filter(user=user, revoked_at__isnull=True)
+    if isinstance(caller, ApiToken) and getattr(user, "token_workspace_ids", None) is not None:
+        tokens = tokens.filter(pk=caller.pk)
+    return tokens

@@ -1,6 +1,7 @@
 """Writes for users, workspaces, memberships and API tokens."""
 from __future__ import annotations
 
+import math
 from datetime import timedelta
 
 from django.db import IntegrityError, transaction
@@ -11,7 +12,38 @@ from webapp.accounts.audit import audit
 from webapp.accounts.models import ApiToken, Membership, Role, User, Workspace
 from webapp.accounts.selectors import role_in
 from webapp.accounts.tokens import hash_token, new_token
-from webapp.common.errors import Conflict, Forbidden, Invalid
+from webapp.common.errors import Conflict, Forbidden, Invalid, TooManyRequests
+from webapp.common.throttle import throttle_check, throttle_count, throttle_reset
+
+
+def _login_keys(*, username: str, address: str) -> tuple[str, str]:
+    import hashlib
+
+    account = hashlib.sha256(username.strip().lower().encode()).hexdigest()[:32]
+    return f"login:account:{account}", f"login:address:{address}"
+
+
+def user_sign_in(*, request, username: str, password: str) -> User:
+    """The user with this username and password, or a 400. Failed attempts are counted per account
+    and per client address (LOGIN_MAX_FAILURES_PER_ACCOUNT / _PER_ADDRESS in LOGIN_THROTTLE_WINDOW_S);
+    past either limit every attempt answers 429, the right password included, until the window
+    ends. A success clears the account's count, not the address's."""
+    from django.conf import settings
+    from django.contrib.auth import authenticate
+
+    account_key, address_key = _login_keys(username=username, address=request.META.get("REMOTE_ADDR", ""))
+    throttle_check(key=account_key, limit=settings.LOGIN_MAX_FAILURES_PER_ACCOUNT,
+                   message="Too many failed sign-ins for this account: it is locked for a while.")
+    throttle_check(key=address_key, limit=settings.LOGIN_MAX_FAILURES_PER_ADDRESS,
+                   message="Too many failed sign-ins from your address.")
+    user = authenticate(request, username=username, password=password)
+    if user is None:
+        window = settings.LOGIN_THROTTLE_WINDOW_S
+        throttle_count(key=account_key, window_s=window)
+        throttle_count(key=address_key, window_s=window)
+        raise Invalid("Wrong username or password.")
+    throttle_reset(key=account_key)
+    return user
 
 
 @transaction.atomic
@@ -124,6 +156,7 @@ def invitation_create(*, workspace: Workspace, actor: User, email: str, role: st
     existing = User.objects.filter(email__iexact=email).first()
     if existing is not None:
         return membership_add(workspace=workspace, actor=actor, user=existing, role=role)
+    _invitation_rate_check(actor=actor, email=email)
     invitation = Invitation.objects.create(
         workspace=workspace, email=email, role=role, token=secrets.token_urlsafe(32), invited_by=actor,
         expires_at=timezone.now() + timedelta(days=INVITATION_DAYS),
@@ -136,6 +169,32 @@ def invitation_create(*, workspace: Workspace, actor: User, email: str, role: st
               from_email=settings.DEFAULT_FROM_EMAIL, recipient_list=[email])
     audit(workspace=workspace, actor=actor, action="member.invite", target=invitation, email=email, role=role)
     return invitation
+
+
+def _invitation_rate_check(*, actor: User, email: str) -> None:
+    """Invitation e-mails are rate-limited, counted from the stored invitations (so every web process
+    shares the count): INVITATIONS_PER_USER_PER_HOUR sent by one user, INVITATIONS_PER_ADDRESS_PER_DAY
+    to one address from anyone, so that the server cannot be used to flood a mailbox."""
+    from django.conf import settings
+
+    from webapp.accounts.models import Invitation
+
+    User.objects.select_for_update().filter(pk=actor.pk).first()  # one inviter's invitations are counted in turn
+    now = timezone.now()
+    for rows, limit, window, message in (
+        (Invitation.objects.filter(invited_by=actor), settings.INVITATIONS_PER_USER_PER_HOUR, timedelta(hours=1),
+         f"You sent {settings.INVITATIONS_PER_USER_PER_HOUR} invitations in the last hour, the most allowed."),
+        (Invitation.objects.filter(email__iexact=email), settings.INVITATIONS_PER_ADDRESS_PER_DAY, timedelta(days=1),
+         f"{email} was already invited {settings.INVITATIONS_PER_ADDRESS_PER_DAY} times in the last day, the most "
+         "allowed: the earlier invitations still work."),
+    ):
+        recent = rows.filter(created_at__gt=now - window).order_by("-created_at").values_list("created_at", flat=True)
+        times = list(recent[:limit])
+        if len(times) >= limit:
+            wait = (times[-1] + window - now).total_seconds() if times else window.total_seconds()
+            minutes = max(1, math.ceil(wait / 60))
+            raise TooManyRequests(f"{message} Try again in {minutes} minute{'s' if minutes != 1 else ''}.",
+                                  retry_after_s=math.ceil(wait))
 
 
 def _open_invitation(token: str):

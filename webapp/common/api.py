@@ -8,7 +8,7 @@ from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
-from webapp.common.errors import ServiceError
+from webapp.common.errors import ServiceError, TooManyRequests
 
 
 class Pagination(PageNumberPagination):
@@ -46,7 +46,8 @@ def exception_handler(exc, context):
         body = {"detail": exc.message}
         if exc.errors:
             body["errors"] = exc.errors
-        return Response(body, status=exc.status_code)
+        headers = {"Retry-After": str(exc.retry_after_s)} if isinstance(exc, TooManyRequests) else None
+        return Response(body, status=exc.status_code, headers=headers)
     if isinstance(exc, Http404):
         exc = exceptions.NotFound("Not found: it does not exist or you are not a member of its workspace.")
     elif isinstance(exc, PermissionDenied):

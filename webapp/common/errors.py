@@ -33,3 +33,13 @@ class Conflict(ServiceError):
 
 class TooLarge(ServiceError):
     status_code = 413
+
+
+class TooManyRequests(ServiceError):
+    """429: the caller must wait `retry_after_s` seconds (sent as the Retry-After header)."""
+
+    status_code = 429
+
+    def __init__(self, message: str, *, retry_after_s: int):
+        super().__init__(message)
+        self.retry_after_s = max(1, int(retry_after_s))

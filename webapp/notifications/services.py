@@ -57,14 +57,50 @@ def _allowed_hosts() -> tuple[set[str], list[ipaddress.IPv4Network | ipaddress.I
     return names, networks
 
 
-def _internal_kind(address: Address) -> str | None:
-    """What makes an address unfit for a webhook, or None for a public one."""
-    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
-        address = address.ipv4_mapped
+NAT64_PREFIXES = (ipaddress.ip_network("64:ff9b::/96"), ipaddress.ip_network("64:ff9b:1::/48"))
+
+
+def _embedded_ipv4(address: Address) -> list[tuple[str, ipaddress.IPv4Address]]:
+    """The IPv4 addresses an IPv6 address carries, with the mechanism's name: IPv4-mapped, 6to4
+    (2002::/16), Teredo (2001::/32: its server and client) and NAT64 (64:ff9b::/96, 64:ff9b:1::/48).
+    A translator or relay on the way turns each into the IPv4 address inside it."""
+    if not isinstance(address, ipaddress.IPv6Address):
+        return []
+    found = []
+    if address.ipv4_mapped is not None:
+        found.append(("IPv4-mapped", address.ipv4_mapped))
+    if address.sixtofour is not None:
+        found.append(("6to4", address.sixtofour))
+    if address.teredo is not None:
+        found.extend(("Teredo", inner) for inner in address.teredo)
+    if any(address in prefix for prefix in NAT64_PREFIXES):
+        found.append(("NAT64", ipaddress.IPv4Address(int(address) & 0xFFFFFFFF)))
+    return found
+
+
+def _plain_kind(address: Address) -> str | None:
     for kind in ("loopback", "link_local", "multicast", "unspecified", "reserved", "private"):
         if getattr(address, f"is_{kind}"):
             return kind.replace("_", "-")
     return None if address.is_global else "non-public"
+
+
+def _internal_kind(address: Address) -> str | None:
+    """What makes an address unfit for a webhook, or None for a public one. An IPv6 address that
+    carries an internal IPv4 address (6to4, Teredo, NAT64, IPv4-mapped) is judged by that one."""
+    for mechanism, inner in _embedded_ipv4(address):
+        kind = _plain_kind(inner)
+        if kind:
+            return kind if mechanism == "IPv4-mapped" else f"{kind} (inside a {mechanism})"
+    return _plain_kind(address)
+
+
+def _is_ip_literal(host: str) -> bool:
+    try:
+        ipaddress.ip_address(host)
+    except ValueError:
+        return False
+    return True
 
 
 def webhook_target_check(url: str) -> list[tuple[str, int, str]]:
@@ -83,8 +119,10 @@ def webhook_target_check(url: str) -> list[tuple[str, int, str]]:
             address = ipaddress.ip_address(raw.split("%", 1)[0])
             kind = _internal_kind(address)
             if kind and not any(address.version == net.version and address in net for net in networks):
+                # Which internal address a name stands for is the operator's business: it is not told.
+                what = f"{address}, a {kind}" if _is_ip_literal(host) else f"a {kind}"
                 raise WebhookRefused(
-                    f"'{host}' resolves to {address}, a {kind} address: webhooks may only reach public "
+                    f"'{host}' resolves to {what} address: webhooks may only reach public "
                     "addresses, so an internal service (or a cloud metadata endpoint) cannot be reached through "
                     "them. If this receiver is meant to be internal, ask the operator to add the host or its "
                     "network to WEBHOOK_ALLOWED_HOSTS."

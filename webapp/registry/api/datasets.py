@@ -5,7 +5,7 @@ from itertools import islice
 
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -15,6 +15,7 @@ from webapp.common.api import StrictSerializer, page_response, paginated
 from webapp.common.errors import Invalid, NotFound
 from webapp.common.ids import parse_id
 from webapp.common.strict_json import strict_loads
+from webapp.common.parsers import SizeLimitedJSONParser
 from webapp.registry.api.params import PAGE_PARAMS, WORKSPACE_PARAM
 from webapp.registry.models import DatasetKind
 from webapp.registry.selectors.datasets import dataset_get, dataset_tasks, datasets_for
@@ -55,7 +56,7 @@ class TaskInput(StrictSerializer):
 
 
 class DatasetListApi(APIView):
-    parser_classes = [MultiPartParser, FormParser, JSONParser]
+    parser_classes = [MultiPartParser, FormParser, SizeLimitedJSONParser]
 
     class Input(StrictSerializer):
         workspace = serializers.SlugField()

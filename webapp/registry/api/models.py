@@ -3,13 +3,14 @@ from __future__ import annotations
 
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from webapp.accounts.selectors import require_write_to_body_workspace, workspace_get
 from webapp.common.api import StrictSerializer, page_response, paginated
 from webapp.common.fields import object_field
+from webapp.common.parsers import SizeLimitedJSONParser
 from webapp.registry.api.params import PAGE_PARAMS, WORKSPACE_PARAM
 from webapp.registry.models import ModelSource
 from webapp.runs.api.methods import method_field
@@ -87,7 +88,7 @@ class LineageOutput(serializers.Serializer):
 
 
 class ModelListApi(APIView):
-    parser_classes = [JSONParser, MultiPartParser, FormParser]
+    parser_classes = [SizeLimitedJSONParser, MultiPartParser, FormParser]
 
     class Input(StrictSerializer):
         workspace = serializers.SlugField()
