@@ -56,6 +56,17 @@ def inference_dtype(training: TrainingConfig) -> torch.dtype:
     return torch.bfloat16 if training.mixed_precision == "bf16" else torch.float32
 
 
+def disable_dropout(model: torch.nn.Module) -> None:
+    """Set every dropout probability in `model` to 0: its Dropout modules and the rates that attention
+    layers keep as plain floats (llama's attention_dropout); the saved config is left as it was."""
+    for module in model.modules():
+        if isinstance(module, torch.nn.modules.dropout._DropoutNd):
+            module.p = 0.0
+        for name, value in vars(module).items():
+            if "dropout" in name and isinstance(value, float):
+                setattr(module, name, 0.0)
+
+
 class _Averages:
     """Running means of the metrics reported every log_every steps."""
 
