@@ -281,6 +281,13 @@ def test_f_dpo_in_float32_keeps_the_gradient_of_a_chosen_response_25_nats_below_
     assert float(chosen.grad) == pytest.approx(expected_gradient, rel=1e-4)
 
 
+@pytest.mark.parametrize("dtype,tolerance", [(torch.float16, 2e-3), (torch.bfloat16, 2e-2), (torch.float32, 1e-6)])
+def test_f_dpo_in_a_narrow_dtype_is_exact_within_its_range(dtype, tolerance):
+    values = [torch.tensor([value], dtype=dtype) for value in (-4.0, -2.5, -1.0, -2.0)]
+    losses = f_dpo_loss(*values, beta=0.5, divergence="forward_kl").losses
+    assert float(losses) == pytest.approx(ref_f_dpo(-4.0, -2.5, -1.0, -2.0, 0.5, "forward_kl", 0.5), rel=tolerance)
+
+
 def test_f_dpo_far_beyond_the_float32_range_still_pulls_the_policy_back():
     chosen = torch.tensor([-500.0], requires_grad=True)
     f_dpo_loss(chosen, torch.tensor([-1.0]), torch.tensor([-1.0]), torch.tensor([-1.0]), beta=0.1,

@@ -22,12 +22,14 @@ def _exp_extended(exponent: torch.Tensor) -> torch.Tensor:
 
     f-DPO's forward-KL and alpha-divergence terms are exponentials of log-ratios, so a policy that
     drifted far below the reference gives e^(tens of nats): exact up to log(max of the dtype) - 16
-    (about 72 in float32, 693 in float64), so that sums and the factor beta/alpha stay finite. Past
+    (about 72 in float32, 693 in float64; in float16, whose range is too short for that margin,
+    half of log(max), about 5.5), so that sums and the factor beta/alpha stay finite. Past
     that the value grows linearly with the same slope instead of overflowing (TRL caps the exponent
     there, which gives the pair no gradient at all), so the loss and its gradient stay finite and
     still point back toward the reference.
     """
-    limit = math.log(torch.finfo(exponent.dtype).max) - 16
+    largest = math.log(torch.finfo(exponent.dtype).max)
+    limit = max(largest - 16, largest / 2)
     capped = torch.exp(exponent.clamp(max=limit))
     return capped * (1 + (exponent - limit).clamp(min=0))
 
