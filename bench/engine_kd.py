@@ -53,6 +53,8 @@ STUDENT = {"hidden_size": 256, "intermediate_size": 688, "num_hidden_layers": 2,
 TEACHER = {"hidden_size": 512, "intermediate_size": 1376, "num_hidden_layers": 2, "num_attention_heads": 8,
            "num_key_value_heads": 8}
 SEQUENCE_LENGTH = 512
+H100_BF16_TFLOPS = 989.0
+"""An H100 SXM's dense bf16 peak, the default denominator of the model FLOPs utilisation (MFU)."""
 M_MMAP_THRESHOLD = -3
 """glibc's mallopt parameter number."""
 
@@ -143,8 +145,14 @@ def measure(variant: str, vocab: int, tokens: int, chunk_size: int, device_name:
         step()
         peak = _status_kib("VmHWM") * 1024 - before
     cpu_times = cpu_times[1:len(times) + 1]
+    # Model FLOPs of a step (PaLM's MFU, appendix B): 6 per student parameter and token (forward and
+    # backward), 2 per teacher parameter and token (forward only); attention's own FLOPs left out.
+    parameters = {name: sum(p.numel() for p in m.parameters()) for name, m in (("student", student),
+                                                                             ("teacher", teacher))}
+    step_flops = (6 * parameters["student"] + 2 * parameters["teacher"]) * tokens
     return {"variant": variant, "vocab": vocab, "peak_bytes": peak, "step_s": statistics.median(times),
-            "cpu_s": statistics.median(cpu_times), "times": times, "cpu_times": cpu_times}
+            "cpu_s": statistics.median(cpu_times), "times": times, "cpu_times": cpu_times,
+            "tokens_per_s": tokens / statistics.median(times), "flops_per_s": step_flops / statistics.median(times)}
 
 
 def run_in_fresh_process(args: argparse.Namespace, variant: str, vocab: int) -> dict[str, Any]:
@@ -225,6 +233,8 @@ def main() -> None:
     parser.add_argument("--timed-steps", type=int, default=3, help="timed steps per process, after a warm-up step")
     parser.add_argument("--device", choices=["cpu", "cuda"], default="cpu")
     parser.add_argument("--write-docs", action="store_true", help="write the results into docs/BENCHMARKS.md")
+    parser.add_argument("--peak-tflops", type=float, default=H100_BF16_TFLOPS,
+                        help="the device's peak TFLOP/s that MFU divides by (default: H100 SXM dense bf16)")
     parser.add_argument("--worker", choices=["plain", "chunked"], help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.timed_steps < 1:
@@ -248,8 +258,10 @@ def main() -> None:
             for variant in ("plain", "chunked") if repeat % 2 == 0 else ("chunked", "plain"):
                 results[variant].append(run_in_fresh_process(args, variant, vocab))
                 latest = results[variant][-1]
-                print(f"vocab {vocab} {variant} #{repeat + 1}: {latest['peak_bytes'] / 2**20:,.0f} MiB, "
-                      f"{latest['step_s']:.2f} s wall, {latest['cpu_s']:.2f} s CPU", file=sys.stderr)
+                mfu = latest["flops_per_s"] / (args.peak_tflops * 1e12)
+                print(f"vocab {vocab} {variant} #{repeat + 1}: {latest['peak_bytes'] / 2**20:,.0f} MiB peak, "
+                      f"{latest['step_s']:.2f} s wall, {latest['cpu_s']:.2f} s CPU, "
+                      f"{latest['tokens_per_s']:,.0f} tokens/s, MFU {mfu:.1%}", file=sys.stderr)
         raw += results["plain"] + results["chunked"]
         # Medians over every timed step of every process (peaks: one per process).
         medians = {variant: (statistics.median(r["peak_bytes"] for r in results[variant]),

@@ -3,10 +3,14 @@
 A checkpoint is a save_pretrained directory (config.json, model.safetensors, tokenizer files), so
 it can be loaded or registered as a model directly (for a LoRA run: adapter_config.json and
 adapter_model.safetensors, loadable with PEFT on top of the student), plus trainer_state.pt with everything else an
-exact resume needs: optimizer, scheduler, RNG states, data position and step. It is written
+exact resume needs: optimizer, scheduler, RNG states, data position and step. Weights are written in the
+student's own dtype (a bf16 student gives bf16 checkpoints, half the size of float32); what that drops of
+the float32 weights training runs on (the low 16 bits of each bf16 value) is kept in trainer_state.pt, so
+a resume continues from exactly the same weights. It is written
 under a temporary name and renamed when complete, so a crash never leaves a half checkpoint.
 """
 
+import json
 import random
 import shutil
 from pathlib import Path
@@ -19,6 +23,64 @@ from transformers import PreTrainedModel, PreTrainedTokenizerBase
 from engine.errors import EngineError
 
 TRAINER_STATE = "trainer_state.pt"
+WEIGHT_REMAINDERS = "weight_remainders"
+"""trainer_state.pt's entry with what the saved weights dropped of the float32 ones, by state_dict name."""
+
+
+def _narrowed(model: torch.nn.Module, dtype: torch.dtype, *, exact: bool) -> tuple[dict[str, torch.Tensor],
+                                                                                   dict[str, torch.Tensor]]:
+    """The model's state_dict with its float32 tensors in `dtype`, and (exact) what restores them.
+
+    exact=False rounds to nearest (a final model). exact=True for bfloat16 truncates instead, so a
+    float32 value is its bf16 bits followed by 16 more bits, kept as an int16 remainder (the
+    checkpoint stays as small as one float32 copy); for float16 the remainder is the float32 tensor.
+    Tensors that share storage (tied embeddings) stay shared, so save_pretrained writes them once.
+    """
+    state, remainders, shared = {}, {}, {}
+    for name, tensor in model.state_dict().items():
+        if tensor.dtype != torch.float32 or dtype == torch.float32:
+            state[name] = tensor
+            continue
+        key = (tensor.data_ptr(), tuple(tensor.shape))
+        if key not in shared:
+            if exact and dtype == torch.bfloat16:
+                bits = tensor.detach().contiguous().view(torch.int32)
+                shared[key] = ((bits >> 16).to(torch.int16).view(torch.bfloat16),
+                               ((bits & 0xFFFF) - 32768).to(torch.int16).cpu())
+            else:
+                shared[key] = (tensor.detach().to(dtype), tensor.detach().to("cpu", copy=True) if exact else None)
+        state[name] = shared[key][0]
+        if exact:
+            remainders[name] = shared[key][1]
+    return state, remainders
+
+
+def save_model(model: PreTrainedModel, directory: Path, dtype: torch.dtype, *, exact: bool = False,
+               **options: Any) -> dict[str, torch.Tensor]:
+    """save_pretrained with the weights in `dtype` and config.json saying so; the remainders (exact)."""
+    state, remainders = _narrowed(model, dtype, exact=exact)
+    model.save_pretrained(directory, safe_serialization=True, state_dict=state, **options)
+    if dtype != torch.float32:
+        # save_pretrained writes the dtype of the model's parameters (float32) whatever state_dict holds.
+        config_file = Path(directory) / "config.json"
+        config = json.loads(config_file.read_text())
+        config["dtype"] = str(dtype).removeprefix("torch.")
+        config_file.write_text(json.dumps(config, indent=2, sort_keys=True) + "\n")
+    return remainders
+
+
+@torch.no_grad()
+def restore_weight_remainders(model: torch.nn.Module, remainders: dict[str, torch.Tensor]) -> None:
+    """Give a model loaded from a narrowed checkpoint its exact float32 weights back."""
+    state = model.state_dict()
+    for name, remainder in remainders.items():
+        target = state[name]
+        if remainder.dtype == torch.int16:
+            low = remainder.to(target.device, torch.int32) + 32768
+            bits = target.view(torch.int32)
+            bits.copy_((bits & -65536) | low)
+        else:
+            target.copy_(remainder)
 
 
 def directory_size(path: Path) -> int:
@@ -56,8 +118,9 @@ def save_checkpoint(
     tokenizer: PreTrainedTokenizerBase,
     trainer_state: dict[str, Any],
     keep_last: int,
+    dtype: torch.dtype = torch.float32,
 ) -> Path:
-    """Write checkpoints/step-{step}/ and delete all but the newest keep_last checkpoints."""
+    """Write checkpoints/step-{step}/ (full weights in `dtype`) and delete all but the newest keep_last."""
     checkpoints = output_dir / "checkpoints"
     final_path = checkpoints / f"step-{step}"
     partial_path = checkpoints / f"step-{step}.partial"
@@ -68,7 +131,7 @@ def save_checkpoint(
         # look for the base model's config to find out (it warns when the student came from a config).
         model.save_pretrained(partial_path, safe_serialization=True, save_embedding_layers=False)
     else:
-        model.save_pretrained(partial_path, safe_serialization=True)
+        trainer_state = {**trainer_state, WEIGHT_REMAINDERS: save_model(model, partial_path, dtype, exact=True)}
     tokenizer.save_pretrained(partial_path)
     torch.save(trainer_state, partial_path / TRAINER_STATE)
     shutil.rmtree(final_path, ignore_errors=True)

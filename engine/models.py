@@ -5,6 +5,7 @@ only when the spec allows it) or from a config dict (random weights drawn from t
 seed). Every failure names the path or id and says what to do.
 """
 
+import json
 from pathlib import Path
 
 import torch
@@ -66,6 +67,23 @@ def load_tokenizer(spec: RunSpec) -> PreTrainedTokenizerBase:
         return AutoTokenizer.from_pretrained(location)
     except (OSError, ValueError) as error:
         raise EngineError(f"cannot load a tokenizer from {location}: {error}") from None
+
+
+_NARROW_DTYPES = {"bfloat16": torch.bfloat16, "float16": torch.float16}
+
+
+def source_dtype(model: ModelSpec, *, role: str) -> torch.dtype:
+    """The dtype the model's weights are stored in (its config.json's dtype; a soup: its first
+    ingredient's; a model built from a config dict: float32). Training runs in float32 whatever it
+    is; the checkpoints and the final model are written back in this dtype."""
+    if model.config is not None:
+        return torch.float32
+    location = model.path or (model.soup[0] if model.soup else _hub_snapshot(model.hub_id, role))
+    config_file = Path(location) / "config.json"
+    if not config_file.is_file():
+        return torch.float32
+    config = json.loads(config_file.read_text())
+    return _NARROW_DTYPES.get(config.get("dtype") or config.get("torch_dtype"), torch.float32)
 
 
 def load_causal_lm(model: ModelSpec, *, role: str, vocab_size: int) -> PreTrainedModel:

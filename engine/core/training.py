@@ -26,14 +26,23 @@ from torch.optim.lr_scheduler import LambdaLR
 from transformers import PreTrainedTokenizerBase
 
 from engine import distributed
-from engine.checkpoint import directory_size, load_trainer_state, restore_rng_state, rng_state, save_checkpoint
+from engine.checkpoint import (
+    WEIGHT_REMAINDERS,
+    directory_size,
+    load_trainer_state,
+    restore_rng_state,
+    restore_weight_remainders,
+    rng_state,
+    save_checkpoint,
+    save_model,
+)
 from engine.core.data import TrainOrder
 from engine.core.evaluation import generate_samples
 from engine.core.objective import Objective, RunData, RunResult
 from engine.core.optim import build_optimizer, learning_rate_multiplier
 from engine.errors import EngineError
 from engine.events import EventSink
-from engine.models import merged_for_saving
+from engine.models import merged_for_saving, source_dtype
 from engine.spec import RunSpec, TrainingConfig
 
 BEST_WEIGHTS, BEST_STEP = "trainable.safetensors", "best_step.json"
@@ -54,6 +63,17 @@ def default_device() -> torch.device:
 def inference_dtype(training: TrainingConfig) -> torch.dtype:
     """The dtype a frozen model (a teacher) is kept in."""
     return torch.bfloat16 if training.mixed_precision == "bf16" else torch.float32
+
+
+def disable_dropout(model: torch.nn.Module) -> None:
+    """Set every dropout probability in `model` to 0: its Dropout modules and the rates that attention
+    layers keep as plain floats (llama's attention_dropout); the saved config is left as it was."""
+    for module in model.modules():
+        if isinstance(module, torch.nn.modules.dropout._DropoutNd):
+            module.p = 0.0
+        for name, value in vars(module).items():
+            if "dropout" in name and isinstance(value, float):
+                setattr(module, name, 0.0)
 
 
 class _Averages:
@@ -206,6 +226,7 @@ class Trainer:
         if "early_stopping" in state:
             self.early_stopping.load_state_dict(state["early_stopping"])
         restore_rng_state(state["rng"])
+        restore_weight_remainders(self.model, state.get(WEIGHT_REMAINDERS, {}))
         self.current_step = state["step"]
         self.events.log("info", f"resumed from {spec.resume_from} at step {self.current_step}")
 
@@ -310,7 +331,7 @@ class Trainer:
             {"method": self.spec.method, "step": step, "optimizer": self.optimizer.state_dict(),
              "scheduler": self.scheduler.state_dict(), "data": self.order.state_dict(), "rng": rng_state(),
              "objective": self.objective.state_dict(), "early_stopping": self.early_stopping.state_dict()},
-            keep_last=self.training.keep_last_checkpoints,
+            keep_last=self.training.keep_last_checkpoints, dtype=source_dtype(self.spec.student, role="student"),
         )
         self.events.checkpoint(str(path), step, directory_size(path))
         distributed.barrier(ranks)
@@ -370,7 +391,7 @@ class Trainer:
         elif early_stopping.patience and early_stopping.best_step not in (0, step):
             events.log("warning", f"the best weights (step {early_stopping.best_step}) were not kept on disk "
                                   f"(found {kept_step}): the final model holds the last weights, of step {step}")
-        merged_for_saving(self.model).save_pretrained(final, safe_serialization=True)
+        save_model(merged_for_saving(self.model), final, source_dtype(self.spec.student, role="student"))
         self.tokenizer.save_pretrained(final)
         shutil.rmtree(best, ignore_errors=True)
         self.events.artifact("final", "model", str(final), step, directory_size(final))

@@ -244,6 +244,57 @@ def test_f_dpo_exponentials_are_capped_so_a_far_drifted_policy_gives_a_finite_lo
     assert torch.isfinite(out.losses).all() and torch.isfinite(chosen.grad).all()
 
 
+def ref_f_dpo_gradient(pc, pr, rc, rr, beta, divergence, alpha):
+    """Analytic d loss / d (pc, pr) in float64: central differences cancel catastrophically on a loss of e^100."""
+    rate = 1.0 if divergence == "forward_kl" else alpha
+    x = beta * (ref_f_prime(pc - rc, divergence, alpha) - ref_f_prime(pr - rr, divergence, alpha))
+    weight = 1 / (1 + math.exp(x)) if x > -700 else 1.0  # sigmoid(-x) = -d(-log sigmoid(x))/dx
+    return -weight * beta * math.exp(-rate * (pc - rc)), weight * beta * math.exp(-rate * (pr - rr))
+
+
+@pytest.mark.parametrize("log_ratio", [-25.0, -100.0, 100.0])
+@pytest.mark.parametrize("divergence,alpha", [("forward_kl", 0.5), ("alpha_divergence", 0.5)])
+def test_f_dpo_is_exact_in_value_and_gradient_far_from_the_reference(log_ratio, divergence, alpha):
+    # A chosen log-ratio of -25 or -100 nats used to hit an exponent cap of 20: zero gradient.
+    values = {"pc": -30.0 + log_ratio, "pr": -40.5, "rc": -30.0, "rr": -40.0}
+    chosen = torch.tensor([values["pc"]], dtype=torch.float64, requires_grad=True)
+    rejected = torch.tensor([values["pr"]], dtype=torch.float64, requires_grad=True)
+    out = f_dpo_loss(chosen, rejected, torch.tensor([values["rc"]], dtype=torch.float64),
+                     torch.tensor([values["rr"]], dtype=torch.float64), beta=0.1, divergence=divergence, alpha=alpha)
+    out.losses.sum().backward()
+    assert float(out.losses.detach()) == pytest.approx(ref_f_dpo(**values, beta=0.1, divergence=divergence,
+                                                                 alpha=alpha), rel=1e-12)
+    expected = ref_f_dpo_gradient(**values, beta=0.1, divergence=divergence, alpha=alpha)
+    assert (float(chosen.grad), float(rejected.grad)) == pytest.approx(expected, rel=1e-12, abs=1e-300)
+    assert float(chosen.grad) != 0.0
+
+
+def test_f_dpo_in_float32_keeps_the_gradient_of_a_chosen_response_25_nats_below_the_reference():
+    chosen = torch.tensor([-26.0], requires_grad=True)
+    out = f_dpo_loss(chosen, torch.tensor([-1.5]), torch.tensor([-1.0]), torch.tensor([-1.0]), beta=0.1,
+                     divergence="forward_kl")
+    out.losses.sum().backward()
+    expected = ref_f_dpo(-26.0, -1.5, -1.0, -1.0, 0.1, "forward_kl", 0.5)
+    assert float(out.losses.detach()) == pytest.approx(expected, rel=1e-5)
+    expected_gradient = numerical_gradient(lambda c: ref_f_dpo(c, -1.5, -1.0, -1.0, 0.1, "forward_kl", 0.5),
+                                           [-26.0], 0)
+    assert float(chosen.grad) == pytest.approx(expected_gradient, rel=1e-4)
+
+
+@pytest.mark.parametrize("dtype,tolerance", [(torch.float16, 2e-3), (torch.bfloat16, 2e-2), (torch.float32, 1e-6)])
+def test_f_dpo_in_a_narrow_dtype_is_exact_within_its_range(dtype, tolerance):
+    values = [torch.tensor([value], dtype=dtype) for value in (-4.0, -2.5, -1.0, -2.0)]
+    losses = f_dpo_loss(*values, beta=0.5, divergence="forward_kl").losses
+    assert float(losses) == pytest.approx(ref_f_dpo(-4.0, -2.5, -1.0, -2.0, 0.5, "forward_kl", 0.5), rel=tolerance)
+
+
+def test_f_dpo_far_beyond_the_float32_range_still_pulls_the_policy_back():
+    chosen = torch.tensor([-500.0], requires_grad=True)
+    f_dpo_loss(chosen, torch.tensor([-1.0]), torch.tensor([-1.0]), torch.tensor([-1.0]), beta=0.1,
+               divergence="forward_kl").losses.sum().backward()
+    assert torch.isfinite(chosen.grad).all() and float(chosen.grad) < 0
+
+
 def test_alpha_outside_0_1_is_refused():
     value = torch.zeros(1)
     with pytest.raises(ValueError, match=r"alpha in \(0, 1\)"):

@@ -2,6 +2,7 @@
 resume, spec checks, and DPO learning a held-out preference on the demo pairs."""
 
 import json
+import math
 import shutil
 import threading
 from pathlib import Path
@@ -431,3 +432,21 @@ def test_bco_updates_delta_with_each_training_batch_before_its_loss_and_leaves_i
     restored = preference_recipe.PreferenceOptimisation(policy, config, reference=None, uses_reference=True)
     restored.load_state_dict(objective.state_dict())
     assert (restored.bco_delta.mean, restored.bco_delta.count) == before
+
+
+@pytest.mark.parametrize("disable_dropout", [True, False])
+def test_the_policy_starts_equal_to_its_reference_because_dropout_is_off_by_default(kit, small_preferences, tmp_path,
+                                                                                    disable_dropout):
+    spec = preference_spec(kit, tmp_path / "run", small_preferences, max_steps=1, warmup_steps=0, eval_every=0,
+                           checkpoint_every=0, method_config={} if disable_dropout else {"disable_dropout": False})
+    spec["student"]["config"] = {**kit["tiny_config"], "attention_dropout": 0.5}
+
+    _, events = run_in_process(spec)
+
+    [first] = metrics(events, "align/").values()
+    first_loss = train_losses(events)[1]
+    if disable_dropout:
+        assert first_loss == pytest.approx(math.log(2), abs=1e-6)
+        assert first["align/kl"] == pytest.approx(0.0, abs=1e-6)
+    else:
+        assert abs(first_loss - math.log(2)) > 1e-4 and abs(first["align/kl"]) > 1e-4

@@ -417,3 +417,18 @@ def test_a_reference_soup_is_accepted_in_an_rl_spec():
     spec = RunSpec.model_validate(base_spec(reference={"soup": ["/tmp/a", "/tmp/b"]}))
     assert spec.reference.soup == ["/tmp/a", "/tmp/b"]
     assert IGNORE_INDEX == -100
+
+
+@pytest.mark.parametrize("disable_dropout", [True, False])
+def test_the_policy_starts_with_no_kl_to_its_reference_because_dropout_is_off_by_default(kit, rl_data, tmp_path,
+                                                                                         disable_dropout):
+    spec = rl_spec(kit, rl_data, tmp_path / "run", max_steps=1,
+                   method_config={} if disable_dropout else {"disable_dropout": False})
+    spec["student"]["config"] = {**kit["tiny_config"], "attention_dropout": 0.5}
+
+    _, events = run_in_process(spec)
+
+    if disable_dropout:
+        assert series(events, "rl/kl")[1] == pytest.approx(0.0, abs=1e-6)
+    else:
+        assert series(events, "rl/kl")[1] > 1e-4

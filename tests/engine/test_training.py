@@ -350,3 +350,36 @@ def test_a_lora_run_with_early_stopping_keeps_training_after_a_best_evaluation_a
     assert len(losses) == 6 and losses[3] != losses[2], "training went on after the best evaluation"
     final = AutoModelForCausalLM.from_pretrained(tmp_path / "run" / "final")
     assert not any("lora" in name for name in final.state_dict())
+
+
+def safetensors_dtypes(path: Path) -> set[str]:
+    """The dtypes the file's header names, read without converting anything."""
+    with open(path, "rb") as file:
+        header = json.loads(file.read(int.from_bytes(file.read(8), "little")))
+    return {entry["dtype"] for name, entry in header.items() if name != "__metadata__"}
+
+
+def test_a_bf16_student_is_checkpointed_and_saved_in_bf16_and_resumes_exactly_from_its_bf16_checkpoint(kit, tmp_path):
+    torch.manual_seed(0)
+    fields = dict(kit["tiny_config"])
+    student = AutoModelForCausalLM.from_config(AutoConfig.for_model(fields.pop("model_type"), **fields))
+    student.to(torch.bfloat16).save_pretrained(tmp_path / "bf16-student")
+
+    def spec(output_dir, **extra):
+        built = tiny_spec(kit, output_dir, max_steps=4, warmup_steps=1, checkpoint_every=2, eval_every=0)
+        built["student"] = {"path": str(tmp_path / "bf16-student"), "tokenizer": kit["tokenizer"]["path"]}
+        return {**built, **extra}
+
+    _, straight = run_in_process(spec(tmp_path / "straight"))
+    checkpoint = tmp_path / "straight" / "checkpoints" / "step-2"
+    _, resumed = run_in_process(spec(tmp_path / "resumed", resume_from=str(checkpoint)))
+
+    for directory in (checkpoint, tmp_path / "straight" / "final", tmp_path / "resumed" / "final"):
+        assert safetensors_dtypes(directory / "model.safetensors") == {"BF16"}, directory
+        assert json.loads((directory / "config.json").read_text())["dtype"] == "bfloat16"
+    for step in (3, 4):
+        assert train_losses(resumed)[step] == train_losses(straight)[step], f"step {step}"
+    straight_weights = load_file(tmp_path / "straight" / "final" / "model.safetensors")
+    resumed_weights = load_file(tmp_path / "resumed" / "final" / "model.safetensors")
+    for name, weight in straight_weights.items():
+        assert torch.equal(resumed_weights[name], weight), name

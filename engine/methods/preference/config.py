@@ -25,6 +25,15 @@ def _chunk_size_field() -> object:
 class _PreferenceConfig(_Config):
     training: TrainingConfig = _training_field()
     chunk_size: int = _chunk_size_field()
+    disable_dropout: bool = Field(
+        True,
+        description=(
+            "Turn the policy's dropout off (as TRL does by default). With dropout on, the policy "
+            "trains in train mode while the reference is evaluated without dropout, so even an "
+            "unchanged policy differs from its reference: the first step's DPO loss is not ln 2 "
+            "and the KL to the reference is not 0. False keeps the model's dropout."
+        ),
+    )
 
 
 class _ReferencePreferenceConfig(_PreferenceConfig):

@@ -17,10 +17,21 @@ from torch.nn import functional as F
 
 Divergence = Literal["reverse_kl", "forward_kl", "js_divergence", "alpha_divergence"]
 
-MAX_EXPONENT = 20.0
-"""f-DPO's forward-KL and alpha-divergence terms are exponentials of log-ratios; the exponent is
-capped here (e^20 ~ 5e8) so that a policy that drifted far from the reference gives a large but
-finite loss and gradient instead of inf (TRL caps at the float's largest exponent instead)."""
+def _exp_extended(exponent: torch.Tensor) -> torch.Tensor:
+    """exp(exponent), continued by its tangent line beyond the largest exponent the dtype holds.
+
+    f-DPO's forward-KL and alpha-divergence terms are exponentials of log-ratios, so a policy that
+    drifted far below the reference gives e^(tens of nats): exact up to log(max of the dtype) - 16
+    (about 72 in float32, 693 in float64; in float16, whose range is too short for that margin,
+    half of log(max), about 5.5), so that sums and the factor beta/alpha stay finite. Past
+    that the value grows linearly with the same slope instead of overflowing (TRL caps the exponent
+    there, which gives the pair no gradient at all), so the loss and its gradient stay finite and
+    still point back toward the reference.
+    """
+    largest = math.log(torch.finfo(exponent.dtype).max)
+    limit = max(largest - 16, largest / 2)
+    capped = torch.exp(exponent.clamp(max=limit))
+    return capped * (1 + (exponent - limit).clamp(min=0))
 
 
 @dataclass
@@ -129,12 +140,12 @@ def f_divergence_derivative(log_ratio: torch.Tensor, divergence: Divergence, alp
     if divergence == "reverse_kl":
         return log_ratio + 1
     if divergence == "forward_kl":
-        return -torch.exp((-log_ratio).clamp(max=MAX_EXPONENT))
+        return -_exp_extended(-log_ratio)
     if divergence == "js_divergence":
         # log(2u/(1+u)) = log 2 + log u - log(1 + u), with log(1 + u) = softplus(log u) for stability.
         return math.log(2) + log_ratio - F.softplus(log_ratio)
     if divergence == "alpha_divergence":
-        return (1 - torch.exp((-alpha * log_ratio).clamp(max=MAX_EXPONENT))) / alpha
+        return (1 - _exp_extended(-alpha * log_ratio)) / alpha
     raise ValueError(
         f"unknown f-divergence {divergence!r}: use reverse_kl, forward_kl, js_divergence or alpha_divergence"
     )
@@ -149,7 +160,8 @@ def f_dpo_loss(policy_chosen: torch.Tensor, policy_rejected: torch.Tensor, refer
     Wang et al. 2023, "Beyond Reverse KL: Generalizing Direct Preference Optimization with Diverse
     Divergence Constraints", Theorem 1 / eq. 12 (arXiv:2309.16240); f' as in
     f_divergence_derivative. reverse_kl is exactly DPO. The exponentials of forward_kl and
-    alpha_divergence are capped at e^MAX_EXPONENT. Rewards reported are beta * Delta, as for DPO.
+    alpha_divergence are exact within the dtype's range and extended linearly past it
+    (_exp_extended). Rewards reported are beta * Delta, as for DPO.
     """
     if divergence == "alpha_divergence" and not 0 < alpha < 1:
         raise ValueError(f"alpha_divergence needs alpha in (0, 1), got {alpha}")

@@ -17,7 +17,7 @@ from transformers import PreTrainedTokenizerBase
 from engine import distributed
 from engine.core.objective import Objective, RunData, RunResult
 from engine.core.reference import check_reference_matches, describe_reference, load_reference
-from engine.core.training import Trainer, default_device, inference_dtype, seed_everything
+from engine.core.training import Trainer, default_device, disable_dropout, inference_dtype, seed_everything
 from engine.events import EventSink
 from engine.methods.preference.config import (
     BCOConfig,
@@ -209,6 +209,8 @@ def run(spec: RunSpec, events: EventSink, cancel: threading.Event) -> RunResult:
     device = default_device()
     tokenizer = load_tokenizer(spec)
     policy = load_student(spec, tokenizer, training).to(device)
+    if config.disable_dropout:
+        disable_dropout(policy)
     check_block_size(policy, training.block_size, "student")
     check_output_layer_gives_logits(policy, "student")
 

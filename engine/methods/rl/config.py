@@ -38,6 +38,15 @@ class GRPOConfig(_Config):
     )
     max_new_tokens: int = Field(64, ge=1, le=32_768, description="Most tokens generated per completion.")
     temperature: float = Field(1.0, gt=0, le=10, description="Sampling temperature of the policy's completions.")
+    disable_dropout: bool = Field(
+        True,
+        description=(
+            "Turn the policy's dropout off (as TRL does by default). With dropout on, the policy's "
+            "log-probabilities are taken in train mode while the reference's are not, so even an "
+            "unchanged policy shows a KL to the reference and a ratio to its own sampling "
+            "log-probabilities that is not 1. False keeps the model's dropout."
+        ),
+    )
     top_p: float = Field(
         1.0, gt=0, le=1,
         description="Nucleus sampling: sample from the smallest token set with this much probability (1: all tokens).",

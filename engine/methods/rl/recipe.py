@@ -28,7 +28,7 @@ from engine import distributed
 from engine.core.data import read_jsonl
 from engine.core.objective import Objective, RunData, RunResult
 from engine.core.reference import check_reference_matches, describe_reference, load_reference
-from engine.core.training import Trainer, default_device, inference_dtype, seed_everything
+from engine.core.training import Trainer, default_device, disable_dropout, inference_dtype, seed_everything
 from engine.errors import EngineError
 from engine.events import EventSink
 from engine.methods.rl.config import GRPOConfig, KDRLConfig
@@ -256,6 +256,8 @@ def run(spec: RunSpec, events: EventSink, cancel: threading.Event) -> RunResult:
             "completion ends: set eos_token in its tokenizer_config.json"
         )
     policy = load_student(spec, tokenizer, training).to(device)
+    if config.disable_dropout:
+        disable_dropout(policy)
     reference = load_reference(spec, tokenizer, inference_dtype(training)).to(device)
     check_reference_matches(reference, policy)
     events.log("info", f"reference model: {describe_reference(spec)}")
