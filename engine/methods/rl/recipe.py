@@ -156,17 +156,20 @@ class GRPO(Objective):
         advantages = advantages.reshape(-1).float().to(device)
 
         log_probs, mask = completion_log_probs(self.policy, batch.prompt_ids, completions, group,
-                                               pad_id=self.pad_id, chunk_size=config.chunk_size)
+                                               pad_id=self.pad_id, chunk_size=config.chunk_size,
+                                               temperature=config.temperature)
         with torch.no_grad():
             reference_log_probs, _ = completion_log_probs(self.reference, batch.prompt_ids, completions, group,
-                                                          pad_id=self.pad_id, chunk_size=config.chunk_size)
+                                                          pad_id=self.pad_id, chunk_size=config.chunk_size,
+                                               temperature=config.temperature)
         if self.kd_teacher is None:
             losses, kl = grpo_sequence_losses(log_probs, reference_log_probs, advantages, mask, kl_coef=config.kl_coef)
         else:
             assert isinstance(config, KDRLConfig)
             with torch.no_grad():
                 teacher_log_probs, _ = completion_log_probs(self.kd_teacher, batch.prompt_ids, completions, group,
-                                                            pad_id=self.pad_id, chunk_size=config.chunk_size)
+                                                            pad_id=self.pad_id, chunk_size=config.chunk_size,
+                                               temperature=config.temperature)
             correct = torch.tensor([s.total >= config.kd_reward_threshold for s in scores]).view(num_prompts, group)
             weights = kd_weights(correct, config.kd_mask).reshape(-1).to(device)
             losses, kl, teacher_kl = kdrl_sequence_losses(

@@ -132,9 +132,14 @@ def sample_completions(
 
 def completion_log_probs(
     model: torch.nn.Module, prompts: list[list[int]], completions: list[list[int]], group_size: int, *,
-    pad_id: int, chunk_size: int,
+    pad_id: int, chunk_size: int, temperature: float = 1.0,
 ) -> tuple[torch.Tensor, torch.Tensor]:
     """(B, L) log-probabilities of each completion's tokens under `model`, and their (B, L) mask.
+
+    The log-probabilities are those of the distribution the completions were sampled from,
+    log_softmax(logits / temperature), as TRL's GRPOTrainer scores them: the policy, the reference
+    (and kdrl's teacher) are all scored at the sampling temperature, so the KL terms compare the
+    sampled distributions.
 
     Sequence b is prompt b // group_size followed by completion b, right-padded, so positions start
     at 0 as in training data; position i is labelled with token i + 1 where that token belongs to
@@ -153,4 +158,5 @@ def completion_log_probs(
         labels[b, start: len(sequence) - 1] = torch.tensor(completions[b], device=device)
     hidden = final_hidden_states(model, input_ids, attention_mask)
     weight, bias = output_weight_and_bias(model)
-    return token_log_probs(hidden, weight, bias, labels, chunk_size=chunk_size), labels != IGNORE_INDEX
+    log_probs = token_log_probs(hidden, weight, bias, labels, chunk_size=chunk_size, temperature=temperature)
+    return log_probs, labels != IGNORE_INDEX
