@@ -28,6 +28,7 @@ import torch
 from transformers import AutoTokenizer, GenerationConfig, PreTrainedModel, PreTrainedTokenizerBase
 
 from engine.core.data import Dataset, read_jsonl, sample_prompts, tokenize_dataset
+from engine.core.stops import cut_at_stop, stop_token_ids
 from engine.core.objective import RunData, RunResult
 from engine.core.training import Trainer, default_device, inference_dtype, seed_everything
 from engine.errors import EngineError
@@ -91,6 +92,7 @@ def generate_answers(
     if pad_id is None:
         raise EngineError(f"the teacher's tokenizer ({tokenizer.name_or_path}) has neither a pad nor an eos token")
     max_prompt = max(1, getattr(teacher.config, "max_position_embeddings", 1 << 30) - config.max_new_tokens)
+    stop_ids = stop_token_ids(teacher, tokenizer)  # a chat teacher's end of turn as well as the EOS
     answers: list[list[str]] = []
     with torch.random.fork_rng(devices=[device] if device.type == "cuda" else []):
         torch.manual_seed(seed)
@@ -108,11 +110,12 @@ def generate_answers(
             # Exactly these settings: not the teacher checkpoint's own generation defaults (top_k,
             # repetition penalties...), which would distil another distribution than configured.
             generation = GenerationConfig(max_new_tokens=config.max_new_tokens, pad_token_id=pad_id,
-                                          eos_token_id=tokenizer.eos_token_id,
+                                          eos_token_id=stop_ids or None,
                                           num_return_sequences=config.samples_per_prompt, **sampling)
             output = teacher.generate(input_ids=input_ids, attention_mask=attention_mask,
                                       generation_config=generation, use_model_defaults=False)
-            texts = tokenizer.batch_decode(output[:, width:], skip_special_tokens=True)
+            texts = tokenizer.batch_decode([cut_at_stop(tokens, stop_ids, keep_stop=False)
+                                            for tokens in output[:, width:].tolist()], skip_special_tokens=True)
             for index in range(len(encoded)):
                 answers.append(texts[index * config.samples_per_prompt:(index + 1) * config.samples_per_prompt])
     return answers

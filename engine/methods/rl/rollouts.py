@@ -8,6 +8,7 @@ from transformers import GenerationConfig, PreTrainedTokenizerBase
 
 from engine.core.data import Dataset
 from engine.core.losses import IGNORE_INDEX
+from engine.core.stops import cut_at_stop
 from engine.core.token_logprobs import output_weight_and_bias, token_log_probs
 from engine.errors import EngineError
 from engine.methods.rl.rewards import RewardSpec, answer_problems
@@ -97,11 +98,15 @@ def padding_id(tokenizer: PreTrainedTokenizerBase) -> int:
 
 @torch.no_grad()
 def sample_completions(
-    model: torch.nn.Module, prompts: list[list[int]], *, num_samples: int, max_new_tokens: int, eos_id: int,
-    pad_id: int, seed: int, temperature: float = 1.0, top_p: float = 1.0, greedy: bool = False,
+    model: torch.nn.Module, prompts: list[list[int]], *, num_samples: int, max_new_tokens: int,
+    eos_id: int | list[int], pad_id: int, seed: int, temperature: float = 1.0, top_p: float = 1.0,
+    greedy: bool = False,
 ) -> list[list[int]]:
     """num_samples completions of each prompt, grouped by prompt (prompt 0's first), each cut after
-    its first EOS (kept). Sampled with a forked RNG seeded by `seed`, the model in eval mode."""
+    its first stop token (kept). eos_id: the stop token, or all of them (engine.core.stops's
+    stop_token_ids: the checkpoint's generation_config eos ids and the tokenizer's EOS). Sampled
+    with a forked RNG seeded by `seed`, the model in eval mode."""
+    stop_ids = [eos_id] if isinstance(eos_id, int) else list(eos_id)
     device = next(model.parameters()).device
     width = max(len(prompt) for prompt in prompts)
     input_ids = torch.full((len(prompts), width), pad_id, dtype=torch.long, device=device)
@@ -115,7 +120,7 @@ def sample_completions(
     sampling = {} if greedy else {"temperature": temperature, "top_p": top_p, "top_k": 0}
     generation_config = GenerationConfig(
         do_sample=not greedy, max_new_tokens=max_new_tokens, num_return_sequences=num_samples, pad_token_id=pad_id,
-        eos_token_id=eos_id, **sampling,
+        eos_token_id=stop_ids or None, **sampling,
     )
     was_training = model.training
     model.eval()
@@ -126,7 +131,7 @@ def sample_completions(
     model.train(was_training)
     completions = []
     for tokens in output[:, width:].tolist():
-        completions.append(tokens[: tokens.index(eos_id) + 1] if eos_id in tokens else tokens)
+        completions.append(cut_at_stop(tokens, stop_ids, keep_stop=True))
     return completions
 
 
