@@ -21,6 +21,7 @@ import torch  # noqa: E402
 from transformers import AutoTokenizer  # noqa: E402
 from transformers.generation.streamers import BaseStreamer  # noqa: E402
 
+from engine.core.data import text_ids  # noqa: E402
 from engine.core.stops import cut_at_stop, stop_token_ids  # noqa: E402
 from engine.spec import ModelSpec  # noqa: E402
 from engine.errors import EngineError  # noqa: E402
@@ -73,7 +74,8 @@ def answer(entry: dict, prompts: list[str], settings: dict) -> None:
     stop_ids = stop_token_ids(model, tokenizer)  # the checkpoint's end of turn as well as the EOS
     for index, prompt in enumerate(prompts):
         torch.manual_seed(settings["seed"])
-        inputs = tokenizer(prompt, return_tensors="pt", return_token_type_ids=False)
+        ids = torch.tensor([text_ids(tokenizer, prompt)])  # the tokenizer's BOS rule, as in training data
+        inputs = {"input_ids": ids, "attention_mask": torch.ones_like(ids)}
         with torch.no_grad():
             model.generate(
                 **inputs, max_new_tokens=settings["max_new_tokens"], do_sample=not greedy,

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 import torch
 from transformers import GenerationConfig, PreTrainedTokenizerBase
 
-from engine.core.data import Dataset
+from engine.core.data import Dataset, leading_special_ids
 from engine.core.losses import IGNORE_INDEX
 from engine.core.stops import cut_at_stop
 from engine.core.token_logprobs import output_weight_and_bias, token_log_probs
@@ -55,7 +55,10 @@ def prompt_set(dataset: Dataset, tokenizer: PreTrainedTokenizerBase, *, max_prom
     Prompt-completion rows: the prompt, and the completion as the answer. Chat rows: the
     conversation before the last assistant message, rendered with the chat template's generation
     prompt, and that message's content as the answer. A prompt longer than max_prompt_tokens
-    keeps its last max_prompt_tokens tokens. Every answer is checked against the rewards up front.
+    keeps its last max_prompt_tokens tokens (after the tokenizer's BOS, which it keeps). Prompt-
+    completion prompts start with the tokenizer's leading special tokens (its BOS, if it adds one)
+    as in training data; chat prompts are the template's rendering. Every answer is checked against
+    the rewards up front.
     """
     if dataset.kind == "text":
         raise EngineError(
@@ -82,14 +85,16 @@ def prompt_set(dataset: Dataset, tokenizer: PreTrainedTokenizerBase, *, max_prom
         texts.append(text)
         answers.append(answer)
     encoded = tokenizer(texts, add_special_tokens=False, verbose=False)["input_ids"]
-    cut = sum(len(ids) > max_prompt_tokens for ids in encoded)
+    prefix = leading_special_ids(tokenizer) if dataset.kind == "prompt-completion" else []
+    cut = sum(len(prefix) + len(ids) > max_prompt_tokens for ids in encoded)
     empty = sum(not ids for ids in encoded)
     if empty:
         raise EngineError(f"{dataset.path}: {empty} rows have an empty prompt; every row needs a prompt to complete")
     note = f"{len(texts)} {dataset.kind} prompts"
     if cut:
         note += f"; {cut} prompts longer than {max_prompt_tokens} tokens (block_size - max_new_tokens) keep their end"
-    return PromptSet([ids[-max_prompt_tokens:] for ids in encoded], texts, answers), note
+    kept = max(max_prompt_tokens - len(prefix), 1)
+    return PromptSet([prefix + ids[-kept:] for ids in encoded], texts, answers), note
 
 
 def padding_id(tokenizer: PreTrainedTokenizerBase) -> int:
