@@ -21,6 +21,8 @@ import torch  # noqa: E402
 from transformers import AutoTokenizer  # noqa: E402
 from transformers.generation.streamers import BaseStreamer  # noqa: E402
 
+from engine.core.data import text_ids  # noqa: E402
+from engine.core.stops import cut_at_stop, stop_token_ids  # noqa: E402
 from engine.spec import ModelSpec  # noqa: E402
 from engine.errors import EngineError  # noqa: E402
 from engine.models import _hub_snapshot, load_causal_lm  # noqa: E402
@@ -36,14 +38,15 @@ def emit(record: dict) -> None:
 class Relay(BaseStreamer):
     """Receives token ids from `generate` and emits the text so far every few tokens."""
 
-    def __init__(self, tokenizer, ref: str, prompt_index: int):
-        self.tokenizer, self.ref, self.prompt_index = tokenizer, ref, prompt_index
+    def __init__(self, tokenizer, ref: str, prompt_index: int, stop_ids: list[int]):
+        self.tokenizer, self.ref, self.prompt_index, self.stop_ids = tokenizer, ref, prompt_index, stop_ids
         self.prompt_seen, self.ids, self.started = False, [], time.perf_counter()
 
     def _record(self, done: bool) -> dict:
         elapsed = max(time.perf_counter() - self.started, 1e-9)
         return {"kind": "sample", "model": self.ref, "prompt": self.prompt_index, "done": done,
-                "text": self.tokenizer.decode(self.ids, skip_special_tokens=True), "tokens": len(self.ids),
+                "text": self.tokenizer.decode(cut_at_stop(self.ids, self.stop_ids, keep_stop=False),
+                                              skip_special_tokens=True), "tokens": len(self.ids),
                 "tokens_per_s": round(len(self.ids) / elapsed, 1)}
 
     def put(self, value: torch.Tensor) -> None:
@@ -68,15 +71,17 @@ def answer(entry: dict, prompts: list[str], settings: dict) -> None:
     tokenizer = AutoTokenizer.from_pretrained(Path(tokenizer_dir), local_files_only=True)
     model = load_causal_lm(spec, role="model", vocab_size=len(tokenizer)).eval()
     greedy = settings["temperature"] <= 0
+    stop_ids = stop_token_ids(model, tokenizer)  # the checkpoint's end of turn as well as the EOS
     for index, prompt in enumerate(prompts):
         torch.manual_seed(settings["seed"])
-        inputs = tokenizer(prompt, return_tensors="pt", return_token_type_ids=False)
+        ids = torch.tensor([text_ids(tokenizer, prompt)])  # the tokenizer's BOS rule, as in training data
+        inputs = {"input_ids": ids, "attention_mask": torch.ones_like(ids)}
         with torch.no_grad():
             model.generate(
                 **inputs, max_new_tokens=settings["max_new_tokens"], do_sample=not greedy,
                 temperature=None if greedy else settings["temperature"], top_p=None if greedy else settings["top_p"],
                 pad_token_id=tokenizer.pad_token_id if tokenizer.pad_token_id is not None else tokenizer.eos_token_id,
-                streamer=Relay(tokenizer, entry["ref"], index),
+                eos_token_id=stop_ids or None, streamer=Relay(tokenizer, entry["ref"], index, stop_ids),
             )
 
 

@@ -9,6 +9,12 @@ A file holds one kind of row, told by its fields:
 - chat, {"messages": [{"role": ..., "content": ...}, ...]}: one sequence per row rendered with the
   tokenizer's chat template, padded to block_size; only the assistant turns are targets.
 
+Beginning of sequence: text and prompt-completion sequences start with the tokens the tokenizer
+itself puts before a text (`tokenizer(text)`: Llama's and Gemma's BOS, nothing for GPT-2 or Qwen;
+`text_ids` and `leading_special_ids`), each packed document with its own; chat sequences are the
+chat template's rendering alone, which writes the BOS itself where the model wants one. Training,
+evaluation, sample prompts, the RL and seq_kd prompts and the playground all encode text this way.
+
 Every sequence stores, at each position, the next token as its label (IGNORE_INDEX where that
 token is not a target or is padding), so a model's logits and the labels line up without
 shifting. Rows longer than block_size are cut at block_size.
@@ -176,11 +182,40 @@ def _pad_id(tokenizer: PreTrainedTokenizerBase) -> int:
     return tokenizer.pad_token_id if tokenizer.pad_token_id is not None else _require_eos(tokenizer)
 
 
+_PROBE = "a"
+
+
+def leading_special_ids(tokenizer: PreTrainedTokenizerBase) -> list[int]:
+    """The special tokens `tokenizer(text)` puts before a text's own tokens, by the tokenizer's own
+    rule (`add_bos_token`, its post-processor): [bos_token_id] for Llama-style tokenizers, [] for
+    GPT-2's. Tokens it appends (an add_eos_token tokenizer's EOS) are not included: the data
+    pipeline ends documents and completions itself."""
+    with_special = tokenizer(_PROBE, verbose=False)["input_ids"]
+    plain = tokenizer(_PROBE, add_special_tokens=False, verbose=False)["input_ids"]
+    special = set(tokenizer.all_special_ids)
+    for start in range(len(with_special) - len(plain) + 1):
+        if with_special[start: start + len(plain)] == plain and all(t in special for t in with_special[:start]):
+            return list(with_special[:start])
+    return []
+
+
+def text_ids(tokenizer: PreTrainedTokenizerBase, text: str, *, prefix: list[int] | None = None) -> list[int]:
+    """A plain text's token ids as the model saw text in pre-training: the tokenizer's leading
+    special tokens (its BOS, if it adds one; `prefix` when the caller already has them) then the
+    text's own tokens. Not for chat-template renderings, which carry their own BOS."""
+    if prefix is None:
+        prefix = leading_special_ids(tokenizer)
+    return prefix + tokenizer(text, add_special_tokens=False, verbose=False)["input_ids"]
+
+
 def pack_texts(texts: list[str], tokenizer: PreTrainedTokenizerBase, block_size: int) -> TokenBlocks:
-    """Tokenize documents, join them with EOS and cut the stream into blocks of block_size."""
+    """Tokenize documents, each after the tokenizer's leading special tokens (its BOS, if any) and
+    followed by EOS, join them and cut the stream into blocks of block_size."""
     eos_id = _require_eos(tokenizer)
+    prefix = leading_special_ids(tokenizer)
     stream: list[int] = []
     for ids in tokenizer(texts, add_special_tokens=False, verbose=False)["input_ids"]:
+        stream.extend(prefix)
         stream.extend(ids)
         stream.append(eos_id)
     pad_id = _pad_id(tokenizer)
@@ -231,8 +266,9 @@ def _sequences_to_blocks(
 def prompt_completion_tokens(
     example: dict[str, str], tokenizer: PreTrainedTokenizerBase
 ) -> tuple[list[int], list[bool]]:
-    """Prompt, completion and EOS token ids, and which of them are targets (completion and EOS)."""
-    prompt = tokenizer(example["prompt"], add_special_tokens=False)["input_ids"]
+    """The tokenizer's leading special tokens (its BOS, if any), prompt, completion and EOS token
+    ids, and which of them are targets (completion and EOS)."""
+    prompt = text_ids(tokenizer, example["prompt"])
     completion = tokenizer(example["completion"], add_special_tokens=False)["input_ids"]
     return prompt + completion + [_require_eos(tokenizer)], [False] * len(prompt) + [True] * (len(completion) + 1)
 
@@ -300,14 +336,16 @@ def sample_prompts(dataset: Dataset, tokenizer: PreTrainedTokenizerBase, count: 
     """Token ids of the first `count` rows' prompts, for greedy sample generations.
 
     Text rows give their first TEXT_SAMPLE_PROMPT_TOKENS tokens, prompt-completion rows their
-    prompt, chat rows the conversation before the first assistant turn with the generation prompt.
+    prompt (both after the tokenizer's BOS, if it adds one, as in training), chat rows the
+    conversation before the first assistant turn with the generation prompt.
     """
     prompts = []
+    prefix = leading_special_ids(tokenizer)
     for row in dataset.rows[:count]:
         if dataset.kind == "text":
-            ids = tokenizer(row, add_special_tokens=False)["input_ids"][:TEXT_SAMPLE_PROMPT_TOKENS]
+            ids = text_ids(tokenizer, row, prefix=prefix)[:len(prefix) + TEXT_SAMPLE_PROMPT_TOKENS]
         elif dataset.kind == "prompt-completion":
-            ids = tokenizer(row["prompt"], add_special_tokens=False)["input_ids"]
+            ids = text_ids(tokenizer, row["prompt"], prefix=prefix)
         else:
             first_answer = next(index for index, message in enumerate(row) if message["role"] == "assistant")
             text = _render_chat(tokenizer, row[:first_answer], open_turn=True) if first_answer else ""

@@ -20,6 +20,7 @@ from transformers import PreTrainedTokenizerBase
 
 from engine.core.data import TokenBlocks, validation_batches
 from engine.core.losses import IGNORE_INDEX
+from engine.core.stops import cut_at_stop, stop_token_ids
 from engine.models import final_hidden_states
 
 CALIBRATION_BINS = 15
@@ -107,11 +108,14 @@ def generate_samples(
 ) -> list[dict[str, Any]]:
     """Greedy completions of each prompt, [{'prompt': text, 'completion': text}], within block_size.
 
-    A prompt longer than half the block keeps its last half-block of tokens.
+    A prompt longer than half the block keeps its last half-block of tokens. A completion ends at
+    the model's stop tokens (engine.core.stops: its generation_config's eos ids and the
+    tokenizer's EOS), which it does not show.
     """
     model.eval()
     device = next(model.parameters()).device
     pad_id = tokenizer.pad_token_id if tokenizer.pad_token_id is not None else tokenizer.eos_token_id
+    stop_ids = stop_token_ids(model, tokenizer)
     samples = []
     for prompt in prompts:
         prompt = prompt[-(block_size // 2):]
@@ -119,11 +123,12 @@ def generate_samples(
         output = model.generate(
             input_ids=input_ids, attention_mask=torch.ones_like(input_ids), do_sample=False,
             max_new_tokens=min(max_new_tokens, block_size - len(prompt)), pad_token_id=pad_id,
-            eos_token_id=tokenizer.eos_token_id,
+            eos_token_id=stop_ids or None,
         )
+        completion = cut_at_stop(output[0, len(prompt):].tolist(), stop_ids, keep_stop=False)
         samples.append({
             "prompt": tokenizer.decode(prompt),
-            "completion": tokenizer.decode(output[0, len(prompt):], skip_special_tokens=True),
+            "completion": tokenizer.decode(completion, skip_special_tokens=True),
         })
     model.train()
     return samples

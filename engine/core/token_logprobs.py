@@ -20,8 +20,10 @@ from engine.core.losses import IGNORE_INDEX
 
 
 def _chunk_log_probs(hidden: torch.Tensor, labels: torch.Tensor, weight: torch.Tensor,
-                     bias: torch.Tensor | None) -> torch.Tensor:
+                     bias: torch.Tensor | None, temperature: float = 1.0) -> torch.Tensor:
     logits = F.linear(hidden, weight, bias).float()
+    if temperature != 1.0:
+        logits = logits / temperature
     return logits.gather(-1, labels[:, None]).squeeze(-1) - torch.logsumexp(logits, dim=-1)
 
 
@@ -30,7 +32,8 @@ class _FrozenHeadLogProbs(torch.autograd.Function):
     states computed in the forward pass, chunk by chunk (the "fused linear" idea of Liger-Kernel's
     chunked losses, possible here because nothing but the hidden states needs a gradient).
 
-    d log p(y | h) / d h = W[y] - softmax(h W^T + b) W, one more matmul per chunk in the forward
+    At temperature T, log p(y | h) = log_softmax((h W^T + b) / T)[y] and
+    d log p(y | h) / d h = (W[y] - softmax((h W^T + b) / T) W) / T, one more matmul per chunk in the forward
     and none in the backward, instead of recomputing each chunk's logits there (the checkpointed
     path): about a third less output-layer work per training step. Saved: one vector per token
     of the hidden size, as the hidden states themselves.
@@ -38,23 +41,26 @@ class _FrozenHeadLogProbs(torch.autograd.Function):
 
     @staticmethod
     def forward(ctx: Any, values: torch.Tensor, weight: torch.Tensor, bias: torch.Tensor | None,
-                targets: torch.Tensor, chunk_size: int) -> torch.Tensor:  # type: ignore[override]
+                targets: torch.Tensor, chunk_size: int, temperature: float) -> torch.Tensor:  # type: ignore[override]
         log_probs = torch.empty(targets.shape[0], dtype=torch.float32, device=values.device)
         gradients = torch.empty_like(values)
         for start in range(0, targets.shape[0], chunk_size):
             rows = slice(start, start + chunk_size)
             logits = F.linear(values[rows], weight, bias).float()
+            if temperature != 1.0:
+                logits = logits / temperature
             log_normaliser = torch.logsumexp(logits, dim=-1)
             log_probs[rows] = logits.gather(-1, targets[rows, None]).squeeze(-1) - log_normaliser
             probabilities = (logits - log_normaliser[:, None]).exp()
-            gradients[rows] = (weight[targets[rows]].float() - probabilities @ weight.float()).to(values.dtype)
+            gradient = weight[targets[rows]].float() - probabilities @ weight.float()
+            gradients[rows] = (gradient / temperature if temperature != 1.0 else gradient).to(values.dtype)
         ctx.save_for_backward(gradients)
         return log_probs
 
     @staticmethod
     def backward(ctx: Any, upstream: torch.Tensor) -> tuple[torch.Tensor | None, ...]:  # type: ignore[override]
         (gradients,) = ctx.saved_tensors
-        return upstream[:, None].to(gradients.dtype) * gradients, None, None, None, None
+        return upstream[:, None].to(gradients.dtype) * gradients, None, None, None, None, None
 
 
 def output_weight_and_bias(model: torch.nn.Module) -> tuple[torch.Tensor, torch.Tensor | None]:
@@ -70,8 +76,12 @@ def token_log_probs(
     labels: torch.Tensor,
     *,
     chunk_size: int,
+    temperature: float = 1.0,
 ) -> torch.Tensor:
-    """(B, L) float32 log-probabilities of `labels` under softmax(hidden @ weight.T + bias).
+    """(B, L) float32 log-probabilities of `labels` under softmax((hidden @ weight.T + bias) / temperature).
+
+    `temperature` is the one the tokens were sampled at (GRPO scores its rollouts at it); 1 for
+    everything else.
 
     hidden is (B, L, d), labels (B, L) with IGNORE_INDEX where a position has no target; those
     positions get 0, so `.sum(-1)` is a sequence's log-probability over its target tokens.
@@ -82,19 +92,22 @@ def token_log_probs(
     positions = (flat_labels != IGNORE_INDEX).nonzero().squeeze(1)
     values = hidden.reshape(-1, width)[positions]
     targets = flat_labels[positions]
+    if not temperature > 0:
+        raise ValueError(f"temperature must be positive, got {temperature}")
     frozen_head = not weight.requires_grad and (bias is None or not bias.requires_grad)
     if torch.is_grad_enabled() and hidden.requires_grad and frozen_head and targets.shape[0]:
         # A LoRA policy (or any frozen output layer): gradients in the forward, no recomputation.
         result = torch.zeros(batch * length, dtype=torch.float32, device=hidden.device)
-        picked = _FrozenHeadLogProbs.apply(values, weight, bias, targets, chunk_size)
+        picked = _FrozenHeadLogProbs.apply(values, weight, bias, targets, chunk_size, temperature)
         return result.index_put((positions,), picked).view(batch, length)
     pieces = []
     for start in range(0, targets.shape[0], chunk_size):
         rows = slice(start, start + chunk_size)
         if torch.is_grad_enabled() and (hidden.requires_grad or weight.requires_grad):
-            pieces.append(checkpoint(_chunk_log_probs, values[rows], targets[rows], weight, bias, use_reentrant=False))
+            pieces.append(checkpoint(_chunk_log_probs, values[rows], targets[rows], weight, bias, temperature,
+                                     use_reentrant=False))
         else:
-            pieces.append(_chunk_log_probs(values[rows], targets[rows], weight, bias))
+            pieces.append(_chunk_log_probs(values[rows], targets[rows], weight, bias, temperature))
     if not pieces:
         # No target at all: zeros that still belong to the graph, so backward gives zero gradients.
         return hidden.float().sum(-1) * 0.0

@@ -243,6 +243,30 @@ def test_completion_log_probs_are_the_full_softmax_log_probs_of_the_completion_t
         assert (log_probs[b][~mask[b]] == 0).all()
 
 
+@pytest.mark.parametrize("temperature", [0.5, 1.7])
+def test_completion_log_probs_at_a_sampling_temperature_match_float64_in_value_and_gradient(tiny_policy,
+                                                                                          temperature):
+    prompts, completions = [[5, 6, 7]], [[9, 10, 11], [12]]
+    log_probs, mask = completion_log_probs(tiny_policy, prompts, completions, 2, pad_id=0, chunk_size=2,
+                                           temperature=temperature)
+    (log_probs * mask).sum().backward()
+    head = tiny_policy.get_output_embeddings().weight
+    got_gradient, head.grad = head.grad.double().clone(), None
+
+    reference = copy.deepcopy(tiny_policy).double()
+    expected_total = torch.zeros((), dtype=torch.float64)
+    for b, completion in enumerate(completions):
+        sequence = torch.tensor([prompts[0] + completion])
+        logits = reference(input_ids=sequence).logits[0]
+        expected = torch.log_softmax(logits / temperature, -1)[len(prompts[0]) - 1: -1].gather(
+            -1, torch.tensor(completion)[:, None]).squeeze(-1)
+        torch.testing.assert_close(log_probs[b][mask[b]].double(), expected.detach(), rtol=1e-5, atol=1e-5)
+        expected_total = expected_total + expected.sum()
+    expected_total.backward()
+    torch.testing.assert_close(got_gradient, reference.get_output_embeddings().weight.grad, rtol=1e-4, atol=1e-5)
+    tiny_policy.zero_grad(set_to_none=True)
+
+
 def test_completion_log_probs_carry_gradients_to_the_policy(tiny_policy):
     log_probs, _ = completion_log_probs(tiny_policy, [[5, 6]], [[7, 8], [9]], 2, pad_id=0, chunk_size=2)
     log_probs.sum().backward()
@@ -294,12 +318,15 @@ def test_greedy_completions_stop_at_the_eos_token_which_they_keep(tiny_policy):
     assert stopped == free[: free.index(eos) + 1]
 
 
+@pytest.mark.parametrize("temperature", [1.0, 0.6])
 def test_the_objective_loss_is_the_step_mean_over_prompts_of_group_means_of_token_means(tiny_policy, tokenizer,
-                                                                                         tmp_path):
+                                                                                         tmp_path, temperature):
+    # At a sampling temperature T the policy and reference log-probs are those of softmax(logits / T).
     reference = copy.deepcopy(tiny_policy).eval().requires_grad_(False)
     with torch.no_grad():
         reference.get_output_embeddings().weight.mul_(1.5)  # a reference that differs: the KL term is not 0
-    config = GRPOConfig(rewards=REGEX_E, group_size=3, max_new_tokens=3, kl_coef=0.5, chunk_size=4)
+    config = GRPOConfig(rewards=REGEX_E, group_size=3, max_new_tokens=3, kl_coef=0.5, chunk_size=4,
+                        temperature=temperature)
     objective = GRPO(policy=tiny_policy, reference=reference, tokenizer=tokenizer, config=config, run_seed=0,
                      output_dir=tmp_path, events=MemorySink())
     batch = PromptSet([[5, 6, 7], [8, 9]], ["a", "b"], [None, None]).batch([0, 1])
@@ -308,7 +335,7 @@ def test_the_objective_loss_is_the_step_mean_over_prompts_of_group_means_of_toke
 
     completions = sample_completions(tiny_policy, batch.prompt_ids, num_samples=3, max_new_tokens=3,
                                      eos_id=tokenizer.eos_token_id, pad_id=tokenizer.eos_token_id,
-                                     seed=_sampling_seed(0, 1, 0, 0))
+                                     seed=_sampling_seed(0, 1, 0, 0), temperature=temperature)
     rewards = [float("e" in tokenizer.decode(c, skip_special_tokens=True)) for c in completions]
     assert len(set(rewards)) == 2, "the advantages are not all 0 in this seeded case"
     expected_loss = 0.0
@@ -318,8 +345,8 @@ def test_the_objective_loss_is_the_step_mean_over_prompts_of_group_means_of_toke
         for b in range(3 * p, 3 * p + 3):
             sequence = torch.tensor([batch.prompt_ids[p] + completions[b]])
             with torch.no_grad():
-                policy_lp = torch.log_softmax(tiny_policy(input_ids=sequence).logits[0].double(), -1)
-                reference_lp = torch.log_softmax(reference(input_ids=sequence).logits[0].double(), -1)
+                policy_lp = torch.log_softmax(tiny_policy(input_ids=sequence).logits[0].double() / temperature, -1)
+                reference_lp = torch.log_softmax(reference(input_ids=sequence).logits[0].double() / temperature, -1)
             positions = range(len(batch.prompt_ids[p]) - 1, sequence.shape[1] - 1)
             terms = []
             for position, token in zip(positions, completions[b]):

@@ -8,8 +8,8 @@ from engine.core.token_logprobs import token_log_probs
 
 
 def reference(hidden: torch.Tensor, weight: torch.Tensor, bias: torch.Tensor | None,
-              labels: torch.Tensor) -> torch.Tensor:
-    logits = hidden.double() @ weight.double().T + (bias.double() if bias is not None else 0)
+              labels: torch.Tensor, temperature: float = 1.0) -> torch.Tensor:
+    logits = (hidden.double() @ weight.double().T + (bias.double() if bias is not None else 0)) / temperature
     log_probs = logits - logits.logsumexp(-1, keepdim=True)
     real = labels != IGNORE_INDEX
     picked = log_probs.gather(-1, torch.where(real, labels, 0)[..., None]).squeeze(-1)
@@ -104,3 +104,30 @@ def test_the_frozen_head_path_is_taken_and_float32_stays_within_tolerance():
 
     assert _FrozenHeadLogProbs.__name__ + "Backward" in graph_names(got.grad_fn)
     torch.testing.assert_close(got.double(), reference(hidden, weight, None, labels), rtol=1e-5, atol=1e-5)
+
+
+@pytest.mark.parametrize("temperature", [0.3, 0.7, 2.5])
+@pytest.mark.parametrize("frozen_head", [False, True])
+@pytest.mark.parametrize("chunk_size", [3, 1000])
+def test_log_probs_at_a_sampling_temperature_match_the_float64_reference(temperature, frozen_head, chunk_size):
+    # GRPO scores its rollouts at the temperature they were sampled at: log_softmax(logits / T).
+    hidden, weight, bias, labels = _inputs(3, 7, 5, 11, 0.3, seed=11, with_bias=True)
+    leaves = [t.clone().requires_grad_(not frozen_head or t is hidden) for t in (hidden, weight, bias)]
+    got = token_log_probs(leaves[0], leaves[1], leaves[2], labels, chunk_size=chunk_size, temperature=temperature)
+    reference_leaves = [t.clone().requires_grad_() for t in (hidden, weight, bias)]
+    expected = reference(*reference_leaves, labels, temperature=temperature)
+    torch.testing.assert_close(got.double(), expected, rtol=1e-6, atol=1e-6)
+    assert not torch.allclose(got.double(), reference(hidden, weight, bias, labels)), "T changes the values"
+
+    upstream = torch.randn(3, 7, dtype=torch.float64, generator=torch.Generator().manual_seed(5))
+    (got.double() * upstream).sum().backward()
+    (expected * upstream).sum().backward()
+    for mine, theirs in zip(leaves, reference_leaves):
+        if mine.requires_grad:
+            torch.testing.assert_close(mine.grad, theirs.grad, rtol=1e-6, atol=1e-6)
+
+
+def test_a_temperature_that_is_not_positive_is_refused():
+    hidden, weight, _, labels = _inputs(1, 2, 3, 5, 0.0, seed=1, with_bias=False)
+    with pytest.raises(ValueError, match="temperature must be positive"):
+        token_log_probs(hidden, weight, None, labels, chunk_size=4, temperature=0.0)

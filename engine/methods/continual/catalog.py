@@ -116,7 +116,8 @@ METHODS: list[MethodInfo] = [
             "Weight averaging after every task: WiSE-FT interpolates the fine-tuned weights with "
             "those the task started from; a uniform model soup averages the models fine-tuned on "
             "every task so far; a greedy soup adds them one by one, best first, only while the "
-            "held-out accuracy on the tasks seen so far improves. The next task starts from the "
+            "held-out accuracy on the tasks seen so far improves, measured on the last quarter of "
+            "each task's validation data, which the reported task matrix leaves out. The next task starts from the "
             "merged model." + _MATRIX
         ),
         paper=Paper(

@@ -195,7 +195,9 @@ class CLWeightAveragingConfig(ContinualConfig):
             "wise_ft_alpha theta_task, theta_start the model the task started from. "
             "'uniform_soup': the mean of the models fine-tuned on every task so far. "
             "'greedy_soup': those models sorted by held-out accuracy (mean over the tasks seen so "
-            "far), each added to the soup only if it strictly raises the soup's held-out accuracy. "
+            "far), each added to the soup only if it strictly raises the soup's held-out accuracy; "
+            "held out: the last quarter (at least one block) of each task's validation data, kept "
+            "apart from the rest, which alone fills the reported task matrix. "
             "The next task trains from the merged model."
         ),
     )

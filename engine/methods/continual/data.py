@@ -1,10 +1,17 @@
 """What a continual run trains on: each task's data, and the replay mix of task and replay batches."""
 
+import math
 from dataclasses import dataclass
 
 import torch
 
 from engine.core.data import Batch, TokenBlocks, TrainOrder
+from engine.errors import EngineError
+
+
+SOUP_SELECTION_SHARE = 0.25
+"""The share of each task's validation blocks (its last ones, at least one) that a greedy soup
+chooses its ingredients on; the rest fill the reported task matrix, so the choice never sees them."""
 
 
 @dataclass
@@ -12,7 +19,27 @@ class TaskData:
     name: str
     train_blocks: TokenBlocks
     validation_blocks: TokenBlocks
+    """The blocks the task matrix (eval/ metrics, R) is measured on."""
     sample_prompts: list[list[int]]
+    selection_blocks: TokenBlocks | None = None
+    """Held-out blocks a greedy soup chooses on, apart from validation_blocks (None otherwise)."""
+
+
+def selection_split(blocks: TokenBlocks, task: str) -> tuple[TokenBlocks, TokenBlocks]:
+    """(reported, selection) blocks: the last ceil(SOUP_SELECTION_SHARE x N) of a task's N validation
+    blocks, at least one, are for choosing a greedy soup, the others for the reported evaluation."""
+    count = len(blocks)
+    if count < 2:
+        raise EngineError(
+            f"task {task!r}: the validation data gives {count} block, but a greedy soup needs at least 2: "
+            f"the last {SOUP_SELECTION_SHARE:.0%} choose the soup's ingredients and the rest are reported, "
+            "kept apart so the reported accuracy is not the one the soup was chosen on. Give the task more "
+            "validation data, or use averaging 'uniform_soup' or 'wise_ft'"
+        )
+    selected = max(1, math.ceil(SOUP_SELECTION_SHARE * count))
+    parts = (range(count - selected), range(count - selected, count))
+    return tuple(TokenBlocks(blocks.input_ids[list(part)], blocks.attention_mask[list(part)],  # type: ignore[return-value]
+                             blocks.labels[list(part)]) for part in parts)
 
 
 @dataclass

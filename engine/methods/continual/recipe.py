@@ -28,8 +28,8 @@ from engine.core.training import Trainer, default_device, seed_everything
 from engine.errors import EngineError
 from engine.events import EventSink
 from engine.methods.continual import metrics as continual_metrics
-from engine.methods.continual.config import ContinualConfig
-from engine.methods.continual.data import TaskData
+from engine.methods.continual.config import CLWeightAveragingConfig, ContinualConfig
+from engine.methods.continual.data import TaskData, selection_split
 from engine.methods.continual.losses import task_scores
 from engine.methods.continual.strategies import STRATEGIES, ContinualContext, Strategy
 from engine.models import (
@@ -121,9 +121,14 @@ def _load_tasks(spec: RunSpec, tokenizer: Any, config: ContinualConfig, events: 
         train_blocks, train_note = tokenize_dataset(train, tokenizer, block_size)
         validation = read_jsonl(task.validation_data.path, role=f"task {task.name!r} validation data")
         validation_blocks, validation_note = tokenize_dataset(validation, tokenizer, block_size)
+        selection_blocks = None
+        if isinstance(config, CLWeightAveragingConfig) and config.averaging == "greedy_soup":
+            validation_blocks, selection_blocks = selection_split(validation_blocks, task.name)
+            validation_note += (f"; the last {len(selection_blocks)} blocks choose the greedy soup, the other "
+                                f"{len(validation_blocks)} are reported")
         events.log("info", f"task {index} {task.name!r}: training {train_note}, validation {validation_note}")
         tasks.append(TaskData(task.name, train_blocks, validation_blocks,
-                              sample_prompts(validation, tokenizer, config.training.eval_samples)))
+                              sample_prompts(validation, tokenizer, config.training.eval_samples), selection_blocks))
     return tasks
 
 

@@ -326,12 +326,17 @@ class WeightAveraging(Strategy):
         """Directories of the models fine-tuned on each finished task (before averaging)."""
 
     def held_out_accuracy(self, tasks: int) -> float:
-        """Mean validation accuracy of the model over tasks 0..tasks-1."""
+        """Mean accuracy of the model over tasks 0..tasks-1 on their selection blocks (the share of
+        each task's validation data kept apart from the reported evaluation,
+        engine.methods.continual.data.selection_split): the soup is never chosen on what is reported."""
         training = self.context.training
         with torch.autocast(self.context.device.type, dtype=torch.bfloat16, enabled=training.mixed_precision == "bf16"):
-            accuracies = [task_scores(self.model, task.validation_blocks, batch_size=training.batch_size,
-                                      max_batches=training.eval_batches, chunk_size=self.chunk_size)[1]
-                          for task in self.context.tasks[:tasks]]
+            accuracies = []
+            for task in self.context.tasks[:tasks]:
+                if task.selection_blocks is None:
+                    raise EngineError(f"task {task.name!r} has no selection blocks to choose a greedy soup on")
+                accuracies.append(task_scores(self.model, task.selection_blocks, batch_size=training.batch_size,
+                                              max_batches=training.eval_batches, chunk_size=self.chunk_size)[1])
         return sum(accuracies) / len(accuracies)
 
     def _load(self, state: dict[str, torch.Tensor]) -> None:
@@ -363,7 +368,7 @@ class WeightAveraging(Strategy):
         chosen = greedy_soup(scores, soup_score)
         self._load(uniform_average([states[member] for member in chosen]))
         self.context.events.log("info", f"greedy soup after task {index}: ingredients {chosen} of {len(states)} "
-                                        f"(held-out accuracies {', '.join(f'{s:.4f}' for s in scores)})")
+                                        f"(accuracies on the selection blocks {', '.join(f'{s:.4f}' for s in scores)})")
         return {"cl/soup_size": float(len(chosen))}
 
     def state_dict(self) -> dict[str, Any]:

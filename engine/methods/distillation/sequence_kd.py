@@ -27,7 +27,8 @@ from typing import Any
 import torch
 from transformers import AutoTokenizer, GenerationConfig, PreTrainedModel, PreTrainedTokenizerBase
 
-from engine.core.data import Dataset, read_jsonl, sample_prompts, tokenize_dataset
+from engine.core.data import Dataset, leading_special_ids, read_jsonl, sample_prompts, tokenize_dataset
+from engine.core.stops import cut_at_stop, stop_token_ids
 from engine.core.objective import RunData, RunResult
 from engine.core.training import Trainer, default_device, inference_dtype, seed_everything
 from engine.errors import EngineError
@@ -83,21 +84,28 @@ def _row_with_answer(kind: str, row: Any, prompt: str, answer: str) -> Any:
 @torch.no_grad()
 def generate_answers(
     teacher: PreTrainedModel, tokenizer: PreTrainedTokenizerBase, prompts: list[str], config: SequenceKDConfig,
-    seed: int, cancel: threading.Event,
+    seed: int, cancel: threading.Event, *, chat: bool = False,
 ) -> list[list[str]] | None:
-    """config.samples_per_prompt teacher answers per prompt (None if cancelled meanwhile)."""
+    """config.samples_per_prompt teacher answers per prompt (None if cancelled meanwhile).
+
+    Plain prompts start with the teacher tokenizer's leading special tokens (its BOS, if it adds
+    one); chat prompts (chat=True) are chat-template renderings, which carry their own."""
     device = next(teacher.parameters()).device
     pad_id = tokenizer.pad_token_id if tokenizer.pad_token_id is not None else tokenizer.eos_token_id
     if pad_id is None:
         raise EngineError(f"the teacher's tokenizer ({tokenizer.name_or_path}) has neither a pad nor an eos token")
     max_prompt = max(1, getattr(teacher.config, "max_position_embeddings", 1 << 30) - config.max_new_tokens)
+    stop_ids = stop_token_ids(teacher, tokenizer)  # a chat teacher's end of turn as well as the EOS
+    prefix = [] if chat else leading_special_ids(tokenizer)
+    max_prompt = max(1, max_prompt - len(prefix))
     answers: list[list[str]] = []
     with torch.random.fork_rng(devices=[device] if device.type == "cuda" else []):
         torch.manual_seed(seed)
         for start in range(0, len(prompts), config.generation_batch_size):
             if cancel.is_set():
                 return None
-            encoded = [tokenizer(p, add_special_tokens=False)["input_ids"][-max_prompt:] or [pad_id]
+            encoded = [prefix + (tokenizer(p, add_special_tokens=False)["input_ids"][-max_prompt:] or
+                                 ([] if prefix else [pad_id]))
                        for p in prompts[start:start + config.generation_batch_size]]
             width = max(len(ids) for ids in encoded)
             # Left padding: every prompt ends where generation starts.
@@ -108,11 +116,12 @@ def generate_answers(
             # Exactly these settings: not the teacher checkpoint's own generation defaults (top_k,
             # repetition penalties...), which would distil another distribution than configured.
             generation = GenerationConfig(max_new_tokens=config.max_new_tokens, pad_token_id=pad_id,
-                                          eos_token_id=tokenizer.eos_token_id,
+                                          eos_token_id=stop_ids or None,
                                           num_return_sequences=config.samples_per_prompt, **sampling)
             output = teacher.generate(input_ids=input_ids, attention_mask=attention_mask,
                                       generation_config=generation, use_model_defaults=False)
-            texts = tokenizer.batch_decode(output[:, width:], skip_special_tokens=True)
+            texts = tokenizer.batch_decode([cut_at_stop(tokens, stop_ids, keep_stop=False)
+                                            for tokens in output[:, width:].tolist()], skip_special_tokens=True)
             for index in range(len(encoded)):
                 answers.append(texts[index * config.samples_per_prompt:(index + 1) * config.samples_per_prompt])
     return answers
@@ -152,7 +161,7 @@ def teacher_dataset(spec: RunSpec, config: SequenceKDConfig, run_tokenizer: PreT
     events.log("info", f"the teacher answers {len(prompts)} prompts ({config.samples_per_prompt} each, "
                        f"up to {config.max_new_tokens} new tokens, temperature {config.temperature})")
     started = time.monotonic()
-    answers = generate_answers(teacher, tokenizer, prompts, config, spec.seed, cancel)
+    answers = generate_answers(teacher, tokenizer, prompts, config, spec.seed, cancel, chat=source.kind == "chat")
     del teacher
     if answers is None:
         return None

@@ -24,7 +24,7 @@ from typing import Any, Literal
 import torch
 from transformers import PreTrainedTokenizerBase
 
-from engine.core.data import CHAT_ROLES, _pad_id, _render_chat, _require_eos, chat_tokens
+from engine.core.data import CHAT_ROLES, _pad_id, _render_chat, _require_eos, chat_tokens, text_ids
 from engine.core.losses import IGNORE_INDEX
 from engine.errors import EngineError
 
@@ -140,7 +140,7 @@ class _Sequence:
 
 
 def _plain_sequence(prompt: str, response: str, tokenizer: PreTrainedTokenizerBase) -> _Sequence:
-    prompt_ids = tokenizer(prompt, add_special_tokens=False, verbose=False)["input_ids"] if prompt else []
+    prompt_ids = text_ids(tokenizer, prompt)  # after the tokenizer's BOS, if it adds one
     response_ids = tokenizer(response, add_special_tokens=False, verbose=False)["input_ids"] + [_require_eos(tokenizer)]
     return _Sequence(prompt_ids, response_ids, [True] * len(response_ids))
 
@@ -321,7 +321,7 @@ def preference_sample_prompts(dataset: PreferenceDataset, tokenizer: PreTrainedT
     prompts = []
     for row in dataset.rows[:count]:
         if dataset.kind == "plain":
-            ids = tokenizer(row["prompt"], add_special_tokens=False)["input_ids"] if row["prompt"] else []
+            ids = text_ids(tokenizer, row["prompt"])
         else:
             text = _render_chat(tokenizer, row["prompt"], open_turn=True)
             ids = tokenizer(text, add_special_tokens=False)["input_ids"]

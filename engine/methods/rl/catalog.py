@@ -10,7 +10,9 @@ _RL_DATA = ("prompt-completion", "chat")
 _REWARDS = (
     "Each prompt is completed group_size times by the current policy; the completions are scored by "
     "the config's verifiable rewards (exact_match, regex, numeric, length_penalty; the dataset's "
-    "completion, or a chat row's last assistant message, is the reference answer). "
+    "completion, or a chat row's last assistant message, is the reference answer). The "
+    "completions' log-probabilities (policy, reference and teacher) are scored at the sampling "
+    "temperature, log_softmax(logits / temperature), as TRL does. "
 )
 _OPTIONS = (
     "The KL reference is the initial policy unless the run names one: a registered model, or a "

@@ -37,7 +37,9 @@ class GRPOConfig(_Config):
         description="Completions sampled per prompt (the group G whose rewards are normalised together).",
     )
     max_new_tokens: int = Field(64, ge=1, le=32_768, description="Most tokens generated per completion.")
-    temperature: float = Field(1.0, gt=0, le=10, description="Sampling temperature of the policy's completions.")
+    temperature: float = Field(1.0, gt=0, le=10, description=(
+        "Sampling temperature of the policy's completions; their log-probabilities under the policy, "
+        "the reference and a kdrl teacher are scored at it too (log_softmax(logits / temperature)), as in TRL."))
     disable_dropout: bool = Field(
         True,
         description=(

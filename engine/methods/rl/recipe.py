@@ -28,6 +28,7 @@ from engine import distributed
 from engine.core.data import read_jsonl
 from engine.core.objective import Objective, RunData, RunResult
 from engine.core.reference import check_reference_matches, describe_reference, load_reference
+from engine.core.stops import cut_at_stop, stop_token_ids
 from engine.core.training import Trainer, default_device, disable_dropout, inference_dtype, seed_everything
 from engine.errors import EngineError
 from engine.events import EventSink
@@ -98,7 +99,11 @@ class GRPO(Objective):
         self.kd_teacher = teacher
         self.run_seed, self.output_dir, self.events = run_seed, output_dir, events
         self.chunk_size = config.chunk_size
-        self.eos_id, self.pad_id = tokenizer.eos_token_id, padding_id(tokenizer)
+        # The checkpoints' own stop tokens (a chat model's end of turn) as well as the tokenizer's EOS.
+        self.policy_stops = stop_token_ids(policy, tokenizer)
+        self.reference_stops = stop_token_ids(reference, tokenizer)
+        self.stop_ids = list(dict.fromkeys(self.policy_stops + self.reference_stops))
+        self.pad_id = padding_id(tokenizer)
         self.judges_correctness = any(REWARDS[reward.name].judges_correctness for reward in config.rewards)
         self.step = 0
         """Optimizer steps completed (the loop's step once end_step has run)."""
@@ -106,11 +111,15 @@ class GRPO(Objective):
         self.rank = distributed.ranks_from_environment().rank
         self.reference_rewards: dict[int, torch.Tensor] = {}
 
+    def _text(self, completion: list[int]) -> str:
+        """A completion's text, without its stop token (a chat model's end of turn need not be special)."""
+        return self.tokenizer.decode(cut_at_stop(completion, self.stop_ids, keep_stop=False), skip_special_tokens=True)
+
     def _score(self, prompts: list[str], answers: list[str | None], completions: list[list[int]],
                group_size: int) -> list[Score]:
         scores = []
         for b, completion in enumerate(completions):
-            text = self.tokenizer.decode(completion, skip_special_tokens=True)
+            text = self._text(completion)
             scores.append(score(self.config.rewards, prompts[b // group_size], text, answers[b // group_size],
                                 completion_tokens=len(completion)))
         return scores
@@ -122,7 +131,7 @@ class GRPO(Objective):
             config = self.config
             samples = sample_completions(
                 self.reference, [batch.prompt_ids[position]], num_samples=config.calibration_samples,
-                max_new_tokens=config.max_new_tokens, eos_id=self.eos_id, pad_id=self.pad_id,
+                max_new_tokens=config.max_new_tokens, eos_id=self.reference_stops, pad_id=self.pad_id,
                 seed=_reference_seed(self.run_seed, index), temperature=config.temperature, top_p=config.top_p,
             )
             scores = self._score([batch.prompts[position]], [batch.answers[position]], samples,
@@ -135,7 +144,7 @@ class GRPO(Objective):
         step = self.step + 1
         completions = sample_completions(
             self.policy, batch.prompt_ids, num_samples=group, max_new_tokens=config.max_new_tokens,
-            eos_id=self.eos_id, pad_id=self.pad_id,
+            eos_id=self.policy_stops, pad_id=self.pad_id,
             seed=_sampling_seed(self.run_seed, step, self.micro_batch, self.rank),
             temperature=config.temperature, top_p=config.top_p,
         )
@@ -156,17 +165,20 @@ class GRPO(Objective):
         advantages = advantages.reshape(-1).float().to(device)
 
         log_probs, mask = completion_log_probs(self.policy, batch.prompt_ids, completions, group,
-                                               pad_id=self.pad_id, chunk_size=config.chunk_size)
+                                               pad_id=self.pad_id, chunk_size=config.chunk_size,
+                                               temperature=config.temperature)
         with torch.no_grad():
             reference_log_probs, _ = completion_log_probs(self.reference, batch.prompt_ids, completions, group,
-                                                          pad_id=self.pad_id, chunk_size=config.chunk_size)
+                                                          pad_id=self.pad_id, chunk_size=config.chunk_size,
+                                               temperature=config.temperature)
         if self.kd_teacher is None:
             losses, kl = grpo_sequence_losses(log_probs, reference_log_probs, advantages, mask, kl_coef=config.kl_coef)
         else:
             assert isinstance(config, KDRLConfig)
             with torch.no_grad():
                 teacher_log_probs, _ = completion_log_probs(self.kd_teacher, batch.prompt_ids, completions, group,
-                                                            pad_id=self.pad_id, chunk_size=config.chunk_size)
+                                                            pad_id=self.pad_id, chunk_size=config.chunk_size,
+                                               temperature=config.temperature)
             correct = torch.tensor([s.total >= config.kd_reward_threshold for s in scores]).view(num_prompts, group)
             weights = kd_weights(correct, config.kd_mask).reshape(-1).to(device)
             losses, kl, teacher_kl = kdrl_sequence_losses(
@@ -222,12 +234,12 @@ class GRPO(Objective):
             batch = prompts.batch(list(range(start, min(start + training.batch_size, count))))
             completions = sample_completions(
                 model, batch.prompt_ids, num_samples=1, max_new_tokens=self.config.max_new_tokens,
-                eos_id=self.eos_id, pad_id=self.pad_id, seed=0, greedy=True,
+                eos_id=stop_token_ids(model, self.tokenizer), pad_id=self.pad_id, seed=0, greedy=True,
             )
             batch_scores = self._score(batch.prompts, batch.answers, completions, 1)
             scores += batch_scores
             for prompt, answer, completion, result in zip(batch.prompts, batch.answers, completions, batch_scores):
-                text = self.tokenizer.decode(completion, skip_special_tokens=True)
+                text = self._text(completion)
                 samples.append({"prompt": prompt, "completion": text, "answer": answer, "reward": result.total})
         metrics = {"eval/reward_mean": sum(s.total for s in scores) / len(scores)}
         for label in scores[0].parts:

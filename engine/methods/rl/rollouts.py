@@ -6,8 +6,9 @@ from dataclasses import dataclass
 import torch
 from transformers import GenerationConfig, PreTrainedTokenizerBase
 
-from engine.core.data import Dataset
+from engine.core.data import Dataset, leading_special_ids
 from engine.core.losses import IGNORE_INDEX
+from engine.core.stops import cut_at_stop
 from engine.core.token_logprobs import output_weight_and_bias, token_log_probs
 from engine.errors import EngineError
 from engine.methods.rl.rewards import RewardSpec, answer_problems
@@ -54,7 +55,10 @@ def prompt_set(dataset: Dataset, tokenizer: PreTrainedTokenizerBase, *, max_prom
     Prompt-completion rows: the prompt, and the completion as the answer. Chat rows: the
     conversation before the last assistant message, rendered with the chat template's generation
     prompt, and that message's content as the answer. A prompt longer than max_prompt_tokens
-    keeps its last max_prompt_tokens tokens. Every answer is checked against the rewards up front.
+    keeps its last max_prompt_tokens tokens (after the tokenizer's BOS, which it keeps). Prompt-
+    completion prompts start with the tokenizer's leading special tokens (its BOS, if it adds one)
+    as in training data; chat prompts are the template's rendering. Every answer is checked against
+    the rewards up front.
     """
     if dataset.kind == "text":
         raise EngineError(
@@ -81,14 +85,16 @@ def prompt_set(dataset: Dataset, tokenizer: PreTrainedTokenizerBase, *, max_prom
         texts.append(text)
         answers.append(answer)
     encoded = tokenizer(texts, add_special_tokens=False, verbose=False)["input_ids"]
-    cut = sum(len(ids) > max_prompt_tokens for ids in encoded)
+    prefix = leading_special_ids(tokenizer) if dataset.kind == "prompt-completion" else []
+    cut = sum(len(prefix) + len(ids) > max_prompt_tokens for ids in encoded)
     empty = sum(not ids for ids in encoded)
     if empty:
         raise EngineError(f"{dataset.path}: {empty} rows have an empty prompt; every row needs a prompt to complete")
     note = f"{len(texts)} {dataset.kind} prompts"
     if cut:
         note += f"; {cut} prompts longer than {max_prompt_tokens} tokens (block_size - max_new_tokens) keep their end"
-    return PromptSet([ids[-max_prompt_tokens:] for ids in encoded], texts, answers), note
+    kept = max(max_prompt_tokens - len(prefix), 1)
+    return PromptSet([prefix + ids[-kept:] for ids in encoded], texts, answers), note
 
 
 def padding_id(tokenizer: PreTrainedTokenizerBase) -> int:
@@ -97,11 +103,15 @@ def padding_id(tokenizer: PreTrainedTokenizerBase) -> int:
 
 @torch.no_grad()
 def sample_completions(
-    model: torch.nn.Module, prompts: list[list[int]], *, num_samples: int, max_new_tokens: int, eos_id: int,
-    pad_id: int, seed: int, temperature: float = 1.0, top_p: float = 1.0, greedy: bool = False,
+    model: torch.nn.Module, prompts: list[list[int]], *, num_samples: int, max_new_tokens: int,
+    eos_id: int | list[int], pad_id: int, seed: int, temperature: float = 1.0, top_p: float = 1.0,
+    greedy: bool = False,
 ) -> list[list[int]]:
     """num_samples completions of each prompt, grouped by prompt (prompt 0's first), each cut after
-    its first EOS (kept). Sampled with a forked RNG seeded by `seed`, the model in eval mode."""
+    its first stop token (kept). eos_id: the stop token, or all of them (engine.core.stops's
+    stop_token_ids: the checkpoint's generation_config eos ids and the tokenizer's EOS). Sampled
+    with a forked RNG seeded by `seed`, the model in eval mode."""
+    stop_ids = [eos_id] if isinstance(eos_id, int) else list(eos_id)
     device = next(model.parameters()).device
     width = max(len(prompt) for prompt in prompts)
     input_ids = torch.full((len(prompts), width), pad_id, dtype=torch.long, device=device)
@@ -115,7 +125,7 @@ def sample_completions(
     sampling = {} if greedy else {"temperature": temperature, "top_p": top_p, "top_k": 0}
     generation_config = GenerationConfig(
         do_sample=not greedy, max_new_tokens=max_new_tokens, num_return_sequences=num_samples, pad_token_id=pad_id,
-        eos_token_id=eos_id, **sampling,
+        eos_token_id=stop_ids or None, **sampling,
     )
     was_training = model.training
     model.eval()
@@ -126,15 +136,20 @@ def sample_completions(
     model.train(was_training)
     completions = []
     for tokens in output[:, width:].tolist():
-        completions.append(tokens[: tokens.index(eos_id) + 1] if eos_id in tokens else tokens)
+        completions.append(cut_at_stop(tokens, stop_ids, keep_stop=True))
     return completions
 
 
 def completion_log_probs(
     model: torch.nn.Module, prompts: list[list[int]], completions: list[list[int]], group_size: int, *,
-    pad_id: int, chunk_size: int,
+    pad_id: int, chunk_size: int, temperature: float = 1.0,
 ) -> tuple[torch.Tensor, torch.Tensor]:
     """(B, L) log-probabilities of each completion's tokens under `model`, and their (B, L) mask.
+
+    The log-probabilities are those of the distribution the completions were sampled from,
+    log_softmax(logits / temperature), as TRL's GRPOTrainer scores them: the policy, the reference
+    (and kdrl's teacher) are all scored at the sampling temperature, so the KL terms compare the
+    sampled distributions.
 
     Sequence b is prompt b // group_size followed by completion b, right-padded, so positions start
     at 0 as in training data; position i is labelled with token i + 1 where that token belongs to
@@ -153,4 +168,5 @@ def completion_log_probs(
         labels[b, start: len(sequence) - 1] = torch.tensor(completions[b], device=device)
     hidden = final_hidden_states(model, input_ids, attention_mask)
     weight, bias = output_weight_and_bias(model)
-    return token_log_probs(hidden, weight, bias, labels, chunk_size=chunk_size), labels != IGNORE_INDEX
+    log_probs = token_log_probs(hidden, weight, bias, labels, chunk_size=chunk_size, temperature=temperature)
+    return log_probs, labels != IGNORE_INDEX
