@@ -25,9 +25,9 @@ ROOT = Path(__file__).resolve().parent.parent
 CHECKOUT_TAG = hashlib.sha1(str(ROOT).encode()).hexdigest()[:8]
 DEFAULT_DATABASE_URL = f"postgres://postgres@127.0.0.1:5432/distillery_{CHECKOUT_TAG}"
 DEFAULT_BROKER_URL = "redis://127.0.0.1:6379/12"
-# More workers than a 2-core machine's cores: many tests wait on the processes they start. Not yet
-# compared with 2 on an idle machine (one full run at 3 workers on a loaded one: 1137 s of pytest).
-DEFAULT_WORKERS = 3
+# One worker per core of the 2-core machines this runs on: at 3, the integration tests' web servers,
+# workers and engines competed with two CPU-bound workers and their condition waits ran out.
+DEFAULT_WORKERS = 2
 
 
 def postgres_reachable(url: str) -> str | None:

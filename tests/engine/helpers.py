@@ -61,6 +61,7 @@ def write_spec(spec: dict[str, Any], path: Path) -> Path:
 
 
 def engine(*args: str) -> subprocess.CompletedProcess:
-    """Run `python -m engine ARGS` in a child process and capture its output."""
+    """Run `python -m engine ARGS` in a child process and capture its output (an upper bound that holds on
+    a loaded 2-core machine: the demo's corpus and tokenizer took over 120 s there)."""
     return subprocess.run([sys.executable, "-m", "engine", *args], cwd=REPO_ROOT, env=ENGINE_ENV, capture_output=True,
-                          text=True, timeout=120)
+                          text=True, timeout=600)

@@ -52,7 +52,7 @@ def test_a_teacher_is_trained_registered_and_distilled_into_a_student(stack, kit
     teacher_run = launch(stack, kit, "lm_train", kit["teacher-init"])
     done = stack.wait_for_status(teacher_run["id"], {"succeeded", "failed"})
     assert done["status"] == "succeeded", done["error_message"]
-    stack.wait_until(lambda: hook.bodies, 120, "the worker's webhook")
+    stack.wait_until(lambda: hook.bodies, 300, "the worker's webhook")
     assert hook.bodies[0]["run"]["id"] == teacher_run["id"] and hook.bodies[0]["event"] == "run.succeeded"
     hook.close()
     assert done["summaries"]["train/loss"]["count"] >= 6 and "eval/loss" in done["summaries"]
@@ -95,14 +95,14 @@ def test_cancelling_a_running_run_stops_it_and_the_worker_takes_the_next_one(sta
     long_run = launch(stack, kit, "lm_train", kit["student-init"], max_steps=100000, checkpoint_every=100000,
                       eval_every=100000)
     stack.wait_until(
-        lambda: stack.ok("GET", f"/api/v1/runs/{long_run['id']}/")["summaries"].get("train/loss"), 120,
+        lambda: stack.ok("GET", f"/api/v1/runs/{long_run['id']}/")["summaries"].get("train/loss"), 300,
         "the long run to report a loss")
     # A model registered while the worker trains is inspected by its light-jobs companion at once.
     template = stack.ok("GET", f"/api/v1/models/{kit['student-init']}/")
     model = stack.ok("POST", "/api/v1/models/", 201, json={
         "workspace": "lab", "name": f"while-training-{time.time()}", "source": "config",
         "config": template["config"], "tokenizer_path": template["tokenizer_path"]})
-    stack.wait_until(lambda: stack.ok("GET", f"/api/v1/models/{model['id']}/")["inspected_at"], 90,
+    stack.wait_until(lambda: stack.ok("GET", f"/api/v1/models/{model['id']}/")["inspected_at"], 300,
                      "the new model's inspection while a run holds the training worker")
     assert stack.ok("GET", f"/api/v1/runs/{long_run['id']}/")["status"] == "running"
     # Queued behind the long run (one run at a time per worker), then cancelled while waiting.
@@ -132,7 +132,7 @@ def run_client(stack, *args: str, cwd=None):
 
     env = {**stack.env, "DISTILLERY_URL": stack.base_url, "DISTILLERY_TOKEN": stack.token}
     return subprocess.run([sys.executable, "-m", "client", *args], cwd=ROOT, env=env, capture_output=True,
-                          text=True, timeout=300)
+                          text=True, timeout=900)
 
 
 def test_the_command_line_client_launches_from_yaml_by_name_and_exits_with_the_outcome(stack, kit, tmp_path):
@@ -160,10 +160,10 @@ def test_a_run_whose_worker_is_killed_resumes_from_its_checkpoint_on_another_wor
     run = launch(stack, kit, "lm_train", kit["student-init"], max_steps=60, checkpoint_every=10, eval_every=1000)
     stack.wait_until(
         lambda: any(a["kind"] == "checkpoint" for a in stack.ok("GET", f"/api/v1/runs/{run['id']}/artifacts/")),
-        120, "the run's first checkpoint")
+        300, "the run's first checkpoint")
     stack.kill("worker")
     stack.start_worker("worker-2")
-    done = stack.wait_for_status(run["id"], {"succeeded", "failed"}, timeout=300)
+    done = stack.wait_for_status(run["id"], {"succeeded", "failed"}, timeout=600)
     assert done["status"] == "succeeded", done["error_message"]
     assert done["attempt"] == 2 and done["worker"].startswith(f"it-{stack.flavour}-worker-2")
     logs = " ".join(line["message"] for line in stack.ok("GET", f"/api/v1/runs/{run['id']}/logs/?tail=500")["results"])
