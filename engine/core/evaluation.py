@@ -20,7 +20,7 @@ from transformers import PreTrainedTokenizerBase
 
 from engine.core.data import TokenBlocks, validation_batches
 from engine.core.losses import IGNORE_INDEX
-from engine.models import final_hidden_states
+from engine.models import final_hidden_states, output_layer
 
 CALIBRATION_BINS = 15
 
@@ -44,8 +44,8 @@ def evaluate(
     """
     student.eval()
     device = next(student.parameters()).device
-    student_head = student.get_output_embeddings()
-    teacher_head = teacher.get_output_embeddings() if teacher is not None else None
+    student_head = output_layer(student)
+    teacher_head = output_layer(teacher) if teacher is not None else None
     totals = torch.zeros(3, dtype=torch.float64, device=device)  # cross-entropy, KL, top-1 agreements
     bin_tokens, bin_confidence, bin_correct = (
         torch.zeros(CALIBRATION_BINS, dtype=torch.float64, device=device) for _ in range(3)

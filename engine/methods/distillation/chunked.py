@@ -21,6 +21,7 @@ from engine.methods.distillation.losses import (
     teacher_log_probabilities,
     token_losses,
 )
+from engine.models import SoftCappedLinear, soft_cap
 
 
 def _accumulate_product(total: torch.Tensor, left: torch.Tensor, right: torch.Tensor) -> None:
@@ -56,6 +57,8 @@ class _ChunkedDistillation(torch.autograd.Function):
         chunk_size: int,
         normaliser: int | torch.Tensor,
         matmul_dtype: torch.dtype,
+        student_softcap: float | None,
+        teacher_softcap: float | None,
     ) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
         wants_hidden, wants_weight, wants_bias = ctx.needs_input_grad[:3]
         wants_gradient = wants_hidden or wants_weight or wants_bias
@@ -80,15 +83,16 @@ class _ChunkedDistillation(torch.autograd.Function):
                 rows = slice(start, start + chunk_size)
                 hidden = student_hidden[rows].to(matmul_dtype)
                 count = hidden.shape[0]
-                teacher_log_probs = teacher_log_probabilities(
-                    _linear_into(teacher_buffer[:count], teacher_hidden[rows].to(teacher_weight.dtype), teacher_weight,
-                                 teacher_bias),
-                    settings, overwrite=True,
-                )
+                teacher_logits = _linear_into(teacher_buffer[:count], teacher_hidden[rows].to(teacher_weight.dtype),
+                                              teacher_weight, teacher_bias)
+                if teacher_softcap is not None:
+                    teacher_logits.div_(teacher_softcap).tanh_().mul_(teacher_softcap)
+                teacher_log_probs = teacher_log_probabilities(teacher_logits, settings, overwrite=True)
                 logits = _linear_into(logits_buffer[:count], hidden, weight, bias)
                 logits = logits.detach().requires_grad_(wants_gradient)
                 with torch.enable_grad():
-                    ce, divergence = token_losses(logits, teacher_log_probs, labels[rows], settings)
+                    ce, divergence = token_losses(soft_cap(logits, student_softcap), teacher_log_probs, labels[rows],
+                                                  settings)
                     ce, divergence = ce.sum(), divergence.sum()
                     chunk_loss = (settings.alpha * ce + settings.divergence_weight * divergence) / normaliser
                     if wants_gradient:
@@ -120,18 +124,20 @@ class _ChunkedDistillation(torch.autograd.Function):
 
         return (
             scaled(grad_hidden, ctx.hidden_dtype), scaled(grad_weight, ctx.weight_dtype),
-            scaled(grad_bias, ctx.weight_dtype), None, None, None, None, None, None, None, None,
+            scaled(grad_bias, ctx.weight_dtype), None, None, None, None, None, None, None, None, None, None,
         )
 
 
-def _weight_and_bias(head: nn.Module, role: str) -> tuple[torch.Tensor, torch.Tensor | None]:
+def _weight_bias_and_softcap(head: nn.Module, role: str) -> tuple[torch.Tensor, torch.Tensor | None, float | None]:
+    if isinstance(head, SoftCappedLinear):
+        return head.weight, head.bias, head.softcap
     if not isinstance(head, nn.Linear):
         raise ValueError(
             f"the {role}'s output layer is a {type(head).__name__}, not a plain linear layer: the "
             "chunked distillation loss multiplies hidden states by its weight itself (do not put "
             "LoRA adapters on the output layer)"
         )
-    return head.weight, head.bias
+    return head.weight, head.bias, None
 
 
 def chunked_distillation_loss(
@@ -161,9 +167,10 @@ def chunked_distillation_loss(
 
     Args:
         student_hidden: (B, L, d_s) or (N, d_s) final hidden states (after the final norm).
-        student_head: the student's output layer, an nn.Linear (V, d_s).
+        student_head: the student's output layer (engine.models.output_layer): an nn.Linear (V, d_s),
+            or a SoftCappedLinear whose logits c * tanh(z / c) the loss uses (Gemma 2 and 3).
         teacher_hidden: (B, L, d_t) or (N, d_t), same positions.
-        teacher_head: the teacher's nn.Linear (V, d_t), the same V.
+        teacher_head: the teacher's output layer, likewise (V, d_t), the same V.
         labels: (B, L) or (N,) gold next tokens, IGNORE_INDEX where masked.
         settings: divergence, alpha, temperature, T^2 switch, standardisation.
         chunk_size: tokens per chunk; peak memory grows with chunk_size x V.
@@ -172,8 +179,8 @@ def chunked_distillation_loss(
     Returns:
         DistillationLoss(loss, ce, divergence); only `loss` carries a gradient.
     """
-    student_weight, student_bias = _weight_and_bias(student_head, "student")
-    teacher_weight, teacher_bias = _weight_and_bias(teacher_head, "teacher")
+    student_weight, student_bias, student_softcap = _weight_bias_and_softcap(student_head, "student")
+    teacher_weight, teacher_bias, teacher_softcap = _weight_bias_and_softcap(teacher_head, "teacher")
     if student_weight.shape[0] != teacher_weight.shape[0]:
         raise ValueError(
             f"the student's vocabulary ({student_weight.shape[0]} tokens) differs from the "
@@ -197,5 +204,7 @@ def chunked_distillation_loss(
         chunk_size,
         token_normaliser(labels, num_tokens),
         matmul_dtype,
+        student_softcap,
+        teacher_softcap,
     )
     return DistillationLoss(loss, ce, divergence)

@@ -49,6 +49,7 @@ from engine.models import (
     load_student,
     load_teacher,
     load_tokenizer,
+    output_layer,
 )
 from engine.spec import RunSpec, TrainingConfig
 
@@ -74,7 +75,7 @@ class LogitDistillation(Objective):
         with torch.no_grad():
             teacher_hidden = final_hidden_states(self.teacher, batch.input_ids, batch.attention_mask)
         kd = chunked_distillation_loss(
-            hidden, self.student.get_output_embeddings(), teacher_hidden, self.teacher.get_output_embeddings(),
+            hidden, output_layer(self.student), teacher_hidden, output_layer(self.teacher),
             batch.labels, self.current_settings(), chunk_size=self.chunk_size, num_tokens=num_tokens,
         )
         return kd.loss, {"kd/ce": kd.ce.item(), self.metric: kd.divergence.item()}

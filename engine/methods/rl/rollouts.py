@@ -11,7 +11,7 @@ from engine.core.losses import IGNORE_INDEX
 from engine.core.token_logprobs import output_weight_and_bias, token_log_probs
 from engine.errors import EngineError
 from engine.methods.rl.rewards import RewardSpec, answer_problems
-from engine.models import final_hidden_states
+from engine.models import final_hidden_states, logit_softcap
 
 
 @dataclass
@@ -153,4 +153,5 @@ def completion_log_probs(
         labels[b, start: len(sequence) - 1] = torch.tensor(completions[b], device=device)
     hidden = final_hidden_states(model, input_ids, attention_mask)
     weight, bias = output_weight_and_bias(model)
-    return token_log_probs(hidden, weight, bias, labels, chunk_size=chunk_size), labels != IGNORE_INDEX
+    return token_log_probs(hidden, weight, bias, labels, chunk_size=chunk_size,
+                           softcap=logit_softcap(model)), labels != IGNORE_INDEX
