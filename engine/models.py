@@ -312,8 +312,10 @@ def load_teacher(spec: RunSpec, tokenizer: PreTrainedTokenizerBase, dtype: torch
         if teacher_vocab != tokenizer.get_vocab():
             raise EngineError(
                 f"the teacher's tokenizer ({spec.teacher.path}) differs from the run's tokenizer "
-                f"({tokenizer.name_or_path}): token-level distillation needs both models to use "
-                "the same tokenizer"
+                f"({tokenizer.name_or_path}): token-level distillation compares the two models' "
+                "next-token distributions token id by token id, so both must use the same tokenizer. For "
+                "a teacher with another tokenizer use sequence-level distillation instead (seq_kd: "
+                "the teacher writes text and the student learns it)"
             )
     teacher.eval()
     teacher.requires_grad_(False)

@@ -6,11 +6,12 @@ import threading
 import pytest
 import torch
 from safetensors.torch import load_file
+from transformers import AutoModelForCausalLM, AutoTokenizer
 
 from engine.errors import EngineError
 from engine.methods.distillation.recipe import TAIDSchedule
 from tests.engine.helpers import run_in_process, tiny_spec
-from tests.engine.test_training import CancelAtStep, eval_losses, save_tiny_model, train_losses
+from tests.engine.test_training import CancelAtStep, eval_losses, train_losses
 
 METHOD_METRICS = {
     "kd_forward_kl": "kd/kl", "kd_reverse_kl": "kd/reverse_kl", "kd_jsd": "kd/jsd", "kd_tvd": "kd/tvd",
@@ -143,10 +144,46 @@ def test_a_tiny_seeded_run_reproduces_its_pinned_losses(kit, tiny_teacher_dir, t
     assert losses == pytest.approx(PINNED[method], abs=1e-5)
 
 
-def test_a_teacher_with_another_vocabulary_is_refused_with_sequence_level_distillation_as_the_way_out(kit, tmp_path):
-    teacher = save_tiny_model(kit["tiny_config"], tmp_path / "teacher", vocab_size=kit["tiny_config"]["vocab_size"] + 8)
+def _teacher_with_tokenizer(teacher_dir: str, tokenizer, directory, *, padded_rows: int = 0) -> str:
+    """The tiny teacher saved with `tokenizer`, its embedding and output layer grown by padded_rows
+    rows whose logits are large (they would dominate a softmax they entered)."""
+    teacher = AutoModelForCausalLM.from_pretrained(teacher_dir)
+    if padded_rows:
+        rows = teacher.get_output_embeddings().weight.shape[0]
+        teacher.resize_token_embeddings(rows + padded_rows, mean_resizing=False)
+        with torch.no_grad():
+            torch.manual_seed(5)
+            teacher.get_output_embeddings().weight[rows:] = 30 * torch.randn(padded_rows, teacher.config.hidden_size)
+    teacher.save_pretrained(directory)
+    tokenizer.save_pretrained(directory)
+    return str(directory)
 
-    with pytest.raises(EngineError, match="use sequence-level distillation instead"):
+
+def test_a_teacher_padded_past_the_tokenizer_distils_exactly_as_the_unpadded_one(kit, tiny_teacher_dir, tmp_path):
+    tokenizer = AutoTokenizer.from_pretrained(kit["tokenizer"]["path"])
+    plain = _teacher_with_tokenizer(tiny_teacher_dir, tokenizer, tmp_path / "plain")
+    padded = _teacher_with_tokenizer(tiny_teacher_dir, tokenizer, tmp_path / "padded", padded_rows=64)
+    runs = {}
+    for name, teacher in (("plain", plain), ("padded", padded)):
+        spec = tiny_spec(kit, tmp_path / name, method="kd_forward_kl", teacher=teacher, max_steps=3, eval_every=3,
+                         checkpoint_every=3)
+        result, events = run_in_process(spec)
+        assert result.status == "finished"
+        runs[name] = events
+
+    losses = [train_losses(runs["padded"])[step] for step in range(1, 4)]
+    assert all(math.isfinite(loss) for loss in losses)
+    assert losses == pytest.approx([train_losses(runs["plain"])[step] for step in range(1, 4)], rel=1e-6)
+    assert metric_series(runs["padded"], "eval/kl") == pytest.approx(metric_series(runs["plain"], "eval/kl"), rel=1e-6)
+
+
+def test_a_teacher_with_another_tokenizer_is_refused_with_sequence_level_distillation_as_the_way_out(
+        kit, tiny_teacher_dir, tmp_path):
+    tokenizer = AutoTokenizer.from_pretrained(kit["tokenizer"]["path"])
+    tokenizer.add_tokens(["<teacher-only>"])
+    teacher = _teacher_with_tokenizer(tiny_teacher_dir, tokenizer, tmp_path / "teacher", padded_rows=8)
+
+    with pytest.raises(EngineError, match=r"use sequence-level distillation instead \(seq_kd"):
         run_in_process(tiny_spec(kit, tmp_path / "run", method="kd_reverse_kl", teacher=teacher))
 
 

@@ -150,6 +150,7 @@ def chunked_distillation_loss(
     *,
     chunk_size: int,
     num_tokens: int | None = None,
+    vocab_size: int | None = None,
 ) -> DistillationLoss:
     """`engine.methods.distillation.losses.distillation_loss` of head(hidden) for both models, without full logits.
 
@@ -158,6 +159,12 @@ def chunked_distillation_loss(
     num_tokens, the real tokens of the whole optimizer step (default: those of `labels`), so that
     gradient accumulation gives the gradient of the mean over every real token of the step. Only
     real tokens are projected to the vocabulary, chunk_size at a time; a batch without any gives 0.
+
+    With `vocab_size` V (the tokenizer's size), both distributions are over token ids 0..V-1 only:
+    the output layers are cut to their first V rows before the matmul, so rows a checkpoint pads its
+    embedding with (Qwen2.5 7B has 152,064 rows for 151,665 tokens, 0.5B 151,936) never enter a
+    softmax, and models padded differently compare exactly. Without it both layers must have the
+    same number of rows.
 
     Gradients flow to `student_hidden` and to the student head's weight and bias (exactly, not
     approximately); the teacher's hidden states and head are constants (compute them under
@@ -170,21 +177,32 @@ def chunked_distillation_loss(
         student_head: the student's output layer (engine.models.output_layer): an nn.Linear (V, d_s),
             or a SoftCappedLinear whose logits c * tanh(z / c) the loss uses (Gemma 2 and 3).
         teacher_hidden: (B, L, d_t) or (N, d_t), same positions.
-        teacher_head: the teacher's output layer, likewise (V, d_t), the same V.
+        teacher_head: the teacher's output layer, likewise (V_t, d_t).
         labels: (B, L) or (N,) gold next tokens, IGNORE_INDEX where masked.
         settings: divergence, alpha, temperature, T^2 switch, standardisation.
         chunk_size: tokens per chunk; peak memory grows with chunk_size x V.
         num_tokens: the divisor (see above).
+        vocab_size: the shared vocabulary (see above); labels must be below it.
 
     Returns:
         DistillationLoss(loss, ce, divergence); only `loss` carries a gradient.
     """
     student_weight, student_bias, student_softcap = _weight_bias_and_softcap(student_head, "student")
     teacher_weight, teacher_bias, teacher_softcap = _weight_bias_and_softcap(teacher_head, "teacher")
-    if student_weight.shape[0] != teacher_weight.shape[0]:
+    if vocab_size is not None:
+        if min(student_weight.shape[0], teacher_weight.shape[0]) < vocab_size:
+            raise ValueError(
+                f"the vocabulary has {vocab_size} tokens but the student's output layer has "
+                f"{student_weight.shape[0]} rows and the teacher's {teacher_weight.shape[0]}: both need one per token"
+            )
+        student_weight, teacher_weight = student_weight[:vocab_size], teacher_weight[:vocab_size]
+        student_bias = student_bias[:vocab_size] if student_bias is not None else None
+        teacher_bias = teacher_bias[:vocab_size] if teacher_bias is not None else None
+    elif student_weight.shape[0] != teacher_weight.shape[0]:
         raise ValueError(
-            f"the student's vocabulary ({student_weight.shape[0]} tokens) differs from the "
-            f"teacher's ({teacher_weight.shape[0]}): logit distillation needs one shared vocabulary"
+            f"the student's output layer has {student_weight.shape[0]} rows and the teacher's "
+            f"{teacher_weight.shape[0]}: give vocab_size (the tokenizer's size) to compare them over the "
+            "tokens both share"
         )
     labels = labels.reshape(-1)
     real = labels != IGNORE_INDEX
