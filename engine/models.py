@@ -5,6 +5,8 @@ only when the spec allows it) or from a config dict (random weights drawn from t
 seed). Every failure names the path or id and says what to do.
 """
 
+import hashlib
+import json
 from pathlib import Path
 
 import torch
@@ -66,6 +68,17 @@ def load_tokenizer(spec: RunSpec) -> PreTrainedTokenizerBase:
         return AutoTokenizer.from_pretrained(location)
     except (OSError, ValueError) as error:
         raise EngineError(f"cannot load a tokenizer from {location}: {error}") from None
+
+
+def tokenizer_fingerprint(tokenizer: PreTrainedTokenizerBase) -> str:
+    """A SHA-256 digest of the tokenizer's vocabulary, every token with its id (added tokens included).
+
+    Two tokenizers are the same for token-level distillation exactly when their fingerprints are:
+    the teacher check below and the registry's (engine.inspect_model records it, the web tier
+    compares it) both use this. Embedding sizes do not enter it: checkpoints pad those differently.
+    """
+    vocabulary = json.dumps(sorted(tokenizer.get_vocab().items()), ensure_ascii=False)
+    return hashlib.sha256(vocabulary.encode()).hexdigest()
 
 
 def load_causal_lm(model: ModelSpec, *, role: str, vocab_size: int) -> PreTrainedModel:
@@ -308,8 +321,8 @@ def load_teacher(spec: RunSpec, tokenizer: PreTrainedTokenizerBase, dtype: torch
     assert spec.teacher is not None, "the run spec validator requires a teacher for this method"
     teacher = load_causal_lm(spec.teacher, role="teacher", vocab_size=len(tokenizer))
     if spec.teacher.path is not None and (Path(spec.teacher.path) / "tokenizer_config.json").is_file():
-        teacher_vocab = AutoTokenizer.from_pretrained(spec.teacher.path).get_vocab()
-        if teacher_vocab != tokenizer.get_vocab():
+        teacher_tokenizer = AutoTokenizer.from_pretrained(spec.teacher.path)
+        if tokenizer_fingerprint(teacher_tokenizer) != tokenizer_fingerprint(tokenizer):
             raise EngineError(
                 f"the teacher's tokenizer ({spec.teacher.path}) differs from the run's tokenizer "
                 f"({tokenizer.name_or_path}): token-level distillation compares the two models' "

@@ -200,3 +200,21 @@ def test_a_student_that_soft_caps_its_logits_distils_on_its_soft_capped_logits(k
     result, _ = run_in_process(spec)
 
     assert result.status == "finished"
+
+
+def test_inspection_fingerprints_the_tokenizer_not_the_embedding_size(kit, tiny_teacher_dir, tmp_path):
+    from engine.inspect_model import inspect
+
+    tokenizer = AutoTokenizer.from_pretrained(kit["tokenizer"]["path"])
+    plain = inspect({"path": _teacher_with_tokenizer(tiny_teacher_dir, tokenizer, tmp_path / "plain")})
+    padded = inspect({"path": _teacher_with_tokenizer(tiny_teacher_dir, tokenizer, tmp_path / "padded",
+                                                      padded_rows=64)})
+    student = inspect({"config": kit["tiny_config"], "tokenizer": kit["tokenizer"]["path"]})
+    tokenizer.add_tokens(["<teacher-only>"])
+    other = inspect({"path": _teacher_with_tokenizer(tiny_teacher_dir, tokenizer, tmp_path / "other")})
+    untokenized = inspect({"path": tiny_teacher_dir})
+
+    assert padded["vocab_size"] == plain["vocab_size"] + 64
+    assert plain["tokenizer_fingerprint"] == padded["tokenizer_fingerprint"] == student["tokenizer_fingerprint"]
+    assert other["tokenizer_fingerprint"] != student["tokenizer_fingerprint"]
+    assert untokenized["tokenizer_fingerprint"] is None
