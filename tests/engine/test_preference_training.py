@@ -431,3 +431,17 @@ def test_bco_updates_delta_with_each_training_batch_before_its_loss_and_leaves_i
     restored = preference_recipe.PreferenceOptimisation(policy, config, reference=None, uses_reference=True)
     restored.load_state_dict(objective.state_dict())
     assert (restored.bco_delta.mean, restored.bco_delta.count) == before
+
+
+def test_a_gemma3_student_trains_with_dpo(kit, small_preferences, tmp_path):
+    from tests.engine.test_architectures import TINY_FAMILIES
+
+    spec = preference_spec(kit, tmp_path / "run", small_preferences, max_steps=2, eval_every=2, checkpoint_every=2,
+                           warmup_steps=1)
+    spec["student"]["config"] = {**TINY_FAMILIES["gemma3_text"], "vocab_size": kit["tiny_config"]["vocab_size"]}
+
+    result, events = run_in_process(spec)
+
+    assert result.status == "finished"
+    losses = [values["train/loss"] for values in metrics(events, "train/").values() if "train/loss" in values]
+    assert len(losses) == 2 and all(torch.isfinite(torch.tensor(losses)))
