@@ -2,7 +2,8 @@
 
 SPEC_JSON is a model spec as in a run spec ({"path": DIR}, {"hub_id": ID, "allow_hub": true}, read from
 the local Hugging Face cache only, or {"config": {...}, "tokenizer": DIR}).
-Prints one JSON object: architecture, parameter_count, vocab_size, dtype, has_tokenizer. A model
+Prints one JSON object: architecture, parameter_count, vocab_size (embedding rows), dtype, has_tokenizer,
+tokenizer_fingerprint (engine.models.tokenizer_fingerprint; null without a loadable tokenizer). A model
 from a config is built on the meta device, so counting its parameters allocates no memory.
 """
 from __future__ import annotations
@@ -38,12 +39,23 @@ def inspect(spec: dict) -> dict:
     dtype = getattr(config, "dtype", None) or torch.float32
     has_tokenizer = bool(tokenizer_dir) and any(
         (tokenizer_dir / name).is_file() for name in ("tokenizer.json", "tokenizer_config.json", "tokenizer.model"))
+    fingerprint = None
+    if has_tokenizer:
+        from transformers import AutoTokenizer
+
+        from engine.models import tokenizer_fingerprint
+
+        try:
+            fingerprint = tokenizer_fingerprint(AutoTokenizer.from_pretrained(tokenizer_dir))
+        except (OSError, ValueError):
+            fingerprint = None  # the run reports the tokenizer's own error; the other facts still count
     return {
         "architecture": type(model).__name__,
         "parameter_count": sum(p.numel() for p in model.parameters()),
         "vocab_size": config.vocab_size,
         "dtype": str(dtype).removeprefix("torch."),
         "has_tokenizer": has_tokenizer,
+        "tokenizer_fingerprint": fingerprint,
     }
 
 

@@ -5,6 +5,7 @@ only when the spec allows it) or from a config dict (random weights drawn from t
 seed). Every failure names the path or id and says what to do.
 """
 
+import hashlib
 import json
 from pathlib import Path
 
@@ -84,6 +85,15 @@ def source_dtype(model: ModelSpec, *, role: str) -> torch.dtype:
         return torch.float32
     config = json.loads(config_file.read_text())
     return _NARROW_DTYPES.get(config.get("dtype") or config.get("torch_dtype"), torch.float32)
+def tokenizer_fingerprint(tokenizer: PreTrainedTokenizerBase) -> str:
+    """A SHA-256 digest of the tokenizer's vocabulary, every token with its id (added tokens included).
+
+    Two tokenizers are the same for token-level distillation exactly when their fingerprints are:
+    the teacher check below and the registry's (engine.inspect_model records it, the web tier
+    compares it) both use this. Embedding sizes do not enter it: checkpoints pad those differently.
+    """
+    vocabulary = json.dumps(sorted(tokenizer.get_vocab().items()), ensure_ascii=False)
+    return hashlib.sha256(vocabulary.encode()).hexdigest()
 
 
 def load_causal_lm(model: ModelSpec, *, role: str, vocab_size: int) -> PreTrainedModel:
@@ -223,9 +233,77 @@ def causal_lm_of(model: torch.nn.Module) -> PreTrainedModel:
     return model.get_base_model() if hasattr(model, "get_base_model") else model
 
 
+# Where the decoder trunk (embeddings, blocks, final norm) sits inside a *ForCausalLM, by
+# convention: Llama, Qwen, Mistral, Gemma 1-3, Phi-3 and OLMo 2 call it `model`, GPT-2 `transformer`,
+# GPT-NeoX `gpt_neox`. `base_model` alone is not enough: Gemma3ForCausalLM's base_model_prefix
+# ("language_model") names no attribute, so its base_model is the whole model, logits included.
+_TRUNK_ATTRIBUTES = ("model", "transformer", "gpt_neox")
+
+
+def decoder_trunk(model: torch.nn.Module) -> torch.nn.Module:
+    """The module of a causal LM (possibly PEFT-wrapped) that maps input ids to the final hidden
+    states (after the final norm), without the output layer."""
+    lm = causal_lm_of(model)
+    candidates = [lm.base_model, *(getattr(lm, name, None) for name in _TRUNK_ATTRIBUTES)]
+    for trunk in candidates:
+        if isinstance(trunk, PreTrainedModel) and trunk is not lm and trunk.get_output_embeddings() is None:
+            return trunk
+    raise EngineError(
+        f"cannot find the decoder trunk of {type(lm).__name__} (no base_model or model/transformer/gpt_neox "
+        "submodule without an output layer): the engine computes losses from the final hidden states, so "
+        "use a decoder-only architecture it supports (Llama, Qwen2/3, Mistral, Gemma 1-3, Phi-3, OLMo 2, "
+        "GPT-2, GPT-NeoX)"
+    )
+
+
+class SoftCappedLinear(torch.nn.Module):
+    """An output layer followed by final-logit soft-capping, logits = c * tanh(z / c) (Gemma 2 and 3)."""
+
+    def __init__(self, linear: torch.nn.Linear, softcap: float):
+        super().__init__()
+        self.linear, self.softcap = linear, softcap
+
+    @property
+    def weight(self) -> torch.Tensor:
+        return self.linear.weight
+
+    @property
+    def bias(self) -> torch.Tensor | None:
+        return self.linear.bias
+
+    def forward(self, hidden: torch.Tensor) -> torch.Tensor:
+        return soft_cap(self.linear(hidden), self.softcap)
+
+
+def soft_cap(logits: torch.Tensor, softcap: float | None) -> torch.Tensor:
+    """c * tanh(logits / c), or the logits themselves when c is None."""
+    return logits if softcap is None else torch.tanh(logits / softcap) * softcap
+
+
+def logit_softcap(model: torch.nn.Module) -> float | None:
+    """The model's final-logit soft-cap c (config.final_logit_softcapping), None when it has none."""
+    softcap = getattr(causal_lm_of(model).config, "final_logit_softcapping", None)
+    return float(softcap) if softcap else None
+
+
+def output_layer(model: torch.nn.Module) -> torch.nn.Module:
+    """The module that maps final hidden states to the logits the model's forward returns: its output
+    projection (an nn.Linear), soft-capped for the architectures that soft-cap their logits."""
+    lm = causal_lm_of(model)
+    head = lm.get_output_embeddings()
+    if not isinstance(head, torch.nn.Linear):
+        raise EngineError(
+            f"the output layer of {type(lm).__name__} is {type(head).__name__}, not a linear projection "
+            "of the final hidden states: the engine's chunked losses need one (do not put LoRA adapters "
+            "on the output layer)"
+        )
+    softcap = logit_softcap(lm)
+    return head if softcap is None else SoftCappedLinear(head, softcap)
+
+
 def final_hidden_states(model: torch.nn.Module, input_ids: torch.Tensor, attention_mask: torch.Tensor) -> torch.Tensor:
     """(B, L, d) hidden states after the final norm, the output layer's input (no logits computed)."""
-    trunk = causal_lm_of(model).base_model
+    trunk = decoder_trunk(model)
     return trunk(input_ids=input_ids, attention_mask=attention_mask, use_cache=False).last_hidden_state
 
 
@@ -233,9 +311,9 @@ def final_hidden_states(model: torch.nn.Module, input_ids: torch.Tensor, attenti
 def check_output_layer_gives_logits(model: torch.nn.Module, role: str) -> None:
     """Refuse a model whose logits are more than its output layer applied to the final hidden states.
 
-    Chunked losses compute logits as output_layer(final_hidden_states); an architecture that
-    soft-caps or rescales its logits afterwards (Gemma 2's final_logit_softcapping, say) would be
-    trained on the wrong distribution, so compare both ways on a few tokens first.
+    Chunked losses compute logits as output_layer(model)(final_hidden_states) (soft-capped where the
+    config says so); an architecture that rescales its logits in another way would be trained on
+    the wrong distribution, so compare both ways on a few tokens first.
     """
     parameter = next(model.parameters())
     input_ids = torch.arange(min(8, model.get_output_embeddings().weight.shape[0]), device=parameter.device)[None]
@@ -243,14 +321,13 @@ def check_output_layer_gives_logits(model: torch.nn.Module, role: str) -> None:
     was_training = model.training
     model.eval()
     logits = model(input_ids=input_ids, attention_mask=attention_mask).logits
-    recomputed = model.get_output_embeddings()(final_hidden_states(model, input_ids, attention_mask))
+    recomputed = output_layer(model)(final_hidden_states(model, input_ids, attention_mask))
     model.train(was_training)
     if not torch.allclose(logits.float(), recomputed.float(), rtol=1e-3, atol=1e-3, equal_nan=True):
         raise EngineError(
             f"the {role}'s logits are not its output layer applied to its last hidden states (the "
-            f"architecture {type(causal_lm_of(model)).__name__} transforms them further, e.g. by soft-"
-            "capping), which the memory-efficient distillation loss cannot reproduce: choose "
-            "another architecture for distillation"
+            f"architecture {type(causal_lm_of(model)).__name__} transforms them further), which the "
+            "memory-efficient losses cannot reproduce: choose another architecture"
         )
 
 
@@ -259,12 +336,14 @@ def load_teacher(spec: RunSpec, tokenizer: PreTrainedTokenizerBase, dtype: torch
     assert spec.teacher is not None, "the run spec validator requires a teacher for this method"
     teacher = load_causal_lm(spec.teacher, role="teacher", vocab_size=len(tokenizer))
     if spec.teacher.path is not None and (Path(spec.teacher.path) / "tokenizer_config.json").is_file():
-        teacher_vocab = AutoTokenizer.from_pretrained(spec.teacher.path).get_vocab()
-        if teacher_vocab != tokenizer.get_vocab():
+        teacher_tokenizer = AutoTokenizer.from_pretrained(spec.teacher.path)
+        if tokenizer_fingerprint(teacher_tokenizer) != tokenizer_fingerprint(tokenizer):
             raise EngineError(
                 f"the teacher's tokenizer ({spec.teacher.path}) differs from the run's tokenizer "
-                f"({tokenizer.name_or_path}): token-level distillation needs both models to use "
-                "the same tokenizer"
+                f"({tokenizer.name_or_path}): token-level distillation compares the two models' "
+                "next-token distributions token id by token id, so both must use the same tokenizer. For "
+                "a teacher with another tokenizer use sequence-level distillation instead (seq_kd: "
+                "the teacher writes text and the student learns it)"
             )
     teacher.eval()
     teacher.requires_grad_(False)

@@ -21,7 +21,7 @@ from transformers import PreTrainedTokenizerBase
 from engine.core.data import TokenBlocks, validation_batches
 from engine.core.losses import IGNORE_INDEX
 from engine.core.stops import cut_at_stop, stop_token_ids
-from engine.models import final_hidden_states
+from engine.models import final_hidden_states, output_layer
 
 CALIBRATION_BINS = 15
 
@@ -35,9 +35,13 @@ def evaluate(
     max_batches: int,
     chunk_size: int,
     teacher: torch.nn.Module | None = None,
+    vocab_size: int | None = None,
     calibration: list[dict[str, float]] | None = None,
 ) -> dict[str, float]:
     """The eval/ metrics of the module docstring (the caller sets autocast, if any).
+
+    The teacher comparisons are over token ids below `vocab_size` (default: the rows both output
+    layers have), so a checkpoint's padding rows do not enter them.
 
     When `calibration` is a list, it receives the reliability diagram behind eval/ece: one
     {'lower', 'upper', 'count', 'confidence', 'accuracy'} dict per confidence bin (mean confidence
@@ -45,8 +49,10 @@ def evaluate(
     """
     student.eval()
     device = next(student.parameters()).device
-    student_head = student.get_output_embeddings()
-    teacher_head = teacher.get_output_embeddings() if teacher is not None else None
+    student_head = output_layer(student)
+    teacher_head = output_layer(teacher) if teacher is not None else None
+    if teacher is not None and vocab_size is None:
+        vocab_size = min(student_head.weight.shape[0], teacher_head.weight.shape[0])
     totals = torch.zeros(3, dtype=torch.float64, device=device)  # cross-entropy, KL, top-1 agreements
     bin_tokens, bin_confidence, bin_correct = (
         torch.zeros(CALIBRATION_BINS, dtype=torch.float64, device=device) for _ in range(3)
@@ -63,7 +69,8 @@ def evaluate(
         labels = labels[real]
         for start in range(0, labels.shape[0], chunk_size):
             rows = slice(start, start + chunk_size)
-            log_q = torch.log_softmax(student_head(hidden[rows]).float(), dim=-1)
+            student_logits = student_head(hidden[rows]).float()
+            log_q = torch.log_softmax(student_logits, dim=-1)
             totals[0] -= log_q.gather(-1, labels[rows, None]).sum()
             top_log_q, prediction = log_q.max(-1)
             confidence = top_log_q.exp().double()
@@ -72,9 +79,10 @@ def evaluate(
             bin_confidence.index_add_(0, bins, confidence)
             bin_correct.index_add_(0, bins, (prediction == labels[rows]).double())
             if teacher is not None:
-                log_p = torch.log_softmax(teacher_head(teacher_hidden[rows]).float(), dim=-1)
-                totals[1] += (log_p.exp() * (log_p - log_q)).sum()
-                totals[2] += (log_p.argmax(-1) == prediction).sum()
+                log_p = torch.log_softmax(teacher_head(teacher_hidden[rows])[:, :vocab_size].float(), dim=-1)
+                log_q_shared = torch.log_softmax(student_logits[:, :vocab_size], dim=-1)
+                totals[1] += (log_p.exp() * (log_p - log_q_shared)).sum()
+                totals[2] += (log_p.argmax(-1) == log_q_shared.argmax(-1)).sum()
     student.train()
 
     tokens = max(float(bin_tokens.sum()), 1.0)

@@ -24,6 +24,8 @@ class Objective(ABC):
     """A frozen teacher, when the method has one: evaluation compares the student with it."""
     chunk_size: int = DEFAULT_CHUNK_SIZE
     """Tokens per chunk of logits in evaluation."""
+    vocab_size: int | None = None
+    """The tokenizer's size: evaluation compares student and teacher over these token ids."""
 
     @abstractmethod
     def loss(self, batch: Any, num_tokens: int) -> tuple[torch.Tensor, dict[str, float]]:
@@ -45,7 +47,7 @@ class Objective(ABC):
         bins: list[dict[str, float]] = []
         metrics = evaluate(model, data.validation_blocks, batch_size=training.batch_size,
                            max_batches=training.eval_batches, chunk_size=self.chunk_size, teacher=self.teacher,
-                           calibration=bins)
+                           vocab_size=self.vocab_size, calibration=bins)
         self._tables = {"calibration": {"kind": "calibration", "ece": metrics["eval/ece"], "bins": bins}}
         return metrics
 

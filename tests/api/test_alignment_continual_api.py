@@ -141,6 +141,11 @@ def test_a_teacher_of_another_vocabulary_is_refused_only_by_methods_that_compare
         info, name="test_text_only_kd", requires=dataclasses.replace(info.requires, shared_vocabulary=False)))
     wide = model_register_from_path(workspace=cast["workspace"], user=cast["owner"], name="wide",
                                     path=model_dir(data_dir, "wide", vocab_size=128))
+    wide.tokenizer_fingerprint = "b" * 64  # as inspection records it: another tokenizer than the student's
+    wide.save()
+    student = registry_objects["student"]
+    student.tokenizer_fingerprint = "a" * 64
+    student.save()
     body = dict(teacher=wide.id, config={"training": {"max_steps": 20}})
     assert post_run(api("member"), registry_objects, method="test_text_only_kd", **body).status_code == 201
     response = post_run(api("member"), registry_objects, method="kd_forward_kl", **body)

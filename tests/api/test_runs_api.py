@@ -51,12 +51,25 @@ def test_distillation_without_a_teacher_is_refused(api, registry_objects):
     assert response.status_code == 400 and "teacher" in response.json()["errors"]
 
 
-def test_a_teacher_with_another_vocabulary_is_refused_with_a_suggestion(api, registry_objects):
-    teacher = registry_objects["teacher"]
-    teacher.vocab_size = 999
+def test_a_teacher_with_another_tokenizer_is_refused_with_a_suggestion(api, registry_objects):
+    student, teacher = registry_objects["student"], registry_objects["teacher"]
+    student.tokenizer_fingerprint, teacher.tokenizer_fingerprint = "a" * 64, "b" * 64
+    student.save()
     teacher.save()
     response = launch(api("member"), registry_objects)
-    assert response.status_code == 400 and "sequence-level KD" in response.json()["detail"]
+    assert response.status_code == 400 and "sequence-level KD, seq_kd" in response.json()["detail"]
+    assert "uses another tokenizer" in response.json()["detail"]
+
+
+def test_a_teacher_padded_to_a_larger_embedding_with_the_students_tokenizer_is_accepted(api, registry_objects):
+    # Qwen2.5 7B and 0.5B: one tokenizer, 152,064 and 151,936 embedding rows.
+    student, teacher = registry_objects["student"], registry_objects["teacher"]
+    student.tokenizer_fingerprint = teacher.tokenizer_fingerprint = "a" * 64
+    student.vocab_size, teacher.vocab_size = 151_936, 152_064
+    student.save()
+    teacher.save()
+    response = launch(api("member"), registry_objects)
+    assert response.status_code == 201, response.json()
 
 
 def test_a_model_from_another_workspace_is_refused(api, registry_objects, cast):
@@ -240,3 +253,19 @@ def test_the_playground_list_shows_a_workspaces_sessions_newest_first_to_its_mem
         (ids[1], ["second"], "queued"), (ids[0], ["first"], "queued")]
     assert [m["name"] for m in listed.json()[0]["models"]] == ["student"]
     assert api("outsider").get("/api/v1/playground/").json() == []
+
+
+def test_the_tokenizer_fingerprint_inspection_records_is_what_a_teacher_is_judged_by(api, registry_objects):
+    from webapp.registry.services.inspection import model_inspection_record
+
+    facts = {"architecture": "LlamaForCausalLM", "parameter_count": 10, "dtype": "float32", "has_tokenizer": True}
+    model_inspection_record(model=registry_objects["student"],
+                            facts={**facts, "vocab_size": 64, "tokenizer_fingerprint": "a" * 64})
+    model_inspection_record(model=registry_objects["teacher"],
+                            facts={**facts, "vocab_size": 128, "tokenizer_fingerprint": "a" * 64})
+    assert launch(api("member"), registry_objects).status_code == 201
+
+    model_inspection_record(model=registry_objects["teacher"],
+                            facts={**facts, "vocab_size": 64, "tokenizer_fingerprint": "c" * 64})
+    response = launch(api("member"), registry_objects, name="kd-2")
+    assert response.status_code == 400 and "uses another tokenizer" in response.json()["detail"]

@@ -164,3 +164,45 @@ def test_models_with_different_vocabularies_or_an_adapted_output_layer_are_refus
     with pytest.raises(ValueError, match="not a plain linear layer"):
         chunked_distillation_loss(student_hidden, nn.Sequential(student_head), teacher_hidden, student_head, labels,
                                   settings, chunk_size=2)
+
+
+def test_output_layers_padded_differently_are_compared_over_the_tokenizers_vocabulary_only():
+    # A checkpoint pads its embedding past the tokenizer (Qwen2.5 7B: 152,064 rows, 0.5B: 151,936).
+    # Padding rows with large logits would dominate both softmaxes if they entered them.
+    vocab = 13
+    student_hidden, student_head, teacher_hidden, teacher_head, labels = make_models((3, 5), 6, 10, vocab, "random",
+                                                                                     seed=11)
+    torch.manual_seed(12)
+    padded_student = nn.Linear(6, vocab + 3, dtype=torch.float64)
+    padded_teacher = nn.Linear(10, vocab + 11, dtype=torch.float64).requires_grad_(False)
+    with torch.no_grad():
+        for padded, head in ((padded_student, student_head), (padded_teacher, teacher_head)):
+            padded.weight[:vocab], padded.bias[:vocab] = head.weight, head.bias
+            padded.bias[vocab:] = 60.0
+    settings = settings_for("forward_kl", None, temperature=2.0, alpha=0.4)
+
+    got = chunked_distillation_loss(student_hidden, padded_student, teacher_hidden, padded_teacher, labels, settings,
+                                    chunk_size=4, vocab_size=vocab)
+    got.loss.backward()
+    reference_hidden = student_hidden.detach().clone().requires_grad_()
+    expected = distillation_loss(student_head(reference_hidden), teacher_head(teacher_hidden), labels, settings)
+    expected.loss.backward()
+
+    torch.testing.assert_close(got.loss, expected.loss, rtol=1e-10, atol=1e-12)
+    torch.testing.assert_close(student_hidden.grad, reference_hidden.grad, rtol=1e-10, atol=1e-12)
+    torch.testing.assert_close(padded_student.weight.grad[:vocab], student_head.weight.grad, rtol=1e-10, atol=1e-12)
+    torch.testing.assert_close(padded_student.bias.grad[:vocab], student_head.bias.grad, rtol=1e-10, atol=1e-12)
+    assert bool((padded_student.weight.grad[vocab:] == 0).all()) and bool((padded_student.bias.grad[vocab:] == 0).all())
+
+
+def test_output_layers_of_different_sizes_need_the_vocabulary_size():
+    inputs = make_models((2, 3), 4, 4, 9, "none", seed=2)
+    student_hidden, student_head, teacher_hidden, _, labels = inputs
+    wider_teacher = nn.Linear(4, 12, dtype=torch.float64)
+
+    with pytest.raises(ValueError, match="give vocab_size"):
+        chunked_distillation_loss(student_hidden, student_head, teacher_hidden, wider_teacher, labels,
+                                  settings_for("forward_kl", None), chunk_size=4)
+    with pytest.raises(ValueError, match="both need one per token"):
+        chunked_distillation_loss(student_hidden, student_head, teacher_hidden, wider_teacher, labels,
+                                  settings_for("forward_kl", None), chunk_size=4, vocab_size=10)

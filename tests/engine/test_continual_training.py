@@ -209,3 +209,14 @@ def test_steps_per_task_defaults_to_max_steps_and_must_agree_with_it():
     assert CLSequentialConfig(steps_per_task=50, training={"max_steps": 50}).steps_per_task == 50
     with pytest.raises(ValidationError, match=r"training.max_steps \(70\) and steps_per_task \(50\) disagree"):
         CLSequentialConfig(steps_per_task=50, training={"max_steps": 70})
+
+
+def test_a_gemma3_student_learns_two_tasks_with_lwf(cl_demo, tmp_path):
+    from tests.engine.test_architectures import TINY_FAMILIES
+
+    spec = cl_spec(cl_demo, tmp_path / "run", "cl_lwf", method_config={"lwf_weight": 1.0, "temperature": 2.0})
+    spec["student"]["config"] = {**TINY_FAMILIES["gemma3_text"], "vocab_size": cl_demo["tokenizer"]["vocab_size"]}
+
+    result, _ = run_in_process(spec)
+
+    assert (result.status, result.step) == ("finished", 2 * STEPS_PER_TASK)

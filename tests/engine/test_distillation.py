@@ -6,11 +6,12 @@ import threading
 import pytest
 import torch
 from safetensors.torch import load_file
+from transformers import AutoModelForCausalLM, AutoTokenizer
 
 from engine.errors import EngineError
 from engine.methods.distillation.recipe import TAIDSchedule
 from tests.engine.helpers import run_in_process, tiny_spec
-from tests.engine.test_training import CancelAtStep, eval_losses, save_tiny_model, train_losses
+from tests.engine.test_training import CancelAtStep, eval_losses, train_losses
 
 METHOD_METRICS = {
     "kd_forward_kl": "kd/kl", "kd_reverse_kl": "kd/reverse_kl", "kd_jsd": "kd/jsd", "kd_tvd": "kd/tvd",
@@ -143,19 +144,77 @@ def test_a_tiny_seeded_run_reproduces_its_pinned_losses(kit, tiny_teacher_dir, t
     assert losses == pytest.approx(PINNED[method], abs=1e-5)
 
 
-def test_a_teacher_with_another_vocabulary_is_refused_with_sequence_level_distillation_as_the_way_out(kit, tmp_path):
-    teacher = save_tiny_model(kit["tiny_config"], tmp_path / "teacher", vocab_size=kit["tiny_config"]["vocab_size"] + 8)
+def _teacher_with_tokenizer(teacher_dir: str, tokenizer, directory, *, padded_rows: int = 0) -> str:
+    """The tiny teacher saved with `tokenizer`, its embedding and output layer grown by padded_rows
+    rows whose logits are large (they would dominate a softmax they entered)."""
+    teacher = AutoModelForCausalLM.from_pretrained(teacher_dir)
+    if padded_rows:
+        rows = teacher.get_output_embeddings().weight.shape[0]
+        teacher.resize_token_embeddings(rows + padded_rows, mean_resizing=False)
+        with torch.no_grad():
+            torch.manual_seed(5)
+            teacher.get_output_embeddings().weight[rows:] = 30 * torch.randn(padded_rows, teacher.config.hidden_size)
+    teacher.save_pretrained(directory)
+    tokenizer.save_pretrained(directory)
+    return str(directory)
 
-    with pytest.raises(EngineError, match="use sequence-level distillation instead"):
+
+def test_a_teacher_padded_past_the_tokenizer_distils_exactly_as_the_unpadded_one(kit, tiny_teacher_dir, tmp_path):
+    tokenizer = AutoTokenizer.from_pretrained(kit["tokenizer"]["path"])
+    plain = _teacher_with_tokenizer(tiny_teacher_dir, tokenizer, tmp_path / "plain")
+    padded = _teacher_with_tokenizer(tiny_teacher_dir, tokenizer, tmp_path / "padded", padded_rows=64)
+    runs = {}
+    for name, teacher in (("plain", plain), ("padded", padded)):
+        spec = tiny_spec(kit, tmp_path / name, method="kd_forward_kl", teacher=teacher, max_steps=3, eval_every=3,
+                         checkpoint_every=3)
+        result, events = run_in_process(spec)
+        assert result.status == "finished"
+        runs[name] = events
+
+    losses = [train_losses(runs["padded"])[step] for step in range(1, 4)]
+    assert all(math.isfinite(loss) for loss in losses)
+    assert losses == pytest.approx([train_losses(runs["plain"])[step] for step in range(1, 4)], rel=1e-6)
+    assert metric_series(runs["padded"], "eval/kl") == pytest.approx(metric_series(runs["plain"], "eval/kl"), rel=1e-6)
+
+
+def test_a_teacher_with_another_tokenizer_is_refused_with_sequence_level_distillation_as_the_way_out(
+        kit, tiny_teacher_dir, tmp_path):
+    tokenizer = AutoTokenizer.from_pretrained(kit["tokenizer"]["path"])
+    tokenizer.add_tokens(["<teacher-only>"])
+    teacher = _teacher_with_tokenizer(tiny_teacher_dir, tokenizer, tmp_path / "teacher", padded_rows=8)
+
+    with pytest.raises(EngineError, match=r"use sequence-level distillation instead \(seq_kd"):
         run_in_process(tiny_spec(kit, tmp_path / "run", method="kd_reverse_kl", teacher=teacher))
 
 
-def test_a_model_that_transforms_its_logits_after_the_output_layer_is_refused(kit, tiny_teacher_dir, tmp_path):
+def test_a_student_that_soft_caps_its_logits_distils_on_its_soft_capped_logits(kit, tiny_teacher_dir, tmp_path):
+    # Gemma 2 soft-caps its logits (c tanh(z / c)); the engine applies the cap in its chunked loss,
+    # so such a student passes the output-layer check it used to fail and trains.
     config = {"model_type": "gemma2", "hidden_size": 32, "intermediate_size": 64, "num_hidden_layers": 1,
               "num_attention_heads": 2, "num_key_value_heads": 2, "head_dim": 16, "max_position_embeddings": 64,
               "final_logit_softcapping": 1.0, "vocab_size": kit["tiny_config"]["vocab_size"]}
-    spec = tiny_spec(kit, tmp_path / "run", method="kd_forward_kl", teacher=tiny_teacher_dir)
+    spec = tiny_spec(kit, tmp_path / "run", method="kd_forward_kl", teacher=tiny_teacher_dir, max_steps=2,
+                     eval_every=2, checkpoint_every=2, warmup_steps=1)
     spec["student"]["config"] = config
 
-    with pytest.raises(EngineError, match="the student's logits are not its output layer applied to its last hidden"):
-        run_in_process(spec)
+    result, _ = run_in_process(spec)
+
+    assert result.status == "finished"
+
+
+def test_inspection_fingerprints_the_tokenizer_not_the_embedding_size(kit, tiny_teacher_dir, tmp_path):
+    from engine.inspect_model import inspect
+
+    tokenizer = AutoTokenizer.from_pretrained(kit["tokenizer"]["path"])
+    plain = inspect({"path": _teacher_with_tokenizer(tiny_teacher_dir, tokenizer, tmp_path / "plain")})
+    padded = inspect({"path": _teacher_with_tokenizer(tiny_teacher_dir, tokenizer, tmp_path / "padded",
+                                                      padded_rows=64)})
+    student = inspect({"config": kit["tiny_config"], "tokenizer": kit["tokenizer"]["path"]})
+    tokenizer.add_tokens(["<teacher-only>"])
+    other = inspect({"path": _teacher_with_tokenizer(tiny_teacher_dir, tokenizer, tmp_path / "other")})
+    untokenized = inspect({"path": tiny_teacher_dir})
+
+    assert padded["vocab_size"] == plain["vocab_size"] + 64
+    assert plain["tokenizer_fingerprint"] == padded["tokenizer_fingerprint"] == student["tokenizer_fingerprint"]
+    assert other["tokenizer_fingerprint"] != student["tokenizer_fingerprint"]
+    assert untokenized["tokenizer_fingerprint"] is None

@@ -450,3 +450,17 @@ def test_the_policy_starts_equal_to_its_reference_because_dropout_is_off_by_defa
         assert first["align/kl"] == pytest.approx(0.0, abs=1e-6)
     else:
         assert abs(first_loss - math.log(2)) > 1e-4 and abs(first["align/kl"]) > 1e-4
+
+
+def test_a_gemma3_student_trains_with_dpo(kit, small_preferences, tmp_path):
+    from tests.engine.test_architectures import TINY_FAMILIES
+
+    spec = preference_spec(kit, tmp_path / "run", small_preferences, max_steps=2, eval_every=2, checkpoint_every=2,
+                           warmup_steps=1)
+    spec["student"]["config"] = {**TINY_FAMILIES["gemma3_text"], "vocab_size": kit["tiny_config"]["vocab_size"]}
+
+    result, events = run_in_process(spec)
+
+    assert result.status == "finished"
+    losses = [values["train/loss"] for values in metrics(events, "train/").values() if "train/loss" in values]
+    assert len(losses) == 2 and all(torch.isfinite(torch.tensor(losses)))

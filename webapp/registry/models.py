@@ -33,6 +33,9 @@ class ModelAsset(models.Model):
     vocab_size = models.IntegerField(null=True, blank=True)
     dtype = models.CharField(max_length=20, blank=True)
     has_tokenizer = models.BooleanField(null=True)
+    # engine.models.tokenizer_fingerprint of the model's tokenizer, from inspection; empty when unknown.
+    # Token-level methods compare it, not vocab_size: checkpoints pad their embeddings differently.
+    tokenizer_fingerprint = models.CharField(max_length=64, blank=True)
     inspected_at = models.DateTimeField(null=True, blank=True, help_text="When a worker last inspected the model.")
     inspection_error = models.TextField(blank=True)
     produced_by_run = models.ForeignKey(

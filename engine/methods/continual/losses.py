@@ -10,7 +10,7 @@ from engine.core.losses import IGNORE_INDEX
 from engine.core.token_logprobs import output_weight_and_bias, token_log_probs
 from engine.methods.distillation.chunked import chunked_distillation_loss
 from engine.methods.distillation.losses import DistillationSettings, forward_kl
-from engine.models import final_hidden_states
+from engine.models import final_hidden_states, logit_softcap, output_layer
 
 # --- Evaluation -------------------------------------------------------------------------------
 
@@ -27,7 +27,7 @@ def task_scores(model: torch.nn.Module, blocks: TokenBlocks, *, batch_size: int,
     was_training = model.training
     model.eval()
     device = next(model.parameters()).device
-    head = model.get_output_embeddings()
+    head = output_layer(model)
     nll = correct = tokens = 0.0
     for batch in validation_batches(blocks, batch_size, max_batches):
         batch = batch.to(device)
@@ -53,7 +53,8 @@ def summed_nll(model: torch.nn.Module, batch: Batch, chunk_size: int) -> tuple[t
     """(sum over target tokens of -log p(label), final hidden states (B, L, d)), without full logits."""
     hidden = final_hidden_states(model, batch.input_ids, batch.attention_mask)
     weight, bias = output_weight_and_bias(model)
-    log_probs = token_log_probs(hidden, weight, bias, batch.labels, chunk_size=chunk_size)
+    log_probs = token_log_probs(hidden, weight, bias, batch.labels, chunk_size=chunk_size,
+                                softcap=logit_softcap(model))
     return -log_probs.sum(), hidden
 
 

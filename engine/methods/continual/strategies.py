@@ -49,7 +49,7 @@ from engine.methods.continual.weights import (
     load_float_state,
     uniform_average,
 )
-from engine.models import final_hidden_states
+from engine.models import final_hidden_states, output_layer
 from engine.spec import RunSpec, TrainingConfig
 
 
@@ -229,8 +229,8 @@ class LearningWithoutForgetting(Strategy):
         hidden = final_hidden_states(self.model, batch.input_ids, batch.attention_mask)
         with torch.no_grad():
             old_hidden = final_hidden_states(self.old_model, batch.input_ids, batch.attention_mask)
-        loss, ce, kl = lwf_loss(hidden, self.model.get_output_embeddings(), old_hidden,
-                                self.old_model.get_output_embeddings(), batch.labels, weight=self.config.lwf_weight,
+        loss, ce, kl = lwf_loss(hidden, output_layer(self.model), old_hidden,
+                                output_layer(self.old_model), batch.labels, weight=self.config.lwf_weight,
                                 temperature=self.config.temperature, chunk_size=self.chunk_size, num_tokens=num_units)
         return loss, {"cl/ce_task": ce.item(), "cl/lwf_kl": kl.item()}
 

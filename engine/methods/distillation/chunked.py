@@ -21,6 +21,7 @@ from engine.methods.distillation.losses import (
     teacher_log_probabilities,
     token_losses,
 )
+from engine.models import SoftCappedLinear, soft_cap
 
 
 def _accumulate_product(total: torch.Tensor, left: torch.Tensor, right: torch.Tensor) -> None:
@@ -56,6 +57,8 @@ class _ChunkedDistillation(torch.autograd.Function):
         chunk_size: int,
         normaliser: int | torch.Tensor,
         matmul_dtype: torch.dtype,
+        student_softcap: float | None,
+        teacher_softcap: float | None,
     ) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
         wants_hidden, wants_weight, wants_bias = ctx.needs_input_grad[:3]
         wants_gradient = wants_hidden or wants_weight or wants_bias
@@ -80,15 +83,16 @@ class _ChunkedDistillation(torch.autograd.Function):
                 rows = slice(start, start + chunk_size)
                 hidden = student_hidden[rows].to(matmul_dtype)
                 count = hidden.shape[0]
-                teacher_log_probs = teacher_log_probabilities(
-                    _linear_into(teacher_buffer[:count], teacher_hidden[rows].to(teacher_weight.dtype), teacher_weight,
-                                 teacher_bias),
-                    settings, overwrite=True,
-                )
+                teacher_logits = _linear_into(teacher_buffer[:count], teacher_hidden[rows].to(teacher_weight.dtype),
+                                              teacher_weight, teacher_bias)
+                if teacher_softcap is not None:
+                    teacher_logits.div_(teacher_softcap).tanh_().mul_(teacher_softcap)
+                teacher_log_probs = teacher_log_probabilities(teacher_logits, settings, overwrite=True)
                 logits = _linear_into(logits_buffer[:count], hidden, weight, bias)
                 logits = logits.detach().requires_grad_(wants_gradient)
                 with torch.enable_grad():
-                    ce, divergence = token_losses(logits, teacher_log_probs, labels[rows], settings)
+                    ce, divergence = token_losses(soft_cap(logits, student_softcap), teacher_log_probs, labels[rows],
+                                                  settings)
                     ce, divergence = ce.sum(), divergence.sum()
                     chunk_loss = (settings.alpha * ce + settings.divergence_weight * divergence) / normaliser
                     if wants_gradient:
@@ -120,18 +124,20 @@ class _ChunkedDistillation(torch.autograd.Function):
 
         return (
             scaled(grad_hidden, ctx.hidden_dtype), scaled(grad_weight, ctx.weight_dtype),
-            scaled(grad_bias, ctx.weight_dtype), None, None, None, None, None, None, None, None,
+            scaled(grad_bias, ctx.weight_dtype), None, None, None, None, None, None, None, None, None, None,
         )
 
 
-def _weight_and_bias(head: nn.Module, role: str) -> tuple[torch.Tensor, torch.Tensor | None]:
+def _weight_bias_and_softcap(head: nn.Module, role: str) -> tuple[torch.Tensor, torch.Tensor | None, float | None]:
+    if isinstance(head, SoftCappedLinear):
+        return head.weight, head.bias, head.softcap
     if not isinstance(head, nn.Linear):
         raise ValueError(
             f"the {role}'s output layer is a {type(head).__name__}, not a plain linear layer: the "
             "chunked distillation loss multiplies hidden states by its weight itself (do not put "
             "LoRA adapters on the output layer)"
         )
-    return head.weight, head.bias
+    return head.weight, head.bias, None
 
 
 def chunked_distillation_loss(
@@ -144,6 +150,7 @@ def chunked_distillation_loss(
     *,
     chunk_size: int,
     num_tokens: int | None = None,
+    vocab_size: int | None = None,
 ) -> DistillationLoss:
     """`engine.methods.distillation.losses.distillation_loss` of head(hidden) for both models, without full logits.
 
@@ -153,6 +160,12 @@ def chunked_distillation_loss(
     gradient accumulation gives the gradient of the mean over every real token of the step. Only
     real tokens are projected to the vocabulary, chunk_size at a time; a batch without any gives 0.
 
+    With `vocab_size` V (the tokenizer's size), both distributions are over token ids 0..V-1 only:
+    the output layers are cut to their first V rows before the matmul, so rows a checkpoint pads its
+    embedding with (Qwen2.5 7B has 152,064 rows for 151,665 tokens, 0.5B 151,936) never enter a
+    softmax, and models padded differently compare exactly. Without it both layers must have the
+    same number of rows.
+
     Gradients flow to `student_hidden` and to the student head's weight and bias (exactly, not
     approximately); the teacher's hidden states and head are constants (compute them under
     torch.no_grad, in the teacher's inference dtype). Student logits are computed in the autocast
@@ -161,23 +174,35 @@ def chunked_distillation_loss(
 
     Args:
         student_hidden: (B, L, d_s) or (N, d_s) final hidden states (after the final norm).
-        student_head: the student's output layer, an nn.Linear (V, d_s).
+        student_head: the student's output layer (engine.models.output_layer): an nn.Linear (V, d_s),
+            or a SoftCappedLinear whose logits c * tanh(z / c) the loss uses (Gemma 2 and 3).
         teacher_hidden: (B, L, d_t) or (N, d_t), same positions.
-        teacher_head: the teacher's nn.Linear (V, d_t), the same V.
+        teacher_head: the teacher's output layer, likewise (V_t, d_t).
         labels: (B, L) or (N,) gold next tokens, IGNORE_INDEX where masked.
         settings: divergence, alpha, temperature, T^2 switch, standardisation.
         chunk_size: tokens per chunk; peak memory grows with chunk_size x V.
         num_tokens: the divisor (see above).
+        vocab_size: the shared vocabulary (see above); labels must be below it.
 
     Returns:
         DistillationLoss(loss, ce, divergence); only `loss` carries a gradient.
     """
-    student_weight, student_bias = _weight_and_bias(student_head, "student")
-    teacher_weight, teacher_bias = _weight_and_bias(teacher_head, "teacher")
-    if student_weight.shape[0] != teacher_weight.shape[0]:
+    student_weight, student_bias, student_softcap = _weight_bias_and_softcap(student_head, "student")
+    teacher_weight, teacher_bias, teacher_softcap = _weight_bias_and_softcap(teacher_head, "teacher")
+    if vocab_size is not None:
+        if min(student_weight.shape[0], teacher_weight.shape[0]) < vocab_size:
+            raise ValueError(
+                f"the vocabulary has {vocab_size} tokens but the student's output layer has "
+                f"{student_weight.shape[0]} rows and the teacher's {teacher_weight.shape[0]}: both need one per token"
+            )
+        student_weight, teacher_weight = student_weight[:vocab_size], teacher_weight[:vocab_size]
+        student_bias = student_bias[:vocab_size] if student_bias is not None else None
+        teacher_bias = teacher_bias[:vocab_size] if teacher_bias is not None else None
+    elif student_weight.shape[0] != teacher_weight.shape[0]:
         raise ValueError(
-            f"the student's vocabulary ({student_weight.shape[0]} tokens) differs from the "
-            f"teacher's ({teacher_weight.shape[0]}): logit distillation needs one shared vocabulary"
+            f"the student's output layer has {student_weight.shape[0]} rows and the teacher's "
+            f"{teacher_weight.shape[0]}: give vocab_size (the tokenizer's size) to compare them over the "
+            "tokens both share"
         )
     labels = labels.reshape(-1)
     real = labels != IGNORE_INDEX
@@ -197,5 +222,7 @@ def chunked_distillation_loss(
         chunk_size,
         token_normaliser(labels, num_tokens),
         matmul_dtype,
+        student_softcap,
+        teacher_softcap,
     )
     return DistillationLoss(loss, ce, divergence)

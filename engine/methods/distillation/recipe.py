@@ -44,11 +44,11 @@ from engine.methods.distillation.losses import (
 from engine.models import (
     check_block_size,
     check_output_layer_gives_logits,
-    check_same_vocabulary,
     final_hidden_states,
     load_student,
     load_teacher,
     load_tokenizer,
+    output_layer,
 )
 from engine.spec import RunSpec, TrainingConfig
 
@@ -57,8 +57,9 @@ class LogitDistillation(Objective):
     """alpha * CE + (1 - alpha) * [T^2] * divergence, reported as kd/ce and kd/<divergence>."""
 
     def __init__(self, student: torch.nn.Module, teacher: torch.nn.Module, config: LogitDistillationConfig,
-                 divergence: TokenDivergence, metric: str):
+                 divergence: TokenDivergence, metric: str, *, vocab_size: int):
         self.student, self.teacher = student, teacher
+        self.vocab_size = vocab_size
         self.chunk_size = config.chunk_size
         self.metric = metric
         self.settings = DistillationSettings(
@@ -74,8 +75,9 @@ class LogitDistillation(Objective):
         with torch.no_grad():
             teacher_hidden = final_hidden_states(self.teacher, batch.input_ids, batch.attention_mask)
         kd = chunked_distillation_loss(
-            hidden, self.student.get_output_embeddings(), teacher_hidden, self.teacher.get_output_embeddings(),
+            hidden, output_layer(self.student), teacher_hidden, output_layer(self.teacher),
             batch.labels, self.current_settings(), chunk_size=self.chunk_size, num_tokens=num_tokens,
+            vocab_size=self.vocab_size,
         )
         return kd.loss, {"kd/ce": kd.ce.item(), self.metric: kd.divergence.item()}
 
@@ -114,8 +116,10 @@ class TAIDSchedule:
 class TAIDDistillation(LogitDistillation):
     """TAID: the divergence is the cross-entropy against softmax((1 - t) sg(z_s) + t z_t), t adaptive."""
 
-    def __init__(self, student: torch.nn.Module, teacher: torch.nn.Module, config: KDTAIDConfig):
-        super().__init__(student, teacher, config, partial(taid_cross_entropy, t=config.t_start), "kd/taid_ce")
+    def __init__(self, student: torch.nn.Module, teacher: torch.nn.Module, config: KDTAIDConfig, *,
+                 vocab_size: int):
+        super().__init__(student, teacher, config, partial(taid_cross_entropy, t=config.t_start), "kd/taid_ce",
+                         vocab_size=vocab_size)
         self.schedule = TAIDSchedule(
             t_start=config.t_start, t_end=config.t_end, adapt_rate=config.t_adapt_rate,
             momentum_decay=config.t_momentum, t=config.t_start,
@@ -138,12 +142,12 @@ class TAIDDistillation(LogitDistillation):
 
 
 def _divergence_method(divergence: Callable[[Any], TokenDivergence], metric: str) -> Callable[..., Objective]:
-    def build(student: torch.nn.Module, teacher: torch.nn.Module, config: Any) -> Objective:
-        return LogitDistillation(student, teacher, config, divergence(config), metric)
+    def build(student: torch.nn.Module, teacher: torch.nn.Module, config: Any, *, vocab_size: int) -> Objective:
+        return LogitDistillation(student, teacher, config, divergence(config), metric, vocab_size=vocab_size)
     return build
 
 
-OBJECTIVES: dict[type, Callable[[torch.nn.Module, torch.nn.Module, Any], Objective]] = {
+OBJECTIVES: dict[type, Callable[..., Objective]] = {
     KDForwardKLConfig: _divergence_method(lambda config: forward_kl, "kd/kl"),
     KDReverseKLConfig: _divergence_method(lambda config: reverse_kl, "kd/reverse_kl"),
     KDJSDConfig: _divergence_method(lambda config: partial(generalized_jsd, beta=config.beta), "kd/jsd"),
@@ -154,7 +158,8 @@ OBJECTIVES: dict[type, Callable[[torch.nn.Module, torch.nn.Module, Any], Objecti
     ),
     KDTAIDConfig: TAIDDistillation,
 }
-"""The objective of each distillation method, by its config class."""
+"""The objective of each distillation method, by its config class: (student, teacher, config, *, vocab_size),
+vocab_size the tokenizer's size, the token ids both models' distributions are compared over."""
 
 
 def report_teacher_evaluation(teacher: torch.nn.Module, data: RunData, training: TrainingConfig, chunk_size: int,
@@ -179,14 +184,14 @@ def run(spec: RunSpec, events: EventSink, cancel: threading.Event) -> RunResult:
     tokenizer = load_tokenizer(spec)
     student = load_student(spec, tokenizer, training).to(device)
     teacher = load_teacher(spec, tokenizer, inference_dtype(training)).to(device)
-    check_same_vocabulary(teacher, student)
     for model, role in ((student, "student"), (teacher, "teacher")):
         check_block_size(model, training.block_size, role)
         check_output_layer_gives_logits(model, role)
     data = prepare_data(spec, tokenizer, training, events)
     if data.validation_blocks is not None and spec.resume_from is None:
         report_teacher_evaluation(teacher, data, training, config.chunk_size, events)
+    objective = OBJECTIVES[type(config)](student, teacher, config, vocab_size=len(tokenizer))
     return Trainer(
         spec=spec, training=training, model=student, tokenizer=tokenizer, data=data,
-        objective=OBJECTIVES[type(config)](student, teacher, config), events=events, cancel=cancel,
+        objective=objective, events=events, cancel=cancel,
     ).fit()

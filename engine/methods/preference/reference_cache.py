@@ -34,7 +34,7 @@ from transformers import PreTrainedTokenizerBase
 from engine.core.token_logprobs import output_weight_and_bias, token_log_probs
 from engine.events import EventSink
 from engine.methods.preference.data import PreferenceBatch, PreferencePairs
-from engine.models import final_hidden_states
+from engine.models import final_hidden_states, logit_softcap
 from engine.spec import ModelSpec, RunSpec
 
 CACHE_FORMAT = 1
@@ -215,7 +215,8 @@ def sequence_log_probs(model: torch.nn.Module, batch: PreferenceBatch, *,
     labels = torch.cat([batch.chosen_labels, batch.rejected_labels])
     hidden = final_hidden_states(model, input_ids, attention_mask)
     weight, bias = output_weight_and_bias(model)
-    summed = token_log_probs(hidden, weight, bias, labels, chunk_size=chunk_size).sum(-1)
+    summed = token_log_probs(hidden, weight, bias, labels, chunk_size=chunk_size,
+                           softcap=logit_softcap(model)).sum(-1)
     return summed[: len(batch)], summed[len(batch):]
 
 

@@ -12,7 +12,7 @@ from engine.core.stops import cut_at_stop
 from engine.core.token_logprobs import output_weight_and_bias, token_log_probs
 from engine.errors import EngineError
 from engine.methods.rl.rewards import RewardSpec, answer_problems
-from engine.models import final_hidden_states
+from engine.models import final_hidden_states, logit_softcap
 
 
 @dataclass
@@ -168,5 +168,6 @@ def completion_log_probs(
         labels[b, start: len(sequence) - 1] = torch.tensor(completions[b], device=device)
     hidden = final_hidden_states(model, input_ids, attention_mask)
     weight, bias = output_weight_and_bias(model)
-    log_probs = token_log_probs(hidden, weight, bias, labels, chunk_size=chunk_size, temperature=temperature)
+    log_probs = token_log_probs(hidden, weight, bias, labels, chunk_size=chunk_size, temperature=temperature,
+                                softcap=logit_softcap(model))
     return log_probs, labels != IGNORE_INDEX

@@ -22,5 +22,7 @@ def model_inspection_record(*, model: ModelAsset, facts: dict) -> None:
         return
     ModelAsset.objects.filter(pk=model.pk).update(
         architecture=facts["architecture"], parameter_count=facts["parameter_count"], vocab_size=facts["vocab_size"],
-        dtype=facts["dtype"], has_tokenizer=facts["has_tokenizer"], inspection_error="", inspected_at=timezone.now(),
+        dtype=facts["dtype"], has_tokenizer=facts["has_tokenizer"],
+        tokenizer_fingerprint=facts.get("tokenizer_fingerprint") or "", inspection_error="",
+        inspected_at=timezone.now(),
     )

@@ -52,7 +52,8 @@ def model_register_soup(*, workspace: Workspace, user: User, name: str, ingredie
         soup = ModelAsset.objects.create(
             workspace=workspace, name=name, source=ModelSource.SOUP, tokenizer_path=first.tokenizer_path,
             architecture=first.architecture, parameter_count=first.parameter_count, vocab_size=first.vocab_size,
-            dtype=first.dtype, has_tokenizer=first.has_tokenizer, created_by=user,
+            dtype=first.dtype, has_tokenizer=first.has_tokenizer, tokenizer_fingerprint=first.tokenizer_fingerprint,
+            created_by=user,
         )
         SoupIngredient.objects.bulk_create([SoupIngredient(soup=soup, ingredient=model, position=position)
                                             for position, model in enumerate(chosen)])
