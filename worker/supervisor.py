@@ -23,6 +23,7 @@ import signal
 import subprocess
 import threading
 import time
+from abc import ABC, abstractmethod
 from pathlib import Path
 
 from django.conf import settings
@@ -100,7 +101,7 @@ def kill_group(process: subprocess.Popen) -> None:
         pass
 
 
-class Supervisor:
+class Supervisor(ABC):
     """Watches one engine process (see the module's docstring). Subclasses say what a line, a
     flush, a system sample, a log message and a heartbeat mean for them."""
 
@@ -168,20 +169,25 @@ class Supervisor:
         """Whether the engine, still running, is killed now."""
         return self.term_sent_at is not None and now - self.term_sent_at > self.grace_s
 
+    @abstractmethod
     def handle(self, tag: str, line: str) -> None:
-        raise NotImplementedError
+        """One line of the engine's stdout (its events) or stderr."""
 
+    @abstractmethod
     def flush(self) -> None:
-        raise NotImplementedError
+        """Writes what was buffered."""
 
+    @abstractmethod
     def record_sample(self, points: list[tuple[str, int, float, float]]) -> None:
-        raise NotImplementedError
+        """Keeps one sample of system metrics."""
 
+    @abstractmethod
     def log(self, level: str, message: str) -> None:
-        raise NotImplementedError
+        """A line of the run's log from the worker itself."""
 
+    @abstractmethod
     def beat(self, now: float) -> None:
-        raise NotImplementedError
+        """The periodic heartbeat: may decide to stop the engine."""
 
 
 class RunSupervisor(Supervisor):
