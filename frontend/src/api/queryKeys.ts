@@ -1,6 +1,7 @@
 // The one query-key factory: every TanStack Query cache key of the app is made here, so a
 // mutation invalidates exactly what a query cached (and a prefix such as `runsAll` reaches all of them).
 
+import { rangeKey, type XRange } from '../lib/zoom';
 import type { Artifact, RunListParams } from './types';
 
 export const queryKeys = {
@@ -33,10 +34,20 @@ export const queryKeys = {
   sweeps: (workspace: string) => ['sweeps', workspace] as const,
   sweep: (id: number) => ['sweep', id] as const,
   playground: (id: number) => ['playground', id] as const,
-  modelLineage: (id: number) => ['modelLineage', id] as const,
+  /** A model's lineage; it holds the run that produced the model, whose change means another lineage. */
+  modelLineage: (id: number, producedBy: number | null | undefined) => ['modelLineage', id, producedBy ?? null] as const,
   tokenStats: (dataset: number, model: number) => ['tokenStats', dataset, model] as const,
   notifications: (workspace: string) => ['notifications', workspace] as const,
   deliveries: (workspace: string, page: number) => ['deliveries', workspace, page] as const,
   artifactContent: (runId: number, artifact: Artifact | null) =>
     ['artifactContent', runId, artifact?.id ?? null, artifact?.step ?? null, artifact?.created_at ?? null, artifact?.size_bytes ?? null] as const,
+  /**
+   * The finer points of a zoomed chart: what they are fetched from (one of the zoom sources below,
+   * with the metric and grouping the chart adds) and the step range.
+   */
+  chartZoom: (source: readonly unknown[], range: XRange | null) => ['chartZoom', ...source, ...rangeKey(range)] as const,
+  /** Zoom sources: one metric of one run, the runs of a comparison, the runs behind a share link. */
+  runZoomSource: (runId: number, name: string, maxPoints: number) => ['run', runId, name, maxPoints] as const,
+  compareZoomSource: (ids: string) => ['compare', ids] as const,
+  sharedZoomSource: (token: string) => ['shared', token] as const,
 };

@@ -1,8 +1,9 @@
-// A Delete button for a registry object (a model or a dataset version): asks first, then sends the
-// DELETE, drops the object from the cache and goes back to its list. A 409 (a run, a soup or a task
-// sequence still uses it) is shown with the server's message, which names what holds it.
+// A Delete button for a registry object (a model or a dataset version): asks first, then runs the
+// feature's delete mutation (which drops the object from the cache and refetches its list) and goes
+// back to the list. A 409 (a run, a soup or a task sequence still uses it) is shown with the
+// server's message, which names what holds it.
 
-import { useMutation, useQueryClient, type QueryKey } from '@tanstack/react-query';
+import type { UseMutationResult } from '@tanstack/react-query';
 import { useNavigate } from 'react-router';
 import { ErrorAlert } from './ErrorAlert';
 
@@ -11,27 +12,19 @@ export function DeleteButton(props: {
   what: string;
   /** Also gone with it, for the confirmation: "its uploaded files". */
   consequence: string;
-  remove: () => Promise<void>;
-  /** Removed from the cache (the object) and invalidated (its lists). */
-  removes: QueryKey;
-  invalidates: QueryKey;
+  /** The feature's delete mutation, e.g. useDeleteModel(model). */
+  mutation: UseMutationResult<void, Error, void>;
   backTo: string;
 }) {
-  const queryClient = useQueryClient();
   const navigate = useNavigate();
-  const mutation = useMutation({
-    mutationFn: props.remove,
-    onSuccess: () => {
-      queryClient.removeQueries({ queryKey: props.removes });
-      void queryClient.invalidateQueries({ queryKey: props.invalidates });
-      void navigate(props.backTo);
-    },
-  });
+  const { mutation } = props;
   return (
     <>
       <button type="button" className="button-danger" disabled={mutation.isPending}
         onClick={() => {
-          if (window.confirm(`Delete ${props.what} and ${props.consequence}? This cannot be undone.`)) mutation.mutate();
+          if (window.confirm(`Delete ${props.what} and ${props.consequence}? This cannot be undone.`)) {
+            mutation.mutate(undefined, { onSuccess: () => void navigate(props.backTo) });
+          }
         }}>
         {mutation.isPending ? 'Deleting…' : 'Delete'}
       </button>

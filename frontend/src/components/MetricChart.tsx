@@ -14,6 +14,7 @@ import { applyZoom, useChartZoom } from '../hooks/useChartZoom';
 import { canUseLogScale, chartColumns, type ChartOptions } from '../lib/chartData';
 import { formatAxisValue, formatMetricValue } from '../lib/format';
 import { metricPrefix } from '../lib/metricGroups';
+import { queryKeys } from '../api/queryKeys';
 import { getMetrics } from '../features/runs/api/requests';
 import { EMPTY_SERIES, seriesFromFetched, type Series } from '../lib/series';
 import { mergeZoomed, needsRefetch, pointsInRange, type XRange } from '../lib/zoom';
@@ -85,7 +86,7 @@ export interface ZoomSource {
 /** Zoom source for one metric of one run: GET /runs/{id}/metrics/?names=NAME&step_min=&step_max=. */
 export function runZoomSource(runId: number, name: string, maxPoints = 1000): ZoomSource {
   return {
-    key: ['run', runId, name, maxPoints],
+    key: queryKeys.runZoomSource(runId, name, maxPoints),
     fetch: async (range, signal) => {
       const response = await getMetrics(runId, [name], maxPoints, signal, range);
       const fetched = response.series.find((s) => s.name === name);

@@ -1,16 +1,17 @@
 // Zoom for the uPlot metric charts (run page and compare page): a drag over the plot area selects
 // an x range, which becomes the chart's zoom; when the series drawn there is downsampled, the range
-// is fetched again (TanStack Query, keyed by the range) so the chart can draw the finer points;
-// a double-click or the "Reset zoom" button goes back to the whole series. The plot keeps its own
-// options: the handlers reach the latest state through a ref, so zooming never rebuilds the plot.
+// is fetched again (useZoomedSeries in features/runs/api, keyed by the range) so the chart can draw
+// the finer points; a double-click or the "Reset zoom" button goes back to the whole series. The
+// plot keeps its own options: the handlers reach the latest state through a ref, so zooming never
+// rebuilds the plot.
 //
 // On the wall-time axis the zoom only narrows the x scale: the series endpoints take step ranges,
 // and the wall time of a step is not known before it is fetched.
 
-import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { useCallback, useEffect, useRef, useState } from 'react';
 import type uPlot from 'uplot';
-import { rangeFromSelection, rangeKey, type XRange } from '../lib/zoom';
+import { useZoomedSeries } from '../features/runs/api/queries';
+import { rangeFromSelection, type XRange } from '../lib/zoom';
 
 export type ZoomAxis = 'step' | 'wall';
 
@@ -18,7 +19,7 @@ export type ZoomAxis = 'step' | 'wall';
 export type ZoomState = 'full' | 'zoomed' | 'loading' | 'refined' | 'error';
 
 export interface ChartZoomOptions<T> {
-  /** Identifies what is fetched (e.g. ['run', 7, 'train/loss']); null when this chart cannot fetch. */
+  /** What is fetched: a queryKeys zoom source (e.g. runZoomSource(7, 'train/loss', 1000)); null when this chart cannot fetch. */
   queryKey: readonly unknown[] | null;
   axis: ZoomAxis;
   /** Whether the series drawn in `range` is coarser than the data behind it (see lib/zoom needsRefetch). */
@@ -64,14 +65,13 @@ export function useChartZoom<T>({ queryKey, axis, needs, fetch }: ChartZoomOptio
   const reset = useCallback(() => setZoom(null), []);
 
   const enabled = Boolean(current?.refine && queryKey);
-  const query = useQuery({
-    queryKey: ['chartZoom', ...(queryKey ?? []), ...rangeKey(range)],
-    queryFn: ({ signal }) => latest.current.fetch(range!, signal),
+  // A zoom inside a zoom draws the previous range's finer points (sliced to the new range) until
+  // its own arrive, instead of falling back to the coarse series.
+  const query = useZoomedSeries<T>({
+    source: queryKey,
+    range,
     enabled,
-    staleTime: 60_000,
-    // A zoom inside a zoom draws the previous range's finer points (sliced to the new range) until
-    // its own arrive, instead of falling back to the coarse series.
-    placeholderData: keepPreviousData,
+    fetch: (next, signal) => latest.current.fetch(next, signal),
   });
 
   const handlers = useRef({ zoomTo, reset });

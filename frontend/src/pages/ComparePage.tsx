@@ -5,15 +5,14 @@
 // `?group=PATH` groups the runs by a config value: each group is drawn as the mean of its runs
 // with their min..max as a band. "Share" makes a read-only link to the compared runs.
 
-import { useQueries } from '@tanstack/react-query';
 import { useCallback, useMemo, type ReactNode } from 'react';
 import { Link, useSearchParams } from 'react-router';
 import { ApiError } from '../api/client';
 import { queryKeys } from '../api/queryKeys';
 import { useDatasets } from '../features/datasets/api/queries';
 import { useModels } from '../features/models/api/queries';
-import { useCompare, useRunsSeries } from '../features/runs/api/queries';
-import { getRun, getRunsSeries } from '../features/runs/api/requests';
+import { useCompare, useEachRun, useRunsSeries } from '../features/runs/api/queries';
+import { getRunsSeries } from '../features/runs/api/requests';
 import { useCreateShareLink } from '../features/sharing/api/mutations';
 import type { CompareResponse, Run } from '../api/types';
 import { CompareCharts, type RangeSeriesSource } from '../components/CompareCharts';
@@ -72,9 +71,7 @@ export function ComparePage() {
 }
 
 function MissingRuns({ ids, onRemove }: { ids: number[]; onRemove: (id: number) => void }) {
-  const results = useQueries({
-    queries: ids.map((id) => ({ queryKey: queryKeys.run(id), queryFn: ({ signal }: { signal: AbortSignal }) => getRun(id, signal) })),
-  });
+  const results = useEachRun(ids);
   const failed = results.flatMap((q, i) => (q.isError ? [{ id: ids[i]!, error: q.error }] : []));
   if (results.some((q) => q.isPending)) return <p role="status">Looking for the runs that cannot be compared…</p>;
   if (failed.length === 0) {
@@ -107,7 +104,7 @@ function CompareView({ data, onRemove }: { data: CompareResponse; onRemove: (id:
   const series = useRunsSeries(runIds, metrics, live);
   const byRun = useMemo(() => seriesByRun(series.data?.series ?? []), [series.data]);
   const rangeSource = useMemo<RangeSeriesSource>(() => ({
-    key: ['compare', idsKey],
+    key: queryKeys.compareZoomSource(idsKey),
     fetch: (names, range, signal) => getRunsSeries(runIds, names, 1000, signal, range),
   }), [idsKey, runIds]);
 

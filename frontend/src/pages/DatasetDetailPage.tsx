@@ -4,9 +4,8 @@
 import { useState } from 'react';
 import { Link, useParams } from 'react-router';
 import { ApiError } from '../api/client';
-import { queryKeys } from '../api/queryKeys';
 import { useDataset, useDatasets, useTokenStats } from '../features/datasets/api/queries';
-import { deleteDataset } from '../features/datasets/api/requests';
+import { useDeleteDataset } from '../features/datasets/api/mutations';
 import { useModels } from '../features/models/api/queries';
 import type { DatasetDetail, DatasetRef, TaskSequenceTask } from '../api/types';
 import { DeleteButton } from '../components/DeleteButton';
@@ -40,6 +39,7 @@ export function DatasetDetailPage() {
 function DatasetView({ dataset }: { dataset: DatasetDetail }) {
   useDocumentTitle(`${dataset.name} v${dataset.version ?? ''}`);
   const all = useDatasets(dataset.workspace);
+  const remove = useDeleteDataset(dataset);
   const versions = (all.data ?? []).filter((d) => d.name === dataset.name).sort((a, b) => (b.version ?? 0) - (a.version ?? 0));
   return (
     <>
@@ -51,8 +51,7 @@ function DatasetView({ dataset }: { dataset: DatasetDetail }) {
         </div>
         <div className="run-actions">
           <DeleteButton what={`dataset ${dataset.name} v${dataset.version}`} consequence="its stored file (other versions stay)"
-            remove={() => deleteDataset(dataset.id)} removes={queryKeys.dataset(dataset.id)}
-            invalidates={['datasets', dataset.workspace]} backTo="/datasets" />
+            mutation={remove} backTo="/datasets" />
         </div>
       </div>
       <section className="run-section" aria-labelledby="dataset-details-heading">

@@ -1,23 +1,17 @@
 // One model: its facts, its lineage (the runs and models it came from, and the models made from
 // it, from GET /models/{id}/lineage/), and its config.
 
-import { useQuery, useQueryClient, type QueryClient } from '@tanstack/react-query';
 import { Link, useParams } from 'react-router';
 import { ApiError } from '../api/client';
-import { queryKeys } from '../api/queryKeys';
-import { useModel } from '../features/models/api/queries';
-import { deleteModel, getModel, getModelLineage } from '../features/models/api/requests';
-import { getRun } from '../features/runs/api/requests';
+import { useDeleteModel } from '../features/models/api/mutations';
+import { useModel, useModelLineage } from '../features/models/api/queries';
 import type { Model, ModelRef } from '../api/types';
 import { DeleteButton } from '../components/DeleteButton';
 import { ErrorAlert } from '../components/ErrorAlert';
 import { StatusBadge } from '../components/StatusBadge';
 import { useDocumentTitle } from '../hooks/useDocumentTitle';
 import { formatCount, formatDateTime } from '../lib/format';
-import {
-  descendantTree, lineageChain, lineageFromApi, walkLineage, type ChainItem, type DescendantNode, type LineageFetchers,
-  type LineageModel,
-} from '../lib/lineage';
+import { lineageChain, type ChainItem, type DescendantNode, type LineageModel } from '../lib/lineage';
 import { NotFoundPage } from './NotFoundPage';
 
 export function ModelDetailPage() {
@@ -42,6 +36,7 @@ export function ModelDetailPage() {
 
 function ModelView({ model }: { model: Model }) {
   useDocumentTitle(model.name);
+  const remove = useDeleteModel(model);
   return (
     <>
       <p className="breadcrumb"><Link to="/models">Models</Link> <span aria-hidden="true">/</span> #{model.id}</p>
@@ -57,8 +52,7 @@ function ModelView({ model }: { model: Model }) {
           <Link className="button" to={`/runs/new?method=kd_forward_kl&teacher=${model.id}`}>Distil from it</Link>
           <DeleteButton what={`model ${model.name}`}
             consequence={model.source === 'upload' || model.source === 'run' ? 'the weights stored for it' : 'its registry entry (its files stay where they are)'}
-            remove={() => deleteModel(model.id)} removes={queryKeys.model(model.id)}
-            invalidates={['models', model.workspace]} backTo="/models" />
+            mutation={remove} backTo="/models" />
         </div>
       </div>
       <section className="run-section" aria-labelledby="model-details-heading">
@@ -89,46 +83,8 @@ function ModelView({ model }: { model: Model }) {
   );
 }
 
-/** Fetchers that share the query cache, so a model or run seen elsewhere is not asked for again. */
-function cachedFetchers(client: QueryClient): LineageFetchers {
-  return {
-    getModel: (id) => client.fetchQuery({ queryKey: queryKeys.model(id), queryFn: ({ signal }) => getModel(id, signal), staleTime: 30_000 }),
-    getRun: (id) => client.fetchQuery({ queryKey: queryKeys.run(id), queryFn: ({ signal }) => getRun(id, signal), staleTime: 30_000 }),
-  };
-}
-
-/**
- * GET /models/{id}/lineage/ answers both directions in one request. A server without it (404 or
- * 405 there while the model itself loads) gets the older walk: one model or run at a time.
- */
-async function loadLineage(model: Model, client: QueryClient, signal: AbortSignal) {
-  try {
-    const response = await getModelLineage(model.id, signal);
-    return {
-      lineage: lineageFromApi(response),
-      descendants: descendantTree(model.id, response.descendants),
-      ingredients: response.ingredients ?? null,
-      soups: response.soups ?? null,
-    };
-  } catch (error) {
-    if (error instanceof ApiError && (error.status === 404 || error.status === 405)) {
-      return {
-        lineage: model.produced_by_run ? await walkLineage(model, cachedFetchers(client)) : { steps: [], stopped: null },
-        descendants: null,
-        ingredients: null,
-        soups: null,
-      };
-    }
-    throw error;
-  }
-}
-
 function Lineage({ model }: { model: Model }) {
-  const client = useQueryClient();
-  const lineage = useQuery({
-    queryKey: [...queryKeys.modelLineage(model.id), model.produced_by_run],
-    queryFn: ({ signal }) => loadLineage(model, client, signal),
-  });
+  const lineage = useModelLineage(model);
   if (lineage.isPending) return <p role="status">Tracing the lineage…</p>;
   if (lineage.isError) return <ErrorAlert error={lineage.error} title="Cannot trace the lineage" />;
   const { lineage: up, descendants } = lineage.data;

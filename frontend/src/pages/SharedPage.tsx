@@ -6,6 +6,7 @@
 import { useCallback, useMemo } from 'react';
 import { Link, useParams } from 'react-router';
 import { ApiError } from '../api/client';
+import { queryKeys } from '../api/queryKeys';
 import { useShared, useSharedSeries } from '../features/sharing/api/queries';
 import { getSharedSeries } from '../features/sharing/api/requests';
 import type { Run, SharedView } from '../api/types';
@@ -66,7 +67,7 @@ function SharedView({ token, view }: { token: string; view: SharedView }) {
   const series = useSharedSeries(token, metrics, live);
   const byRun = useMemo(() => seriesByRun(series.data?.series ?? []), [series.data]);
   const rangeSource = useMemo<RangeSeriesSource>(() => ({
-    key: ['shared', token],
+    key: queryKeys.sharedZoomSource(token),
     fetch: (names, range, signal) => getSharedSeries(token, names, 1000, signal, range),
   }), [token]);
   const rows = useMemo(() => rowsFromServerDiff(view.config, runIds), [view.config, runIds]);

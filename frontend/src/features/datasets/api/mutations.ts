@@ -5,7 +5,7 @@ import { useCallback, useRef } from 'react';
 import { queryKeys } from '../../../api/queryKeys';
 import type { Dataset, TaskSequenceCreateRequest } from '../../../api/types';
 import type { UploadVariables } from '../../../api/upload';
-import { createTaskSequence, uploadDataset } from './requests';
+import { createTaskSequence, deleteDataset, uploadDataset } from './requests';
 
 /**
  * Uploads a dataset file with its progress (the variables' onProgress, then onSent while the
@@ -43,5 +43,17 @@ export function useCreateTaskSequence(workspace: string, options: { onSuccess: (
       void queryClient.invalidateQueries({ queryKey: queryKeys.datasets(workspace) });
     },
     onError: options.onError,
+  });
+}
+
+/** Deletes one dataset version (409 while a run or a task sequence uses it): it leaves the cache and the list refetches. */
+export function useDeleteDataset(dataset: Pick<Dataset, 'id' | 'workspace'>) {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: () => deleteDataset(dataset.id),
+    onSuccess: () => {
+      queryClient.removeQueries({ queryKey: queryKeys.dataset(dataset.id) });
+      void queryClient.invalidateQueries({ queryKey: queryKeys.datasets(dataset.workspace) });
+    },
   });
 }

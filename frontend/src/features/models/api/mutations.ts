@@ -5,7 +5,7 @@ import { useRef, useState } from 'react';
 import { queryKeys } from '../../../api/queryKeys';
 import type { Model, ModelRegisterRequest } from '../../../api/types';
 import { uploadForm, type UploadProgress } from '../../../api/upload';
-import { registerModel } from './requests';
+import { deleteModel, registerModel } from './requests';
 
 /**
  * Registers a model: JSON for every source but an upload, which goes as multipart with its
@@ -49,5 +49,17 @@ export function useRegisterModelJson(workspace: string) {
   return useMutation({
     mutationFn: (body: ModelRegisterRequest) => registerModel(body),
     onSuccess: () => void queryClient.invalidateQueries({ queryKey: queryKeys.models(workspace) }),
+  });
+}
+
+/** Deletes a model (409 while a run, a soup or a playground session uses it): it leaves the cache and the list refetches. */
+export function useDeleteModel(model: Pick<Model, 'id' | 'workspace'>) {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: () => deleteModel(model.id),
+    onSuccess: () => {
+      queryClient.removeQueries({ queryKey: queryKeys.model(model.id) });
+      void queryClient.invalidateQueries({ queryKey: queryKeys.models(model.workspace) });
+    },
   });
 }

@@ -1,8 +1,12 @@
 // TanStack Query hooks of this feature; their cache keys come from the one factory, api/queryKeys.ts.
 
-import { useQuery } from '@tanstack/react-query';
+import { useQuery, useQueryClient, type QueryClient } from '@tanstack/react-query';
+import { ApiError } from '../../../api/client';
 import { queryKeys } from '../../../api/queryKeys';
-import { getModel, listModels } from './requests';
+import type { Model } from '../../../api/types';
+import { descendantTree, lineageFromApi, walkLineage, type LineageFetchers } from '../../../lib/lineage';
+import { getRun } from '../../runs/api/requests';
+import { getModel, getModelLineage, listModels } from './requests';
 
 export function useModels(workspace: string | undefined) {
   return useQuery({
@@ -17,5 +21,48 @@ export function useModel(id: number) {
     queryKey: queryKeys.model(id),
     queryFn: ({ signal }) => getModel(id, signal),
     enabled: Number.isInteger(id) && id > 0,
+  });
+}
+
+/** Fetchers that share the query cache, so a model or run seen elsewhere is not asked for again. */
+function cachedFetchers(client: QueryClient): LineageFetchers {
+  return {
+    getModel: (id) => client.fetchQuery({ queryKey: queryKeys.model(id), queryFn: ({ signal }) => getModel(id, signal), staleTime: 30_000 }),
+    getRun: (id) => client.fetchQuery({ queryKey: queryKeys.run(id), queryFn: ({ signal }) => getRun(id, signal), staleTime: 30_000 }),
+  };
+}
+
+/**
+ * GET /models/{id}/lineage/ answers both directions in one request. A server without it (404 or
+ * 405 there while the model itself loads) gets the older walk: one model or run at a time.
+ */
+async function loadLineage(model: Model, client: QueryClient, signal: AbortSignal) {
+  try {
+    const response = await getModelLineage(model.id, signal);
+    return {
+      lineage: lineageFromApi(response),
+      descendants: descendantTree(model.id, response.descendants),
+      ingredients: response.ingredients ?? null,
+      soups: response.soups ?? null,
+    };
+  } catch (error) {
+    if (error instanceof ApiError && (error.status === 404 || error.status === 405)) {
+      return {
+        lineage: model.produced_by_run ? await walkLineage(model, cachedFetchers(client)) : { steps: [], stopped: null },
+        descendants: null,
+        ingredients: null,
+        soups: null,
+      };
+    }
+    throw error;
+  }
+}
+
+/** A model's lineage both ways (see loadLineage); keyed by the run that produced it. */
+export function useModelLineage(model: Model) {
+  const client = useQueryClient();
+  return useQuery({
+    queryKey: queryKeys.modelLineage(model.id, model.produced_by_run),
+    queryFn: ({ signal }) => loadLineage(model, client, signal),
   });
 }

@@ -1,10 +1,11 @@
 // TanStack Query hooks of this feature; their cache keys come from the one factory, api/queryKeys.ts.
 
-import { keepPreviousData, useQuery } from '@tanstack/react-query';
+import { keepPreviousData, useQueries, useQuery } from '@tanstack/react-query';
 import { ApiError } from '../../../api/client';
 import { queryKeys } from '../../../api/queryKeys';
 import type { Artifact, RunListParams } from '../../../api/types';
 import { isActiveStatus } from '../../../lib/runStatus';
+import type { XRange } from '../../../lib/zoom';
 import { compareRuns, getArtifactContent, getRun, getRunsSeries, listArtifacts, listRuns } from './requests';
 
 /** How often lists and runs are polled while something is queued or running. */
@@ -58,6 +59,16 @@ export function useCompare(ids: readonly number[]) {
   });
 }
 
+/**
+ * Each run on its own (GET /runs/{id}/), e.g. to name the ones a comparison cannot load; the
+ * answers share the cache with useRun.
+ */
+export function useEachRun(ids: readonly number[]) {
+  return useQueries({
+    queries: ids.map((id) => ({ queryKey: queryKeys.run(id), queryFn: ({ signal }: { signal: AbortSignal }) => getRun(id, signal) })),
+  });
+}
+
 /** The named metrics of several runs in one request; polled while `live`. */
 export function useRunsSeries(ids: readonly number[], names: readonly string[], live: boolean) {
   return useQuery({
@@ -81,5 +92,26 @@ export function useArtifactContent(runId: number, artifact: Artifact | null) {
     enabled: artifact !== null && artifact.id !== undefined,
     placeholderData: keepPreviousData,
     retry: (count, error) => !(error instanceof ApiError && error.status === 404) && count < 2,
+  });
+}
+
+/**
+ * The finer points of a zoomed metric chart (hooks/useChartZoom): `source` names what `fetch`
+ * reads (a queryKeys zoom source plus what the chart adds), `range` the zoomed steps. A zoom inside
+ * a zoom keeps the previous range's points until its own arrive.
+ */
+export function useZoomedSeries<T>(options: {
+  source: readonly unknown[] | null;
+  range: XRange | null;
+  enabled: boolean;
+  fetch: (range: XRange, signal: AbortSignal) => Promise<T>;
+}) {
+  const { source, range, enabled, fetch } = options;
+  return useQuery({
+    queryKey: queryKeys.chartZoom(source ?? [], range),
+    queryFn: ({ signal }) => fetch(range!, signal),
+    enabled: enabled && source !== null && range !== null,
+    staleTime: 60_000,
+    placeholderData: keepPreviousData,
   });
 }
