@@ -124,3 +124,15 @@ def test_a_share_link_cannot_include_another_workspaces_run(api, registry_object
                               role=Role.MEMBER)
     response = api("member").post("/api/v1/share-links/", {"workspace": "elsewhere", "runs": [run_id]}, format="json")
     assert response.status_code == 400 and "runs" in response.json()["errors"]
+
+
+def test_a_share_link_names_the_models_and_datasets_its_config_diff_gives_by_id(api, two_runs, registry_objects):
+    member = api("member")
+    link = member.post("/api/v1/share-links/", {"workspace": "lab", "runs": list(two_runs)}, format="json").json()
+    shared = APIClient().get(f"/api/v1/shared/{link['token']}/").json()
+    objs = registry_objects
+    assert shared["config"]["values"]["teacher"] == {str(run): objs["teacher"].id for run in two_runs}
+    assert shared["inputs"] == {
+        "models": {str(objs["student"].id): "student", str(objs["teacher"].id): "teacher"},
+        "datasets": {str(objs["train"].id): "train", str(objs["validation"].id): "val"},
+    }

@@ -64,3 +64,25 @@ def test_the_run_a_worker_holds_is_shown_only_to_members_of_its_workspace(api, r
     add_worker("busy", seen_ago=timedelta(seconds=1), current_run=run)
     assert api("viewer").get("/api/v1/workers/").json()[0]["current_run"] == run.id
     assert api("outsider").get("/api/v1/workers/").json()[0]["current_run"] is None
+
+
+def test_a_worker_is_busy_from_the_moment_it_claims_a_run_and_busy_for_outsiders_too(api, registry_objects, tmp_path):
+    """The worker's heartbeat records its run only on its next beat; the run's own row says at once
+    which worker runs it. Outsiders do not learn the run's id, but do see that the worker is busy."""
+    from tests.api.test_runs_api import launch
+    from webapp.runs.models import Run
+    from webapp.runs.services.reports import run_claim
+
+    add_worker("claimer", seen_ago=timedelta(seconds=1))
+    add_worker("idler", seen_ago=timedelta(seconds=1))
+    run = Run.objects.get(pk=launch(api("member"), registry_objects).json()["id"])
+    assert run_claim(run=run, worker="claimer", output_dir=str(tmp_path))
+    rows = {row["hostname"]: row for row in api("viewer").get("/api/v1/workers/").json()}
+    assert (rows["claimer"]["current_run"], rows["claimer"]["busy"]) == (run.id, True)
+    assert (rows["idler"]["current_run"], rows["idler"]["busy"]) == (None, False)
+    outside = {row["hostname"]: row for row in api("outsider").get("/api/v1/workers/").json()}
+    assert (outside["claimer"]["current_run"], outside["claimer"]["busy"]) == (None, True)
+
+    Run.objects.filter(pk=run.pk).update(status="succeeded")
+    rows = {row["hostname"]: row for row in api("viewer").get("/api/v1/workers/").json()}
+    assert (rows["claimer"]["current_run"], rows["claimer"]["busy"]) == (None, False)

@@ -1167,6 +1167,16 @@ export interface components {
             datasets: number;
             points: number;
         };
+        InputNamesOutput: {
+            /** @description {model id: name} of the runs' models. */
+            models: {
+                [key: string]: string;
+            };
+            /** @description {dataset id: name} of the runs' datasets. */
+            datasets: {
+                [key: string]: string;
+            };
+        };
         /** @description An input serializer that rejects unknown fields instead of silently dropping them. */
         InvitationAcceptApiInputRequest: {
             username?: string;
@@ -1646,6 +1656,8 @@ export interface components {
         SharedOutput: {
             runs: components["schemas"]["RunOutput"][];
             config: components["schemas"]["ConfigDiffOutput"];
+            /** @description Names of the models and datasets the config diff gives by id. */
+            inputs: components["schemas"]["InputNamesOutput"];
             title: string;
             workspace: string;
             /** Format: date-time */
@@ -1888,7 +1900,10 @@ export interface components {
                 name: string;
                 memory_mb: number;
             }[];
+            /** @description The run it is busy with; null when idle, or when the run is in a workspace you are not a member of. */
             current_run: number | null;
+            /** @description Whether it is running a run, whoever's it is. */
+            readonly busy: boolean;
             /** Format: date-time */
             last_heartbeat: string;
             /** Format: date-time */

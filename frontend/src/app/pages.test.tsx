@@ -356,8 +356,8 @@ describe('dashboard', () => {
         };
       })
       .route('GET /api/v1/workers/', [
-        { hostname: 'gpu-a', queues: ['gpu'], gpus: [{ index: 0, name: 'NVIDIA H100', memory_mb: 81559 }], current_run: 7, last_heartbeat: new Date(now - 5_000).toISOString(), stopped_at: null, stale: false },
-        { hostname: 'gpu-b', queues: ['gpu'], gpus: [], current_run: null, last_heartbeat: new Date(now - 120_000).toISOString(), stopped_at: null, stale: true },
+        { hostname: 'gpu-a', queues: ['gpu'], gpus: [{ index: 0, name: 'NVIDIA H100', memory_mb: 81559 }], current_run: 7, busy: true, last_heartbeat: new Date(now - 5_000).toISOString(), stopped_at: null, stale: false },
+        { hostname: 'gpu-b', queues: ['gpu'], gpus: [], current_run: null, busy: false, last_heartbeat: new Date(now - 120_000).toISOString(), stopped_at: null, stale: true },
       ]);
     renderAt('/');
     const workers = await screen.findByTestId('dashboard-workers');
@@ -373,6 +373,21 @@ describe('dashboard', () => {
     const recent = await screen.findByTestId('dashboard-recent');
     expect([...recent.querySelectorAll('tbody tr')].map((tr) => tr.getAttribute('data-run-id'))).toEqual(['4', '3']);
     expect(recent.textContent).toContain('2.5');
+  });
+
+  it('shows a worker busy with a run of another workspace as busy, not idle', async () => {
+    // The server leaves out the id of a run the user cannot see, and says the worker is busy.
+    server
+      .route('GET /api/v1/runs/', page([]))
+      .route('GET /api/v1/workers/', [
+        { hostname: 'gpu-a', queues: ['gpu'], gpus: [], current_run: null, busy: true, last_heartbeat: new Date().toISOString(), stopped_at: null, stale: false },
+        { hostname: 'gpu-b', queues: ['gpu'], gpus: [], current_run: null, busy: false, last_heartbeat: new Date().toISOString(), stopped_at: null, stale: false },
+      ]);
+    renderAt('/');
+    const rows = within(await screen.findByTestId('dashboard-workers')).getAllByTestId('worker-row');
+    expect(rows.map((r) => [r.getAttribute('data-hostname'), r.getAttribute('data-state')])).toEqual([['gpu-a', 'busy'], ['gpu-b', 'idle']]);
+    expect(rows[0]!.textContent).toContain('a run of another workspace');
+    expect(rows[1]!.textContent).not.toContain('a run of another workspace');
   });
 });
 

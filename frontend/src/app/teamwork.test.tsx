@@ -132,6 +132,20 @@ describe('run page actions', () => {
   });
 });
 
+describe('navigation for a viewer', () => {
+  it('offers "New run" in a workspace the user can launch in, and not in one where they only view', async () => {
+    server.route('GET /api/v1/runs/', page([]));
+    renderAt('/runs');
+    await screen.findByText(/No runs in Demo yet/);
+    const nav = screen.getByRole('navigation', { name: 'Main' });
+    expect(within(nav).getByRole('link', { name: 'New run' }).getAttribute('href')).toBe('/runs/new');
+    fireEvent.change(screen.getByLabelText('Workspace'), { target: { value: 'lab' } });
+    await screen.findByText(/No runs in Lab yet/);
+    expect(within(nav).queryByRole('link', { name: 'New run' })).toBeNull();
+    expect(within(nav).getByRole('link', { name: 'Runs' })).toBeTruthy();
+  });
+});
+
 describe('clone', () => {
   it('fills the form from the run, fixes the method and sends only the config edits', async () => {
     const source = makeRun({
@@ -353,6 +367,7 @@ describe('shared page', () => {
           values: { 'training.lr': { '7': 0.01, '9': 0.001 }, seed: { '7': 0, '9': 0 }, teacher: { '7': 2, '9': 2 } },
           differing: ['training.lr'],
         },
+        inputs: { models: { '2': 'teacher-small' }, datasets: {} },
       })
       .route('GET /api/v1/shared/tok_abc/series/', { series: threeSeries.series.filter((s) => s.run !== 8) });
     renderAt('/shared/tok_abc');
@@ -369,6 +384,9 @@ describe('shared page', () => {
     expect([...diff.querySelectorAll('tbody tr')].map((tr) => tr.getAttribute('data-path'))).toEqual(['config.training.lr']);
     fireEvent.click(screen.getByLabelText('Only differences'));
     expect(screen.getByTestId('compare-config-diff').querySelectorAll('tbody tr')).toHaveLength(3);
+    // The teacher by its name, which the link sends along: a visitor cannot look models up.
+    const teacher = screen.getByTestId('compare-config-diff').querySelector('tbody tr[data-path="teacher"]')!;
+    expect(teacher.textContent).toContain('teacher-small (#2)');
     expect(screen.getByTestId('compare-summary')).toBeTruthy();
     // Nothing that needs an account: no top-bar navigation, no links to run pages.
     expect(screen.queryByRole('navigation', { name: 'Main' })).toBeNull();

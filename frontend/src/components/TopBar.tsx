@@ -5,6 +5,7 @@ import { useMe } from '../features/auth/api/queries';
 import { useSignOut } from '../features/auth/api/mutations';
 import { useWorkspace } from '../app/workspace';
 import { pageAfterWorkspaceSwitch } from '../lib/navigation';
+import { canWrite } from '../lib/workspace';
 
 export function TopBar() {
   const me = useMe();
@@ -45,7 +46,8 @@ export function TopBar() {
       <nav aria-label="Main" className="topbar-nav">
         <NavLink to="/" end>Dashboard</NavLink>
         <NavLink to="/runs" end className={() => (onRunsPage ? 'active' : undefined)}>Runs</NavLink>
-        <NavLink to="/runs/new">New run</NavLink>
+        {/* A viewer cannot launch runs in this workspace: no link to a form the server would refuse. */}
+        {!(current && !canWrite(current)) && <NavLink to="/runs/new">New run</NavLink>}
         <NavLink to="/datasets">Datasets</NavLink>
         <NavLink to="/models">Models</NavLink>
         <NavLink to="/playground">Playground</NavLink>

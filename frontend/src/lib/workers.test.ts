@@ -7,6 +7,7 @@ const worker = (overrides = {}) => ({
   last_heartbeat: '2025-11-23T11:59:50Z',
   stopped_at: null as string | null,
   current_run: null as number | null,
+  busy: false,
   stale: false,
   ...overrides,
 });
@@ -14,12 +15,16 @@ const worker = (overrides = {}) => ({
 describe('workerState', () => {
   it('is idle or busy while heartbeats are fresh', () => {
     expect(workerState(worker())).toBe('idle');
-    expect(workerState(worker({ current_run: 4 }))).toBe('busy');
+    expect(workerState(worker({ current_run: 4, busy: true }))).toBe('busy');
+  });
+
+  it('is busy with a run the user cannot see: the server leaves its id out but says the worker is busy', () => {
+    expect(workerState(worker({ current_run: null, busy: true }))).toBe('busy');
   });
 
   it('takes the server\'s word on staleness when it sends one', () => {
     expect(workerState(worker({ stale: true }))).toBe('stale');
-    expect(workerState(worker({ last_heartbeat: '2025-11-23T11:50:00Z', stale: false, current_run: 4 }))).toBe('busy');
+    expect(workerState(worker({ last_heartbeat: '2025-11-23T11:50:00Z', stale: false, current_run: 4, busy: true }))).toBe('busy');
     expect(workerState(worker({ stale: true, stopped_at: '2025-11-23T11:59:55Z' }))).toBe('stopped');
   });
 
@@ -45,7 +50,7 @@ describe('formatGpu and sortWorkers', () => {
       worker({ hostname: 'c', stopped_at: '2025-11-23T11:00:00Z' }),
       worker({ hostname: 'b', last_heartbeat: '2025-11-23T10:00:00Z', stale: true }),
       worker({ hostname: 'z' }),
-      worker({ hostname: 'a', current_run: 1 }),
+      worker({ hostname: 'a', current_run: 1, busy: true }),
     ]);
     expect(sorted.map((w) => w.hostname)).toEqual(['a', 'z', 'b', 'c']);
   });

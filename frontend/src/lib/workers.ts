@@ -1,5 +1,7 @@
 // How the dashboard describes a worker: busy, idle, stale (no heartbeat for a while) or stopped.
-// The server says whether a worker is stale (`stale`, against its own heartbeat timeout).
+// The server says whether a worker is stale (`stale`, against its own heartbeat timeout) and
+// whether it is busy (`busy`: also when its run is in a workspace the user cannot see, whose id
+// `current_run` leaves out).
 
 import type { Worker, WorkerGpu } from '../api/types';
 import { toDate } from './format';
@@ -12,12 +14,12 @@ export function heartbeatAge(worker: Pick<Worker, 'last_heartbeat'>, nowMs: numb
   return date ? Math.max(0, (nowMs - date.getTime()) / 1000) : null;
 }
 
-type WorkerFields = Pick<Worker, 'last_heartbeat' | 'stopped_at' | 'current_run' | 'stale'>;
+type WorkerFields = Pick<Worker, 'last_heartbeat' | 'stopped_at' | 'busy' | 'stale'>;
 
 export function workerState(worker: WorkerFields): WorkerState {
   if (worker.stopped_at) return 'stopped';
   if (worker.stale) return 'stale';
-  return worker.current_run !== null && worker.current_run !== undefined ? 'busy' : 'idle';
+  return worker.busy ? 'busy' : 'idle';
 }
 
 /** "0: NVIDIA H100 80GB HBM3 (80 GB)"; memory in GB with one decimal below 10. */

@@ -150,7 +150,10 @@ function WorkerRow({ worker, now }: { worker: Worker; now: number }) {
           <ul className="plain-list">{gpus.map((gpu) => <li key={gpu.index}>{formatGpu(gpu)}</li>)}</ul>
         )}
       </td>
-      <td>{worker.current_run ? <Link to={`/runs/${worker.current_run}`}>#{worker.current_run}</Link> : '—'}</td>
+      <td>
+        {worker.current_run ? <Link to={`/runs/${worker.current_run}`}>#{worker.current_run}</Link>
+          : worker.busy ? <span className="muted">a run of another workspace</span> : '—'}
+      </td>
       <td>
         {worker.last_heartbeat
           ? <time dateTime={worker.last_heartbeat} title={formatDateTime(worker.last_heartbeat)}>{formatAgo(heartbeatAge(worker, now))}</time>

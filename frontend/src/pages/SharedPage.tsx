@@ -70,7 +70,11 @@ function SharedView({ token, view }: { token: string; view: SharedView }) {
     key: queryKeys.sharedZoomSource(token),
     fetch: (names, range, signal) => getSharedSeries(token, names, 1000, signal, range),
   }), [token]);
-  const rows = useMemo(() => rowsFromServerDiff(view.config, runIds), [view.config, runIds]);
+  // The link names its runs' models and datasets: a visitor without an account cannot look them up.
+  const rows = useMemo(() => rowsFromServerDiff(view.config, runIds, (path, id) => {
+    const name = (path === 'student' || path === 'teacher' ? view.inputs.models : view.inputs.datasets)[String(id)];
+    return name ? `${name} (#${id})` : undefined;
+  }), [view.config, view.inputs, runIds]);
 
   return (
     <>

@@ -14,11 +14,18 @@ from webapp.runs.api.compare import MAX_COMPARED_RUNS, CompareOutput
 from webapp.runs.api.metrics import SERIES_PARAMS, MultiSeriesOutput, series_for_runs
 from webapp.runs.api.runs import serialize_runs
 from webapp.runs.selectors.runs import config_diff, runs_get_many
-from webapp.runs.selectors.share_links import share_link_by_token, share_links_for
+from webapp.runs.selectors.share_links import share_link_by_token, share_links_for, shared_input_names
 from webapp.runs.services.share_links import share_link_create, share_link_revoke
 
 
+class InputNamesOutput(serializers.Serializer):
+    models = serializers.DictField(child=serializers.CharField(), help_text="{model id: name} of the runs' models.")
+    datasets = serializers.DictField(child=serializers.CharField(),
+                                     help_text="{dataset id: name} of the runs' datasets.")
+
+
 class SharedOutput(CompareOutput):
+    inputs = InputNamesOutput(help_text="Names of the models and datasets the config diff gives by id.")
     title = serializers.CharField()
     workspace = serializers.CharField()
     created_at = serializers.DateTimeField()
@@ -83,7 +90,8 @@ class SharedApi(APIView):
         link = share_link_by_token(token=token)
         runs = list(link.runs.select_related("workspace", "creator").order_by("id"))
         return Response({"title": link.title, "workspace": link.workspace.name, "created_at": link.created_at,
-                         "runs": serialize_runs(runs), "config": config_diff(runs)})
+                         "runs": serialize_runs(runs), "config": config_diff(runs),
+                         "inputs": shared_input_names(runs=runs)})
 
 
 class SharedSeriesApi(APIView):

@@ -18,10 +18,16 @@ class WorkerOutput(serializers.Serializer):
         "type": "object", "properties": {"index": {"type": "integer"}, "name": {"type": "string"},
                                          "memory_mb": {"type": "integer"}},
         "required": ["index", "name", "memory_mb"]}})
-    current_run = serializers.IntegerField(source="current_run_id", allow_null=True)
+    current_run = serializers.IntegerField(
+        source="running_run_id", allow_null=True,
+        help_text="The run it is busy with; null when idle, or when the run is in a workspace you are not a member of.")
+    busy = serializers.SerializerMethodField(help_text="Whether it is running a run, whoever's it is.")
     last_heartbeat = serializers.DateTimeField()
     stopped_at = serializers.DateTimeField(allow_null=True)
     stale = serializers.SerializerMethodField(help_text="No heartbeat for RUN_HEARTBEAT_TIMEOUT_S seconds.")
+
+    def get_busy(self, worker) -> bool:
+        return worker.running_run_id is not None
 
     def get_stale(self, worker) -> bool:
         from datetime import timedelta
@@ -54,7 +60,7 @@ class WorkerListApi(APIView):
         filters.is_valid(raise_exception=True)
         workers = list(workers_all() if filters.validated_data["all"]
                        else workers_recent(hours=settings.WORKERS_RECENT_HOURS))
-        busy = {w.current_run_id for w in workers if w.current_run_id}
+        busy = {w.running_run_id for w in workers if w.running_run_id}
         visible = set(runs_for(user=request.user).filter(pk__in=busy).values_list("pk", flat=True))
         data = WorkerOutput(workers, many=True).data
         for row in data:
