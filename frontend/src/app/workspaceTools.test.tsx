@@ -67,7 +67,7 @@ describe('model upload', () => {
     expect(form.get('name')).toBe('uploaded');
     expect((form.get('file') as File).name).toBe('model.zip');
     xhr.progress(1, 2);
-    expect((await screen.findByTestId('model-upload-progress')).getAttribute('data-percent')).toBe('50');
+    await waitFor(() => expect(screen.getByTestId('model-upload-progress').getAttribute('data-percent')).toBe('50'));
     xhr.respond(201, { ...node(9, 'uploaded'), workspace: 'demo', source: 'upload' });
     expect((await screen.findByTestId('model-registered')).textContent).toContain('uploaded');
   });
@@ -164,7 +164,7 @@ describe('settings: notifications and history', () => {
     const xhr = FakeXhr.instances[0]!;
     expect(xhr.url).toBe('/api/v1/workspaces/demo/import/');
     xhr.progress(3, 4);
-    expect((await screen.findByTestId('history-import-progress')).getAttribute('data-percent')).toBe('75');
+    await waitFor(() => expect(screen.getByTestId('history-import-progress').getAttribute('data-percent')).toBe('75'));
     xhr.sent();
     await waitFor(() => expect(form.getAttribute('data-state')).toBe('checking'));
     xhr.respond(201, { runs: 3, models: 2, datasets: 1, points: 1200 });
