@@ -1,4 +1,4 @@
-// Workspace settings: its members (add one, change a role, remove one, leave), its share links
+// Workspace settings: its members (invite one, change a role, remove one, leave), its share links
 // (copy, revoke), its notifications and their delivery log, its history (download, import) and
 // its audit log; and the signed-in user's API tokens (create, shown once with a
 // copy button; revoke).
@@ -11,12 +11,13 @@ import { useShareLinks } from '../features/sharing/api/queries';
 import { useRevokeShareLink } from '../features/sharing/api/mutations';
 import { useAuditLog, useTokens, useWorkspaceDetail } from '../features/workspaces/api/queries';
 import {
-  useAddMember, useChangeMemberRole, useCreateToken, useRemoveMember, useRevokeToken,
+  useChangeMemberRole, useCreateToken, useRemoveMember, useRevokeToken,
 } from '../features/workspaces/api/mutations';
 import {
   WORKSPACE_ROLES, type ApiToken, type CreatedApiToken, type ShareLink, type Workspace, type WorkspaceMember, type WorkspaceRole,
 } from '../api/types';
 import { useWorkspace } from '../app/workspace';
+import { WorkspaceInvitations } from '../features/teams/WorkspaceInvitations';
 import { ErrorAlert } from '../components/ErrorAlert';
 import { FormField } from '../components/FormField';
 import { HistorySettings } from '../components/HistorySettings';
@@ -42,13 +43,6 @@ export function SettingsPage() {
     </>
   );
 }
-
-const ROLE_TEXT: Record<WorkspaceRole, string> = {
-  owner: 'Owner: everything, including adding owners',
-  admin: 'Admin: add members, launch and manage runs',
-  member: 'Member: launch runs, upload data, register models',
-  viewer: 'Viewer: look only',
-};
 
 function WorkspaceSettings({ workspace }: { workspace: Workspace }) {
   const detail = useWorkspaceDetail(workspace.slug);
@@ -84,11 +78,7 @@ function WorkspaceSettings({ workspace }: { workspace: Workspace }) {
             </table>
           </div>
         )}
-        {canManage ? (
-          <AddMemberForm workspace={workspace} />
-        ) : (
-          <p className="muted">Only the workspace's owners and admins can add, change or remove members.</p>
-        )}
+        <WorkspaceInvitations workspace={workspace} />
       </section>
       <ShareLinks workspace={workspace} />
       <NotificationSettings workspace={workspace} />
@@ -307,47 +297,6 @@ function AuditLog({ workspace }: { workspace: Workspace }) {
         </>
       )}
     </section>
-  );
-}
-
-function AddMemberForm({ workspace }: { workspace: Workspace }) {
-  const [username, setUsername] = useState('');
-  const [role, setRole] = useState<WorkspaceRole>('member');
-  const add = useAddMember(workspace.slug, () => setUsername(''));
-  const placed = placeFieldErrors(add.error instanceof ApiError ? add.error.errors : undefined, ['username', 'role'], add.isError);
-  // Only an owner can make someone an owner.
-  const roles = WORKSPACE_ROLES.filter((r) => r !== 'owner' || workspace.role === 'owner');
-  const onSubmit = (event: FormEvent) => {
-    event.preventDefault();
-    if (username.trim()) add.mutate({ username: username.trim(), role });
-  };
-  return (
-    <form className="inline-panel" onSubmit={onSubmit} aria-labelledby="add-member-heading">
-      <h4 id="add-member-heading" className="panel-title">Add a member</h4>
-      {placed.hasUnplaced && <ErrorAlert error={add.error} title="The member was not added" />}
-      {add.isSuccess && (
-        <p role="status" className="alert alert-success">Added {add.data.username} as {add.data.role}.</p>
-      )}
-      <div className="inline-form with-labels">
-        <FormField id="member-username" label="Member's username" errors={placed.forField('username')}
-          hint="They need an account on this server already.">
-          {(control) => (
-            <input {...control} value={username} onChange={(e) => setUsername(e.target.value)} required autoComplete="off"
-              autoCapitalize="none" spellCheck={false} />
-          )}
-        </FormField>
-        <FormField id="member-role" label="Role" errors={placed.forField('role')} hint={ROLE_TEXT[role]}>
-          {(control) => (
-            <select {...control} value={role} onChange={(e) => setRole(e.target.value as WorkspaceRole)}>
-              {roles.map((r) => <option key={r} value={r}>{r}</option>)}
-            </select>
-          )}
-        </FormField>
-        <button type="submit" className="button-primary" disabled={add.isPending || !username.trim()}>
-          {add.isPending ? 'Adding…' : 'Add member'}
-        </button>
-      </div>
-    </form>
   );
 }
 
