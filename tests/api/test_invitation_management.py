@@ -71,7 +71,8 @@ def test_inviting_a_member_or_nobody_is_refused_saying_why(invite):
     taken = invite(username="viewer")
     assert taken.status_code == 409 and "viewer is already a member of 'lab'" in taken.json()["detail"]
     unknown = invite(username="nobody")
-    assert unknown.status_code == 400 and "invite them by e-mail address instead" in unknown.json()["errors"]["username"][0]
+    assert unknown.status_code == 400
+    assert "invite them by e-mail address instead" in unknown.json()["errors"]["username"][0]
     assert invite(by="owner", email="x@example.org", username="outsider").status_code == 400
     assert not Invitation.objects.exists()
 

@@ -79,7 +79,7 @@ def test_the_owner_invites_two_addresses_and_both_join_with_their_roles(page, st
 def test_the_swagger_page_renders_the_operations_from_the_installation_alone(page, stack):
     """Every request the page makes goes to this server (no CDN), and Swagger UI lists the API."""
     elsewhere = []
-    page.on("request", lambda request: None if request.url.startswith(stack.base_url) else elsewhere.append(request.url))
+    page.on("request", lambda r: None if r.url.startswith(stack.base_url) else elsewhere.append(r.url))
     sign_in(page, stack)
     page.goto(stack.base_url + "/api/docs/")
     expect(page.locator(".opblock-summary-path").filter(has_text="/api/v1/runs/").first).to_be_visible()

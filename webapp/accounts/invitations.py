@@ -131,7 +131,7 @@ def invitation_revoke(*, invitation: Invitation, actor: User) -> None:
 
 
 def _open_invitation(token: str) -> Invitation:
-    invitation = (Invitation.objects.select_for_update().select_related("workspace", "user")
+    invitation = (Invitation.objects.select_for_update(of=("self",)).select_related("workspace", "user")
                   .filter(token=token).first())
     if invitation is None or invitation.accepted_at is not None or invitation.revoked_at is not None \
             or invitation.expires_at <= timezone.now():
