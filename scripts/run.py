@@ -90,6 +90,7 @@ def main() -> int:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "webapp.settings")
     manage("migrate", "--no-input", "-v", "0")
     manage("seed_demo")
+    sys.path.insert(0, str(ROOT))  # this process reads the settings and the workers' rows too
     import django
     from django.conf import settings
     from django.utils import timezone

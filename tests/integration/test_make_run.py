@@ -18,8 +18,10 @@ pytestmark = pytest.mark.integration
 
 
 def launch(data_dir, port):
-    # No PUBLIC_URL: make run's default is the address it serves on (here the test's PORT).
-    env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "CELERY_BROKER_URL", "PUBLIC_URL", "HOST")}
+    # As a user runs it: the deployment's settings (not the suite's, which set a PUBLIC_URL) and no
+    # PUBLIC_URL, so the address it prints and links to is the one it serves on (here the test's PORT).
+    env = {k: v for k, v in os.environ.items()
+           if k not in ("DATABASE_URL", "CELERY_BROKER_URL", "PUBLIC_URL", "HOST", "DJANGO_SETTINGS_MODULE")}
     env.update({"DISTILLERY_DATA_DIR": str(data_dir), "PORT": str(port), "DISTILLERY_DEMO_TRAIN_BYTES": "100000",
                 "MODEL_PATH_ALLOWED_ROOTS": str(data_dir / "models")})
     return subprocess.Popen([sys.executable, "scripts/run.py"], cwd=ROOT, env=env, stdout=subprocess.PIPE,
