@@ -113,6 +113,8 @@ def main() -> None:
     url = fresh_postgres_url(prefix="distillery_bench")
     os.environ["DATABASE_URL"] = url
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "webapp.settings")
+    # A deployment with a database server needs its PUBLIC_URL (links in e-mails; none are sent here).
+    os.environ.setdefault("PUBLIC_URL", "http://127.0.0.1")
     import django
 
     django.setup()

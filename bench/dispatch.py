@@ -195,6 +195,8 @@ def main() -> None:
             kit_ids = register_kit(stack)
             os.environ.update({k: v for k, v in stack.env.items() if k in ("DATABASE_URL", "DISTILLERY_DATA_DIR")})
             os.environ.setdefault("DJANGO_SETTINGS_MODULE", "webapp.settings")
+            # A deployment with a database server needs its PUBLIC_URL (links in e-mails; none are sent here).
+            os.environ.setdefault("PUBLIC_URL", "http://127.0.0.1")
             import django
 
             django.setup()

@@ -1,6 +1,9 @@
 """`make run`: migrate, seed the demo workspace, then run the web server and one worker until Ctrl-C.
 
-Uses the embedded default unless DATABASE_URL / CELERY_BROKER_URL say otherwise.
+Uses the embedded default unless DATABASE_URL / CELERY_BROKER_URL say otherwise. The web server
+listens on HOST:PORT (default 127.0.0.1:8000), and links in e-mails point there unless PUBLIC_URL
+says otherwise (webapp/settings.py). The address and the sign-in are printed last, once the web
+server answers and the worker has reported.
 """
 from __future__ import annotations
 
@@ -13,8 +16,8 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-HOST = os.environ.get("HOST", "127.0.0.1")
-PORT = os.environ.get("PORT", "8000")
+HOST = os.environ.get("HOST", "").strip() or "127.0.0.1"
+PORT = os.environ.get("PORT", "").strip() or "8000"
 
 
 def manage(*args: str) -> None:
@@ -54,25 +57,62 @@ def stop_all(processes: dict[str, subprocess.Popen], grace_s: float = 60) -> lis
     return crashed
 
 
+def wait_for_workers(hostnames: list[str], since, processes: dict[str, subprocess.Popen],
+                     stopping: threading.Event, timeout: float = 180) -> bool:
+    """Until both worker processes (the training worker and its light companion) have reported, so
+    that their start-up banners are printed before the URL, not after it."""
+    from webapp.runs.models import Worker
+
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline and not stopping.is_set() and all(p.poll() is None for p in processes.values()):
+        ready = Worker.objects.filter(hostname__in=hostnames, stopped_at__isnull=True, last_heartbeat__gte=since)
+        if ready.count() == len(hostnames):
+            return True
+        stopping.wait(0.5)
+    return False
+
+
+def ready_banner(public_url: str, workers_ready: bool) -> str:
+    """What `make run` prints last: where to go and how to sign in, framed so it stands out."""
+    lines = [f"Distillery is running at {public_url}",
+             "  sign in as demo / distillery-demo",
+             f"  API docs: {public_url}/api/docs/"]
+    if not workers_ready:
+        lines.append("  (the worker has not reported yet: runs wait in the queue until it does)")
+    lines.append("Press Ctrl-C to stop.")
+    rule = "=" * max(len(line) for line in lines)
+    return "\n".join(["", rule, *lines, rule, ""])
+
+
 def main() -> int:
+    import socket
+
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "webapp.settings")
     manage("migrate", "--no-input", "-v", "0")
     manage("seed_demo")
+    sys.path.insert(0, str(ROOT))  # this process reads the settings and the workers' rows too
+    import django
+    from django.conf import settings
+    from django.utils import timezone
+
+    django.setup()
     # From here on Ctrl-C means "stop both processes cleanly", even while they are starting.
     stopping = threading.Event()
     signal.signal(signal.SIGINT, lambda *_: stopping.set())
     signal.signal(signal.SIGTERM, lambda *_: stopping.set())
+    worker_name = f"worker-{os.getpid()}@{socket.gethostname()}"
+    since = timezone.now()
     processes = {
         "web": subprocess.Popen(
             [sys.executable, "-m", "uvicorn", "webapp.asgi:application", "--host", HOST, "--port", PORT,
              "--log-level", "warning"], cwd=ROOT),
-        "worker": subprocess.Popen([sys.executable, "-m", "worker", "--loglevel", "WARNING"], cwd=ROOT),
+        "worker": subprocess.Popen([sys.executable, "-m", "worker", "--loglevel", "WARNING", "--hostname", worker_name],
+                                   cwd=ROOT),
     }
     if wait_until_serving(processes["web"], stopping):
-        print(f"\nDistillery is running at http://{HOST}:{PORT}\n"
-              f"  sign in as demo / distillery-demo\n"
-              f"  API docs: http://{HOST}:{PORT}/api/docs/\n"
-              "Press Ctrl-C to stop.\n", flush=True)
+        workers_ready = wait_for_workers([worker_name, f"light-{worker_name}"], since, processes, stopping)
+        if not stopping.is_set():
+            print(ready_banner(settings.PUBLIC_URL, workers_ready), flush=True)
     elif not stopping.is_set():
         print("The web server did not start: see the messages above.", flush=True)
         stop_all(processes)

@@ -10,8 +10,8 @@ Changes:
 - Passwords are hashed with MD5: the fixture users' passwords are hashed (and checked at every login)
   thousands of times per session, and the production hasher makes each one cost a sizeable fraction
   of a second on purpose.
-- Django's cache is this process's memory (see CACHES below); a SECRET_KEY is set for the processes a
-  test starts (webapp.settings refuses to start without one outside the embedded default).
+- Django's cache is this process's memory (see CACHES below); a SECRET_KEY and a PUBLIC_URL are set for the
+  processes a test starts (webapp.settings refuses to start without them outside the embedded default).
 - Under pytest-xdist, each worker (PYTEST_XDIST_WORKER=gw0, gw1, ...) gets its own data folder (and so
   its own SQLite files, artifacts, broker folders) and its own key prefix on a Redis broker (which also
   names the checkout, for two suites at once), so two workers never see each other's files or
@@ -35,6 +35,8 @@ if WORKER and os.environ.get("DISTILLERY_TEST_WORKER") != WORKER:
 # webapp.settings refuses to start without a SECRET_KEY when DATABASE_URL names a server (the suite's
 # PostgreSQL); the processes a test starts inherit this one.
 os.environ.setdefault("SECRET_KEY", "distillery-test-suite-key-" + hashlib.sha1(os.urandom(16)).hexdigest())
+# ... and without a PUBLIC_URL (the integration stack sets its own address for its processes).
+os.environ.setdefault("PUBLIC_URL", "http://testserver")
 
 from webapp.settings import *  # noqa: E402,F401,F403
 from webapp.settings import CELERY_BROKER_URL  # noqa: E402

@@ -55,6 +55,16 @@ def test_compose_refuses_to_start_without_a_secret_key(tmp_path):
     assert result.returncode != 0 and "SECRET_KEY" in result.stderr
 
 
+def test_compose_refuses_to_start_without_a_public_url(tmp_path):
+    (tmp_path / "key.env").write_text("SECRET_KEY=" + "k" * 50 + "\n")
+    result = subprocess.run(
+        ["docker-compose", "--env-file", str(tmp_path / "key.env"), "-f", "docker-compose.yml", "config"],
+        cwd=ROOT, capture_output=True, text=True,
+        env={k: v for k, v in os.environ.items() if k not in ("SECRET_KEY", "PUBLIC_URL")},
+    )
+    assert result.returncode != 0 and "set PUBLIC_URL in .env" in result.stderr
+
+
 def test_every_setting_in_env_example_is_read_by_the_settings_module():
     settings_source = (ROOT / "webapp" / "settings.py").read_text()
     names = [line.split("=", 1)[0] for line in (ROOT / ".env.example").read_text().splitlines()

@@ -79,10 +79,11 @@ def security_settings(tmp_path, entry: str = "webapp.settings", **environment: s
     code = ("import json, os; os.environ.setdefault('DJANGO_SETTINGS_MODULE', 'webapp.settings'); "
             f"import {entry}; from django.conf import settings as s; "
             "print(json.dumps({k: getattr(s, k, None) for k in ('SECRET_KEY', 'SESSION_COOKIE_SECURE', "
-            "'CSRF_COOKIE_SECURE', 'SECURE_HSTS_SECONDS', 'CONTENT_SECURITY_POLICY', 'SECURE_PROXY_SSL_HEADER')}))")
+            "'CSRF_COOKIE_SECURE', 'SECURE_HSTS_SECONDS', 'CONTENT_SECURITY_POLICY', 'SECURE_PROXY_SSL_HEADER', "
+            "'PUBLIC_URL')}))")
     env = {k: v for k, v in os.environ.items()
            if not k.startswith(("DATABASE_", "SECRET_KEY", "PUBLIC_URL", "SECURE_", "FRONTEND_DEV_SERVER",
-                                "CONTENT_SECURITY_POLICY"))}
+                                "CONTENT_SECURITY_POLICY")) and k not in ("HOST", "PORT")}
     # The deployment's settings, not the suite's (which the pytest process names).
     env.update({"DISTILLERY_DATA_DIR": str(tmp_path), "DJANGO_SETTINGS_MODULE": "webapp.settings", **environment})
     return subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, cwd=ROOT)
@@ -103,8 +104,10 @@ def test_the_published_placeholder_keys_are_refused_as_no_key(tmp_path):
 
 
 def test_a_team_deployment_with_its_own_key_starts_with_it(tmp_path):
-    settings = read(security_settings(tmp_path, entry="webapp.asgi", DATABASE_URL=POSTGRES, SECRET_KEY="k" * 50))
+    settings = read(security_settings(tmp_path, entry="webapp.asgi", DATABASE_URL=POSTGRES, SECRET_KEY="k" * 50,
+                                      PUBLIC_URL="https://distillery.example.org/"))
     assert settings["SECRET_KEY"] == "k" * 50
+    assert settings["PUBLIC_URL"] == "https://distillery.example.org"
 
 
 def test_the_embedded_default_starts_without_a_key_and_without_secure_cookies_or_hsts_on_http(tmp_path):
@@ -132,3 +135,25 @@ def test_the_dev_server_is_let_into_the_policy_only_when_it_is_used(tmp_path):
     policy = read(security_settings(tmp_path, FRONTEND_DEV_SERVER="http://localhost:5173/"))["CONTENT_SECURITY_POLICY"]
     assert "script-src 'self' 'unsafe-eval' http://localhost:5173 'unsafe-inline'" in policy
     assert "connect-src 'self' http://localhost:5173 ws://localhost:5173" in policy
+
+
+def test_a_deployment_with_a_database_server_refuses_to_start_without_its_public_url(tmp_path):
+    for entry in ("webapp.settings", "webapp.asgi"):
+        result = security_settings(tmp_path, entry=entry, DATABASE_URL=POSTGRES, SECRET_KEY="k" * 50)
+        assert result.returncode != 0, entry
+        assert "PUBLIC_URL is not set" in result.stderr and "links in invitation e-mails" in result.stderr, entry
+        assert "PUBLIC_URL=https://" in result.stderr, "an example of what to write"
+
+
+def test_the_embedded_default_public_url_is_the_address_make_run_serves_on(tmp_path):
+    """scripts/run.py serves on HOST:PORT (default 127.0.0.1:8000): invitation links point there."""
+    assert read(security_settings(tmp_path))["PUBLIC_URL"] == "http://127.0.0.1:8000"
+    assert read(security_settings(tmp_path, PORT="9123"))["PUBLIC_URL"] == "http://127.0.0.1:9123"
+    assert read(security_settings(tmp_path, HOST="10.1.2.3", PORT="81"))["PUBLIC_URL"] == "http://10.1.2.3:81"
+    assert read(security_settings(tmp_path, HOST="::1"))["PUBLIC_URL"] == "http://[::1]:8000"
+    import socket
+
+    wildcard = read(security_settings(tmp_path, HOST="0.0.0.0", PORT="8080"))["PUBLIC_URL"]
+    assert wildcard == f"http://{socket.gethostname()}:8080", "a wildcard bind stands for this machine's name"
+    chosen = read(security_settings(tmp_path, PORT="9123", PUBLIC_URL="https://lab.example.org/distillery/"))
+    assert chosen["PUBLIC_URL"] == "https://lab.example.org/distillery"

@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "rest_framework",
     "django_filters",
     "drf_spectacular",
+    "drf_spectacular_sidecar",  # Swagger UI and ReDoc, served from here (/api/docs/, /api/redoc/)
     "webapp.accounts",
     "webapp.registry",
     "webapp.runs",
@@ -190,6 +191,10 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "Distillation, alignment and continual-learning runs for research teams.",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    # The docs pages' scripts and styles come from drf-spectacular-sidecar's static files, not a CDN.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
     # Object ids in paths (webapp.common.ids.IdConverter): integers, as `<int:pk>` was.
     "PATH_CONVERTER_OVERRIDES": {"id": int},
@@ -299,8 +304,25 @@ WEBHOOK_ALLOWED_HOSTS = env_list("WEBHOOK_ALLOWED_HOSTS", "")
 # Invitation e-mails: at most this many sent by one user per hour, and to one address per day (429 past it).
 INVITATIONS_PER_USER_PER_HOUR = int(os.environ.get("INVITATIONS_PER_USER_PER_HOUR", 20))
 INVITATIONS_PER_ADDRESS_PER_DAY = int(os.environ.get("INVITATIONS_PER_ADDRESS_PER_DAY", 3))
-# The address users reach the web UI at, for links in e-mails (invitations).
-PUBLIC_URL = os.environ.get("PUBLIC_URL", "http://127.0.0.1:8000")
+# The address users reach the web UI at, for links in e-mails (invitations). The embedded default
+# (`make run`) serves on HOST:PORT (scripts/run.py), so that is its default: a wildcard HOST (0.0.0.0,
+# ::) stands for this machine's name. A deployment with a database server sits behind a proxy or a
+# published port that the server cannot know, so it must be told (checked below, with SECRET_KEY).
+HOST = os.environ.get("HOST", "").strip() or "127.0.0.1"
+PORT = os.environ.get("PORT", "").strip() or "8000"
+
+
+def default_public_url(host: str, port: str) -> str:
+    import socket
+
+    if host in {"0.0.0.0", "::", "[::]"}:
+        host = socket.gethostname()
+    elif ":" in host and not host.startswith("["):
+        host = f"[{host}]"  # an IPv6 address
+    return f"http://{host}:{port}"
+
+
+PUBLIC_URL = os.environ.get("PUBLIC_URL", "").strip()
 
 # --- secrets and browser security -----------------------------------------------------------
 # The embedded default (SQLite: `make run`, one machine) may sign sessions with a key everyone can read
@@ -317,6 +339,12 @@ if not DATABASE_IS_EMBEDDED and (not SECRET_KEY or SECRET_KEY in _PLACEHOLDER_SE
         "to a long random string, the same for the web server and every worker, e.g. the output of "
         "`python -c \"import secrets; print(secrets.token_urlsafe(50))\"` (in .env for docker compose).")
 SECRET_KEY = SECRET_KEY or EMBEDDED_SECRET_KEY
+if not DATABASE_IS_EMBEDDED and not PUBLIC_URL:
+    raise SystemExit(
+        "PUBLIC_URL is not set: a deployment with a database server (DATABASE_URL) needs the address people "
+        "reach its web UI at, for the links in invitation e-mails. Set PUBLIC_URL to it, the same for the web "
+        "server and every worker, e.g. PUBLIC_URL=https://distillery.example.org (in .env for docker compose).")
+PUBLIC_URL = (PUBLIC_URL or default_public_url(HOST, PORT)).rstrip("/")
 
 # Cookies marked Secure are sent over HTTPS only: on by default when PUBLIC_URL is an https:// address,
 # off for the embedded default's http://127.0.0.1:8000 (a Secure cookie would never come back there).

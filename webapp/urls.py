@@ -3,8 +3,9 @@ from django.urls import include, path, re_path, register_converter
 from drf_spectacular.views import SpectacularAPIView
 
 from webapp.accounts import api as accounts_api
+from webapp.accounts import invitations_api
 from webapp.common.ids import IdConverter
-from webapp.common.security import ApiDocsView
+from webapp.common.security import ApiDocsView, ApiRedocView
 from webapp.frontend import healthz, index
 from webapp.notifications import api as notifications_api
 from webapp.registry.api import dataset_imports as registry_dataset_imports
@@ -42,7 +43,12 @@ api_v1 = [
     path("workspaces/<slug:slug>/notifications/", notifications_api.ChannelListApi.as_view()),
     path("workspaces/<slug:slug>/deliveries/", notifications_api.DeliveryListApi.as_view()),
     path("notifications/<id:pk>/", notifications_api.ChannelDetailApi.as_view()),
-    path("invitations/<str:token>/accept/", accounts_api.InvitationAcceptApi.as_view()),
+    path("workspaces/<slug:slug>/invitations/", invitations_api.WorkspaceInvitationListApi.as_view()),
+    path("workspaces/<slug:slug>/invitations/<id:pk>/", invitations_api.WorkspaceInvitationDetailApi.as_view()),
+    path("workspaces/<slug:slug>/invitations/<id:pk>/resend/", invitations_api.WorkspaceInvitationResendApi.as_view()),
+    path("invitations/", invitations_api.MyInvitationListApi.as_view()),
+    path("invitations/<str:token>/accept/", invitations_api.InvitationAcceptApi.as_view()),
+    path("invitations/<str:token>/decline/", invitations_api.InvitationDeclineApi.as_view()),
     path("methods/", runs_methods.MethodListApi.as_view()),
     path("methods/<str:name>/", runs_methods.MethodDetailApi.as_view()),
     path("models/", registry_models.ModelListApi.as_view()),
@@ -87,6 +93,7 @@ urlpatterns = [
     path("api/v1/", include(api_v1)),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", ApiDocsView.as_view(url_name="schema"), name="docs"),
+    path("api/redoc/", ApiRedocView.as_view(url_name="schema"), name="redoc"),
     path("healthz", healthz),
     re_path(r"^(?!api/|static/).*$", index),
 ]

@@ -93,8 +93,8 @@ def test_creating_a_workspace_makes_me_its_owner_and_a_taken_slug_is_a_conflict(
     assert client.post("/api/v1/workspaces/", {"name": "Again", "slug": "new-team"}, format="json").status_code == 409
 
 
-@pytest.mark.parametrize("actor,expected", [("owner", 201), ("member", 403), ("viewer", 403)])
-def test_only_owners_and_admins_add_members(api, cast, actor, expected):
+@pytest.mark.parametrize("actor,expected", [("owner", 202), ("member", 403), ("viewer", 403)])
+def test_only_owners_and_admins_invite_members(api, cast, actor, expected):
     from webapp.accounts.models import User
 
     User.objects.create_user(username="newcomer", password="x" * 12)

@@ -74,12 +74,23 @@ def test_a_link_sent_to_another_address_does_not_let_a_signed_in_account_in(invi
     assert accept(api("outsider"), token).status_code == 200
 
 
-def test_an_address_that_has_an_account_joins_at_once(invite, cast):
+def test_an_address_that_has_an_account_gets_an_invitation_and_joins_only_when_it_accepts(invite, api, cast):
     cast["outsider"].email = "outsider@example.org"
     cast["outsider"].save()
-    response = invite("Outsider@Example.org")
-    assert response.status_code == 201 and response.json()["username"] == "outsider"
-    assert mail.outbox == [] and not Invitation.objects.exists()
+    response = invite("Outsider@Example.org", role="viewer")
+    assert response.status_code == 202 and response.json()["email"] == "Outsider@Example.org"
+    assert mail.outbox[0].to == ["Outsider@Example.org"]
+    assert not Membership.objects.filter(user=cast["outsider"], workspace=cast["workspace"]).exists(), \
+        "nobody joins without consent"
+    [shown] = api("outsider").get("/api/v1/invitations/").json()
+    assert (shown["workspace"], shown["workspace_name"], shown["role"], shown["invited_by"]) == (
+        "lab", "Lab", "viewer", "owner")
+    assert shown["token"] == token_from_mail()
+    assert api("member").get("/api/v1/invitations/").json() == [], "nobody else sees it"
+    joined = accept(api("outsider"), shown["token"])
+    assert joined.status_code == 200 and joined.json() == {"workspace": "lab", "username": "outsider",
+                                                          "role": "viewer"}
+    assert api("outsider").get("/api/v1/invitations/").json() == []
 
 
 def test_signing_up_refuses_a_weak_password_a_taken_name_or_nothing_and_creates_nothing(invite, cast):

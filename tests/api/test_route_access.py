@@ -22,6 +22,7 @@ PUBLIC = {
     ("api/v1/shared/<str:token>/series/", "get"): "the charts of a share link",
     ("api/schema/", "get"): "the OpenAPI schema (describes the API, holds no data)",
     ("api/docs/", "get"): "the Swagger page that reads the schema",
+    ("api/redoc/", "get"): "the ReDoc page that reads the schema",
 }
 
 

@@ -119,12 +119,13 @@ class Stack:
             client = redis.Redis.from_url(env["CELERY_BROKER_URL"])
             for key in client.scan_iter(match=REDIS_KEY_PREFIX + "*"):
                 client.delete(key)
-        self.env = env
-        self.manage("migrate", "--no-input", "-v", "0")
-        self.token = self.manage("create_api_token", "alice", "--password", "alice-password-1").strip()
         port = free_port()
         self.base_url = f"http://127.0.0.1:{port}"
         self.port = port
+        env["PUBLIC_URL"] = self.base_url  # links in e-mails (invitations) lead to this server
+        self.env = env
+        self.manage("migrate", "--no-input", "-v", "0")
+        self.token = self.manage("create_api_token", "alice", "--password", "alice-password-1").strip()
         self.start_web()
         if workers:
             self.start_worker()

@@ -1,5 +1,6 @@
 """`make run`'s launcher from nothing: migrations, the demo seeded, web server and worker up, the
-URL and demo credentials printed; Ctrl-C stops both; a second start skips what is done."""
+URL (from PORT) and demo credentials printed last, after the workers' banners; Ctrl-C stops both; a
+second start skips what is done."""
 from __future__ import annotations
 
 import os
@@ -17,7 +18,10 @@ pytestmark = pytest.mark.integration
 
 
 def launch(data_dir, port):
-    env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "CELERY_BROKER_URL")}
+    # As a user runs it: the deployment's settings (not the suite's, which set a PUBLIC_URL) and no
+    # PUBLIC_URL, so the address it prints and links to is the one it serves on (here the test's PORT).
+    env = {k: v for k, v in os.environ.items()
+           if k not in ("DATABASE_URL", "CELERY_BROKER_URL", "PUBLIC_URL", "HOST", "DJANGO_SETTINGS_MODULE")}
     env.update({"DISTILLERY_DATA_DIR": str(data_dir), "PORT": str(port), "DISTILLERY_DEMO_TRAIN_BYTES": "100000",
                 "MODEL_PATH_ALLOWED_ROOTS": str(data_dir / "models")})
     return subprocess.Popen([sys.executable, "scripts/run.py"], cwd=ROOT, env=env, stdout=subprocess.PIPE,
@@ -42,7 +46,10 @@ def test_the_run_command_starts_a_seeded_demo_and_ctrl_c_stops_it(tmp_path):
     process = launch(tmp_path, port)
     try:
         output = read_until(process, "Press Ctrl-C to stop.", 240)
-        assert f"http://127.0.0.1:{port}" in output and "demo / distillery-demo" in output
+        assert "demo / distillery-demo" in output
+        url_at = output.index(f"Distillery is running at http://127.0.0.1:{port}\n")
+        # The worker's and its light companion's start-up banners come first, not over the address.
+        assert output.count("[queues]") == 2 and output.rindex("[queues]") < url_at, output[-3000:]
         session = requests.Session()
         session.get(f"http://127.0.0.1:{port}/", timeout=30)  # the sign-in page sets the csrftoken cookie
         login = session.post(f"http://127.0.0.1:{port}/api/v1/auth/login/",

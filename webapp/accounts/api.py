@@ -1,4 +1,4 @@
-"""API for signing in, tokens and workspaces."""
+"""API for signing in, tokens, workspaces and their members (invitations: invitations_api.py)."""
 from __future__ import annotations
 
 from django.contrib.auth import login, logout
@@ -11,8 +11,9 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from webapp.accounts import selectors, services
-from webapp.accounts.models import Membership, Role, User
+from webapp.accounts import invitations, selectors, services
+from webapp.accounts.invitations_api import InvitationOutput
+from webapp.accounts.models import Membership, Role
 from webapp.common.api import StrictSerializer, page_response, paginated
 from webapp.common.errors import Forbidden, Invalid
 
@@ -174,22 +175,17 @@ class WorkspaceDetailApi(APIView):
         )
 
 
-class InvitationOutput(serializers.Serializer):
-    email = serializers.EmailField()
-    role = serializers.ChoiceField(choices=Role.choices)
-    expires_at = serializers.DateTimeField()
-
-
 class WorkspaceMembersApi(APIView):
     class Input(StrictSerializer):
-        username = serializers.CharField(required=False, help_text="Add an existing user by username...")
-        email = serializers.EmailField(required=False, help_text="...or invite by e-mail address.")
+        username = serializers.CharField(required=False, help_text="Invite an existing user by username...")
+        email = serializers.EmailField(required=False, help_text="...or anyone by e-mail address.")
         role = serializers.ChoiceField(choices=Role.choices)
 
-    @extend_schema(request=Input, responses={201: MemberOutput, 202: InvitationOutput})
+    @extend_schema(request=Input, responses={202: InvitationOutput},
+                   description="Invites someone to the workspace (owners and admins): nobody is added until they "
+                               "accept. An address gets an e-mail with a link to accept (or to make an account "
+                               "with); an account sees the invitation in the UI (GET /invitations/).")
     def post(self, request, slug: str):
-        from webapp.accounts.models import Invitation
-
         workspace = selectors.workspace_get(user=request.user, slug=slug)
         services.require_manager(workspace=workspace, actor=request.user)
         data = self.Input(data=request.data)
@@ -197,46 +193,9 @@ class WorkspaceMembersApi(APIView):
         d = data.validated_data
         if bool(d.get("username")) == bool(d.get("email")):
             raise Invalid("Give either a username or an e-mail address.", field="username")
-        if d.get("email"):
-            result = services.invitation_create(workspace=workspace, actor=request.user, email=d["email"],
-                                                role=d["role"])
-            if isinstance(result, Invitation):
-                return Response(InvitationOutput(result).data, status=status.HTTP_202_ACCEPTED)
-            return Response(MemberOutput(result).data, status=status.HTTP_201_CREATED)
-        user = User.objects.filter(username=d["username"]).first()
-        if user is None:
-            raise Invalid(f"There is no user '{d['username']}': invite them by e-mail address instead.",
-                          field="username")
-        membership = services.membership_add(workspace=workspace, actor=request.user, user=user, role=d["role"])
-        return Response(MemberOutput(membership).data, status=status.HTTP_201_CREATED)
-
-
-class InvitationAcceptApi(APIView):
-    """Accepts an invitation: a signed-in user joins with it (200); a visitor without an account
-    sends a username and password, gets an account with the invited e-mail address, joins and is
-    signed in (201)."""
-
-    permission_classes = [AllowAny]
-
-    class Input(StrictSerializer):
-        username = serializers.CharField(required=False, max_length=150)
-        password = serializers.CharField(required=False, write_only=True, trim_whitespace=False)
-
-    @extend_schema(request=Input, responses={200: MemberOutput, 201: MemberOutput})
-    def post(self, request, token: str):
-        if request.user.is_authenticated:
-            membership = services.invitation_accept(token=token, user=request.user)
-            return Response({"workspace": membership.workspace.slug, **MemberOutput(membership).data})
-        data = self.Input(data=request.data)
-        data.is_valid(raise_exception=True)
-        d = data.validated_data
-        if not d.get("username") or not d.get("password"):
-            raise Invalid("Sign in to accept this invitation, or send a username and a password to make an account "
-                          "with it.", field="username")
-        user, membership = services.invitation_sign_up(token=token, username=d["username"], password=d["password"])
-        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-        return Response({"workspace": membership.workspace.slug, **MemberOutput(membership).data},
-                        status=status.HTTP_201_CREATED)
+        invitation = invitations.invitation_create(workspace=workspace, actor=request.user, role=d["role"],
+                                                   email=d.get("email", ""), username=d.get("username", ""))
+        return Response(InvitationOutput(invitation).data, status=status.HTTP_202_ACCEPTED)
 
 
 class WorkspaceMemberDetailApi(APIView):

@@ -78,11 +78,15 @@ class AuditEvent(models.Model):
 
 
 class Invitation(models.Model):
-    """An e-mailed invitation to a workspace for someone without an account yet (or not known by
-    that address); accepted by a signed-in user through its token."""
+    """An invitation to a workspace, which the invitee accepts (or declines): by e-mail address (a link
+    to accept after signing in, or to make an account with) or to an existing account by username.
+    Nobody joins a workspace without accepting. Rows are kept after they are accepted, declined,
+    revoked or superseded: the e-mail rate limit counts them."""
 
     workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="invitations")
-    email = models.EmailField()
+    email = models.EmailField(blank=True, help_text="The invited address; empty for an account without one.")
+    user = models.ForeignKey(User, null=True, blank=True, on_delete=models.CASCADE, related_name="+",
+                             help_text="The invited account, when invited by username: only it can accept.")
     role = models.CharField(max_length=10, choices=Role.choices, default=Role.MEMBER)
     token = models.CharField(max_length=64, unique=True)
     invited_by = models.ForeignKey(User, null=True, on_delete=models.SET_NULL, related_name="+")
@@ -90,6 +94,8 @@ class Invitation(models.Model):
     expires_at = models.DateTimeField()
     accepted_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     accepted_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True,
+                                      help_text="Revoked by a manager, superseded by a newer one, or declined.")
 
     class Meta:
-        ordering = ["-created_at"]
+        ordering = ["-created_at", "-id"]

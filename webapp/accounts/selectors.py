@@ -3,8 +3,9 @@ from __future__ import annotations
 
 from django.db.models import Q, QuerySet
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 
-from webapp.accounts.models import WRITE_ROLES, ApiToken, Membership, User, Workspace
+from webapp.accounts.models import WRITE_ROLES, ApiToken, Invitation, Membership, User, Workspace
 from webapp.common.errors import Forbidden, Invalid
 
 
@@ -80,3 +81,20 @@ def api_tokens_for(*, user: User, caller=None) -> QuerySet[ApiToken]:
     if isinstance(caller, ApiToken) and getattr(user, "token_workspace_ids", None) is not None:
         tokens = tokens.filter(pk=caller.pk)
     return tokens
+
+
+def invitations_of_workspace(*, workspace: Workspace) -> QuerySet[Invitation]:
+    """Invitations of the workspace not yet accepted, declined or revoked (expired ones too: they can
+    be sent again), newest first. Who may see them is the caller's business (managers only)."""
+    return (Invitation.objects.filter(workspace=workspace, accepted_at__isnull=True, revoked_at__isnull=True)
+            .select_related("user", "invited_by"))
+
+
+def invitations_for(*, user: User) -> QuerySet[Invitation]:
+    """Open invitations to the user: to their account, or to their address (not to an empty one)."""
+    to_them = Q(user=user)
+    if user.email:
+        to_them |= Q(user__isnull=True, email__iexact=user.email)
+    return (Invitation.objects.filter(to_them, accepted_at__isnull=True, revoked_at__isnull=True,
+                                      expires_at__gt=timezone.now())
+            .select_related("workspace", "invited_by"))

@@ -23,6 +23,10 @@ export const queryKeys = {
   workers: ['workers'] as const,
   workspace: (slug: string) => ['workspace', slug] as const,
   tokens: ['tokens'] as const,
+  /** A workspace's open invitations (its owners and admins see them). */
+  invitations: (workspace: string) => ['invitations', workspace] as const,
+  /** The signed-in user's open invitations. */
+  myInvitations: ['myInvitations'] as const,
   compare: (ids: string) => ['compare', ids] as const,
   series: (ids: string, names: string) => ['series', ids, names] as const,
   shareLinks: (workspace: string) => ['shareLinks', workspace] as const,

@@ -157,6 +157,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/invitations/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description Your open invitations: to your account, or to your e-mail address. */
+        get: operations["v1_invitations_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/invitations/{token}/accept/": {
         parameters: {
             query?: never;
@@ -172,6 +189,23 @@ export interface paths {
          *     signed in (201).
          */
         post: operations["v1_invitations_accept_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/invitations/{token}/decline/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** @description Declines an invitation sent to you: it is closed, and you do not join. */
+        post: operations["v1_invitations_decline_create"];
         delete?: never;
         options?: never;
         head?: never;
@@ -871,6 +905,57 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/workspaces/{slug}/invitations/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description The workspace's invitations not yet accepted, declined or revoked (expired ones too), newest first. Owners and admins only. */
+        get: operations["v1_workspaces_invitations_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/workspaces/{slug}/invitations/{id}/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** @description Revokes the invitation: its link stops working. */
+        delete: operations["v1_workspaces_invitations_destroy"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/workspaces/{slug}/invitations/{id}/resend/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** @description Sends the invitation again as a new one (new link, new expiry; the old link stops working). Counts against the invitation rate limits. */
+        post: operations["v1_workspaces_invitations_resend_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/workspaces/{slug}/members/": {
         parameters: {
             query?: never;
@@ -880,6 +965,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
+        /** @description Invites someone to the workspace (owners and admins): nobody is added until they accept. An address gets an e-mail with a link to accept (or to make an account with); an account sees the invitation in the UI (GET /invitations/). */
         post: operations["v1_workspaces_members_create"];
         delete?: never;
         options?: never;
@@ -1182,12 +1268,25 @@ export interface components {
             username?: string;
             password?: string;
         };
-        InvitationOutput: {
-            /** Format: email */
-            email: string;
+        InvitationAcceptedOutput: {
+            /** @description The workspace joined. */
+            workspace: string;
+            username: string;
             role: components["schemas"]["RoleEnum"];
+        };
+        InvitationOutput: {
+            id: number;
+            /** @description The invited address; empty for an account invited by username that has none. */
+            email: string;
+            /** @description The invited account, when invited by username. */
+            username?: string | null;
+            role: components["schemas"]["RoleEnum"];
+            invited_by?: string | null;
+            /** Format: date-time */
+            created_at: string;
             /** Format: date-time */
             expires_at: string;
+            readonly expired: boolean;
         };
         /**
          * @description * `queued` - Queued
@@ -1378,6 +1477,16 @@ export interface components {
             series: components["schemas"]["RunSeriesOutput"][];
             /** @description The step range the series cover (both null: the whole series). */
             range: components["schemas"]["StepRangeOutput"];
+        };
+        MyInvitationOutput: {
+            /** @description Accept or decline with it (it is also in the invitation's e-mail link). */
+            token: string;
+            workspace: string;
+            workspace_name: string;
+            role: components["schemas"]["RoleEnum"];
+            invited_by?: string | null;
+            /** Format: date-time */
+            expires_at: string;
         };
         PaperOutput: {
             title: string;
@@ -1934,11 +2043,11 @@ export interface components {
         };
         /** @description An input serializer that rejects unknown fields instead of silently dropping them. */
         WorkspaceMembersApiInputRequest: {
-            /** @description Add an existing user by username... */
+            /** @description Invite an existing user by username... */
             username?: string;
             /**
              * Format: email
-             * @description ...or invite by e-mail address.
+             * @description ...or anyone by e-mail address.
              */
             email?: string;
             role: components["schemas"]["RoleEnum"];
@@ -2217,6 +2326,25 @@ export interface operations {
             };
         };
     };
+    v1_invitations_list: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MyInvitationOutput"][];
+                };
+            };
+        };
+    };
     v1_invitations_accept_create: {
         parameters: {
             query?: never;
@@ -2239,7 +2367,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["MemberOutput"];
+                    "application/json": components["schemas"]["InvitationAcceptedOutput"];
                 };
             };
             201: {
@@ -2247,8 +2375,28 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["MemberOutput"];
+                    "application/json": components["schemas"]["InvitationAcceptedOutput"];
                 };
+            };
+        };
+    };
+    v1_invitations_decline_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                token: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description No response body */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
         };
     };
@@ -3461,6 +3609,70 @@ export interface operations {
             };
         };
     };
+    v1_workspaces_invitations_list: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                slug: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InvitationOutput"][];
+                };
+            };
+        };
+    };
+    v1_workspaces_invitations_destroy: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+                slug: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description No response body */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    v1_workspaces_invitations_resend_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+                slug: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InvitationOutput"];
+                };
+            };
+        };
+    };
     v1_workspaces_members_create: {
         parameters: {
             query?: never;
@@ -3478,14 +3690,6 @@ export interface operations {
             };
         };
         responses: {
-            201: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["MemberOutput"];
-                };
-            };
             202: {
                 headers: {
                     [name: string]: unknown;

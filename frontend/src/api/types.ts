@@ -52,12 +52,14 @@ export type WorkspaceMember = Schemas['MemberOutput'];
 
 export type WorkspaceDetail = Schemas['WorkspaceDetailApiOutput'];
 
-/**
- * POST /invitations/{token}/accept/. Still loose: InvitationAcceptApi.post (webapp/accounts/api.py)
- * answers MemberOutput's fields plus `workspace` (the slug), but its extend_schema names plain
- * MemberOutput for 200 and 201.
- */
-export type InvitationAccepted = WorkspaceMember & { workspace: string };
+/** A workspace's open invitation, as its owners and admins see it. */
+export type WorkspaceInvitation = Schemas['InvitationOutput'];
+
+/** An open invitation to the signed-in user. */
+export type MyInvitation = Schemas['MyInvitationOutput'];
+
+/** POST /invitations/{token}/accept/: the workspace joined (its slug) and the role. */
+export type InvitationAccepted = Schemas['InvitationAcceptedOutput'];
 
 // --- methods, models, datasets -----------------------------------------------------------------
 

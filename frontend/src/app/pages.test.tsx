@@ -392,16 +392,28 @@ describe('dashboard', () => {
 });
 
 describe('settings', () => {
-  it('lists members, adds one, and shows a new token once with a warning', async () => {
-    let members = [{ username: 'ada', role: 'owner' }];
+  it('lists members, invites one (pending until accepted), and shows a new token once with a warning', async () => {
+    const members = [{ username: 'ada', role: 'owner' }];
+    let invitations: Record<string, unknown>[] = [];
     let tokens: { id: number; name: string; prefix: string; created_at: string; last_used_at: null }[] = [];
     server
       .route('GET /api/v1/workspaces/demo/', () => ({ body: { id: 1, name: 'Demo', slug: 'demo', role: 'owner', members } }))
+      .route('GET /api/v1/workspaces/demo/invitations/', () => ({ body: invitations }))
       .route('POST /api/v1/workspaces/demo/members/', (request) => {
-        const body = request.body as { username: string; role: string };
+        const body = request.body as { username?: string; email?: string; role: string };
         if (body.username === 'ghost') return { status: 400, body: { detail: "There is no user 'ghost'.", errors: { username: ["There is no user 'ghost'."] } } };
-        members = [...members, body];
-        return { status: 201, body };
+        const invitation = { id: 9, email: body.email ?? '', username: body.username ?? null, role: body.role, invited_by: 'ada',
+          created_at: '2025-11-23T12:00:00Z', expires_at: '2025-12-07T12:00:00Z', expired: false };
+        invitations = [invitation];
+        return { status: 202, body: invitation };
+      })
+      .route('POST /api/v1/workspaces/demo/invitations/9/resend/', () => {
+        invitations = [{ ...invitations[0], id: 10 }];
+        return { status: 202, body: invitations[0] };
+      })
+      .route('DELETE /api/v1/workspaces/demo/invitations/10/', () => {
+        invitations = [];
+        return { status: 204 };
       })
       .route('GET /api/v1/tokens/', () => ({ body: tokens }))
       .route('POST /api/v1/tokens/', (request) => {
@@ -416,15 +428,24 @@ describe('settings', () => {
     renderAt('/settings');
     const membersTable = await screen.findByTestId('settings-members');
     expect(membersTable.textContent).toContain('ada');
+    expect((await screen.findByTestId('pending-invitations')).textContent).toContain('No invitation is waiting');
 
-    fireEvent.change(screen.getByLabelText("Member's username"), { target: { value: 'ghost' } });
-    fireEvent.click(screen.getByRole('button', { name: 'Add member' }));
-    expect((await screen.findByTestId('member-username-errors')).textContent).toContain("There is no user 'ghost'");
-    fireEvent.change(screen.getByLabelText("Member's username"), { target: { value: 'grace' } });
+    fireEvent.change(screen.getByLabelText('E-mail address or username'), { target: { value: 'ghost' } });
+    fireEvent.click(screen.getByRole('button', { name: 'Send invitation' }));
+    expect((await screen.findByTestId('invite-address-errors')).textContent).toContain("There is no user 'ghost'");
+    fireEvent.change(screen.getByLabelText('E-mail address or username'), { target: { value: ' grace@example.org ' } });
     fireEvent.change(screen.getByLabelText('Role'), { target: { value: 'viewer' } });
-    fireEvent.click(screen.getByRole('button', { name: 'Add member' }));
-    await waitFor(() => expect(screen.getByTestId('settings-members').textContent).toContain('grace'));
-    expect(server.sent('POST', '/api/v1/workspaces/demo/members/')[1]!.body).toEqual({ username: 'grace', role: 'viewer' });
+    fireEvent.click(screen.getByRole('button', { name: 'Send invitation' }));
+    expect((await screen.findByTestId('invitation-sent')).textContent).toContain('Invited grace@example.org as viewer');
+    expect(server.sent('POST', '/api/v1/workspaces/demo/members/')[1]!.body).toEqual({ email: 'grace@example.org', role: 'viewer' });
+    await waitFor(() => expect(screen.getByTestId('pending-invitations').textContent).toContain('grace@example.org'));
+    expect(screen.getByTestId('settings-members').textContent).not.toContain('grace');
+
+    fireEvent.click(screen.getByRole('button', { name: 'Resend the invitation to grace@example.org' }));
+    await waitFor(() => expect(screen.getByTestId('pending-invitations').querySelector('[data-invitation-id="10"]')).toBeTruthy());
+    fireEvent.click(screen.getByRole('button', { name: 'Revoke the invitation to grace@example.org' }));
+    fireEvent.click(screen.getByRole('button', { name: 'Yes, revoke' }));
+    await waitFor(() => expect(screen.getByTestId('pending-invitations').textContent).toContain('No invitation is waiting'));
 
     fireEvent.change(screen.getByLabelText('Token name'), { target: { value: 'laptop' } });
     fireEvent.click(screen.getByRole('button', { name: 'Create token' }));

@@ -200,6 +200,46 @@ describe('invitation page', () => {
     await waitFor(() => expect((screen.getByLabelText('Workspace') as HTMLSelectElement).value).toBe('team'));
   });
 
+  it('shows the invitations sent to me above every page: Join switches to the workspace, Decline closes one', async () => {
+    let mine = [
+      { token: 'tok-team', workspace: 'team', workspace_name: 'Team', role: 'member', invited_by: 'ada', expires_at: '2030-01-01T00:00:00Z' },
+      { token: 'tok-other', workspace: 'other', workspace_name: 'Other', role: 'viewer', invited_by: 'bob', expires_at: '2030-01-01T00:00:00Z' },
+    ];
+    let joined = false;
+    server
+      .route('GET /api/v1/invitations/', () => ({ body: mine }))
+      .route('GET /api/v1/workspaces/', () => ({ body: joined ? [...workspaces, { id: 3, name: 'Team', slug: 'team', role: 'member' }] : workspaces }))
+      .route('POST /api/v1/invitations/tok-other/decline/', () => {
+        mine = mine.filter((i) => i.token !== 'tok-other');
+        return { status: 204 };
+      })
+      .route('POST /api/v1/invitations/tok-team/accept/', () => {
+        joined = true;
+        mine = [];
+        return { body: { workspace: 'team', username: 'alice', role: 'member' } };
+      });
+    renderAt('/runs');
+    const banner = await screen.findByTestId('your-invitations');
+    expect(banner.textContent).toContain('ada invited you to Team as member.');
+    fireEvent.click(screen.getByRole('button', { name: 'Decline the invitation to Other' }));
+    await waitFor(() => expect(screen.getByTestId('your-invitations').textContent).not.toContain('Other'));
+    fireEvent.click(screen.getByRole('button', { name: 'Join Team' }));
+    await waitFor(() => expect(screen.queryByTestId('your-invitations')).toBeNull());
+    await waitFor(() => expect((screen.getByLabelText('Workspace') as HTMLSelectElement).value).toBe('team'));
+  });
+
+  it('names the workspace and role of my invitation on its page, and declines it', async () => {
+    server
+      .route('GET /api/v1/invitations/', () => ({ body: [{ token: 'abc123', workspace: 'team', workspace_name: 'Team', role: 'admin', invited_by: 'ada', expires_at: '2030-01-01T00:00:00Z' }] }))
+      .route('POST /api/v1/invitations/abc123/decline/', () => ({ status: 204 }));
+    renderAt('/invitations/abc123');
+    const page = await screen.findByTestId('invitation-page');
+    await waitFor(() => expect(page.textContent).toContain('ada invited you to Team as admin.'));
+    fireEvent.click(screen.getByRole('button', { name: 'Decline' }));
+    await waitFor(() => expect(page.getAttribute('data-state')).toBe('declined'));
+    expect(server.sent('POST', '/api/v1/invitations/abc123/accept/')).toHaveLength(0);
+  });
+
   it('shows why a used or expired invitation cannot be accepted', async () => {
     server.route('POST /api/v1/invitations/old/accept/', () => ({ status: 400, body: { detail: 'This invitation has expired.' } }));
     renderAt('/invitations/old');

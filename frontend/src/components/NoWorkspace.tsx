@@ -11,7 +11,7 @@ export function NoWorkspace() {
     <div className="empty">
       <h2>No workspace yet</h2>
       <p>
-        Runs, models and datasets live in a workspace, and you are not a member of any. Ask a workspace owner to add you,
+        Runs, models and datasets live in a workspace, and you are not a member of any. Ask a workspace owner to invite you (their invitation shows above),
         or create one with <code>POST /api/v1/workspaces/</code>.
       </p>
     </div>

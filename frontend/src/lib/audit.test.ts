@@ -36,3 +36,16 @@ describe('newer audit actions', () => {
     expect(auditTarget({ target_type: 'sweep', target_id: '4', detail: {} })).toEqual({ text: 'sweep #4', href: '/sweeps/4' });
   });
 });
+
+describe('invitation events', () => {
+  it('names invitations by whom they were for, and what happened to them', () => {
+    expect(auditActionText('member.invite')).toBe('invited someone');
+    expect(auditActionText('member.decline')).toBe('declined an invitation');
+    expect(auditTarget({ target_type: 'invitation', target_id: '7', detail: { email: 'ada@example.org', username: null, role: 'viewer' } }))
+      .toEqual({ text: 'invitation to ada@example.org' });
+    expect(auditTarget({ target_type: 'invitation', target_id: '7', detail: { email: '', username: 'grace' } }).text)
+      .toBe('invitation to grace');
+    expect(auditDetailText({ action: 'member.invite', detail: { email: 'ada@example.org', username: null, role: 'viewer' } }))
+      .toBe('role: viewer');
+  });
+});

@@ -12,6 +12,10 @@ const ACTIONS: Record<string, string> = {
   'member.add': 'added a member',
   'member.role': "changed a member's role",
   'member.remove': 'removed a member',
+  'member.invite': 'invited someone',
+  'member.invite_revoke': 'revoked an invitation',
+  'member.join': 'joined with an invitation',
+  'member.decline': 'declined an invitation',
   'sweep.create': 'launched a sweep',
   'notification.create': 'added a notification',
   'notification.delete': 'deleted a notification',
@@ -45,6 +49,10 @@ export function auditTarget(event: Pick<AuditEvent, 'target_type' | 'target_id' 
       return { text: `sweep #${event.target_id}`, href: `/sweeps/${event.target_id}` };
     case 'user':
       return { text: str(detail.username) ?? `user #${event.target_id}` };
+    case 'invitation': {
+      const invitee = str(detail.username) ?? str(detail.email);
+      return { text: invitee ? `invitation to ${invitee}` : `invitation #${event.target_id}` };
+    }
     case 'sharelink': {
       const title = str(detail.title);
       return { text: title ? `link “${title}” (#${event.target_id})` : `share link #${event.target_id}` };
@@ -55,7 +63,7 @@ export function auditTarget(event: Pick<AuditEvent, 'target_type' | 'target_id' 
 }
 
 /** Keys already shown as the target. */
-const SHOWN = new Set(['name', 'username', 'title']);
+const SHOWN = new Set(['name', 'username', 'title', 'email']);
 
 function valueText(value: unknown): string {
   if (Array.isArray(value)) return value.map(valueText).join(', ');

@@ -1,4 +1,4 @@
-// Workspace settings: its members (add one, change a role, remove one, leave), its share links
+// Workspace settings: its members (invite one, change a role, remove one, leave), its share links
 // (copy, revoke), its notifications and their delivery log, its history (download, import) and
 // its audit log; and the signed-in user's API tokens (create, shown once with a
 // copy button; revoke). The sections are in features/workspaces/settings/.

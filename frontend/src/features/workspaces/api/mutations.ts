@@ -1,13 +1,13 @@
 // TanStack Query mutations of the workspaces feature (notifications, API tokens, members,
-// invitations, history import); the caches they touch are named by api/queryKeys.ts.
+// history import; invitations: features/teams); the caches they touch are named by api/queryKeys.ts.
 
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useCallback, useRef } from 'react';
 import { queryKeys } from '../../../api/queryKeys';
-import type { CreatedApiToken, InvitationAccepted, NotificationChannelCreateRequest, WorkspaceRole } from '../../../api/types';
+import type { CreatedApiToken, NotificationChannelCreateRequest, WorkspaceRole } from '../../../api/types';
 import type { UploadVariables } from '../../../api/upload';
 import {
-  acceptInvitation, addMember, changeMemberRole, createNotificationChannel, createToken, deleteNotificationChannel, importHistory,
+  changeMemberRole, createNotificationChannel, createToken, deleteNotificationChannel, importHistory,
   removeMember, revokeToken,
 } from './requests';
 
@@ -77,18 +77,6 @@ export function useRevokeToken(onRevoked: () => void) {
   });
 }
 
-/** Accepts an invitation (signed in); the workspace list refetches before `onJoined` gets the answer. */
-export function useAcceptInvitation(token: string, onJoined: (accepted: InvitationAccepted) => void) {
-  const queryClient = useQueryClient();
-  return useMutation({
-    mutationFn: () => acceptInvitation(token),
-    onSuccess: async (result) => {
-      await queryClient.invalidateQueries({ queryKey: queryKeys.workspaces });
-      onJoined(result);
-    },
-  });
-}
-
 /** After a change to the members: the workspace (its member list) and its audit log refetch. */
 function useMembersChanged(workspace: string) {
   const queryClient = useQueryClient();
@@ -98,18 +86,6 @@ function useMembersChanged(workspace: string) {
     if (options.ownRole) void queryClient.invalidateQueries({ queryKey: queryKeys.workspaces });
     void queryClient.invalidateQueries({ queryKey: queryKeys.auditAll(workspace) });
   };
-}
-
-/** Adds an existing user by username, with a role. */
-export function useAddMember(workspace: string, onAdded: () => void) {
-  const changed = useMembersChanged(workspace);
-  return useMutation({
-    mutationFn: (body: { username: string; role: WorkspaceRole }) => addMember(workspace, body),
-    onSuccess: () => {
-      onAdded();
-      changed();
-    },
-  });
 }
 
 /** Changes `username`'s role; `isMe`: your own, so the workspace list (your roles) refetches too. */

@@ -8,9 +8,6 @@ export const listWorkspaces = () => apiRequest<Workspace[]>('/workspaces/');
 
 export const getWorkspace = (slug: string) => apiRequest<WorkspaceDetail>(`/workspaces/${encodeURIComponent(slug)}/`);
 
-export const addMember = (slug: string, body: { username: string; role: WorkspaceRole }) =>
-  apiRequest<WorkspaceMember>(`/workspaces/${encodeURIComponent(slug)}/members/`, { method: 'POST', body });
-
 const memberPath = (slug: string, username: string) =>
   `/workspaces/${encodeURIComponent(slug)}/members/${encodeURIComponent(username)}/`;
 
@@ -53,9 +50,6 @@ export const historyImportPath = (slug: string) => workspacePath(slug, 'import/'
 /** Imports a downloaded history file into the workspace, all or nothing (multipart, with progress). */
 export const importHistory = (slug: string, form: FormData, options: UploadOptions) =>
   uploadForm<HistoryImportResult>(historyImportPath(slug), form, options);
-
-export const acceptInvitation = (token: string) =>
-  apiRequest<InvitationAccepted>(`/invitations/${encodeURIComponent(token)}/accept/`, { method: 'POST' });
 
 /** A visitor without an account makes one with the invitation's address, joins and is signed in. */
 export const signUpWithInvitation = (token: string, body: { username: string; password: string }) =>

@@ -1,25 +1,16 @@
 // Settings → the workspace's members: their roles (changed in place), removing one, leaving, and
-// adding a member by username.
+// inviting one (features/teams).
 
-import { useState, type FormEvent } from 'react';
-import { ApiError } from '../../../api/client';
+import { useState } from 'react';
 import { WORKSPACE_ROLES, type Workspace, type WorkspaceMember, type WorkspaceRole } from '../../../api/types';
 import { useWorkspace } from '../../../app/workspace';
 import { ErrorAlert } from '../../../components/ErrorAlert';
-import { FormField } from '../../../components/FormField';
-import { placeFieldErrors } from '../../../lib/jsonInput';
 import { useMe } from '../../auth/api/queries';
-import { useAddMember, useChangeMemberRole, useRemoveMember } from '../api/mutations';
+import { useChangeMemberRole, useRemoveMember } from '../api/mutations';
 import { useWorkspaceDetail } from '../api/queries';
+import { WorkspaceInvitations } from '../../teams/WorkspaceInvitations';
 
-const ROLE_TEXT: Record<WorkspaceRole, string> = {
-  owner: 'Owner: everything, including adding owners',
-  admin: 'Admin: add members, launch and manage runs',
-  member: 'Member: launch runs, upload data, register models',
-  viewer: 'Viewer: look only',
-};
-
-/** The members table (a row per member, with its role and actions) and, for owners and admins, the form to add one. */
+/** The members table (a row per member, with its role and actions) and the invitations (features/teams). */
 export function Members({ workspace }: { workspace: Workspace }) {
   const detail = useWorkspaceDetail(workspace.slug);
   const me = useMe();
@@ -48,11 +39,7 @@ export function Members({ workspace }: { workspace: Workspace }) {
           </table>
         </div>
       )}
-      {canManage ? (
-        <AddMemberForm workspace={workspace} />
-      ) : (
-        <p className="muted">Only the workspace's owners and admins can add, change or remove members.</p>
-      )}
+      <WorkspaceInvitations workspace={workspace} />
     </>
   );
 }
@@ -125,46 +112,5 @@ function MemberRow({ workspace, member, me, canManage }: {
         {remove.isError && <ErrorAlert error={remove.error} title={isMe ? 'You did not leave' : `${member.username} was not removed`} />}
       </td>
     </tr>
-  );
-}
-
-function AddMemberForm({ workspace }: { workspace: Workspace }) {
-  const [username, setUsername] = useState('');
-  const [role, setRole] = useState<WorkspaceRole>('member');
-  const add = useAddMember(workspace.slug, () => setUsername(''));
-  const placed = placeFieldErrors(add.error instanceof ApiError ? add.error.errors : undefined, ['username', 'role'], add.isError);
-  // Only an owner can make someone an owner.
-  const roles = WORKSPACE_ROLES.filter((r) => r !== 'owner' || workspace.role === 'owner');
-  const onSubmit = (event: FormEvent) => {
-    event.preventDefault();
-    if (username.trim()) add.mutate({ username: username.trim(), role });
-  };
-  return (
-    <form className="inline-panel" onSubmit={onSubmit} aria-labelledby="add-member-heading">
-      <h4 id="add-member-heading" className="panel-title">Add a member</h4>
-      {placed.hasUnplaced && <ErrorAlert error={add.error} title="The member was not added" />}
-      {add.isSuccess && (
-        <p role="status" className="alert alert-success">Added {add.data.username} as {add.data.role}.</p>
-      )}
-      <div className="inline-form with-labels">
-        <FormField id="member-username" label="Member's username" errors={placed.forField('username')}
-          hint="They need an account on this server already.">
-          {(control) => (
-            <input {...control} value={username} onChange={(e) => setUsername(e.target.value)} required autoComplete="off"
-              autoCapitalize="none" spellCheck={false} />
-          )}
-        </FormField>
-        <FormField id="member-role" label="Role" errors={placed.forField('role')} hint={ROLE_TEXT[role]}>
-          {(control) => (
-            <select {...control} value={role} onChange={(e) => setRole(e.target.value as WorkspaceRole)}>
-              {roles.map((r) => <option key={r} value={r}>{r}</option>)}
-            </select>
-          )}
-        </FormField>
-        <button type="submit" className="button-primary" disabled={add.isPending || !username.trim()}>
-          {add.isPending ? 'Adding…' : 'Add member'}
-        </button>
-      </div>
-    </form>
   );
 }
