@@ -3,8 +3,11 @@
 SPEC_JSON is a model spec as in a run spec ({"path": DIR}, {"hub_id": ID, "allow_hub": true}, read from
 the local Hugging Face cache only, or {"config": {...}, "tokenizer": DIR}).
 Prints one JSON object: architecture, parameter_count, vocab_size (embedding rows), dtype, has_tokenizer,
-tokenizer_fingerprint (engine.models.tokenizer_fingerprint; null without a loadable tokenizer). A model
-from a config is built on the meta device, so counting its parameters allocates no memory.
+and the facts RunSpec validation judges a run's models by (engine.facts.ModelFacts):
+tokenizer_fingerprint (engine.models.tokenizer_fingerprint) and has_chat_template (both null without a
+loadable tokenizer), max_positions (null when the config sets no limit) and linear_modules (the layers
+LoRA can adapt, engine.models.linear_module_patterns). The model is built on the meta device, so
+inspecting it allocates no memory for its weights.
 """
 from __future__ import annotations
 
@@ -39,16 +42,20 @@ def inspect(spec: dict) -> dict:
     dtype = getattr(config, "dtype", None) or torch.float32
     has_tokenizer = bool(tokenizer_dir) and any(
         (tokenizer_dir / name).is_file() for name in ("tokenizer.json", "tokenizer_config.json", "tokenizer.model"))
-    fingerprint = None
+    fingerprint = chat_template = None
     if has_tokenizer:
         from transformers import AutoTokenizer
 
         from engine.models import tokenizer_fingerprint
 
         try:
-            fingerprint = tokenizer_fingerprint(AutoTokenizer.from_pretrained(tokenizer_dir))
+            tokenizer = AutoTokenizer.from_pretrained(tokenizer_dir)
+            fingerprint, chat_template = tokenizer_fingerprint(tokenizer), bool(tokenizer.chat_template)
         except (OSError, ValueError):
-            fingerprint = None  # the run reports the tokenizer's own error; the other facts still count
+            pass  # the run reports the tokenizer's own error; the other facts still count
+    from engine.facts import max_positions
+    from engine.models import linear_module_patterns
+
     return {
         "architecture": type(model).__name__,
         "parameter_count": sum(p.numel() for p in model.parameters()),
@@ -56,6 +63,9 @@ def inspect(spec: dict) -> dict:
         "dtype": str(dtype).removeprefix("torch."),
         "has_tokenizer": has_tokenizer,
         "tokenizer_fingerprint": fingerprint,
+        "has_chat_template": chat_template,
+        "max_positions": max_positions(config),
+        "linear_modules": linear_module_patterns(model),
     }
 
 

@@ -15,6 +15,7 @@ from huggingface_hub.errors import HFValidationError, LocalEntryNotFoundError
 from transformers import AutoConfig, AutoModelForCausalLM, AutoTokenizer, PreTrainedModel, PreTrainedTokenizerBase
 
 from engine.errors import EngineError
+from engine.facts import lora_targets_problem, module_pattern
 from engine.spec import ModelSpec, RunSpec, TrainingConfig
 
 
@@ -85,12 +86,15 @@ def source_dtype(model: ModelSpec, *, role: str) -> torch.dtype:
         return torch.float32
     config = json.loads(config_file.read_text())
     return _NARROW_DTYPES.get(config.get("dtype") or config.get("torch_dtype"), torch.float32)
+
+
 def tokenizer_fingerprint(tokenizer: PreTrainedTokenizerBase) -> str:
     """A SHA-256 digest of the tokenizer's vocabulary, every token with its id (added tokens included).
 
-    Two tokenizers are the same for token-level distillation exactly when their fingerprints are:
-    the teacher check below and the registry's (engine.inspect_model records it, the web tier
-    compares it) both use this. Embedding sizes do not enter it: checkpoints pad those differently.
+    Two tokenizers are the same for token-level distillation exactly when their fingerprints are
+    (engine.facts.teacher_tokenizer_problem): inspection records it (engine.inspect_model) for
+    RunSpec validation, and the engine measures it at run start (engine.core.model_checks).
+    Embedding sizes do not enter it: checkpoints pad those differently.
     """
     vocabulary = json.dumps(sorted(tokenizer.get_vocab().items()), ensure_ascii=False)
     return hashlib.sha256(vocabulary.encode()).hexdigest()
@@ -162,30 +166,6 @@ def load_soup(paths: list[str], *, role: str) -> PreTrainedModel:
     return soup
 
 
-def check_same_vocabulary(teacher: PreTrainedModel, student: PreTrainedModel) -> None:
-    """Logit distillation compares distributions over the same token ids: refuse anything else."""
-    teacher_size = teacher.get_output_embeddings().weight.shape[0]
-    student_size = student.get_output_embeddings().weight.shape[0]
-    if teacher_size != student_size:
-        raise EngineError(
-            f"teacher vocabulary size ({teacher_size}) differs from the student's "
-            f"({student_size}): token-level distillation compares the two models' next-token "
-            "distributions id by id, so both must use the same tokenizer and vocab_size. For "
-            "models with different tokenizers use sequence-level distillation instead: generate "
-            "text with the teacher and train the student on it with lm_train"
-        )
-
-
-def check_block_size(model: PreTrainedModel, block_size: int, role: str) -> None:
-    """Refuse sequences longer than the model's position table."""
-    max_positions = getattr(model.config, "max_position_embeddings", None) or getattr(model.config, "n_positions", None)
-    if max_positions is not None and block_size > max_positions:
-        raise EngineError(
-            f"block_size {block_size} exceeds the {role}'s max_position_embeddings "
-            f"({max_positions}): lower training.block_size"
-        )
-
-
 def load_student(spec: RunSpec, tokenizer: PreTrainedTokenizerBase, training: TrainingConfig) -> torch.nn.Module:
     """The student ready to train: from the spec or the checkpoint, with LoRA adapters and
     gradient checkpointing when the training config asks for them.
@@ -214,6 +194,10 @@ def load_student(spec: RunSpec, tokenizer: PreTrainedTokenizerBase, training: Tr
 
     if resuming_adapters:
         return PeftModel.from_pretrained(student, spec.resume_from, is_trainable=True)
+    # The rule RunSpec validation applies with the student's recorded facts (engine.facts), on the model itself.
+    problem = lora_targets_problem(training.lora_target_modules, linear_module_patterns(student))
+    if problem is not None:
+        raise EngineError(f"config.training.lora_target_modules: {problem}")
     try:
         return get_peft_model(student, LoraConfig(
             r=training.lora_rank, lora_alpha=training.lora_alpha, lora_dropout=training.lora_dropout,
@@ -221,6 +205,19 @@ def load_student(spec: RunSpec, tokenizer: PreTrainedTokenizerBase, training: Tr
         ))
     except ValueError as error:
         raise EngineError(f"cannot put LoRA adapters on the student: {error}") from None
+
+
+def linear_module_patterns(model: torch.nn.Module) -> list[str]:
+    """The causal LM's layers that LoRA can adapt (nn.Linear, and transformers' Conv1D of GPT-2),
+    as module paths with layer numbers written '*' (engine.facts.module_pattern), in model order;
+    the output layer is left out (the chunked losses need it plain)."""
+    from transformers.pytorch_utils import Conv1D
+
+    lm = causal_lm_of(model)
+    head = lm.get_output_embeddings()
+    patterns = [module_pattern(name) for name, module in lm.named_modules()
+                if isinstance(module, (torch.nn.Linear, Conv1D)) and module is not head]
+    return list(dict.fromkeys(patterns))
 
 
 def merged_for_saving(model: torch.nn.Module) -> PreTrainedModel:
@@ -332,19 +329,10 @@ def check_output_layer_gives_logits(model: torch.nn.Module, role: str) -> None:
 
 
 def load_teacher(spec: RunSpec, tokenizer: PreTrainedTokenizerBase, dtype: torch.dtype) -> PreTrainedModel:
-    """The frozen teacher in eval mode in its inference dtype, checked to speak the run's tokenizer."""
+    """The frozen teacher in eval mode in its inference dtype (its tokenizer is checked against the
+    run's by engine.core.model_checks.check_run_models)."""
     assert spec.teacher is not None, "the run spec validator requires a teacher for this method"
     teacher = load_causal_lm(spec.teacher, role="teacher", vocab_size=len(tokenizer))
-    if spec.teacher.path is not None and (Path(spec.teacher.path) / "tokenizer_config.json").is_file():
-        teacher_tokenizer = AutoTokenizer.from_pretrained(spec.teacher.path)
-        if tokenizer_fingerprint(teacher_tokenizer) != tokenizer_fingerprint(tokenizer):
-            raise EngineError(
-                f"the teacher's tokenizer ({spec.teacher.path}) differs from the run's tokenizer "
-                f"({tokenizer.name_or_path}): token-level distillation compares the two models' "
-                "next-token distributions token id by token id, so both must use the same tokenizer. For "
-                "a teacher with another tokenizer use sequence-level distillation instead (seq_kd: "
-                "the teacher writes text and the student learns it)"
-            )
     teacher.eval()
     teacher.requires_grad_(False)
     return teacher.to(dtype)

@@ -19,6 +19,7 @@ from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError,
 from pydantic_core import InitErrorDetails, PydanticCustomError
 
 from engine.errors import SpecError
+from engine.facts import ModelFacts, run_model_problems
 
 
 class _Config(BaseModel):
@@ -223,6 +224,14 @@ class ModelSpec(_Config):
         None, min_length=1,
         description="Tokenizer directory for a model built from 'config' (or the run's 'tokenizer').",
     )
+    facts: ModelFacts | None = Field(
+        None,
+        description=(
+            "What is known about the model before it is loaded (the web fills it from its inspection): "
+            "the run is refused at once when they show it cannot work (another tokenizer than the "
+            "student's, a block_size beyond its positions, ...), else the engine checks at run start."
+        ),
+    )
 
     @model_validator(mode="after")
     def _exactly_one_source(self) -> "ModelSpec":
@@ -409,6 +418,7 @@ class RunSpec(_Config):
                 problems.append((("config", "training", "early_stopping_metric"),
                                  f"{training.early_stopping_metric} is reported by preference methods only, "
                                  f"not by {spec.method!r}: watch eval/loss instead", training.early_stopping_metric))
+        problems += _model_fact_problems(spec, method)
         for role in ("student", "teacher", "reference"):
             model = getattr(spec, role)
             if model is not None and model.config is not None and model.tokenizer is None and spec.tokenizer is None:
@@ -422,6 +432,14 @@ class RunSpec(_Config):
     def method_config(self) -> BaseModel:
         """The validated instance of the method's config class built from `config`."""
         return self._method_config
+
+
+def _model_fact_problems(spec: "RunSpec", method: Any) -> list[tuple[tuple[str | int, ...], str, Any]]:
+    """What the facts the models carry (ModelSpec.facts) show cannot work (engine.facts)."""
+    training = getattr(getattr(spec, "_method_config", None), "training", None)
+    facts = {role: getattr(spec, role).facts for role in ("student", "teacher", "reference")
+             if getattr(spec, role) is not None}
+    return run_model_problems(spec, method.requires, training if isinstance(training, TrainingConfig) else None, facts)
 
 
 def _dataset_kind_problems(spec: "RunSpec", method: Any) -> list[tuple[tuple[str | int, ...], str, Any]]:

@@ -30,7 +30,8 @@ def run_execute(run_id: int) -> str:
 @shared_task(name="worker.tasks.model_inspect", acks_late=True, ignore_result=True)
 def model_inspect(model_id: int) -> str:
     """Builds the model once (on the meta device, in a child process so torch stays out of the
-    worker) and stores architecture, parameter count, vocabulary size, dtype and tokenizer presence."""
+    worker) and stores what engine.inspect_model finds: architecture, parameter count, vocabulary size,
+    dtype, tokenizer presence, and the facts a run's models are judged by at launch (engine.facts)."""
     from django.conf import settings
 
     from webapp.registry.models import ModelAsset

@@ -30,6 +30,7 @@ from transformers import PreTrainedTokenizerBase
 
 from engine.core.losses import IGNORE_INDEX
 from engine.errors import EngineError
+from engine.facts import chat_template_problem
 
 DatasetKind = Literal["text", "prompt-completion", "chat"]
 CHAT_ROLES = ("system", "user", "assistant", "tool")
@@ -286,12 +287,10 @@ def chat_tokens(messages: list[dict[str, str]], tokenizer: PreTrainedTokenizerBa
     targets. This works with any template that renders a conversation's beginning as a prefix of
     the whole, which is checked.
     """
-    if not tokenizer.chat_template:
-        raise EngineError(
-            f"the tokenizer ({tokenizer.name_or_path}) has no chat template, which chat datasets need: "
-            "use the tokenizer of a chat model, set 'chat_template' in its tokenizer_config.json, or "
-            "convert the rows to prompt-completion pairs"
-        )
+    # The rule RunSpec validation applies to data declared as chat (engine.facts), for data found to be chat.
+    problem = chat_template_problem(bool(tokenizer.chat_template), "the student's tokenizer")
+    if problem is not None:
+        raise EngineError(problem)
     text = _render_chat(tokenizer, messages, open_turn=False)
     spans = []
     for index, message in enumerate(messages):

@@ -2,14 +2,13 @@
 
 One role covers what the methods need: the initial policy (the student as the run starts, the
 default), another registered model, or a uniform soup of checkpoints (ModelSpec.soup; SALSA's
-reference). The reference is loaded frozen, in eval mode, in the run's inference dtype, and must
-speak the run's tokenizer.
+reference). The reference is loaded frozen, in eval mode, in the run's inference dtype; that it has
+the student's vocabulary is checked with the run's other models (engine.core.model_checks).
 """
 
 import torch
 from transformers import PreTrainedModel, PreTrainedTokenizerBase
 
-from engine.errors import EngineError
 from engine.models import load_causal_lm
 from engine.spec import ModelSpec, RunSpec
 
@@ -51,15 +50,3 @@ def load_reference(spec: RunSpec, tokenizer: PreTrainedTokenizerBase, dtype: tor
     reference.eval()
     reference.requires_grad_(False)
     return reference.to(dtype)
-
-
-def check_reference_matches(reference: PreTrainedModel, policy: torch.nn.Module) -> None:
-    """Log-probability ratios compare the same token ids: refuse a reference with another vocabulary."""
-    reference_size = reference.get_output_embeddings().weight.shape[0]
-    policy_size = policy.get_output_embeddings().weight.shape[0]
-    if reference_size != policy_size:
-        raise EngineError(
-            f"the reference model has an output vocabulary of {reference_size} tokens but the policy "
-            f"has {policy_size}: choose a reference that shares the policy's tokenizer (its base or "
-            "SFT model), or leave 'reference' out to use the initial policy"
-        )

@@ -123,10 +123,11 @@ def test_a_reference_must_be_in_the_workspace_have_weights_and_share_the_student
                                     path=model_dir(data_dir, "wide", vocab_size=128))
     response = post_run(client, objs, reference=wide.id)
     assert response.status_code == 400
-    assert response.json()["detail"] == (
-        "Reference 'wide' has a vocabulary of 128 tokens and student 'student' of 64: the reference scores the "
-        "policy's tokens, so it needs the student's vocabulary (tokenizer).")
-    assert response.json()["errors"] == {"reference": [response.json()["detail"]]}
+    message = ("the reference has an output vocabulary of 128 tokens and the student of 64: the reference scores "
+               "the policy's tokens, so it needs the student's vocabulary (tokenizer). Choose the student's base or "
+               "SFT model, or leave the reference out to use the initial policy")
+    assert response.json()["detail"] == f"Invalid run: reference: {message}"
+    assert response.json()["errors"] == {"reference": [message]}
 
 
 def test_a_teacher_of_another_vocabulary_is_refused_only_by_methods_that_compare_token_ids(

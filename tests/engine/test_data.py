@@ -216,5 +216,5 @@ def test_chat_data_with_a_tokenizer_without_a_chat_template_is_refused_with_advi
     dataset = read_jsonl(write_rows(tmp_path / "chat.jsonl", [{"messages": [
         {"role": "user", "content": "hi"}, {"role": "assistant", "content": "hello"}]}]), role="training data")
 
-    with pytest.raises(EngineError, match="has no chat template, which chat datasets need"):
+    with pytest.raises(EngineError, match="has no chat template, which chat data needs"):
         tokenize_dataset(dataset, tokenizer, block_size=16)

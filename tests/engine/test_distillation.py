@@ -183,7 +183,7 @@ def test_a_teacher_with_another_tokenizer_is_refused_with_sequence_level_distill
     tokenizer.add_tokens(["<teacher-only>"])
     teacher = _teacher_with_tokenizer(tiny_teacher_dir, tokenizer, tmp_path / "teacher", padded_rows=8)
 
-    with pytest.raises(EngineError, match=r"use sequence-level distillation instead \(seq_kd"):
+    with pytest.raises(EngineError, match=r"use sequence-level KD, seq_kd, instead"):
         run_in_process(tiny_spec(kit, tmp_path / "run", method="kd_reverse_kl", teacher=teacher))
 
 

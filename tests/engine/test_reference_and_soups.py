@@ -3,9 +3,10 @@
 import pytest
 import torch
 from pydantic import ValidationError
-from transformers import AutoConfig, AutoModelForCausalLM
+from transformers import AutoConfig, AutoModelForCausalLM, AutoTokenizer
 
-from engine.core.reference import check_reference_matches, describe_reference, load_reference
+from engine.core.model_checks import check_run_models
+from engine.core.reference import describe_reference, load_reference
 from engine.errors import EngineError
 from engine.models import load_causal_lm, load_tokenizer
 from engine.spec import ModelSpec, RunSpec
@@ -56,10 +57,12 @@ def test_the_default_reference_is_the_initial_student_even_for_a_config_built_on
 
 
 def test_a_reference_with_another_vocabulary_is_refused(kit, tmp_path):
-    small = AutoModelForCausalLM.from_config(AutoConfig.for_model(**{**kit["tiny_config"], "vocab_size": 2000}))
+    wide = AutoModelForCausalLM.from_config(AutoConfig.for_model(**{**kit["tiny_config"], "vocab_size": 2000}))
     policy = AutoModelForCausalLM.from_config(AutoConfig.for_model(**kit["tiny_config"]))
-    with pytest.raises(EngineError, match="output vocabulary of 2000 tokens"):
-        check_reference_matches(small, policy)
+    spec = RunSpec.model_validate(tiny_spec(kit, tmp_path / "run", method="dpo"))
+    tokenizer = AutoTokenizer.from_pretrained(kit["tokenizer"]["path"])
+    with pytest.raises(EngineError, match="^reference: the reference has an output vocabulary of 2000 tokens"):
+        check_run_models(spec, tokenizer, student=policy, reference=wide)
 
 
 def _problems(spec: dict) -> dict[str, str]:

@@ -18,12 +18,13 @@ from engine.core.losses import IGNORE_INDEX
 from engine.errors import EngineError
 from engine.events import MemorySink
 from engine.methods.rl.config import GRPOConfig, KDRLConfig
-from engine.methods.rl.losses import kd_coefficient
+from engine.methods.rl.losses import kd_coefficient, kdrl_sequence_losses
 from engine.methods.rl.recipe import GRPO, _sampling_seed
 from engine.methods.rl.rewards import RewardSpec
 from engine.methods.rl.rollouts import PromptSet, completion_log_probs, prompt_set, sample_completions
 from engine.spec import RunSpec
 from tests.engine.helpers import run_in_process, tiny_spec
+from tests.engine.test_distillation import _teacher_with_tokenizer
 from tests.engine.test_training import CancelAtStep, save_tiny_model
 
 REGEX_E = [{"name": "regex", "params": {"pattern": "e"}}]
@@ -120,10 +121,26 @@ def test_kdrl_masks_out_completions_that_reach_the_reward_threshold(kit, rl_data
     assert series(events, "rl/kd_masked_share") == {1: 0.0}, "every completion earns reward 0 >= threshold 0"
 
 
-def test_kdrl_refuses_a_teacher_with_another_vocabulary(kit, rl_data, tmp_path):
-    teacher = save_tiny_model(kit["tiny_config"], tmp_path / "teacher", vocab_size=kit["tiny_config"]["vocab_size"] + 8)
+def test_kdrl_with_a_teacher_padded_past_the_tokenizer_trains_exactly_as_with_the_unpadded_one(
+        kit, rl_data, tiny_teacher_dir, tmp_path):
+    # Qwen2.5 7B (152,064 rows) teaching 0.5B (151,936) with one tokenizer: the padding rows are no tokens.
+    tokenizer = AutoTokenizer.from_pretrained(kit["tokenizer"]["path"])
+    runs = {}
+    for name, rows in (("plain", 0), ("padded", 64)):
+        teacher = _teacher_with_tokenizer(tiny_teacher_dir, tokenizer, tmp_path / f"teacher-{name}", padded_rows=rows)
+        result, runs[name] = run_in_process(rl_spec(kit, rl_data, tmp_path / name, method="kdrl", teacher=teacher))
+        assert result.status == "finished"
+
+    for metric in ("rl/teacher_kl", "train/loss", "rl/reward_mean"):
+        assert series(runs["padded"], metric) == pytest.approx(series(runs["plain"], metric), rel=1e-5, abs=1e-7)
+
+
+def test_kdrl_refuses_a_teacher_with_another_tokenizer_and_points_to_seq_kd(kit, rl_data, tiny_teacher_dir, tmp_path):
+    tokenizer = AutoTokenizer.from_pretrained(kit["tokenizer"]["path"])
+    tokenizer.add_tokens(["<teacher-only>"])
+    teacher = _teacher_with_tokenizer(tiny_teacher_dir, tokenizer, tmp_path / "teacher", padded_rows=8)
     spec = rl_spec(kit, rl_data, tmp_path / "run", method="kdrl", teacher=teacher)
-    with pytest.raises(EngineError, match="teacher vocabulary size"):
+    with pytest.raises(EngineError, match=r"^teacher: the teacher uses another tokenizer .* seq_kd, instead"):
         run_in_process(spec)
 
 
@@ -265,6 +282,72 @@ def test_completion_log_probs_at_a_sampling_temperature_match_float64_in_value_a
     expected_total.backward()
     torch.testing.assert_close(got_gradient, reference.get_output_embeddings().weight.grad, rtol=1e-4, atol=1e-5)
     tiny_policy.zero_grad(set_to_none=True)
+
+
+def _padded_copy(model: torch.nn.Module, rows: int) -> torch.nn.Module:
+    """The model with `rows` more output rows whose logits dwarf the real ones (a checkpoint's padding)."""
+    padded = copy.deepcopy(model)
+    size = padded.get_output_embeddings().weight.shape[0]
+    padded.resize_token_embeddings(size + rows, mean_resizing=False)
+    with torch.no_grad():
+        padded.get_output_embeddings().weight[size:] = 30 * torch.randn(
+            rows, padded.config.hidden_size, generator=torch.Generator().manual_seed(7))
+    return padded
+
+
+@pytest.mark.parametrize("dtype", [torch.float32, torch.float64])
+def test_the_kdrl_loss_with_a_padded_teacher_matches_float64_over_the_tokenizers_vocabulary(kit, tiny_policy, dtype):
+    vocab = kit["tiny_config"]["vocab_size"]
+    torch.manual_seed(1)
+    config = dict(kit["tiny_config"])
+    from transformers import AutoConfig, AutoModelForCausalLM
+
+    teacher = AutoModelForCausalLM.from_config(AutoConfig.for_model(config.pop("model_type"), **config))
+    padded_teacher = _padded_copy(teacher, 40).to(dtype)
+    policy = copy.deepcopy(tiny_policy).to(dtype)
+    prompts, completions = [[5, 6, 7], [8]], [[9, 10], [11, 12, 13], [14], [15, 16, 17, 18]]
+    temperature, kl_coef, kd_coef = 0.8, 0.05, 0.3
+    advantages = torch.tensor([0.5, -0.5, 1.0, -1.0], dtype=dtype)
+    kd_mask = torch.tensor([1.0, 0.0, 1.0, 1.0], dtype=dtype)
+
+    settings = {"pad_id": 0, "chunk_size": 3, "temperature": temperature, "vocab_size": vocab}
+    log_probs, mask = completion_log_probs(policy, prompts, completions, 2, **settings)
+    with torch.no_grad():
+        teacher_log_probs, _ = completion_log_probs(padded_teacher, prompts, completions, 2, **settings)
+    losses, _, teacher_kl = kdrl_sequence_losses(log_probs.to(dtype), log_probs.detach().to(dtype),
+                                                 teacher_log_probs.to(dtype), advantages, mask, kd_mask,
+                                                 kl_coef=kl_coef, kd_coef=kd_coef)
+    losses.sum().backward()
+    gradient = policy.get_output_embeddings().weight.grad.double()
+
+    # float64, token by token, the teacher without its padding: the softmax over the tokenizer's vocabulary
+    policy64, teacher64 = copy.deepcopy(tiny_policy).double(), teacher.double()
+    total = torch.zeros((), dtype=torch.float64)
+    for b, completion in enumerate(completions):
+        sequence = torch.tensor([prompts[b // 2] + completion])
+        start, targets = len(prompts[b // 2]) - 1, torch.tensor(completion)[:, None]
+        mine = torch.log_softmax(policy64(input_ids=sequence).logits[0] / temperature, -1)[start:-1]
+        mine = mine.gather(-1, targets).squeeze(-1)
+        with torch.no_grad():
+            theirs = torch.log_softmax(teacher64(input_ids=sequence).logits[0] / temperature, -1)[start:-1]
+            theirs = theirs.gather(-1, targets).squeeze(-1)
+        k2 = 0.5 * (theirs - mine) ** 2
+        torch.testing.assert_close(teacher_kl[b].double(), k2.mean().detach(), rtol=1e-5, atol=1e-6)
+        grpo = -torch.exp(mine - mine.detach()) * float(advantages[b])  # k3 to itself is 0
+        total = total + (grpo + kd_coef * float(kd_mask[b]) * k2).mean()
+    torch.testing.assert_close(losses.sum().double(), total.detach(), rtol=1e-5, atol=1e-6)
+    total.backward()
+    torch.testing.assert_close(gradient, policy64.get_output_embeddings().weight.grad, rtol=1e-4, atol=1e-6)
+
+
+def test_sampling_with_the_vocabulary_size_never_picks_a_padding_row(kit, tiny_policy):
+    vocab = kit["tiny_config"]["vocab_size"]
+    padded = _padded_copy(tiny_policy, 16)
+    settings = {"num_samples": 4, "max_new_tokens": 6, "eos_id": 2, "pad_id": 0, "seed": 3, "temperature": 1.0}
+    unguarded = sample_completions(padded, [[5, 6, 7]], **settings)
+    assert any(token >= vocab for completion in unguarded for token in completion), "the padding dwarfs the rest"
+    guarded = sample_completions(padded, [[5, 6, 7]], **settings, vocab_size=vocab)
+    assert all(token < vocab for completion in guarded for token in completion)
 
 
 def test_completion_log_probs_carry_gradients_to_the_policy(tiny_policy):

@@ -27,8 +27,10 @@ def test_a_reference_soup_becomes_the_specs_reference_and_the_engine_accepts_the
     soup = post_soup(api("member"), [a.id, b.id]).json()
     run = Run.objects.get(pk=post_run(api("member"), registry_objects, reference=soup["id"]).json()["id"])
     spec = build_spec(run, tmp_path)
-    assert spec["reference"] == {"soup": [a.path, b.path], "tokenizer": a.path}
-    assert spec["student"] == {"config": run.student.config, "tokenizer": run.student.tokenizer_path}
+    # Each model with what the registry knows of it (here the vocabulary size read at registration).
+    assert spec["reference"] == {"soup": [a.path, b.path], "tokenizer": a.path, "facts": {"vocab_size": 64}}
+    assert spec["student"] == {"config": run.student.config, "tokenizer": run.student.tokenizer_path,
+                               "facts": {"vocab_size": 64}}
     assert spec["train_data"] == {"path": run.train_dataset.file, "format": "jsonl",
                                   "kind": run.train_dataset.kind}
     assert "tasks" not in spec and "replay_data" not in spec
@@ -46,8 +48,8 @@ def test_a_soup_student_and_a_path_reference_are_written_as_the_engine_reads_the
     run = Run.objects.get(pk=post_run(api("member"), registry_objects, student=soup["id"],
                                       reference=a.id).json()["id"])
     spec = build_spec(run, tmp_path)
-    assert spec["student"] == {"soup": [b.path, a.path], "tokenizer": b.path}
-    assert spec["reference"] == {"path": a.path}
+    assert spec["student"] == {"soup": [b.path, a.path], "tokenizer": b.path, "facts": {"vocab_size": 64}}
+    assert spec["reference"] == {"path": a.path, "facts": {"vocab_size": 64}}
     RunSpec.model_validate(spec)
 
 

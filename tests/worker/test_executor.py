@@ -49,7 +49,8 @@ def test_resume_uses_the_newest_complete_checkpoint_on_disk(api, registry_object
             (directory / "trainer_state.pt").write_bytes(b"x")
     spec = build_spec(run, tmp_path)
     assert spec["resume_from"] == str(tmp_path / "checkpoints" / "step-30")
-    assert spec["teacher"] == {"config": run.teacher.config, "tokenizer": run.teacher.tokenizer_path}
+    assert spec["teacher"] == {"config": run.teacher.config, "tokenizer": run.teacher.tokenizer_path,
+                               "facts": {"vocab_size": run.teacher.vocab_size}}
     assert spec["validation_data"]["path"] == run.validation_dataset.file
 
 

@@ -36,6 +36,11 @@ class ModelAsset(models.Model):
     # engine.models.tokenizer_fingerprint of the model's tokenizer, from inspection; empty when unknown.
     # Token-level methods compare it, not vocab_size: checkpoints pad their embeddings differently.
     tokenizer_fingerprint = models.CharField(max_length=64, blank=True)
+    # More facts from inspection that RunSpec validation judges a run's models by (engine.facts.ModelFacts);
+    # null when unknown (models inspected before they were recorded), which leaves them to the engine at start.
+    max_positions = models.IntegerField(null=True, blank=True)
+    has_chat_template = models.BooleanField(null=True)
+    linear_modules = models.JSONField(null=True, blank=True)
     inspected_at = models.DateTimeField(null=True, blank=True, help_text="When a worker last inspected the model.")
     inspection_error = models.TextField(blank=True)
     produced_by_run = models.ForeignKey(

@@ -28,6 +28,16 @@ def model_spec(model: ModelAsset) -> dict:
     return {"path": model.path}
 
 
+def model_facts(model: ModelAsset) -> dict:
+    """What inspection recorded about the model, as the engine's ModelFacts (engine.facts): RunSpec
+    validation refuses a run its models cannot do from these, at launch. Unknown facts are left out,
+    and the engine judges them when the run starts."""
+    facts = {"tokenizer_fingerprint": model.tokenizer_fingerprint or None, "vocab_size": model.vocab_size,
+             "max_positions": model.max_positions, "has_chat_template": model.has_chat_template,
+             "linear_modules": model.linear_modules}
+    return {name: value for name, value in facts.items() if value is not None}
+
+
 def data_spec(dataset: Dataset) -> dict:
     """The file, and its kind for the RunSpec to check against the kinds the method trains on."""
     return {"path": dataset.file, "format": dataset.format, "kind": dataset.kind}
@@ -36,10 +46,11 @@ def data_spec(dataset: Dataset) -> dict:
 def run_spec(*, method: str, seed: int, config: dict, output_dir: str, student: ModelAsset,
              train_dataset: Dataset, teacher: ModelAsset | None = None, reference: ModelAsset | None = None,
              validation_dataset: Dataset | None = None, replay_dataset: Dataset | None = None) -> dict:
-    """The run spec. A task-sequence training dataset becomes `tasks` (each task's training and
-    validation data); no reference means the engine's default, the initial policy."""
+    """The run spec, each model with the facts inspection recorded about it. A task-sequence training
+    dataset becomes `tasks` (each task's training and validation data); no reference means the
+    engine's default, the initial policy."""
     spec: dict = {"method": method, "seed": seed, "output_dir": output_dir, "config": config,
-                  "student": model_spec(student)}
+                  "student": {**model_spec(student), "facts": model_facts(student)}}
     if train_dataset.kind == DatasetKind.TASK_SEQUENCE:
         spec["tasks"] = [
             {"name": task.name, "train_data": data_spec(task.train_dataset),
@@ -50,7 +61,7 @@ def run_spec(*, method: str, seed: int, config: dict, output_dir: str, student: 
         spec["train_data"] = data_spec(train_dataset)
     for role, model in (("teacher", teacher), ("reference", reference)):
         if model is not None:
-            spec[role] = model_spec(model)
+            spec[role] = {**model_spec(model), "facts": model_facts(model)}
     if validation_dataset is not None:
         spec["validation_data"] = data_spec(validation_dataset)
     if replay_dataset is not None:
@@ -97,11 +108,13 @@ def _requirement_wording(info, fields: dict):
         if len(loc) != 1:
             return None
         field = loc[0]
-        if field == "teacher":
-            if fields.get("teacher") is None:
-                return f"Method '{method}' distils from a teacher: choose a teacher model."
+        # A teacher or reference the method needs or refuses; other problems with them (their
+        # vocabulary, engine.facts) keep the engine's words.
+        if field == "teacher" and fields.get("teacher") is None and requires.teacher:
+            return f"Method '{method}' distils from a teacher: choose a teacher model."
+        if field == "teacher" and fields.get("teacher") is not None and not requires.teacher:
             return f"Method '{method}' does not use a teacher: leave it empty."
-        if field == "reference" and fields.get("reference") is not None:
+        if field == "reference" and fields.get("reference") is not None and not requires.reference:
             return f"Method '{method}' does not use a reference model: leave it empty."
         if field in ("tasks", "train_data") and requires.tasks:
             return (f"Method '{method}' trains on a task sequence: choose a task-sequence dataset as training data "

@@ -22,6 +22,7 @@ import torch
 
 from engine.checkpoint import directory_size, load_trainer_state
 from engine.core.data import TokenBlocks, read_jsonl, sample_prompts, tokenize_dataset
+from engine.core.model_checks import check_run_models
 from engine.core.objective import Objective, RunData, RunResult
 from engine.core.reference import load_reference
 from engine.core.training import Trainer, default_device, seed_everything
@@ -33,7 +34,6 @@ from engine.methods.continual.data import TaskData, selection_split
 from engine.methods.continual.losses import task_scores
 from engine.methods.continual.strategies import STRATEGIES, ContinualContext, Strategy
 from engine.models import (
-    check_block_size,
     check_output_layer_gives_logits,
     load_causal_lm,
     load_student,
@@ -225,7 +225,7 @@ def run(spec: RunSpec, events: EventSink, cancel: threading.Event) -> RunResult:
     tokenizer = load_tokenizer(spec)
     resume_state = _resume_state(spec)
     model = load_student(spec, tokenizer, training).to(device)
-    check_block_size(model, training.block_size, "student")
+    check_run_models(spec, tokenizer, student=model)
     # Losses and task scores compute logits chunk by chunk from the final hidden states.
     check_output_layer_gives_logits(model, "student")
     tasks = _load_tasks(spec, tokenizer, config, events)

@@ -16,6 +16,7 @@ import torch
 
 from engine.core.data import Batch
 from engine.core.evaluation import evaluate
+from engine.core.model_checks import check_run_models
 from engine.core.objective import Objective, RunData, RunResult, prepare_data
 from engine.core.training import Trainer, default_device, inference_dtype, seed_everything
 from engine.events import EventSink
@@ -42,7 +43,6 @@ from engine.methods.distillation.losses import (
     total_variation,
 )
 from engine.models import (
-    check_block_size,
     check_output_layer_gives_logits,
     final_hidden_states,
     load_student,
@@ -184,8 +184,8 @@ def run(spec: RunSpec, events: EventSink, cancel: threading.Event) -> RunResult:
     tokenizer = load_tokenizer(spec)
     student = load_student(spec, tokenizer, training).to(device)
     teacher = load_teacher(spec, tokenizer, inference_dtype(training)).to(device)
+    check_run_models(spec, tokenizer, student=student, teacher=teacher)
     for model, role in ((student, "student"), (teacher, "teacher")):
-        check_block_size(model, training.block_size, role)
         check_output_layer_gives_logits(model, role)
     data = prepare_data(spec, tokenizer, training, events)
     if data.validation_blocks is not None and spec.resume_from is None:

@@ -28,6 +28,7 @@ import torch
 from transformers import AutoTokenizer, GenerationConfig, PreTrainedModel, PreTrainedTokenizerBase
 
 from engine.core.data import Dataset, leading_special_ids, read_jsonl, sample_prompts, tokenize_dataset
+from engine.core.model_checks import check_run_models
 from engine.core.stops import cut_at_stop, stop_token_ids
 from engine.core.objective import RunData, RunResult
 from engine.core.training import Trainer, default_device, inference_dtype, seed_everything
@@ -35,7 +36,8 @@ from engine.errors import EngineError
 from engine.events import EventSink
 from engine.methods.distillation.config import SequenceKDConfig
 from engine.methods.lm.recipe import LanguageModelling
-from engine.models import check_block_size, load_causal_lm, load_student, load_tokenizer
+from engine.facts import chat_template_problem
+from engine.models import load_causal_lm, load_student, load_tokenizer
 from engine.spec import RunSpec
 
 OUTPUTS = "teacher_outputs.jsonl"
@@ -66,11 +68,9 @@ def _prompt_of(kind: str, row: Any, tokenizer: PreTrainedTokenizerBase, text_pro
         ids = tokenizer(row, add_special_tokens=False)["input_ids"][:text_prompt_tokens]
         return tokenizer.decode(ids)
     last_answer = max((i for i, message in enumerate(row) if message["role"] == "assistant"), default=len(row))
-    if not tokenizer.chat_template:
-        raise EngineError(
-            f"the teacher's tokenizer ({tokenizer.name_or_path}) has no chat template, which chat data "
-            "needs: use a chat teacher, or convert the rows to prompt-completion pairs"
-        )
+    problem = chat_template_problem(bool(tokenizer.chat_template), "the teacher's tokenizer")
+    if problem is not None:
+        raise EngineError(f"teacher: {problem}")
     return tokenizer.apply_chat_template(row[:last_answer], tokenize=False, add_generation_prompt=True)
 
 
@@ -132,7 +132,7 @@ def _fingerprint(spec: RunSpec, config: SequenceKDConfig) -> dict[str, Any]:
     digest = hashlib.sha256(train_path.read_bytes()).hexdigest()
     return {
         "train_data_sha256": digest,
-        "teacher": spec.teacher.model_dump(),
+        "teacher": spec.teacher.model_dump(exclude={"facts"}),  # where the teacher is, not what is known of it
         "seed": spec.seed,
         "generation": config.model_dump(exclude={"training", "generation_batch_size"}),
     }
@@ -198,7 +198,7 @@ def run(spec: RunSpec, events: EventSink, cancel: threading.Event) -> RunResult:
     # Built right after seeding, like lm_train's: a seq_kd student starts from the same weights as
     # the no-teacher baseline with the same seed.
     student = load_student(spec, tokenizer, training).to(default_device())
-    check_block_size(student, training.block_size, "student")
+    check_run_models(spec, tokenizer, student=student)
     distilled = teacher_dataset(spec, config, tokenizer, events, cancel)
     if distilled is None:
         return RunResult("cancelled", 0, "cancelled while the teacher was generating; start the run again")

@@ -10,7 +10,8 @@ from engine.core.objective import Objective, RunResult, prepare_data
 from engine.core.training import Trainer, default_device, seed_everything
 from engine.events import EventSink
 from engine.methods.lm.config import LMTrainConfig
-from engine.models import check_block_size, load_student, load_tokenizer
+from engine.core.model_checks import check_run_models
+from engine.models import load_student, load_tokenizer
 from engine.spec import RunSpec
 
 
@@ -31,7 +32,7 @@ def run(spec: RunSpec, events: EventSink, cancel: threading.Event) -> RunResult:
 
     tokenizer = load_tokenizer(spec)
     model = load_student(spec, tokenizer, training).to(default_device())
-    check_block_size(model, training.block_size, "student")
+    check_run_models(spec, tokenizer, student=model)
     data = prepare_data(spec, tokenizer, training, events)
     return Trainer(
         spec=spec, training=training, model=model, tokenizer=tokenizer, data=data,

@@ -16,7 +16,8 @@ from transformers import PreTrainedTokenizerBase
 
 from engine import distributed
 from engine.core.objective import Objective, RunData, RunResult
-from engine.core.reference import check_reference_matches, describe_reference, load_reference
+from engine.core.model_checks import check_run_models
+from engine.core.reference import describe_reference, load_reference
 from engine.core.training import Trainer, default_device, disable_dropout, inference_dtype, seed_everything
 from engine.events import EventSink
 from engine.methods.preference.config import (
@@ -54,7 +55,7 @@ from engine.methods.preference.reference_cache import (
     reference_identity,
     sequence_log_probs,
 )
-from engine.models import check_block_size, check_output_layer_gives_logits, load_student, load_tokenizer
+from engine.models import check_output_layer_gives_logits, load_student, load_tokenizer
 from engine.spec import RunSpec, TrainingConfig
 
 PairLoss = Callable[[dict[str, torch.Tensor]], PreferenceLoss]
@@ -211,7 +212,7 @@ def run(spec: RunSpec, events: EventSink, cancel: threading.Event) -> RunResult:
     policy = load_student(spec, tokenizer, training).to(device)
     if config.disable_dropout:
         disable_dropout(policy)
-    check_block_size(policy, training.block_size, "student")
+    check_run_models(spec, tokenizer, student=policy)
     check_output_layer_gives_logits(policy, "student")
 
     train_dataset, train_pairs = _load_pairs(spec.train_data.path, "training data", tokenizer, training.block_size,
@@ -230,8 +231,7 @@ def run(spec: RunSpec, events: EventSink, cancel: threading.Event) -> RunResult:
 
         def reference_model() -> torch.nn.Module:
             model = load_reference(spec, tokenizer, dtype).to(device)
-            check_reference_matches(model, policy)
-            check_block_size(model, training.block_size, "reference")
+            check_run_models(spec, tokenizer, student=policy, reference=model)
             check_output_layer_gives_logits(model, "reference")
             return model
 

@@ -27,7 +27,8 @@ from transformers import PreTrainedTokenizerBase
 from engine import distributed
 from engine.core.data import read_jsonl
 from engine.core.objective import Objective, RunData, RunResult
-from engine.core.reference import check_reference_matches, describe_reference, load_reference
+from engine.core.model_checks import check_run_models
+from engine.core.reference import describe_reference, load_reference
 from engine.core.stops import cut_at_stop, stop_token_ids
 from engine.core.training import Trainer, default_device, disable_dropout, inference_dtype, seed_everything
 from engine.errors import EngineError
@@ -52,9 +53,7 @@ from engine.methods.rl.rollouts import (
     sample_completions,
 )
 from engine.models import (
-    check_block_size,
     check_output_layer_gives_logits,
-    check_same_vocabulary,
     load_student,
     load_teacher,
     load_tokenizer,
@@ -133,6 +132,7 @@ class GRPO(Objective):
                 self.reference, [batch.prompt_ids[position]], num_samples=config.calibration_samples,
                 max_new_tokens=config.max_new_tokens, eos_id=self.reference_stops, pad_id=self.pad_id,
                 seed=_reference_seed(self.run_seed, index), temperature=config.temperature, top_p=config.top_p,
+                vocab_size=len(self.tokenizer),
             )
             scores = self._score([batch.prompts[position]], [batch.answers[position]], samples,
                                  config.calibration_samples)
@@ -146,7 +146,7 @@ class GRPO(Objective):
             self.policy, batch.prompt_ids, num_samples=group, max_new_tokens=config.max_new_tokens,
             eos_id=self.policy_stops, pad_id=self.pad_id,
             seed=_sampling_seed(self.run_seed, step, self.micro_batch, self.rank),
-            temperature=config.temperature, top_p=config.top_p,
+            temperature=config.temperature, top_p=config.top_p, vocab_size=len(self.tokenizer),
         )
         self.micro_batch += 1
         scores = self._score(batch.prompts, batch.answers, completions, group)
@@ -164,13 +164,16 @@ class GRPO(Objective):
         advantages = group_advantages(rewards, scale=config.scale_rewards, eps=config.advantage_eps)
         advantages = advantages.reshape(-1).float().to(device)
 
+        # Every model scores over the tokenizer's vocabulary (the first len(tokenizer) output rows), the
+        # distribution the completions were sampled from: models padded to different sizes compare exactly.
+        vocab_size = len(self.tokenizer)
         log_probs, mask = completion_log_probs(self.policy, batch.prompt_ids, completions, group,
                                                pad_id=self.pad_id, chunk_size=config.chunk_size,
-                                               temperature=config.temperature)
+                                               temperature=config.temperature, vocab_size=vocab_size)
         with torch.no_grad():
             reference_log_probs, _ = completion_log_probs(self.reference, batch.prompt_ids, completions, group,
                                                           pad_id=self.pad_id, chunk_size=config.chunk_size,
-                                               temperature=config.temperature)
+                                                          temperature=config.temperature, vocab_size=vocab_size)
         if self.kd_teacher is None:
             losses, kl = grpo_sequence_losses(log_probs, reference_log_probs, advantages, mask, kl_coef=config.kl_coef)
         else:
@@ -178,7 +181,7 @@ class GRPO(Objective):
             with torch.no_grad():
                 teacher_log_probs, _ = completion_log_probs(self.kd_teacher, batch.prompt_ids, completions, group,
                                                             pad_id=self.pad_id, chunk_size=config.chunk_size,
-                                               temperature=config.temperature)
+                                                            temperature=config.temperature, vocab_size=vocab_size)
             correct = torch.tensor([s.total >= config.kd_reward_threshold for s in scores]).view(num_prompts, group)
             weights = kd_weights(correct, config.kd_mask).reshape(-1).to(device)
             losses, kl, teacher_kl = kdrl_sequence_losses(
@@ -235,6 +238,7 @@ class GRPO(Objective):
             completions = sample_completions(
                 model, batch.prompt_ids, num_samples=1, max_new_tokens=self.config.max_new_tokens,
                 eos_id=stop_token_ids(model, self.tokenizer), pad_id=self.pad_id, seed=0, greedy=True,
+                vocab_size=len(self.tokenizer),
             )
             batch_scores = self._score(batch.prompts, batch.answers, completions, 1)
             scores += batch_scores
@@ -271,16 +275,14 @@ def run(spec: RunSpec, events: EventSink, cancel: threading.Event) -> RunResult:
     if config.disable_dropout:
         disable_dropout(policy)
     reference = load_reference(spec, tokenizer, inference_dtype(training)).to(device)
-    check_reference_matches(reference, policy)
     events.log("info", f"reference model: {describe_reference(spec)}")
     models = [(policy, "student"), (reference, "reference")]
     teacher = None
     if isinstance(config, KDRLConfig):
         teacher = load_teacher(spec, tokenizer, inference_dtype(training)).to(device)
-        check_same_vocabulary(teacher, policy)
         models.append((teacher, "teacher"))
+    check_run_models(spec, tokenizer, student=policy, teacher=teacher, reference=reference)
     for model, role in models:
-        check_block_size(model, training.block_size, role)
         check_output_layer_gives_logits(model, role)
 
     max_prompt_tokens = training.block_size - config.max_new_tokens

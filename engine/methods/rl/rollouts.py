@@ -11,8 +11,9 @@ from engine.core.losses import IGNORE_INDEX
 from engine.core.stops import cut_at_stop
 from engine.core.token_logprobs import output_weight_and_bias, token_log_probs
 from engine.errors import EngineError
+from engine.facts import chat_template_problem
 from engine.methods.rl.rewards import RewardSpec, answer_problems
-from engine.models import final_hidden_states, logit_softcap
+from engine.models import causal_lm_of, final_hidden_states, logit_softcap
 
 
 @dataclass
@@ -66,11 +67,9 @@ def prompt_set(dataset: Dataset, tokenizer: PreTrainedTokenizerBase, *, max_prom
             "prompt-completion rows {\"prompt\": ..., \"completion\": answer} or chat rows whose last "
             "message is the assistant's answer"
         )
-    if dataset.kind == "chat" and not tokenizer.chat_template:
-        raise EngineError(
-            f"{dataset.path} holds chat rows but the tokenizer ({tokenizer.name_or_path}) has no chat "
-            "template: use a chat model's tokenizer or convert the rows to prompt-completion pairs"
-        )
+    problem = chat_template_problem(bool(tokenizer.chat_template), "the student's tokenizer")
+    if dataset.kind == "chat" and problem is not None:
+        raise EngineError(f"{dataset.path}: {problem}")
     texts, answers = [], []
     for number, row in enumerate(dataset.rows, start=1):
         if dataset.kind == "prompt-completion":
@@ -105,12 +104,14 @@ def padding_id(tokenizer: PreTrainedTokenizerBase) -> int:
 def sample_completions(
     model: torch.nn.Module, prompts: list[list[int]], *, num_samples: int, max_new_tokens: int,
     eos_id: int | list[int], pad_id: int, seed: int, temperature: float = 1.0, top_p: float = 1.0,
-    greedy: bool = False,
+    greedy: bool = False, vocab_size: int | None = None,
 ) -> list[list[int]]:
     """num_samples completions of each prompt, grouped by prompt (prompt 0's first), each cut after
     its first stop token (kept). eos_id: the stop token, or all of them (engine.core.stops's
     stop_token_ids: the checkpoint's generation_config eos ids and the tokenizer's EOS). Sampled
-    with a forked RNG seeded by `seed`, the model in eval mode."""
+    with a forked RNG seeded by `seed`, the model in eval mode. With `vocab_size` V (the tokenizer's
+    size), the rows a checkpoint pads its output layer with beyond V are never sampled: they are no
+    tokens, and completion_log_probs(vocab_size=V) scores the distribution over the first V."""
     stop_ids = [eos_id] if isinstance(eos_id, int) else list(eos_id)
     device = next(model.parameters()).device
     width = max(len(prompt) for prompt in prompts)
@@ -123,9 +124,11 @@ def sample_completions(
     # generation_config.json may set top_k, a repetition penalty, ...): the completions must be
     # samples of softmax(logits / temperature) within top_p, the distribution the loss assumes.
     sampling = {} if greedy else {"temperature": temperature, "top_p": top_p, "top_k": 0}
+    rows = causal_lm_of(model).get_output_embeddings().weight.shape[0]
+    padding_rows = list(range(vocab_size, rows)) if vocab_size is not None and rows > vocab_size else None
     generation_config = GenerationConfig(
         do_sample=not greedy, max_new_tokens=max_new_tokens, num_return_sequences=num_samples, pad_token_id=pad_id,
-        eos_token_id=stop_ids or None, **sampling,
+        eos_token_id=stop_ids or None, suppress_tokens=padding_rows, **sampling,
     )
     was_training = model.training
     model.eval()
@@ -142,7 +145,7 @@ def sample_completions(
 
 def completion_log_probs(
     model: torch.nn.Module, prompts: list[list[int]], completions: list[list[int]], group_size: int, *,
-    pad_id: int, chunk_size: int, temperature: float = 1.0,
+    pad_id: int, chunk_size: int, temperature: float = 1.0, vocab_size: int | None = None,
 ) -> tuple[torch.Tensor, torch.Tensor]:
     """(B, L) log-probabilities of each completion's tokens under `model`, and their (B, L) mask.
 
@@ -150,6 +153,13 @@ def completion_log_probs(
     log_softmax(logits / temperature), as TRL's GRPOTrainer scores them: the policy, the reference
     (and kdrl's teacher) are all scored at the sampling temperature, so the KL terms compare the
     sampled distributions.
+
+    With `vocab_size` V (the tokenizer's size) the distribution is over token ids 0..V-1 only: the
+    output layer is cut to its first V rows, as the chunked distillation loss cuts it, so the rows a
+    checkpoint pads its embedding with never enter the softmax, and models padded differently (a
+    Qwen2.5 7B kdrl teacher, 152,064 rows, and a 0.5B policy, 151,936, with one 151,665-token
+    vocabulary) score the same tokens exactly. Every completion token must then be below V
+    (sample_completions with the same vocab_size).
 
     Sequence b is prompt b // group_size followed by completion b, right-padded, so positions start
     at 0 as in training data; position i is labelled with token i + 1 where that token belongs to
@@ -168,6 +178,11 @@ def completion_log_probs(
         labels[b, start: len(sequence) - 1] = torch.tensor(completions[b], device=device)
     hidden = final_hidden_states(model, input_ids, attention_mask)
     weight, bias = output_weight_and_bias(model)
+    if vocab_size is not None:
+        if weight.shape[0] < vocab_size:
+            raise EngineError(f"the output layer has {weight.shape[0]} rows, fewer than the {vocab_size} tokens of the "
+                              "vocabulary: use a model of the run's tokenizer")
+        weight, bias = weight[:vocab_size], bias[:vocab_size] if bias is not None else None
     log_probs = token_log_probs(hidden, weight, bias, labels, chunk_size=chunk_size, temperature=temperature,
                                 softcap=logit_softcap(model))
     return log_probs, labels != IGNORE_INDEX

@@ -23,6 +23,8 @@ def model_inspection_record(*, model: ModelAsset, facts: dict) -> None:
     ModelAsset.objects.filter(pk=model.pk).update(
         architecture=facts["architecture"], parameter_count=facts["parameter_count"], vocab_size=facts["vocab_size"],
         dtype=facts["dtype"], has_tokenizer=facts["has_tokenizer"],
-        tokenizer_fingerprint=facts.get("tokenizer_fingerprint") or "", inspection_error="",
+        tokenizer_fingerprint=facts.get("tokenizer_fingerprint") or "", max_positions=facts.get("max_positions"),
+        has_chat_template=facts.get("has_chat_template"), linear_modules=facts.get("linear_modules"),
+        inspection_error="",
         inspected_at=timezone.now(),
     )

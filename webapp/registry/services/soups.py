@@ -53,7 +53,8 @@ def model_register_soup(*, workspace: Workspace, user: User, name: str, ingredie
             workspace=workspace, name=name, source=ModelSource.SOUP, tokenizer_path=first.tokenizer_path,
             architecture=first.architecture, parameter_count=first.parameter_count, vocab_size=first.vocab_size,
             dtype=first.dtype, has_tokenizer=first.has_tokenizer, tokenizer_fingerprint=first.tokenizer_fingerprint,
-            created_by=user,
+            max_positions=first.max_positions, has_chat_template=first.has_chat_template,
+            linear_modules=first.linear_modules, created_by=user,
         )
         SoupIngredient.objects.bulk_create([SoupIngredient(soup=soup, ingredient=model, position=position)
                                             for position, model in enumerate(chosen)])

@@ -65,15 +65,15 @@ def enqueue_run(run: Run) -> None:
         enqueue(RUN_TASK, run.id, queue=resources.queue)
 
 
-def check_models_and_data(info, *, workspace: Workspace, student: ModelAsset, teacher: ModelAsset | None,
+def check_models_and_data(*, workspace: Workspace, student: ModelAsset, teacher: ModelAsset | None,
                           reference: ModelAsset | None, train_dataset: Dataset, validation_dataset: Dataset | None,
                           replay_dataset: Dataset | None) -> None:
     """What only the web knows about the run's models and data, checked before the engine's RunSpec
     (webapp.runs.engine_spec.run_spec_check), which decides whether the method gets the teacher,
-    reference, task sequence, validation and replay data it needs, and whether the datasets are of
-    the kinds the method trains on: that the objects are in the workspace and have their files here,
-    and that models which must share token ids do. A mistake is a 400 naming the field, not a
-    failed run."""
+    reference, task sequence, validation and replay data it needs, whether the datasets are of the
+    kinds the method trains on, and whether the models fit the run by the facts inspection recorded
+    (shared vocabulary, positions, LoRA targets, chat template; engine.facts): that the objects are in
+    the workspace and have their files here. A mistake is a 400 naming the field, not a failed run."""
     models = (("student", student), ("teacher", teacher), ("reference", reference))
     datasets = (("train_dataset", train_dataset), ("validation_dataset", validation_dataset),
                 ("replay_dataset", replay_dataset))
@@ -88,31 +88,3 @@ def check_models_and_data(info, *, workspace: Workspace, student: ModelAsset, te
         if dataset is not None and not dataset.file:
             raise Invalid(f"Dataset '{dataset}' came with imported run history and has no data here: "
                           "upload it to train on it.", field=role)
-    _check_vocabularies(info, student=student, teacher=teacher, reference=reference)
-
-
-def _check_vocabularies(info, *, student: ModelAsset, teacher: ModelAsset | None,
-                        reference: ModelAsset | None) -> None:
-    """Token-level methods compare the models' distributions token id by token id; a method that
-    passes only text between teacher and student (requires.shared_vocabulary false) takes any teacher.
-
-    A teacher is judged as the engine judges it (engine.models.load_teacher): by its tokenizer's
-    vocabulary (the fingerprint inspection records), not by its embedding size, which checkpoints of
-    one tokenizer pad differently (Qwen2.5 7B: 152,064 rows, 0.5B: 151,936). Unknown fingerprints
-    leave the verdict to the engine at run start.
-    """
-    if teacher is not None and getattr(info.requires, "shared_vocabulary", True):
-        if teacher.tokenizer_fingerprint and student.tokenizer_fingerprint and (
-                teacher.tokenizer_fingerprint != student.tokenizer_fingerprint):
-            raise Invalid(
-                f"Teacher '{teacher.name}' uses another tokenizer than student '{student.name}' (their vocabularies "
-                "differ): logit distillation needs a shared vocabulary (use sequence-level KD, seq_kd, instead).",
-                field="teacher",
-            )
-    if reference is not None and reference.vocab_size and student.vocab_size and (
-            reference.vocab_size != student.vocab_size):
-        raise Invalid(
-            f"Reference '{reference.name}' has a vocabulary of {reference.vocab_size} tokens and student "
-            f"'{student.name}' of {student.vocab_size}: the reference scores the policy's tokens, so it needs the "
-            "student's vocabulary (tokenizer).", field="reference",
-        )

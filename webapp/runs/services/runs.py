@@ -46,7 +46,7 @@ def run_create(
     info, clean_config = validate_method_config(method, config)
     models_and_data = dict(student=student, teacher=teacher, reference=reference, train_dataset=train_dataset,
                            validation_dataset=validation_dataset, replay_dataset=replay_dataset)
-    check_models_and_data(info, workspace=workspace, **models_and_data)
+    check_models_and_data(workspace=workspace, **models_and_data)
     run_spec_check(info=info, method=method, seed=seed, config=clean_config, **models_and_data)
     resources = dict(resources or {"gpus": 0})
     check_resources(info, Resources.parse(resources))

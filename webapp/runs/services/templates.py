@@ -42,7 +42,7 @@ def template_create(
     info, clean_config = validate_method_config(method, config)
     models_and_data = dict(student=student, teacher=teacher, reference=reference, train_dataset=train_dataset,
                            validation_dataset=validation_dataset, replay_dataset=replay_dataset)
-    check_models_and_data(info, workspace=workspace, **models_and_data)
+    check_models_and_data(workspace=workspace, **models_and_data)
     run_spec_check(info=info, method=method, seed=seed, config=clean_config, **models_and_data)
     template = RunTemplate.objects.create(
         workspace=workspace, name=name, description=description, method=method, config=clean_config,
