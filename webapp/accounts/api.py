@@ -15,6 +15,7 @@ from webapp.accounts import selectors, services
 from webapp.accounts.models import Membership, Role, User
 from webapp.common.api import StrictSerializer, page_response, paginated
 from webapp.common.errors import Forbidden, Invalid
+from webapp.common.schema import RETRY_AFTER, TOO_MANY_REQUESTS, error_response
 
 
 class UserOutput(serializers.Serializer):
@@ -43,7 +44,10 @@ class LoginApi(APIView):
         username = serializers.CharField()
         password = serializers.CharField()
 
-    @extend_schema(request=Input, responses=UserOutput)
+    @extend_schema(request=Input, parameters=[RETRY_AFTER], responses={
+        200: UserOutput, 429: TOO_MANY_REQUESTS,
+        403: error_response("Sign-in refused: the csrftoken cookie and the same value in the X-CSRFToken header "
+                            "are missing or differ (GET /api/v1/auth/me/ sets the cookie).")})
     def post(self, request):
         require_csrf_token(request)
         data = self.Input(data=request.data)
@@ -186,7 +190,8 @@ class WorkspaceMembersApi(APIView):
         email = serializers.EmailField(required=False, help_text="...or invite by e-mail address.")
         role = serializers.ChoiceField(choices=Role.choices)
 
-    @extend_schema(request=Input, responses={201: MemberOutput, 202: InvitationOutput})
+    @extend_schema(request=Input, parameters=[RETRY_AFTER],
+                   responses={201: MemberOutput, 202: InvitationOutput, 429: TOO_MANY_REQUESTS})
     def post(self, request, slug: str):
         from webapp.accounts.models import Invitation
 
