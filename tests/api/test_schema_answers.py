@@ -93,3 +93,26 @@ def test_a_url_outside_the_api_still_gets_the_single_page_app_or_the_plain_404(c
     """Only /api/ answers JSON: the UI's routes still fall through to the app."""
     assert client.get("/static/no-such-file.js").status_code == 404
     assert "application/json" not in client.get("/static/no-such-file.js")["Content-Type"]
+
+
+@pytest.mark.django_db(transaction=True)  # the stream reads the run on a connection of its own
+def test_the_run_event_stream_declares_the_messages_it_sends(api, registry_objects):
+    """The stream's schema was a plain string, which schemathesis reads as the schema of each message
+    (an object with event, data, id): it now declares those, and every message sent fits."""
+    from tests.api.test_runs_api import launch
+    from webapp.runs.models import Run, RunStatus
+    from webapp.runs.services.metrics import metrics_ingest
+
+    declared = _responses("/api/v1/runs/{id}/events/", "get")["200"]["content"]["text/event-stream"]["schema"]
+    component = SCHEMA["components"]["schemas"][declared["$ref"].split("/")[-1]]
+    events = SCHEMA["components"]["schemas"][component["properties"]["event"]["$ref"].split("/")[-1]]["enum"]
+    assert set(component["required"]) == {"event", "data"}
+    run_id = launch(api("member"), registry_objects).json()["id"]
+    metrics_ingest(run=Run.objects.get(pk=run_id), points=[("loss", 1, 0.5, 1.0)])
+    Run.objects.filter(pk=run_id).update(status=RunStatus.SUCCEEDED)
+    text = b"".join(api("member").get(f"/api/v1/runs/{run_id}/events/", HTTP_ACCEPT="text/event-stream")).decode()
+    messages = [block for block in text.split("\n\n") if "data: " in block]
+    sent = [line.removeprefix("event: ") for block in messages for line in block.split("\n") if line.startswith("event:")]
+    assert sent == ["metrics", "status"] and set(sent) <= set(events)
+    for block in messages:
+        json.loads(next(line for line in block.split("\n") if line.startswith("data: ")).removeprefix("data: "))

@@ -1447,6 +1447,22 @@ export interface components {
             done: boolean;
             error: string;
         };
+        PlaygroundStreamEvent: {
+            event: components["schemas"]["PlaygroundStreamEventEventEnum"];
+            /** @description The message's payload as JSON: session (the whole session, first), outputs {outputs: [cells]}, status {id, status, error_message, finished_at}. */
+            data: string;
+            /** @description The stream position: a client that reconnects sends it back as Last-Event-ID. */
+            id?: string;
+            /** @description Milliseconds to wait before reconnecting. */
+            retry?: number;
+        };
+        /**
+         * @description * `session` - session
+         *     * `outputs` - outputs
+         *     * `status` - status
+         * @enum {string}
+         */
+        PlaygroundStreamEventEventEnum: "session" | "outputs" | "status";
         /**
          * @description * `owner` - Owner
          *     * `admin` - Admin
@@ -1616,6 +1632,22 @@ export interface components {
          * @enum {string}
          */
         RunStatusEnum: "queued" | "running" | "succeeded" | "failed" | "cancelled";
+        RunStreamEvent: {
+            event: components["schemas"]["RunStreamEventEventEnum"];
+            /** @description The message's payload as JSON: metrics {points: [{name, step, value, wall}]}, log {lines: [{seq, time, level, message}]}, status (the run). */
+            data: string;
+            /** @description The stream position: a client that reconnects sends it back as Last-Event-ID. */
+            id?: string;
+            /** @description Milliseconds to wait before reconnecting. */
+            retry?: number;
+        };
+        /**
+         * @description * `metrics` - metrics
+         *     * `log` - log
+         *     * `status` - status
+         * @enum {string}
+         */
+        RunStreamEventEventEnum: "metrics" | "log" | "status";
         SamplingOutput: {
             max_new_tokens: number;
             /** Format: double */
@@ -3482,7 +3514,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "text/event-stream": string;
+                    "text/event-stream": components["schemas"]["PlaygroundStreamEvent"];
                 };
             };
             /** @description Invalid input: `detail` says what was wrong and what to do; `errors` maps fields to messages. */
@@ -4247,7 +4279,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "text/event-stream": string;
+                    "text/event-stream": components["schemas"]["RunStreamEvent"];
                 };
             };
             /** @description Invalid input: `detail` says what was wrong and what to do; `errors` maps fields to messages. */
