@@ -112,7 +112,8 @@ def test_the_run_event_stream_declares_the_messages_it_sends(api, registry_objec
     Run.objects.filter(pk=run_id).update(status=RunStatus.SUCCEEDED)
     text = b"".join(api("member").get(f"/api/v1/runs/{run_id}/events/", HTTP_ACCEPT="text/event-stream")).decode()
     messages = [block for block in text.split("\n\n") if "data: " in block]
-    sent = [line.removeprefix("event: ") for block in messages for line in block.split("\n") if line.startswith("event:")]
+    sent = [line.removeprefix("event: ") for block in messages for line in block.split("\n")
+            if line.startswith("event:")]
     assert sent == ["metrics", "status"] and set(sent) <= set(events)
     for block in messages:
         json.loads(next(line for line in block.split("\n") if line.startswith("data: ")).removeprefix("data: "))
