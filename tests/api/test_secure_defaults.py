@@ -5,8 +5,11 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import pytest
 from django.test import override_settings
 from rest_framework.test import APIClient
+
+pytestmark = pytest.mark.reliability
 
 TEMPLATES = Path(__file__).resolve().parents[2] / "webapp" / "templates"
 
