@@ -217,7 +217,11 @@ SPECTACULAR_SETTINGS = {
 
 # --- limits ---------------------------------------------------------------------------------
 DATASET_MAX_UPLOAD_BYTES = int(os.environ.get("DATASET_MAX_UPLOAD_BYTES", 200 * 1024 * 1024))
+# Both also bound what an upload becomes: a CSV or Parquet file's JSON Lines, an archive's files.
 MODEL_MAX_UPLOAD_BYTES = int(os.environ.get("MODEL_MAX_UPLOAD_BYTES", 20 * 1024**3))
+# An archive may unpack to at most this many times its own size (weights barely compress; a bomb
+# expands a thousandfold), and always to 1 MiB.
+MODEL_MAX_UNPACK_RATIO = float(os.environ.get("MODEL_MAX_UNPACK_RATIO", 200))
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 # The largest JSON request body the API reads (413 past it); file uploads have the limits above.
 JSON_MAX_BODY_BYTES = int(os.environ.get("JSON_MAX_BODY_BYTES", DATA_UPLOAD_MAX_MEMORY_SIZE))

@@ -97,3 +97,6 @@ urlpatterns = [
     path("healthz", healthz),
     re_path(r"^(?!api/|static/).*$", index),
 ]
+
+# A URL under /api/ that no route matches answers in the API's JSON error format, as the schema says.
+handler404 = "webapp.common.api.api_page_not_found"

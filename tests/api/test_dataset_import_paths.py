@@ -10,6 +10,8 @@ import pytest
 
 from webapp.registry.models import DatasetImport
 
+pytestmark = pytest.mark.reliability
+
 
 def _import(client, **fields):
     return client.post("/api/v1/datasets/import/", {"workspace": "lab", "name": "imported", "kind": "text", **fields},

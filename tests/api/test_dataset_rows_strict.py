@@ -12,6 +12,8 @@ import pytest
 from webapp.common.strict_json import NotStrictJson, json_value_problem, strict_loads
 from webapp.registry.models import Dataset
 
+pytestmark = pytest.mark.reliability
+
 GOOD = b'{"text": "fine"}\n'
 
 

@@ -11,6 +11,8 @@ from tests.api.test_history_api import exported, import_into
 from webapp.registry.models import Dataset, ModelAsset
 from webapp.runs.models import MetricPoint, Run
 
+pytestmark = pytest.mark.reliability
+
 
 def _lines(data: bytes) -> list[dict]:
     return [json.loads(line) for line in gzip.decompress(data).splitlines() if line.strip()]

@@ -47,6 +47,7 @@ def test_chat_and_prompt_completion_rows_are_checked_on_upload(api, kind, rows, 
     assert not Dataset.objects.filter(name=f"bad-{kind}").exists()
 
 
+@pytest.mark.reliability
 def test_an_archive_with_too_many_files_is_refused_and_leaves_nothing(api, data_dir, monkeypatch):
     from webapp.registry import archives
 

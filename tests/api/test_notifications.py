@@ -175,6 +175,7 @@ def create_webhook(client, target):
                        {"kind": "webhook", "target": target, "events": ["run.failed"]}, format="json")
 
 
+@pytest.mark.reliability
 @pytest.mark.parametrize("target, kind", [
     ("http://127.0.0.1:8000/hook", "loopback"),
     ("http://10.0.0.5/hook", "private"),
@@ -198,6 +199,7 @@ def test_webhooks_to_internal_addresses_are_refused_naming_the_setting(api, targ
     assert list(body["errors"]) == ["target"]
 
 
+@pytest.mark.reliability
 def test_a_host_name_resolving_to_an_internal_address_is_refused(api, monkeypatch):
     fake_dns(monkeypatch, ["93.184.215.14", "192.168.1.7"])
     response = create_webhook(api("member"), "https://hooks.example.org/x")
@@ -206,6 +208,7 @@ def test_a_host_name_resolving_to_an_internal_address_is_refused(api, monkeypatc
     assert "192.168" not in response.json()["detail"], "what an internal name stands for is not told"
 
 
+@pytest.mark.reliability
 def test_a_host_name_resolving_to_a_6to4_address_around_loopback_is_refused_without_the_address(api, monkeypatch):
     fake_dns(monkeypatch, ["2002:7f00:1::"])
     response = create_webhook(api("member"), "https://sneaky.example.org/x")
@@ -227,6 +230,7 @@ def test_allowed_host_names_and_networks_let_internal_receivers_through(api, mon
         assert create_webhook(client, "http://other.internal/x").status_code == 400
 
 
+@pytest.mark.reliability
 @ALLOW_LOOPBACK
 def test_a_delivery_checks_the_address_again_and_sends_nothing_when_it_became_internal(api, registry_objects,
                                                                                          receiver, monkeypatch):
@@ -242,6 +246,7 @@ def test_a_delivery_checks_the_address_again_and_sends_nothing_when_it_became_in
     assert hook.bodies == []
 
 
+@pytest.mark.reliability
 @ALLOW_LOOPBACK
 def test_a_delivery_connects_to_the_address_it_checked(api, registry_objects, receiver, monkeypatch):
     hook = receiver()

@@ -54,6 +54,7 @@ def test_preference_rows_need_prompt_chosen_and_rejected(api):
     assert "field 'rejected' is missing" in response.json()["detail"]
 
 
+@pytest.mark.reliability
 def test_an_oversized_upload_is_refused_with_the_limit(api, settings):
     settings.DATASET_MAX_UPLOAD_BYTES = 100
     response = post_dataset(api("member"), rows=[{"text": "x" * 200}])
@@ -109,6 +110,7 @@ def test_a_model_directory_is_inspected_for_parameters_without_loading_it(api, d
     assert response.json()["parameter_count"] == 17
 
 
+@pytest.mark.reliability
 @pytest.mark.parametrize("path_for", [
     lambda root: "/etc",
     lambda root: str(root / "models" / ".." / ".." ),
@@ -122,6 +124,7 @@ def test_model_paths_outside_the_allowed_roots_are_refused(api, data_dir, path_f
     assert ModelAsset.objects.count() == 0
 
 
+@pytest.mark.reliability
 def test_a_symlink_out_of_the_allowed_roots_is_refused(api, data_dir):
     link = data_dir / "models" / "escape"
     link.symlink_to("/etc")
@@ -188,6 +191,7 @@ def test_an_uploaded_model_archive_is_extracted_and_inspected(api, data_dir, kin
     assert Path(body["path"], "config.json").is_file()
 
 
+@pytest.mark.reliability
 @pytest.mark.parametrize("files,links,message", [
     ({"../evil/config.json": b"{}"}, None, "unsafe path"),
     ({"/etc/config.json": b"{}"}, None, "unsafe path"),
@@ -201,6 +205,7 @@ def test_unsafe_or_incomplete_archives_are_refused_and_leave_nothing(api, data_d
     assert not any(path.is_file() for path in (data_dir / "artifacts").rglob("*"))
 
 
+@pytest.mark.reliability
 def test_an_archive_that_unpacks_too_large_is_refused(api, data_dir, settings):
     settings.MODEL_MAX_UPLOAD_BYTES = 1000
     response = upload_model(api("member"), model_archive(data_dir, {"config.json": b"{" + b" " * 2000 + b"}"}))

@@ -16,6 +16,8 @@ from tests.conftest import TINY_LLAMA
 from webapp.common.ids import MAX_ID, IdConverter, parse_id
 from webapp.registry.models import ModelAsset
 
+pytestmark = pytest.mark.reliability
+
 
 @pytest.fixture
 def two_runs(api, registry_objects):

@@ -13,6 +13,8 @@ from rest_framework.test import APIClient
 
 from tests.routes import api_routes
 
+pytestmark = pytest.mark.reliability
+
 # (route pattern, method): why anyone may call it.
 PUBLIC = {
     ("api/v1/auth/login/", "post"): "signing in",

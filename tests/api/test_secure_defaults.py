@@ -9,6 +9,8 @@ import pytest
 from django.test import override_settings
 from rest_framework.test import APIClient
 
+pytestmark = pytest.mark.reliability
+
 TEMPLATES = Path(__file__).resolve().parents[2] / "webapp" / "templates"
 
 

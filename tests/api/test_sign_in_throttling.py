@@ -2,7 +2,10 @@
 sign-up (issue 19, defect 5)."""
 from __future__ import annotations
 
+import pytest
 from rest_framework.test import APIClient
+
+pytestmark = pytest.mark.reliability
 
 
 def sign_in(username: str, password: str, address: str = "203.0.113.7"):

@@ -16,6 +16,7 @@ from webapp.accounts.invitations_api import InvitationOutput
 from webapp.accounts.models import Membership, Role
 from webapp.common.api import StrictSerializer, page_response, paginated
 from webapp.common.errors import Forbidden, Invalid
+from webapp.common.schema import RETRY_AFTER, TOO_MANY_REQUESTS, error_response
 
 
 class UserOutput(serializers.Serializer):
@@ -44,7 +45,10 @@ class LoginApi(APIView):
         username = serializers.CharField()
         password = serializers.CharField()
 
-    @extend_schema(request=Input, responses=UserOutput)
+    @extend_schema(request=Input, parameters=[RETRY_AFTER], responses={
+        200: UserOutput, 429: TOO_MANY_REQUESTS,
+        403: error_response("Sign-in refused: the csrftoken cookie and the same value in the X-CSRFToken header "
+                            "are missing or differ (GET /api/v1/auth/me/ sets the cookie).")})
     def post(self, request):
         require_csrf_token(request)
         data = self.Input(data=request.data)
@@ -181,7 +185,7 @@ class WorkspaceMembersApi(APIView):
         email = serializers.EmailField(required=False, help_text="...or anyone by e-mail address.")
         role = serializers.ChoiceField(choices=Role.choices)
 
-    @extend_schema(request=Input, responses={202: InvitationOutput},
+    @extend_schema(request=Input, parameters=[RETRY_AFTER], responses={202: InvitationOutput, 429: TOO_MANY_REQUESTS},
                    description="Invites someone to the workspace (owners and admins): nobody is added until they "
                                "accept. An address gets an e-mail with a link to accept (or to make an account "
                                "with); an account sees the invitation in the UI (GET /invitations/).")

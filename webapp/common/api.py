@@ -41,6 +41,19 @@ def _flatten(errors, prefix: str = "") -> dict[str, list[str]]:
     return flat
 
 
+def api_page_not_found(request, exception=None):
+    """Django's 404 for a URL no route matches (an id that is not a number, a misspelt path): JSON
+    in the API's error format under /api/, the plain page elsewhere."""
+    if request.path.startswith("/api/"):
+        from django.http import JsonResponse
+
+        return JsonResponse({"detail": f"Not found: no API operation has the path {request.path!r}: check the ids "
+                             "and names in it, and the list of operations at /api/docs/."}, status=404)
+    from django.views.defaults import page_not_found
+
+    return page_not_found(request, exception)
+
+
 def exception_handler(exc, context):
     if isinstance(exc, ServiceError):
         body = {"detail": exc.message}

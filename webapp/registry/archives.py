@@ -2,7 +2,10 @@
 
 Every member is checked before anything is written: no absolute paths, no `..`, no links or
 devices, no path that is both a file and a folder (`config.json` and `config.json/x`) or given
-twice, at most MAX_FILES files and MAX_BYTES uncompressed. A single top-level folder is unwrapped.
+twice, at most MAX_FILES files. Unpacked, it may hold at most `max_bytes` (MODEL_MAX_UPLOAD_BYTES) and
+at most `max_ratio` (MODEL_MAX_UNPACK_RATIO) times the archive's own size (an archive bomb expands
+a thousandfold; model weights barely compress), checked first from the headers and then from the
+bytes really written, since headers can lie. A single top-level folder is unwrapped.
 A damaged archive (a header that lies about a size, a bad checksum, an unsupported compression or
 encryption) is a 400 that says so, found while reading, with nothing left behind.
 """
@@ -88,9 +91,37 @@ def _read_members(handle: IO[bytes]):
         yield member.name, member.size, (lambda member=member: archive.extractfile(member))
 
 
-def extract_model_archive(handle: IO[bytes], destination: Path, *, max_bytes: int) -> Path:
+# An archive may always unpack to this much, whatever its ratio: a tiny archive of a small config
+# compresses well without being a bomb.
+RATIO_FLOOR_BYTES = 1024 * 1024
+
+
+def _archive_size(handle: IO[bytes]) -> int:
+    handle.seek(0, 2)
+    size = handle.tell()
+    handle.seek(0)
+    return size
+
+
+def _unpack_limit(handle: IO[bytes], max_bytes: int, max_ratio: float):
+    """(bytes the archive may unpack to, the error past it)."""
+    archive = _archive_size(handle)
+    by_ratio = max(int(archive * max_ratio), RATIO_FLOOR_BYTES)
+    if by_ratio < max_bytes:
+        return by_ratio, TooLarge(
+            f"The archive unpacks to more than {max_ratio:g} times its own size of {archive} bytes "
+            "(MODEL_MAX_UNPACK_RATIO): model weights barely compress, so this is refused as an archive bomb; "
+            "nothing was stored. Upload the model directory as a plain .tar, register it from a server path, "
+            "or ask the operator to raise MODEL_MAX_UNPACK_RATIO.")
+    return max_bytes, TooLarge(
+        f"The archive unpacks to more than {max_bytes / 2**20:g} MiB (MODEL_MAX_UPLOAD_BYTES); nothing was stored. "
+        "Register the model from a server path instead, or ask the operator to raise MODEL_MAX_UPLOAD_BYTES.")
+
+
+def extract_model_archive(handle: IO[bytes], destination: Path, *, max_bytes: int, max_ratio: float) -> Path:
     """Extracts into `destination` (which must not exist) and returns the model directory in it.
     On any error nothing is left behind."""
+    limit, too_large = _unpack_limit(handle, max_bytes, max_ratio)
     members = []
     total = 0
     for name, size, opener in _members(handle):
@@ -99,9 +130,8 @@ def extract_model_archive(handle: IO[bytes], destination: Path, *, max_bytes: in
         if len(members) > MAX_FILES:
             raise Invalid(f"The archive has more than {MAX_FILES} files: a model directory has far fewer.",
                           field="file")
-        if total > max_bytes:
-            raise TooLarge(f"The archive unpacks to more than {max_bytes // 2**20} MiB (MODEL_MAX_UPLOAD_BYTES): "
-                           "register the model from a server path instead.")
+        if total > limit:
+            raise too_large
     if not members:
         raise Invalid("The archive is empty.", field="file")
     tops = {path.parts[0] for path, _, _ in members if path.parts}
@@ -116,8 +146,8 @@ def extract_model_archive(handle: IO[bytes], destination: Path, *, max_bytes: in
             with opener() as source, open(target, "wb") as out:
                 while chunk := source.read(1 << 20):
                     written += len(chunk)
-                    if written > max_bytes:  # a header that lied about its size
-                        raise TooLarge(f"The archive unpacks to more than {max_bytes // 2**20} MiB.")
+                    if written > limit:  # a header that lied about its size
+                        raise too_large
                     out.write(chunk)
         if not (destination / "config.json").is_file():
             raise Invalid("The archive has no config.json at its top level: upload a Hugging Face model directory "

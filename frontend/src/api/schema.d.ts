@@ -1219,6 +1219,14 @@ export interface components {
          * @enum {string}
          */
         DeliveryStatusEnum: "pending" | "delivered" | "failed";
+        ErrorOutput: {
+            /** @description What was wrong, and what to do about it. */
+            detail: string;
+            /** @description For invalid input: each field's dotted path (`config.lr`, `file.row.3`) -> its messages. */
+            errors?: {
+                [key: string]: string[];
+            };
+        };
         /**
          * @description * `alignment` - alignment
          *     * `continual` - continual
@@ -1394,6 +1402,13 @@ export interface components {
             max_step: number;
             count: number;
         };
+        MetricsExportOutput: {
+            run: number;
+            /** @description Always ["name", "step", "value", "wall"]. */
+            columns: string[];
+            /** @description One [name, step, value, wall] per point, ordered by name then step. */
+            points: unknown[][];
+        };
         /** @description An input serializer that rejects unknown fields instead of silently dropping them. */
         ModelListApiInputRequest: {
             workspace: string;
@@ -1551,6 +1566,22 @@ export interface components {
             done: boolean;
             error: string;
         };
+        PlaygroundStreamEvent: {
+            event: components["schemas"]["PlaygroundStreamEventEventEnum"];
+            /** @description The message's payload as JSON: session (the whole session, first), outputs {outputs: [cells]}, status {id, status, error_message, finished_at}. */
+            data: string;
+            /** @description The stream position: a client that reconnects sends it back as Last-Event-ID. */
+            id?: string;
+            /** @description Milliseconds to wait before reconnecting. */
+            retry?: number;
+        };
+        /**
+         * @description * `session` - session
+         *     * `outputs` - outputs
+         *     * `status` - status
+         * @enum {string}
+         */
+        PlaygroundStreamEventEventEnum: "session" | "outputs" | "status";
         /**
          * @description * `owner` - Owner
          *     * `admin` - Admin
@@ -1720,6 +1751,22 @@ export interface components {
          * @enum {string}
          */
         RunStatusEnum: "queued" | "running" | "succeeded" | "failed" | "cancelled";
+        RunStreamEvent: {
+            event: components["schemas"]["RunStreamEventEventEnum"];
+            /** @description The message's payload as JSON: metrics {points: [{name, step, value, wall}]}, log {lines: [{seq, time, level, message}]}, status (the run). */
+            data: string;
+            /** @description The stream position: a client that reconnects sends it back as Last-Event-ID. */
+            id?: string;
+            /** @description Milliseconds to wait before reconnecting. */
+            retry?: number;
+        };
+        /**
+         * @description * `metrics` - metrics
+         *     * `log` - log
+         *     * `status` - status
+         * @enum {string}
+         */
+        RunStreamEventEventEnum: "metrics" | "log" | "status";
         SamplingOutput: {
             max_new_tokens: number;
             /** Format: double */
@@ -2098,6 +2145,53 @@ export interface operations {
                     "application/json": components["schemas"]["UserOutput"];
                 };
             };
+            /** @description Invalid input: `detail` says what was wrong and what to do; `errors` maps fields to messages. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOutput"];
+                };
+            };
+            /** @description Sign-in refused: the csrftoken cookie and the same value in the X-CSRFToken header are missing or differ (GET /api/v1/auth/me/ sets the cookie). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOutput"];
+                };
+            };
+            /** @description Not found: it does not exist, or you are not a member of its workspace. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOutput"];
+                };
+            };
+            /** @description Too large: a JSON body over JSON_MAX_BODY_BYTES, or an upload over its limit. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOutput"];
+                };
+            };
+            /** @description Too many attempts: wait the seconds in the Retry-After header, then try again. */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOutput"];
+                };
+            };
         };
     };
     v1_auth_logout_create: {
@@ -2116,6 +2210,60 @@ export interface operations {
                 };
                 content?: never;
             };
+            /** @description Invalid input: `detail` says what was wrong and what to do; `errors` maps fields to messages. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOutput"];
+                };
+            };
+            /** @description Not signed in: log in, or send `Authorization: Token <your API token>`. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOutput"];
+                };
+            };
+            /** @description Not allowed: your role in the workspace does not allow it (a viewer cannot write), or a browser session sent no CSRF token. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOutput"];
+                };
+            };
+            /** @description Not found: it does not exist, or you are not a member of its workspace. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOutput"];
+                };
+            };
+            /** @description Conflict with the current state: a name already taken, a run in a state that does not allow it, something else still using it. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOutput"];
+                };
+            };
+            /** @description Too large: a JSON body over JSON_MAX_BODY_BYTES, or an upload over its limit. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOutput"];
+                };
+            };
         };
     };
     v1_auth_me_retrieve: {
@@ -2133,6 +2281,42 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["UserOutput"];
+                };
+            };
+            /** @description Invalid input: `detail` says what was wrong and what to do; `errors` maps fields to messages. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOutput"];
+                };
+            };
+            /** @description Not signed in: log in, or send `Authorization: Token <your API token>`. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOutput"];
+                };
+            };
+            /** @description Not allowed: your role in the workspace does not allow it (a viewer cannot write), or a browser session sent no CSRF token. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOutput"];
+                };
+            };
+            /** @description Not found: it does not exist, or you are not a member of its workspace. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOutput"];
                 };
             };
         };
@@ -2156,6 +2340,42 @@ export interface operations {
                     "application/json": components["schemas"]["CompareOutput"];
                 };
             };
+            /** @description Invalid input: `detail` says what was wrong and what to do; `errors` maps fields to messages. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOutput"];
+                };
+            };
+            /** @description Not signed in: log in, or send `Authorization: Token <your API token>`. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOutput"];
+                };
+            };
+            /** @description Not allowed: your role in the workspace does not allow it (a viewer cannot write), or a browser session sent no CSRF token. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOutput"];
+                };
+            };
+            /** @description Not found: it does not exist, or you are not a member of its workspace. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOutput"];
+                };
+            };
         };
     };
     v1_dataset_imports_retrieve: {
@@ -2175,6 +2395,42 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["DatasetImportOutput"];
+                };
+            };
+            /** @description Invalid input: `detail` says what was wrong and what to do; `errors` maps fields to messages. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOutput"];
+                };
+            };
+            /** @description Not signed in: log in, or send `Authorization: Token <your API token>`. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOutput"];
+                };
+            };
+            /** @description Not allowed: your role in the workspace does not allow it (a viewer cannot write), or a browser session sent no CSRF token. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOutput"];
+                };
+            };
+            /** @description Not found: it does not exist, or you are not a member of its workspace. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOutput"];
                 };
             };
         };
@@ -2200,6 +2456,42 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["DatasetPage"];
+                };
+            };
+            /** @description Invalid input: `detail` says what was wrong and what to do; `errors` maps fields to messages. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOutput"];
+                };
+            };
+            /** @description Not signed in: log in, or send `Authorization: Token <your API token>`. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOutput"];
+                };
+            };
+            /** @description Not allowed: your role in the workspace does not allow it (a viewer cannot write), or a browser session sent no CSRF token. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOutput"];
+                };
+            };
+            /** @description Not found: it does not exist, or you are not a member of its workspace. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOutput"];
                 };
             };
         };
@@ -2234,6 +2526,60 @@ export interface operations {
                     "application/json": components["schemas"]["DatasetOutput"];
                 };
             };
+            /** @description Invalid input: `detail` says what was wrong and what to do; `errors` maps fields to messages. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOutput"];
+                };
+            };
+            /** @description Not signed in: log in, or send `Authorization: Token <your API token>`. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOutput"];
+                };
+            };
+            /** @description Not allowed: your role in the workspace does not allow it (a viewer cannot write), or a browser session sent no CSRF token. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOutput"];
+                };
+            };
+            /** @description Not found: it does not exist, or you are not a member of its workspace. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOutput"];
+                };
+            };
+            /** @description Conflict with the current state: a name already taken, a run in a state that does not allow it, something else still using it. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOutput"];
+                };
+            };
+            /** @description Too large: a JSON body over JSON_MAX_BODY_BYTES, or an upload over its limit. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOutput"];
+                };
+            };
         };
     };
     v1_datasets_retrieve: {
@@ -2255,6 +2601,42 @@ export interface operations {
                     "application/json": components["schemas"]["DatasetDetailApiOutput"];
                 };
             };
+            /** @description Invalid input: `detail` says what was wrong and what to do; `errors` maps fields to messages. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOutput"];
+                };
+            };
+            /** @description Not signed in: log in, or send `Authorization: Token <your API token>`. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOutput"];
+                };
+            };
+            /** @description Not allowed: your role in the workspace does not allow it (a viewer cannot write), or a browser session sent no CSRF token. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOutput"];
+                };
+            };
+            /** @description Not found: it does not exist, or you are not a member of its workspace. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOutput"];
+                };
+            };
         };
     };
     v1_datasets_destroy: {
@@ -2274,6 +2656,51 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+            /** @description Invalid input: `detail` says what was wrong and what to do; `errors` maps fields to messages. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOutput"];
+                };
+            };
+            /** @description Not signed in: log in, or send `Authorization: Token <your API token>`. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOutput"];
+                };
+            };
+            /** @description Not allowed: your role in the workspace does not allow it (a viewer cannot write), or a browser session sent no CSRF token. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOutput"];
+                };
+            };
+            /** @description Not found: it does not exist, or you are not a member of its workspace. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOutput"];
+                };
+            };
+            /** @description Conflict with the current state: a name already taken, a run in a state that does not allow it, something else still using it. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOutput"];
+                };
             };
         };
     };
@@ -2297,6 +2724,42 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["TokenStatsOutput"];
+                };
+            };
+            /** @description Invalid input: `detail` says what was wrong and what to do; `errors` maps fields to messages. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOutput"];
+                };
+            };
+            /** @description Not signed in: log in, or send `Authorization: Token <your API token>`. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOutput"];
+                };
+            };
+            /** @description Not allowed: your role in the workspace does not allow it (a viewer cannot write), or a browser session sent no CSRF token. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOutput"];
+                };
+            };
+            /** @description Not found: it does not exist, or you are not a member of its workspace. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOutput"];
                 };
             };
         };
@@ -2324,6 +2787,60 @@ export interface operations {
                     "application/json": components["schemas"]["DatasetImportOutput"];
                 };
             };
+            /** @description Invalid input: `detail` says what was wrong and what to do; `errors` maps fields to messages. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOutput"];
+                };
+            };
+            /** @description Not signed in: log in, or send `Authorization: Token <your API token>`. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOutput"];
+                };
+            };
+            /** @description Not allowed: your role in the workspace does not allow it (a viewer cannot write), or a browser session sent no CSRF token. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOutput"];
+                };
+            };
+            /** @description Not found: it does not exist, or you are not a member of its workspace. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOutput"];
+                };
+            };
+            /** @description Conflict with the current state: a name already taken, a run in a state that does not allow it, something else still using it. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOutput"];
+                };
+            };
+            /** @description Too large: a JSON body over JSON_MAX_BODY_BYTES, or an upload over its limit. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOutput"];
+                };
+            };
         };
     };
     v1_invitations_list: {
@@ -2341,6 +2858,42 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["MyInvitationOutput"][];
+                };
+            };
+            /** @description Invalid input: `detail` says what was wrong and what to do; `errors` maps fields to messages. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOutput"];
+                };
+            };
+            /** @description Not signed in: log in, or send `Authorization: Token <your API token>`. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOutput"];
+                };
+            };
+            /** @description Not allowed: your role in the workspace does not allow it (a viewer cannot write), or a browser session sent no CSRF token. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOutput"];
+                };
+            };
+            /** @description Not found: it does not exist, or you are not a member of its workspace. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOutput"];
                 };
             };
         };
@@ -2378,6 +2931,60 @@ export interface operations {
                     "application/json": components["schemas"]["InvitationAcceptedOutput"];
                 };
             };
+            /** @description Invalid input: `detail` says what was wrong and what to do; `errors` maps fields to messages. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOutput"];
+                };
+            };
+            /** @description Not signed in: log in, or send `Authorization: Token <your API token>`. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOutput"];
+                };
+            };
+            /** @description Not allowed: your role in the workspace does not allow it (a viewer cannot write), or a browser session sent no CSRF token. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOutput"];
+                };
+            };
+            /** @description Not found: it does not exist, or you are not a member of its workspace. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOutput"];
+                };
+            };
+            /** @description Conflict with the current state: a name already taken, a run in a state that does not allow it, something else still using it. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOutput"];
+                };
+            };
+            /** @description Too large: a JSON body over JSON_MAX_BODY_BYTES, or an upload over its limit. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOutput"];
+                };
+            };
         };
     };
     v1_invitations_decline_create: {
@@ -2398,6 +3005,60 @@ export interface operations {
                 };
                 content?: never;
             };
+            /** @description Invalid input: `detail` says what was wrong and what to do; `errors` maps fields to messages. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOutput"];
+                };
+            };
+            /** @description Not signed in: log in, or send `Authorization: Token <your API token>`. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOutput"];
+                };
+            };
+            /** @description Not allowed: your role in the workspace does not allow it (a viewer cannot write), or a browser session sent no CSRF token. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOutput"];
+                };
+            };
+            /** @description Not found: it does not exist, or you are not a member of its workspace. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOutput"];
+                };
+            };
+            /** @description Conflict with the current state: a name already taken, a run in a state that does not allow it, something else still using it. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOutput"];
+                };
+            };
+            /** @description Too large: a JSON body over JSON_MAX_BODY_BYTES, or an upload over its limit. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOutput"];
+                };
+            };
         };
     };
     v1_methods_list: {
@@ -2415,6 +3076,42 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["MethodOutput"][];
+                };
+            };
+            /** @description Invalid input: `detail` says what was wrong and what to do; `errors` maps fields to messages. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOutput"];
+                };
+            };
+            /** @description Not signed in: log in, or send `Authorization: Token <your API token>`. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOutput"];
+                };
+            };
+            /** @description Not allowed: your role in the workspace does not allow it (a viewer cannot write), or a browser session sent no CSRF token. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOutput"];
+                };
+            };
+            /** @description Not found: it does not exist, or you are not a member of its workspace. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOutput"];
                 };
             };
         };
@@ -2436,6 +3133,42 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["MethodOutput"];
+                };
+            };
+            /** @description Invalid input: `detail` says what was wrong and what to do; `errors` maps fields to messages. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOutput"];
+                };
+            };
+            /** @description Not signed in: log in, or send `Authorization: Token <your API token>`. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOutput"];
+                };
+            };
+            /** @description Not allowed: your role in the workspace does not allow it (a viewer cannot write), or a browser session sent no CSRF token. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOutput"];
+                };
+            };
+            /** @description Not found: it does not exist, or you are not a member of its workspace. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOutput"];
                 };
             };
         };
@@ -2463,6 +3196,42 @@ export interface operations {
                     "application/json": components["schemas"]["ModelPage"];
                 };
             };
+            /** @description Invalid input: `detail` says what was wrong and what to do; `errors` maps fields to messages. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOutput"];
+                };
+            };
+            /** @description Not signed in: log in, or send `Authorization: Token <your API token>`. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOutput"];
+                };
+            };
+            /** @description Not allowed: your role in the workspace does not allow it (a viewer cannot write), or a browser session sent no CSRF token. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOutput"];
+                };
+            };
+            /** @description Not found: it does not exist, or you are not a member of its workspace. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOutput"];
+                };
+            };
         };
     };
     v1_models_create: {
@@ -2487,6 +3256,60 @@ export interface operations {
                     "application/json": components["schemas"]["ModelOutput"];
                 };
             };
+            /** @description Invalid input: `detail` says what was wrong and what to do; `errors` maps fields to messages. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOutput"];
+                };
+            };
+            /** @description Not signed in: log in, or send `Authorization: Token <your API token>`. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOutput"];
+                };
+            };
+            /** @description Not allowed: your role in the workspace does not allow it (a viewer cannot write), or a browser session sent no CSRF token. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOutput"];
+                };
+            };
+            /** @description Not found: it does not exist, or you are not a member of its workspace. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOutput"];
+                };
+            };
+            /** @description Conflict with the current state: a name already taken, a run in a state that does not allow it, something else still using it. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOutput"];
+                };
+            };
+            /** @description Too large: a JSON body over JSON_MAX_BODY_BYTES, or an upload over its limit. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOutput"];
+                };
+            };
         };
     };
     v1_models_retrieve: {
@@ -2506,6 +3329,42 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ModelOutput"];
+                };
+            };
+            /** @description Invalid input: `detail` says what was wrong and what to do; `errors` maps fields to messages. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOutput"];
+                };
+            };
+            /** @description Not signed in: log in, or send `Authorization: Token <your API token>`. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOutput"];
+                };
+            };
+            /** @description Not allowed: your role in the workspace does not allow it (a viewer cannot write), or a browser session sent no CSRF token. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOutput"];
+                };
+            };
+            /** @description Not found: it does not exist, or you are not a member of its workspace. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOutput"];
                 };
             };
         };
@@ -2528,6 +3387,51 @@ export interface operations {
                 };
                 content?: never;
             };
+            /** @description Invalid input: `detail` says what was wrong and what to do; `errors` maps fields to messages. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOutput"];
+                };
+            };
+            /** @description Not signed in: log in, or send `Authorization: Token <your API token>`. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOutput"];
+                };
+            };
+            /** @description Not allowed: your role in the workspace does not allow it (a viewer cannot write), or a browser session sent no CSRF token. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOutput"];
+                };
+            };
+            /** @description Not found: it does not exist, or you are not a member of its workspace. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOutput"];
+                };
+            };
+            /** @description Conflict with the current state: a name already taken, a run in a state that does not allow it, something else still using it. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOutput"];
+                };
+            };
         };
     };
     v1_models_lineage_retrieve: {
@@ -2547,6 +3451,42 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["LineageOutput"];
+                };
+            };
+            /** @description Invalid input: `detail` says what was wrong and what to do; `errors` maps fields to messages. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOutput"];
+                };
+            };
+            /** @description Not signed in: log in, or send `Authorization: Token <your API token>`. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOutput"];
+                };
+            };
+            /** @description Not allowed: your role in the workspace does not allow it (a viewer cannot write), or a browser session sent no CSRF token. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOutput"];
+                };
+            };
+            /** @description Not found: it does not exist, or you are not a member of its workspace. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOutput"];
                 };
             };
         };
@@ -2569,6 +3509,51 @@ export interface operations {
                 };
                 content?: never;
             };
+            /** @description Invalid input: `detail` says what was wrong and what to do; `errors` maps fields to messages. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOutput"];
+                };
+            };
+            /** @description Not signed in: log in, or send `Authorization: Token <your API token>`. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOutput"];
+                };
+            };
+            /** @description Not allowed: your role in the workspace does not allow it (a viewer cannot write), or a browser session sent no CSRF token. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOutput"];
+                };
+            };
+            /** @description Not found: it does not exist, or you are not a member of its workspace. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOutput"];
+                };
+            };
+            /** @description Conflict with the current state: a name already taken, a run in a state that does not allow it, something else still using it. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOutput"];
+                };
+            };
         };
     };
     v1_playground_list: {
@@ -2588,6 +3573,42 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["PlaygroundOutput"][];
+                };
+            };
+            /** @description Invalid input: `detail` says what was wrong and what to do; `errors` maps fields to messages. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOutput"];
+                };
+            };
+            /** @description Not signed in: log in, or send `Authorization: Token <your API token>`. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOutput"];
+                };
+            };
+            /** @description Not allowed: your role in the workspace does not allow it (a viewer cannot write), or a browser session sent no CSRF token. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOutput"];
+                };
+            };
+            /** @description Not found: it does not exist, or you are not a member of its workspace. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOutput"];
                 };
             };
         };
@@ -2615,6 +3636,60 @@ export interface operations {
                     "application/json": components["schemas"]["PlaygroundOutput"];
                 };
             };
+            /** @description Invalid input: `detail` says what was wrong and what to do; `errors` maps fields to messages. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOutput"];
+                };
+            };
+            /** @description Not signed in: log in, or send `Authorization: Token <your API token>`. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOutput"];
+                };
+            };
+            /** @description Not allowed: your role in the workspace does not allow it (a viewer cannot write), or a browser session sent no CSRF token. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOutput"];
+                };
+            };
+            /** @description Not found: it does not exist, or you are not a member of its workspace. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOutput"];
+                };
+            };
+            /** @description Conflict with the current state: a name already taken, a run in a state that does not allow it, something else still using it. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOutput"];
+                };
+            };
+            /** @description Too large: a JSON body over JSON_MAX_BODY_BYTES, or an upload over its limit. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOutput"];
+                };
+            };
         };
     };
     v1_playground_retrieve: {
@@ -2634,6 +3709,42 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["PlaygroundOutput"];
+                };
+            };
+            /** @description Invalid input: `detail` says what was wrong and what to do; `errors` maps fields to messages. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOutput"];
+                };
+            };
+            /** @description Not signed in: log in, or send `Authorization: Token <your API token>`. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOutput"];
+                };
+            };
+            /** @description Not allowed: your role in the workspace does not allow it (a viewer cannot write), or a browser session sent no CSRF token. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOutput"];
+                };
+            };
+            /** @description Not found: it does not exist, or you are not a member of its workspace. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOutput"];
                 };
             };
         };
@@ -2656,7 +3767,47 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "text/event-stream": string;
+                    "text/event-stream": components["schemas"]["PlaygroundStreamEvent"];
+                };
+            };
+            /** @description Invalid input: `detail` says what was wrong and what to do; `errors` maps fields to messages. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOutput"];
+                    "text/event-stream": components["schemas"]["ErrorOutput"];
+                };
+            };
+            /** @description Not signed in: log in, or send `Authorization: Token <your API token>`. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOutput"];
+                    "text/event-stream": components["schemas"]["ErrorOutput"];
+                };
+            };
+            /** @description Not allowed: your role in the workspace does not allow it (a viewer cannot write), or a browser session sent no CSRF token. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOutput"];
+                    "text/event-stream": components["schemas"]["ErrorOutput"];
+                };
+            };
+            /** @description Not found: it does not exist, or you are not a member of its workspace. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOutput"];
+                    "text/event-stream": components["schemas"]["ErrorOutput"];
                 };
             };
         };
@@ -2710,6 +3861,42 @@ export interface operations {
                     "application/json": components["schemas"]["RunPage"];
                 };
             };
+            /** @description Invalid input: `detail` says what was wrong and what to do; `errors` maps fields to messages. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOutput"];
+                };
+            };
+            /** @description Not signed in: log in, or send `Authorization: Token <your API token>`. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOutput"];
+                };
+            };
+            /** @description Not allowed: your role in the workspace does not allow it (a viewer cannot write), or a browser session sent no CSRF token. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOutput"];
+                };
+            };
+            /** @description Not found: it does not exist, or you are not a member of its workspace. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOutput"];
+                };
+            };
         };
     };
     v1_runs_create: {
@@ -2735,6 +3922,60 @@ export interface operations {
                     "application/json": components["schemas"]["RunOutput"];
                 };
             };
+            /** @description Invalid input: `detail` says what was wrong and what to do; `errors` maps fields to messages. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOutput"];
+                };
+            };
+            /** @description Not signed in: log in, or send `Authorization: Token <your API token>`. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOutput"];
+                };
+            };
+            /** @description Not allowed: your role in the workspace does not allow it (a viewer cannot write), or a browser session sent no CSRF token. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOutput"];
+                };
+            };
+            /** @description Not found: it does not exist, or you are not a member of its workspace. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOutput"];
+                };
+            };
+            /** @description Conflict with the current state: a name already taken, a run in a state that does not allow it, something else still using it. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOutput"];
+                };
+            };
+            /** @description Too large: a JSON body over JSON_MAX_BODY_BYTES, or an upload over its limit. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOutput"];
+                };
+            };
         };
     };
     v1_runs_retrieve: {
@@ -2756,6 +3997,42 @@ export interface operations {
                     "application/json": components["schemas"]["RunOutput"];
                 };
             };
+            /** @description Invalid input: `detail` says what was wrong and what to do; `errors` maps fields to messages. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOutput"];
+                };
+            };
+            /** @description Not signed in: log in, or send `Authorization: Token <your API token>`. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOutput"];
+                };
+            };
+            /** @description Not allowed: your role in the workspace does not allow it (a viewer cannot write), or a browser session sent no CSRF token. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOutput"];
+                };
+            };
+            /** @description Not found: it does not exist, or you are not a member of its workspace. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOutput"];
+                };
+            };
         };
     };
     v1_runs_destroy: {
@@ -2775,6 +4052,51 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+            /** @description Invalid input: `detail` says what was wrong and what to do; `errors` maps fields to messages. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOutput"];
+                };
+            };
+            /** @description Not signed in: log in, or send `Authorization: Token <your API token>`. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOutput"];
+                };
+            };
+            /** @description Not allowed: your role in the workspace does not allow it (a viewer cannot write), or a browser session sent no CSRF token. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOutput"];
+                };
+            };
+            /** @description Not found: it does not exist, or you are not a member of its workspace. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOutput"];
+                };
+            };
+            /** @description Conflict with the current state: a name already taken, a run in a state that does not allow it, something else still using it. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOutput"];
+                };
             };
         };
     };
@@ -2803,6 +4125,60 @@ export interface operations {
                     "application/json": components["schemas"]["RunOutput"];
                 };
             };
+            /** @description Invalid input: `detail` says what was wrong and what to do; `errors` maps fields to messages. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOutput"];
+                };
+            };
+            /** @description Not signed in: log in, or send `Authorization: Token <your API token>`. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOutput"];
+                };
+            };
+            /** @description Not allowed: your role in the workspace does not allow it (a viewer cannot write), or a browser session sent no CSRF token. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOutput"];
+                };
+            };
+            /** @description Not found: it does not exist, or you are not a member of its workspace. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOutput"];
+                };
+            };
+            /** @description Conflict with the current state: a name already taken, a run in a state that does not allow it, something else still using it. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOutput"];
+                };
+            };
+            /** @description Too large: a JSON body over JSON_MAX_BODY_BYTES, or an upload over its limit. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOutput"];
+                };
+            };
         };
     };
     v1_runs_artifacts_list: {
@@ -2822,6 +4198,42 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ArtifactOutput"][];
+                };
+            };
+            /** @description Invalid input: `detail` says what was wrong and what to do; `errors` maps fields to messages. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOutput"];
+                };
+            };
+            /** @description Not signed in: log in, or send `Authorization: Token <your API token>`. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOutput"];
+                };
+            };
+            /** @description Not allowed: your role in the workspace does not allow it (a viewer cannot write), or a browser session sent no CSRF token. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOutput"];
+                };
+            };
+            /** @description Not found: it does not exist, or you are not a member of its workspace. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOutput"];
                 };
             };
         };
@@ -2848,6 +4260,42 @@ export interface operations {
                     };
                 };
             };
+            /** @description Invalid input: `detail` says what was wrong and what to do; `errors` maps fields to messages. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOutput"];
+                };
+            };
+            /** @description Not signed in: log in, or send `Authorization: Token <your API token>`. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOutput"];
+                };
+            };
+            /** @description Not allowed: your role in the workspace does not allow it (a viewer cannot write), or a browser session sent no CSRF token. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOutput"];
+                };
+            };
+            /** @description Not found: it does not exist, or you are not a member of its workspace. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOutput"];
+                };
+            };
         };
     };
     v1_runs_artifacts_download_retrieve: {
@@ -2870,6 +4318,42 @@ export interface operations {
                     "application/octet-stream": string;
                 };
             };
+            /** @description Invalid input: `detail` says what was wrong and what to do; `errors` maps fields to messages. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOutput"];
+                };
+            };
+            /** @description Not signed in: log in, or send `Authorization: Token <your API token>`. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOutput"];
+                };
+            };
+            /** @description Not allowed: your role in the workspace does not allow it (a viewer cannot write), or a browser session sent no CSRF token. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOutput"];
+                };
+            };
+            /** @description Not found: it does not exist, or you are not a member of its workspace. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOutput"];
+                };
+            };
         };
     };
     v1_runs_cancel_create: {
@@ -2889,6 +4373,60 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["RunOutput"];
+                };
+            };
+            /** @description Invalid input: `detail` says what was wrong and what to do; `errors` maps fields to messages. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOutput"];
+                };
+            };
+            /** @description Not signed in: log in, or send `Authorization: Token <your API token>`. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOutput"];
+                };
+            };
+            /** @description Not allowed: your role in the workspace does not allow it (a viewer cannot write), or a browser session sent no CSRF token. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOutput"];
+                };
+            };
+            /** @description Not found: it does not exist, or you are not a member of its workspace. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOutput"];
+                };
+            };
+            /** @description Conflict with the current state: a name already taken, a run in a state that does not allow it, something else still using it. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOutput"];
+                };
+            };
+            /** @description Too large: a JSON body over JSON_MAX_BODY_BYTES, or an upload over its limit. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOutput"];
                 };
             };
         };
@@ -2918,6 +4456,60 @@ export interface operations {
                     "application/json": components["schemas"]["RunOutput"];
                 };
             };
+            /** @description Invalid input: `detail` says what was wrong and what to do; `errors` maps fields to messages. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOutput"];
+                };
+            };
+            /** @description Not signed in: log in, or send `Authorization: Token <your API token>`. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOutput"];
+                };
+            };
+            /** @description Not allowed: your role in the workspace does not allow it (a viewer cannot write), or a browser session sent no CSRF token. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOutput"];
+                };
+            };
+            /** @description Not found: it does not exist, or you are not a member of its workspace. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOutput"];
+                };
+            };
+            /** @description Conflict with the current state: a name already taken, a run in a state that does not allow it, something else still using it. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOutput"];
+                };
+            };
+            /** @description Too large: a JSON body over JSON_MAX_BODY_BYTES, or an upload over its limit. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOutput"];
+                };
+            };
         };
     };
     v1_runs_events_retrieve: {
@@ -2940,7 +4532,47 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "text/event-stream": string;
+                    "text/event-stream": components["schemas"]["RunStreamEvent"];
+                };
+            };
+            /** @description Invalid input: `detail` says what was wrong and what to do; `errors` maps fields to messages. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOutput"];
+                    "text/event-stream": components["schemas"]["ErrorOutput"];
+                };
+            };
+            /** @description Not signed in: log in, or send `Authorization: Token <your API token>`. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOutput"];
+                    "text/event-stream": components["schemas"]["ErrorOutput"];
+                };
+            };
+            /** @description Not allowed: your role in the workspace does not allow it (a viewer cannot write), or a browser session sent no CSRF token. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOutput"];
+                    "text/event-stream": components["schemas"]["ErrorOutput"];
+                };
+            };
+            /** @description Not found: it does not exist, or you are not a member of its workspace. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOutput"];
+                    "text/event-stream": components["schemas"]["ErrorOutput"];
                 };
             };
         };
@@ -2967,6 +4599,42 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["LogPageOutput"];
+                };
+            };
+            /** @description Invalid input: `detail` says what was wrong and what to do; `errors` maps fields to messages. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOutput"];
+                };
+            };
+            /** @description Not signed in: log in, or send `Authorization: Token <your API token>`. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOutput"];
+                };
+            };
+            /** @description Not allowed: your role in the workspace does not allow it (a viewer cannot write), or a browser session sent no CSRF token. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOutput"];
+                };
+            };
+            /** @description Not found: it does not exist, or you are not a member of its workspace. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOutput"];
                 };
             };
         };
@@ -2999,6 +4667,42 @@ export interface operations {
                     "application/json": components["schemas"]["SeriesPageOutput"];
                 };
             };
+            /** @description Invalid input: `detail` says what was wrong and what to do; `errors` maps fields to messages. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOutput"];
+                };
+            };
+            /** @description Not signed in: log in, or send `Authorization: Token <your API token>`. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOutput"];
+                };
+            };
+            /** @description Not allowed: your role in the workspace does not allow it (a viewer cannot write), or a browser session sent no CSRF token. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOutput"];
+                };
+            };
+            /** @description Not found: it does not exist, or you are not a member of its workspace. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOutput"];
+                };
+            };
         };
     };
     v1_runs_metrics_export_retrieve: {
@@ -3017,13 +4721,50 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description A header row `run,name,step,value,wall`, then one row per point; values as Python reprs, so they read back exactly. */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
                     "text/csv": string;
-                    "application/json": string;
+                    "application/json": components["schemas"]["MetricsExportOutput"];
+                };
+            };
+            /** @description Invalid input: `detail` says what was wrong and what to do; `errors` maps fields to messages. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOutput"];
+                };
+            };
+            /** @description Not signed in: log in, or send `Authorization: Token <your API token>`. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOutput"];
+                };
+            };
+            /** @description Not allowed: your role in the workspace does not allow it (a viewer cannot write), or a browser session sent no CSRF token. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOutput"];
+                };
+            };
+            /** @description Not found: it does not exist, or you are not a member of its workspace. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOutput"];
                 };
             };
         };
@@ -3047,6 +4788,60 @@ export interface operations {
                     "application/json": components["schemas"]["RunOutput"];
                 };
             };
+            /** @description Invalid input: `detail` says what was wrong and what to do; `errors` maps fields to messages. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOutput"];
+                };
+            };
+            /** @description Not signed in: log in, or send `Authorization: Token <your API token>`. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOutput"];
+                };
+            };
+            /** @description Not allowed: your role in the workspace does not allow it (a viewer cannot write), or a browser session sent no CSRF token. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOutput"];
+                };
+            };
+            /** @description Not found: it does not exist, or you are not a member of its workspace. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOutput"];
+                };
+            };
+            /** @description Conflict with the current state: a name already taken, a run in a state that does not allow it, something else still using it. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOutput"];
+                };
+            };
+            /** @description Too large: a JSON body over JSON_MAX_BODY_BYTES, or an upload over its limit. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOutput"];
+                };
+            };
         };
     };
     v1_runs_retry_create: {
@@ -3066,6 +4861,60 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["RunOutput"];
+                };
+            };
+            /** @description Invalid input: `detail` says what was wrong and what to do; `errors` maps fields to messages. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOutput"];
+                };
+            };
+            /** @description Not signed in: log in, or send `Authorization: Token <your API token>`. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOutput"];
+                };
+            };
+            /** @description Not allowed: your role in the workspace does not allow it (a viewer cannot write), or a browser session sent no CSRF token. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOutput"];
+                };
+            };
+            /** @description Not found: it does not exist, or you are not a member of its workspace. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOutput"];
+                };
+            };
+            /** @description Conflict with the current state: a name already taken, a run in a state that does not allow it, something else still using it. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOutput"];
+                };
+            };
+            /** @description Too large: a JSON body over JSON_MAX_BODY_BYTES, or an upload over its limit. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOutput"];
                 };
             };
         };
@@ -3097,6 +4946,42 @@ export interface operations {
                     "application/json": components["schemas"]["MultiSeriesOutput"];
                 };
             };
+            /** @description Invalid input: `detail` says what was wrong and what to do; `errors` maps fields to messages. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOutput"];
+                };
+            };
+            /** @description Not signed in: log in, or send `Authorization: Token <your API token>`. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOutput"];
+                };
+            };
+            /** @description Not allowed: your role in the workspace does not allow it (a viewer cannot write), or a browser session sent no CSRF token. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOutput"];
+                };
+            };
+            /** @description Not found: it does not exist, or you are not a member of its workspace. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOutput"];
+                };
+            };
         };
     };
     v1_share_links_list: {
@@ -3116,6 +5001,42 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ShareLinkOutput"][];
+                };
+            };
+            /** @description Invalid input: `detail` says what was wrong and what to do; `errors` maps fields to messages. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOutput"];
+                };
+            };
+            /** @description Not signed in: log in, or send `Authorization: Token <your API token>`. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOutput"];
+                };
+            };
+            /** @description Not allowed: your role in the workspace does not allow it (a viewer cannot write), or a browser session sent no CSRF token. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOutput"];
+                };
+            };
+            /** @description Not found: it does not exist, or you are not a member of its workspace. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOutput"];
                 };
             };
         };
@@ -3143,6 +5064,60 @@ export interface operations {
                     "application/json": components["schemas"]["ShareLinkOutput"];
                 };
             };
+            /** @description Invalid input: `detail` says what was wrong and what to do; `errors` maps fields to messages. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOutput"];
+                };
+            };
+            /** @description Not signed in: log in, or send `Authorization: Token <your API token>`. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOutput"];
+                };
+            };
+            /** @description Not allowed: your role in the workspace does not allow it (a viewer cannot write), or a browser session sent no CSRF token. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOutput"];
+                };
+            };
+            /** @description Not found: it does not exist, or you are not a member of its workspace. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOutput"];
+                };
+            };
+            /** @description Conflict with the current state: a name already taken, a run in a state that does not allow it, something else still using it. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOutput"];
+                };
+            };
+            /** @description Too large: a JSON body over JSON_MAX_BODY_BYTES, or an upload over its limit. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOutput"];
+                };
+            };
         };
     };
     v1_share_links_destroy: {
@@ -3163,6 +5138,51 @@ export interface operations {
                 };
                 content?: never;
             };
+            /** @description Invalid input: `detail` says what was wrong and what to do; `errors` maps fields to messages. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOutput"];
+                };
+            };
+            /** @description Not signed in: log in, or send `Authorization: Token <your API token>`. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOutput"];
+                };
+            };
+            /** @description Not allowed: your role in the workspace does not allow it (a viewer cannot write), or a browser session sent no CSRF token. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOutput"];
+                };
+            };
+            /** @description Not found: it does not exist, or you are not a member of its workspace. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOutput"];
+                };
+            };
+            /** @description Conflict with the current state: a name already taken, a run in a state that does not allow it, something else still using it. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOutput"];
+                };
+            };
         };
     };
     v1_shared_retrieve: {
@@ -3182,6 +5202,33 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["SharedOutput"];
+                };
+            };
+            /** @description Invalid input: `detail` says what was wrong and what to do; `errors` maps fields to messages. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOutput"];
+                };
+            };
+            /** @description Not allowed: your role in the workspace does not allow it (a viewer cannot write), or a browser session sent no CSRF token. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOutput"];
+                };
+            };
+            /** @description Not found: it does not exist, or you are not a member of its workspace. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOutput"];
                 };
             };
         };
@@ -3214,6 +5261,33 @@ export interface operations {
                     "application/json": components["schemas"]["MultiSeriesOutput"];
                 };
             };
+            /** @description Invalid input: `detail` says what was wrong and what to do; `errors` maps fields to messages. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOutput"];
+                };
+            };
+            /** @description Not allowed: your role in the workspace does not allow it (a viewer cannot write), or a browser session sent no CSRF token. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOutput"];
+                };
+            };
+            /** @description Not found: it does not exist, or you are not a member of its workspace. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOutput"];
+                };
+            };
         };
     };
     v1_sweeps_list: {
@@ -3233,6 +5307,42 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["SweepOutput"][];
+                };
+            };
+            /** @description Invalid input: `detail` says what was wrong and what to do; `errors` maps fields to messages. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOutput"];
+                };
+            };
+            /** @description Not signed in: log in, or send `Authorization: Token <your API token>`. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOutput"];
+                };
+            };
+            /** @description Not allowed: your role in the workspace does not allow it (a viewer cannot write), or a browser session sent no CSRF token. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOutput"];
+                };
+            };
+            /** @description Not found: it does not exist, or you are not a member of its workspace. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOutput"];
                 };
             };
         };
@@ -3260,6 +5370,60 @@ export interface operations {
                     "application/json": components["schemas"]["SweepDetailOutput"];
                 };
             };
+            /** @description Invalid input: `detail` says what was wrong and what to do; `errors` maps fields to messages. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOutput"];
+                };
+            };
+            /** @description Not signed in: log in, or send `Authorization: Token <your API token>`. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOutput"];
+                };
+            };
+            /** @description Not allowed: your role in the workspace does not allow it (a viewer cannot write), or a browser session sent no CSRF token. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOutput"];
+                };
+            };
+            /** @description Not found: it does not exist, or you are not a member of its workspace. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOutput"];
+                };
+            };
+            /** @description Conflict with the current state: a name already taken, a run in a state that does not allow it, something else still using it. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOutput"];
+                };
+            };
+            /** @description Too large: a JSON body over JSON_MAX_BODY_BYTES, or an upload over its limit. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOutput"];
+                };
+            };
         };
     };
     v1_sweeps_retrieve: {
@@ -3281,6 +5445,42 @@ export interface operations {
                     "application/json": components["schemas"]["SweepDetailOutput"];
                 };
             };
+            /** @description Invalid input: `detail` says what was wrong and what to do; `errors` maps fields to messages. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOutput"];
+                };
+            };
+            /** @description Not signed in: log in, or send `Authorization: Token <your API token>`. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOutput"];
+                };
+            };
+            /** @description Not allowed: your role in the workspace does not allow it (a viewer cannot write), or a browser session sent no CSRF token. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOutput"];
+                };
+            };
+            /** @description Not found: it does not exist, or you are not a member of its workspace. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOutput"];
+                };
+            };
         };
     };
     v1_templates_list: {
@@ -3300,6 +5500,42 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["TemplateOutput"][];
+                };
+            };
+            /** @description Invalid input: `detail` says what was wrong and what to do; `errors` maps fields to messages. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOutput"];
+                };
+            };
+            /** @description Not signed in: log in, or send `Authorization: Token <your API token>`. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOutput"];
+                };
+            };
+            /** @description Not allowed: your role in the workspace does not allow it (a viewer cannot write), or a browser session sent no CSRF token. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOutput"];
+                };
+            };
+            /** @description Not found: it does not exist, or you are not a member of its workspace. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOutput"];
                 };
             };
         };
@@ -3327,6 +5563,60 @@ export interface operations {
                     "application/json": components["schemas"]["TemplateOutput"];
                 };
             };
+            /** @description Invalid input: `detail` says what was wrong and what to do; `errors` maps fields to messages. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOutput"];
+                };
+            };
+            /** @description Not signed in: log in, or send `Authorization: Token <your API token>`. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOutput"];
+                };
+            };
+            /** @description Not allowed: your role in the workspace does not allow it (a viewer cannot write), or a browser session sent no CSRF token. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOutput"];
+                };
+            };
+            /** @description Not found: it does not exist, or you are not a member of its workspace. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOutput"];
+                };
+            };
+            /** @description Conflict with the current state: a name already taken, a run in a state that does not allow it, something else still using it. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOutput"];
+                };
+            };
+            /** @description Too large: a JSON body over JSON_MAX_BODY_BYTES, or an upload over its limit. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOutput"];
+                };
+            };
         };
     };
     v1_templates_destroy: {
@@ -3346,6 +5636,51 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+            /** @description Invalid input: `detail` says what was wrong and what to do; `errors` maps fields to messages. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOutput"];
+                };
+            };
+            /** @description Not signed in: log in, or send `Authorization: Token <your API token>`. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOutput"];
+                };
+            };
+            /** @description Not allowed: your role in the workspace does not allow it (a viewer cannot write), or a browser session sent no CSRF token. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOutput"];
+                };
+            };
+            /** @description Not found: it does not exist, or you are not a member of its workspace. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOutput"];
+                };
+            };
+            /** @description Conflict with the current state: a name already taken, a run in a state that does not allow it, something else still using it. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOutput"];
+                };
             };
         };
     };
@@ -3368,6 +5703,60 @@ export interface operations {
                     "application/json": components["schemas"]["RunOutput"];
                 };
             };
+            /** @description Invalid input: `detail` says what was wrong and what to do; `errors` maps fields to messages. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOutput"];
+                };
+            };
+            /** @description Not signed in: log in, or send `Authorization: Token <your API token>`. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOutput"];
+                };
+            };
+            /** @description Not allowed: your role in the workspace does not allow it (a viewer cannot write), or a browser session sent no CSRF token. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOutput"];
+                };
+            };
+            /** @description Not found: it does not exist, or you are not a member of its workspace. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOutput"];
+                };
+            };
+            /** @description Conflict with the current state: a name already taken, a run in a state that does not allow it, something else still using it. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOutput"];
+                };
+            };
+            /** @description Too large: a JSON body over JSON_MAX_BODY_BYTES, or an upload over its limit. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOutput"];
+                };
+            };
         };
     };
     v1_tokens_list: {
@@ -3385,6 +5774,42 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["TokenOutput"][];
+                };
+            };
+            /** @description Invalid input: `detail` says what was wrong and what to do; `errors` maps fields to messages. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOutput"];
+                };
+            };
+            /** @description Not signed in: log in, or send `Authorization: Token <your API token>`. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOutput"];
+                };
+            };
+            /** @description Not allowed: your role in the workspace does not allow it (a viewer cannot write), or a browser session sent no CSRF token. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOutput"];
+                };
+            };
+            /** @description Not found: it does not exist, or you are not a member of its workspace. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOutput"];
                 };
             };
         };
@@ -3412,6 +5837,60 @@ export interface operations {
                     "application/json": components["schemas"]["TokenListApiCreatedOutput"];
                 };
             };
+            /** @description Invalid input: `detail` says what was wrong and what to do; `errors` maps fields to messages. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOutput"];
+                };
+            };
+            /** @description Not signed in: log in, or send `Authorization: Token <your API token>`. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOutput"];
+                };
+            };
+            /** @description Not allowed: your role in the workspace does not allow it (a viewer cannot write), or a browser session sent no CSRF token. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOutput"];
+                };
+            };
+            /** @description Not found: it does not exist, or you are not a member of its workspace. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOutput"];
+                };
+            };
+            /** @description Conflict with the current state: a name already taken, a run in a state that does not allow it, something else still using it. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOutput"];
+                };
+            };
+            /** @description Too large: a JSON body over JSON_MAX_BODY_BYTES, or an upload over its limit. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOutput"];
+                };
+            };
         };
     };
     v1_tokens_destroy: {
@@ -3431,6 +5910,51 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+            /** @description Invalid input: `detail` says what was wrong and what to do; `errors` maps fields to messages. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOutput"];
+                };
+            };
+            /** @description Not signed in: log in, or send `Authorization: Token <your API token>`. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOutput"];
+                };
+            };
+            /** @description Not allowed: your role in the workspace does not allow it (a viewer cannot write), or a browser session sent no CSRF token. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOutput"];
+                };
+            };
+            /** @description Not found: it does not exist, or you are not a member of its workspace. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOutput"];
+                };
+            };
+            /** @description Conflict with the current state: a name already taken, a run in a state that does not allow it, something else still using it. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOutput"];
+                };
             };
         };
     };
@@ -3454,6 +5978,42 @@ export interface operations {
                     "application/json": components["schemas"]["WorkerOutput"][];
                 };
             };
+            /** @description Invalid input: `detail` says what was wrong and what to do; `errors` maps fields to messages. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOutput"];
+                };
+            };
+            /** @description Not signed in: log in, or send `Authorization: Token <your API token>`. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOutput"];
+                };
+            };
+            /** @description Not allowed: your role in the workspace does not allow it (a viewer cannot write), or a browser session sent no CSRF token. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOutput"];
+                };
+            };
+            /** @description Not found: it does not exist, or you are not a member of its workspace. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOutput"];
+                };
+            };
         };
     };
     v1_workspaces_list: {
@@ -3471,6 +6031,42 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["WorkspaceOutput"][];
+                };
+            };
+            /** @description Invalid input: `detail` says what was wrong and what to do; `errors` maps fields to messages. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOutput"];
+                };
+            };
+            /** @description Not signed in: log in, or send `Authorization: Token <your API token>`. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOutput"];
+                };
+            };
+            /** @description Not allowed: your role in the workspace does not allow it (a viewer cannot write), or a browser session sent no CSRF token. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOutput"];
+                };
+            };
+            /** @description Not found: it does not exist, or you are not a member of its workspace. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOutput"];
                 };
             };
         };
@@ -3498,6 +6094,60 @@ export interface operations {
                     "application/json": components["schemas"]["WorkspaceOutput"];
                 };
             };
+            /** @description Invalid input: `detail` says what was wrong and what to do; `errors` maps fields to messages. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOutput"];
+                };
+            };
+            /** @description Not signed in: log in, or send `Authorization: Token <your API token>`. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOutput"];
+                };
+            };
+            /** @description Not allowed: your role in the workspace does not allow it (a viewer cannot write), or a browser session sent no CSRF token. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOutput"];
+                };
+            };
+            /** @description Not found: it does not exist, or you are not a member of its workspace. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOutput"];
+                };
+            };
+            /** @description Conflict with the current state: a name already taken, a run in a state that does not allow it, something else still using it. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOutput"];
+                };
+            };
+            /** @description Too large: a JSON body over JSON_MAX_BODY_BYTES, or an upload over its limit. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOutput"];
+                };
+            };
         };
     };
     v1_workspaces_retrieve: {
@@ -3517,6 +6167,42 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["WorkspaceDetailApiOutput"];
+                };
+            };
+            /** @description Invalid input: `detail` says what was wrong and what to do; `errors` maps fields to messages. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOutput"];
+                };
+            };
+            /** @description Not signed in: log in, or send `Authorization: Token <your API token>`. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOutput"];
+                };
+            };
+            /** @description Not allowed: your role in the workspace does not allow it (a viewer cannot write), or a browser session sent no CSRF token. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOutput"];
+                };
+            };
+            /** @description Not found: it does not exist, or you are not a member of its workspace. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOutput"];
                 };
             };
         };
@@ -3540,6 +6226,42 @@ export interface operations {
                     "application/json": components["schemas"]["AuditEventPage"];
                 };
             };
+            /** @description Invalid input: `detail` says what was wrong and what to do; `errors` maps fields to messages. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOutput"];
+                };
+            };
+            /** @description Not signed in: log in, or send `Authorization: Token <your API token>`. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOutput"];
+                };
+            };
+            /** @description Not allowed: your role in the workspace does not allow it (a viewer cannot write), or a browser session sent no CSRF token. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOutput"];
+                };
+            };
+            /** @description Not found: it does not exist, or you are not a member of its workspace. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOutput"];
+                };
+            };
         };
     };
     v1_workspaces_deliveries_retrieve: {
@@ -3561,6 +6283,42 @@ export interface operations {
                     "application/json": components["schemas"]["DeliveryPage"];
                 };
             };
+            /** @description Invalid input: `detail` says what was wrong and what to do; `errors` maps fields to messages. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOutput"];
+                };
+            };
+            /** @description Not signed in: log in, or send `Authorization: Token <your API token>`. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOutput"];
+                };
+            };
+            /** @description Not allowed: your role in the workspace does not allow it (a viewer cannot write), or a browser session sent no CSRF token. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOutput"];
+                };
+            };
+            /** @description Not found: it does not exist, or you are not a member of its workspace. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOutput"];
+                };
+            };
         };
     };
     v1_workspaces_export_retrieve: {
@@ -3580,6 +6338,42 @@ export interface operations {
                 };
                 content: {
                     "application/gzip": string;
+                };
+            };
+            /** @description Invalid input: `detail` says what was wrong and what to do; `errors` maps fields to messages. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOutput"];
+                };
+            };
+            /** @description Not signed in: log in, or send `Authorization: Token <your API token>`. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOutput"];
+                };
+            };
+            /** @description Not allowed: your role in the workspace does not allow it (a viewer cannot write), or a browser session sent no CSRF token. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOutput"];
+                };
+            };
+            /** @description Not found: it does not exist, or you are not a member of its workspace. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOutput"];
                 };
             };
         };
@@ -3607,6 +6401,60 @@ export interface operations {
                     "application/json": components["schemas"]["HistoryImportApiOutput"];
                 };
             };
+            /** @description Invalid input: `detail` says what was wrong and what to do; `errors` maps fields to messages. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOutput"];
+                };
+            };
+            /** @description Not signed in: log in, or send `Authorization: Token <your API token>`. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOutput"];
+                };
+            };
+            /** @description Not allowed: your role in the workspace does not allow it (a viewer cannot write), or a browser session sent no CSRF token. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOutput"];
+                };
+            };
+            /** @description Not found: it does not exist, or you are not a member of its workspace. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOutput"];
+                };
+            };
+            /** @description Conflict with the current state: a name already taken, a run in a state that does not allow it, something else still using it. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOutput"];
+                };
+            };
+            /** @description Too large: a JSON body over JSON_MAX_BODY_BYTES, or an upload over its limit. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOutput"];
+                };
+            };
         };
     };
     v1_workspaces_invitations_list: {
@@ -3626,6 +6474,42 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["InvitationOutput"][];
+                };
+            };
+            /** @description Invalid input: `detail` says what was wrong and what to do; `errors` maps fields to messages. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOutput"];
+                };
+            };
+            /** @description Not signed in: log in, or send `Authorization: Token <your API token>`. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOutput"];
+                };
+            };
+            /** @description Not allowed: your role in the workspace does not allow it (a viewer cannot write), or a browser session sent no CSRF token. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOutput"];
+                };
+            };
+            /** @description Not found: it does not exist, or you are not a member of its workspace. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOutput"];
                 };
             };
         };
@@ -3649,6 +6533,51 @@ export interface operations {
                 };
                 content?: never;
             };
+            /** @description Invalid input: `detail` says what was wrong and what to do; `errors` maps fields to messages. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOutput"];
+                };
+            };
+            /** @description Not signed in: log in, or send `Authorization: Token <your API token>`. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOutput"];
+                };
+            };
+            /** @description Not allowed: your role in the workspace does not allow it (a viewer cannot write), or a browser session sent no CSRF token. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOutput"];
+                };
+            };
+            /** @description Not found: it does not exist, or you are not a member of its workspace. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOutput"];
+                };
+            };
+            /** @description Conflict with the current state: a name already taken, a run in a state that does not allow it, something else still using it. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOutput"];
+                };
+            };
         };
     };
     v1_workspaces_invitations_resend_create: {
@@ -3669,6 +6598,60 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["InvitationOutput"];
+                };
+            };
+            /** @description Invalid input: `detail` says what was wrong and what to do; `errors` maps fields to messages. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOutput"];
+                };
+            };
+            /** @description Not signed in: log in, or send `Authorization: Token <your API token>`. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOutput"];
+                };
+            };
+            /** @description Not allowed: your role in the workspace does not allow it (a viewer cannot write), or a browser session sent no CSRF token. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOutput"];
+                };
+            };
+            /** @description Not found: it does not exist, or you are not a member of its workspace. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOutput"];
+                };
+            };
+            /** @description Conflict with the current state: a name already taken, a run in a state that does not allow it, something else still using it. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOutput"];
+                };
+            };
+            /** @description Too large: a JSON body over JSON_MAX_BODY_BYTES, or an upload over its limit. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOutput"];
                 };
             };
         };
@@ -3698,6 +6681,71 @@ export interface operations {
                     "application/json": components["schemas"]["InvitationOutput"];
                 };
             };
+            /** @description Invalid input: `detail` says what was wrong and what to do; `errors` maps fields to messages. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOutput"];
+                };
+            };
+            /** @description Not signed in: log in, or send `Authorization: Token <your API token>`. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOutput"];
+                };
+            };
+            /** @description Not allowed: your role in the workspace does not allow it (a viewer cannot write), or a browser session sent no CSRF token. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOutput"];
+                };
+            };
+            /** @description Not found: it does not exist, or you are not a member of its workspace. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOutput"];
+                };
+            };
+            /** @description Conflict with the current state: a name already taken, a run in a state that does not allow it, something else still using it. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOutput"];
+                };
+            };
+            /** @description Too large: a JSON body over JSON_MAX_BODY_BYTES, or an upload over its limit. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOutput"];
+                };
+            };
+            /** @description Too many attempts: wait the seconds in the Retry-After header, then try again. */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOutput"];
+                };
+            };
         };
     };
     v1_workspaces_members_destroy: {
@@ -3718,6 +6766,51 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+            /** @description Invalid input: `detail` says what was wrong and what to do; `errors` maps fields to messages. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOutput"];
+                };
+            };
+            /** @description Not signed in: log in, or send `Authorization: Token <your API token>`. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOutput"];
+                };
+            };
+            /** @description Not allowed: your role in the workspace does not allow it (a viewer cannot write), or a browser session sent no CSRF token. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOutput"];
+                };
+            };
+            /** @description Not found: it does not exist, or you are not a member of its workspace. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOutput"];
+                };
+            };
+            /** @description Conflict with the current state: a name already taken, a run in a state that does not allow it, something else still using it. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOutput"];
+                };
             };
         };
     };
@@ -3747,6 +6840,60 @@ export interface operations {
                     "application/json": components["schemas"]["MemberOutput"];
                 };
             };
+            /** @description Invalid input: `detail` says what was wrong and what to do; `errors` maps fields to messages. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOutput"];
+                };
+            };
+            /** @description Not signed in: log in, or send `Authorization: Token <your API token>`. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOutput"];
+                };
+            };
+            /** @description Not allowed: your role in the workspace does not allow it (a viewer cannot write), or a browser session sent no CSRF token. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOutput"];
+                };
+            };
+            /** @description Not found: it does not exist, or you are not a member of its workspace. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOutput"];
+                };
+            };
+            /** @description Conflict with the current state: a name already taken, a run in a state that does not allow it, something else still using it. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOutput"];
+                };
+            };
+            /** @description Too large: a JSON body over JSON_MAX_BODY_BYTES, or an upload over its limit. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOutput"];
+                };
+            };
         };
     };
     v1_workspaces_notifications_list: {
@@ -3766,6 +6913,42 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ChannelOutput"][];
+                };
+            };
+            /** @description Invalid input: `detail` says what was wrong and what to do; `errors` maps fields to messages. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOutput"];
+                };
+            };
+            /** @description Not signed in: log in, or send `Authorization: Token <your API token>`. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOutput"];
+                };
+            };
+            /** @description Not allowed: your role in the workspace does not allow it (a viewer cannot write), or a browser session sent no CSRF token. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOutput"];
+                };
+            };
+            /** @description Not found: it does not exist, or you are not a member of its workspace. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOutput"];
                 };
             };
         };
@@ -3793,6 +6976,60 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ChannelOutput"];
+                };
+            };
+            /** @description Invalid input: `detail` says what was wrong and what to do; `errors` maps fields to messages. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOutput"];
+                };
+            };
+            /** @description Not signed in: log in, or send `Authorization: Token <your API token>`. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOutput"];
+                };
+            };
+            /** @description Not allowed: your role in the workspace does not allow it (a viewer cannot write), or a browser session sent no CSRF token. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOutput"];
+                };
+            };
+            /** @description Not found: it does not exist, or you are not a member of its workspace. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOutput"];
+                };
+            };
+            /** @description Conflict with the current state: a name already taken, a run in a state that does not allow it, something else still using it. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOutput"];
+                };
+            };
+            /** @description Too large: a JSON body over JSON_MAX_BODY_BYTES, or an upload over its limit. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOutput"];
                 };
             };
         };

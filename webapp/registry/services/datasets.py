@@ -19,6 +19,7 @@ from webapp.common import storage
 from webapp.common.errors import Conflict, Invalid, TooLarge
 from webapp.registry.models import Dataset, DatasetKind, DatasetTask
 from webapp.registry.services.common import owned_path, refuse_if_runs_use, remove_stored, require_creator_or_admin
+from webapp.registry.services.conversion import convert_to_jsonl
 from webapp.registry.validation import MAX_REPORTED_ERRORS, iter_jsonl_problems
 
 CHUNK = 1024 * 1024
@@ -43,33 +44,6 @@ def _upload_format(filename: str, declared: str | None) -> str:
             raise Invalid(f"Unknown format '{declared}': use one of {', '.join(UPLOAD_FORMATS)}.", field="format")
         return declared
     return FORMAT_BY_EXTENSION.get(Path(filename or "").suffix.lower().lstrip("."), "jsonl")
-
-
-def _to_jsonl(raw: Path, fmt: str, out: Path) -> None:
-    """CSV (header row) and Parquet uploads become JSON Lines, the one format the engine reads."""
-    import csv
-    import json
-
-    with out.open("w", encoding="utf-8") as sink:
-        if fmt == "csv":
-            try:
-                with raw.open(newline="", encoding="utf-8") as source:
-                    for row in csv.DictReader(source):
-                        sink.write(json.dumps(row, ensure_ascii=False) + "\n")
-            except (UnicodeDecodeError, csv.Error) as exc:
-                raise Invalid(f"The CSV file cannot be read ({exc}): it must be UTF-8 with a header row.",
-                              field="file") from None
-            return
-        import pyarrow.parquet as pq
-
-        try:
-            table = pq.ParquetFile(raw)
-            for batch in table.iter_batches(batch_size=10_000):
-                for row in batch.to_pylist():
-                    sink.write(json.dumps(row, ensure_ascii=False, default=str) + "\n")
-        except Exception as exc:  # pyarrow raises several types for a file that is not Parquet
-            raise Invalid(f"The file is not a readable Parquet file ({type(exc).__name__}: {exc}).",
-                          field="file") from None
 
 
 def _receive(upload: IO[bytes], fd: int) -> int:
@@ -136,8 +110,7 @@ def dataset_upload(*, workspace: Workspace, user: User, name: str, kind: str, up
     try:
         size = _receive(upload, fd)
         if fmt != "jsonl":
-            _to_jsonl(tmp_path, fmt, jsonl_path)
-            size = jsonl_path.stat().st_size
+            size = convert_to_jsonl(tmp_path, fmt, jsonl_path)
         sha, rows = _checked_rows(jsonl_path, kind)
         existing = Dataset.objects.filter(workspace=workspace, name=name, sha256=sha).first()
         if existing:

@@ -124,7 +124,8 @@ def model_register_from_upload(*, workspace: Workspace, user: User, name: str, u
     require_write(user=user, workspace=workspace)
     check_unique_model_name(workspace, name)
     directory = Path(settings.ARTIFACT_ROOT) / "models" / workspace.slug / uuid.uuid4().hex
-    extract_model_archive(upload, directory, max_bytes=settings.MODEL_MAX_UPLOAD_BYTES)
+    extract_model_archive(upload, directory, max_bytes=settings.MODEL_MAX_UPLOAD_BYTES,
+                          max_ratio=settings.MODEL_MAX_UNPACK_RATIO)
     try:
         facts = inspect_model_dir(directory, field="file")
         with transaction.atomic():

@@ -137,6 +137,27 @@ class EventStreamRenderer(BaseRenderer):
         return json.dumps(data).encode()
 
 
+def _stream_event(name: str, events: list[str], payloads: str) -> type[serializers.Serializer]:
+    """The schema of one message of an event stream: schemathesis and the generated types read a
+    text/event-stream response's schema as that of each message (its `event`, `data`, `id`)."""
+    return type(name, (serializers.Serializer,), {
+        "event": serializers.ChoiceField(choices=events),
+        "data": serializers.CharField(help_text=f"The message's payload as JSON: {payloads}"),
+        "id": serializers.CharField(required=False, help_text="The stream position: a client that reconnects sends "
+                                                              "it back as Last-Event-ID."),
+        "retry": serializers.IntegerField(required=False, help_text="Milliseconds to wait before reconnecting."),
+    })
+
+
+RunStreamEvent = _stream_event(
+    "RunStreamEvent", ["metrics", "log", "status"],
+    "metrics {points: [{name, step, value, wall}]}, log {lines: [{seq, time, level, message}]}, status (the run).")
+PlaygroundStreamEvent = _stream_event(
+    "PlaygroundStreamEvent", ["session", "outputs", "status"],
+    "session (the whole session, first), outputs {outputs: [cells]}, status {id, status, error_message, "
+    "finished_at}.")
+
+
 class RunEventsApi(APIView):
     """Server-Sent Events for one run: `metrics`, `log` and `status` messages."""
 
@@ -145,7 +166,7 @@ class RunEventsApi(APIView):
     @extend_schema(
         parameters=[OpenApiParameter("cursor", str, description="Continue after this position (the `cursor` of a "
                                      "/metrics/ answer); the Last-Event-ID header takes precedence.")],
-        responses={(200, "text/event-stream"): str},
+        responses={(200, "text/event-stream"): RunStreamEvent},
     )
     def get(self, request, pk: int):
         run = run_get(user=request.user, pk=pk)
@@ -211,7 +232,7 @@ class PlaygroundEventsApi(APIView):
 
     renderer_classes = [JSONRenderer, EventStreamRenderer]
 
-    @extend_schema(responses={(200, "text/event-stream"): str})
+    @extend_schema(responses={(200, "text/event-stream"): PlaygroundStreamEvent})
     def get(self, request, pk: int):
         from webapp.runs.api.playground import PlaygroundOutputSerializer
 

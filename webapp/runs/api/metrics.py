@@ -3,7 +3,7 @@ several runs' series at once."""
 from __future__ import annotations
 
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -123,6 +123,14 @@ class RunMetricsApi(APIView):
                          "range": {"step_min": step_min, "step_max": step_max}})
 
 
+class MetricsExportOutput(serializers.Serializer):
+    run = serializers.IntegerField()
+    columns = serializers.ListField(child=serializers.CharField(),
+                                    help_text='Always ["name", "step", "value", "wall"].')
+    points = serializers.ListField(child=serializers.ListField(child=serializers.JSONField()),
+                                   help_text="One [name, step, value, wall] per point, ordered by name then step.")
+
+
 class RunMetricsExportApi(APIView):
     """Every point of the run's metrics at full resolution (no downsampling), streamed as CSV or as
     one JSON document; the charts' endpoint above returns at most max_points per series."""
@@ -130,7 +138,10 @@ class RunMetricsExportApi(APIView):
     @extend_schema(
         parameters=[OpenApiParameter("names", str, description="Comma-separated metric names (default: all)."),
                     OpenApiParameter("as", str, enum=["csv", "json"], description="csv (default) or json.")],
-        responses={(200, "text/csv"): OpenApiTypes.BINARY, (200, "application/json"): OpenApiTypes.BINARY},
+        responses={(200, "text/csv"): OpenApiResponse(OpenApiTypes.STR, description=(
+                       "A header row `run,name,step,value,wall`, then one row per point; values as Python "
+                       "reprs, so they read back exactly.")),
+                   (200, "application/json"): MetricsExportOutput},
     )
     def get(self, request, pk: int):
         from webapp.runs.api.downloads import metrics_export_response
