@@ -3,10 +3,11 @@ steps of each method family through the engine's own entry point (the recipe the
 run), in float32 and under bf16 autocast from a bf16 checkpoint, and is inspected and answers in the
 playground.
 
-Per family (one xdist group each, so two workers share the matrix): lm_train; logit KD from a teacher
-of another family whose embedding is padded beyond the shared tokenizer; seq_kd from a teacher with
-another tokenizer; dpo; grpo; cl_lwf over two tasks. Each run must finish with finite losses, change
-the student's weights and write a checkpoint and final model that reload in the student's dtype.
+Per family (one xdist group each, so two workers share the matrix), with a student whose embedding is
+padded beyond the shared tokenizer: lm_train; logit KD from a teacher of another family padded more;
+seq_kd from a teacher with another tokenizer; dpo; grpo; cl_lwf over two tasks. Each run must finish
+with finite losses, change the student's weights and write a checkpoint and final model that reload in
+the student's dtype.
 """
 
 import json
@@ -29,8 +30,10 @@ from tests.engine.helpers import run_in_process
 FAMILIES = sorted(TINY_FAMILIES)
 PRECISIONS = {"float32": torch.float32, "bf16": torch.bfloat16}
 METHODS = ["lm_train", "kd_forward_kl", "seq_kd", "dpo", "grpo", "cl_lwf"]
-TEACHER_PADDING = 64
-"""Embedding rows a logit-KD teacher has beyond the tokenizer (as Qwen2.5-7B's 152,064 beyond 151,665)."""
+TEACHER_PADDING, STUDENT_PADDING = 64, 16
+"""Embedding rows beyond the tokenizer's tokens: checkpoints pad their embeddings, each size differently
+(Qwen2.5-7B has 152,064 rows and 0.5B 151,936 for 151,665 tokens), so every student is padded and a
+logit-KD teacher is padded more."""
 
 ANIMALS = ["cat", "dog", "owl", "fox", "eel", "bee"]
 FOODS = ["fish", "seeds", "cheese", "bread", "honey"]
@@ -87,9 +90,9 @@ class Matrix:
         return self._saved[key]
 
     def student(self, family: str, precision: str) -> Path:
-        """The student: a `family` model over the shared tokenizer, saved in `precision` with it."""
-        return self._model(("student", family, precision), family, vocab_size=len(self.tokenizer), seed=0,
-                           dtype=PRECISIONS[precision], tokenizer=self.tokenizer)
+        """The student: a `family` model over the shared tokenizer (padded), saved in `precision` with it."""
+        return self._model(("student", family, precision), family, seed=0, dtype=PRECISIONS[precision],
+                           vocab_size=len(self.tokenizer) + STUDENT_PADDING, tokenizer=self.tokenizer)
 
     def padded_teacher(self, family: str) -> Path:
         """A teacher of the family after `family`, sharing the tokenizer, with TEACHER_PADDING more rows."""
@@ -203,7 +206,7 @@ def test_every_family_is_inspected_with_its_architecture_size_dtype_and_tokenize
     model = AutoModelForCausalLM.from_pretrained(directory, dtype="auto")
     assert facts["architecture"] == type(model).__name__
     assert facts["parameter_count"] == sum(parameter.numel() for parameter in model.parameters())
-    assert facts["vocab_size"] == len(matrix.tokenizer)
+    assert facts["vocab_size"] == len(matrix.tokenizer) + STUDENT_PADDING  # the embedding's rows
     assert facts["dtype"] == str(PRECISIONS[precision]).removeprefix("torch.")
     assert facts["has_tokenizer"] and facts["tokenizer_fingerprint"] == tokenizer_fingerprint(matrix.tokenizer)
 
