@@ -18,7 +18,8 @@ from typing import Any
 import torch
 from transformers import PreTrainedTokenizerBase
 
-from engine.core.data import TokenBlocks, keep_end, validation_batches
+from engine.core.bos import keep_end
+from engine.core.data import TokenBlocks, validation_batches
 from engine.core.losses import IGNORE_INDEX
 from engine.core.stops import cut_at_stop, stop_token_ids
 from engine.models import final_hidden_states, output_layer

@@ -9,14 +9,13 @@ import torch
 from tokenizers.processors import TemplateProcessing
 from transformers import AutoTokenizer, LlamaConfig, LlamaForCausalLM
 
+from engine.core.bos import leading_special_ids, text_ids
 from engine.core.data import (
     Dataset,
     chat_tokens,
-    leading_special_ids,
     pack_texts,
     prompt_completion_tokens,
     sample_prompts,
-    text_ids,
     tokenize_dataset,
 )
 from engine.core.evaluation import generate_samples

@@ -11,7 +11,7 @@ A file holds one kind of row, told by its prompt:
 Labels follow engine.core.data: position i is labelled with token i + 1 where that token is a target.
 A sequence longer than block_size + 1 tokens loses prompt tokens from the left (the same number
 for chosen and rejected, so both answer the same context; the prompt's BOS always stays, as in
-training and generation, engine.core.data.keep_end, and at least one prompt token, since the first
+training and generation, engine.core.bos.keep_end, and at least one prompt token, since the first
 response token is predicted from the token before it), then, if still too long, the end of its
 response. A pair left without a target in either sequence is dropped and counted.
 """
@@ -25,16 +25,8 @@ from typing import Any, Literal
 import torch
 from transformers import PreTrainedTokenizerBase
 
-from engine.core.data import (
-    CHAT_ROLES,
-    _pad_id,
-    _render_chat,
-    _require_eos,
-    chat_tokens,
-    keep_end,
-    leading_bos_count,
-    text_ids,
-)
+from engine.core.bos import keep_end, leading_bos_count, text_ids
+from engine.core.data import CHAT_ROLES, _pad_id, _render_chat, _require_eos, chat_tokens
 from engine.core.losses import IGNORE_INDEX
 from engine.errors import EngineError
 
@@ -266,7 +258,7 @@ class PreferencePairs:
 def _fit(sequence: _Sequence, prompt_kept: int, block_size: int,
          tokenizer: PreTrainedTokenizerBase) -> tuple[list[int], list[bool]]:
     """(token ids, target flags) with the prompt cut to prompt_kept tokens (its BOS and its last
-    tokens, engine.core.data.keep_end) and the whole cut to block_size + 1 tokens (the last one is
+    tokens, engine.core.bos.keep_end) and the whole cut to block_size + 1 tokens (the last one is
     only a label)."""
     prompt = keep_end(sequence.prompt, prompt_kept, tokenizer)
     ids = (prompt + sequence.response)[: block_size + 1]
