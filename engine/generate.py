@@ -21,7 +21,7 @@ import torch  # noqa: E402
 from transformers import AutoTokenizer  # noqa: E402
 from transformers.generation.streamers import BaseStreamer  # noqa: E402
 
-from engine.core.data import text_ids  # noqa: E402
+from engine.core.bos import text_ids  # noqa: E402
 from engine.core.stops import cut_at_stop, stop_token_ids  # noqa: E402
 from engine.spec import ModelSpec  # noqa: E402
 from engine.errors import EngineError  # noqa: E402

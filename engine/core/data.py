@@ -11,8 +11,8 @@ A file holds one kind of row, told by its fields:
 
 Beginning of sequence: text and prompt-completion sequences start with the tokens the tokenizer
 itself puts before a text (`tokenizer(text)`: Llama's and Gemma's BOS, nothing for GPT-2 or Qwen;
-`text_ids` and `leading_special_ids`), each packed document with its own; chat sequences are the
-chat template's rendering alone, which writes the BOS itself where the model wants one. Training,
+engine.core.bos), each packed document with its own; chat sequences are the chat template's
+rendering alone, which writes the BOS itself where the model wants one. Training,
 evaluation, sample prompts, the RL and seq_kd prompts and the playground all encode text this way.
 
 Every sequence stores, at each position, the next token as its label (IGNORE_INDEX where that
@@ -28,6 +28,7 @@ from typing import Any, Callable, Iterator, Literal
 import torch
 from transformers import PreTrainedTokenizerBase
 
+from engine.core.bos import leading_special_ids, text_ids
 from engine.core.losses import IGNORE_INDEX
 from engine.errors import EngineError
 from engine.facts import chat_template_problem
@@ -181,32 +182,6 @@ def _require_eos(tokenizer: PreTrainedTokenizerBase) -> int:
 
 def _pad_id(tokenizer: PreTrainedTokenizerBase) -> int:
     return tokenizer.pad_token_id if tokenizer.pad_token_id is not None else _require_eos(tokenizer)
-
-
-_PROBE = "a"
-
-
-def leading_special_ids(tokenizer: PreTrainedTokenizerBase) -> list[int]:
-    """The special tokens `tokenizer(text)` puts before a text's own tokens, by the tokenizer's own
-    rule (`add_bos_token`, its post-processor): [bos_token_id] for Llama-style tokenizers, [] for
-    GPT-2's. Tokens it appends (an add_eos_token tokenizer's EOS) are not included: the data
-    pipeline ends documents and completions itself."""
-    with_special = tokenizer(_PROBE, verbose=False)["input_ids"]
-    plain = tokenizer(_PROBE, add_special_tokens=False, verbose=False)["input_ids"]
-    special = set(tokenizer.all_special_ids)
-    for start in range(len(with_special) - len(plain) + 1):
-        if with_special[start: start + len(plain)] == plain and all(t in special for t in with_special[:start]):
-            return list(with_special[:start])
-    return []
-
-
-def text_ids(tokenizer: PreTrainedTokenizerBase, text: str, *, prefix: list[int] | None = None) -> list[int]:
-    """A plain text's token ids as the model saw text in pre-training: the tokenizer's leading
-    special tokens (its BOS, if it adds one; `prefix` when the caller already has them) then the
-    text's own tokens. Not for chat-template renderings, which carry their own BOS."""
-    if prefix is None:
-        prefix = leading_special_ids(tokenizer)
-    return prefix + tokenizer(text, add_special_tokens=False, verbose=False)["input_ids"]
 
 
 def pack_texts(texts: list[str], tokenizer: PreTrainedTokenizerBase, block_size: int) -> TokenBlocks:

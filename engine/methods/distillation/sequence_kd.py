@@ -27,7 +27,8 @@ from typing import Any
 import torch
 from transformers import AutoTokenizer, GenerationConfig, PreTrainedModel, PreTrainedTokenizerBase
 
-from engine.core.data import Dataset, leading_special_ids, read_jsonl, sample_prompts, tokenize_dataset
+from engine.core.bos import leading_special_ids
+from engine.core.data import Dataset, read_jsonl, sample_prompts, tokenize_dataset
 from engine.core.model_checks import check_run_models
 from engine.core.stops import cut_at_stop, stop_token_ids
 from engine.core.objective import RunData, RunResult

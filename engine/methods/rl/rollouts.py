@@ -6,7 +6,8 @@ from dataclasses import dataclass
 import torch
 from transformers import GenerationConfig, PreTrainedTokenizerBase
 
-from engine.core.data import Dataset, leading_special_ids
+from engine.core.bos import leading_special_ids
+from engine.core.data import Dataset
 from engine.core.losses import IGNORE_INDEX
 from engine.core.stops import cut_at_stop
 from engine.core.token_logprobs import output_weight_and_bias, token_log_probs
