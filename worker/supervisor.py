@@ -15,11 +15,12 @@ cancels the run, the worker shuts down, or (node 0) another node is lost.
 Never two engines for one run, never an engine without its supervisor:
 - the engine dies with the worker (PR_SET_PDEATHSIG), and `never_orphaned` kills it when its
   supervision ends by an exception while the worker lives on;
-- through a database outage the rows wait in the recorder and the engine trains on, but once the
-  run's heartbeat has not reached the database for half of RUN_HEARTBEAT_TIMEOUT_S (the lease),
-  the engine is paused (SIGSTOP) until one does: by the time another worker may take the run
-  as lost, this engine no longer trains or writes. After RUN_DATABASE_OUTAGE_MAX_S the worker
-  gives up: the engine is stopped at a checkpoint and the run fails saying why;
+- through a database outage the rows wait in the recorder, and the engine is paused (SIGSTOP) as
+  soon as a write fails, until the run's heartbeat and the rows get through again: it makes no
+  progress that could not be recorded. Were it to train on, another worker that takes the run as
+  lost meanwhile (its heartbeat went silent) would resume from a checkpoint whose points this
+  worker could not store, and they would be missing for good. After RUN_DATABASE_OUTAGE_MAX_S the
+  worker gives up: the engine is stopped at a checkpoint and the run fails saying why;
 - every write carries the attempt (the fencing token of the worker's claim); when one is refused
   as stale, another worker holds the run: the engine is killed at once, without a checkpoint.
 
@@ -318,7 +319,10 @@ class RunSupervisor(Supervisor):
         self.recorder.handle(tag, line)
 
     def flush(self) -> None:
-        self.recorder.flush()
+        if not self.recorder.flush() and self.recorder.outage.since is not None and not self.paused:
+            self.log("warning", f"the database does not answer ({self.recorder.outage.last_error}): the engine "
+                                "is paused until it does, with the rows it reported kept here")
+            self.pause()
 
     def record_sample(self, points: list[tuple[str, int, float, float]]) -> None:
         self.recorder.metrics.extend(points)
@@ -339,9 +343,11 @@ class RunSupervisor(Supervisor):
             return
         self.beat_ok_at = now
         if self.paused:
-            self.log("warning", f"the database answers again: the engine resumes (paused for "
-                                f"{now - self.paused_at:.0f} s)")
-            self.resume()
+            self.recorder.outage.next_try = 0.0  # the database answers: the rows go now, not after the backoff
+            if self.recorder.flush():
+                self.log("warning", f"the database answers again: the rows are written and the engine resumes "
+                                    f"(paused for {now - self.paused_at:.0f} s)")
+                self.resume()
         lost = self.lost_nodes()
         if self.term_sent_at is None and (cancel or lifecycle.shutting_down.is_set() or lost):
             self.reason = "cancel" if cancel else "shutdown" if lifecycle.shutting_down.is_set() else "node"
@@ -350,15 +356,17 @@ class RunSupervisor(Supervisor):
             self.stop(f"stopping the engine ({self.reason}): SIGTERM")
 
     def out_of_reach(self, now: float, error: Exception) -> None:
-        """The heartbeat did not reach the database. Past half of RUN_HEARTBEAT_TIMEOUT_S (the lease:
-        after the whole of it, another worker may take the run) the engine is paused until one
-        does; past RUN_DATABASE_OUTAGE_MAX_S the worker gives up and stops it at a checkpoint."""
+        """The heartbeat did not reach the database: the engine is paused until one does; past
+        RUN_DATABASE_OUTAGE_MAX_S the worker gives up and stops it at a checkpoint."""
         silent_s = now - self.beat_ok_at
-        if silent_s > settings.RUN_DATABASE_OUTAGE_MAX_S and self.term_sent_at is None:
+        if lifecycle.shutting_down.is_set() and self.term_sent_at is None:
+            self.reason = "shutdown"
+            self.stop("stopping the engine (shutdown, the database unreachable): SIGTERM")
+        elif silent_s > settings.RUN_DATABASE_OUTAGE_MAX_S and self.term_sent_at is None:
             self.reason = "database"
             self.stop(f"stopping the engine: the database has not answered for {silent_s:.0f} s "
                       f"(RUN_DATABASE_OUTAGE_MAX_S; last error: {str(error).strip()[:300]}): SIGTERM")
-        elif silent_s > settings.RUN_HEARTBEAT_TIMEOUT_S / 2 and not self.paused and self.term_sent_at is None:
-            self.log("warning", f"the database has not answered for {silent_s:.0f} s: the engine is paused until it "
-                                "does, so that it never trains beside an attempt of another worker")
+        elif not self.paused and self.term_sent_at is None:
+            self.log("warning", f"the database does not answer ({self.recorder.outage.last_error}): the engine "
+                                "is paused until it does")
             self.pause()
