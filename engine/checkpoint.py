@@ -83,6 +83,24 @@ def restore_weight_remainders(model: torch.nn.Module, remainders: dict[str, torc
             target.copy_(remainder)
 
 
+def check_fence(fence: Any) -> None:
+    """Raises EngineError if the fence (engine.spec.FenceSpec; None: no fence) file names a newer
+    attempt than this engine's: a newer attempt of the run owns the output directory."""
+    if fence is None:
+        return
+    try:
+        newest = int(Path(fence.file).read_text().strip() or 0)
+    except FileNotFoundError:
+        return
+    except ValueError:
+        raise EngineError(f"the attempt file {fence.file} does not hold an attempt number") from None
+    if newest > fence.attempt:
+        raise EngineError(
+            f"attempt {newest} of this run has started since this engine (attempt {fence.attempt}) did: "
+            "it stops without writing to the run's directory, which belongs to the newer attempt now"
+        )
+
+
 def directory_size(path: Path) -> int:
     return sum(file.stat().st_size for file in path.rglob("*") if file.is_file())
 

@@ -288,6 +288,17 @@ class TaskSpec(_Config):
     )
 
 
+class FenceSpec(_Config):
+    """Which attempt of a run may write to its output directory (the fencing token of the worker
+    that started this engine)."""
+
+    file: str = Field(
+        min_length=1,
+        description="A file holding the number of the newest attempt of the run (written when an attempt starts).",
+    )
+    attempt: int = Field(ge=0, le=2**31 - 1, description="This engine's attempt.")
+
+
 class RunSpec(_Config):
     """One training run: the method, its config, the models and data it uses, where it writes."""
 
@@ -342,6 +353,14 @@ class RunSpec(_Config):
     resume_from: str | None = Field(
         None, min_length=1,
         description="A checkpoint directory (OUTPUT_DIR/checkpoints/step-N) to continue exactly from.",
+    )
+    fence: FenceSpec | None = Field(
+        None,
+        description=(
+            "Checkpoints, the best and the final model are written only while fence.file names no newer "
+            "attempt than fence.attempt; otherwise the engine fails at once, writing nothing, so an engine "
+            "of an earlier attempt cannot overwrite the directory a newer attempt resumes from."
+        ),
     )
 
     _method_config: BaseModel = PrivateAttr()

@@ -125,6 +125,9 @@ if not DATABASE_IS_EMBEDDED:
     _options = DATABASES["default"].setdefault("OPTIONS", {})
     # Shown in pg_stat_activity, so an operator can tell the web server's connections from the workers'.
     _options.setdefault("application_name", os.environ.get("DATABASE_APPLICATION_NAME", "distillery"))
+    # A server that does not answer (a network cut) fails a new connection after this many seconds
+    # instead of hanging it (libpq waits forever by default); a worker then retries (worker.outage).
+    _options.setdefault("connect_timeout", 10)
     if DATABASE_POOL_SIZE > 0:
         # A request waits up to `timeout` seconds for a free connection, then fails with a 500
         # instead of hanging. Connections are checked before they are handed out, so a restart of
@@ -268,6 +271,12 @@ WORKERS_RETENTION_DAYS = float(os.environ.get("WORKERS_RETENTION_DAYS", 7))
 RUN_MAX_ATTEMPTS = int(os.environ.get("RUN_MAX_ATTEMPTS", 3))
 # Seconds between SIGTERM and SIGKILL when a running run is cancelled.
 RUN_CANCEL_GRACE_S = float(os.environ.get("RUN_CANCEL_GRACE_S", 20))
+# A worker that cannot reach the database keeps its run's rows and retries; past this many seconds
+# without the database it stops the engine at a checkpoint and the run fails saying so (resumable).
+RUN_DATABASE_OUTAGE_MAX_S = float(os.environ.get("RUN_DATABASE_OUTAGE_MAX_S", 900))
+# Rows (metric points, log lines) a worker keeps while the database is unreachable; when they are
+# that many it stops reading its engine's events, and the engine waits until they are written.
+RUN_WRITE_BUFFER_MAX_ROWS = int(os.environ.get("RUN_WRITE_BUFFER_MAX_ROWS", 500_000))
 # A run over several hosts (resources.nodes > 1) waits this long for enough workers to join it;
 # then it goes back to the queue (or fails, when fewer such workers are alive than it needs).
 RUN_GANG_TIMEOUT_S = float(os.environ.get("RUN_GANG_TIMEOUT_S", 120))

@@ -20,8 +20,8 @@ from webapp.runs.resources import Resources
 from worker import lifecycle
 from worker.multinode import execute_node
 from worker.outcome import finish, store_failed
-from worker.spec import build_spec
-from worker.supervisor import RunSupervisor, run_gpu_indices, start_engine
+from worker.spec import build_spec, fence
+from worker.supervisor import RunSupervisor, never_orphaned, run_gpu_indices, start_engine
 
 log = logging.getLogger("worker")
 
@@ -60,6 +60,7 @@ def supervise(run: Run, output_dir: Path) -> str:
         spec = build_spec(run, output_dir)
     except storage.StoreError as exc:
         return store_failed(run, exc)
+    fence(run, output_dir, spec)
     spec_file = output_dir / f"spec-attempt-{run.attempt}.json"
     spec_file.write_text(json.dumps(spec, indent=2))
     gpu_indices = run_gpu_indices(run)
@@ -67,7 +68,10 @@ def supervise(run: Run, output_dir: Path) -> str:
     command = engine_command(settings.ENGINE_PYTHON or sys.executable, spec_file, write_fd, gpu_indices)
     process = start_engine(command, gpu_indices, (write_fd,))
     os.close(write_fd)
-    supervisor = RunSupervisor(run, output_dir, process, gpu_indices)
-    supervisor.follow_stream(os.fdopen(read_fd, "rb"), "events")
-    code = supervisor.watch()
+    with never_orphaned(process):
+        supervisor = RunSupervisor(run, output_dir, process, gpu_indices)
+        supervisor.follow_stream(os.fdopen(read_fd, "rb"), "events")
+        code = supervisor.watch()
+    if supervisor.stale is not None:
+        return f"stale: {supervisor.stale}"
     return finish(run, supervisor.recorder, code, supervisor.reason)

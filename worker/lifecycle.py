@@ -49,7 +49,7 @@ def beat() -> None:
         hostname=_identity["hostname"], queues=_identity["queues"], gpus=_identity["gpus"], pid=os.getpid(),
         current_run=run,
     )
-    for run_id in runs_recover_lost():
+    for run_id in runs_recover_lost(except_run_id=current_run_id):
         log.warning("run %s lost its worker's heartbeat: requeued or failed (see its log)", run_id)
     deliveries_retry_due()
     now = time.monotonic()

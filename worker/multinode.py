@@ -38,8 +38,10 @@ from webapp.runs.models import Run, RunNode, RunStatus
 from worker import lifecycle
 from worker.outcome import finish, store_failed
 from worker.recorder import RunRows
-from worker.spec import build_spec
-from worker.supervisor import HEARTBEAT_INTERVAL_S, RunSupervisor, Supervisor, run_gpu_indices, start_engine
+from worker.spec import build_spec, fence
+from worker.supervisor import (
+    HEARTBEAT_INTERVAL_S, RunSupervisor, Supervisor, never_orphaned, run_gpu_indices, start_engine,
+)
 
 log = logging.getLogger("worker")
 
@@ -126,6 +128,7 @@ def _lead(run: Run, output_dir: Path, node: RunNode, nodes: list[RunNode]) -> st
         spec = build_spec(run, output_dir)
     except storage.StoreError as exc:
         return store_failed(run, exc)  # the other nodes see the attempt end and stop waiting
+    fence(run, output_dir, spec)
     run_gang_start(node=node, resume_from=spec.get("resume_from", ""))
     logs_append(run=run, lines=[(time.time(), "info", "all nodes joined: " + ", ".join(
         f"node {n.node_rank} on {n.worker} ({n.address})" for n in nodes))])
@@ -136,9 +139,12 @@ def _lead(run: Run, output_dir: Path, node: RunNode, nodes: list[RunNode]) -> st
     events_file.unlink(missing_ok=True)
     command = torchrun_command(settings.ENGINE_PYTHON or sys.executable, spec_file, events_file, gpu_indices,
                                node=node, nodes=nodes)
-    supervisor = LeaderSupervisor(run, output_dir, start_engine(command, gpu_indices), gpu_indices, node=node)
-    supervisor.follow_file(events_file)
-    code = supervisor.watch()
+    with never_orphaned(start_engine(command, gpu_indices)) as process:
+        supervisor = LeaderSupervisor(run, output_dir, process, gpu_indices, node=node)
+        supervisor.follow_file(events_file)
+        code = supervisor.watch()
+    if supervisor.stale is not None:
+        return f"stale: {supervisor.stale}"
     code, reason = settle_nodes(run, node, supervisor.recorder, code, supervisor.reason)
     return finish(run, supervisor.recorder, code, reason)
 
@@ -179,10 +185,13 @@ def _follow(run: Run, output_dir: Path, node: RunNode, nodes: list[RunNode]) -> 
     events_file = output_dir / f"events-attempt-{node.attempt}-node-{node.node_rank}.jsonl"
     command = torchrun_command(settings.ENGINE_PYTHON or sys.executable, spec_file, events_file, gpu_indices,
                                node=node, nodes=nodes)
-    supervisor = FollowerSupervisor(run, node, start_engine(command, gpu_indices), gpu_indices)
-    code = supervisor.watch()
+    with never_orphaned(start_engine(command, gpu_indices)) as process:
+        supervisor = FollowerSupervisor(run, node, process, gpu_indices)
+        code = supervisor.watch()
+    if supervisor.stale is not None:
+        return f"node {node.node_rank}: stale: {supervisor.stale}"
     supervisor.log("info" if code == 0 else "warning", f"exited with code {code}")
-    supervisor.flush()
+    supervisor.guarded(supervisor.flush)
     run_node_exit(node=node, code=code)
     return f"node {node.node_rank} exited with code {code}"
 
@@ -197,7 +206,7 @@ class FollowerSupervisor(Supervisor):
         super().__init__(process, gpu_indices)
         self.node = node
         self.prefix = f"[node {node.node_rank}] "
-        self.rows = RunRows(run)
+        self.rows = RunRows(run, attempt=node.attempt)
         self.left_at: float | None = None
         self.log("info", f"started on {node.worker}")
 

@@ -28,28 +28,38 @@ def store_failed(run: Run, exc: Exception) -> str:
 def finish(run: Run, recorder: EventRecorder, code: int, reason: str) -> str:
     """Records how an attempt ended, from the engine's exit `code`, its final status event and why
     the worker stopped it (`reason`, see RunSupervisor): done, failed, cancelled or back in the
-    queue to resume from its checkpoint. Returns the task's result."""
+    queue to resume from its checkpoint. Returns the task's result. Every write is the attempt's
+    (recorder.attempt): if another attempt has taken the run meanwhile, nothing changes."""
+    attempt = recorder.attempt
     if reason == "shutdown" and code in (0, 3, -signal.SIGKILL):
         if code == 0:
             return finish(run, recorder, code, reason="")
         # Back in the queue: the next worker resumes from the checkpoint the engine just wrote.
-        run_requeue(run=run, message="The worker shut down; the run resumes from its last checkpoint.")
+        run_requeue(run=run, message="The worker shut down; the run resumes from its last checkpoint.",
+                    attempt=attempt)
         return "requeued"
+    if reason == "database" and recorder.final_status != RunStatus.SUCCEEDED:
+        message = (f"The worker could not reach the database for over {settings.RUN_DATABASE_OUTAGE_MAX_S:.0f} s "
+                   "(RUN_DATABASE_OUTAGE_MAX_S), so it stopped the engine at a checkpoint (see the run's log). "
+                   "Resume the run once the database answers.")
+        if run_finish(run=run, status=RunStatus.FAILED, message=message, attempt=attempt):
+            notify_run_event(run=run, event="run.failed")
+        return str(RunStatus.FAILED)
     if reason == "node":
         # A host of a run over several hosts went away: like a lost run, resume from the checkpoint.
         message = recorder.final_message or "A node of the run went away."
         if run.attempt < settings.RUN_MAX_ATTEMPTS:
             message = (f"{message} Resuming from the last checkpoint (attempt {run.attempt + 1} of "
                        f"{settings.RUN_MAX_ATTEMPTS}).")
-            logs_append(run=run, lines=[(time.time(), "warning", message)])
-            run_requeue(run=run, message=message)
+            logs_append(run=run, lines=[(time.time(), "warning", message)], attempt=attempt)
+            run_requeue(run=run, message=message, attempt=attempt)
             return "requeued"
-        if run_finish(run=run, status=RunStatus.FAILED, message=f"{message} The run has been attempted "
-                                                                        f"{run.attempt} times (RUN_MAX_ATTEMPTS)."):
+        if run_finish(run=run, status=RunStatus.FAILED, attempt=attempt,
+                      message=f"{message} The run has been attempted {run.attempt} times (RUN_MAX_ATTEMPTS)."):
             notify_run_event(run=run, event="run.failed")
         return str(RunStatus.FAILED)
     if reason == "cancel":
-        if run_finish(run=run, status=RunStatus.CANCELLED, message="Cancelled by a user."):
+        if run_finish(run=run, status=RunStatus.CANCELLED, message="Cancelled by a user.", attempt=attempt):
             notify_run_event(run=run, event="run.cancelled")
         return "cancelled"
     status = recorder.final_status or ENGINE_EXIT.get(code, RunStatus.FAILED)
@@ -60,10 +70,10 @@ def finish(run: Run, recorder: EventRecorder, code: int, reason: str) -> str:
                       "an out-of-memory kill is the usual cause: try a smaller batch or model."
         else:
             message = f"The engine exited with code {code} without reporting why; see the run's log."
-    finished = run_finish(run=run, status=status, message=message)
+    finished = run_finish(run=run, status=status, message=message, attempt=attempt)
     if finished:
         notify_run_event(run=run, event=f"run.{status}")
-    if status == RunStatus.SUCCEEDED:
+    if finished and status == RunStatus.SUCCEEDED:
         try:
             run_register_produced_model(run=run)
         except Exception as exc:  # the run succeeded; a failed registration is reported, not fatal

@@ -12,32 +12,53 @@ from webapp.runs.models import Run
 def build_spec(run: Run, output_dir: Path, resume: bool = True) -> dict:
     """The engine's run spec for this run (webapp.runs.engine_spec), its inputs fetched to this
     host from the artifact store where they live there, resuming (with `resume`) from the newest
-    complete checkpoint on this host or in the store. Raises StoreError if the store fails."""
+    complete checkpoint on this host or in the store (preferring one the run has recorded, see
+    latest_checkpoint). Raises StoreError if the store fails."""
     spec = run_spec(
         method=run.method, seed=run.seed, config=run.config, output_dir=str(output_dir), student=run.student,
         teacher=run.teacher, reference=run.reference, train_dataset=run.train_dataset,
         validation_dataset=run.validation_dataset, replay_dataset=run.replay_dataset,
     )
     storage.pull_spec(spec)
-    checkpoint = latest_checkpoint(output_dir) if resume else None
+    recorded = set(run.artifacts.filter(kind="checkpoint", step__isnull=False).values_list("step", flat=True))
+    checkpoint = latest_checkpoint(output_dir, recorded) if resume else None
     if checkpoint is not None:
         spec["resume_from"] = str(checkpoint)
     return spec
 
 
-def latest_checkpoint(output_dir: Path) -> Path | None:
+ATTEMPT_FILE = "attempt"
+
+
+def fence(run: Run, output_dir: Path, spec: dict) -> None:
+    """Makes this attempt the owner of the run's directory: its number goes into OUTPUT_DIR/attempt
+    (replaced whole, never half written) and into the spec, whose engine then writes checkpoints and
+    models only while no newer attempt has written that file (engine.checkpoint.check_fence)."""
+    path = output_dir / ATTEMPT_FILE
+    partial = output_dir / f"{ATTEMPT_FILE}.{run.attempt}.partial"
+    partial.write_text(f"{run.attempt}\n")
+    partial.replace(path)
+    spec["fence"] = {"file": str(path), "attempt": run.attempt}
+
+
+def latest_checkpoint(output_dir: Path, recorded: set[int] = frozenset()) -> Path | None:
     """The newest complete checkpoint, on this host's disk or in the artifact store (fetched here
     if it is only there: the run may resume on another host than the one that wrote it). The disk
-    and the store, not the artifact rows, are the truth: an engine stopped by its worker's death
-    writes a last checkpoint nobody was left to record. The engine writes `step-N.partial/` and
-    renames it when complete (engine/checkpoint.py); the store holds a directory once its manifest
-    is there (webapp.common.storage)."""
-    found = {int(path.name[5:]): path for path in (output_dir / "checkpoints").glob("step-*")
-             if path.name[5:].isdigit() and (path / "trainer_state.pt").is_file()}
-    for step, path in sorted(storage.stored_checkpoints(output_dir).items(), reverse=True):
-        if step <= max(found, default=-1):
-            break
-        if storage.pull(path) and (path / "trainer_state.pt").is_file():
-            found[step] = path
-            break
-    return found[max(found)] if found else None
+    and the store are the truth about what exists: an engine stopped by its worker's death writes a
+    last checkpoint nobody was left to record. But the newest checkpoint among the `recorded` steps
+    comes first: a checkpoint is recorded after every point the engine reported before it, so
+    resuming there loses none, while the points before an unrecorded one (its worker lost them: it
+    died, or lost the run during a database outage) would never be stored; the resumed attempt
+    reports them again. The engine writes `step-N.partial/` and renames it when complete
+    (engine/checkpoint.py); the store holds a directory once its manifest is there
+    (webapp.common.storage)."""
+    on_disk = {int(path.name[5:]): path for path in (output_dir / "checkpoints").glob("step-*")
+               if path.name[5:].isdigit() and (path / "trainer_state.pt").is_file()}
+    in_store = storage.stored_checkpoints(output_dir)
+    steps = sorted(set(on_disk) | set(in_store), reverse=True)
+    for step in [s for s in steps if s in recorded] + steps:
+        if step in on_disk:
+            return on_disk[step]
+        if storage.pull(in_store[step]) and (in_store[step] / "trainer_state.pt").is_file():
+            return in_store[step]
+    return None

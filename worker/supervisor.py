@@ -12,11 +12,24 @@ checkpoint and exits); an engine still alive `grace_s` later is killed with its 
 events through an EventRecorder, keeps the run's heartbeat, and stops the engine when a user
 cancels the run, the worker shuts down, or (node 0) another node is lost.
 
+Never two engines for one run, never an engine without its supervisor:
+- the engine dies with the worker (PR_SET_PDEATHSIG), and `never_orphaned` kills it when its
+  supervision ends by an exception while the worker lives on;
+- through a database outage the rows wait in the recorder, and the engine is paused (SIGSTOP) as
+  soon as a write fails, until the run's heartbeat and the rows get through again: it makes no
+  progress that could not be recorded. Were it to train on, another worker that takes the run as
+  lost meanwhile (its heartbeat went silent) would resume from a checkpoint whose points this
+  worker could not store, and they would be missing for good. After RUN_DATABASE_OUTAGE_MAX_S the
+  worker gives up: the engine is stopped at a checkpoint and the run fails saying why;
+- every write carries the attempt (the fencing token of the worker's claim); when one is refused
+  as stale, another worker holds the run: the engine is killed at once, without a checkpoint.
+
 The engine runs in its own process so an out-of-memory kill or a CUDA error fails the run with a
 message and leaves the worker alive.
 """
 from __future__ import annotations
 
+import logging
 import os
 import queue
 import signal
@@ -24,20 +37,28 @@ import subprocess
 import threading
 import time
 from abc import ABC, abstractmethod
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from django.conf import settings
+from django.db import OperationalError
 
 from webapp.runs.services.reports import run_heartbeat
 from webapp.runs.models import Run
 from webapp.runs.resources import Resources
 from worker import lifecycle
+from webapp.runs.state import StaleAttempt
+from worker.outage import OUTAGE_ERRORS, drop_connection
 from worker.processes import die_with_parent
 from worker.recorder import EventRecorder
 from worker.system_metrics import SAMPLE_INTERVAL_S, SystemSampler
 
+log = logging.getLogger("worker")
 FLUSH_INTERVAL_S = 0.25
 HEARTBEAT_INTERVAL_S = 2.0
+# Lines read from the engine and not yet handled; past this the readers wait, and so does the engine.
+LINES_QUEUE_MAX = 10_000
 
 
 def engine_env(gpu_indices: list[int]) -> dict[str, str]:
@@ -92,13 +113,32 @@ def tail_events(path: Path, process, sink: queue.Queue) -> None:
         time.sleep(0.1)
 
 
-def kill_group(process: subprocess.Popen) -> None:
-    """SIGKILL the engine and every process it started (the ranks of a multi-GPU run): it leads
-    its own process group (start_new_session)."""
+def signal_group(process: subprocess.Popen, signum: int) -> None:
+    """Sends `signum` to the engine and every process it started (the ranks of a multi-GPU run): it
+    leads its own process group (start_new_session)."""
     try:
-        os.killpg(process.pid, signal.SIGKILL)
+        os.killpg(process.pid, signum)
     except ProcessLookupError:
         pass
+
+
+def kill_group(process: subprocess.Popen) -> None:
+    """SIGKILL the engine and every process it started."""
+    signal_group(process, signal.SIGKILL)
+
+
+@contextmanager
+def never_orphaned(process: subprocess.Popen) -> Iterator[subprocess.Popen]:
+    """Supervises `process` in the block; if the block ends with the engine still running (an
+    exception in its supervisor), the engine and its process group are killed: no engine trains on
+    without a supervisor, to be joined later by a second one for the same run."""
+    try:
+        yield process
+    finally:
+        if process.poll() is None:
+            log.warning("the engine (pid %s) lost its supervisor: killing it", process.pid)
+            kill_group(process)
+            process.wait()
 
 
 class Supervisor(ABC):
@@ -112,9 +152,12 @@ class Supervisor(ABC):
     def __init__(self, process: subprocess.Popen, gpu_indices: list[int]):
         self.process = process
         self.gpu_indices = gpu_indices
-        self.lines: queue.Queue = queue.Queue()
+        self.lines: queue.Queue = queue.Queue(maxsize=LINES_QUEUE_MAX)
         self.open_streams = 0
         self.term_sent_at: float | None = None
+        self.paused = False
+        self.paused_at = 0.0
+        self.stale: StaleAttempt | None = None
         self.grace_s = settings.RUN_CANCEL_GRACE_S
         self.sampler = SystemSampler(process.pid, gpu_indices)
         self.follow_stream(process.stdout, "stderr")
@@ -133,24 +176,17 @@ class Supervisor(ABC):
         """Runs until every stream followed has closed; returns the engine's exit code."""
         last_flush = last_beat = last_sample = 0.0
         while self.open_streams:
-            try:
-                tag, line = self.lines.get(timeout=self.flush_interval_s)
-                if line is None:
-                    self.open_streams -= 1
-                else:
-                    self.handle(tag, line)
-            except queue.Empty:
-                pass
+            self.take_line()
             now = time.monotonic()
-            if now - last_flush >= self.flush_interval_s:
+            if now - last_flush >= self.flush_interval_s and self.stale is None:
                 last_flush = now
-                self.flush()
-            if now - last_sample >= SAMPLE_INTERVAL_S and self.process.poll() is None:
+                self.guarded(self.flush)
+            if now - last_sample >= SAMPLE_INTERVAL_S and self.process.poll() is None and not self.paused:
                 last_sample = now
                 self.record_sample(self.sampler.sample())
-            if now - last_beat >= self.heartbeat_interval_s:
+            if now - last_beat >= self.heartbeat_interval_s and self.stale is None:
                 last_beat = now
-                self.beat(now)
+                self.guarded(self.beat, now)
                 if self.overdue(now) and self.process.poll() is None:
                     self.log("warning", self.kill_message)
                     kill_group(self.process)
@@ -158,10 +194,61 @@ class Supervisor(ABC):
         self.sampler.close()
         return code
 
+    def take_line(self) -> None:
+        """Handles the next line of the engine, if one comes within a flush interval. While the
+        rows wait for the database and the buffers are full, it takes none: the readers then
+        wait, and the engine with them, instead of memory growing without bound."""
+        if self.backlogged():
+            time.sleep(self.flush_interval_s)
+            return
+        try:
+            tag, line = self.lines.get(timeout=self.flush_interval_s)
+        except queue.Empty:
+            return
+        if line is None:
+            self.open_streams -= 1
+        else:
+            self.handle(tag, line)
+
+    def guarded(self, write, *args) -> None:
+        """Runs `write` (a flush or a heartbeat). A database outage is logged and lived through
+        (the rows wait for the next try); a write refused as stale kills the engine at once."""
+        try:
+            write(*args)
+        except StaleAttempt as exc:
+            self.abandon(exc)
+        except OUTAGE_ERRORS as exc:
+            log.warning("database write failed, retrying later: %s", exc)
+            drop_connection()
+
+    def abandon(self, stale: StaleAttempt) -> None:
+        """Another attempt holds the run: this engine is killed without a checkpoint (that would
+        be written into the run directory the new attempt resumes from), and nothing more is
+        written."""
+        self.stale = stale
+        log.warning("%s: killing the engine (pid %s)", stale, self.process.pid)
+        kill_group(self.process)
+
+    def backlogged(self) -> bool:
+        """Whether the rows waiting for the database fill the buffers."""
+        return False
+
+    def pause(self) -> None:
+        """SIGSTOP to the engine's process group: it stays in memory and trains no further."""
+        if not self.paused and self.process.poll() is None:
+            signal_group(self.process, signal.SIGSTOP)
+            self.paused, self.paused_at = True, time.monotonic()
+
+    def resume(self) -> None:
+        if self.paused:
+            signal_group(self.process, signal.SIGCONT)
+            self.paused = False
+
     def stop(self, message: str) -> None:
         """Asks the engine to stop (SIGTERM: it writes a checkpoint first), once."""
         if self.term_sent_at is None:
             self.log("warning", message)
+            self.resume()
             self.process.send_signal(signal.SIGTERM)
             self.term_sent_at = time.monotonic()
 
@@ -192,13 +279,15 @@ class Supervisor(ABC):
 
 class RunSupervisor(Supervisor):
     """The supervisor of a run this worker records (its only host, or its node 0). After `watch`,
-    `reason` says why the worker stopped the engine: "cancel", "shutdown", "node" or "" (it did
-    not)."""
+    `reason` says why the worker stopped the engine: "cancel", "shutdown", "node", "database" or ""
+    (it did not); `stale` is set when another attempt took the run (nothing more may be written)."""
 
     def __init__(self, run: Run, output_dir: Path, process: subprocess.Popen, gpu_indices: list[int]):
         super().__init__(process, gpu_indices)
         self.run = run
+        self.attempt = run.attempt
         self.reason = ""
+        self.beat_ok_at = time.monotonic()
         here = [str(path) for path in (output_dir / "checkpoints").glob("step-*")]
         self.recorder = EventRecorder(run, checkpoints_here=here)
         self.log("info", f"attempt {run.attempt} on {run.worker}: {' '.join(process.args[1:4])}")
@@ -208,15 +297,32 @@ class RunSupervisor(Supervisor):
 
     def watch(self) -> int:
         code = super().watch()
-        self.recorder.flush()
-        self.recorder.finish_uploads()
+        if self.stale is None:
+            self.guarded(self.drain)
         return code
+
+    def drain(self) -> None:
+        """After the engine exited: waits for the artifact uploads, then writes every row left,
+        retrying through a database outage until RUN_DATABASE_OUTAGE_MAX_S after it began; then
+        raises the outage's error (the run, still `running`, is resumed once its heartbeat is found
+        stale)."""
+        self.recorder.finish_uploads()
+        while not self.recorder.flush():
+            if self.recorder.outage.lasted_s() > settings.RUN_DATABASE_OUTAGE_MAX_S:
+                raise OperationalError(f"{self.recorder.outage.describe()}; the run's last rows are not written")
+            time.sleep(self.flush_interval_s)
+
+    def backlogged(self) -> bool:
+        return self.recorder.outage.since is not None and self.recorder.full()
 
     def handle(self, tag: str, line: str) -> None:
         self.recorder.handle(tag, line)
 
     def flush(self) -> None:
-        self.recorder.flush()
+        if not self.recorder.flush() and self.recorder.outage.since is not None and not self.paused:
+            self.log("warning", f"the database does not answer ({self.recorder.outage.last_error}): the engine "
+                                "is paused until it does, with the rows it reported kept here")
+            self.pause()
 
     def record_sample(self, points: list[tuple[str, int, float, float]]) -> None:
         self.recorder.metrics.extend(points)
@@ -229,10 +335,38 @@ class RunSupervisor(Supervisor):
         return []
 
     def beat(self, now: float) -> None:
-        cancel = run_heartbeat(run=self.run)
+        try:
+            cancel = run_heartbeat(run=self.run, attempt=self.attempt)
+        except OUTAGE_ERRORS as exc:
+            self.recorder.outage.failed(exc)  # one outage for the heartbeat and the rows
+            self.out_of_reach(now, exc)
+            return
+        self.beat_ok_at = now
+        if self.paused:
+            self.recorder.outage.next_try = 0.0  # the database answers: the rows go now, not after the backoff
+            if self.recorder.flush():
+                self.log("warning", f"the database answers again: the rows are written and the engine resumes "
+                                    f"(paused for {now - self.paused_at:.0f} s)")
+                self.resume()
         lost = self.lost_nodes()
         if self.term_sent_at is None and (cancel or lifecycle.shutting_down.is_set() or lost):
             self.reason = "cancel" if cancel else "shutdown" if lifecycle.shutting_down.is_set() else "node"
             if lost:
                 self.log("warning", f"{', '.join(lost)}: stopping at a checkpoint")
             self.stop(f"stopping the engine ({self.reason}): SIGTERM")
+
+    def out_of_reach(self, now: float, error: Exception) -> None:
+        """The heartbeat did not reach the database: the engine is paused until one does; past
+        RUN_DATABASE_OUTAGE_MAX_S the worker gives up and stops it at a checkpoint."""
+        silent_s = now - self.beat_ok_at
+        if lifecycle.shutting_down.is_set() and self.term_sent_at is None:
+            self.reason = "shutdown"
+            self.stop("stopping the engine (shutdown, the database unreachable): SIGTERM")
+        elif silent_s > settings.RUN_DATABASE_OUTAGE_MAX_S and self.term_sent_at is None:
+            self.reason = "database"
+            self.stop(f"stopping the engine: the database has not answered for {silent_s:.0f} s "
+                      f"(RUN_DATABASE_OUTAGE_MAX_S; last error: {str(error).strip()[:300]}): SIGTERM")
+        elif not self.paused and self.term_sent_at is None:
+            self.log("warning", f"the database does not answer ({self.recorder.outage.last_error}): the engine "
+                                "is paused until it does")
+            self.pause()

@@ -15,16 +15,28 @@ from webapp.common import storage
 log = logging.getLogger("worker")
 
 
-@shared_task(name="worker.tasks.run_execute", acks_late=True, reject_on_worker_lost=True, ignore_result=True)
-def run_execute(run_id: int) -> str:
+@shared_task(name="worker.tasks.run_execute", bind=True, acks_late=True, reject_on_worker_lost=True,
+             ignore_result=True)
+def run_execute(self, run_id: int) -> str:
+    """Executes the run. Without the database (a worker cut off from it, or an outage as the run
+    ended) the message is sent again later instead of being dropped: the run must not stay queued
+    for ever. Sent again, it finds the run claimed by another worker (skipped), still running with
+    a fresh heartbeat (skipped), or lost (claimed: it resumes from its checkpoint)."""
     from webapp.runs.models import Run
     from worker.executor import execute
+    from worker.outage import OUTAGE_ERRORS, drop_connection
 
-    run = Run.objects.filter(pk=run_id).first()
-    if run is None:
-        log.warning("run %s does not exist (deleted before it started); dropping the message", run_id)
-        return "missing"
-    return execute(run)
+    try:
+        run = Run.objects.filter(pk=run_id).first()
+        if run is None:
+            log.warning("run %s does not exist (deleted before it started); dropping the message", run_id)
+            return "missing"
+        return execute(run)
+    except OUTAGE_ERRORS as exc:
+        drop_connection()
+        delay = min(60, 5 * 2 ** min(self.request.retries, 4))
+        log.warning("run %s: the database did not answer (%s); trying again in %s s", run_id, exc, delay)
+        raise self.retry(countdown=delay, max_retries=None) from exc
 
 
 @shared_task(name="worker.tasks.model_inspect", acks_late=True, ignore_result=True)

@@ -28,6 +28,7 @@ from transformers import PreTrainedTokenizerBase
 from engine import distributed
 from engine.checkpoint import (
     WEIGHT_REMAINDERS,
+    check_fence,
     directory_size,
     load_trainer_state,
     restore_rng_state,
@@ -326,6 +327,7 @@ class Trainer:
         if not ranks.is_main:
             distributed.barrier(ranks)
             return self.output_dir / "checkpoints" / f"step-{step}"
+        check_fence(self.spec.fence)
         path = save_checkpoint(
             self.output_dir, step, self.model, self.tokenizer,
             {"method": self.spec.method, "step": step, "optimizer": self.optimizer.state_dict(),
@@ -340,6 +342,7 @@ class Trainer:
     def _save_best(self) -> None:
         """Keep the trainable tensors of the best evaluation so far (the adapters of a LoRA run, every
         weight otherwise), without touching the model: merging LoRA here would end its training."""
+        check_fence(self.spec.fence)
         best = self.output_dir / "best"
         partial_dir = self.output_dir / "best.partial"
         shutil.rmtree(partial_dir, ignore_errors=True)
@@ -378,6 +381,7 @@ class Trainer:
         step, early_stopping, events = self.current_step, self.early_stopping, self.events
         note = ""
         best = self.output_dir / "best"
+        check_fence(self.spec.fence)
         shutil.rmtree(final, ignore_errors=True)
         kept_step = json.loads((best / BEST_STEP).read_text())["step"] if (best / BEST_STEP).is_file() else None
         if (early_stopping.patience and early_stopping.best_step not in (0, step)

@@ -1,0 +1,1 @@
+"""Fault tests: real processes, with a fault injected (a cut network, a restarted broker, ...)."""

@@ -94,6 +94,7 @@ class Stack:
     workdir: Path
     env: dict = field(default_factory=dict)
     extra_env: dict = field(default_factory=dict)  # added to every process's environment
+    broker_url: str = ""  # team flavour: a Redis of the test's own instead of the suite's
     processes: dict = field(default_factory=dict)
     base_url: str = ""
     token: str = ""
@@ -111,7 +112,7 @@ class Stack:
             # Its keys carry the checkout's and the xdist worker's prefix (tests/settings.py), so stacks of
             # other workers and of another checkout's suite can share the database number.
             redis_db = int(os.environ.get("DISTILLERY_IT_REDIS_DB", "13"))
-            env["CELERY_BROKER_URL"] = f"redis://127.0.0.1:6379/{redis_db}"
+            env["CELERY_BROKER_URL"] = self.broker_url or f"redis://127.0.0.1:6379/{redis_db}"
             import redis
 
             from tests.settings import REDIS_KEY_PREFIX

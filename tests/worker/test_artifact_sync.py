@@ -40,6 +40,7 @@ def test_recorded_checkpoints_go_up_and_pruned_ones_come_out_in_order(s3_store, 
     server, bucket = s3_store
     run = Run.objects.get(pk=launch(api("member"), registry_objects).json()["id"])
     out = Path(settings.ARTIFACT_ROOT) / "runs" / str(run.id)
+    assert reports.run_claim(run=run, worker="w1", output_dir=str(out))
     # A checkpoint another host wrote in an earlier attempt: in the store and recorded, not on this disk.
     earlier = out / "checkpoints" / "step-2"
     reports.artifact_record(run=run, kind="checkpoint", name="step-2", path=str(earlier), step=2, size_bytes=1)

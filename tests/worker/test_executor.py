@@ -9,6 +9,7 @@ from django.db import connection
 
 from tests.api.test_runs_api import launch
 from webapp.runs.models import Run
+from webapp.runs.services.reports import run_claim
 from worker.executor import engine_command
 from worker.recorder import EventRecorder
 from worker.spec import build_spec, latest_checkpoint
@@ -20,6 +21,7 @@ def event(**fields) -> str:
 
 def test_events_become_metrics_logs_progress_and_artifacts(api, registry_objects, tmp_path):
     run = Run.objects.get(pk=launch(api("member"), registry_objects).json()["id"])
+    assert run_claim(run=run, worker="w1", output_dir=str(tmp_path))
     recorder = EventRecorder(run)
     recorder.handle("events", event(kind="metric", step=5, wall=10.0, values={"train/loss": 2.5, "train/lr": None}))
     recorder.handle("events", event(kind="metric", step=6, wall=11.0, values={"train/loss": float("nan")}))

@@ -25,6 +25,33 @@ class IllegalTransition(Exception):
     pass
 
 
+class StaleAttempt(Exception):
+    """A write of a run's attempt that no longer holds the run: another worker took it (its claim
+    counted a new attempt), or it left `running`. The write is refused, and the engine of that
+    attempt must stop without writing anything more (no checkpoint either)."""
+
+    def __init__(self, run_id: int, attempt: int, holder: tuple[int, str] | None):
+        self.run_id, self.attempt = run_id, attempt
+        now = "it was deleted" if holder is None else f"it is at attempt {holder[0]}, {holder[1]}"
+        super().__init__(f"run {run_id}: attempt {attempt} no longer holds the run ({now}); its writes are refused")
+
+
+def run_holder(run_id: int, *, lock: bool) -> tuple[int, str] | None:
+    """(attempt, status) of the run, None if it is gone; with `lock`, its row is locked (FOR UPDATE)
+    until the transaction ends, so no claim can count a new attempt meanwhile."""
+    rows = Run.objects.filter(pk=run_id)
+    return (rows.select_for_update() if lock else rows).values_list("attempt", "status").first()
+
+
+def check_attempt(run_id: int, attempt: int | None, *, lock: bool = True) -> None:
+    """Raises StaleAttempt unless attempt `attempt` still holds the run (it is that attempt's, running).
+    `attempt` None: a write from outside a worker's attempt (the web, an import), never refused;
+    the row is still locked, as the writes that call this rely on it."""
+    holder = run_holder(run_id, lock=lock)
+    if attempt is not None and holder != (attempt, RunStatus.RUNNING):
+        raise StaleAttempt(run_id, attempt, holder)
+
+
 def transition(run: Run, to: str, *, only_if: Q | None = None, **fields) -> bool:
     """Moves `run` to status `to` if its current status allows it; returns whether it moved.
 

@@ -3,7 +3,8 @@ from __future__ import annotations
 
 from django.db import connection, transaction
 
-from webapp.runs.models import ROLLUP_WIDTHS, MetricPoint, MetricRollup, MetricSummary, Run
+from webapp.runs.models import ROLLUP_WIDTHS, MetricPoint, MetricRollup, MetricSummary, Run, RunStatus
+from webapp.runs.state import StaleAttempt, check_attempt, run_holder
 
 SQLITE_ROWS_PER_STATEMENT = 2000  # 5 parameters a row, under SQLite's 32,766-variable limit
 
@@ -78,10 +79,18 @@ def _update_rollups(run_id: int, inserted: list[tuple[str, int, float, float]]) 
             )
 
 
+# `fence` holds the run's row (locked FOR SHARE, so no claim counts a new attempt before this
+# commits) when the writing attempt still holds the run, or when no attempt is given; nothing is
+# stored without it.
 PG_INGEST = """
-WITH new AS (
+WITH fence AS (
+    SELECT id FROM {runs} WHERE id = %(run)s
+        AND (%(attempt)s::int IS NULL OR (attempt = %(attempt)s::int AND status = %(running)s))
+    FOR SHARE
+), new AS (
     INSERT INTO {points} (run_id, name, step, value, wall)
     SELECT %(run)s, * FROM unnest(%(names)s::varchar[], %(steps)s::int[], %(values)s::float8[], %(walls)s::float8[])
+    WHERE EXISTS (SELECT 1 FROM fence)
     ON CONFLICT (run_id, name, step) DO NOTHING
     RETURNING name, step, value, wall
 ), rolled AS (
@@ -106,37 +115,45 @@ WITH new AS (
         max = GREATEST(m.max, excluded.max),
         count = m.count + excluded.count
 )
-SELECT count(*) FROM new
+SELECT (SELECT count(*) FROM new), (SELECT count(*) FROM fence)
 """
 
 
-def _ingest_postgres(run_id: int, rows: list[tuple[str, int, float, float]]) -> int:
+def _ingest_postgres(run_id: int, rows: list[tuple[str, int, float, float]], attempt: int | None) -> int:
     """Points, rollups and summaries in one statement: the new points (ON CONFLICT DO NOTHING
     drops the ones already stored) feed the rollup and summary upserts through data-modifying
-    CTEs, so nothing travels back to Python but a count."""
+    CTEs, so nothing travels back to Python but a count (and whether the fence let them in)."""
     names, steps, values, walls = zip(*rows)
     sql = PG_INGEST.format(
-        points=MetricPoint._meta.db_table, rollups=MetricRollup._meta.db_table,
+        runs=Run._meta.db_table, points=MetricPoint._meta.db_table, rollups=MetricRollup._meta.db_table,
         summaries=MetricSummary._meta.db_table, rollup_update=ROLLUP_UPDATE.format(least="LEAST", greatest="GREATEST"),
     )
     with connection.cursor() as cursor:
-        cursor.execute(sql, {"run": run_id, "names": _pg_array(names, text=True), "steps": _pg_array(steps),
+        cursor.execute(sql, {"run": run_id, "attempt": attempt, "running": RunStatus.RUNNING.value,
+                             "names": _pg_array(names, text=True), "steps": _pg_array(steps),
                              "values": _pg_array(values), "walls": _pg_array(walls),
                              "widths": _pg_array(ROLLUP_WIDTHS)})
-        return cursor.fetchone()[0]
+        new, fenced_in = cursor.fetchone()
+    if not fenced_in and attempt is not None:
+        raise StaleAttempt(run_id, attempt, run_holder(run_id, lock=False))
+    return new
 
 
-def metrics_ingest(*, run: Run, points: list[tuple[str, int, float, float]]) -> int:
+def metrics_ingest(*, run: Run, points: list[tuple[str, int, float, float]], attempt: int | None = None) -> int:
     """Stores (name, step, value, wall) points; a point already stored for (run, name, step) is
-    skipped, so a resent batch changes nothing. Updates the per-metric summaries from the points
-    that were new, in the same transaction. Returns the number of new points."""
+    skipped, so a resent batch changes nothing (a worker retries a batch whose answer a database
+    outage swallowed). Updates the per-metric summaries from the points that were new, in the same
+    transaction. Returns the number of new points. With `attempt` (a worker's), the points are
+    refused with StaleAttempt unless that attempt still holds the run."""
     if not points:
         return 0
     unique = {(name, step): (value, wall) for name, step, value, wall in points}
     rows = [(name, step, value, wall) for (name, step), (value, wall) in unique.items()]
     if connection.vendor == "postgresql":
-        return _ingest_postgres(run.pk, rows)
+        return _ingest_postgres(run.pk, rows, attempt)
     with transaction.atomic():
+        if attempt is not None:
+            check_attempt(run.pk, attempt)
         inserted = _insert_new_points(run.pk, rows)
         if not inserted:
             return 0

@@ -1,5 +1,10 @@
 """What a worker reports about the run it executes: claim, progress, heartbeats, logs,
-artifacts, the end; and the recovery of runs whose worker went silent."""
+artifacts, the end; and the recovery of runs whose worker went silent.
+
+A worker's writes carry its `attempt` (the fencing token its claim counted, Run.attempt): a write
+of an attempt that no longer holds the run (another worker took it, or it left `running`) is
+refused with StaleAttempt, so an engine left over from an earlier attempt cannot add to the run.
+`attempt=None` is a write from outside an attempt (the web, an import), never refused."""
 from __future__ import annotations
 
 import time
@@ -13,17 +18,17 @@ from django.utils import timezone
 from webapp.registry.models import ModelAsset
 from webapp.runs.models import Artifact, Run, RunLogLine, RunStatus
 from webapp.runs.services.launch import enqueue_run
-from webapp.runs.state import transition
+from webapp.runs.state import check_attempt, transition
 
 
-def logs_append(*, run: Run, lines: list[tuple[float, str, str]]) -> None:
+def logs_append(*, run: Run, lines: list[tuple[float, str, str]], attempt: int | None = None) -> None:
     """Appends (time, level, message) lines after the run's last sequence number. Several
     processes append to one run (the nodes of a run over several hosts, the web on a resume), so
     the run's row is locked while the next numbers are taken (SQLite: the IMMEDIATE transaction)."""
     if not lines:
         return
     with transaction.atomic():
-        Run.objects.select_for_update().filter(pk=run.pk).values_list("pk", flat=True).first()
+        check_attempt(run.pk, attempt)
         last = RunLogLine.objects.filter(run=run).order_by("-seq").values_list("seq", flat=True).first() or 0
         RunLogLine.objects.bulk_create(
             [RunLogLine(run=run, seq=last + i, time=t, level=level, message=message[:10000])
@@ -31,14 +36,17 @@ def logs_append(*, run: Run, lines: list[tuple[float, str, str]]) -> None:
         )
 
 
-def artifact_record(*, run: Run, kind: str, name: str, path: str, step: int | None, size_bytes: int) -> Artifact:
-    artifact, _ = Artifact.objects.update_or_create(
-        run=run, path=path, defaults={"kind": kind, "name": name, "step": step, "size_bytes": size_bytes}
-    )
+def artifact_record(*, run: Run, kind: str, name: str, path: str, step: int | None, size_bytes: int,
+                    attempt: int | None = None) -> Artifact:
+    with transaction.atomic():
+        check_attempt(run.pk, attempt)
+        artifact, _ = Artifact.objects.update_or_create(
+            run=run, path=path, defaults={"kind": kind, "name": name, "step": step, "size_bytes": size_bytes}
+        )
     return artifact
 
 
-def artifacts_prune_missing(*, run: Run, among: set[str] | None = None) -> list[str]:
+def artifacts_prune_missing(*, run: Run, among: set[str] | None = None, attempt: int | None = None) -> list[str]:
     """Drops checkpoint rows whose directories the engine deleted (it keeps only the last K), and
     returns their paths. With a remote artifact store each host has only some of a run's
     checkpoints on its disk, so only `among` (those this attempt's engine had) are candidates."""
@@ -48,19 +56,32 @@ def artifacts_prune_missing(*, run: Run, among: set[str] | None = None) -> list[
     if among is not None:
         candidates = candidates.filter(path__in=among)
     gone = {a.pk: a.path for a in candidates if not Path(a.path).exists()}
-    Artifact.objects.filter(pk__in=gone).delete()
+    with transaction.atomic():
+        check_attempt(run.pk, attempt)
+        Artifact.objects.filter(pk__in=gone).delete()
     return list(gone.values())
 
 
-def run_progress(*, run: Run, step: int, total: int, eta_s: float | None, tokens_per_s: float | None) -> None:
-    Run.objects.filter(pk=run.pk).update(
+def _held(run: Run, attempt: int | None):
+    """The run's row, narrowed to `attempt` holding it (all of it with attempt None)."""
+    rows = Run.objects.filter(pk=run.pk)
+    return rows if attempt is None else rows.filter(attempt=attempt, status=RunStatus.RUNNING)
+
+
+def run_progress(*, run: Run, step: int, total: int, eta_s: float | None, tokens_per_s: float | None,
+                 attempt: int | None = None) -> None:
+    updated = _held(run, attempt).update(
         progress_step=step, progress_total=total, eta_s=eta_s, tokens_per_s=tokens_per_s, heartbeat_at=timezone.now()
     )
+    if not updated and attempt is not None:
+        check_attempt(run.pk, attempt, lock=False)
 
 
-def run_heartbeat(*, run: Run) -> bool:
-    """Records that the run is alive; returns whether a cancel was requested."""
-    Run.objects.filter(pk=run.pk).update(heartbeat_at=timezone.now())
+def run_heartbeat(*, run: Run, attempt: int | None = None) -> bool:
+    """Records that the run is alive; returns whether a cancel was requested. Raises StaleAttempt
+    when `attempt` no longer holds the run."""
+    if not _held(run, attempt).update(heartbeat_at=timezone.now()) and attempt is not None:
+        check_attempt(run.pk, attempt, lock=False)
     return Run.objects.filter(pk=run.pk, cancel_requested=True).exists()
 
 
@@ -78,12 +99,15 @@ def run_claim(*, run: Run, worker: str, output_dir: str) -> bool:
     )
 
 
-def runs_recover_lost() -> list[int]:
+def runs_recover_lost(*, except_run_id: int | None = None) -> list[int]:
     """Running runs whose worker stopped sending heartbeats go back to the queue (and resume from
     their last checkpoint on another worker), until RUN_MAX_ATTEMPTS; then they fail with the
-    reason. Any live worker calls this periodically; the compare-and-set moves make that safe."""
+    reason. Any live worker calls this periodically; the compare-and-set moves make that safe.
+    A worker passes the run it executes itself as `except_run_id`: after a database outage its
+    run's heartbeat is stale too, but its supervisor is alive and about to renew it."""
     recovered = []
-    for run in Run.objects.filter(status=RunStatus.RUNNING, heartbeat_at__lt=stale_before()):
+    lost = Run.objects.filter(status=RunStatus.RUNNING, heartbeat_at__lt=stale_before())
+    for run in lost.exclude(pk=except_run_id) if except_run_id else lost:
         silent_for = int((timezone.now() - run.heartbeat_at).total_seconds())
         checkpoint = run.artifacts.filter(kind="checkpoint").order_by("-step").first()
         where = f"step {checkpoint.step}" if checkpoint else "the start (no checkpoint yet)"
@@ -107,17 +131,22 @@ def runs_recover_lost() -> list[int]:
     return recovered
 
 
-def run_requeue(*, run: Run, message: str) -> bool:
+def run_requeue(*, run: Run, message: str, attempt: int | None = None) -> bool:
     """Puts a running run back in the queue (its worker is shutting down); it resumes from its
     last checkpoint wherever it is picked up next."""
-    moved = transition(run, RunStatus.QUEUED, error_message=message, worker="")
+    moved = transition(run, RunStatus.QUEUED, only_if=_attempt_is(attempt), error_message=message, worker="")
     if moved:
         enqueue_run(run)
     return moved
 
 
-def run_finish(*, run: Run, status: str, message: str = "") -> bool:
-    return transition(run, status, error_message=message)
+def run_finish(*, run: Run, status: str, message: str = "", attempt: int | None = None) -> bool:
+    """Ends the run (as attempt `attempt`, when given: a stale attempt's ending changes nothing)."""
+    return transition(run, status, only_if=_attempt_is(attempt), error_message=message)
+
+
+def _attempt_is(attempt: int | None) -> Q | None:
+    return None if attempt is None else Q(attempt=attempt)
 
 
 def run_register_produced_model(*, run: Run) -> None:
