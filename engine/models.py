@@ -206,7 +206,7 @@ def load_student(spec: RunSpec, tokenizer: PreTrainedTokenizerBase, training: Tr
         student = load_causal_lm(spec.student, role="student", vocab_size=len(tokenizer))
     if training.gradient_checkpointing:
         student.config.use_cache = False
-        student.gradient_checkpointing_enable(gradient_checkpointing_kwargs={"use_reentrant": False})
+        student.activation_checkpointing_enable({"use_reentrant": False})
     if not training.lora_rank:
         return student
 

@@ -188,7 +188,7 @@ def _save_task(index: int, name: str, step: int, model: torch.nn.Module, tokeniz
                progress: Progress, events: EventSink) -> None:
     """Save the model after task `index` as an artifact, and rewrite the cl-matrix table beside the tasks."""
     task_dir.parent.mkdir(parents=True, exist_ok=True)
-    model.save_pretrained(task_dir, safe_serialization=True)
+    model.save_pretrained(task_dir)
     tokenizer.save_pretrained(task_dir)
     events.artifact(f"task-{index}-{name}", "model", str(task_dir), step, directory_size(task_dir))
     matrix = task_dir.parent.parent / MATRIX_FILE
@@ -281,7 +281,7 @@ def run(spec: RunSpec, events: EventSink, cancel: threading.Event) -> RunResult:
         events.log("info", f"task {index} {task.name!r} done: average accuracy {summary['accuracy']['average']:.4f}")
 
     final = output_dir / "final"
-    model.save_pretrained(final, safe_serialization=True)
+    model.save_pretrained(final)
     tokenizer.save_pretrained(final)
     events.artifact("final", "model", str(final), step, directory_size(final))
     summary = progress.summary()["accuracy"]

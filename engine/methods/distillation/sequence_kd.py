@@ -28,7 +28,7 @@ import torch
 from transformers import AutoTokenizer, GenerationConfig, PreTrainedModel, PreTrainedTokenizerBase
 
 from engine.core.data import Dataset, leading_special_ids, read_jsonl, sample_prompts, tokenize_dataset
-from engine.core.stops import cut_at_stop, stop_token_ids
+from engine.core.stops import cut_at_stop, generate_exactly, stop_token_ids
 from engine.core.objective import RunData, RunResult
 from engine.core.training import Trainer, default_device, inference_dtype, seed_everything
 from engine.errors import EngineError
@@ -118,8 +118,7 @@ def generate_answers(
             generation = GenerationConfig(max_new_tokens=config.max_new_tokens, pad_token_id=pad_id,
                                           eos_token_id=stop_ids or None,
                                           num_return_sequences=config.samples_per_prompt, **sampling)
-            output = teacher.generate(input_ids=input_ids, attention_mask=attention_mask,
-                                      generation_config=generation, use_model_defaults=False)
+            output = generate_exactly(teacher, generation, input_ids=input_ids, attention_mask=attention_mask)
             texts = tokenizer.batch_decode([cut_at_stop(tokens, stop_ids, keep_stop=False)
                                             for tokens in output[:, width:].tolist()], skip_special_tokens=True)
             for index in range(len(encoded)):
