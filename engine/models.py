@@ -11,7 +11,7 @@ from pathlib import Path
 
 import torch
 from huggingface_hub import snapshot_download
-from huggingface_hub.errors import HFValidationError, LocalEntryNotFoundError
+from huggingface_hub.errors import HFValidationError, LocalEntryNotFoundError, StrictDataclassError
 from transformers import AutoConfig, AutoModelForCausalLM, AutoTokenizer, PreTrainedModel, PreTrainedTokenizerBase
 
 from engine.errors import EngineError
@@ -113,8 +113,9 @@ def load_causal_lm(model: ModelSpec, *, role: str, vocab_size: int) -> PreTraine
         fields.setdefault("vocab_size", vocab_size)
         try:
             config = AutoConfig.for_model(model_type, **fields)
-        except ValueError as error:
-            raise EngineError(f"{role} config: {error}") from None
+        except (ValueError, StrictDataclassError) as error:  # transformers 5 validates configs as strict dataclasses
+            problem = " ".join(str(error).split())
+            raise EngineError(f"{role} config: {problem} (correct the {role}'s 'config')") from None
         lm = AutoModelForCausalLM.from_config(config, dtype=torch.float32)
 
     embedding_rows = lm.get_input_embeddings().weight.shape[0]

@@ -215,3 +215,18 @@ def test_the_chunked_loss_of_soft_capped_models_equals_the_float64_reference_in_
     torch.testing.assert_close(got.loss.double(), expected, rtol=1e-6, atol=1e-8)
     torch.testing.assert_close(hidden.grad, reference_hidden.grad, rtol=1e-6, atol=1e-9)
     torch.testing.assert_close(got_weight_grad, student.get_output_embeddings().weight.grad, rtol=1e-6, atol=1e-9)
+
+
+@pytest.mark.parametrize("fields,message", [
+    ({"hidden_size": 30, "num_attention_heads": 4}, r"hidden size \(30\) is not a multiple of the number of attention"),
+    ({"hidden_size": "wide"}, "hidden_size"),
+    ({"model_type": "no-such-family"}, "no-such-family"),
+])
+def test_a_config_that_transformers_refuses_is_an_engine_error_naming_the_model(fields, message):
+    """transformers 5 validates configs as strict dataclasses (its own exception types, not ValueError)."""
+    from engine.models import load_causal_lm
+    from engine.spec import ModelSpec
+
+    spec = ModelSpec(config={"model_type": "llama", **fields}, tokenizer="/tmp/tokenizer")
+    with pytest.raises(EngineError, match=rf"^student config: .*{message}"):
+        load_causal_lm(spec, role="student", vocab_size=64)
