@@ -39,7 +39,8 @@ def pytest_collection_modifyitems(config, items):
         return
     for item in items:
         group = xdist_group_of(item)
-        if group:
+        # A test that names its own group (the architecture matrix: one per model family) keeps it.
+        if group and item.get_closest_marker("xdist_group") is None:
             item.add_marker(pytest.mark.xdist_group(group))
     # The longest groups (live stacks, the browser) go out first, so that no worker starts one last
     # while the others sit idle. Every worker sorts alike, as xdist requires.

@@ -32,3 +32,24 @@ def test_tests_with_fixtures_of_their_own_are_not_grouped():
     assert xdist_group_of(item("tests/api/test_runs_api.py")) is None
     assert xdist_group_of(item("tests/worker/test_executor.py")) is None
     assert xdist_group_of(item("tests/test_settings.py")) is None
+
+
+def test_a_test_that_names_its_own_group_keeps_it_and_the_others_get_their_modules():
+    import pytest
+
+    from tests.conftest import pytest_collection_modifyitems
+
+    class Item(SimpleNamespace):
+        def get_closest_marker(self, name):
+            return next((marker for marker in self.own_markers if marker.name == name), None)
+
+        def add_marker(self, marker):
+            self.own_markers.append(marker.mark)
+
+    path = ROOT / "tests/engine/test_architecture_matrix.py"
+    config = SimpleNamespace(rootpath=ROOT, workerinput={})
+    own = Item(path=path, config=config, callspec=None, own_markers=[pytest.mark.xdist_group("matrix-llama").mark])
+    plain = Item(path=path, config=config, callspec=None, own_markers=[])
+    pytest_collection_modifyitems(config, [own, plain])
+    assert [marker.args for marker in own.own_markers] == [("matrix-llama",)]
+    assert [marker.args for marker in plain.own_markers] == [("engine-test_architecture_matrix.py",)]

@@ -208,6 +208,27 @@ def text_ids(tokenizer: PreTrainedTokenizerBase, text: str, *, prefix: list[int]
     return prefix + tokenizer(text, add_special_tokens=False, verbose=False)["input_ids"]
 
 
+def leading_bos_count(ids: list[int], tokenizer: PreTrainedTokenizerBase) -> int:
+    """How many tokens at the start of `ids` are its beginning of sequence: the tokenizer's leading
+    special tokens (text_ids) where ids start with them, else 1 where ids start with the BOS token (a
+    chat template's rendering), else 0."""
+    prefix = leading_special_ids(tokenizer)
+    if prefix and ids[:len(prefix)] == prefix:
+        return len(prefix)
+    return int(tokenizer.bos_token_id is not None and ids[:1] == [tokenizer.bos_token_id])
+
+
+def keep_end(ids: list[int], count: int, tokenizer: PreTrainedTokenizerBase) -> list[int]:
+    """A prompt cut from the left to `count` tokens that keeps its beginning of sequence
+    (leading_bos_count): the BOS, then the prompt's last tokens. A model sees every text after its
+    BOS in training and generation, so a cut prompt must not lose it. At least the BOS stays."""
+    if len(ids) <= count:
+        return list(ids)
+    head = leading_bos_count(ids, tokenizer)
+    tail = max(count - head, 0)
+    return list(ids[:head]) + (list(ids[len(ids) - tail:]) if tail else [])
+
+
 def pack_texts(texts: list[str], tokenizer: PreTrainedTokenizerBase, block_size: int) -> TokenBlocks:
     """Tokenize documents, each after the tokenizer's leading special tokens (its BOS, if any) and
     followed by EOS, join them and cut the stream into blocks of block_size."""

@@ -18,7 +18,7 @@ from typing import Any
 import torch
 from transformers import PreTrainedTokenizerBase
 
-from engine.core.data import TokenBlocks, validation_batches
+from engine.core.data import TokenBlocks, keep_end, validation_batches
 from engine.core.losses import IGNORE_INDEX
 from engine.core.stops import cut_at_stop, stop_token_ids
 from engine.models import final_hidden_states, output_layer
@@ -116,7 +116,7 @@ def generate_samples(
 ) -> list[dict[str, Any]]:
     """Greedy completions of each prompt, [{'prompt': text, 'completion': text}], within block_size.
 
-    A prompt longer than half the block keeps its last half-block of tokens. A completion ends at
+    A prompt longer than half the block keeps its BOS and its last tokens, half a block in all. A completion ends at
     the model's stop tokens (engine.core.stops: its generation_config's eos ids and the
     tokenizer's EOS), which it does not show.
     """
@@ -126,7 +126,7 @@ def generate_samples(
     stop_ids = stop_token_ids(model, tokenizer)
     samples = []
     for prompt in prompts:
-        prompt = prompt[-(block_size // 2):]
+        prompt = keep_end(prompt, block_size // 2, tokenizer)
         input_ids = torch.tensor([prompt], device=device)
         output = model.generate(
             input_ids=input_ids, attention_mask=torch.ones_like(input_ids), do_sample=False,

@@ -15,25 +15,10 @@ from engine.errors import EngineError
 from engine.methods.distillation.chunked import chunked_distillation_loss
 from engine.methods.distillation.losses import DistillationSettings, forward_kl
 from engine.models import decoder_trunk, final_hidden_states, logit_softcap, output_layer
+from tests.engine.families import TINY_FAMILIES
 from tests.engine.helpers import run_in_process, tiny_spec
 
 VOCAB = 1024
-_ATTENTION = {"hidden_size": 32, "intermediate_size": 64, "num_hidden_layers": 2, "num_attention_heads": 4,
-              "max_position_embeddings": 64}
-TINY_FAMILIES: dict[str, dict[str, Any]] = {
-    "llama": {"model_type": "llama", "num_key_value_heads": 2, **_ATTENTION},
-    "qwen2": {"model_type": "qwen2", "num_key_value_heads": 2, **_ATTENTION},
-    "qwen3": {"model_type": "qwen3", "num_key_value_heads": 2, "head_dim": 8, **_ATTENTION},
-    "mistral": {"model_type": "mistral", "num_key_value_heads": 2, **_ATTENTION},
-    "gemma": {"model_type": "gemma", "num_key_value_heads": 2, "head_dim": 8, **_ATTENTION},
-    "gemma2": {"model_type": "gemma2", "num_key_value_heads": 2, "head_dim": 8, "sliding_window": 16, **_ATTENTION},
-    "gemma3_text": {"model_type": "gemma3_text", "num_key_value_heads": 2, "head_dim": 8, "sliding_window": 16,
-                    "final_logit_softcapping": 30.0, **_ATTENTION},
-    "phi3": {"model_type": "phi3", "num_key_value_heads": 2, "pad_token_id": 0, **_ATTENTION},
-    "olmo2": {"model_type": "olmo2", "num_key_value_heads": 2, **_ATTENTION},
-    "gpt2": {"model_type": "gpt2", "n_embd": 32, "n_layer": 2, "n_head": 4, "n_positions": 64},
-    "gpt_neox": {"model_type": "gpt_neox", **_ATTENTION},
-}
 
 
 def _tiny_model(family: str, directory: Path, seed: int = 0) -> torch.nn.Module:

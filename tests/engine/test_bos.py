@@ -19,6 +19,7 @@ from engine.core.data import (
     text_ids,
     tokenize_dataset,
 )
+from engine.core.evaluation import generate_samples
 from engine.core.losses import IGNORE_INDEX
 from engine.methods.distillation.config import SequenceKDConfig
 from engine.methods.distillation.sequence_kd import generate_answers
@@ -140,3 +141,60 @@ def test_seq_kd_teacher_prompts_start_with_bos_unless_chat_rendered(with_bos):
                                             add_generation_prompt=True)
     generate_answers(teacher, with_bos, [rendered], settings, seed=0, cancel=threading.Event(), chat=True)
     assert seen[0] == with_bos(rendered, add_special_tokens=False)["input_ids"] and seen[0].count(bos) == 1
+
+
+def _long_pairs(kind: str) -> PreferenceDataset:
+    words = " ".join(f"word{i}" for i in range(40))
+    if kind == "plain":
+        row = {"prompt": words, "chosen": " yes", "rejected": " no, not at all"}
+    else:
+        row = {"prompt": [{"role": "user", "content": words}], "chosen": [{"role": "assistant", "content": "yes"}],
+               "rejected": [{"role": "assistant", "content": "no, not at all"}]}
+    return PreferenceDataset(kind, [row], Path("pairs.jsonl"), "0")
+
+
+def test_a_dpo_prompt_cut_from_the_left_keeps_its_bos_then_its_last_tokens(with_bos):
+    bos = with_bos.bos_token_id
+    full = text_ids(with_bos, _long_pairs("plain").rows[0]["prompt"])
+    rejected = with_bos(" no, not at all", add_special_tokens=False)["input_ids"] + [with_bos.eos_token_id]
+    pairs, note = tokenize_preferences(_long_pairs("plain"), with_bos, 24)
+
+    kept = 24 + 1 - len(rejected)  # the longer response decides how much prompt fits, BOS included
+    assert full[0] == bos and len(full) > kept
+    assert pairs.prompts[0] == [bos] + full[-(kept - 1):]
+    assert pairs.rejected_input_ids[0].tolist() == ([bos] + full[-(kept - 1):] + rejected)[:24]
+    assert pairs.chosen_input_ids[0, :kept].tolist() == pairs.prompts[0]
+    assert "1 pairs were cut to fit" in note
+
+
+def test_a_dpo_response_longer_than_the_block_keeps_the_bos_as_its_prompt(with_bos):
+    dataset = PreferenceDataset("plain", [{"prompt": "Q: say it", "chosen": " and" * 40, "rejected": " no"}],
+                                Path("pairs.jsonl"), "0")
+    pairs, _ = tokenize_preferences(dataset, with_bos, 8)
+    assert pairs.prompts[0] == [with_bos.bos_token_id]
+    assert pairs.chosen_input_ids[0].tolist() == [with_bos.bos_token_id] + with_bos(" and" * 7,
+                                                                                   add_special_tokens=False)["input_ids"]
+
+
+def test_a_chat_dpo_prompt_cut_from_the_left_keeps_the_bos_its_template_writes(with_bos):
+    bos = with_bos.bos_token_id
+    pairs, _ = tokenize_preferences(_long_pairs("chat"), with_bos, 24)
+    full = with_bos(with_bos.apply_chat_template(_long_pairs("chat").rows[0]["prompt"], tokenize=False,
+                                                 add_generation_prompt=True), add_special_tokens=False)["input_ids"]
+    assert full[0] == bos and len(pairs.prompts[0]) < len(full)
+    assert pairs.prompts[0][0] == bos and pairs.prompts[0][1:] == full[len(full) - len(pairs.prompts[0]) + 1:]
+    assert pairs.chosen_input_ids[0, 0] == bos and pairs.rejected_input_ids[0, 0] == bos
+
+
+def test_an_evaluation_sample_prompt_longer_than_half_the_block_keeps_its_bos(with_bos):
+    config = LlamaConfig(vocab_size=len(with_bos), hidden_size=16, intermediate_size=32, num_hidden_layers=1,
+                         num_attention_heads=2, num_key_value_heads=2, max_position_embeddings=64)
+    torch.manual_seed(0)
+    model = LlamaForCausalLM(config)
+    seen: list[list[int]] = []
+    model.model.embed_tokens.register_forward_hook(lambda module, args, output: seen.append(args[0][0].tolist()))
+    prompt = text_ids(with_bos, _long_pairs("plain").rows[0]["prompt"])
+
+    generate_samples(model, with_bos, [prompt], max_new_tokens=1, block_size=16)
+
+    assert seen[0] == [with_bos.bos_token_id] + prompt[-7:]

@@ -212,7 +212,7 @@ def test_steps_per_task_defaults_to_max_steps_and_must_agree_with_it():
 
 
 def test_a_gemma3_student_learns_two_tasks_with_lwf(cl_demo, tmp_path):
-    from tests.engine.test_architectures import TINY_FAMILIES
+    from tests.engine.families import TINY_FAMILIES
 
     spec = cl_spec(cl_demo, tmp_path / "run", "cl_lwf", method_config={"lwf_weight": 1.0, "temperature": 2.0})
     spec["student"]["config"] = {**TINY_FAMILIES["gemma3_text"], "vocab_size": cl_demo["tokenizer"]["vocab_size"]}
@@ -220,3 +220,27 @@ def test_a_gemma3_student_learns_two_tasks_with_lwf(cl_demo, tmp_path):
     result, _ = run_in_process(spec)
 
     assert (result.status, result.step) == ("finished", 2 * STEPS_PER_TASK)
+
+
+def test_a_bf16_student_keeps_bf16_in_its_checkpoints_task_models_and_final_model(cl_demo, tmp_path):
+    from transformers import AutoConfig, AutoModelForCausalLM
+
+    from tests.engine.test_training import safetensors_dtypes
+
+    fields = {**TINY_LLAMA, "vocab_size": cl_demo["tokenizer"]["vocab_size"]}
+    torch.manual_seed(0)
+    student = AutoModelForCausalLM.from_config(AutoConfig.for_model(fields.pop("model_type"), **fields))
+    student.to(torch.bfloat16).save_pretrained(tmp_path / "bf16-student")
+    spec = cl_spec(cl_demo, tmp_path / "run", "cl_lwf", method_config={"lwf_weight": 1.0, "temperature": 2.0},
+                   checkpoint_every=2, eval_samples=0)
+    spec["student"] = {"path": str(tmp_path / "bf16-student")}
+
+    result, events = run_in_process(spec)
+
+    assert result.status == "finished", result.message
+    models = [Path(e["path"]) for e in events.of_kind("artifact") if e["type"] == "model"]
+    checkpoints = [Path(e["path"]) for e in events.of_kind("checkpoint")]
+    assert len(models) == 3 and checkpoints
+    for directory in models + checkpoints[-1:]:
+        assert safetensors_dtypes(directory / "model.safetensors") == {"BF16"}, directory
+        assert json.loads((directory / "config.json").read_text())["dtype"] == "bfloat16", directory

@@ -453,7 +453,7 @@ def test_the_policy_starts_equal_to_its_reference_because_dropout_is_off_by_defa
 
 
 def test_a_gemma3_student_trains_with_dpo(kit, small_preferences, tmp_path):
-    from tests.engine.test_architectures import TINY_FAMILIES
+    from tests.engine.families import TINY_FAMILIES
 
     spec = preference_spec(kit, tmp_path / "run", small_preferences, max_steps=2, eval_every=2, checkpoint_every=2,
                            warmup_steps=1)

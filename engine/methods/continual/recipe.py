@@ -20,7 +20,7 @@ from typing import Any, Callable
 
 import torch
 
-from engine.checkpoint import directory_size, load_trainer_state
+from engine.checkpoint import directory_size, load_trainer_state, save_model
 from engine.core.data import TokenBlocks, read_jsonl, sample_prompts, tokenize_dataset
 from engine.core.objective import Objective, RunData, RunResult
 from engine.core.reference import load_reference
@@ -38,6 +38,7 @@ from engine.models import (
     load_causal_lm,
     load_student,
     load_tokenizer,
+    source_dtype,
 )
 from engine.spec import ModelSpec, RunSpec
 
@@ -185,10 +186,11 @@ def _report_task(index: int, step: int, strategy_metrics: dict[str, float], mode
 
 
 def _save_task(index: int, name: str, step: int, model: torch.nn.Module, tokenizer: Any, task_dir: Path,
-               progress: Progress, events: EventSink) -> None:
-    """Save the model after task `index` as an artifact, and rewrite the cl-matrix table beside the tasks."""
+               dtype: torch.dtype, progress: Progress, events: EventSink) -> None:
+    """Save the model after task `index` (in the student's own dtype) as an artifact, and rewrite the
+    cl-matrix table beside the tasks."""
     task_dir.parent.mkdir(parents=True, exist_ok=True)
-    model.save_pretrained(task_dir)
+    save_model(model, task_dir, dtype)
     tokenizer.save_pretrained(task_dir)
     events.artifact(f"task-{index}-{name}", "model", str(task_dir), step, directory_size(task_dir))
     matrix = task_dir.parent.parent / MATRIX_FILE
@@ -232,6 +234,9 @@ def run(spec: RunSpec, events: EventSink, cancel: threading.Event) -> RunResult:
     replay_blocks = _replay_blocks(spec, tokenizer, config, events)
 
     output_dir = Path(spec.output_dir)
+    # The task models and the final model keep the student's dtype (a bf16 student: bf16 files), as the
+    # checkpoints and the other recipes' final models do; training itself runs in float32.
+    saved_dtype = source_dtype(spec.student, role="student")
     task_dirs = [output_dir / "tasks" / f"task-{index}-{_slug(task.name)}" for index, task in enumerate(tasks)]
 
     context = ContinualContext(spec=spec, config=config, model=model, tokenizer=tokenizer, tasks=tasks, events=events,
@@ -277,11 +282,11 @@ def run(spec: RunSpec, events: EventSink, cancel: threading.Event) -> RunResult:
         strategy_metrics = strategy.end_task(index)
 
         summary = _report_task(index, step, strategy_metrics, model, tasks, config, progress, events)
-        _save_task(index, task.name, step, model, tokenizer, task_dirs[index], progress, events)
+        _save_task(index, task.name, step, model, tokenizer, task_dirs[index], saved_dtype, progress, events)
         events.log("info", f"task {index} {task.name!r} done: average accuracy {summary['accuracy']['average']:.4f}")
 
     final = output_dir / "final"
-    model.save_pretrained(final)
+    save_model(model, final, saved_dtype)
     tokenizer.save_pretrained(final)
     events.artifact("final", "model", str(final), step, directory_size(final))
     summary = progress.summary()["accuracy"]

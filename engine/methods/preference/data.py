@@ -10,9 +10,10 @@ A file holds one kind of row, told by its prompt:
 
 Labels follow engine.core.data: position i is labelled with token i + 1 where that token is a target.
 A sequence longer than block_size + 1 tokens loses prompt tokens from the left (the same number
-for chosen and rejected, so both answer the same context; at least one prompt token stays, since
-the first response token is predicted from the token before it), then, if still too long, the end
-of its response. A pair left without a target in either sequence is dropped and counted.
+for chosen and rejected, so both answer the same context; the prompt's BOS always stays, as in
+training and generation, engine.core.data.keep_end, and at least one prompt token, since the first
+response token is predicted from the token before it), then, if still too long, the end of its
+response. A pair left without a target in either sequence is dropped and counted.
 """
 
 import hashlib
@@ -24,7 +25,16 @@ from typing import Any, Literal
 import torch
 from transformers import PreTrainedTokenizerBase
 
-from engine.core.data import CHAT_ROLES, _pad_id, _render_chat, _require_eos, chat_tokens, text_ids
+from engine.core.data import (
+    CHAT_ROLES,
+    _pad_id,
+    _render_chat,
+    _require_eos,
+    chat_tokens,
+    keep_end,
+    leading_bos_count,
+    text_ids,
+)
 from engine.core.losses import IGNORE_INDEX
 from engine.errors import EngineError
 
@@ -253,10 +263,12 @@ class PreferencePairs:
         return (self.rejected_labels != IGNORE_INDEX).sum(-1)
 
 
-def _fit(sequence: _Sequence, prompt_kept: int, block_size: int) -> tuple[list[int], list[bool]]:
-    """(token ids, target flags) with the prompt cut to its last prompt_kept tokens and the whole cut
-    to block_size + 1 tokens (the last one is only a label)."""
-    prompt = sequence.prompt[len(sequence.prompt) - prompt_kept:]
+def _fit(sequence: _Sequence, prompt_kept: int, block_size: int,
+         tokenizer: PreTrainedTokenizerBase) -> tuple[list[int], list[bool]]:
+    """(token ids, target flags) with the prompt cut to prompt_kept tokens (its BOS and its last
+    tokens, engine.core.data.keep_end) and the whole cut to block_size + 1 tokens (the last one is
+    only a label)."""
+    prompt = keep_end(sequence.prompt, prompt_kept, tokenizer)
     ids = (prompt + sequence.response)[: block_size + 1]
     targets = ([False] * len(prompt) + sequence.targets)[: block_size + 1]
     return ids, targets
@@ -288,11 +300,11 @@ def tokenize_preferences(dataset: PreferenceDataset, tokenizer: PreTrainedTokeni
     for chosen, rejected in pairs:
         prompt_length = len(chosen.prompt)
         room = block_size + 1 - max(len(chosen.response), len(rejected.response))
-        prompt_kept = min(prompt_length, max(room, 1))
-        truncated += prompt_kept < prompt_length or room < 1
-        fitted = (_fit(chosen, prompt_kept, block_size), _fit(rejected, prompt_kept, block_size))
+        prompt_kept = min(prompt_length, max(room, leading_bos_count(chosen.prompt, tokenizer), 1))
+        truncated += prompt_kept < prompt_length or room < prompt_kept
+        fitted = (_fit(chosen, prompt_kept, block_size, tokenizer), _fit(rejected, prompt_kept, block_size, tokenizer))
         if all(any(targets[1:]) for _, targets in fitted):
-            kept.append((*fitted, chosen.prompt[prompt_length - prompt_kept:]))
+            kept.append((*fitted, keep_end(chosen.prompt, prompt_kept, tokenizer)))
     dropped = len(pairs) - len(kept)
     if not kept:
         raise EngineError(f"{dataset.path}: no preference pair keeps a target token of both responses within "
