@@ -41,12 +41,10 @@ def inspect(spec: dict) -> dict:
         (tokenizer_dir / name).is_file() for name in ("tokenizer.json", "tokenizer_config.json", "tokenizer.model"))
     fingerprint = None
     if has_tokenizer:
-        from transformers import AutoTokenizer
-
-        from engine.models import tokenizer_fingerprint
+        from engine.models import pretrained_tokenizer, tokenizer_fingerprint
 
         try:
-            fingerprint = tokenizer_fingerprint(AutoTokenizer.from_pretrained(tokenizer_dir))
+            fingerprint = tokenizer_fingerprint(pretrained_tokenizer(tokenizer_dir))
         except (OSError, ValueError):
             fingerprint = None  # the run reports the tokenizer's own error; the other facts still count
     return {

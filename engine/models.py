@@ -12,7 +12,8 @@ from pathlib import Path
 import torch
 from huggingface_hub import snapshot_download
 from huggingface_hub.errors import HFValidationError, LocalEntryNotFoundError, StrictDataclassError
-from transformers import AutoConfig, AutoModelForCausalLM, AutoTokenizer, PreTrainedModel, PreTrainedTokenizerBase
+from transformers import (AutoConfig, AutoModelForCausalLM, AutoTokenizer, PreTrainedModel, PreTrainedTokenizerBase,
+                          TokenizersBackend)
 
 from engine.errors import EngineError
 from engine.spec import ModelSpec, RunSpec, TrainingConfig
@@ -46,6 +47,29 @@ def _hub_snapshot(hub_id: str, role: str) -> str:
         ) from None
 
 
+_GENERIC_TOKENIZER_CLASSES = {"TokenizersBackend", "PreTrainedTokenizerFast"}
+
+
+def pretrained_tokenizer(directory: str | Path, **options) -> PreTrainedTokenizerBase:
+    """AutoTokenizer.from_pretrained(directory), except that a tokenizer saved as a generic fast
+    tokenizer (tokenizer_config.json's tokenizer_class TokenizersBackend or PreTrainedTokenizerFast,
+    beside its tokenizer.json) loads as exactly that.
+
+    transformers 5 ignores a declared class for some model types in the directory's config.json
+    (qwen2, ...) and builds that family's tokenizer class from the vocabulary instead, which adds
+    the family's special tokens (<|endoftext|>) to a tokenizer without them: the same tokenizer
+    files would give another vocabulary beside a Qwen2 model than on their own.
+    """
+    directory = Path(directory)
+    try:
+        declared = json.loads((directory / "tokenizer_config.json").read_text()).get("tokenizer_class")
+    except (OSError, ValueError, AttributeError):
+        declared = None
+    if declared in _GENERIC_TOKENIZER_CLASSES and (directory / "tokenizer.json").is_file():
+        return TokenizersBackend.from_pretrained(directory, **options)
+    return AutoTokenizer.from_pretrained(directory, **options)
+
+
 def load_tokenizer(spec: RunSpec) -> PreTrainedTokenizerBase:
     """The run's tokenizer: spec.tokenizer, else the student's tokenizer, directory (a soup: its first
     ingredient's) or hub id."""
@@ -65,7 +89,7 @@ def load_tokenizer(spec: RunSpec) -> PreTrainedTokenizerBase:
             "save_pretrained (python -m engine demo-data writes one)"
         )
     try:
-        return AutoTokenizer.from_pretrained(location)
+        return pretrained_tokenizer(location)
     except (OSError, ValueError) as error:
         raise EngineError(f"cannot load a tokenizer from {location}: {error}") from None
 
@@ -337,7 +361,7 @@ def load_teacher(spec: RunSpec, tokenizer: PreTrainedTokenizerBase, dtype: torch
     assert spec.teacher is not None, "the run spec validator requires a teacher for this method"
     teacher = load_causal_lm(spec.teacher, role="teacher", vocab_size=len(tokenizer))
     if spec.teacher.path is not None and (Path(spec.teacher.path) / "tokenizer_config.json").is_file():
-        teacher_tokenizer = AutoTokenizer.from_pretrained(spec.teacher.path)
+        teacher_tokenizer = pretrained_tokenizer(spec.teacher.path)
         if tokenizer_fingerprint(teacher_tokenizer) != tokenizer_fingerprint(tokenizer):
             raise EngineError(
                 f"the teacher's tokenizer ({spec.teacher.path}) differs from the run's tokenizer "

@@ -215,3 +215,21 @@ def test_a_config_that_transformers_refuses_is_an_engine_error_naming_the_model(
     spec = ModelSpec(config={"model_type": "llama", **fields}, tokenizer="/tmp/tokenizer")
     with pytest.raises(EngineError, match=rf"^student config: .*{message}"):
         load_causal_lm(spec, role="student", vocab_size=64)
+
+
+@pytest.mark.parametrize("family", ["qwen2", "llama"])
+def test_a_tokenizer_saved_beside_a_model_loads_with_the_vocabulary_it_was_saved_with(kit, family, tmp_path):
+    """transformers 5's AutoTokenizer builds Qwen2Tokenizer for a qwen2 directory whatever class the
+    tokenizer was saved as, adding <|endoftext|> to a vocabulary without it."""
+    from transformers import AutoTokenizer
+
+    from engine.models import pretrained_tokenizer, tokenizer_fingerprint
+
+    tokenizer = AutoTokenizer.from_pretrained(kit["tokenizer"]["path"])
+    directory = Path(_save(_kit_config(kit, family), tmp_path / family, seed=0))
+    tokenizer.save_pretrained(directory)
+
+    loaded = pretrained_tokenizer(directory)
+    assert len(loaded) == len(tokenizer)
+    assert tokenizer_fingerprint(loaded) == tokenizer_fingerprint(tokenizer)
+    assert loaded("a b")["input_ids"] == tokenizer("a b")["input_ids"]

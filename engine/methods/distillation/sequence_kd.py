@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Any
 
 import torch
-from transformers import AutoTokenizer, GenerationConfig, PreTrainedModel, PreTrainedTokenizerBase
+from transformers import GenerationConfig, PreTrainedModel, PreTrainedTokenizerBase
 
 from engine.core.data import Dataset, leading_special_ids, read_jsonl, sample_prompts, tokenize_dataset
 from engine.core.stops import cut_at_stop, generate_exactly, stop_token_ids
@@ -35,7 +35,7 @@ from engine.errors import EngineError
 from engine.events import EventSink
 from engine.methods.distillation.config import SequenceKDConfig
 from engine.methods.lm.recipe import LanguageModelling
-from engine.models import check_block_size, load_causal_lm, load_student, load_tokenizer
+from engine.models import check_block_size, load_causal_lm, load_student, load_tokenizer, pretrained_tokenizer
 from engine.spec import RunSpec
 
 OUTPUTS = "teacher_outputs.jsonl"
@@ -54,7 +54,7 @@ def teacher_tokenizer(spec: RunSpec, run_tokenizer: PreTrainedTokenizerBase) -> 
     if location is None:
         return run_tokenizer
     try:
-        return AutoTokenizer.from_pretrained(location)
+        return pretrained_tokenizer(location)
     except (OSError, ValueError) as error:
         raise EngineError(f"cannot load the teacher's tokenizer from {location}: {error}") from None
 
