@@ -59,7 +59,7 @@ def save_model(model: PreTrainedModel, directory: Path, dtype: torch.dtype, *, e
                **options: Any) -> dict[str, torch.Tensor]:
     """save_pretrained with the weights in `dtype` and config.json saying so; the remainders (exact)."""
     state, remainders = _narrowed(model, dtype, exact=exact)
-    model.save_pretrained(directory, safe_serialization=True, state_dict=state, **options)
+    model.save_pretrained(directory, state_dict=state, **options)
     if dtype != torch.float32:
         # save_pretrained writes the dtype of the model's parameters (float32) whatever state_dict holds.
         config_file = Path(directory) / "config.json"
@@ -147,7 +147,7 @@ def save_checkpoint(
     if hasattr(model, "peft_config"):
         # A LoRA run saves its adapters only. The engine never resizes embeddings, so PEFT need not
         # look for the base model's config to find out (it warns when the student came from a config).
-        model.save_pretrained(partial_path, safe_serialization=True, save_embedding_layers=False)
+        model.save_pretrained(partial_path, save_embedding_layers=False)
     else:
         trainer_state = {**trainer_state, WEIGHT_REMAINDERS: save_model(model, partial_path, dtype, exact=True)}
     tokenizer.save_pretrained(partial_path)

@@ -74,6 +74,9 @@ def _run(args: argparse.Namespace) -> int:
     # The engine never downloads. Set before transformers and huggingface_hub are imported: some
     # of their lookups (PEFT adapter configs, for one) ignore local_files_only.
     os.environ["HF_HUB_OFFLINE"] = "1"
+    # transformers 5 draws a tqdm bar on stderr for every weight load and save, which the worker
+    # would record as log lines with each checkpoint; the events already report progress.
+    os.environ["HF_HUB_DISABLE_PROGRESS_BARS"] = "1"
     # On a CPU shared with other busy processes (the web server, other runs), OpenMP threads that
     # spin while waiting fight those processes for the cores: on a 2-core machine a training step
     # measured 3-5x slower than with the passive policy. Set before torch is imported; an

@@ -16,16 +16,16 @@ import time
 from pathlib import Path
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")  # transformers 5 draws one per model load
 
 import torch  # noqa: E402
-from transformers import AutoTokenizer  # noqa: E402
 from transformers.generation.streamers import BaseStreamer  # noqa: E402
 
 from engine.core.bos import text_ids  # noqa: E402
 from engine.core.stops import cut_at_stop, stop_token_ids  # noqa: E402
 from engine.spec import ModelSpec  # noqa: E402
 from engine.errors import EngineError  # noqa: E402
-from engine.models import _hub_snapshot, load_causal_lm  # noqa: E402
+from engine.models import _hub_snapshot, load_causal_lm, pretrained_tokenizer  # noqa: E402
 
 EMIT_EVERY_TOKENS = 8
 
@@ -68,7 +68,7 @@ def answer(entry: dict, prompts: list[str], settings: dict) -> None:
         tokenizer_dir = _hub_snapshot(spec.hub_id, "model")  # the local cache only, like the model itself
     if tokenizer_dir is None:
         raise EngineError(f"model {entry['ref']} has no tokenizer: give 'tokenizer' for a config-built model")
-    tokenizer = AutoTokenizer.from_pretrained(Path(tokenizer_dir), local_files_only=True)
+    tokenizer = pretrained_tokenizer(tokenizer_dir, local_files_only=True)
     model = load_causal_lm(spec, role="model", vocab_size=len(tokenizer)).eval()
     greedy = settings["temperature"] <= 0
     stop_ids = stop_token_ids(model, tokenizer)  # the checkpoint's end of turn as well as the EOS

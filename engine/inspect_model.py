@@ -44,12 +44,10 @@ def inspect(spec: dict) -> dict:
         (tokenizer_dir / name).is_file() for name in ("tokenizer.json", "tokenizer_config.json", "tokenizer.model"))
     fingerprint = chat_template = None
     if has_tokenizer:
-        from transformers import AutoTokenizer
-
-        from engine.models import tokenizer_fingerprint
+        from engine.models import pretrained_tokenizer, tokenizer_fingerprint
 
         try:
-            tokenizer = AutoTokenizer.from_pretrained(tokenizer_dir)
+            tokenizer = pretrained_tokenizer(tokenizer_dir)
             fingerprint, chat_template = tokenizer_fingerprint(tokenizer), bool(tokenizer.chat_template)
         except (OSError, ValueError):
             pass  # the run reports the tokenizer's own error; the other facts still count

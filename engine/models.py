@@ -11,8 +11,9 @@ from pathlib import Path
 
 import torch
 from huggingface_hub import snapshot_download
-from huggingface_hub.errors import HFValidationError, LocalEntryNotFoundError
-from transformers import AutoConfig, AutoModelForCausalLM, AutoTokenizer, PreTrainedModel, PreTrainedTokenizerBase
+from huggingface_hub.errors import HFValidationError, LocalEntryNotFoundError, StrictDataclassError
+from transformers import (AutoConfig, AutoModelForCausalLM, AutoTokenizer, PreTrainedModel, PreTrainedTokenizerBase,
+                          TokenizersBackend)
 
 from engine.errors import EngineError
 from engine.facts import lora_targets_problem, module_pattern
@@ -47,6 +48,29 @@ def _hub_snapshot(hub_id: str, role: str) -> str:
         ) from None
 
 
+_GENERIC_TOKENIZER_CLASSES = {"TokenizersBackend", "PreTrainedTokenizerFast"}
+
+
+def pretrained_tokenizer(directory: str | Path, **options) -> PreTrainedTokenizerBase:
+    """AutoTokenizer.from_pretrained(directory), except that a tokenizer saved as a generic fast
+    tokenizer (tokenizer_config.json's tokenizer_class TokenizersBackend or PreTrainedTokenizerFast,
+    beside its tokenizer.json) loads as exactly that.
+
+    transformers 5 ignores a declared class for some model types in the directory's config.json
+    (qwen2, ...) and builds that family's tokenizer class from the vocabulary instead, which adds
+    the family's special tokens (<|endoftext|>) to a tokenizer without them: the same tokenizer
+    files would give another vocabulary beside a Qwen2 model than on their own.
+    """
+    directory = Path(directory)
+    try:
+        declared = json.loads((directory / "tokenizer_config.json").read_text()).get("tokenizer_class")
+    except (OSError, ValueError, AttributeError):
+        declared = None
+    if declared in _GENERIC_TOKENIZER_CLASSES and (directory / "tokenizer.json").is_file():
+        return TokenizersBackend.from_pretrained(directory, **options)
+    return AutoTokenizer.from_pretrained(directory, **options)
+
+
 def load_tokenizer(spec: RunSpec) -> PreTrainedTokenizerBase:
     """The run's tokenizer: spec.tokenizer, else the student's tokenizer, directory (a soup: its first
     ingredient's) or hub id."""
@@ -66,7 +90,7 @@ def load_tokenizer(spec: RunSpec) -> PreTrainedTokenizerBase:
             "save_pretrained (python -m engine demo-data writes one)"
         )
     try:
-        return AutoTokenizer.from_pretrained(location)
+        return pretrained_tokenizer(location)
     except (OSError, ValueError) as error:
         raise EngineError(f"cannot load a tokenizer from {location}: {error}") from None
 
@@ -117,8 +141,9 @@ def load_causal_lm(model: ModelSpec, *, role: str, vocab_size: int) -> PreTraine
         fields.setdefault("vocab_size", vocab_size)
         try:
             config = AutoConfig.for_model(model_type, **fields)
-        except ValueError as error:
-            raise EngineError(f"{role} config: {error}") from None
+        except (ValueError, StrictDataclassError) as error:  # transformers 5 validates configs as strict dataclasses
+            problem = " ".join(str(error).split())
+            raise EngineError(f"{role} config: {problem} (correct the {role}'s 'config')") from None
         lm = AutoModelForCausalLM.from_config(config, dtype=torch.float32)
 
     embedding_rows = lm.get_input_embeddings().weight.shape[0]
@@ -186,7 +211,7 @@ def load_student(spec: RunSpec, tokenizer: PreTrainedTokenizerBase, training: Tr
         student = load_causal_lm(spec.student, role="student", vocab_size=len(tokenizer))
     if training.gradient_checkpointing:
         student.config.use_cache = False
-        student.gradient_checkpointing_enable(gradient_checkpointing_kwargs={"use_reentrant": False})
+        student.activation_checkpointing_enable({"use_reentrant": False})
     if not training.lora_rank:
         return student
 

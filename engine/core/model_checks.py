@@ -6,12 +6,13 @@ message the launch would have given."""
 from pathlib import Path
 
 import torch
-from transformers import AutoTokenizer, PreTrainedTokenizerBase
+from transformers import PreTrainedTokenizerBase
 
 from engine import registry
 from engine.errors import EngineError
 from engine.facts import ModelFacts, max_positions, run_model_problems
-from engine.models import _hub_snapshot, causal_lm_of, linear_module_patterns, tokenizer_fingerprint
+from engine.models import (_hub_snapshot, causal_lm_of, linear_module_patterns, pretrained_tokenizer,
+                           tokenizer_fingerprint)
 from engine.spec import ModelSpec, RunSpec, TrainingConfig
 
 _TOKENIZER_FILES = ("tokenizer.json", "tokenizer_config.json", "tokenizer.model")
@@ -30,7 +31,7 @@ def own_tokenizer(model: ModelSpec, role: str) -> PreTrainedTokenizerBase | None
     if location is None or not any((Path(location) / name).is_file() for name in _TOKENIZER_FILES):
         return None
     try:
-        return AutoTokenizer.from_pretrained(location)
+        return pretrained_tokenizer(location)
     except (OSError, ValueError) as error:
         raise EngineError(f"cannot load the {role}'s tokenizer from {location}: {error}") from None
 

@@ -4,12 +4,17 @@ A chat checkpoint ends its turn with a token of its own (<|im_end|>, <end_of_tur
 listed in its generation_config.json's eos_token_id (an id or a list), which is often not the
 tokenizer's eos_token. GRPO/KDRL rollouts, seq_kd's teacher answers, evaluation samples and the
 playground all stop at the ids of `stop_token_ids` and cut what follows with `cut_at_stop`.
+The paths whose samples a loss assumes (rollouts, seq_kd's answers) generate with
+`generate_exactly`: their settings and nothing of the checkpoint's generation defaults.
 """
 
 from collections.abc import Sequence
+from typing import Any
 
 import torch
-from transformers import PreTrainedTokenizerBase
+from transformers import GenerationConfig, PreTrainedTokenizerBase
+
+from engine.models import causal_lm_of
 
 
 def stop_token_ids(model: torch.nn.Module, tokenizer: PreTrainedTokenizerBase) -> list[int]:
@@ -36,3 +41,22 @@ def cut_at_stop(tokens: Sequence[int], stop_ids: Sequence[int], *, keep_stop: bo
         if token in stops:
             return list(tokens[: index + 1 if keep_stop else index])
     return list(tokens)
+
+
+def generate_exactly(model: torch.nn.Module, generation_config: GenerationConfig, **inputs: Any) -> torch.Tensor:
+    """model.generate(**inputs) with `generation_config` and none of the checkpoint's own defaults.
+
+    transformers 5 fills every setting that a GenerationConfig passed to generate() leaves unset
+    (None) from the model's generation_config, i.e. its generation_config.json (top_k,
+    suppress_tokens, a repetition penalty, ...), and has no switch against it (4.x's
+    use_model_defaults=False is gone). So the model's generation config is a bare one for the
+    call: only transformers' global defaults fill the gaps (among them top_k=50, so a caller that
+    samples sets top_k=0). Not thread-safe for one model, which the engine never shares.
+    """
+    lm = causal_lm_of(model)
+    own = lm.generation_config
+    lm.generation_config = GenerationConfig()
+    try:
+        return model.generate(**inputs, generation_config=generation_config)
+    finally:
+        lm.generation_config = own

@@ -138,10 +138,10 @@ def build_demo_tasks(out_dir: str | Path, *, tasks: tuple[str, ...] = ("code", "
         tokenizer_dir = out_dir / "tokenizer"
         size = len(train_tokenizer(training_text, vocab_size, tokenizer_dir))
     else:
-        from transformers import AutoTokenizer
+        from engine.models import pretrained_tokenizer
 
         tokenizer_dir = Path(tokenizer)
-        size = len(AutoTokenizer.from_pretrained(tokenizer_dir))
+        size = len(pretrained_tokenizer(tokenizer_dir))
     student_config = {**DEMO_STUDENT_CONFIG, "vocab_size": size}
     (out_dir / "student_config.json").write_text(json.dumps(student_config, indent=2) + "\n")
 

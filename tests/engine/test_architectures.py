@@ -200,3 +200,36 @@ def test_the_chunked_loss_of_soft_capped_models_equals_the_float64_reference_in_
     torch.testing.assert_close(got.loss.double(), expected, rtol=1e-6, atol=1e-8)
     torch.testing.assert_close(hidden.grad, reference_hidden.grad, rtol=1e-6, atol=1e-9)
     torch.testing.assert_close(got_weight_grad, student.get_output_embeddings().weight.grad, rtol=1e-6, atol=1e-9)
+
+
+@pytest.mark.parametrize("fields,message", [
+    ({"hidden_size": 30, "num_attention_heads": 4}, r"hidden size \(30\) is not a multiple of the number of attention"),
+    ({"hidden_size": "wide"}, "hidden_size"),
+    ({"model_type": "no-such-family"}, "no-such-family"),
+])
+def test_a_config_that_transformers_refuses_is_an_engine_error_naming_the_model(fields, message):
+    """transformers 5 validates configs as strict dataclasses (its own exception types, not ValueError)."""
+    from engine.models import load_causal_lm
+    from engine.spec import ModelSpec
+
+    spec = ModelSpec(config={"model_type": "llama", **fields}, tokenizer="/tmp/tokenizer")
+    with pytest.raises(EngineError, match=rf"^student config: .*{message}"):
+        load_causal_lm(spec, role="student", vocab_size=64)
+
+
+@pytest.mark.parametrize("family", ["qwen2", "llama"])
+def test_a_tokenizer_saved_beside_a_model_loads_with_the_vocabulary_it_was_saved_with(kit, family, tmp_path):
+    """transformers 5's AutoTokenizer builds Qwen2Tokenizer for a qwen2 directory whatever class the
+    tokenizer was saved as, adding <|endoftext|> to a vocabulary without it."""
+    from transformers import AutoTokenizer
+
+    from engine.models import pretrained_tokenizer, tokenizer_fingerprint
+
+    tokenizer = AutoTokenizer.from_pretrained(kit["tokenizer"]["path"])
+    directory = Path(_save(_kit_config(kit, family), tmp_path / family, seed=0))
+    tokenizer.save_pretrained(directory)
+
+    loaded = pretrained_tokenizer(directory)
+    assert len(loaded) == len(tokenizer)
+    assert tokenizer_fingerprint(loaded) == tokenizer_fingerprint(tokenizer)
+    assert loaded("a b")["input_ids"] == tokenizer("a b")["input_ids"]

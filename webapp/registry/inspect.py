@@ -36,7 +36,7 @@ def _safetensors_parameter_count(path: Path, *, field: str) -> int:
     not one (a length past the file's end was a MemoryError, bad JSON a 500)."""
     def broken(why: str) -> Invalid:
         return Invalid(f"'{path.name}' is not a readable safetensors file ({why}): save the weights with "
-                       "save_pretrained (safe_serialization=True).", field=field)
+                       "save_pretrained (transformers 5 always writes safetensors).", field=field)
 
     size = path.stat().st_size
     with path.open("rb") as handle:

@@ -345,7 +345,7 @@ class WeightAveraging(Strategy):
     def end_task(self, index: int) -> dict[str, float]:
         task_dir = self.context.task_model_dir(index)
         ingredient = task_dir.with_name(task_dir.name + "-finetuned")
-        self.model.save_pretrained(ingredient, safe_serialization=True)
+        self.model.save_pretrained(ingredient)
         self.ingredients = self.ingredients[:index] + [str(ingredient)]
         tuned = float_state(self.model)
         if self.config.averaging == "wise_ft":

@@ -25,12 +25,12 @@ from pathlib import Path
 from typing import Any
 
 import torch
-from transformers import AutoTokenizer, GenerationConfig, PreTrainedModel, PreTrainedTokenizerBase
+from transformers import GenerationConfig, PreTrainedModel, PreTrainedTokenizerBase
 
 from engine.core.bos import leading_special_ids
 from engine.core.data import Dataset, read_jsonl, sample_prompts, tokenize_dataset
 from engine.core.model_checks import check_run_models
-from engine.core.stops import cut_at_stop, stop_token_ids
+from engine.core.stops import cut_at_stop, generate_exactly, stop_token_ids
 from engine.core.objective import RunData, RunResult
 from engine.core.training import Trainer, default_device, inference_dtype, seed_everything
 from engine.errors import EngineError
@@ -38,7 +38,7 @@ from engine.events import EventSink
 from engine.methods.distillation.config import SequenceKDConfig
 from engine.methods.lm.recipe import LanguageModelling
 from engine.facts import chat_template_problem
-from engine.models import load_causal_lm, load_student, load_tokenizer
+from engine.models import load_causal_lm, load_student, load_tokenizer, pretrained_tokenizer
 from engine.spec import RunSpec
 
 OUTPUTS = "teacher_outputs.jsonl"
@@ -57,7 +57,7 @@ def teacher_tokenizer(spec: RunSpec, run_tokenizer: PreTrainedTokenizerBase) -> 
     if location is None:
         return run_tokenizer
     try:
-        return AutoTokenizer.from_pretrained(location)
+        return pretrained_tokenizer(location)
     except (OSError, ValueError) as error:
         raise EngineError(f"cannot load the teacher's tokenizer from {location}: {error}") from None
 
@@ -119,8 +119,7 @@ def generate_answers(
             generation = GenerationConfig(max_new_tokens=config.max_new_tokens, pad_token_id=pad_id,
                                           eos_token_id=stop_ids or None,
                                           num_return_sequences=config.samples_per_prompt, **sampling)
-            output = teacher.generate(input_ids=input_ids, attention_mask=attention_mask,
-                                      generation_config=generation, use_model_defaults=False)
+            output = generate_exactly(teacher, generation, input_ids=input_ids, attention_mask=attention_mask)
             texts = tokenizer.batch_decode([cut_at_stop(tokens, stop_ids, keep_stop=False)
                                             for tokens in output[:, width:].tolist()], skip_special_tokens=True)
             for index in range(len(encoded)):

@@ -9,7 +9,7 @@ from transformers import GenerationConfig, PreTrainedTokenizerBase
 from engine.core.bos import leading_special_ids
 from engine.core.data import Dataset
 from engine.core.losses import IGNORE_INDEX
-from engine.core.stops import cut_at_stop
+from engine.core.stops import cut_at_stop, generate_exactly
 from engine.core.token_logprobs import output_weight_and_bias, token_log_probs
 from engine.errors import EngineError
 from engine.facts import chat_template_problem
@@ -135,8 +135,7 @@ def sample_completions(
     model.eval()
     with torch.random.fork_rng(devices=[device] if device.type == "cuda" else []):
         torch.manual_seed(seed)
-        output = model.generate(input_ids=input_ids, attention_mask=attention_mask,
-                                generation_config=generation_config, use_model_defaults=False)
+        output = generate_exactly(model, generation_config, input_ids=input_ids, attention_mask=attention_mask)
     model.train(was_training)
     completions = []
     for tokens in output[:, width:].tolist():
