@@ -19,7 +19,7 @@ TINY_LLAMA = {
 # stacks): under `pytest -n N --dist loadgroup` each module (each stack flavour of it) runs on one
 # worker, so the fixture is built once; tests/browser shares one stack and one Chromium, so it is one
 # group. Elsewhere fixtures are per test and tests spread over the workers one by one.
-GROUPED_BY_MODULE = ("engine", "integration")
+GROUPED_BY_MODULE = ("engine", "integration", "faults")
 
 
 def xdist_group_of(item: pytest.Item) -> str | None:
@@ -44,7 +44,7 @@ def pytest_collection_modifyitems(config, items):
     # The longest groups (live stacks, the browser) go out first, so that no worker starts one last
     # while the others sit idle. Every worker sorts alike, as xdist requires.
     items.sort(key=lambda item: item.path.relative_to(item.config.rootpath / "tests").parts[0]
-               not in ("browser", "integration"))
+               not in ("browser", "integration", "faults"))
 
 
 def jsonl(rows: list) -> bytes:
