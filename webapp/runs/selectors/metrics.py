@@ -137,3 +137,15 @@ def system_metrics_next_step(*, run: Run, now: float) -> int:
     wall = MetricPoint.objects.filter(run=run, name=name, step=step).values_list("wall", flat=True).first()
     return step + max(1, int(now - wall) if wall is not None else 1)
 
+
+def run_recorded_through(*, run: Run) -> int:
+    """The step up to which the run's reports are stored (0: none): the later of the newest checkpoint
+    a worker recorded (everything reported before it was written first) and the last training metric
+    stored. A checkpoint after it was written by an engine whose worker died before storing what came
+    before; resuming from there would leave those steps without metrics (worker.spec)."""
+    from django.db.models import Max
+
+    metric = (MetricSummary.objects.filter(run=run).exclude(name__startswith="system/")
+              .aggregate(step=Max("last_step"))["step"])
+    checkpoint = run.artifacts.filter(kind="checkpoint").aggregate(step=Max("step"))["step"]
+    return max(metric or 0, checkpoint or 0)
