@@ -8,11 +8,18 @@ student's own dtype (a bf16 student gives bf16 checkpoints, half the size of flo
 the float32 weights training runs on (the low 16 bits of each bf16 value) is kept in trainer_state.pt, so
 a resume continues from exactly the same weights. It is written
 under a temporary name and renamed when complete, so a crash never leaves a half checkpoint.
+
+A checkpoint or final model that does not fit on its disk fails the run with "no space left on
+<path> (needed ~X MB, Y MB free)" instead of the writer's own words (torch's `inline_container.cc:
+unexpected pos`, safetensors' `IoError`), and leaves no half-written directory: the checkpoints
+before it stay whole, and the run resumes from the last once there is room (`written_whole`).
 """
 
+import errno
 import json
 import random
 import shutil
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -101,6 +108,66 @@ def check_fence(fence: Any) -> None:
         )
 
 
+# How torch's and safetensors' writers word a full disk (they do not always keep the OSError).
+DISK_FULL_WORDS = ("No space left on device", "unexpected pos", "file write failed", "StorageFull",
+                   "os error 28", "Disk quota exceeded")
+
+
+def tensor_bytes(tree: Any, dtype: torch.dtype | None = None) -> int:
+    """Bytes of the tensors in a nested dict/list/tuple; floating-point ones counted in `dtype` if given."""
+    if isinstance(tree, torch.Tensor):
+        size = dtype.itemsize if dtype is not None and tree.is_floating_point() else tree.element_size()
+        return tree.numel() * size
+    if isinstance(tree, dict):
+        return sum(tensor_bytes(value, dtype) for value in tree.values())
+    if isinstance(tree, (list, tuple)):
+        return sum(tensor_bytes(value, dtype) for value in tree)
+    return 0
+
+
+def disk_full(error: BaseException) -> bool:
+    """Whether `error`, or an error it came from, says that the disk (or a quota) is full."""
+    seen: BaseException | None = error
+    while seen is not None:
+        if isinstance(seen, OSError) and seen.errno in (errno.ENOSPC, errno.EDQUOT):
+            return True
+        if any(words in str(seen) for words in DISK_FULL_WORDS):
+            return True
+        seen = seen.__cause__ or seen.__context__
+    return False
+
+
+def _mb(size: int) -> str:
+    return f"{size / 2**20:,.1f}"
+
+
+@contextmanager
+def written_whole(final_path: Path, needed_bytes: int):
+    """Yields `final_path`.partial to write into, renamed to `final_path` once the block completes.
+    On any error the partial directory is removed; a full disk (the error says so, or less than
+    `needed_bytes` was free when it failed) becomes an EngineError that says where and how much."""
+    partial = final_path.with_name(final_path.name + ".partial")
+    shutil.rmtree(partial, ignore_errors=True)
+    try:
+        partial.mkdir(parents=True)
+        yield partial
+    except Exception as error:
+        full = disk_full(error)
+        if not full and partial.parent.exists():
+            full = shutil.disk_usage(partial.parent).free < needed_bytes
+        shutil.rmtree(partial, ignore_errors=True)
+        if not full:
+            raise
+        free = shutil.disk_usage(partial.parent).free if partial.parent.exists() else 0
+        raise EngineError(
+            f"no space left on {partial.parent} (needed ~{_mb(needed_bytes)} MB for {final_path.name}, "
+            f"{_mb(free)} MB free): free space there or give the run more room, then resume it; the checkpoints "
+            f"written before are kept"
+        ) from error
+    shutil.rmtree(final_path, ignore_errors=True)
+    partial.rename(final_path)
+
+
 def directory_size(path: Path) -> int:
     return sum(file.stat().st_size for file in path.rglob("*") if file.is_file())
 
@@ -141,19 +208,18 @@ def save_checkpoint(
     """Write checkpoints/step-{step}/ (full weights in `dtype`) and delete all but the newest keep_last."""
     checkpoints = output_dir / "checkpoints"
     final_path = checkpoints / f"step-{step}"
-    partial_path = checkpoints / f"step-{step}.partial"
-    shutil.rmtree(partial_path, ignore_errors=True)
-    partial_path.mkdir(parents=True)
-    if hasattr(model, "peft_config"):
-        # A LoRA run saves its adapters only. The engine never resizes embeddings, so PEFT need not
-        # look for the base model's config to find out (it warns when the student came from a config).
-        model.save_pretrained(partial_path, save_embedding_layers=False)
-    else:
-        trainer_state = {**trainer_state, WEIGHT_REMAINDERS: save_model(model, partial_path, dtype, exact=True)}
-    tokenizer.save_pretrained(partial_path)
-    torch.save(trainer_state, partial_path / TRAINER_STATE)
-    shutil.rmtree(final_path, ignore_errors=True)
-    partial_path.rename(final_path)
+    lora = hasattr(model, "peft_config")
+    weights = ({name: p for name, p in model.named_parameters() if p.requires_grad} if lora
+               else model.state_dict())  # float32 in training: the narrowed weights and their remainders
+    with written_whole(final_path, tensor_bytes(weights) + tensor_bytes(trainer_state)) as partial_path:
+        if lora:
+            # A LoRA run saves its adapters only. The engine never resizes embeddings, so PEFT need not
+            # look for the base model's config to find out (it warns when the student came from a config).
+            model.save_pretrained(partial_path, save_embedding_layers=False)
+        else:
+            trainer_state = {**trainer_state, WEIGHT_REMAINDERS: save_model(model, partial_path, dtype, exact=True)}
+        tokenizer.save_pretrained(partial_path)
+        torch.save(trainer_state, partial_path / TRAINER_STATE)
 
     complete = sorted(
         (path for path in checkpoints.glob("step-*") if (path / TRAINER_STATE).is_file() and path.name[5:].isdigit()),
@@ -162,6 +228,17 @@ def save_checkpoint(
     for old in complete[:-keep_last]:
         shutil.rmtree(old)
     return final_path
+
+
+def save_final_model(model: PreTrainedModel, tokenizer: PreTrainedTokenizerBase, final: Path,
+                     dtype: torch.dtype | None = None) -> None:
+    """The final model (save_pretrained, in `dtype` when given) and its tokenizer, written whole."""
+    with written_whole(final, tensor_bytes(model.state_dict(), dtype)) as partial:
+        if dtype is None:
+            model.save_pretrained(partial)
+        else:
+            save_model(model, partial, dtype)
+        tokenizer.save_pretrained(partial)
 
 
 def load_trainer_state(checkpoint: str | Path) -> dict[str, Any]:

@@ -20,6 +20,8 @@ def test_browser_tests_share_one_worker_and_engine_and_integration_modules_one_e
         item("tests/browser/test_playground.py")) == "browser"
     assert xdist_group_of(item("tests/engine/test_sequence_kd.py")) == "engine-test_sequence_kd.py"
     assert xdist_group_of(item("tests/integration/test_multinode.py")) == "integration-test_multinode.py"
+    assert xdist_group_of(item("tests/faults/test_worker_signals.py", stack="embedded")) == (
+        "faults-test_worker_signals.py-embedded")
 
 
 def test_each_stack_flavour_of_a_module_is_its_own_group():

@@ -1,7 +1,13 @@
 """Worker-level state: who this worker is, its heartbeat thread, and the shutdown flag.
 
-On a warm shutdown (SIGTERM, Ctrl-C) the running task sees `shutting_down`, stops the engine
-(which checkpoints) and puts its run back in the queue, so the next worker resumes it.
+On a warm shutdown (SIGTERM, Ctrl-C) the running task sees `shutting_down`, stops consuming
+(`stop_consuming`), stops the engine (which checkpoints) and puts its run back in the queue, so the
+next worker resumes it. A stopping worker takes no new work: Celery's blocking loop (the embedded
+filesystem broker) reads the broker once more after it has decided to stop (`synloop` runs a last
+cycle in a `finally`), which used to hand the run just requeued straight back to the stopping worker;
+that worker then SIGTERMed the engine it had just started and failed the run. Now the queues are
+cancelled before the run is requeued, and a message that reaches a stopping worker anyway (an idle
+worker's last read) goes back to the broker untouched (worker.tasks.StartsOnlyOnALiveWorker).
 """
 from __future__ import annotations
 
@@ -26,6 +32,7 @@ current_run_id: int | None = None
 _identity: dict = {"hostname": socket.gethostname(), "queues": ["cpu"], "gpus": []}
 _stop = threading.Event()
 _last_prune: float | None = None
+_consumer = None  # the Celery consumer of this worker (set when it is ready)
 
 
 def identity() -> dict:
@@ -75,13 +82,26 @@ def _heartbeat_loop() -> None:
 
 @signals.worker_ready.connect
 def _on_ready(sender=None, **kwargs) -> None:
-    consumer = sender
+    global _consumer
+
+    consumer = _consumer = sender
     _identity["hostname"] = consumer.hostname
     _identity["queues"] = sorted(q.name for q in consumer.task_consumer.queues)
     _identity["gpus"] = visible_gpus()
     beat()
     threading.Thread(target=_heartbeat_loop, name="heartbeat", daemon=True).start()
     log.info("worker %s ready: queues %s, GPUs %s", _identity["hostname"], _identity["queues"], _identity["gpus"])
+
+
+def stop_consuming() -> None:
+    """Cancels every queue this worker consumes, so the broker delivers it nothing more. Called from
+    the task (in the worker's main thread, as Celery's remote `cancel_consumer` runs), never from the
+    signal handler, which may interrupt the consumer in the middle of a read."""
+    consumer = _consumer
+    if consumer is None or consumer.task_consumer is None:
+        return
+    for queue in consumer.task_consumer.queues:  # a copy: each cancel removes its queue
+        consumer.cancel_task_queue(queue.name)
 
 
 @signals.worker_shutting_down.connect

@@ -35,6 +35,7 @@ from webapp.runs.services.nodes import (
 )
 from webapp.runs.services.reports import logs_append, run_finish, run_heartbeat, run_requeue
 from webapp.runs.models import Run, RunNode, RunStatus
+from webapp.runs.selectors.metrics import system_metrics_next_step
 from worker import lifecycle
 from worker.outcome import finish, store_failed
 from worker.recorder import RunRows
@@ -203,7 +204,7 @@ class FollowerSupervisor(Supervisor):
     worker shuts down it asks node 0 to stop the run, and waits for that, but not forever."""
 
     def __init__(self, run: Run, node: RunNode, process, gpu_indices: list[int]):
-        super().__init__(process, gpu_indices)
+        super().__init__(process, gpu_indices, system_metrics_next_step(run=run, now=time.time()))
         self.node = node
         self.prefix = f"[node {node.node_rank}] "
         self.rows = RunRows(run, attempt=node.attempt)
@@ -227,7 +228,9 @@ class FollowerSupervisor(Supervisor):
     def beat(self, now: float) -> None:
         over = run_node_heartbeat(node=self.node)
         if lifecycle.shutting_down.is_set() and self.left_at is None:
-            # Node 0 sees this, stops the run at a checkpoint, and our ranks stop with it.
+            # Node 0 sees this, stops the run at a checkpoint, and our ranks stop with it; this worker
+            # takes no new work meanwhile (the requeued run must reach another worker).
+            lifecycle.stop_consuming()
             run_node_leave(node=self.node)
             self.log("warning", "its worker is shutting down: asking node 0 to stop")
             self.left_at = now

@@ -10,9 +10,31 @@ from django.conf import settings
 from webapp.notifications.services import notify_run_event
 from webapp.runs.services.reports import logs_append, run_finish, run_register_produced_model, run_requeue
 from webapp.runs.models import Run, RunStatus
+from worker import lifecycle
 from worker.recorder import EventRecorder
 
 ENGINE_EXIT = {0: RunStatus.SUCCEEDED, 3: RunStatus.CANCELLED}
+
+
+def killed_message(signum: int) -> str:
+    """Why a run failed whose engine died of signal `signum`, sent by someone other than its worker
+    (the worker's own stops end as cancelled or requeued runs)."""
+    try:
+        name = signal.Signals(signum).name
+    except ValueError:
+        name = "unknown"
+    said = f"The engine process was killed by signal {signum} ({name}), not sent by its worker"
+    if signum == signal.SIGKILL:
+        return (f"{said}: most often the kernel's out-of-memory killer (check the memory limit of the host or "
+                "container; try a smaller batch or model), else an operator or a process manager. Resume the run "
+                "to continue from its last checkpoint.")
+    if signum in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP, signal.SIGQUIT):
+        return (f"{said}: an operator, a process manager or the host shutting down stopped it before it could "
+                "write a checkpoint. Resume the run to continue from its last checkpoint.")
+    if signum in (signal.SIGSEGV, signal.SIGBUS, signal.SIGILL, signal.SIGFPE, signal.SIGABRT):
+        return (f"{said}: a crash in native code (PyTorch, a GPU driver or a library it loaded); see the run's "
+                "log, and resume the run to try again.")
+    return f"{said}; see the run's log."
 
 
 def store_failed(run: Run, exc: Exception) -> str:
@@ -31,10 +53,11 @@ def finish(run: Run, recorder: EventRecorder, code: int, reason: str) -> str:
     queue to resume from its checkpoint. Returns the task's result. Every write is the attempt's
     (recorder.attempt): if another attempt has taken the run meanwhile, nothing changes."""
     attempt = recorder.attempt
-    if reason == "shutdown" and code in (0, 3, -signal.SIGKILL):
-        if code == 0:
-            return finish(run, recorder, code, reason="")
-        # Back in the queue: the next worker resumes from the checkpoint the engine just wrote.
+    if reason == "shutdown" and code != 0 and recorder.final_status != RunStatus.FAILED:
+        # Back in the queue: the next worker resumes from the checkpoint the engine just wrote (or
+        # from the one before, for an engine stopped while it was starting, or killed after the grace
+        # period). Only the engine's own failure fails the run; a finished run finishes below.
+        lifecycle.stop_consuming()  # already done at the stop; the requeued run must not come back here
         run_requeue(run=run, message="The worker shut down; the run resumes from its last checkpoint.",
                     attempt=attempt)
         return "requeued"
@@ -66,8 +89,7 @@ def finish(run: Run, recorder: EventRecorder, code: int, reason: str) -> str:
     message = recorder.final_message
     if status == RunStatus.FAILED and not message:
         if code < 0:
-            message = f"The engine process was killed by signal {-code} ({signal.Signals(-code).name}); " \
-                      "an out-of-memory kill is the usual cause: try a smaller batch or model."
+            message = killed_message(-code)
         else:
             message = f"The engine exited with code {code} without reporting why; see the run's log."
     finished = run_finish(run=run, status=status, message=message, attempt=attempt)

@@ -6,6 +6,7 @@ from pathlib import Path
 
 from webapp.common import storage
 from webapp.runs.engine_spec import run_spec
+from webapp.runs.selectors.metrics import run_recorded_through
 from webapp.runs.models import Run
 
 
@@ -21,7 +22,8 @@ def build_spec(run: Run, output_dir: Path, resume: bool = True) -> dict:
     )
     storage.pull_spec(spec)
     recorded = set(run.artifacts.filter(kind="checkpoint", step__isnull=False).values_list("step", flat=True))
-    checkpoint = latest_checkpoint(output_dir, recorded) if resume else None
+    through = run_recorded_through(run=run) if resume else None
+    checkpoint = latest_checkpoint(output_dir, recorded, recorded_through=through) if resume else None
     if checkpoint is not None:
         spec["resume_from"] = str(checkpoint)
     return spec
@@ -41,22 +43,28 @@ def fence(run: Run, output_dir: Path, spec: dict) -> None:
     spec["fence"] = {"file": str(path), "attempt": run.attempt}
 
 
-def latest_checkpoint(output_dir: Path, recorded: set[int] = frozenset()) -> Path | None:
+def latest_checkpoint(output_dir: Path, recorded: set[int] = frozenset(),
+                      recorded_through: int | None = None) -> Path | None:
     """The newest complete checkpoint, on this host's disk or in the artifact store (fetched here
     if it is only there: the run may resume on another host than the one that wrote it). The disk
     and the store are the truth about what exists: an engine stopped by its worker's death writes a
-    last checkpoint nobody was left to record. But the newest checkpoint among the `recorded` steps
-    comes first: a checkpoint is recorded after every point the engine reported before it, so
-    resuming there loses none, while the points before an unrecorded one (its worker lost them: it
-    died, or lost the run during a database outage) would never be stored; the resumed attempt
-    reports them again. The engine writes `step-N.partial/` and renames it when complete
-    (engine/checkpoint.py); the store holds a directory once its manifest is there
-    (webapp.common.storage)."""
+    last checkpoint nobody was left to record. The engine writes `step-N.partial/` and renames it
+    when complete (engine/checkpoint.py); the store holds a directory once its manifest is there
+    (webapp.common.storage).
+
+    But a checkpoint after which no metric is missing comes first: one among the `recorded` steps
+    (a checkpoint is recorded after every point the engine reported before it), or one at or before
+    `recorded_through` (webapp.runs.selectors.metrics.run_recorded_through: every metric up to that
+    step is stored). Resuming after an unrecorded one would leave the points before it, which its
+    worker lost (it died, or lost the run during a database outage), never stored; resuming at a
+    safe one trains those steps again and stores their metrics once. Only when no checkpoint is safe
+    (the engine deleted it: keep_last_checkpoints) is the newest taken all the same."""
     on_disk = {int(path.name[5:]): path for path in (output_dir / "checkpoints").glob("step-*")
                if path.name[5:].isdigit() and (path / "trainer_state.pt").is_file()}
     in_store = storage.stored_checkpoints(output_dir)
     steps = sorted(set(on_disk) | set(in_store), reverse=True)
-    for step in [s for s in steps if s in recorded] + steps:
+    safe = [s for s in steps if s in recorded or (recorded_through is not None and s <= recorded_through)]
+    for step in safe + steps:
         if step in on_disk:
             return on_disk[step]
         if storage.pull(in_store[step]) and (in_store[step] / "trainer_state.pt").is_file():

@@ -44,6 +44,7 @@ from pathlib import Path
 from django.conf import settings
 from django.db import OperationalError
 
+from webapp.runs.selectors.metrics import system_metrics_next_step
 from webapp.runs.services.reports import run_heartbeat
 from webapp.runs.models import Run
 from webapp.runs.resources import Resources
@@ -149,7 +150,7 @@ class Supervisor(ABC):
     heartbeat_interval_s = HEARTBEAT_INTERVAL_S
     kill_message = "the engine did not stop in time: SIGKILL"
 
-    def __init__(self, process: subprocess.Popen, gpu_indices: list[int]):
+    def __init__(self, process: subprocess.Popen, gpu_indices: list[int], first_sample_step: int = 0):
         self.process = process
         self.gpu_indices = gpu_indices
         self.lines: queue.Queue = queue.Queue(maxsize=LINES_QUEUE_MAX)
@@ -158,8 +159,9 @@ class Supervisor(ABC):
         self.paused = False
         self.paused_at = 0.0
         self.stale: StaleAttempt | None = None
+        self.shutdown_seen = False
         self.grace_s = settings.RUN_CANCEL_GRACE_S
-        self.sampler = SystemSampler(process.pid, gpu_indices)
+        self.sampler = SystemSampler(process.pid, gpu_indices, first_step=first_sample_step)
         self.follow_stream(process.stdout, "stderr")
 
     def follow_stream(self, stream, tag: str) -> None:
@@ -184,6 +186,8 @@ class Supervisor(ABC):
             if now - last_sample >= SAMPLE_INTERVAL_S and self.process.poll() is None and not self.paused:
                 last_sample = now
                 self.record_sample(self.sampler.sample())
+            if lifecycle.shutting_down.is_set() and not self.shutdown_seen:
+                self.shutdown_seen, last_beat = True, 0.0  # acted on at once, not at the next heartbeat
             if now - last_beat >= self.heartbeat_interval_s and self.stale is None:
                 last_beat = now
                 self.guarded(self.beat, now)
@@ -283,7 +287,7 @@ class RunSupervisor(Supervisor):
     (it did not); `stale` is set when another attempt took the run (nothing more may be written)."""
 
     def __init__(self, run: Run, output_dir: Path, process: subprocess.Popen, gpu_indices: list[int]):
-        super().__init__(process, gpu_indices)
+        super().__init__(process, gpu_indices, system_metrics_next_step(run=run, now=time.time()))
         self.run = run
         self.attempt = run.attempt
         self.reason = ""
@@ -351,6 +355,8 @@ class RunSupervisor(Supervisor):
         lost = self.lost_nodes()
         if self.term_sent_at is None and (cancel or lifecycle.shutting_down.is_set() or lost):
             self.reason = "cancel" if cancel else "shutdown" if lifecycle.shutting_down.is_set() else "node"
+            if self.reason == "shutdown":
+                lifecycle.stop_consuming()  # before the run goes back to the queue (worker.outcome)
             if lost:
                 self.log("warning", f"{', '.join(lost)}: stopping at a checkpoint")
             self.stop(f"stopping the engine ({self.reason}): SIGTERM")

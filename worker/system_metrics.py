@@ -3,7 +3,9 @@ run has GPUs, each GPU's utilisation, memory, power and temperature, and the mem
 processes hold on it. GPUs are read through NVML (nvidia-ml-py over the driver's libnvidia-ml) and,
 where NVML cannot be loaded, through `nvidia-smi`; with neither the run simply has no GPU metrics.
 Everything is stored as `system/` metrics whose step is the number of seconds since the engine
-started.
+started, counted on from where the run's earlier attempts left off (`first_step`, from
+webapp.runs.selectors.metrics.system_metrics_next_step), so a resumed attempt's samples never land on
+the steps of an earlier attempt's.
 
 The per-process figure matches the run's processes by PID: in a container that does not share the
 host's PID namespace the driver reports host PIDs, so `system/gpuN_process_memory_mb` is absent
@@ -163,9 +165,10 @@ def gpu_reader(indices: list[int]):
 
 
 class SystemSampler:
-    def __init__(self, pid: int, gpu_indices: list[int], gpus=None):
+    def __init__(self, pid: int, gpu_indices: list[int], gpus=None, first_step: int = 0):
         self.root = psutil.Process(pid)
         self.gpu_indices = gpu_indices
+        self.first_step = first_step
         self.started = time.monotonic()
         self.processes: dict[int, psutil.Process] = {}
         self.gpus = gpus if gpus is not None else gpu_reader(gpu_indices)
@@ -188,7 +191,7 @@ class SystemSampler:
                 rss += process.memory_info().rss
             except psutil.NoSuchProcess:
                 continue
-        step, wall = int(time.monotonic() - self.started), time.time()
+        step, wall = self.first_step + int(time.monotonic() - self.started), time.time()
         points = [("system/cpu_percent", step, cpu, wall), ("system/memory_mb", step, rss / 2**20, wall)]
         if self.gpus is not None:
             points += gpu_points(self.gpus.read(), {p.pid for p in tree}, step, wall)

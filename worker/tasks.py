@@ -8,15 +8,35 @@ import subprocess
 import sys
 import tempfile
 
-from celery import shared_task
+from celery import Task, shared_task
+from celery.exceptions import Reject
 
 from webapp.common import storage
 
 log = logging.getLogger("worker")
 
 
-@shared_task(name="worker.tasks.run_execute", bind=True, acks_late=True, reject_on_worker_lost=True,
-             ignore_result=True)
+class StartsOnlyOnALiveWorker(Task):
+    """A task that a worker shutting down does not start: its message goes back to the broker
+    untouched, for the next worker (Celery's blocking loop reads the broker once more after it has
+    decided to stop; worker.lifecycle)."""
+
+    def before_start(self, task_id, args, kwargs) -> None:
+        from worker import lifecycle
+
+        if lifecycle.shutting_down.is_set():
+            lifecycle.stop_consuming()
+            log.warning("%s%s arrived while this worker shuts down: handed back to the queue", self.name, args)
+            raise Reject("the worker is shutting down", requeue=True)
+
+
+def worker_task(name: str, **options):
+    """Every task of the worker: acknowledged once done (a worker lost mid-task leaves it queued),
+    never started by a worker that shuts down."""
+    return shared_task(name=name, base=StartsOnlyOnALiveWorker, acks_late=True, ignore_result=True, **options)
+
+
+@worker_task("worker.tasks.run_execute", bind=True, reject_on_worker_lost=True)
 def run_execute(self, run_id: int) -> str:
     """Executes the run. Without the database (a worker cut off from it, or an outage as the run
     ended) the message is sent again later instead of being dropped: the run must not stay queued
@@ -39,7 +59,7 @@ def run_execute(self, run_id: int) -> str:
         raise self.retry(countdown=delay, max_retries=None) from exc
 
 
-@shared_task(name="worker.tasks.model_inspect", acks_late=True, ignore_result=True)
+@worker_task("worker.tasks.model_inspect")
 def model_inspect(model_id: int) -> str:
     """Builds the model once (on the meta device, in a child process so torch stays out of the
     worker) and stores what engine.inspect_model finds: architecture, parameter count, vocabulary size,
@@ -76,7 +96,7 @@ def model_inspect(model_id: int) -> str:
     return "error" if "error" in facts else "inspected"
 
 
-@shared_task(name="worker.tasks.playground_generate", acks_late=True, ignore_result=True)
+@worker_task("worker.tasks.playground_generate")
 def playground_generate(session_id: int) -> str:
     """Runs `python -m engine.generate` for a playground session and stores its stream as it comes."""
     from django.conf import settings
@@ -116,7 +136,7 @@ def playground_generate(session_id: int) -> str:
     return "failed" if error else "done"
 
 
-@shared_task(name="worker.tasks.dataset_import", acks_late=True, ignore_result=True)
+@worker_task("worker.tasks.dataset_import")
 def dataset_import(job_id: int) -> str:
     from webapp.registry.models import DatasetImport
     from webapp.registry.services.dataset_imports import dataset_import_run

@@ -35,7 +35,9 @@ from engine.checkpoint import (
     restore_weight_remainders,
     rng_state,
     save_checkpoint,
-    save_model,
+    save_final_model,
+    tensor_bytes,
+    written_whole,
 )
 from engine.core.data import TrainOrder
 from engine.core.evaluation import generate_samples
@@ -343,17 +345,12 @@ class Trainer:
         """Keep the trainable tensors of the best evaluation so far (the adapters of a LoRA run, every
         weight otherwise), without touching the model: merging LoRA here would end its training."""
         check_fence(self.spec.fence)
-        best = self.output_dir / "best"
-        partial_dir = self.output_dir / "best.partial"
-        shutil.rmtree(partial_dir, ignore_errors=True)
-        partial_dir.mkdir()
-        save_file({name: parameter.detach().to("cpu").contiguous()
-                   for name, parameter in self.model.named_parameters() if parameter.requires_grad},
-                  str(partial_dir / BEST_WEIGHTS))
-        (partial_dir / BEST_STEP).write_text(json.dumps({"step": self.current_step,
-                                                         self.early_stopping.metric: self.early_stopping.best}))
-        shutil.rmtree(best, ignore_errors=True)
-        partial_dir.rename(best)
+        trainable = {name: parameter.detach().to("cpu").contiguous()
+                     for name, parameter in self.model.named_parameters() if parameter.requires_grad}
+        with written_whole(self.output_dir / "best", tensor_bytes(trainable)) as partial_dir:
+            save_file(trainable, str(partial_dir / BEST_WEIGHTS))
+            (partial_dir / BEST_STEP).write_text(json.dumps({"step": self.current_step,
+                                                             self.early_stopping.metric: self.early_stopping.best}))
 
     def close(self, stopped_early: bool = False) -> RunResult:
         """The run's result; with save_final, the final model (the best weights of an early-stopped run)."""
@@ -382,7 +379,6 @@ class Trainer:
         note = ""
         best = self.output_dir / "best"
         check_fence(self.spec.fence)
-        shutil.rmtree(final, ignore_errors=True)
         kept_step = json.loads((best / BEST_STEP).read_text())["step"] if (best / BEST_STEP).is_file() else None
         if (early_stopping.patience and early_stopping.best_step not in (0, step)
                 and kept_step == early_stopping.best_step):
@@ -395,8 +391,8 @@ class Trainer:
         elif early_stopping.patience and early_stopping.best_step not in (0, step):
             events.log("warning", f"the best weights (step {early_stopping.best_step}) were not kept on disk "
                                   f"(found {kept_step}): the final model holds the last weights, of step {step}")
-        save_model(merged_for_saving(self.model), final, source_dtype(self.spec.student, role="student"))
-        self.tokenizer.save_pretrained(final)
+        save_final_model(merged_for_saving(self.model), self.tokenizer, final,
+                         source_dtype(self.spec.student, role="student"))
         shutil.rmtree(best, ignore_errors=True)
         self.events.artifact("final", "model", str(final), step, directory_size(final))
         return note

@@ -56,6 +56,30 @@ def test_resume_uses_the_newest_complete_checkpoint_on_disk(api, registry_object
     assert spec["validation_data"]["path"] == run.validation_dataset.file
 
 
+@pytest.mark.reliability
+def test_resume_skips_a_checkpoint_written_after_the_last_step_whose_metrics_were_stored(
+        api, registry_objects, tmp_path):
+    """Injects a worker killed while behind its engine's events (checkpoint step-30 on disk, metrics
+    stored through step 20, step-30 never recorded): the run resumes from step-10 and trains 11-30 again
+    rather than leave steps 21-30 without metrics; once step-30 is recorded, or is the only one left, from it."""
+    from webapp.runs.services.metrics import metrics_ingest
+    from webapp.runs.services.reports import artifact_record
+
+    run = Run.objects.get(pk=launch(api("member"), registry_objects).json()["id"])
+    for name in ("step-10", "step-30"):
+        (tmp_path / "checkpoints" / name).mkdir(parents=True)
+        (tmp_path / "checkpoints" / name / "trainer_state.pt").write_bytes(b"x")
+    metrics_ingest(run=run, points=[("train/loss", step, 1.0, 1.0) for step in range(1, 21)]
+                   + [("system/memory_mb", 500, 1.0, 1.0)])
+    assert build_spec(run, tmp_path)["resume_from"] == str(tmp_path / "checkpoints" / "step-10")
+    artifact_record(run=run, kind="checkpoint", name="step-30", path=str(tmp_path / "checkpoints" / "step-30"),
+                    step=30, size_bytes=1)
+    assert build_spec(run, tmp_path)["resume_from"] == str(tmp_path / "checkpoints" / "step-30")
+    run.artifacts.all().delete()
+    (tmp_path / "checkpoints" / "step-10" / "trainer_state.pt").unlink()  # deleted: keep_last_checkpoints
+    assert build_spec(run, tmp_path)["resume_from"] == str(tmp_path / "checkpoints" / "step-30")
+
+
 def test_the_inspection_task_counts_a_config_models_parameters_on_the_meta_device(registry_objects):
     from worker.tasks import model_inspect
 

@@ -128,3 +128,108 @@ def test_a_run_supervisor_stops_the_engine_when_the_run_is_cancelled_or_the_work
     run.refresh_from_db()
     assert run.status == status
     assert f"stopping the engine ({why}): SIGTERM" in run.log_lines.values_list("message", flat=True)
+
+
+# The child is stopped while it starts: it has no SIGTERM handler yet, so the signal kills it.
+STARTING = """
+import time
+print("importing torch...", flush=True)
+time.sleep(600)
+"""
+
+
+@pytest.mark.reliability
+def test_a_worker_shutting_down_requeues_a_run_whose_engine_the_sigterm_killed_while_it_started(
+        api, registry_objects, tmp_path):
+    """Injects a worker shutdown while the engine is still starting (it dies of the SIGTERM, code -15):
+    the run goes back to the queue to resume elsewhere, not `failed` with an out-of-memory message."""
+    run = Run.objects.get(pk=launch(api("member"), registry_objects).json()["id"])
+    assert run_claim(run=run, worker="this-worker", output_dir=str(tmp_path))
+    run.refresh_from_db()
+    supervisor = RunSupervisor(run, tmp_path, start_engine([sys.executable, "-c", STARTING], []), [])
+    lifecycle.shutting_down.set()
+    try:
+        code = watch(supervisor)
+    finally:
+        lifecycle.shutting_down.clear()
+    assert (code, supervisor.reason) == (-signal.SIGTERM, "shutdown")
+    assert finish(run, supervisor.recorder, code, supervisor.reason) == "requeued"
+    run.refresh_from_db()
+    assert run.status == RunStatus.QUEUED and "resumes from its last checkpoint" in run.error_message
+
+
+# The child dies of a signal nobody in the worker sent.
+SELF_KILLED = """
+import os, signal, sys
+if {signum} != signal.SIGKILL:  # SIGKILL has no handler to reset
+    signal.signal({signum}, signal.SIG_DFL)
+print("ready", flush=True)
+os.kill(os.getpid(), {signum})
+"""
+
+
+@pytest.mark.reliability
+@pytest.mark.parametrize("signum, cause", [(signal.SIGTERM, "an operator, a process manager or the host"),
+                                           (signal.SIGKILL, "out-of-memory killer"),
+                                           (signal.SIGSEGV, "a crash in native code")])
+def test_a_run_whose_engine_is_killed_by_a_signal_fails_saying_which_signal_and_its_likely_cause(
+        api, registry_objects, tmp_path, signum, cause):
+    """Injects a signal from outside the worker into the engine: the run fails naming the signal, and
+    only SIGKILL is put down to the out-of-memory killer."""
+    run = Run.objects.get(pk=launch(api("member"), registry_objects).json()["id"])
+    assert run_claim(run=run, worker="this-worker", output_dir=str(tmp_path))
+    run.refresh_from_db()
+    script = SELF_KILLED.format(signum=int(signum))
+    supervisor = RunSupervisor(run, tmp_path, start_engine([sys.executable, "-c", script], []), [])
+    code = watch(supervisor)
+    assert (code, supervisor.reason) == (-signum, "")
+    assert finish(run, supervisor.recorder, code, supervisor.reason) == RunStatus.FAILED
+    run.refresh_from_db()
+    assert f"killed by signal {int(signum)} ({signum.name}), not sent by its worker" in run.error_message
+    assert cause in run.error_message
+    assert ("out-of-memory" in run.error_message) == (signum == signal.SIGKILL)
+
+
+@pytest.mark.reliability
+def test_a_run_message_reaching_a_worker_that_shuts_down_goes_back_to_the_broker_untouched(api, registry_objects):
+    """Injects a run message into a worker already shutting down (Celery's blocking loop reads once more
+    after deciding to stop): the task is rejected for requeueing before it starts, and the run stays
+    queued, unclaimed. The light jobs' tasks are refused alike."""
+    from worker.tasks import dataset_import, model_inspect, playground_generate, run_execute
+
+    run = Run.objects.get(pk=launch(api("member"), registry_objects).json()["id"])
+    lifecycle.shutting_down.set()
+    try:
+        # apply(): the task through Celery's tracer, as a worker runs it, in this process.
+        states = [task.apply(args=[run.id]).state
+                  for task in (run_execute, model_inspect, playground_generate, dataset_import)]
+    finally:
+        lifecycle.shutting_down.clear()
+    assert states == ["REJECTED"] * 4
+    run.refresh_from_db()
+    assert (run.status, run.attempt, run.worker) == (RunStatus.QUEUED, 0, "")
+
+
+@pytest.mark.reliability
+def test_a_resumed_attempts_system_samples_follow_the_earlier_attempts_instead_of_colliding(
+        api, registry_objects, tmp_path):
+    """Injects a resume after an attempt that stored system samples at steps 0-10: the new attempt's
+    samples are stored after them (step 11 on, by the seconds since), none lost to the earlier steps."""
+    from webapp.runs.services.metrics import metrics_ingest
+
+    run = Run.objects.get(pk=launch(api("member"), registry_objects).json()["id"])
+    assert run_claim(run=run, worker="this-worker", output_dir=str(tmp_path))
+    run.refresh_from_db()
+    earlier = time.time() - 30
+    metrics_ingest(run=run, points=[(name, step, 1.0, earlier - 10 + step) for step in (0, 5, 10)
+                                    for name in ("system/cpu_percent", "system/memory_mb")])
+    supervisor = RunSupervisor(run, tmp_path, start_engine([sys.executable, "-c", OBEDIENT], []), [])
+    supervisor.heartbeat_interval_s = 0.1
+    lifecycle.shutting_down.set()
+    try:
+        watch(supervisor)
+    finally:
+        lifecycle.shutting_down.clear()
+    steps = list(run.metric_points.filter(name="system/memory_mb").order_by("step").values_list("step", flat=True))
+    assert steps[:3] == [0, 5, 10] and len(steps) >= 4, "the new attempt's first sample is stored"
+    assert 10 + 30 <= steps[3] <= 10 + 30 + 600, "its step counts the seconds since the last sample"

@@ -20,7 +20,7 @@ from typing import Any, Callable
 
 import torch
 
-from engine.checkpoint import directory_size, load_trainer_state, save_model
+from engine.checkpoint import directory_size, load_trainer_state, save_final_model
 from engine.core.data import TokenBlocks, read_jsonl, sample_prompts, tokenize_dataset
 from engine.core.model_checks import check_run_models
 from engine.core.objective import Objective, RunData, RunResult
@@ -189,9 +189,7 @@ def _save_task(index: int, name: str, step: int, model: torch.nn.Module, tokeniz
                dtype: torch.dtype, progress: Progress, events: EventSink) -> None:
     """Save the model after task `index` (in the student's own dtype) as an artifact, and rewrite the
     cl-matrix table beside the tasks."""
-    task_dir.parent.mkdir(parents=True, exist_ok=True)
-    save_model(model, task_dir, dtype)
-    tokenizer.save_pretrained(task_dir)
+    save_final_model(model, tokenizer, task_dir, dtype)
     events.artifact(f"task-{index}-{name}", "model", str(task_dir), step, directory_size(task_dir))
     matrix = task_dir.parent.parent / MATRIX_FILE
     matrix.write_text(json.dumps(progress.to_json(), allow_nan=False) + "\n", encoding="utf-8")
@@ -286,8 +284,7 @@ def run(spec: RunSpec, events: EventSink, cancel: threading.Event) -> RunResult:
         events.log("info", f"task {index} {task.name!r} done: average accuracy {summary['accuracy']['average']:.4f}")
 
     final = output_dir / "final"
-    save_model(model, final, saved_dtype)
-    tokenizer.save_pretrained(final)
+    save_final_model(model, tokenizer, final, saved_dtype)
     events.artifact("final", "model", str(final), step, directory_size(final))
     summary = progress.summary()["accuracy"]
     described = ", ".join(f"{name} {value:.4f}" for name, value in summary.items() if value is not None)

@@ -122,3 +122,30 @@ def stream_position(*, run: Run) -> tuple[int, int]:
     last_point = MetricPoint.objects.filter(run=run).order_by("-id").values_list("id", flat=True).first() or 0
     last_log = RunLogLine.objects.filter(run=run).order_by("-seq").values_list("seq", flat=True).first() or 0
     return last_point, last_log
+
+
+def system_metrics_next_step(*, run: Run, now: float) -> int:
+    """The step a new attempt's first `system/` sample takes (worker.system_metrics): the step of the
+    last one stored plus the seconds since it was sampled (wall clock, at least 1), so each attempt's
+    samples follow the earlier ones instead of colliding with them at steps 0, 5, 10, ... The steps
+    stay seconds since the run first started, time spent back in the queue included. 0 for the first."""
+    last = (MetricSummary.objects.filter(run=run, name__startswith="system/").order_by("-last_step")
+            .values_list("name", "last_step").first())
+    if last is None:
+        return 0
+    name, step = last
+    wall = MetricPoint.objects.filter(run=run, name=name, step=step).values_list("wall", flat=True).first()
+    return step + max(1, int(now - wall) if wall is not None else 1)
+
+
+def run_recorded_through(*, run: Run) -> int:
+    """The step up to which the run's reports are stored (0: none): the later of the newest checkpoint
+    a worker recorded (everything reported before it was written first) and the last training metric
+    stored. A checkpoint after it was written by an engine whose worker died before storing what came
+    before; resuming from there would leave those steps without metrics (worker.spec)."""
+    from django.db.models import Max
+
+    metric = (MetricSummary.objects.filter(run=run).exclude(name__startswith="system/")
+              .aggregate(step=Max("last_step"))["step"])
+    checkpoint = run.artifacts.filter(kind="checkpoint").aggregate(step=Max("step"))["step"]
+    return max(metric or 0, checkpoint or 0)
