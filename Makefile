@@ -5,7 +5,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := .make
 
-.PHONY: run test setup frontend system-test-deps migrate clean
+.PHONY: run test faults setup frontend system-test-deps migrate clean
 
 run: setup
 	$(PY) scripts/run.py
@@ -13,6 +13,11 @@ run: setup
 test: setup system-test-deps
 	cd frontend && npm test --silent
 	$(PY) scripts/test.py
+
+# Faults injected on real processes (worker killed, database cut, Redis restarted, disk full) and the
+# API fuzzed from its schema: tests/faults, apart from `make test` for its length; .ci/run runs both.
+faults: setup system-test-deps
+	$(PY) scripts/test.py --faults
 
 setup: $(STAMP)/venv $(STAMP)/frontend
 

@@ -8,7 +8,8 @@ The whole suite (no arguments) runs on DISTILLERY_TEST_WORKERS pytest-xdist work
 DEFAULT_WORKERS; 0 runs it in this one process) with `--dist loadgroup`: tests/conftest.py keeps the
 tests that share an expensive fixture on one worker, and tests/settings.py gives each worker its own
 data folder and Redis key prefix (pytest-django its own test database). With arguments, they are
-passed to pytest as they are (add `-n 2 --dist loadgroup` to spread them).
+passed to pytest as they are (add `-n 2 --dist loadgroup` to spread them); `--faults` alone runs the
+fault suite (tests/faults) on the same workers, which the whole suite leaves out.
 
 Two checkouts may run their suites at once on one machine: the default database name carries a tag
 of the checkout's path (pytest-django's test databases follow it), tests/settings.py prefixes every
@@ -28,6 +29,9 @@ DEFAULT_BROKER_URL = "redis://127.0.0.1:6379/12"
 # One worker per core of the 2-core machines this runs on: at 3, the integration tests' web servers,
 # workers and engines competed with two CPU-bound workers and their condition waits ran out.
 DEFAULT_WORKERS = 2
+# The fault suite (real processes killed, a database cut, a disk filled, the API fuzzed) runs apart,
+# in `make faults` (`scripts/test.py --faults`), which .ci/run runs after `make test`.
+FAULTS = "tests/faults"
 
 
 def postgres_reachable(url: str) -> str | None:
@@ -82,8 +86,12 @@ def main() -> int:
     env["DISTILLERY_TEAM_SERVICES"] = "1" if not (pg_problem or redis_problem) else "0"
     # The whole suite also checks that every API route answered a test successfully (tests/route_coverage.py).
     workers = int(os.environ.get("DISTILLERY_TEST_WORKERS") or DEFAULT_WORKERS)
-    whole_suite = ["--route-coverage"] + (["-n", str(workers), "--dist", "loadgroup"] if workers else [])
-    args = [sys.executable, "-m", "pytest", *(sys.argv[1:] or whole_suite)]
+    spread = ["-n", str(workers), "--dist", "loadgroup"] if workers else []
+    if sys.argv[1:] == ["--faults"]:
+        chosen = [*spread, FAULTS]
+    else:
+        chosen = sys.argv[1:] or ["--route-coverage", f"--ignore={FAULTS}", *spread]
+    args = [sys.executable, "-m", "pytest", *chosen]
     os.execve(sys.executable, args, env)
 
 
