@@ -82,25 +82,7 @@ function PlaygroundView({ workspace }: { workspace: Workspace }) {
       <form data-testid="playground-form" onSubmit={onSubmit} className="run-form" aria-label="Playground">
         <section className="form-section" aria-labelledby="playground-models-heading">
           <h2 id="playground-models-heading">Models</h2>
-          <fieldset className="playground-models" aria-describedby="playground-models-hint">
-            <legend className="visually-hidden">Models</legend>
-            <p id="playground-models-hint" className="hint">Choose 1–{MAX_PLAYGROUND_MODELS}: each gets a column.</p>
-            {models.isPending && <p role="status">Loading models…</p>}
-            {models.isError && <ErrorAlert error={models.error} title="Cannot load models" />}
-            {models.isSuccess && available.length === 0 && <p>No models to generate from in this workspace.</p>}
-            {available.map((model) => (
-              <label key={model.id} className="checkbox">
-                <input
-                  type="checkbox"
-                  checked={chosen.includes(model.id)}
-                  onChange={(event) => toggle(model.id, event.target.checked)}
-                  disabled={!chosen.includes(model.id) && chosen.length >= MAX_PLAYGROUND_MODELS}
-                />
-                {model.name}
-              </label>
-            ))}
-            <FieldErrors errors={serverErrors?.models} />
-          </fieldset>
+          <ModelPicker models={models} available={available} chosen={chosen} onToggle={toggle} errors={serverErrors?.models} />
         </section>
         <section className="form-section" aria-labelledby="playground-prompts-heading">
           <h2 id="playground-prompts-heading">Prompts and sampling</h2>
@@ -125,6 +107,37 @@ function PlaygroundView({ workspace }: { workspace: Workspace }) {
       </form>
       {submitted && <PlaygroundResults key={submitted.id} submitted={submitted} names={names} />}
     </>
+  );
+}
+
+/** The models to compare, 1 to MAX_PLAYGROUND_MODELS of them, each a column of the outputs. */
+function ModelPicker({ models, available, chosen, onToggle, errors }: {
+  models: ReturnType<typeof useModels>;
+  available: Model[];
+  chosen: number[];
+  onToggle: (id: number, on: boolean) => void;
+  errors: string[] | string | undefined;
+}) {
+  return (
+    <fieldset className="playground-models" aria-describedby="playground-models-hint">
+      <legend className="visually-hidden">Models</legend>
+      <p id="playground-models-hint" className="hint">Choose 1–{MAX_PLAYGROUND_MODELS}: each gets a column.</p>
+      {models.isPending && <p role="status">Loading models…</p>}
+      {models.isError && <ErrorAlert error={models.error} title="Cannot load models" />}
+      {models.isSuccess && available.length === 0 && <p>No models to generate from in this workspace.</p>}
+      {available.map((model) => (
+        <label key={model.id} className="checkbox">
+          <input
+            type="checkbox"
+            checked={chosen.includes(model.id)}
+            onChange={(event) => onToggle(model.id, event.target.checked)}
+            disabled={!chosen.includes(model.id) && chosen.length >= MAX_PLAYGROUND_MODELS}
+          />
+          {model.name}
+        </label>
+      ))}
+      <FieldErrors errors={errors} />
+    </fieldset>
   );
 }
 
