@@ -50,9 +50,19 @@ def test_an_invalid_hyperparameter_is_shown_next_to_its_field(page, stack):
     choose(page, "Student model", "student-init")
     choose(page, "Training dataset", "train")
     page.get_by_label("Run name").fill("too-much-warmup")
-    page.get_by_label(re.compile("Warmup steps", re.I)).fill("999999")
+    # The shared training settings are folded under "Training" until opened.
+    training = page.get_by_test_id("training-section")
+    warmup = page.get_by_label(re.compile("Warmup steps", re.I))
+    expect(warmup).to_be_hidden()
+    training.locator("summary").click()
+    warmup.fill("999999")
+    training.locator("summary").click()  # folded again: the error must unfold it
+    expect(warmup).to_be_hidden()
     page.get_by_role("button", name=re.compile("Launch", re.I)).click()
     message = re.compile("warmup_steps .* must not exceed max_steps")
-    expect(page.get_by_test_id("run-form-errors")).to_be_visible()
-    expect(page.get_by_label("Hyperparameters").get_by_text(message)).to_be_visible()
+    summary = page.get_by_test_id("run-form-errors")
+    expect(summary).to_be_visible()
+    # The cross-field check's message sits at the field it names, and the summary names that field.
+    expect(page.locator(".form-group", has=warmup).get_by_text(message)).to_be_visible()
+    expect(summary.get_by_role("link", name="training.warmup_steps")).to_be_visible()
     expect(page).to_have_url(re.compile(r"/runs/new"))

@@ -19,6 +19,8 @@ def test_two_models_answer_two_prompts_side_by_side(page, stack):
     page.get_by_label("Prompts (one per line)").fill("def add(a, b):\nimport os")
     page.get_by_label("Max new tokens").fill("8")
     page.get_by_role("button", name="Generate").click()
+    expect(page.locator("main")).to_have_count(1)
+    expect(page.get_by_role("region", name="Outputs")).to_be_visible()
     cells = page.get_by_test_id("playground-cell")
     expect(cells).to_have_count(4)
     for index in range(4):
@@ -26,6 +28,7 @@ def test_two_models_answer_two_prompts_side_by_side(page, stack):
     # The outputs came over the session's event stream, which the page closed once it was done.
     expect(page.get_by_test_id("playground-status")).to_have_attribute("data-status", "done", timeout=60_000)
     expect(page.get_by_test_id("playground-status")).to_have_attribute("data-stream", "ended")
+    expect(page.get_by_test_id("playground-stream")).to_have_text("Final")
     session = stack.wait_until(  # the cells finish just before the session is marked done
         lambda: next((s for s in stack.ok("GET", "/api/v1/playground/?workspace=lab") if s["status"] == "done"), None),
         60, "the playground session to finish")

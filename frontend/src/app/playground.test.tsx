@@ -1,7 +1,7 @@
 // @vitest-environment happy-dom
 // Screen tests for the playground and the invitation page.
 
-import { cleanup, fireEvent, render, screen, waitFor } from '@testing-library/react';
+import { cleanup, fireEvent, render, screen, waitFor, within } from '@testing-library/react';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { FakeEventSource, FakeServer } from '../test/fakeServer';
 import { paged, user, workspaces } from '../test/fixtures';
@@ -180,6 +180,55 @@ describe('playground', () => {
     fireEvent.click(screen.getByRole('button', { name: 'Generate' }));
     expect((await screen.findByRole('alert')).textContent).toContain('Choose at least one model.');
     expect(server.sent('POST', '/api/v1/playground/')).toHaveLength(0);
+  });
+});
+
+describe('playground layout and streaming', () => {
+  const models = [{ id: 3, name: 'teacher' }, { id: 2, name: 'student' }];
+
+  it('lays the page out like the run page: one <main>, form sections, an outputs section with status and live marker', async () => {
+    renderAt('/playground');
+    await screen.findByLabelText('student-tiny');
+    expect(document.querySelectorAll('main')).toHaveLength(1);
+    expect(screen.getByRole('heading', { level: 1, name: 'Playground' }).closest('.page-header')).not.toBeNull();
+    const form = screen.getByTestId('playground-form');
+    expect(form.classList.contains('run-form')).toBe(true);
+    expect(within(form).getByRole('heading', { name: 'Models' }).closest('section.form-section')).not.toBeNull();
+    expect(screen.getByLabelText('Prompts (one per line)').closest('section.form-section')).not.toBeNull();
+    expect(screen.getByLabelText('Max new tokens').closest('.form-grid')).not.toBeNull();
+    expect(screen.getByRole('button', { name: 'Generate' }).classList.contains('button-primary')).toBe(true);
+  });
+
+  it('grows each cell token by token as the stream reports them', async () => {
+    FakeEventSource.instances = [];
+    server
+      .route('POST /api/v1/playground/', () => ({ status: 201, body: { id: 4, status: 'queued', outputs: [] } }))
+      .route('GET /api/v1/playground/4/', () => ({ body: { id: 4, status: 'queued', models, prompts: ['Hi', 'Bye'], outputs: [] } }));
+    renderAt('/playground');
+    fireEvent.click(await screen.findByLabelText('teacher-small'));
+    fireEvent.click(screen.getByLabelText('student-tiny'));
+    fireEvent.change(screen.getByLabelText('Prompts (one per line)'), { target: { value: 'Hi\nBye' } });
+    fireEvent.click(screen.getByRole('button', { name: 'Generate' }));
+    await waitFor(() => expect(FakeEventSource.instances.some((s) => s.url.endsWith('/api/v1/playground/4/events/'))).toBe(true));
+    const source = FakeEventSource.instances.find((s) => s.url.endsWith('/api/v1/playground/4/events/'))!;
+    source.open();
+    source.emit('session', { id: 4, status: 'running', models, prompts: ['Hi', 'Bye'], outputs: [] });
+    const outputs = await screen.findByRole('region', { name: 'Outputs' });
+    expect(outputs.classList.contains('run-section')).toBe(true);
+    await waitFor(() => expect(screen.getByTestId('playground-stream').textContent).toBe('Live'));
+    expect(screen.getByTestId('playground-status-badge').textContent).toBe('running');
+    const cell = () => outputs.querySelector('[data-model="3"][data-prompt="0"]')!;
+    for (const [text, tokens] of [['Hel', 1], ['Hello', 2], ['Hello there', 3]] as const) {
+      source.emit('outputs', { outputs: [{ model: 3, prompt_index: 0, text, tokens, done: false }] });
+      await waitFor(() => expect(cell().querySelector('.playground-text')!.textContent).toBe(text));
+      expect(cell().getAttribute('data-state')).toBe('running');
+      expect(cell().textContent).toContain(`${tokens} tokens`);
+    }
+    source.emit('outputs', { outputs: [{ model: 3, prompt_index: 0, text: 'Hello there!', tokens: 4, done: true }] });
+    await waitFor(() => expect(cell().getAttribute('data-state')).toBe('done'));
+    source.emit('status', { id: 4, status: 'done', error_message: '', finished_at: '2026-12-06T10:00:00Z' });
+    await waitFor(() => expect(screen.getByTestId('playground-stream').textContent).toBe('Final'));
+    expect(screen.getByTestId('playground-status-badge').textContent).toBe('done');
   });
 });
 

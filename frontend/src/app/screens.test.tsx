@@ -179,7 +179,7 @@ describe('new run', () => {
 });
 
 describe('new run errors without a field', () => {
-  it('shows an error on a config object at its fieldset, and lists errors no field shows with the detail', async () => {
+  it('shows a cross-field error at the field it names, and lists errors no field shows with the detail', async () => {
     let attempts = 0;
     server.route('POST /api/v1/runs/', () => {
       attempts += 1;
@@ -206,9 +206,17 @@ describe('new run errors without a field', () => {
     fireEvent.change(screen.getByLabelText('Training dataset'), { target: { value: '1' } });
     fireEvent.click(screen.getByRole('button', { name: 'Launch run' }));
 
+    // The cross-field check fails on config.training; its message names warmup_steps, so it is
+    // shown at that field (its folded section opened) and the summary names that field.
     const message = await screen.findByText(/warmup_steps \(999999\) must not exceed max_steps/);
-    expect(message.closest('#config_training, .form-group')).not.toBeNull();
+    const warmup = screen.getByLabelText(/^Warmup Steps/);
+    expect(message.closest('.form-group')).toBe(warmup.closest('.form-group'));
     expect(screen.getAllByText(/must not exceed max_steps/)).toHaveLength(1);
+    expect((screen.getByTestId('training-section') as HTMLDetailsElement).open).toBe(true);
+    const errorSummary = screen.getByTestId('run-form-errors');
+    expect(errorSummary.textContent).toContain('See the message at training.warmup_steps.');
+    const link = within(errorSummary).getByRole('link', { name: 'training.warmup_steps' });
+    expect(link.getAttribute('href')).toBe('#config_training_warmup_steps');
     // The run name is optional: the server names the run after its method.
     expect(server.sent('POST', '/api/v1/runs/')[0]!.body).not.toHaveProperty('name');
 

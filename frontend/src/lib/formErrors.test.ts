@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { errorsForField, flattenServerErrors, placeErrors, splitServerErrors } from './formErrors';
+import { errorsForField, flattenServerErrors, pinCrossFieldErrors, placeErrors, splitServerErrors } from './formErrors';
 
 describe('splitServerErrors', () => {
   it('strips the config prefix and nests config errors for rjsf', () => {
@@ -98,5 +98,34 @@ describe('placeErrors', () => {
 
   it('has nothing to place without errors', () => {
     expect(placeErrors(undefined, () => 'x')).toEqual({ placed: [], unplaced: [] });
+  });
+});
+
+describe('pinCrossFieldErrors', () => {
+  const fields = new Set(['training', 'training.warmup_steps', 'training.max_steps', 'training.early_stopping_patience', 'samples_per_prompt', 'temperature']);
+  const hasPath = (path: readonly string[]) => fields.has(path.join('.'));
+
+  it('moves a message on an object to the field its message starts by naming', () => {
+    expect(pinCrossFieldErrors({
+      'config.training': ['warmup_steps (9) must not exceed max_steps (5): lower warmup_steps or raise max_steps'],
+      config: [
+        'samples_per_prompt is 4 but temperature is 0, so every sample would be the same greedy output',
+        'training.early_stopping_patience: early stopping watches token-level metrics; set it to 0',
+      ],
+    }, hasPath)).toEqual({
+      'config.training.warmup_steps': ['warmup_steps (9) must not exceed max_steps (5): lower warmup_steps or raise max_steps'],
+      'config.samples_per_prompt': ['samples_per_prompt is 4 but temperature is 0, so every sample would be the same greedy output'],
+      'config.training.early_stopping_patience': ['training.early_stopping_patience: early stopping watches token-level metrics; set it to 0'],
+    });
+  });
+
+  it('leaves field errors, unknown names and errors outside the config where they are', () => {
+    const errors = {
+      'config.training.max_steps': ['Input should be less than or equal to 100'],
+      'config.training': ['Something went wrong with these settings'],
+      config: ['tm_weight needs replay_source general'],
+      student: ['temperature is not a model'],
+    };
+    expect(pinCrossFieldErrors(errors, hasPath)).toEqual(errors);
   });
 });

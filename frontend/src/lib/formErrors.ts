@@ -110,3 +110,35 @@ export function placeErrors(errors: unknown, targetFor: (path: string) => string
   }
   return { placed, unplaced };
 }
+
+/** "warmup_steps (5) must …", "training.max_steps (3) and …": the field a message starts by naming. */
+const LEADING_FIELD = /^\s*([A-Za-z_]\w*(?:\.[A-Za-z_]\w*)*)\b/;
+
+/**
+ * A cross-field check fails on the object that holds the fields (pydantic's model validators give
+ * "config.training" for "warmup_steps (5) must not exceed max_steps (3)"); its message starts by
+ * naming the field it is about. Each such message moves to that field's path ("config.training
+ * .warmup_steps") when the schema has that field below the object, so that the form shows it
+ * there and its summary names it. Other errors stay where they are.
+ */
+export function pinCrossFieldErrors(
+  errors: Record<string, string[]>,
+  hasPath: (path: readonly string[]) => boolean,
+  configRoot = 'config',
+): Record<string, string[]> {
+  const pinned: Record<string, string[]> = {};
+  const add = (path: string, message: string) => {
+    const list = (pinned[path] ??= []);
+    if (!list.includes(message)) list.push(message);
+  };
+  for (const [path, messages] of Object.entries(errors)) {
+    const inConfig = path === configRoot || path.startsWith(`${configRoot}.`);
+    const at = path === configRoot ? [] : path.slice(configRoot.length + 1).split('.');
+    for (const message of messages) {
+      const named = inConfig ? LEADING_FIELD.exec(message)?.[1]?.split('.') : undefined;
+      const target = named ? [...at, ...named] : null;
+      add(target && hasPath(target) ? [configRoot, ...target].join('.') : path, message);
+    }
+  }
+  return pinned;
+}

@@ -1,7 +1,8 @@
 // Adjusts a pydantic-generated JSON Schema before @rjsf/core renders it. rjsf resolves the $defs
 // and $ref itself; what it renders badly is pydantic's Optional[X] (anyOf [X, null]), which
 // becomes an "Option 1 / Option 2" picker. Folding it into `type: [X, "null"]` gives a plain input
-// that may be left empty. A property that is only a $ref would be titled with the class name
+// that may be left empty; a nullable list of strings folds the same way (the form draws it as a
+// one-per-line text area, see stringListPaths). A property that is only a $ref would be titled with the class name
 // ("TrainingConfig"); it gets a title from its own name ("Training") instead.
 
 import type { JsonSchema } from '../api/types';
@@ -43,11 +44,42 @@ function foldNullable(node: Node): Node {
   const nullIndex = anyOf.findIndex((option) => isNode(option) && option.type === 'null' && Object.keys(option).length === 1);
   if (nullIndex === -1) return node;
   const other = anyOf[1 - nullIndex];
-  if (!isNode(other) || typeof other.type !== 'string' || other.type === 'object' || other.type === 'array') return node;
+  if (!isNode(other) || typeof other.type !== 'string' || other.type === 'object') return node;
+  if (other.type === 'array' && !isStringList(other)) return node;
   const { anyOf: _dropped, ...rest } = node;
   const folded: Node = { ...other, ...rest, type: [other.type, 'null'] };
   if (Array.isArray(other.enum)) folded.enum = [...other.enum, null];
   return folded;
+}
+
+/** A list of plain strings (LoRA target modules), nullable or not: drawn as one value per line. */
+export function isStringList(node: unknown): boolean {
+  if (!isNode(node)) return false;
+  const types = Array.isArray(node.type) ? node.type : [node.type];
+  const items = node.items;
+  return types.includes('array') && types.every((t) => t === 'array' || t === 'null')
+    && isNode(items) && items.type === 'string' && items.enum === undefined;
+}
+
+/**
+ * Dotted paths of the string-list fields of a (prepared) schema, following $ref into nested
+ * objects: the form gives each a one-per-line text area instead of rjsf's add/remove rows.
+ */
+export function stringListPaths(schema: JsonSchema): string[][] {
+  const found: string[][] = [];
+  const visit = (node: unknown, path: string[], depth: number) => {
+    if (depth > 16 || !isNode(node)) return;
+    const resolved = typeof node.$ref === 'string' ? resolveRef(schema, node.$ref) : node;
+    if (!isNode(resolved)) return;
+    if (isStringList(resolved)) {
+      found.push(path);
+      return;
+    }
+    if (!isNode(resolved.properties)) return;
+    for (const [name, property] of Object.entries(resolved.properties)) visit(property, [...path, name], depth + 1);
+  };
+  visit(schema, [], 0);
+  return found;
 }
 
 function isNode(value: unknown): value is Node {

@@ -7,7 +7,7 @@ import { useState, type FormEvent } from 'react';
 import { ApiError } from '../api/client';
 import { useModels } from '../features/models/api/queries';
 import { useStartPlayground } from '../features/playground/api/mutations';
-import { usePlaygroundSession } from '../features/playground/api/queries';
+import { usePlaygroundSession, type PlaygroundStreamState } from '../features/playground/api/queries';
 import type { Model, Workspace } from '../api/types';
 import { useWorkspace } from '../app/workspace';
 import { ErrorAlert } from '../components/ErrorAlert';
@@ -69,48 +69,75 @@ function PlaygroundView({ workspace }: { workspace: Workspace }) {
   const names = new Map((models.data ?? []).map((m) => [m.id, m.name]));
 
   return (
-    <main className="page">
-      <h1>Playground</h1>
-      <p className="hint">
-        Compare what models generate for the same prompts. Generation runs on a worker: a busy worker answers after
-        its current run.
-      </p>
-      <form data-testid="playground-form" onSubmit={onSubmit} className="stack">
-        <fieldset>
-          <legend>Models (1–{MAX_PLAYGROUND_MODELS})</legend>
-          {models.isPending && <p role="status">Loading models…</p>}
-          {models.isError && <ErrorAlert error={models.error} title="Cannot load models" />}
-          {models.isSuccess && available.length === 0 && <p>No models to generate from in this workspace.</p>}
-          {available.map((model) => (
-            <label key={model.id} className="checkbox">
-              <input
-                type="checkbox"
-                checked={chosen.includes(model.id)}
-                onChange={(event) => toggle(model.id, event.target.checked)}
-                disabled={!chosen.includes(model.id) && chosen.length >= MAX_PLAYGROUND_MODELS}
-              />
-              {' '}{model.name}
-            </label>
-          ))}
-          <FieldErrors errors={serverErrors?.models} />
-        </fieldset>
-        <label htmlFor="playground-prompts">Prompts (one per line)</label>
-        <textarea id="playground-prompts" rows={5} value={promptText} onChange={(event) => setPromptText(event.target.value)} />
-        <FieldErrors errors={serverErrors?.prompts} />
-        <div className="form-row">
-          <NumberField id="playground-max-new-tokens" label="Max new tokens" value={maxNewTokens} onChange={setMaxNewTokens} min="1" step="1" errors={serverErrors?.max_new_tokens} />
-          <NumberField id="playground-temperature" label="Temperature (0 = greedy)" value={temperature} onChange={setTemperature} min="0" step="any" errors={serverErrors?.temperature} />
-          <NumberField id="playground-top-p" label="Top p" value={topP} onChange={setTopP} min="0" max="1" step="any" errors={serverErrors?.top_p} />
-          <NumberField id="playground-seed" label="Seed" value={seed} onChange={setSeed} step="1" errors={serverErrors?.seed} />
+    <>
+      <div className="page-header">
+        <div>
+          <h1>Playground</h1>
+          <p className="muted page-subtitle">
+            in {workspace.name} · Compare what models generate for the same prompts. Generation runs on a worker: a
+            busy worker answers after its current run.
+          </p>
         </div>
+      </div>
+      <form data-testid="playground-form" onSubmit={onSubmit} className="run-form" aria-label="Playground">
+        <section className="form-section" aria-labelledby="playground-models-heading">
+          <h2 id="playground-models-heading">Models</h2>
+          <ModelPicker models={models} available={available} chosen={chosen} onToggle={toggle} errors={serverErrors?.models} />
+        </section>
+        <section className="form-section" aria-labelledby="playground-prompts-heading">
+          <h2 id="playground-prompts-heading">Prompts and sampling</h2>
+          <div className="field">
+            <label htmlFor="playground-prompts">Prompts (one per line)</label>
+            <textarea id="playground-prompts" className="playground-prompts" rows={5} value={promptText}
+              onChange={(event) => setPromptText(event.target.value)} />
+            <FieldErrors errors={serverErrors?.prompts} />
+          </div>
+          <div className="form-grid">
+            <NumberField id="playground-max-new-tokens" label="Max new tokens" value={maxNewTokens} onChange={setMaxNewTokens} min="1" step="1" errors={serverErrors?.max_new_tokens} />
+            <NumberField id="playground-temperature" label="Temperature (0 = greedy)" value={temperature} onChange={setTemperature} min="0" step="any" errors={serverErrors?.temperature} />
+            <NumberField id="playground-top-p" label="Top p" value={topP} onChange={setTopP} min="0" max="1" step="any" errors={serverErrors?.top_p} />
+            <NumberField id="playground-seed" label="Seed" value={seed} onChange={setSeed} step="1" errors={serverErrors?.seed} />
+          </div>
+        </section>
         {localError && <div role="alert" className="alert alert-error">{localError}</div>}
         {start.isError && <ServerError error={start.error} />}
-        <div>
-          <button type="submit" disabled={start.isPending}>{start.isPending ? 'Generating…' : 'Generate'}</button>
+        <div className="form-actions">
+          <button type="submit" className="button-primary" disabled={start.isPending}>{start.isPending ? 'Generating…' : 'Generate'}</button>
         </div>
       </form>
       {submitted && <PlaygroundResults key={submitted.id} submitted={submitted} names={names} />}
-    </main>
+    </>
+  );
+}
+
+/** The models to compare, 1 to MAX_PLAYGROUND_MODELS of them, each a column of the outputs. */
+function ModelPicker({ models, available, chosen, onToggle, errors }: {
+  models: ReturnType<typeof useModels>;
+  available: Model[];
+  chosen: number[];
+  onToggle: (id: number, on: boolean) => void;
+  errors: string[] | string | undefined;
+}) {
+  return (
+    <fieldset className="playground-models" aria-describedby="playground-models-hint">
+      <legend className="visually-hidden">Models</legend>
+      <p id="playground-models-hint" className="hint">Choose 1–{MAX_PLAYGROUND_MODELS}: each gets a column.</p>
+      {models.isPending && <p role="status">Loading models…</p>}
+      {models.isError && <ErrorAlert error={models.error} title="Cannot load models" />}
+      {models.isSuccess && available.length === 0 && <p>No models to generate from in this workspace.</p>}
+      {available.map((model) => (
+        <label key={model.id} className="checkbox">
+          <input
+            type="checkbox"
+            checked={chosen.includes(model.id)}
+            onChange={(event) => onToggle(model.id, event.target.checked)}
+            disabled={!chosen.includes(model.id) && chosen.length >= MAX_PLAYGROUND_MODELS}
+          />
+          {model.name}
+        </label>
+      ))}
+      <FieldErrors errors={errors} />
+    </fieldset>
   );
 }
 
@@ -121,15 +148,21 @@ function PlaygroundResults({ submitted, names }: { submitted: Submitted; names: 
   const modelIds = session.data?.models?.length ? session.data.models.map((model) => model.id) : submitted.models;
   const grid = buildGrid(prompts, modelIds, session.data?.outputs ?? []);
   return (
-    <section aria-label="Outputs">
-      <h2>Outputs</h2>
-      <p role="status" data-testid="playground-status" data-status={status} data-stream={stream}>
-        {status === 'queued' ? 'Queued: waiting for a worker (a busy worker answers after its current run).' : `Status: ${status}`}
+    <section className="run-section" aria-labelledby="playground-outputs-heading">
+      <div className="section-header">
+        <h2 id="playground-outputs-heading">Outputs</h2>
+        <div className="run-actions">
+          <span className={`status status-${status}`} data-testid="playground-status-badge">{status}</span>
+          <PlaygroundStreamIndicator state={stream} />
+        </div>
+      </div>
+      <p role="status" className="muted" data-testid="playground-status" data-status={status} data-stream={stream}>
+        {STATUS_TEXT[status] ?? `Status: ${status}`}
       </p>
       {session.isError && <ErrorAlert error={session.error} title="Cannot read the outputs" />}
       {session.data?.error_message && <div role="alert" className="alert alert-error">{session.data.error_message}</div>}
-      <div className="table-scroll">
-        <table data-testid="playground-grid" className="playground-grid">
+      <div className="table-wrap">
+        <table data-testid="playground-grid" className="table playground-grid">
           <thead>
             <tr>
               <th scope="col">Prompt</th>
@@ -148,6 +181,7 @@ function PlaygroundResults({ submitted, names }: { submitted: Submitted; names: 
                     data-prompt={cell.promptIndex}
                     data-done={cell.done ? 'true' : 'false'}
                     data-state={cell.state}
+                    aria-busy={cell.state === 'running' || cell.state === 'pending'}
                     className={`playground-cell playground-cell-${cell.state}`}
                   >
                     <pre className="playground-text">{cell.text}</pre>
@@ -166,6 +200,25 @@ function PlaygroundResults({ submitted, names }: { submitted: Submitted; names: 
       </div>
     </section>
   );
+}
+
+const STATUS_TEXT: Record<string, string> = {
+  queued: 'Queued: waiting for a worker (a busy worker answers after its current run).',
+  running: 'Generating: the text grows in each cell as the worker produces it.',
+  done: 'Done: every cell has finished.',
+  failed: 'Failed.',
+};
+
+const STREAM_TEXT: Record<PlaygroundStreamState, string> = {
+  connecting: 'Connecting to live updates…',
+  live: 'Live',
+  ended: 'Final',
+  unavailable: 'Live updates unavailable: refreshing twice a second',
+};
+
+/** The same live/final marker as the run page's, for the session's event stream. */
+function PlaygroundStreamIndicator({ state }: { state: PlaygroundStreamState }) {
+  return <span className={`stream stream-${state}`} data-testid="playground-stream" data-state={state}>{STREAM_TEXT[state]}</span>;
 }
 
 function ServerError({ error }: { error: Error }) {

@@ -11,7 +11,10 @@ import { defaultConfig, HyperparameterForm, type HyperparameterFormHandle } from
 import { SaveAsTemplate } from '../../../components/SaveAsTemplate';
 import { SweepEditor } from '../../../components/SweepEditor';
 import { deepMerge } from '../../../lib/clone';
-import { errorsForField, placeErrors, splitServerErrors } from '../../../lib/formErrors';
+import {
+  errorsForField, flattenServerErrors, pinCrossFieldErrors, placeErrors, splitServerErrors,
+} from '../../../lib/formErrors';
+import { schemaHasPath } from '../../../lib/schema';
 import { canWrite } from '../../../lib/workspace';
 import { useDatasets } from '../../datasets/api/queries';
 import { useMethods } from '../../methods/api/queries';
@@ -45,12 +48,16 @@ export function NewRunForm({ current, source }: { current: Workspace; source?: R
     startConfig: state.startConfig,
     onSuccess: (run) => void navigate(`/runs/${run.id}`),
     onError: (error) => {
-      const split = error instanceof ApiError ? splitServerErrors(error.errors) : { configErrors: null, fieldErrors: {} };
+      // A cross-field check's message goes to the field it names, not to the object that holds it.
+      const serverErrors = error instanceof ApiError
+        ? pinCrossFieldErrors(flattenServerErrors(error.errors), (path) => Boolean(method && schemaHasPath(method.schema, path)))
+        : undefined;
+      const split = serverErrors ? splitServerErrors(serverErrors) : { configErrors: null, fieldErrors: {} };
       dispatch({
         type: 'refused',
         errors: {
           error,
-          placement: placeErrors(error instanceof ApiError ? error.errors : undefined, (path) => errorTarget(path, method)),
+          placement: placeErrors(serverErrors, (path) => errorTarget(path, method)),
           fields: split.fieldErrors,
           config: split.configErrors,
         },

@@ -58,6 +58,9 @@ function focusField(id: string) {
   const control = element.matches('input, select, textarea')
     ? element
     : element.querySelector<HTMLElement>('input, select, textarea');
+  // A field in the folded "Training" settings: unfold them first.
+  const folded = element.closest('details');
+  if (folded && !folded.open) folded.open = true;
   element.scrollIntoView({ block: 'center' });
   (control ?? element).focus();
 }
