@@ -69,9 +69,10 @@ class StopWhenReady(Supervisor):
             self.stop("stopping the engine: SIGTERM")
 
 
-def watch(supervisor: Supervisor, timeout_s: float = 120) -> int:
+def watch(supervisor: Supervisor, timeout_s: float = 600) -> int:
     """`supervisor.watch()` (in this thread: it writes through the test's database connection),
-    with the child killed if it runs past `timeout_s`, so that a test fails instead of hanging."""
+    with the child killed if it runs past `timeout_s`, so that a test fails instead of hanging. The
+    bound is generous: at load average 19 an obedient child once read as killed (-9) under 120 s."""
     deadline = threading.Timer(timeout_s, kill_group, [supervisor.process])
     deadline.start()
     try:
