@@ -42,10 +42,18 @@ def pytest_collection_modifyitems(config, items):
         # A test that names its own group (the architecture matrix: one per model family) keeps it.
         if group and item.get_closest_marker("xdist_group") is None:
             item.add_marker(pytest.mark.xdist_group(group))
-    # The longest groups (live stacks, the browser) go out first, so that no worker starts one last
-    # while the others sit idle. Every worker sorts alike, as xdist requires.
-    items.sort(key=lambda item: item.path.relative_to(item.config.rootpath / "tests").parts[0]
-               not in ("browser", "integration", "faults"))
+    # Longest first, so that no worker starts a long unit last while the other sits idle: the live
+    # stacks and the browser, then the other groups (engine modules with trained fixtures, the
+    # matrix's families), and last the single tests, which fill the gaps at the end. Every worker
+    # sorts alike, as xdist requires.
+    items.sort(key=schedule_rank)
+
+
+def schedule_rank(item: pytest.Item) -> int:
+    """0 for a live-stack or browser test, 1 for another test in a group, 2 for a test on its own."""
+    if item.path.relative_to(item.config.rootpath / "tests").parts[0] in ("browser", "integration", "faults"):
+        return 0
+    return 1 if item.get_closest_marker("xdist_group") is not None else 2
 
 
 def jsonl(rows: list) -> bytes:

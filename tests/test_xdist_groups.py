@@ -55,3 +55,18 @@ def test_a_test_that_names_its_own_group_keeps_it_and_the_others_get_their_modul
     pytest_collection_modifyitems(config, [own, plain])
     assert [marker.args for marker in own.own_markers] == [("matrix-llama",)]
     assert [marker.args for marker in plain.own_markers] == [("engine-test_architecture_matrix.py",)]
+
+
+def test_live_stacks_go_out_first_then_groups_then_single_tests():
+    from tests.conftest import schedule_rank
+
+    def grouped_as_in_the_suite(path: str):
+        it = item(path)
+        group = xdist_group_of(it)
+        it.get_closest_marker = lambda name: group if name == "xdist_group" else None
+        return it
+
+    ranks = [schedule_rank(grouped_as_in_the_suite(path)) for path in (
+        "tests/integration/test_end_to_end.py", "tests/browser/test_zoom.py",
+        "tests/engine/test_demo.py", "tests/api/test_runs_api.py")]
+    assert ranks == [0, 0, 1, 2]
