@@ -5,7 +5,6 @@ message that names no file and no fix)."""
 from __future__ import annotations
 
 import csv
-import io
 from pathlib import Path
 
 from webapp.common.errors import Invalid
@@ -13,6 +12,7 @@ from webapp.registry.validation import REQUIRED_FIELDS
 
 # How much of the file's start is looked at: enough for any header, little enough to read at once.
 SNIFF_BYTES = 64 * 1024
+MAX_HEADER_BYTES = 1024 * 1024
 
 # A file's first bytes -> what it is (the formats people most often pick by mistake).
 MAGIC = (
@@ -59,8 +59,7 @@ def check_text_file(path: Path, fmt: str) -> None:
 
 def _header(path: Path) -> list[str]:
     with path.open("rb") as handle:
-        text = handle.read(SNIFF_BYTES).decode("utf-8-sig", errors="replace")
-    first_line = io.StringIO(text).readline()
+        first_line = handle.readline(MAX_HEADER_BYTES).decode("utf-8-sig", errors="replace")
     try:
         return next(csv.reader([first_line]), [])
     except csv.Error as exc:
