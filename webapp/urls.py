@@ -11,6 +11,7 @@ from webapp.notifications import api as notifications_api
 from webapp.registry.api import dataset_imports as registry_dataset_imports
 from webapp.registry.api import datasets as registry_datasets
 from webapp.registry.api import models as registry_models
+from webapp.registry.api import usage as registry_usage
 from webapp.runs.api import artifacts as runs_artifacts
 from webapp.runs.api import compare as runs_compare
 from webapp.runs.api import events as runs_events
@@ -54,11 +55,13 @@ api_v1 = [
     path("models/", registry_models.ModelListApi.as_view()),
     path("models/<id:pk>/", registry_models.ModelDetailApi.as_view()),
     path("models/<id:pk>/lineage/", registry_models.ModelLineageApi.as_view()),
+    path("models/<id:pk>/runs/", registry_usage.ModelRunsApi.as_view()),
     path("datasets/", registry_datasets.DatasetListApi.as_view()),
     path("datasets/import/", registry_dataset_imports.DatasetImportApi.as_view()),
     path("dataset-imports/<id:pk>/", registry_dataset_imports.DatasetImportDetailApi.as_view()),
     path("datasets/<id:pk>/", registry_datasets.DatasetDetailApi.as_view()),
     path("datasets/<id:pk>/token-stats/", registry_datasets.DatasetTokenStatsApi.as_view()),
+    path("datasets/<id:pk>/runs/", registry_usage.DatasetRunsApi.as_view()),
     path("runs/", runs_runs.RunListApi.as_view()),
     path("runs/<id:pk>/", runs_runs.RunDetailApi.as_view()),
     path("runs/<id:pk>/cancel/", runs_runs.RunCancelApi.as_view()),

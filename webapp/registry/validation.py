@@ -95,8 +95,12 @@ def iter_jsonl_problems(stream: IO[bytes], kind: str) -> Iterator[tuple[int, str
             continue
         try:
             row = strict_loads(line)
-        except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-            yield number, f"not valid JSON ({exc.msg if hasattr(exc, 'msg') else exc})"
+        except UnicodeDecodeError as exc:
+            yield number, f"not UTF-8 text (byte 0x{exc.object[exc.start]:02x} at column {exc.start + 1}): save the " \
+                          "file as UTF-8"
+            continue
+        except json.JSONDecodeError as exc:
+            yield number, f"not valid JSON ({exc.msg})"
             continue
         except NotStrictJson as exc:  # NaN, Infinity, a lone surrogate, a 100,000-deep nesting
             yield number, f"not storable JSON: {exc}"

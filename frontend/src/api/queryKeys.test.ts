@@ -9,6 +9,10 @@ describe('queryKeys', () => {
     expect(startsWith(queryKeys.runs({ workspace: 'demo', status: 'running' }), queryKeys.runsAll)).toBe(true);
     expect(startsWith(queryKeys.audit('demo', 3), queryKeys.auditAll('demo'))).toBe(true);
     expect(startsWith(queryKeys.audit('lab', 1), queryKeys.auditAll('demo'))).toBe(false);
+    // A new, changed or deleted run reaches the lists of the runs that used a model or a dataset.
+    expect(startsWith(queryKeys.modelRuns(3, 'teacher', 2), queryKeys.runsAll)).toBe(true);
+    expect(startsWith(queryKeys.datasetRuns(3, '', 1), queryKeys.runsAll)).toBe(true);
+    expect(queryKeys.modelRuns(3, '', 1)).not.toEqual(queryKeys.datasetRuns(3, '', 1));
   });
 
   it('keys one object per id, apart from the lists', () => {

@@ -17,6 +17,9 @@ export const queryKeys = {
   runsAll: ['runs'] as const,
   runs: (params: RunListParams) => ['runs', params] as const,
   run: (id: number) => ['run', id] as const,
+  /** A page of the runs that used a model or a dataset; under `runsAll`, so a new or deleted run reaches it. */
+  modelRuns: (id: number, role: string, page: number) => ['runs', 'usingModel', id, role, page] as const,
+  datasetRuns: (id: number, role: string, page: number) => ['runs', 'usingDataset', id, role, page] as const,
   artifacts: (id: number) => ['artifacts', id] as const,
   runSeries: (id: number) => ['runSeries', id] as const,
   lineage: (modelId: number) => ['lineage', modelId] as const,

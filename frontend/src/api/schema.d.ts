@@ -117,6 +117,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/datasets/{id}/runs/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description The runs that used the dataset as training, validation or replay data, newest first, with their status and key metric. */
+        get: operations["datasets_runs_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/datasets/{id}/token-stats/": {
         parameters: {
             query?: never;
@@ -286,6 +303,23 @@ export interface paths {
         };
         /** @description {model, ancestors, descendants, ingredients, soups}: each ancestor step names its run, teacher, initial student and reference model (alignment); each descendant the role (teacher, student or reference) this model played; ingredients are a soup's models in order, soups the soups made from this model. */
         get: operations["v1_models_lineage_retrieve"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/models/{id}/runs/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description The runs that used the model as student, teacher or reference, newest first, with their status and key metric. */
+        get: operations["models_runs_list"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1190,6 +1224,36 @@ export interface components {
             previous: string | null;
             results: components["schemas"]["DatasetOutput"][];
         };
+        DatasetRunOutput: {
+            id: number;
+            name: string;
+            /** @description A registered method's name (GET /api/v1/methods/ lists them). */
+            method: string;
+            status: components["schemas"]["RunStatusEnum"];
+            /** @description The roles the object played in the run. */
+            roles: components["schemas"]["DatasetRunOutputRolesEnum"][];
+            /** @description Null until the run logs a candidate metric. */
+            key_metric: components["schemas"]["KeyMetricOutput"] | null;
+            /** Format: date-time */
+            created_at: string;
+            /** Format: date-time */
+            finished_at: string | null;
+        };
+        /**
+         * @description * `train` - train
+         *     * `validation` - validation
+         *     * `replay` - replay
+         * @enum {string}
+         */
+        DatasetRunOutputRolesEnum: "train" | "validation" | "replay";
+        DatasetRunPage: {
+            count: number;
+            /** Format: uri */
+            next: string | null;
+            /** Format: uri */
+            previous: string | null;
+            results: components["schemas"]["DatasetRunOutput"][];
+        };
         DeliveryOutput: {
             id: number;
             channel: number;
@@ -1304,6 +1368,17 @@ export interface components {
          * @enum {string}
          */
         JobStatusEnum: "queued" | "running" | "done" | "failed";
+        KeyMetricOutput: {
+            /** @description The metric the run's early stopping watches (eval/loss by default), or the first of eval/loss, eval/reward_mean, eval/accuracy, train/loss it logged. */
+            name: string;
+            /**
+             * Format: double
+             * @description Its last logged value.
+             */
+            value: number;
+            step: number;
+            higher_is_better: boolean;
+        };
         LineageAncestorOutput: {
             run: components["schemas"]["LineageRunOutput"];
             teacher: components["schemas"]["LineageModelOutput"] | null;
@@ -1476,6 +1551,36 @@ export interface components {
             /** Format: uri */
             previous: string | null;
             results: components["schemas"]["ModelOutput"][];
+        };
+        ModelRunOutput: {
+            id: number;
+            name: string;
+            /** @description A registered method's name (GET /api/v1/methods/ lists them). */
+            method: string;
+            status: components["schemas"]["RunStatusEnum"];
+            /** @description The roles the object played in the run. */
+            roles: components["schemas"]["ModelRunOutputRolesEnum"][];
+            /** @description Null until the run logs a candidate metric. */
+            key_metric: components["schemas"]["KeyMetricOutput"] | null;
+            /** Format: date-time */
+            created_at: string;
+            /** Format: date-time */
+            finished_at: string | null;
+        };
+        /**
+         * @description * `student` - student
+         *     * `teacher` - teacher
+         *     * `reference` - reference
+         * @enum {string}
+         */
+        ModelRunOutputRolesEnum: "student" | "teacher" | "reference";
+        ModelRunPage: {
+            count: number;
+            /** Format: uri */
+            next: string | null;
+            /** Format: uri */
+            previous: string | null;
+            results: components["schemas"]["ModelRunOutput"][];
         };
         /**
          * @description * `config` - Built from a config
@@ -2704,6 +2809,69 @@ export interface operations {
             };
         };
     };
+    datasets_runs_list: {
+        parameters: {
+            query?: {
+                page?: number;
+                /** @description At most 500. */
+                page_size?: number;
+                /** @description Only the runs that used it in this role. */
+                role?: "replay" | "train" | "validation";
+            };
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DatasetRunPage"];
+                };
+            };
+            /** @description Invalid input: `detail` says what was wrong and what to do; `errors` maps fields to messages. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOutput"];
+                };
+            };
+            /** @description Not signed in: log in, or send `Authorization: Token <your API token>`. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOutput"];
+                };
+            };
+            /** @description Not allowed: your role in the workspace does not allow it (a viewer cannot write), or a browser session sent no CSRF token. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOutput"];
+                };
+            };
+            /** @description Not found: it does not exist, or you are not a member of its workspace. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOutput"];
+                };
+            };
+        };
+    };
     v1_datasets_token_stats_retrieve: {
         parameters: {
             query: {
@@ -3451,6 +3619,69 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["LineageOutput"];
+                };
+            };
+            /** @description Invalid input: `detail` says what was wrong and what to do; `errors` maps fields to messages. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOutput"];
+                };
+            };
+            /** @description Not signed in: log in, or send `Authorization: Token <your API token>`. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOutput"];
+                };
+            };
+            /** @description Not allowed: your role in the workspace does not allow it (a viewer cannot write), or a browser session sent no CSRF token. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOutput"];
+                };
+            };
+            /** @description Not found: it does not exist, or you are not a member of its workspace. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOutput"];
+                };
+            };
+        };
+    };
+    models_runs_list: {
+        parameters: {
+            query?: {
+                page?: number;
+                /** @description At most 500. */
+                page_size?: number;
+                /** @description Only the runs that used it in this role. */
+                role?: "reference" | "student" | "teacher";
+            };
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ModelRunPage"];
                 };
             };
             /** @description Invalid input: `detail` says what was wrong and what to do; `errors` maps fields to messages. */

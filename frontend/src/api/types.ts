@@ -312,6 +312,20 @@ export type ModelLineage = Schemas['LineageOutput'];
 /** GET /datasets/{id}/token-stats/?model=ID. */
 export type TokenStats = Schemas['TokenStatsOutput'];
 
+/** A run that used a model, with the roles the model played in it and the run's key metric. */
+export type ModelRun = Schemas['ModelRunOutput'];
+
+export type ModelRunRole = Schemas['ModelRunOutputRolesEnum'];
+
+export const MODEL_RUN_ROLES: readonly ModelRunRole[] = ['student', 'teacher', 'reference'];
+
+/** A run that used a dataset, with the roles the dataset played in it and the run's key metric. */
+export type DatasetRun = Schemas['DatasetRunOutput'];
+
+export type DatasetRunRole = Schemas['DatasetRunOutputRolesEnum'];
+
+export const DATASET_RUN_ROLES: readonly DatasetRunRole[] = ['train', 'validation', 'replay'];
+
 export type HistoryImportResult = Schemas['HistoryImportApiOutput'];
 
 // Playground: a few prompts through a few models, generated on a worker.

@@ -208,6 +208,7 @@ describe('deleting registry objects', () => {
     server
       .route('GET /api/v1/models/3/', { ...node(3, 'teacher'), workspace: 'demo', config: {} })
       .route('GET /api/v1/models/3/lineage/', { model: node(3, 'teacher'), ancestors: [], descendants: [], ingredients: [], soups: [] })
+      .route('GET /api/v1/models/3/runs/', paged([]))
       .route('DELETE /api/v1/models/3/', () => {
         deletes += 1;
         return deletes === 1

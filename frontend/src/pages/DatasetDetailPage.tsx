@@ -1,5 +1,5 @@
-// One dataset version: its facts, the other versions of the same name, its token lengths under a
-// chosen model's tokenizer, and a preview of its first rows as a table.
+// One dataset version: its facts, the other versions of the same name, the runs that used it, its
+// token lengths under a chosen model's tokenizer, and a preview of its first rows as a table.
 
 import { useState } from 'react';
 import { Link, useParams } from 'react-router';
@@ -10,6 +10,7 @@ import { useModels } from '../features/models/api/queries';
 import type { DatasetDetail, DatasetRef, TaskSequenceTask } from '../api/types';
 import { DeleteButton } from '../components/DeleteButton';
 import { ErrorAlert } from '../components/ErrorAlert';
+import { DatasetRuns } from '../components/RunsUsing';
 import { useDocumentTitle } from '../hooks/useDocumentTitle';
 import { formatBytes, formatCount, formatDateTime } from '../lib/format';
 import { histogramBars } from '../lib/tokenStats';
@@ -79,6 +80,10 @@ function DatasetView({ dataset }: { dataset: DatasetDetail }) {
             </>
           )}
         </dl>
+      </section>
+      <section className="run-section" aria-labelledby="dataset-runs-heading">
+        <h2 id="dataset-runs-heading">Used by runs</h2>
+        <DatasetRuns datasetId={dataset.id} />
       </section>
       {dataset.kind === 'task-sequence' ? (
         <TaskList tasks={dataset.tasks ?? []} />

@@ -1,5 +1,5 @@
 // One model: its facts, its lineage (the runs and models it came from, and the models made from
-// it, from GET /models/{id}/lineage/), and its config.
+// it, from GET /models/{id}/lineage/), the runs that used it (GET /models/{id}/runs/), and its config.
 
 import { Link, useParams } from 'react-router';
 import { ApiError } from '../api/client';
@@ -8,6 +8,7 @@ import { useModel, useModelLineage } from '../features/models/api/queries';
 import type { Model, ModelRef } from '../api/types';
 import { DeleteButton } from '../components/DeleteButton';
 import { ErrorAlert } from '../components/ErrorAlert';
+import { ModelRuns } from '../components/RunsUsing';
 import { StatusBadge } from '../components/StatusBadge';
 import { useDocumentTitle } from '../hooks/useDocumentTitle';
 import { formatCount, formatDateTime } from '../lib/format';
@@ -72,6 +73,10 @@ function ModelView({ model }: { model: Model }) {
       <section className="run-section" aria-labelledby="lineage-heading">
         <h2 id="lineage-heading">Lineage</h2>
         <Lineage model={model} />
+      </section>
+      <section className="run-section" aria-labelledby="model-runs-heading">
+        <h2 id="model-runs-heading">Used by runs</h2>
+        <ModelRuns modelId={model.id} />
       </section>
       {model.config && Object.keys(model.config).length > 0 && (
         <section className="run-section" aria-labelledby="model-config-heading">

@@ -49,10 +49,14 @@ def _csv_lines(raw: Path) -> Iterator[str]:
     import csv
 
     try:
-        with raw.open(newline="", encoding="utf-8") as source:
+        # utf-8-sig: a spreadsheet's byte-order mark must not become part of the first column's name.
+        with raw.open(newline="", encoding="utf-8-sig") as source:
             for row in csv.DictReader(source):
                 yield json.dumps(row, ensure_ascii=False) + "\n"
-    except (UnicodeDecodeError, csv.Error) as exc:
+    except UnicodeDecodeError as exc:
+        raise Invalid(f"This is not a text file (past its start, {exc.reason} at byte 0x{exc.object[exc.start]:02x}): "
+                      "a CSV dataset must be UTF-8 text; save it as UTF-8 and upload again.", field="file") from None
+    except csv.Error as exc:
         raise Invalid(f"The CSV file cannot be read ({exc}): it must be UTF-8 with a header row.",
                       field="file") from None
 

@@ -20,6 +20,7 @@ from webapp.common.errors import Conflict, Invalid, TooLarge
 from webapp.registry.models import Dataset, DatasetKind, DatasetTask
 from webapp.registry.services.common import owned_path, refuse_if_runs_use, remove_stored, require_creator_or_admin
 from webapp.registry.services.conversion import convert_to_jsonl
+from webapp.registry.upload_checks import check_columns, check_text_file
 from webapp.registry.validation import MAX_REPORTED_ERRORS, iter_jsonl_problems
 
 CHUNK = 1024 * 1024
@@ -109,6 +110,9 @@ def dataset_upload(*, workspace: Workspace, user: User, name: str, kind: str, up
     jsonl_path = tmp_path.with_suffix(".jsonl") if fmt != "jsonl" else tmp_path
     try:
         size = _receive(upload, fd)
+        if fmt != "parquet":
+            check_text_file(tmp_path, fmt)
+        check_columns(tmp_path, fmt, kind)
         if fmt != "jsonl":
             size = convert_to_jsonl(tmp_path, fmt, jsonl_path)
         sha, rows = _checked_rows(jsonl_path, kind)

@@ -1,9 +1,10 @@
 // TanStack Query hooks of this feature; their cache keys come from the one factory, api/queryKeys.ts.
 
-import { useQuery } from '@tanstack/react-query';
+import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { ApiError } from '../../../api/client';
 import { queryKeys } from '../../../api/queryKeys';
-import { getDataset, getTokenStats, listDatasets } from './requests';
+import type { DatasetRunRole } from '../../../api/types';
+import { getDataset, getTokenStats, listDatasetRuns, listDatasets } from './requests';
 
 export function useDatasets(workspace: string | undefined) {
   return useQuery({
@@ -30,5 +31,14 @@ export function useTokenStats(datasetId: number, modelId: string) {
     enabled: modelId !== '',
     staleTime: 5 * 60_000,
     retry: (count, error) => !(error instanceof ApiError && error.status < 500) && count < 2,
+  });
+}
+
+/** A page of the runs that used the dataset; the previous page stays shown while the next loads. */
+export function useDatasetRuns(id: number, role: DatasetRunRole | '', page: number) {
+  return useQuery({
+    queryKey: queryKeys.datasetRuns(id, role, page),
+    queryFn: ({ signal }) => listDatasetRuns(id, role, page, signal),
+    placeholderData: keepPreviousData,
   });
 }

@@ -1,7 +1,8 @@
-// Requests of this feature, one function per endpoint: Datasets: list, upload, task sequences, delete, token statistics.
+// Requests of this feature, one function per endpoint: Datasets: list, upload, task sequences, delete, token statistics, runs.
 
 import { apiRequest, listAll } from '../../../api/client';
-import type { Dataset, DatasetDetail, TaskSequenceCreateRequest, TokenStats } from '../../../api/types';
+import type { Dataset, DatasetDetail, DatasetRun, DatasetRunRole, Paginated, TaskSequenceCreateRequest, TokenStats } from '../../../api/types';
+import { RUN_USAGE_PAGE_SIZE } from '../../../lib/runUsage';
 import { uploadForm, type UploadOptions } from '../../../api/upload';
 
 export const listDatasets = (workspace: string) => listAll<Dataset>('/datasets/', { workspace });
@@ -23,3 +24,7 @@ export const deleteDataset = (id: number) => apiRequest<void>(`/datasets/${id}/`
 
 export const getTokenStats = (datasetId: number, modelId: number, signal?: AbortSignal) =>
   apiRequest<TokenStats>(`/datasets/${datasetId}/token-stats/`, { query: { model: modelId }, signal });
+
+/** A page of the runs that used the dataset ('' for every role), newest first. */
+export const listDatasetRuns = (id: number, role: DatasetRunRole | '', page: number, signal?: AbortSignal) =>
+  apiRequest<Paginated<DatasetRun>>(`/datasets/${id}/runs/`, { query: { role: role || undefined, page, page_size: RUN_USAGE_PAGE_SIZE }, signal });

@@ -1,12 +1,13 @@
 // TanStack Query hooks of this feature; their cache keys come from the one factory, api/queryKeys.ts.
 
-import { useQuery, useQueryClient, type QueryClient } from '@tanstack/react-query';
+import { keepPreviousData, useQuery, useQueryClient, type QueryClient } from '@tanstack/react-query';
 import { ApiError } from '../../../api/client';
 import { queryKeys } from '../../../api/queryKeys';
 import type { Model } from '../../../api/types';
 import { descendantTree, lineageFromApi, walkLineage, type LineageFetchers } from '../../../lib/lineage';
 import { getRun } from '../../runs/api/requests';
-import { getModel, getModelLineage, listModels } from './requests';
+import type { ModelRunRole } from '../../../api/types';
+import { getModel, getModelLineage, listModelRuns, listModels } from './requests';
 
 export function useModels(workspace: string | undefined) {
   return useQuery({
@@ -64,5 +65,14 @@ export function useModelLineage(model: Model) {
   return useQuery({
     queryKey: queryKeys.modelLineage(model.id, model.produced_by_run),
     queryFn: ({ signal }) => loadLineage(model, client, signal),
+  });
+}
+
+/** A page of the runs that used the model; the previous page stays shown while the next loads. */
+export function useModelRuns(id: number, role: ModelRunRole | '', page: number) {
+  return useQuery({
+    queryKey: queryKeys.modelRuns(id, role, page),
+    queryFn: ({ signal }) => listModelRuns(id, role, page, signal),
+    placeholderData: keepPreviousData,
   });
 }
