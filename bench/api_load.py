@@ -149,14 +149,16 @@ def server_command(port: int, workers: int) -> list[str]:
     return [*web_command(port), "--workers", str(workers)]
 
 
-def measure(database_url: str, ids: dict, args) -> dict:
+def measure(database_url: str, ids: dict, args, code: Path = ROOT) -> dict:
+    """One server (its code from `code`, this checkout unless --compare names another) under the load."""
     from tests.integration.stack import answers_healthz, free_port
 
     env = {**os.environ, "DATABASE_URL": database_url, "ALLOWED_HOSTS": "127.0.0.1",
            "DATABASE_POOL_SIZE": str(args.pool_size), "PUBLIC_URL": "http://127.0.0.1"}
     port = free_port()
     origin = f"http://127.0.0.1:{port}"
-    server = subprocess.Popen(server_command(port, args.workers), cwd=ROOT, env=env)
+    env["PYTHONPATH"] = str(code)
+    server = subprocess.Popen(server_command(port, args.workers), cwd=code, env=env)
     try:
         deadline = time.monotonic() + 180
         while not answers_healthz(origin):
@@ -206,7 +208,8 @@ def profile(ids: dict, repeat: int = 20) -> None:
         print(f"\n## {name}: {len(queries)} queries, {len(response.content)} bytes, {each_ms:.1f} ms each (profiled)")
         for sql in queries:
             print(f"   {sql[:200]}")
-        pstats.Stats(profiler).sort_stats("tottime").print_stats(12)
+        stats = pstats.Stats(profiler).sort_stats(os.environ.get("PROFILE_SORT", "tottime"))  # or cumulative
+        stats.print_stats(int(os.environ.get("PROFILE_LINES", 12)))
 
 
 def main() -> None:
@@ -218,6 +221,9 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=200)
     parser.add_argument("--steps", type=int, default=5000, help="points per metric of the opened run")
     parser.add_argument("--rounds", type=int, default=1)
+    parser.add_argument("--compare", metavar="DIR",
+                        help="another checkout (e.g. `git worktree add /tmp/before main`): each round measures its "
+                             "server, then this checkout's, on the same database")
     parser.add_argument("--profile", action="store_true",
                         help="instead of the load: each call's queries and cProfile, in this process")
     args = parser.parse_args()
@@ -230,6 +236,8 @@ def main() -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "webapp.settings")
     os.environ.setdefault("PUBLIC_URL", "http://127.0.0.1")
     os.environ.setdefault("SECRET_KEY", secrets.token_urlsafe(50))  # the server refuses a database without one
+    if args.profile:  # this process's connections as the server has them
+        os.environ.setdefault("DATABASE_POOL_SIZE", str(args.pool_size))
     import django
 
     django.setup()
@@ -244,15 +252,17 @@ def main() -> None:
         if args.profile:
             return profile(ids)
         connection.close()
+        codes = {"this checkout": ROOT, **({"--compare": Path(args.compare).resolve()} if args.compare else {})}
         for index in range(args.rounds):
-            result = measure(url, ids, args)
-            results.append(result)
-            print(f"\nround {index + 1}: {args.clients} clients, {args.duration:.0f} s, {args.workers} uvicorn "
-                  f"workers, pool {args.pool_size}; load average before {result['load_before']}, "
-                  f"after {result['load_after']}")
-            print(markdown(result["rows"]))
-            for name, detail in result["first_error"].items():
-                print(f"first error of {name}: {detail}")
+            for label, code in reversed(codes.items()):  # the other code first, then this one
+                result = {"code": label, **measure(url, ids, args, code)}
+                results.append(result)
+                print(f"\nround {index + 1}, {label} ({code}): {args.clients} clients, {args.duration:.0f} s, "
+                      f"{args.workers} uvicorn workers, pool {args.pool_size}; load average before "
+                      f"{result['load_before']}, after {result['load_after']}")
+                print(markdown(result["rows"]))
+                for name, detail in result["first_error"].items():
+                    print(f"first error of {name}: {detail}")
     finally:
         connection.close()
         drop_postgres(url)
@@ -260,7 +270,9 @@ def main() -> None:
     out.parent.mkdir(exist_ok=True)
     out.write_text(json.dumps({"machine": platform.platform(), "python": platform.python_version(),
                                "cpus": os.cpu_count(), "args": vars(args), "rounds": results,
-                               "p95_ms_all_median": statistics.median(r["rows"]["all"]["p95_ms"] for r in results)},
+                               "p95_ms_all_median": {label: statistics.median(
+                                   r["rows"]["all"]["p95_ms"] for r in results if r["code"] == label)
+                                   for label in {r["code"] for r in results}}},
                               indent=2))
     print(f"wrote {out}")
 

@@ -31,3 +31,19 @@ def test_a_downsampled_series_reaches_python_one_row_per_chart_range(run, count,
     assert series["downsampled"] and len(series["steps"]) <= max_points
     assert min(series["mins"]) == min(((s * 7919) % 1000) / 7.0 for s in range(count))
     assert max(series["maxs"]) == max(((s * 7919) % 1000) / 7.0 for s in range(count))
+
+
+def test_the_charts_metrics_cost_a_fixed_number_of_queries(api, run, django_assert_max_num_queries):
+    """The run page's metrics call for six 5,000-point series: authentication (token, its workspaces),
+    the run, the stream position, the summaries, then per series its two ends and its points reduced
+    per chart range. The two ends were two queries per series and the stream position two: 24 in all."""
+    names = ["a", "b", "c", "d", "e", "f"]
+    metrics_ingest(run=run, points=[(name, s, float(s % 13), 1000.0 + s) for name in names for s in range(5000)])
+    client = api("member")
+    client.get(f"/api/v1/runs/{run.id}/")  # the token's last use is written once a minute: not in the count
+    with django_assert_max_num_queries(6 + 2 * len(names)):  # was 6 + 3 * 6 = 24
+        response = client.get(f"/api/v1/runs/{run.id}/metrics/?names=&max_points=1000")
+    assert response.status_code == 200
+    series = response.json()["series"]
+    assert [s["name"] for s in series] == names and all(s["steps"][-1] == 4999 for s in series)
+    assert all(s["steps"][0] == 0 and s["downsampled"] for s in series)

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from django.db import connection
+from django.db.models import Q, Subquery
 
 from webapp.runs.models import ROLLUP_WIDTHS, MetricPoint, MetricRollup, MetricSummary, Run, RunLogLine
 
@@ -97,8 +98,11 @@ def downsample(run: Run, name: str, max_points: int, step_min: int | None = None
     if (points.count() if count is None else count) <= max_points:
         rows = points.order_by("step").values_list("step", "value", "wall")
         return _series([(s, v, w, v, v) for s, v, w in rows], downsampled=False)
-    first = points.order_by("step").values_list("step", "value", "wall").first()
-    last = points.order_by("-step").values_list("step", "value", "wall").first()
+    # The first and the last point in one query (each end found through the (run, name, step) index).
+    first, last = points.filter(
+        Q(step=Subquery(points.order_by("step").values("step")[:1]))
+        | Q(step=Subquery(points.order_by("-step").values("step")[:1]))
+    ).order_by("step").values_list("step", "value", "wall")
     lo, hi = first[0], last[0]
     inner = max_points - 2
     span = (hi - lo + 1) / inner
@@ -149,6 +153,9 @@ def metric_points_after(*, run: Run, after_id: int, limit: int = 5000) -> list[M
 
 def stream_position(*, run: Run) -> tuple[int, int]:
     """(last metric point id, last log seq): where a live stream opened now should start."""
-    last_point = MetricPoint.objects.filter(run=run).order_by("-id").values_list("id", flat=True).first() or 0
-    last_log = RunLogLine.objects.filter(run=run).order_by("-seq").values_list("seq", flat=True).first() or 0
-    return last_point, last_log
+    last_point = MetricPoint.objects.filter(run=run).order_by("-id").values("id")[:1]
+    last_log = RunLogLine.objects.filter(run=run).order_by("-seq").values("seq")[:1]
+    # Both in one query: a run row annotated with the two subqueries.
+    position = Run.objects.filter(pk=run.pk).values_list(Subquery(last_point), Subquery(last_log)).first()
+    point_id, log_seq = position or (None, None)
+    return point_id or 0, log_seq or 0
