@@ -167,14 +167,34 @@ def measure(database_url: str, ids: dict, args, code: Path = ROOT) -> dict:
             time.sleep(0.3)
         calls = run_page_calls(ids["run"])
         asyncio.run(hammer(origin, ids["token"], calls, clients=min(args.clients, 2 * args.workers), duration=3))
-        load_before = os.getloadavg()
+        load_before, cpu_before = os.getloadavg(), cpu_seconds(server.pid)
         result = asyncio.run(hammer(origin, ids["token"], calls, clients=args.clients, duration=args.duration))
-        load_after = os.getloadavg()
+        load_after, cpu_after = os.getloadavg(), cpu_seconds(server.pid)
     finally:
         server.terminate()
         server.wait(timeout=30)
-    return {"rows": summarize(result), "first_error": result["first_error"],
+    requests = sum(len(t) for t in result["timings"].values())
+    cpu_ms = {who: round((cpu_after[who] - cpu_before[who]) * 1000 / max(requests, 1), 1) for who in cpu_after}
+    return {"rows": summarize(result), "first_error": result["first_error"], "cpu_ms_per_request": cpu_ms,
             "load_before": [round(x, 2) for x in load_before], "load_after": [round(x, 2) for x in load_after]}
+
+
+def cpu_seconds(server_pid: int) -> dict[str, float]:
+    """CPU time (user + system) so far of the web server's processes, of this process (the clients)
+    and of every PostgreSQL backend on the machine (other users' included: an upper bound)."""
+    import psutil
+
+    def used(process) -> float:
+        try:
+            times = process.cpu_times()
+            return times.user + times.system
+        except psutil.Error:  # gone meanwhile
+            return 0.0
+
+    server = psutil.Process(server_pid)
+    backends = [p for p in psutil.process_iter(["name"]) if (p.info["name"] or "").startswith("postgres")]
+    return {"web server": sum(used(p) for p in [server, *server.children(recursive=True)]),
+            "clients (this process)": used(psutil.Process()), "postgres (all backends)": sum(map(used, backends))}
 
 
 def profile(ids: dict, repeat: int = 20) -> None:
@@ -261,6 +281,7 @@ def main() -> None:
                       f"{args.workers} uvicorn workers, pool {args.pool_size}; load average before "
                       f"{result['load_before']}, after {result['load_after']}")
                 print(markdown(result["rows"]))
+                print("CPU ms per request: " + ", ".join(f"{k} {v}" for k, v in result["cpu_ms_per_request"].items()))
                 for name, detail in result["first_error"].items():
                     print(f"first error of {name}: {detail}")
     finally:
