@@ -1,6 +1,9 @@
 """Reads of metrics: per-run summaries, series (downsampled for charts) and the live stream's position."""
 from __future__ import annotations
 
+from django.db import connection
+from django.db.models import Q, Subquery
+
 from webapp.runs.models import ROLLUP_WIDTHS, MetricPoint, MetricRollup, MetricSummary, Run, RunLogLine
 
 
@@ -18,7 +21,36 @@ def _series(rows: list[tuple[int, float, float, float, float]], downsampled: boo
     return {"steps": steps, "values": values, "walls": walls, "mins": mins, "maxs": maxs, "downsampled": downsampled}
 
 
-def _parts(points, run: Run, name: str, lo: int, hi: int, span: float) -> list[tuple]:
+# The raw points with after < step <= upto, one row per chart range: the range's index is computed
+# as downsample's loop computes it, int((step - lo) / span), in IEEE doubles like Python's (the
+# difference of two integers is exact in a double below 2**53, the division is the same operation,
+# and floor is int() for the non-negative quotients here), so every point of a row lands in the
+# same range the loop puts the row in. A row: its first step, then the last point of the range
+# (step, value, wall) and the range's min and max value. The database reduces thousands of points
+# to at most one row per range instead of handing each to Python.
+_RANGE_INDEX = {
+    "postgresql": "FLOOR((step::float8 - %s::float8) / %s::float8)",
+    "sqlite": "CAST((CAST(step AS REAL) - %s) / %s AS INTEGER)",
+}
+_RAW_PARTS_SQL = """
+    SELECT first_step, step, value, wall, low, high FROM (
+        SELECT step, value, wall, MIN(step) OVER whole AS first_step, MIN(value) OVER whole AS low,
+               MAX(value) OVER whole AS high, ROW_NUMBER() OVER (PARTITION BY range_index ORDER BY step DESC) AS nth
+        FROM (SELECT step, value, wall, {index} AS range_index FROM {table}
+              WHERE run_id = %s AND name = %s AND step > %s AND step <= %s) AS points
+        WINDOW whole AS (PARTITION BY range_index)
+    ) AS ranges WHERE nth = 1 ORDER BY step"""
+
+
+def _raw_parts(run_id: int, name: str, after: int, upto: int, lo: int, span: float) -> list[tuple]:
+    """(first step, step, value, wall, min, max) per chart range of the raw points in (after, upto]."""
+    sql = _RAW_PARTS_SQL.format(index=_RANGE_INDEX[connection.vendor], table=MetricPoint._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [lo, float(span), run_id, name, after, upto])
+        return cursor.fetchall()
+
+
+def _parts(run: Run, name: str, lo: int, hi: int, span: float) -> list[tuple]:
     """(start, step, value, wall, min, max) of every raw point or rollup bucket after the first
     point up to the last: rollups of the widest width that fits inside one range of `span` steps,
     for the buckets wholly inside (lo, hi], and raw points for the rest (the edges, or everything
@@ -26,9 +58,8 @@ def _parts(points, run: Run, name: str, lo: int, hi: int, span: float) -> list[t
     parts: list[tuple[int, int, float, float, float, float]] = []
 
     def raw(after: int, upto: int) -> None:
-        for step, value, wall in points.filter(step__gt=after, step__lte=upto).order_by("step").values_list(
-                "step", "value", "wall"):
-            parts.append((step, step, value, wall, value, value))
+        if upto > after:
+            parts.extend(_raw_parts(run.id, name, after, upto, lo, span))
 
     widths = [w for w in ROLLUP_WIDTHS if w <= span]
     width = widths[-1] if widths else None
@@ -67,13 +98,16 @@ def downsample(run: Run, name: str, max_points: int, step_min: int | None = None
     if (points.count() if count is None else count) <= max_points:
         rows = points.order_by("step").values_list("step", "value", "wall")
         return _series([(s, v, w, v, v) for s, v, w in rows], downsampled=False)
-    first = points.order_by("step").values_list("step", "value", "wall").first()
-    last = points.order_by("-step").values_list("step", "value", "wall").first()
+    # The first and the last point in one query (each end found through the (run, name, step) index).
+    first, last = points.filter(
+        Q(step=Subquery(points.order_by("step").values("step")[:1]))
+        | Q(step=Subquery(points.order_by("-step").values("step")[:1]))
+    ).order_by("step").values_list("step", "value", "wall")
     lo, hi = first[0], last[0]
     inner = max_points - 2
     span = (hi - lo + 1) / inner
     buckets: dict[int, list] = {}
-    for start, step, value, wall, low, high in _parts(points, run, name, lo, hi, span):
+    for start, step, value, wall, low, high in _parts(run, name, lo, hi, span):
         index = min(int((start - lo) / span), inner - 1)
         bucket = buckets.get(index)
         if bucket is None:
@@ -119,9 +153,12 @@ def metric_points_after(*, run: Run, after_id: int, limit: int = 5000) -> list[M
 
 def stream_position(*, run: Run) -> tuple[int, int]:
     """(last metric point id, last log seq): where a live stream opened now should start."""
-    last_point = MetricPoint.objects.filter(run=run).order_by("-id").values_list("id", flat=True).first() or 0
-    last_log = RunLogLine.objects.filter(run=run).order_by("-seq").values_list("seq", flat=True).first() or 0
-    return last_point, last_log
+    last_point = MetricPoint.objects.filter(run=run).order_by("-id").values("id")[:1]
+    last_log = RunLogLine.objects.filter(run=run).order_by("-seq").values("seq")[:1]
+    # Both in one query: a run row annotated with the two subqueries.
+    position = Run.objects.filter(pk=run.pk).values_list(Subquery(last_point), Subquery(last_log)).first()
+    point_id, log_seq = position or (None, None)
+    return point_id or 0, log_seq or 0
 
 
 def system_metrics_next_step(*, run: Run, now: float) -> int:
