@@ -25,6 +25,7 @@ import argparse
 import json
 import os
 import platform
+import secrets
 import statistics
 import sys
 import tempfile
@@ -197,6 +198,7 @@ def main() -> None:
             os.environ.setdefault("DJANGO_SETTINGS_MODULE", "webapp.settings")
             # A deployment with a database server needs its PUBLIC_URL (links in e-mails; none are sent here).
             os.environ.setdefault("PUBLIC_URL", "http://127.0.0.1")
+            os.environ.setdefault("SECRET_KEY", secrets.token_urlsafe(50))  # required with a database server
             import django
 
             django.setup()
