@@ -145,3 +145,19 @@ def test_a_run_resumes_from_its_newest_recorded_checkpoint_before_a_newer_unreco
     assert latest_checkpoint(tmp_path, {10, 20}) == tmp_path / "checkpoints" / "step-20"
     assert latest_checkpoint(tmp_path, {5}) == tmp_path / "checkpoints" / "step-30", "none recorded: the newest"
     assert latest_checkpoint(tmp_path) == tmp_path / "checkpoints" / "step-30"
+
+
+def test_an_attempt_may_still_log_once_its_run_ended_in_it_but_writes_nothing_else(api, registry_objects, tmp_path):
+    """A run over several hosts: node 0 records the outcome, then node 1's worker logs its engine's
+    exit under the same attempt. That line is kept; any other write of the attempt, and any line of
+    an older attempt, is still refused."""
+    run = claimed_twice(Run.objects.get(pk=launch(api("member"), registry_objects).json()["id"]), tmp_path)
+    assert run_finish(run=run, status=RunStatus.SUCCEEDED, attempt=2)
+    logs_append(run=run, lines=[(1.0, "info", "[node 1] exited with code 0")], attempt=2)
+    assert list(run.log_lines.values_list("message", flat=True)) == ["[node 1] exited with code 0"]
+    with pytest.raises(StaleAttempt, match="it is at attempt 2, succeeded"):
+        logs_append(run=run, lines=[(1.0, "info", "from attempt 1")], attempt=1)
+    for what, write in stale_writes(run, 2, tmp_path).items():
+        if what != "logs":
+            with pytest.raises(StaleAttempt):
+                write()

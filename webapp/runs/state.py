@@ -8,7 +8,7 @@ from __future__ import annotations
 from django.db.models import Q
 from django.utils import timezone
 
-from webapp.runs.models import Run, RunStatus
+from webapp.runs.models import FINAL_STATUSES, Run, RunStatus
 
 ALLOWED_FROM: dict[str, frozenset[str]] = {
     # Back to the queue: a lost or interrupted run, or a failed/cancelled one resumed by a user.
@@ -43,13 +43,18 @@ def run_holder(run_id: int, *, lock: bool) -> tuple[int, str] | None:
     return (rows.select_for_update() if lock else rows).values_list("attempt", "status").first()
 
 
-def check_attempt(run_id: int, attempt: int | None, *, lock: bool = True) -> None:
-    """Raises StaleAttempt unless attempt `attempt` still holds the run (it is that attempt's, running).
+def check_attempt(run_id: int, attempt: int | None, *, lock: bool = True, or_ended: bool = False) -> None:
+    """Raises StaleAttempt unless attempt `attempt` still holds the run (it is that attempt's, running),
+    or, with `or_ended`, the run ended in that attempt (the last log lines of a run over several hosts:
+    node 0 may record the outcome before another node's worker logs its engine's exit).
     `attempt` None: a write from outside a worker's attempt (the web, an import), never refused;
     the row is still locked, as the writes that call this rely on it."""
     holder = run_holder(run_id, lock=lock)
-    if attempt is not None and holder != (attempt, RunStatus.RUNNING):
-        raise StaleAttempt(run_id, attempt, holder)
+    if attempt is None or holder == (attempt, RunStatus.RUNNING):
+        return
+    if or_ended and holder is not None and holder[0] == attempt and holder[1] in FINAL_STATUSES:
+        return
+    raise StaleAttempt(run_id, attempt, holder)
 
 
 def transition(run: Run, to: str, *, only_if: Q | None = None, **fields) -> bool:

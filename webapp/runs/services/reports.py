@@ -24,11 +24,12 @@ from webapp.runs.state import check_attempt, transition
 def logs_append(*, run: Run, lines: list[tuple[float, str, str]], attempt: int | None = None) -> None:
     """Appends (time, level, message) lines after the run's last sequence number. Several
     processes append to one run (the nodes of a run over several hosts, the web on a resume), so
-    the run's row is locked while the next numbers are taken (SQLite: the IMMEDIATE transaction)."""
+    the run's row is locked while the next numbers are taken (SQLite: the IMMEDIATE transaction).
+    An attempt may still log once its run has ended in it (another node's last lines)."""
     if not lines:
         return
     with transaction.atomic():
-        check_attempt(run.pk, attempt)
+        check_attempt(run.pk, attempt, or_ended=True)
         last = RunLogLine.objects.filter(run=run).order_by("-seq").values_list("seq", flat=True).first() or 0
         RunLogLine.objects.bulk_create(
             [RunLogLine(run=run, seq=last + i, time=t, level=level, message=message[:10000])
