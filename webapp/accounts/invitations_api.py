@@ -16,6 +16,7 @@ from webapp.accounts.models import Invitation, Role
 from webapp.accounts.services import require_manager
 from webapp.common.api import StrictSerializer
 from webapp.common.errors import Invalid
+from webapp.common.schema import RETRY_AFTER, TOO_MANY_REQUESTS
 
 
 class InvitationOutput(serializers.Serializer):
@@ -78,7 +79,7 @@ class WorkspaceInvitationDetailApi(APIView):
 
 
 class WorkspaceInvitationResendApi(APIView):
-    @extend_schema(request=None, responses={202: InvitationOutput},
+    @extend_schema(request=None, parameters=[RETRY_AFTER], responses={202: InvitationOutput, 429: TOO_MANY_REQUESTS},
                    description="Sends the invitation again as a new one (new link, new expiry; the old link stops "
                                "working). Counts against the invitation rate limits.")
     def post(self, request, slug: str, pk: int):
