@@ -4,6 +4,9 @@ Every setting comes from the environment; the defaults are the embedded single-m
 (SQLite in WAL mode, a filesystem Celery broker, artifacts under ./var), so `make run` needs no
 server. A team deployment sets DATABASE_URL, CELERY_BROKER_URL, ARTIFACT_ROOT, SECRET_KEY, ...
 (see .env.example and docker-compose.yml).
+
+It is a little over 400 lines on purpose: Django reads one settings module, and keeping every
+setting with its environment variable and its check in one place is what an operator greps.
 """
 from __future__ import annotations
 
