@@ -7,10 +7,12 @@ import threading
 import psutil
 
 
-def is_engine_of(cmdline: list[str], run_id: int) -> bool:
-    """`python -m engine run .../runs/<run_id>/spec-attempt-N.json ...` (worker.executor)."""
+def is_engine_of(cmdline: list[str], run_id: int, root: str = "") -> bool:
+    """`python -m engine run <root>/.../runs/<run_id>/spec-attempt-N.json ...` (worker.executor).
+    `root`, the test stack's folder, tells this stack's run from another suite's run of the same id
+    on the same machine (two checkouts' `make faults` at once)."""
     return ("engine" in cmdline and "run" in cmdline
-            and any(f"/runs/{run_id}/spec-attempt-" in argument for argument in cmdline))
+            and any(argument.startswith(root) and f"/runs/{run_id}/spec-attempt-" in argument for argument in cmdline))
 
 
 class EngineCensus:
@@ -18,8 +20,8 @@ class EngineCensus:
     the run's engines seen training at one look (alive, neither paused with SIGSTOP nor a zombie),
     `seen` every engine's pid."""
 
-    def __init__(self, run_id: int, interval: float = 0.25):
-        self.run_id, self.interval = run_id, interval
+    def __init__(self, run_id: int, root: str = "", interval: float = 0.25):
+        self.run_id, self.root, self.interval = run_id, root, interval
         self.most = 0
         self.seen: set[int] = set()
         self._stop = threading.Event()
@@ -37,7 +39,7 @@ class EngineCensus:
         pids = set()
         for process in psutil.process_iter(["pid", "cmdline", "status"]):
             try:
-                if is_engine_of(process.info["cmdline"] or [], self.run_id):
+                if is_engine_of(process.info["cmdline"] or [], self.run_id, self.root):
                     self.seen.add(process.info["pid"])
                     if process.info["status"] not in (psutil.STATUS_STOPPED, psutil.STATUS_ZOMBIE):
                         pids.add(process.info["pid"])

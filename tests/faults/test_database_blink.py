@@ -85,7 +85,7 @@ def test_a_database_blink_mid_run_loses_no_step_and_the_run_rides_it_out_on_one_
     first attempt with every logged step stored once, and no second engine may start."""
     stack, proxy, kit = blink
     run = launch(stack, kit)
-    with EngineCensus(run["id"]) as census:
+    with EngineCensus(run["id"], root=str(stack.workdir)) as census:
         stack.wait_until(lambda: run_of(stack, run["id"])["progress"]["step"] >= 60, 300, "the run to pass step 60")
         proxy.cut()
         time.sleep(OUTAGE_S)  # the fault's length, not a wait for something to happen
@@ -105,7 +105,7 @@ def test_a_worker_cut_off_until_another_takes_its_run_stops_its_engine_and_write
     the run succeeds on B with every logged step stored once."""
     stack, proxy, kit = blink
     run = launch(stack, kit)
-    with EngineCensus(run["id"]) as census:
+    with EngineCensus(run["id"], root=str(stack.workdir)) as census:
         # Worker A takes the run; B joins only then, so that the run is A's.
         stack.wait_until(lambda: run_of(stack, run["id"])["progress"]["step"] >= 60, 300,
                          "the run to pass step 60 on A")

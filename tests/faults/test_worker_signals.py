@@ -157,13 +157,13 @@ def test_a_run_whose_worker_is_killed_five_times_resumes_from_its_checkpoint_eac
 
 @pytest.mark.parametrize("stack", ["embedded"], indirect=True)
 def test_a_run_failing_in_a_step_fails_with_the_engines_message_and_the_worker_takes_the_next_run(stack, kit):
-    """Injects an exception in a training step (a student whose weights are initialised to infinity:
-    its first loss is not a number): the run fails with the engine's message, and the same worker
-    then runs the next run to success."""
+    """Injects an exception in a training step (a student whose RMS norms divide by the square root
+    of a negative number, rms_norm_eps -1: its first loss is not a number): the run fails with the
+    engine's message, and the same worker then runs the next run to success."""
     template = stack.ok("GET", f"/api/v1/models/{kit['student-init']}/")
     broken = stack.ok("POST", "/api/v1/models/", 201, json={
         "workspace": "lab", "name": "diverges-at-once", "source": "config",
-        "config": {**template["config"], "initializer_range": 1e39}, "tokenizer_path": template["tokenizer_path"]})
+        "config": {**template["config"], "rms_norm_eps": -1.0}, "tokenizer_path": template["tokenizer_path"]})
     start_worker(stack, "steps")
     failing = launch(stack, kit, student=broken["id"], max_steps=12)
     done = stack.wait_for_status(failing["id"], {"succeeded", "failed", "cancelled"}, timeout=600)
